@@ -1,0 +1,136 @@
+import { parseDefects, UnknownDefectError } from './defects.ts';
+
+/** Version reported by `/health` when `APP_VERSION` is not set. */
+export const REFERENCE_VERSION = '0.1.0';
+
+/** sysexits.h EX_CONFIG: the conventional exit code for "configuration error". */
+export const CONFIG_ERROR_EXIT_CODE = 78;
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ServerConfig {
+  databaseUrl: string;
+  jwtSecret: string;
+  jwtAudience: string;
+  host: string;
+  port: number;
+  nodeEnv: string | undefined;
+  /** Requests without a token act as the dev user (never in production). */
+  authDisabled: boolean;
+  defects: ReadonlySet<string>;
+  version: string;
+}
+
+export interface MigrateConfig {
+  databaseUrl: string;
+  defects: ReadonlySet<string>;
+}
+
+/** A configuration problem: reported as one line naming the variable, never as a stack trace. */
+export class ConfigError extends Error {}
+
+export function loadServerConfig(env: Env): ServerConfig {
+  const config: ServerConfig = {
+    databaseUrl: readDatabaseUrl(env),
+    jwtSecret: readJwtSecret(env),
+    jwtAudience: env.JWT_AUDIENCE || 'authenticated',
+    host: env.HOST || '127.0.0.1',
+    port: readPort(env),
+    nodeEnv: env.NODE_ENV,
+    authDisabled: readBoolean(env, 'AUTH_DISABLED'),
+    defects: readDefects(env),
+    version: env.APP_VERSION || REFERENCE_VERSION,
+  };
+  if (config.authDisabled && !authBypassAllowed(env, config.defects)) {
+    throw new ConfigError(
+      'AUTH_DISABLED is set while NODE_ENV=production; authentication cannot be disabled in production',
+    );
+  }
+  return config;
+}
+
+export function loadMigrateConfig(env: Env): MigrateConfig {
+  return { databaseUrl: readDatabaseUrl(env), defects: readDefects(env) };
+}
+
+/** Runs a config loader; on a ConfigError prints one line to stderr and exits 78. */
+export function loadOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`config error: ${err.message}\n`);
+    process.exit(CONFIG_ERROR_EXIT_CODE);
+  }
+}
+
+function authBypassAllowed(env: Env, defects: ReadonlySet<string>): boolean {
+  if (defects.has('auth-bypass-in-prod')) {
+    // DEFECT auth-bypass-in-prod: "production" is detected by Cloud Run's K_SERVICE, so NODE_ENV=production anywhere else slips through
+    return !env.K_SERVICE;
+  }
+  return env.NODE_ENV !== 'production';
+}
+
+function readDefects(env: Env): ReadonlySet<string> {
+  try {
+    return parseDefects(env.REFERENCE_DEFECTS);
+  } catch (err) {
+    if (err instanceof UnknownDefectError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+function readDatabaseUrl(env: Env): string {
+  const value = env.DATABASE_URL;
+  if (!value) {
+    throw new ConfigError('DATABASE_URL is required (postgres://user:password@host:port/database)');
+  }
+  let protocol: string;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    throw new ConfigError('DATABASE_URL is not a valid URL (expected postgres://user:password@host:port/database)');
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql:// (got ${protocol}//)`);
+  }
+  return value;
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+function readJwtSecret(env: Env): string {
+  const value = env.JWT_SECRET;
+  if (!value) {
+    throw new ConfigError('JWT_SECRET is required (the HS256 secret used to verify access tokens)');
+  }
+  if (value.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      `JWT_SECRET is too short (${value.length} characters; an HS256 secret needs at least ${MIN_SECRET_LENGTH})`,
+    );
+  }
+  return value;
+}
+
+function readPort(env: Env): number {
+  const value = env.PORT;
+  if (value === undefined || value === '') {
+    throw new ConfigError('PORT is required (the TCP port to listen on; 0 lets the OS choose)');
+  }
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new ConfigError(`PORT must be an integer from 0 to 65535 (got "${value}")`);
+  }
+  return port;
+}
+
+const TRUE_VALUES = new Set(['1', 'true', 'yes', 'on']);
+const FALSE_VALUES = new Set(['', '0', 'false', 'no', 'off']);
+
+function readBoolean(env: Env, name: string): boolean {
+  const value = (env[name] ?? '').trim().toLowerCase();
+  if (TRUE_VALUES.has(value)) return true;
+  if (FALSE_VALUES.has(value)) return false;
+  throw new ConfigError(`${name} must be one of 1, true, yes, on, 0, false, no, off (got "${env[name]}")`);
+}
