@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { fastify, type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import { Authenticator } from './auth/authenticator.ts';
+import { createRevocations } from './auth/revocations.ts';
+import { createTokenVerifier } from './auth/token-verifier.ts';
+import type { ServerConfig } from './config.ts';
+import type { AppContext } from './context.ts';
+import { createPool } from './db/pool.ts';
+import { Readiness } from './health/readiness.ts';
+import { ApiError } from './http/errors.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { registerConversationRoutes } from './routes/conversations.ts';
+import { registerDocumentRoutes } from './routes/documents.ts';
+import { registerOperationRoutes } from './routes/operations.ts';
+import { registerSourceRoutes } from './routes/sources.ts';
+
+/** A client-supplied trace id is kept only if it is short and plain; otherwise we mint one. */
+const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The reference API. Owns its database pool: `app.close()` ends it. */
+export function buildApp(config: ServerConfig): FastifyInstance {
+  const app = fastify({
+    logger: { level: 'info' },
+    logController: new LogController({ requestIdLogLabel: 'trace_id' }),
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && TRACE_ID.test(given) ? given : randomUUID();
+    },
+  });
+
+  const pool = createPool(config.databaseUrl, app.log);
+  const revocations = createRevocations(pool, config.defects);
+  const verifyToken = createTokenVerifier({
+    secret: config.jwtSecret,
+    audience: config.jwtAudience,
+    defects: config.defects,
+  });
+  const context: AppContext = {
+    pool,
+    auth: new Authenticator(pool, verifyToken, revocations, config.authDisabled),
+    revocations,
+    readiness: new Readiness(pool),
+    defects: config.defects,
+    version: config.version,
+  };
+  if (config.authDisabled) app.log.warn(`AUTH_DISABLED: requests without a token act as the dev user`);
+  if (config.defects.size > 0) app.log.warn({ defects: [...config.defects] }, 'reference defects switched on');
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-trace-id', request.id);
+  });
+  app.addHook('onClose', () => pool.end());
+  acceptEmptyJsonBodies(app);
+
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: 'route not found' } }),
+  );
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof ApiError) return reply.code(err.statusCode).headers(err.headers).send(err.body());
+    // Fastify's own client errors: unparsable JSON, body too large, unsupported content type...
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ error: { code: 'invalid_request', message: err.message } });
+    }
+    request.log.error({ err }, 'unexpected error');
+    return reply.code(500).send({ error: { code: 'internal', message: 'internal error', trace_id: request.id } });
+  });
+
+  registerOperationRoutes(app, context);
+  registerAuthRoutes(app, context);
+  registerDocumentRoutes(app, context);
+  registerConversationRoutes(app, context);
+  registerSourceRoutes(app, context);
+  return app;
+}
+
+/** `POST /v1/sources/:id/approve` with `content-type: application/json` and no body is not a mistake. */
+function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '') return done(null, undefined);
+    parseJson(request, text, done);
+  });
+}

@@ -1,0 +1,14 @@
+import type pg from 'pg';
+import type { Authenticator } from './auth/authenticator.ts';
+import type { Revocations } from './auth/revocations.ts';
+import type { Readiness } from './health/readiness.ts';
+
+/** What the route modules share: built once per process by `buildApp`. */
+export interface AppContext {
+  pool: pg.Pool;
+  auth: Authenticator;
+  revocations: Revocations;
+  readiness: Readiness;
+  defects: ReadonlySet<string>;
+  version: string;
+}

@@ -1,0 +1,153 @@
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { allItems, firstItem, type ItemRow, type Resource } from '../db/resource-rows.ts';
+import { asCaller, asService, type Caller } from '../db/transactions.ts';
+import { notFound } from '../http/errors.ts';
+import { type Keyset, parseListQuery, toPage } from '../http/pagination.ts';
+import { resourceId } from '../http/resource-id.ts';
+import { parseInput } from '../http/validation.ts';
+
+const RESOURCE = 'conversation';
+
+const conversationBody = z.object({ title: z.string().trim().min(1).max(200) });
+const messageBody = z.object({
+  role: z.enum(['user', 'assistant']),
+  content: z.string().min(1).max(100_000),
+});
+
+type Params = { Params: { id: string } };
+
+export function registerConversationRoutes(app: FastifyInstance, { pool, auth, defects }: AppContext): void {
+  const listConversations = defects.has('tenant-leak-list') ? listAnyConversations : listOwnConversations;
+
+  app.post('/v1/conversations', async (request, reply) => {
+    const caller = await auth.caller(request);
+    const { title } = parseInput(conversationBody, request.body, 'conversation');
+    const created = await asCaller(pool, caller, async (db) =>
+      firstItem(
+        await db.query<ItemRow>(
+          'INSERT INTO public.conversations AS c (org_id, title) VALUES ($1, $2) RETURNING to_jsonb(c) AS item',
+          [caller.orgId, title],
+        ),
+      ),
+    );
+    return reply.code(201).send(created);
+  });
+
+  app.get('/v1/conversations', async (request) => {
+    const caller = await auth.caller(request);
+    const { limit, after } = parseListQuery(request.query);
+    return toPage(await listConversations(pool, caller, after, limit + 1), limit);
+  });
+
+  app.get<Params>('/v1/conversations/:id', async (request) => {
+    const caller = await auth.caller(request);
+    const id = resourceId(request.params.id, RESOURCE);
+    const conversation = await asCaller(pool, caller, async (db) =>
+      firstItem(
+        await db.query<ItemRow>(
+          'SELECT to_jsonb(c) AS item FROM public.conversations AS c WHERE c.id = $1 AND c.org_id = $2',
+          [id, caller.orgId],
+        ),
+      ),
+    );
+    if (!conversation) throw notFound(RESOURCE);
+    return conversation;
+  });
+
+  app.patch<Params>('/v1/conversations/:id', async (request) => {
+    const caller = await auth.caller(request);
+    const id = resourceId(request.params.id, RESOURCE);
+    const { title } = parseInput(conversationBody, request.body, 'conversation update');
+    const conversation = await asCaller(pool, caller, async (db) =>
+      firstItem(
+        await db.query<ItemRow>(
+          `UPDATE public.conversations AS c SET title = $3
+            WHERE c.id = $1 AND c.org_id = $2 RETURNING to_jsonb(c) AS item`,
+          [id, caller.orgId, title],
+        ),
+      ),
+    );
+    if (!conversation) throw notFound(RESOURCE);
+    return conversation;
+  });
+
+  app.delete<Params>('/v1/conversations/:id', async (request, reply) => {
+    const caller = await auth.caller(request);
+    const id = resourceId(request.params.id, RESOURCE);
+    const { rowCount } = await asCaller(pool, caller, (db) =>
+      db.query('DELETE FROM public.conversations WHERE id = $1 AND org_id = $2', [id, caller.orgId]),
+    );
+    if (rowCount !== 1) throw notFound(RESOURCE);
+    return reply.code(204).send();
+  });
+
+  app.post<Params>('/v1/conversations/:id/messages', async (request, reply) => {
+    const caller = await auth.caller(request);
+    const id = resourceId(request.params.id, RESOURCE);
+    const { role, content } = parseInput(messageBody, request.body, 'message');
+    // Inserting from the SELECT of the caller's conversation: no row means not theirs (or gone).
+    const message = await asCaller(pool, caller, async (db) =>
+      firstItem(
+        await db.query<ItemRow>(
+          `INSERT INTO public.messages AS m (org_id, conversation_id, role, content)
+           SELECT c.org_id, c.id, $3, $4 FROM public.conversations AS c WHERE c.id = $1 AND c.org_id = $2
+           RETURNING to_jsonb(m) AS item`,
+          [id, caller.orgId, role, content],
+        ),
+      ),
+    );
+    if (!message) throw notFound(RESOURCE);
+    return reply.code(201).send(message);
+  });
+
+  app.get<Params>('/v1/conversations/:id/messages', async (request) => {
+    const caller = await auth.caller(request);
+    const id = resourceId(request.params.id, RESOURCE);
+    const messages = await asCaller(pool, caller, async (db) => {
+      const found = await db.query('SELECT 1 FROM public.conversations WHERE id = $1 AND org_id = $2', [
+        id,
+        caller.orgId,
+      ]);
+      if (found.rowCount !== 1) return undefined;
+      return allItems(
+        await db.query<ItemRow>(
+          `SELECT to_jsonb(m) AS item FROM public.messages AS m
+            WHERE m.conversation_id = $1 AND m.org_id = $2 ORDER BY m.created_at, m.id`,
+          [id, caller.orgId],
+        ),
+      );
+    });
+    if (!messages) throw notFound(RESOURCE);
+    return { items: messages, next_cursor: null };
+  });
+}
+
+async function listOwnConversations(pool: pg.Pool, caller: Caller, after: Keyset, limit: number): Promise<Resource[]> {
+  return asCaller(pool, caller, async (db) =>
+    allItems(
+      await db.query<ItemRow>(
+        `SELECT to_jsonb(c) AS item FROM public.conversations AS c
+          WHERE c.org_id = $1 AND ($2::timestamptz IS NULL OR (c.created_at, c.id) < ($2, $3::uuid))
+          ORDER BY c.created_at DESC, c.id DESC LIMIT $4`,
+        [caller.orgId, after.createdAt, after.id, limit],
+      ),
+    ),
+  );
+}
+
+// DEFECT tenant-leak-list: lists through the service client ("RLS was blocking my join") and forgets the org filter
+async function listAnyConversations(pool: pg.Pool, _caller: Caller, after: Keyset, limit: number): Promise<Resource[]> {
+  return asService(pool, async (db) =>
+    allItems(
+      await db.query<ItemRow>(
+        `SELECT to_jsonb(c) AS item FROM public.conversations AS c
+          WHERE ($1::timestamptz IS NULL OR (c.created_at, c.id) < ($1, $2::uuid))
+          ORDER BY c.created_at DESC, c.id DESC LIMIT $3`,
+        [after.createdAt, after.id, limit],
+      ),
+    ),
+  );
+}

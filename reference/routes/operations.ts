@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { probeDatabase } from '../health/database-probe.ts';
+
+const HEALTH_PROBE_TIMEOUT_MS = 2_000;
+
+export function registerOperationRoutes(app: FastifyInstance, { pool, readiness, version }: AppContext): void {
+  // Proves the process answers; never touches the database, so a DB outage cannot restart it.
+  app.get('/liveness', async () => ({ status: 'alive' }));
+
+  app.get('/readiness', async (_request, reply) => {
+    const result = await readiness.check();
+    if (!result.ready) return reply.code(503).send({ status: 'not_ready', error: result.error });
+    return result.cached ? { status: 'ready', cached: true } : { status: 'ready' };
+  });
+
+  app.get('/health', async (_request, reply) => {
+    const started = performance.now();
+    let database: { status: 'up' | 'down'; latency_ms: number; error?: string };
+    try {
+      await probeDatabase(pool, HEALTH_PROBE_TIMEOUT_MS);
+      database = { status: 'up', latency_ms: elapsedMs(started) };
+    } catch (err) {
+      database = { status: 'down', latency_ms: elapsedMs(started), error: (err as Error).constructor.name };
+    }
+    const healthy = database.status === 'up';
+    return reply
+      .code(healthy ? 200 : 503)
+      .send({ status: healthy ? 'ok' : 'degraded', version, dependencies: { database } });
+  });
+}
+
+function elapsedMs(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
