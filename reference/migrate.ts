@@ -12,8 +12,8 @@ try {
   const result = await runMigrations({ ...config, dryRun });
   process.stdout.write(summary(result.applied, result.defectFiles, dryRun) + '\n');
 } catch (err) {
-  const message = err instanceof MigrationError ? err.message : `${(err as Error).name}: ${(err as Error).message}`;
-  process.stderr.write(`migrate error: ${message}\n`);
+  if (!(err instanceof MigrationError)) throw err;
+  process.stderr.write(`migrate error: ${err.message}\n`);
   process.exitCode = 1;
 }
 

@@ -56,7 +56,9 @@ export async function runMigrations(options: {
   const files = readMigrationFiles();
   const defectFiles = readDefectFiles(options.defects);
   const client = new pg.Client({ connectionString: options.databaseUrl });
-  await client.connect();
+  await client.connect().catch((err: Error) => {
+    throw new MigrationError(`cannot connect to DATABASE_URL: ${err.message}`);
+  });
   try {
     if (options.dryRun) {
       const recorded = await readRecorded(client);
@@ -65,12 +67,14 @@ export async function runMigrations(options: {
       return { applied: pending.map((f) => f.version), defectFiles: defectFiles.map((f) => f.file) };
     }
 
+    // RLS without policies: the API roles can neither read nor write the migration history.
     await inLockedTransaction(client, () =>
       client.query(`CREATE TABLE IF NOT EXISTS public.schema_migrations (
         version text PRIMARY KEY,
         checksum text NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
-      )`),
+      );
+      ALTER TABLE public.schema_migrations ENABLE ROW LEVEL SECURITY`),
     );
     // Refuse an edited migration before applying anything.
     const recorded = await readRecorded(client);
