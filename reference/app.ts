@@ -17,6 +17,8 @@ import { registerSourceRoutes } from './routes/sources.ts';
 /** A client-supplied trace id is kept only if it is short and plain; otherwise we mint one. */
 const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+const CLIENT_ERROR_CODES: Record<number, string> = { 413: 'payload_too_large', 415: 'unsupported_media_type' };
+
 /** The reference API. Owns its database pool: `app.close()` ends it. */
 export function buildApp(config: ServerConfig): FastifyInstance {
   const app = fastify({
@@ -60,7 +62,8 @@ export function buildApp(config: ServerConfig): FastifyInstance {
     if (err instanceof ApiError) return reply.code(err.statusCode).headers(err.headers).send(err.body());
     // Fastify's own client errors: unparsable JSON, body too large, unsupported content type...
     if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply.code(err.statusCode).send({ error: { code: 'invalid_request', message: err.message } });
+      const code = CLIENT_ERROR_CODES[err.statusCode] ?? 'invalid_request';
+      return reply.code(err.statusCode).send({ error: { code, message: err.message, issues: [] } });
     }
     request.log.error({ err }, 'unexpected error');
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error', trace_id: request.id } });

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadServerConfig } from '../../reference/config.ts';
+
+const valid = {
+  DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
+  JWT_SECRET: 'x'.repeat(32),
+  PORT: '0',
+};
+
+function configError(env: Record<string, string | undefined>): string {
+  try {
+    loadServerConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('reference configuration', () => {
+  it('applies the documented defaults', () => {
+    const config = loadServerConfig(valid);
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 0, jwtAudience: 'authenticated', authDisabled: false });
+    expect(config.defects.size).toBe(0);
+  });
+
+  it.each([
+    ['DATABASE_URL', { ...valid, DATABASE_URL: undefined }, /^DATABASE_URL is required/],
+    ['DATABASE_URL', { ...valid, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must start with postgres:\/\//],
+    ['JWT_SECRET', { ...valid, JWT_SECRET: undefined }, /^JWT_SECRET is required \(the HS256 secret/],
+    ['JWT_SECRET', { ...valid, JWT_SECRET: 'short' }, /^JWT_SECRET is too short/],
+    ['PORT', { ...valid, PORT: undefined }, /^PORT is required/],
+    ['PORT', { ...valid, PORT: '70000' }, /^PORT must be an integer from 0 to 65535/],
+    ['AUTH_DISABLED', { ...valid, AUTH_DISABLED: 'maybe' }, /^AUTH_DISABLED must be one of/],
+    ['REFERENCE_DEFECTS', { ...valid, REFERENCE_DEFECTS: 'no-such-defect' }, /no-such-defect/],
+  ])('names %s when it is missing or invalid', (_name, env, message) => {
+    expect(configError(env)).toMatch(message);
+  });
+
+  it('refuses AUTH_DISABLED in production, naming both variables', () => {
+    const message = configError({ ...valid, AUTH_DISABLED: '1', NODE_ENV: 'production' });
+    expect(message).toContain('AUTH_DISABLED');
+    expect(message).toContain('NODE_ENV=production');
+  });
+
+  it('honours AUTH_DISABLED outside production', () => {
+    expect(loadServerConfig({ ...valid, AUTH_DISABLED: 'true', NODE_ENV: 'development' }).authDisabled).toBe(true);
+  });
+
+  it('with auth-bypass-in-prod, only a Cloud Run variable counts as production', () => {
+    const env = { ...valid, AUTH_DISABLED: '1', NODE_ENV: 'production', REFERENCE_DEFECTS: 'auth-bypass-in-prod' };
+    expect(loadServerConfig(env).authDisabled).toBe(true);
+    expect(configError({ ...env, K_SERVICE: 'api' })).toContain('AUTH_DISABLED');
+  });
+});
