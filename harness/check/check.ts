@@ -1,0 +1,87 @@
+import { test, type TestContext } from 'vitest';
+import { fail, FindingError, type Finding } from '../findings/finding.ts';
+import { forAll } from '../generate/property.ts';
+import { seededSample, type Sample } from '../generate/sample.ts';
+import { startRecording, type Recording } from '../http/recorder.ts';
+import type fc from 'fast-check';
+import { useTarget, type Target } from './target.ts';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Findings raised by this check (the runner reads them into the report). */
+    findings?: Finding[];
+  }
+}
+
+export interface CheckContext {
+  target: Target;
+  /** Seeded values for bodies outside a property. */
+  sample: Sample;
+  recording: Recording;
+  /** Marks the check as not applicable to this target, with the reason shown in the report. */
+  notApplicable(reason: string): never;
+  /** Runs `body` over generated cases (seeded; the seed and case are in any finding). */
+  forAll<T>(arb: fc.Arbitrary<T>, body: (value: T) => Promise<void>, o?: { runs?: number; shrink?: boolean }): Promise<void>;
+}
+
+/** A thrown error that is not a finding still fails the check, and still reaches the report as one. */
+function asFinding(err: unknown, recording: Recording): Finding {
+  if (err instanceof FindingError) {
+    const f = err.finding;
+    return f.evidence.length > 0 ? f : { ...f, evidence: recording.last(3).map((x) => ({ label: 'last exchange', exchange: x })) };
+  }
+  const e = err as Error;
+  return {
+    code: 'CHECK_ERROR',
+    title: `the check could not run: ${e.message.split('\n')[0]}`,
+    promise: 'every applicable check runs to a verdict',
+    severity: 'high',
+    evidence: [
+      { label: 'error', text: e.message },
+      ...recording.last(3).map((x) => ({ label: 'last exchange', exchange: x })),
+    ],
+  };
+}
+
+/**
+ * Declares one check: a vitest test whose failures become findings (code, evidence, seed) in
+ * the report. The suite id comes from the suite folder; the runner fills it in.
+ */
+export function check(suite: string, name: string, body: (c: CheckContext) => Promise<void>, timeoutMs?: number): void {
+  test(
+    name,
+    async (ctx: TestContext) => {
+      const recording = startRecording();
+      const target = await useTarget();
+      const seed = target.context.seed;
+      const c: CheckContext = {
+        target,
+        sample: seededSample(seed),
+        recording,
+        notApplicable: (reason) => {
+          ctx.skip(`not applicable: ${reason}`);
+          throw new Error('unreachable: skip throws');
+        },
+        forAll: (arb, fn, o = {}) =>
+          forAll(arb, fn, {
+            seed,
+            name: `${suite}/${name}`,
+            runs: o.runs ?? target.context.runs,
+            ...(o.shrink !== undefined ? { shrink: o.shrink } : {}),
+            replay: target.replay(suite),
+          }),
+      };
+      try {
+        await body(c);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'VITEST_PENDING') throw err; // a skip, not a failure
+        const finding = { ...asFinding(err, recording), suite, check: name };
+        ctx.task.meta.findings = [...(ctx.task.meta.findings ?? []), finding];
+        throw err instanceof FindingError ? new FindingError(finding) : err;
+      }
+    },
+    timeoutMs,
+  );
+}
+
+export { fail };

@@ -1,0 +1,77 @@
+import { ProfileError } from '../profile/load.ts';
+import { DatabaseUnavailableError } from '../provision/database.ts';
+import { LaunchError } from '../provision/processes.ts';
+import { disposeAll } from '../provision/teardown.ts';
+import { TargetUnreachableError } from '../run/reachability.ts';
+import { EXIT, UsageError } from './exit-codes.ts';
+import { VERSION } from './package-info.ts';
+import { VERIFY_USAGE, verifyCommand } from './verify-command.ts';
+
+const USAGE = `shipgate ${VERSION}: GO / NO-GO for a multi-tenant backend, with evidence
+
+  shipgate verify    run the suites against the target (default: the embedded reference system)
+  shipgate selftest  prove every suite catches its defects on the reference system
+  shipgate doctor    check this machine and the target: what is missing and how to fix it
+
+  shipgate <command> --help for its options.
+
+${VERIFY_USAGE}`;
+
+type Command = (argv: string[], log: (line: string) => void) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  verify: async () => verifyCommand,
+  selftest: async () => (await import('./selftest-command.ts')).selftestCommand,
+  doctor: async () => (await import('./doctor-command.ts')).doctorCommand,
+};
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Maps what went wrong to the documented exit code, with a message instead of a stack trace. */
+function exitFor(error: unknown): number {
+  if (error instanceof ProfileError) {
+    err(`shipgate: ${error.message}`);
+    return EXIT.usage;
+  }
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    err(`shipgate: ${(error as Error).message}\nRun 'shipgate --help' for usage.`);
+    return EXIT.usage;
+  }
+  if (error instanceof TargetUnreachableError || error instanceof LaunchError || error instanceof DatabaseUnavailableError) {
+    err(`shipgate: ${error.message}`);
+    return EXIT.unreachable;
+  }
+  const e = error as Error;
+  err(`shipgate: unexpected failure: ${e.message}${process.env.SHIPGATE_DEBUG ? `\n${e.stack}` : '\n(set SHIPGATE_DEBUG=1 for the stack)'}`);
+  return EXIT.noGo;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    log(USAGE);
+    return name === undefined ? EXIT.usage : EXIT.go;
+  }
+  if (name === '--version' || name === '-v') {
+    log(VERSION);
+    return EXIT.go;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    err(`shipgate: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return EXIT.usage;
+  }
+  try {
+    const command = await load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      log(name === 'verify' ? VERIFY_USAGE : USAGE);
+      return EXIT.go;
+    }
+    return await command(rest, log);
+  } catch (error) {
+    return exitFor(error);
+  } finally {
+    await disposeAll();
+  }
+}

@@ -1,0 +1,28 @@
+import { randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UsageError } from './exit-codes.ts';
+import { EMBEDDED_CONFIG } from './package-info.ts';
+
+export function parseIntOption(name: string, value: string | undefined, min: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^-?\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`--${name} must be an integer >= ${min} (got '${value}')`);
+  }
+  return Number(value);
+}
+
+export function seedOption(value: string | undefined): number {
+  return parseIntOption('seed', value, -2147483648, randomInt(1, 2 ** 31 - 1));
+}
+
+/** `--config`, else `./shipgate.config.ts`, else the embedded reference system. */
+export function configOption(value: string | undefined): { path: string; embedded: boolean } {
+  if (value !== undefined) {
+    if (!existsSync(resolve(value))) throw new UsageError(`--config ${value}: no such file`);
+    return { path: resolve(value), embedded: resolve(value) === EMBEDDED_CONFIG };
+  }
+  const local = resolve('shipgate.config.ts');
+  if (existsSync(local)) return { path: local, embedded: local === EMBEDDED_CONFIG };
+  return { path: EMBEDDED_CONFIG, embedded: true };
+}

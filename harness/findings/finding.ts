@@ -1,0 +1,68 @@
+import type { Exchange } from '../http/exchange.ts';
+import { formatExchange } from '../http/exchange.ts';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+/** One piece of evidence: a recorded exchange, SQL with its result, or a plain observation. */
+export interface Evidence {
+  label: string;
+  exchange?: Exchange;
+  sql?: string;
+  text?: string;
+  data?: unknown;
+}
+
+/**
+ * A broken promise, as data: reports, the gate and selftest all read this same object.
+ * `code` is stable (gates and accepted-findings keys use it); `title` says in plain words what
+ * broke; `promise` is the sentence from the system contract that no longer holds.
+ */
+export interface Finding {
+  code: string;
+  title: string;
+  promise: string;
+  severity: Severity;
+  /** What the check expected and what it got, one line each. */
+  expected?: string;
+  actual?: string;
+  evidence: Evidence[];
+  /** Filled by the runner: the suite and the check that raised it. */
+  suite?: string;
+  check?: string;
+  /** Filled for generated cases: how to replay this exact case. */
+  seed?: number;
+  replay?: string;
+  counterexample?: string;
+}
+
+export function formatEvidence(e: Evidence): string {
+  const parts = [`-- ${e.label}`];
+  if (e.exchange) parts.push(formatExchange(e.exchange));
+  if (e.sql) parts.push(`SQL> ${e.sql}`);
+  if (e.text) parts.push(e.text);
+  if (e.data !== undefined) parts.push(JSON.stringify(e.data, null, 2));
+  return parts.join('\n');
+}
+
+export function formatFinding(f: Finding): string {
+  const lines = [`[${f.code}] ${f.title}`, `promise: ${f.promise}`];
+  if (f.expected) lines.push(`expected: ${f.expected}`);
+  if (f.actual) lines.push(`actual:   ${f.actual}`);
+  if (f.seed !== undefined) lines.push(`seed: ${f.seed}${f.replay ? ` (replay: ${f.replay})` : ''}`);
+  if (f.counterexample) lines.push(`generated case: ${f.counterexample}`);
+  for (const e of f.evidence) lines.push('', formatEvidence(e));
+  return lines.join('\n');
+}
+
+/** Thrown by a check when a promise is broken; the runner turns it into a finding in the report. */
+export class FindingError extends Error {
+  constructor(readonly finding: Finding) {
+    super(formatFinding(finding));
+    this.name = 'FindingError';
+  }
+}
+
+/** Raises a finding: the check stops here and fails with the evidence. */
+export function fail(finding: Finding): never {
+  throw new FindingError(finding);
+}

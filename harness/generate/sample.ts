@@ -1,0 +1,52 @@
+import fc from 'fast-check';
+
+/**
+ * Values for request bodies, drawn from fast-check so a failing case can be replayed from its
+ * seed. Every `text` carries a unique marker: if it ever shows up in another tenant's response,
+ * the leak is recognised without guessing.
+ */
+export interface Sample {
+  /** A unique marker followed by seeded varied text (any script, emoji; never NUL). */
+  text(label?: string): string;
+  /** A unique, readable token (`sg-<label>-<run>-<n>`) for names and e-mail addresses. */
+  unique(label?: string): string;
+  int(min: number, max: number): number;
+  pick<T>(items: readonly T[]): T;
+}
+
+export type Draw = <T>(arb: fc.Arbitrary<T>) => T;
+
+const runTag = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+let counter = 0;
+
+export function uniqueToken(label = 'x'): string {
+  counter += 1;
+  return `sg-${label.replace(/[^a-zA-Z0-9]/g, '').slice(0, 12) || 'x'}-${runTag}-${counter}`;
+}
+
+const variedText = fc.string({ unit: 'grapheme', maxLength: 24 }).map((s) => s.replace(/\u0000/g, ''));
+
+export function sampleFrom(draw: Draw): Sample {
+  return {
+    text: (label = 'text') => `${uniqueToken(label)} ${draw(variedText)}`.trimEnd(),
+    unique: uniqueToken,
+    int: (min, max) => draw(fc.integer({ min, max })),
+    pick: (items) => draw(fc.constantFrom(...items)),
+  };
+}
+
+/** A sample outside any property, still reproducible from the seed. */
+export function seededSample(seed: number): Sample {
+  let n = 0;
+  const draw: Draw = (arb) => {
+    n += 1;
+    const [value] = fc.sample(arb, { seed: seed + n, numRuns: 1 });
+    return value as never;
+  };
+  return sampleFrom(draw);
+}
+
+/** Draws from a property's `fc.gen()` value. */
+export function drawFromGen(g: fc.GeneratorValue): Draw {
+  return (arb) => g(() => arb);
+}

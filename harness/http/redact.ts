@@ -1,0 +1,38 @@
+/**
+ * Keeps tokens and secrets out of every report and log line shipgate writes.
+ *
+ * Known secrets are replaced by a label saying what they were ("tenant-2 token, expired"), so
+ * evidence stays readable; anything that still looks like a JWT is blanked as a last resort.
+ */
+const JWT_SHAPE = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
+const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'x-api-key', 'apikey', 'proxy-authorization']);
+
+export class Redactor {
+  readonly #labels = new Map<string, string>();
+
+  /** Remembers a secret value; from now on it is shown as `«label»`. Short values are ignored (too likely to collide with data). */
+  register(secret: string | undefined, label: string): void {
+    if (secret && secret.length >= 8) this.#labels.set(secret, label);
+  }
+
+  scrub(text: string): string {
+    let out = text;
+    // Longest first, so a token that contains another secret is replaced whole.
+    for (const [secret, label] of [...this.#labels].sort((a, b) => b[0].length - a[0].length)) {
+      if (out.includes(secret)) out = out.split(secret).join(`«${label}»`);
+    }
+    return out.replace(JWT_SHAPE, '«redacted token»');
+  }
+
+  headers(headers: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      const scrubbed = this.scrub(value);
+      out[name] = SECRET_HEADERS.has(name.toLowerCase()) && scrubbed === value ? '«redacted»' : scrubbed;
+    }
+    return out;
+  }
+}
+
+/** One redactor per process: every client, recorder and report writer in it uses the same registry. */
+export const redactor = new Redactor();

@@ -1,0 +1,34 @@
+import type { HttpMethod } from '../profile/schema.ts';
+
+export interface Route {
+  method: HttpMethod;
+  path: string;
+}
+
+/** Parses `'GET /v1/documents/{id}'` (already validated by the profile schema). */
+export function parseRoute(text: string): Route {
+  const space = text.indexOf(' ');
+  return { method: text.slice(0, space) as HttpMethod, path: text.slice(space + 1) };
+}
+
+export function formatRoute(route: Route): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** The `{name}` placeholders of a path template. */
+export function templateParams(path: string): string[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+}
+
+/** Fills `{name}` placeholders; a missing value is a programming error in the suite, so it throws. */
+export function fillPath(path: string, params: Record<string, string | undefined>): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`no value for {${name}} in route path ${path}`);
+    return encodeURIComponent(value);
+  });
+}
+
+export function isSafeMethod(method: HttpMethod): boolean {
+  return method === 'GET';
+}

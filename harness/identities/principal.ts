@@ -1,0 +1,23 @@
+import type { ProfileHttp } from '../http/profile-http.ts';
+
+/** A user of one tenant, as the profile's identity hooks describe it. */
+export interface Principal {
+  /** The tenant (org) id, as the system names it. */
+  tenantId: string;
+  /** The user id, when the system has one. */
+  userId?: string;
+  /** Claims shipgate signs into tokens (needs `identities.jwt`); lets it mint expired and wrong-audience variants. */
+  claims?: Record<string, unknown>;
+  /** A ready token, when shipgate cannot sign one itself. */
+  token?: string;
+}
+
+/** What identity hooks get to work with. */
+export interface IdentityContext {
+  /** Calls the target (the first base URL), recorded like every other exchange. */
+  http: ProfileHttp;
+  /** Signs claims into a valid token (needs `identities.jwt`). */
+  sign(claims: Record<string, unknown>): Promise<string>;
+  /** A value unique to this run, for names and e-mail addresses. */
+  unique(prefix: string): string;
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { TargetProfile } from '../profile/schema.ts';
+
+export type JwtProfile = NonNullable<TargetProfile['identities']['jwt']>;
+
+/** A bad-token variant the auth suite sends; each must be refused with the unauthenticated status. */
+export type TokenVariant =
+  | 'missing'
+  | 'malformed'
+  | 'bad-signature'
+  | 'tampered'
+  | 'alg-none'
+  | 'expired'
+  | 'wrong-audience'
+  | 'revoked';
+
+export const TOKEN_VARIANTS: readonly TokenVariant[] = [
+  'missing',
+  'malformed',
+  'bad-signature',
+  'tampered',
+  'alg-none',
+  'expired',
+  'wrong-audience',
+  'revoked',
+];
+
+const b64url = (s: string) => Buffer.from(s).toString('base64url');
+const fromB64url = (s: string) => Buffer.from(s, 'base64url').toString('utf8');
+
+export interface SignOverrides {
+  expiresAt?: number;
+  audience?: string;
+  secret?: string;
+}
+
+/** Signs claims the way the target's identity provider would (HS256), with a fresh `jti`. */
+export async function signClaims(jwt: JwtProfile, claims: Record<string, unknown>, o: SignOverrides = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const builder = new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt(now)
+    .setJti(randomUUID())
+    .setAudience(o.audience ?? jwt.audience)
+    .setExpirationTime(o.expiresAt ?? now + jwt.ttlSeconds);
+  if (jwt.issuer) builder.setIssuer(jwt.issuer);
+  return builder.sign(new TextEncoder().encode(o.secret ?? jwt.secret));
+}
+
+export function isJwt(token: string): boolean {
+  const parts = token.split('.');
+  if (parts.length !== 3) return false;
+  try {
+    return typeof JSON.parse(fromB64url(parts[0] as string)) === 'object';
+  } catch {
+    return false;
+  }
+}
+
+/** Same header and claims, signature from another key: proves the signature is checked. */
+export function withBadSignature(token: string): string {
+  const [h, p, s = ''] = token.split('.');
+  // Flip the first signature character; any change must invalidate it.
+  const flipped = (s[0] === 'A' ? 'B' : 'A') + s.slice(1);
+  return `${h}.${p}.${flipped}`;
+}
+
+/** Claims edited after signing (e.g. another tenant's id), signature kept: proves the payload is covered. */
+export function withTamperedClaims(token: string, edit: Record<string, unknown>): string {
+  const [h, p, s] = token.split('.');
+  const claims = JSON.parse(fromB64url(p as string)) as Record<string, unknown>;
+  return `${h}.${b64url(JSON.stringify({ ...claims, ...edit }))}.${s}`;
+}
+
+/** `alg: none` with no signature: the oldest JWT bypass. */
+export function withAlgNone(token: string): string {
+  const [, p] = token.split('.');
+  return `${b64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${p}.`;
+}
+
+export function decodeClaims(token: string): Record<string, unknown> {
+  return JSON.parse(fromB64url(token.split('.')[1] as string)) as Record<string, unknown>;
+}

@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { findMissingEnv } from './env.ts';
+import { targetSchema, type TargetProfile } from './schema.ts';
+
+export interface ProfileProblem {
+  /** Dotted path of the field, e.g. `http.baseUrls.0`; empty for the file itself. */
+  path: string;
+  message: string;
+}
+
+/** The profile cannot be used: every problem is listed, each naming its field. */
+export class ProfileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: ProfileProblem[],
+  ) {
+    super(
+      `the target profile ${file} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p.path || '(file)'}: ${p.message}`).join('\n'),
+    );
+  }
+}
+
+const dotted = (path: readonly PropertyKey[]) => path.map(String).join('.');
+
+function describeReceived(input: unknown): string {
+  if (input === undefined) return 'nothing';
+  if (typeof input === 'function') return 'a function';
+  const s = JSON.stringify(input);
+  return s === undefined ? String(input) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** Validates a profile object; throws ProfileError naming every wrong field. */
+export function validateProfile(input: unknown, file: string): TargetProfile {
+  const missing = findMissingEnv(input).map((m) => ({
+    path: dotted(m.path),
+    message: `environment variable ${m.name} is not set`,
+  }));
+  const parsed = targetSchema.safeParse(input);
+  if (parsed.success && missing.length === 0) return parsed.data;
+  const missingPaths = new Set(missing.map((m) => m.path));
+  const problems = [
+    ...missing,
+    ...(parsed.success ? [] : parsed.error.issues)
+      .filter((i) => !missingPaths.has(dotted(i.path)))
+      .map((i) => {
+        const received = 'input' in i && i.code !== 'unrecognized_keys' ? ` (got ${describeReceived(i.input)})` : '';
+        return { path: dotted(i.path), message: `${i.message}${received}` };
+      }),
+  ];
+  throw new ProfileError(file, problems);
+}
+
+/** Imports a profile module (TypeScript or JavaScript) and validates its default export. */
+export async function loadProfile(file: string): Promise<TargetProfile> {
+  const absolute = resolve(file);
+  if (!existsSync(absolute)) {
+    throw new ProfileError(file, [{ path: '', message: `file not found (looked at ${absolute}); pass --config <file>` }]);
+  }
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(absolute).href)) as { default?: unknown };
+  } catch (err) {
+    const e = err as Error;
+    throw new ProfileError(file, [{ path: '', message: `could not be loaded: ${e.message.split('\n')[0]}` }]);
+  }
+  if (mod.default === undefined) {
+    throw new ProfileError(file, [{ path: '', message: 'has no default export; export default defineTarget({...})' }]);
+  }
+  return validateProfile(mod.default, file);
+}

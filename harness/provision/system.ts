@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { LaunchProfile } from '../profile/schema.ts';
+import type { LaunchedService, LaunchedSystem } from '../run/context.ts';
+import type { DatabaseServer } from './database.ts';
+import { startDatabaseServer } from './database.ts';
+import { runToCompletion, startHttpInstance, startPlainInstance, type ProcessSpec, type RunningProcess } from './processes.ts';
+
+export interface BootOptions {
+  launch: LaunchProfile;
+  /** The profile file: relative `cwd`s are resolved against its folder. */
+  configPath: string;
+  logsDir: string;
+  /** Variables layered over the profile's (selftest switches defects on this way). */
+  envOverrides?: Record<string, string>;
+  /** A database server to create this system's database on; default: provision one. */
+  databaseServer?: DatabaseServer;
+  /** Prefix of the throw-away database's name. */
+  label?: string;
+}
+
+export interface BootedSystem {
+  baseUrls: string[];
+  databaseUrl?: string;
+  databaseSource?: DatabaseServer['source'];
+  launched: LaunchedSystem;
+  processes: RunningProcess[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the system the profile's `launch` block describes: a fresh database (when asked for),
+ * the setup steps in order, then every service instance on OS-chosen ports, waiting for each to be
+ * ready. On any failure whatever was started is stopped again before the error propagates.
+ */
+export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
+  mkdirSync(o.logsDir, { recursive: true });
+  const cwd = resolve(dirname(o.configPath), o.launch.cwd ?? '.');
+  const env: Record<string, string> = { ...o.launch.env, ...o.envOverrides };
+  const processes: RunningProcess[] = [];
+  let server: DatabaseServer | undefined;
+  let ownServer = false;
+  let databaseUrl: string | undefined;
+
+  const stop = async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+    if (server && databaseUrl) await server.dropDatabase(databaseUrl).catch(() => {});
+    if (server && ownServer) await server.stop();
+  };
+
+  try {
+    if (o.launch.database) {
+      server = o.databaseServer;
+      if (!server) {
+        server = await startDatabaseServer(o.logsDir);
+        ownServer = true;
+      }
+      databaseUrl = await server.createDatabase(o.label ?? 'shipgate');
+      env[o.launch.database.env] = databaseUrl;
+    }
+    const spec = (name: string, command: string[], extra: Record<string, string> = {}): ProcessSpec => ({
+      name,
+      command,
+      cwd,
+      env: { ...env, ...extra },
+      logsDir: o.logsDir,
+    });
+    for (const step of o.launch.setup) {
+      await runToCompletion(spec(step.name, step.command), o.launch.readyTimeoutMs);
+    }
+    const services: LaunchedService[] = [];
+    for (const [name, svc] of Object.entries(o.launch.services)) {
+      const settled = await Promise.allSettled(
+        Array.from({ length: svc.instances }, (_, i) =>
+          svc.http
+            ? startHttpInstance(spec(name, svc.command, svc.env), i, {
+                portEnv: svc.http.portEnv,
+                readiness: svc.http.readiness,
+                deadlineMs: o.launch.readyTimeoutMs,
+              })
+            : Promise.resolve(startPlainInstance(spec(name, svc.command, svc.env), i)),
+        ),
+      );
+      const started = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      processes.push(...started);
+      const failure = settled.find((r) => r.status === 'rejected');
+      if (failure) throw failure.reason;
+      services.push({
+        name,
+        pids: started.map((p) => p.pid),
+        urls: started.flatMap((p) => (p.url ? [p.url] : [])),
+        logFiles: started.map((p) => p.logFile),
+      });
+    }
+    return {
+      baseUrls: services.flatMap((s) => s.urls),
+      ...(databaseUrl ? { databaseUrl } : {}),
+      ...(server ? { databaseSource: server.source } : {}),
+      launched: { cwd, env, logsDir: o.logsDir, services },
+      processes,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Everything shipgate starts (databases, processes) registers here, so it is torn down at the
+ * end of a run, on failure, and on Ctrl-C. `killNow` runs synchronously from the `exit` event,
+ * the last chance when the process is going down without waiting for promises.
+ */
+export interface Resource {
+  name: string;
+  dispose(): Promise<void>;
+  killNow(): void;
+}
+
+const live = new Set<Resource>();
+let installed = false;
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', () => {
+    for (const r of live) {
+      try {
+        r.killNow();
+      } catch {
+        // Already gone; nothing left to do at exit.
+      }
+    }
+  });
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.on(signal, () => {
+      process.stderr.write(`\nshipgate: ${signal} received, stopping what was started...\n`);
+      void disposeAll().finally(() => process.exit(code));
+    });
+  }
+}
+
+export function track(resource: Resource): () => void {
+  install();
+  live.add(resource);
+  return () => live.delete(resource);
+}
+
+/** Disposes every live resource, newest first; never throws. */
+export async function disposeAll(): Promise<void> {
+  for (const r of [...live].reverse()) {
+    try {
+      await r.dispose();
+    } catch (err) {
+      process.stderr.write(`shipgate: could not stop ${r.name} cleanly: ${(err as Error).message}\n`);
+      r.killNow();
+    }
+    live.delete(r);
+  }
+}
+
+export function liveResources(): string[] {
+  return [...live].map((r) => r.name);
+}

@@ -1,0 +1,61 @@
+import type { Finding } from '../findings/finding.ts';
+
+export type SuiteStatus = 'passed' | 'failed' | 'not-applicable' | 'skipped';
+export type TestStatus = 'passed' | 'failed' | 'skipped';
+
+/** One check as it ran. */
+export interface TestRecord {
+  suite: string;
+  name: string;
+  /** Suite path and name, `describe > test`. */
+  fullName: string;
+  status: TestStatus;
+  durationMs: number;
+  /** Why it was skipped (e.g. "not applicable: ..."). */
+  skipReason?: string;
+  /** First lines of the failure, for JUnit/CTRF readers. */
+  message?: string;
+  findings: Finding[];
+  file: string;
+}
+
+export interface SuiteResult {
+  id: string;
+  title: string;
+  promise: string;
+  status: SuiteStatus;
+  tests: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  durationMs: number;
+  /** Why the suite is not-applicable or skipped, or a summary of why it failed. */
+  reason?: string;
+}
+
+export interface TargetSummary {
+  name: string;
+  kind: string;
+  baseUrls: string[];
+  /** Where the database came from when shipgate provisioned one. */
+  database?: string;
+  launched: boolean;
+}
+
+/** Everything a run produced: the single model every report renders. */
+export interface RunReport {
+  tool: { name: 'shipgate'; version: string };
+  gate: 'GO' | 'NO-GO';
+  /** Why the gate is what it is, one line each. */
+  gateReasons: string[];
+  seed: number;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  target: TargetSummary;
+  suites: SuiteResult[];
+  tests: TestRecord[];
+  findings: Finding[];
+  /** Errors outside any check (a suite file that did not load, an unhandled rejection). */
+  errors: string[];
+}

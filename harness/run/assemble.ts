@@ -1,0 +1,65 @@
+import type { Finding } from '../findings/finding.ts';
+import { decideGate } from '../report/gate.ts';
+import type { RunReport, SuiteResult, TargetSummary, TestRecord } from '../report/model.ts';
+import type { Suite } from '../suites/define.ts';
+
+export interface SuitePlan {
+  suite: Suite;
+  /** Runs, or why not: `not-applicable` (capability/kind) or `skipped` (not selected). */
+  status: 'run' | 'not-applicable' | 'skipped';
+  reason?: string;
+}
+
+export interface AssembleInput {
+  plans: SuitePlan[];
+  tests: TestRecord[];
+  errors: string[];
+  seed: number;
+  version: string;
+  startedAt: Date;
+  target: TargetSummary;
+  required: string[];
+}
+
+function suiteResult(plan: SuitePlan, tests: TestRecord[], errors: string[]): SuiteResult {
+  const mine = tests.filter((t) => t.suite === plan.suite.id);
+  const base = { id: plan.suite.id, title: plan.suite.title, promise: plan.suite.promise };
+  const count = (s: TestRecord['status']) => mine.filter((t) => t.status === s).length;
+  const durationMs = mine.reduce((sum, t) => sum + t.durationMs, 0);
+  if (plan.status !== 'run') {
+    return { ...base, status: plan.status, tests: 0, passed: 0, failed: 0, skipped: 0, durationMs: 0, ...(plan.reason ? { reason: plan.reason } : {}) };
+  }
+  const failed = count('failed');
+  const fileErrors = errors.filter((e) => e.startsWith(`suites/${plan.suite.id}/`));
+  const codes = [...new Set(mine.flatMap((t) => t.findings.map((f) => f.code)))];
+  let status: SuiteResult['status'] = failed > 0 || fileErrors.length > 0 ? 'failed' : 'passed';
+  let reason: string | undefined = codes.length > 0 ? codes.join(', ') : fileErrors[0]?.split('\n')[0];
+  if (status === 'passed' && count('passed') === 0) {
+    // Every check was skipped as not applicable: the suite verified nothing.
+    status = 'not-applicable';
+    reason = `every check was skipped: ${mine[0]?.skipReason ?? 'no checks ran'}`;
+  }
+  return { ...base, status, tests: mine.length, passed: count('passed'), failed, skipped: count('skipped'), durationMs, ...(reason ? { reason } : {}) };
+}
+
+/** Turns what ran into the run's report, with the gate decided. */
+export function assembleReport(i: AssembleInput): RunReport {
+  const suites = i.plans.map((p) => suiteResult(p, i.tests, i.errors));
+  const findings: Finding[] = i.tests.flatMap((t) => t.findings.map((f) => ({ ...f, suite: t.suite })));
+  const { gate, reasons } = decideGate({ suites, errors: i.errors, required: i.required });
+  const finishedAt = new Date();
+  return {
+    tool: { name: 'shipgate', version: i.version },
+    gate,
+    gateReasons: reasons,
+    seed: i.seed,
+    startedAt: i.startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - i.startedAt.getTime(),
+    target: i.target,
+    suites,
+    tests: i.tests,
+    findings,
+    errors: i.errors,
+  };
+}

@@ -1,0 +1,98 @@
+import { join, resolve } from 'node:path';
+import type { DatabaseServer } from '../provision/database.ts';
+import { bootSystem, type BootedSystem } from '../provision/system.ts';
+import type { TargetProfile } from '../profile/schema.ts';
+import type { RunReport } from '../report/model.ts';
+import { runSuites } from '../runner/vitest-run.ts';
+import type { Suite } from '../suites/define.ts';
+import { assembleReport, type SuitePlan } from './assemble.ts';
+import type { RunContext } from './context.ts';
+import { assertReachable } from './reachability.ts';
+
+export interface VerifyOptions {
+  /** The shipgate package root (suites and vitest config live there). */
+  root: string;
+  configPath: string;
+  profile: TargetProfile;
+  suites: Suite[];
+  /** Suite ids chosen with `--suite`; empty means all. */
+  selected: string[];
+  seed: number;
+  runs: number;
+  reportsDir: string;
+  version: string;
+  /** Variables layered over the launch block's (selftest's defect switch). */
+  envOverrides?: Record<string, string>;
+  databaseServer?: DatabaseServer;
+  /** Names the throw-away database and log folder (selftest runs one per defect). */
+  label?: string;
+  log: (line: string) => void;
+}
+
+/** Which suites run, and why the others do not. */
+export function planSuites(suites: Suite[], profile: TargetProfile, selected: string[]): SuitePlan[] {
+  return suites.map((suite) => {
+    if (selected.length > 0 && !selected.includes(suite.id)) {
+      return { suite, status: 'skipped', reason: 'not selected (--suite)' };
+    }
+    const reason = suite.applicability(profile);
+    return reason ? { suite, status: 'not-applicable', reason } : { suite, status: 'run' };
+  });
+}
+
+/**
+ * One verification run: start the target if the profile launches it, check it answers, run the
+ * applicable suites, and assemble the report. Whatever was started is stopped before returning.
+ */
+export async function runVerify(o: VerifyOptions): Promise<RunReport> {
+  const startedAt = new Date();
+  const plans = planSuites(o.suites, o.profile, o.selected);
+  const toRun = plans.filter((p) => p.status === 'run').map((p) => p.suite.id);
+  let booted: BootedSystem | undefined;
+  try {
+    let baseUrls = o.profile.http.baseUrls ?? [];
+    if (o.profile.launch) {
+      o.log(`starting ${o.profile.name} (${Object.keys(o.profile.launch.services).join(', ')})...`);
+      booted = await bootSystem({
+        launch: o.profile.launch,
+        configPath: o.configPath,
+        logsDir: join(o.reportsDir, 'logs', o.label ?? 'verify'),
+        ...(o.envOverrides ? { envOverrides: o.envOverrides } : {}),
+        ...(o.databaseServer ? { databaseServer: o.databaseServer } : {}),
+        ...(o.label ? { label: o.label.replace(/[^a-z0-9]+/gi, '_') } : {}),
+      });
+      baseUrls = booted.baseUrls;
+      o.log(`  ready at ${baseUrls.join(', ')}${booted.databaseSource ? ` (database: ${booted.databaseSource})` : ''}`);
+    }
+    await assertReachable(baseUrls, o.profile.http.probePath);
+    const context: RunContext = {
+      configPath: resolve(o.configPath),
+      seed: o.seed,
+      runs: o.runs,
+      baseUrls,
+      reportsDir: resolve(o.reportsDir),
+      ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),
+      ...(booted ? { launch: booted.launched } : {}),
+    };
+    const { tests, errors } =
+      toRun.length > 0 ? await runSuites({ root: o.root, suiteIds: toRun, context, progress: o.log }) : { tests: [], errors: [] };
+    return assembleReport({
+      plans,
+      tests,
+      errors,
+      seed: o.seed,
+      version: o.version,
+      startedAt,
+      required: o.profile.gate.require,
+      target: {
+        name: o.profile.name,
+        kind: o.profile.kind,
+        baseUrls,
+        launched: booted !== undefined,
+        ...(booted?.databaseSource ? { database: booted.databaseSource } : {}),
+      },
+    });
+  } finally {
+    await booted?.stop();
+  }
+}

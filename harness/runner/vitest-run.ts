@@ -1,0 +1,103 @@
+import { join, relative, sep } from 'node:path';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import { startVitest } from 'vitest/node';
+import type { Finding } from '../findings/finding.ts';
+import type { TestRecord } from '../report/model.ts';
+import type { RunContext } from '../run/context.ts';
+
+export interface SuiteRunInput {
+  /** The shipgate package root (holds `vitest.config.ts` and `suites/`). */
+  root: string;
+  suiteIds: string[];
+  context: RunContext;
+  /** Print a line per suite file as it finishes. */
+  progress?: (line: string) => void;
+}
+
+export interface SuiteRunOutput {
+  tests: TestRecord[];
+  /** Errors that belong to no check: a suite file that failed to load, a hook, an unhandled rejection. */
+  errors: string[];
+}
+
+function suiteOf(root: string, file: string): string {
+  const parts = relative(root, file).split(sep);
+  return parts[0] === 'suites' && parts[1] ? parts[1] : parts.join('/');
+}
+
+function firstLines(text: string, n = 6): string {
+  return text.split('\n').slice(0, n).join('\n');
+}
+
+function toRecord(root: string, t: TestCase): TestRecord {
+  const r = t.result();
+  const findings: Finding[] = t.meta().findings ?? [];
+  const message = r.state === 'failed' ? r.errors.map((e) => firstLines(e.message ?? String(e))).join('\n') : undefined;
+  return {
+    suite: suiteOf(root, t.module.moduleId),
+    name: t.name,
+    fullName: t.fullName,
+    status: r.state === 'failed' ? 'failed' : r.state === 'passed' ? 'passed' : 'skipped',
+    durationMs: Math.round(t.diagnostic()?.duration ?? 0),
+    ...(r.state === 'skipped' && r.note ? { skipReason: r.note } : {}),
+    ...(message ? { message } : {}),
+    findings,
+    file: relative(root, t.module.moduleId),
+  };
+}
+
+/** Collects every test and every error outside a test into shipgate's result model. */
+class Collector implements Reporter {
+  tests: TestRecord[] = [];
+  errors: string[] = [];
+  constructor(
+    private readonly root: string,
+    private readonly progress?: (line: string) => void,
+  ) {}
+
+  onTestModuleEnd(m: TestModule): void {
+    const tests = [...m.children.allTests()];
+    const count = (s: string) => tests.filter((t) => t.result().state === s).length;
+    this.progress?.(
+      `  ${relative(this.root, m.moduleId).padEnd(44)} ${String(count('passed')).padStart(4)} passed ${String(count('failed')).padStart(4)} failed ${String(count('skipped')).padStart(4)} skipped`,
+    );
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>): void {
+    for (const m of modules) {
+      const file = relative(this.root, m.moduleId);
+      for (const e of m.errors()) this.errors.push(`${file}: ${firstLines(e.message ?? String(e))}`);
+      for (const s of m.children.allSuites()) {
+        for (const e of s.errors()) this.errors.push(`${file} > ${s.fullName}: ${firstLines(e.message ?? String(e))}`);
+      }
+      for (const t of m.children.allTests()) this.tests.push(toRecord(this.root, t));
+    }
+    for (const e of unhandled) this.errors.push(`unhandled: ${firstLines(e.message ?? String(e))}`);
+  }
+}
+
+/**
+ * Runs the chosen suites through vitest's Node API with the run context provided to every
+ * worker. Vitest's own exit code handling is undone: the gate, not vitest, decides the exit.
+ */
+export async function runSuites(i: SuiteRunInput): Promise<SuiteRunOutput> {
+  const collector = new Collector(i.root, i.progress);
+  const exitCode = process.exitCode;
+  const vitest = await startVitest(
+    'test',
+    i.suiteIds.map((id) => join('suites', id) + '/'),
+    {
+      root: i.root,
+      config: join(i.root, 'vitest.config.ts'),
+      project: ['suites'],
+      watch: false,
+      reporters: [collector],
+      provide: { shipgate: i.context },
+      passWithNoTests: false,
+    },
+    { logLevel: 'silent' },
+  );
+  await vitest.close();
+  process.exitCode = exitCode;
+  return { tests: collector.tests, errors: collector.errors };
+}

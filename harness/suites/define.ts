@@ -1,0 +1,37 @@
+import type { TargetProfile } from '../profile/schema.ts';
+import { check, type CheckContext } from '../check/check.ts';
+
+export type TargetKind = TargetProfile['kind'];
+
+export interface SuiteSpec {
+  /** Stable id: the folder name under `suites/`, used by `--suite`, gates and DEFECTS.md. */
+  id: string;
+  title: string;
+  /** The promise this suite verifies, in one sentence, for the sign-off. */
+  promise: string;
+  /** The environment kinds the suite is safe to run against. */
+  kinds: readonly TargetKind[];
+  /** Why the suite cannot run against this profile (a missing capability), or undefined when it can. */
+  notApplicable(profile: TargetProfile): string | undefined;
+}
+
+export interface Suite extends SuiteSpec {
+  /** Declares a check of this suite (a test whose failures become findings). */
+  check(name: string, body: (c: CheckContext) => Promise<void>, timeoutMs?: number): void;
+  /** The reason the suite does not apply to this profile, including an unsafe target kind. */
+  applicability(profile: TargetProfile): string | undefined;
+}
+
+/** Declares a suite in `suites/<id>/suite.ts`; the runner discovers it there, no central list to edit. */
+export function defineSuite(spec: SuiteSpec): Suite {
+  return {
+    ...spec,
+    check: (name, body, timeoutMs) => check(spec.id, name, body, timeoutMs),
+    applicability(profile) {
+      if (!spec.kinds.includes(profile.kind)) {
+        return `runs only against ${spec.kinds.join(' or ')} targets; this one is '${profile.kind}'`;
+      }
+      return spec.notApplicable(profile);
+    },
+  };
+}

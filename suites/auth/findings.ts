@@ -1,0 +1,38 @@
+import type { Severity, TokenVariant } from 'shipgate';
+
+/** The promise a refused variant keeps, and the code when it is broken by being accepted. */
+export const VARIANTS: Record<TokenVariant, { words: string; acceptedCode: string; promise: string }> = {
+  missing: { words: 'no token', acceptedCode: 'AUTH_MISSING_TOKEN_ACCEPTED', promise: 'A request without a token is refused with 401.' },
+  malformed: { words: 'a malformed token', acceptedCode: 'AUTH_MALFORMED_TOKEN_ACCEPTED', promise: 'A malformed token is refused with 401.' },
+  'bad-signature': {
+    words: 'a token with a forged signature',
+    acceptedCode: 'AUTH_BAD_SIGNATURE_ACCEPTED',
+    promise: 'A token whose signature does not verify is refused with 401.',
+  },
+  tampered: {
+    words: 'a token whose claims were edited after signing',
+    acceptedCode: 'AUTH_TAMPERED_TOKEN_ACCEPTED',
+    promise: 'A token whose claims were changed after signing is refused with 401.',
+  },
+  'alg-none': { words: "an unsigned 'alg: none' token", acceptedCode: 'AUTH_ALG_NONE_ACCEPTED', promise: "An unsigned ('alg: none') token is refused with 401." },
+  expired: { words: 'an expired token', acceptedCode: 'AUTH_EXPIRED_TOKEN_ACCEPTED', promise: 'An expired token is refused with 401.' },
+  'wrong-audience': {
+    words: 'a token minted for another audience',
+    acceptedCode: 'AUTH_WRONG_AUDIENCE_ACCEPTED',
+    promise: 'A token minted for another audience is refused with 401.',
+  },
+  revoked: {
+    words: 'a revoked token',
+    acceptedCode: 'AUTH_REVOKED_TOKEN_ACCEPTED',
+    promise: 'A revoked token is refused with 401 by every instance.',
+  },
+};
+
+export const AUTH_FINDINGS = {
+  AUTH_WRONG_STATUS: { promise: "A refused token gets the policy's unauthenticated status (401), not another error.", severity: 'medium' },
+  AUTH_SERVER_ERROR: { promise: 'A bad token is refused cleanly with 401, never a server error.', severity: 'high' },
+  AUTH_ERROR_NOT_JSON: { promise: 'A 401 carries a JSON error body that says what was wrong.', severity: 'low' },
+  AUTH_ERROR_LEAKS_DATA: { promise: 'A refused request returns no data.', severity: 'critical' },
+  AUTH_VALID_TOKEN_REFUSED: { promise: 'A valid token is accepted (otherwise the refusals prove nothing).', severity: 'high' },
+  AUTH_BYPASS_IN_PRODUCTION: { promise: 'An auth bypass (AUTH_DISABLED) is refused at start-up in production.', severity: 'critical' },
+} as const satisfies Record<string, { promise: string; severity: Severity }>;
