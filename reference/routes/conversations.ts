@@ -11,7 +11,7 @@ import { parseInput } from '../http/validation.ts';
 
 const RESOURCE = 'conversation';
 
-const conversationBody = z.object({ title: z.string().trim().min(1).max(200) });
+const conversationBody = z.object({ title: z.string().trim().min(1).max(1_000) });
 const messageBody = z.object({
   role: z.enum(['user', 'assistant']),
   content: z.string().min(1).max(100_000),

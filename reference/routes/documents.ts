@@ -12,7 +12,7 @@ import { parseInput } from '../http/validation.ts';
 
 const RESOURCE = 'document';
 
-const title = z.string().trim().min(1).max(200);
+const title = z.string().trim().min(1).max(1_000);
 const body = z.string().max(100_000);
 const createBody = z.object({ title, body: body.default('') });
 const updateBody = z

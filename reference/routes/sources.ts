@@ -13,7 +13,7 @@ import { parseInput } from '../http/validation.ts';
 const RESOURCE = 'source';
 
 const createBody = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1).max(1_000),
   url: z.url({ protocol: /^https?$/ }).max(2_000),
 });
 const bulkBody = z.object({ ids: z.array(z.string()).min(1).max(100) });
