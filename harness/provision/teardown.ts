@@ -26,7 +26,7 @@ function install(): void {
   });
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.on(signal, () => {
-      process.stderr.write(`\nshipgate: ${signal} received, stopping what was started...\n`);
+      if (live.size > 0) process.stderr.write(`\nshipgate: ${signal} received, stopping ${liveResources().join(', ')}...\n`);
       void disposeAll().finally(() => process.exit(code));
     });
   }

@@ -83,7 +83,8 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       seed: o.seed,
       version: o.version,
       startedAt,
-      required: o.profile.gate.require,
+      // A run narrowed with --suite only answers for the suites it ran.
+      required: o.selected.length > 0 ? o.profile.gate.require.filter((id) => o.selected.includes(id)) : o.profile.gate.require,
       target: {
         name: o.profile.name,
         kind: o.profile.kind,

@@ -212,7 +212,7 @@ function bulkCheck(api: ResourceApi, op: string): void {
         if (ok(res) || changed.length > 0) {
           raise(
             'TENANT_BULK_FOREIGN',
-            `${formatRoute(route)} ${ok(res) ? `accepted (${res.status})` : `answered ${res.status} but changed items`} a list with ${victim.label}'s ${api.name} ${position}` +
+            `${formatRoute(route)} ${ok(res) ? `accepted (${res.status})` : `answered ${res.status} but changed items`} a list with ${victim.label}'s ${api.name} ${position === 'middle' ? 'in the middle' : position}` +
               (changed.length ? `; changed: ${changed.map((i) => `${i.owner.label}'s ${i.id}`).join(', ')}` : ''),
             [ex(label, res), ...changed.map((i) => ({ label: `${i.owner.label}'s ${api.name} after`, data: after[all.indexOf(i)]!.value }))],
             { expected: `${policy.bulkForeign ?? policy.crossTenant} and nothing changed`, actual: `${res.status}, ${changed.length} item(s) changed` },
