@@ -38,7 +38,7 @@ export function validateProfile(input: unknown, file: string): TargetProfile {
     path: dotted(m.path),
     message: `environment variable ${m.name} is not set`,
   }));
-  const parsed = targetSchema.safeParse(input);
+  const parsed = targetSchema.safeParse(input, { reportInput: true });
   if (parsed.success && missing.length === 0) return parsed.data;
   const missingPaths = new Set(missing.map((m) => m.path));
   const problems = [
@@ -46,7 +46,7 @@ export function validateProfile(input: unknown, file: string): TargetProfile {
     ...(parsed.success ? [] : parsed.error.issues)
       .filter((i) => !missingPaths.has(dotted(i.path)))
       .map((i) => {
-        const received = 'input' in i && i.code !== 'unrecognized_keys' ? ` (got ${describeReceived(i.input)})` : '';
+        const received = 'input' in i && i.code !== 'unrecognized_keys' && i.code !== 'custom' ? ` (got ${describeReceived(i.input)})` : '';
         return { path: dotted(i.path), message: `${i.message}${received}` };
       }),
   ];

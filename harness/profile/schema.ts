@@ -13,8 +13,8 @@ export type HttpMethod = (typeof METHODS)[number];
 const routeString = z
   .string()
   .regex(
-    /^(GET|POST|PUT|PATCH|DELETE) \/\S*$/,
-    "expected 'METHOD /path' with METHOD one of GET, POST, PUT, PATCH, DELETE (e.g. 'GET /v1/documents/{id}')",
+    new RegExp(`^(${METHODS.join('|')}) /\\S*$`),
+    `expected 'METHOD /path' with METHOD one of ${METHODS.join(', ')} (e.g. 'GET /v1/documents/{id}')`,
   );
 
 const route = <B extends z.ZodType>(body: B) =>

@@ -3,6 +3,8 @@ import type { RunReport } from './model.ts';
 
 const escapeXml = (s: string) =>
   s
+    // XML 1.0 cannot carry these control characters at all, escaped or not.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -1,0 +1,39 @@
+// Lint rules that carry the project's promises: suites and the harness never reach into the
+// reference system (they see a system only through its profile), and no focused test slips in.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const focused = ['describe', 'it', 'test'].map((object) => ({ object, property: 'only', message: 'a focused test hides every other test' }));
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'reports/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      'no-restricted-properties': ['error', ...focused],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['suites/**', 'harness/**', 'contracts/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/reference/**', '**/reference'],
+              message: 'suites and the harness see the system under test only through its target profile, never reference/ internals',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['bin/**/*.js'],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
+);

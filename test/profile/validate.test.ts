@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ProfileError, validateProfile } from '../../harness/profile/load.ts';
+
+const minimal = {
+  name: 'api',
+  kind: 'staging',
+  http: { baseUrls: ['https://api.example.com'] },
+  identities: { newTenant: async () => ({ tenantId: 't', token: 'x' }) },
+};
+
+function problems(input: unknown): string[] {
+  try {
+    validateProfile(input, 'shipgate.config.ts');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ProfileError);
+    return (err as ProfileError).problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  throw new Error('the profile was accepted');
+}
+
+describe('target profile validation', () => {
+  it('accepts a minimal profile and fills the documented defaults', () => {
+    const p = validateProfile(minimal, 'x');
+    expect(p.policy).toEqual({ crossTenant: 404, unauthenticated: 401, roleDenied: 403 });
+    expect(p.http.timeoutMs).toBe(10_000);
+    expect(p.resources).toEqual({});
+  });
+
+  it('names every wrong field by its path, all at once', () => {
+    const found = problems({ ...minimal, kind: 'prod', http: { baseUrls: ['localhost:3000'] } });
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/^kind: .*ephemeral.*staging.*production.*\(got "prod"\)/);
+    expect(found[1]).toMatch(/^http\.baseUrls\.0: expected an http\(s\) URL/);
+  });
+
+  it('says which environment variable is missing instead of "expected string"', () => {
+    const secret = '\u0000shipgate-missing-env:JWT_SECRET';
+    const found = problems({ ...minimal, identities: { ...minimal.identities, jwt: { secret, audience: 'authenticated' } } });
+    expect(found).toEqual(['identities.jwt.secret: environment variable JWT_SECRET is not set']);
+  });
+
+  it('rejects unknown keys, so a typo is not silently ignored', () => {
+    expect(problems({ ...minimal, resorces: {} })).toEqual([expect.stringMatching(/Unrecognized key.*resorces/)]);
+  });
+
+  it('requires a way to get tenants', () => {
+    expect(problems({ ...minimal, identities: {} })).toEqual([expect.stringMatching(/^identities\.newTenant: give newTenant/)]);
+  });
+
+  it('checks function-valued fields and route strings', () => {
+    const found = problems({
+      ...minimal,
+      resources: { doc: { create: { route: 'FETCH /docs', body: 'not a function' }, read: 'GET docs/{id}' } },
+    });
+    expect(found).toEqual([
+      expect.stringMatching(/^resources\.doc\.create\.route: expected 'METHOD \/path'/),
+      expect.stringMatching(/^resources\.doc\.create\.body: expected a function/),
+      expect.stringMatching(/^resources\.doc\.read: expected 'METHOD \/path'/),
+    ]);
+  });
+
+  it('refuses to launch (and so kill or truncate) anything but an ephemeral target', () => {
+    const launch = { services: { api: { command: ['node', 'server.js'], http: {} } } };
+    expect(problems({ ...minimal, launch })).toEqual(["launch: shipgate only launches ephemeral targets; this one is 'staging'"]);
+  });
+
+  it('needs base URLs or a launch block', () => {
+    expect(problems({ ...minimal, http: {} })).toEqual([expect.stringMatching(/^http\.baseUrls: give the base URL/)]);
+  });
+
+  it('checks that a resource parent exists', () => {
+    const found = problems({ ...minimal, resources: { msg: { parent: 'chat', create: { route: 'POST /chats/{parent}/msgs' } } } });
+    expect(found).toEqual(["resources.msg.parent: no resource named 'chat' (known: msg)"]);
+  });
+});
