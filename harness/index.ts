@@ -15,7 +15,7 @@ export type { Exchange } from './http/exchange.ts';
 export { defineSuite, type Suite, type SuiteSpec } from './suites/define.ts';
 export type { CheckContext } from './check/check.ts';
 export { useTarget, type Target } from './check/target.ts';
-export { fail, FindingError, type Finding, type Evidence, type Severity } from './findings/finding.ts';
+export { fail, FindingError, type Finding, type Evidence, type Severity, type ReportSection } from './findings/finding.ts';
 export { sampleFrom, drawFromGen, type Sample } from './generate/sample.ts';
 export { leakedFrom, type ResourceApi, type ResourceItem, type ResourceCall } from './resources/resource-api.ts';
 export { startHttpInstance, LaunchError } from './provision/processes.ts';

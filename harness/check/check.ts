@@ -1,5 +1,5 @@
 import { test, type TestContext } from 'vitest';
-import { fail, FindingError, type Finding } from '../findings/finding.ts';
+import { fail, FindingError, type Finding, type ReportSection } from '../findings/finding.ts';
 import { forAll } from '../generate/property.ts';
 import { seededSample, type Sample } from '../generate/sample.ts';
 import { startRecording, type Recording } from '../http/recorder.ts';
@@ -10,6 +10,8 @@ declare module 'vitest' {
   interface TaskMeta {
     /** Findings raised by this check (the runner reads them into the report). */
     findings?: Finding[];
+    /** Measurements for the sign-off (see CheckContext.report). */
+    sections?: ReportSection[];
   }
 }
 
@@ -20,6 +22,8 @@ export interface CheckContext {
   recording: Recording;
   /** Marks the check as not applicable to this target, with the reason shown in the report. */
   notApplicable(reason: string): never;
+  /** Adds a measurement (a table or a line) to the suite's part of the sign-off. */
+  report(section: ReportSection): void;
   /** Runs `body` over generated cases (seeded; the seed and case are in any finding). */
   forAll<T>(arb: fc.Arbitrary<T>, body: (value: T) => Promise<void>, o?: { runs?: number; shrink?: boolean }): Promise<void>;
 }
@@ -58,6 +62,9 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
         target,
         sample: seededSample(seed),
         recording,
+        report: (section) => {
+          ctx.task.meta.sections = [...(ctx.task.meta.sections ?? []), section];
+        },
         notApplicable: (reason) => {
           ctx.skip(`not applicable: ${reason}`);
           throw new Error('unreachable: skip throws');

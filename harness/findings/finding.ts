@@ -66,3 +66,15 @@ export class FindingError extends Error {
 export function fail(finding: Finding): never {
   throw new FindingError(finding);
 }
+
+/**
+ * A measurement a check puts into the sign-off beside the verdict: a table (metrics per query,
+ * payloads tried per endpoint) or a line of text (tables examined). Not a finding: it never
+ * changes the gate by itself.
+ */
+export interface ReportSection {
+  title: string;
+  text?: string;
+  /** Rows of a table; every row has the same keys, which become the columns. */
+  rows?: Record<string, string | number | boolean | null>[];
+}

@@ -1,4 +1,4 @@
-import type { Finding } from '../findings/finding.ts';
+import type { Finding, ReportSection } from '../findings/finding.ts';
 
 export type SuiteStatus = 'passed' | 'failed' | 'not-applicable' | 'skipped';
 export type TestStatus = 'passed' | 'failed' | 'skipped';
@@ -16,6 +16,8 @@ export interface TestRecord {
   /** First lines of the failure, for JUnit/CTRF readers. */
   message?: string;
   findings: Finding[];
+  /** Measurements the check reported for the sign-off. */
+  sections: ReportSection[];
   file: string;
 }
 
@@ -31,6 +33,8 @@ export interface SuiteResult {
   durationMs: number;
   /** Why the suite is not-applicable or skipped, or a summary of why it failed. */
   reason?: string;
+  /** Measurements its checks reported (metrics, counts), in check order. */
+  sections: ReportSection[];
 }
 
 export interface TargetSummary {

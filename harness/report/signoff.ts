@@ -1,4 +1,4 @@
-import { formatEvidence } from '../findings/finding.ts';
+import { formatEvidence, type ReportSection } from '../findings/finding.ts';
 import type { RunReport } from './model.ts';
 
 /** The shape promised to pipelines: stable keys a gate or dashboard can read. */
@@ -19,6 +19,7 @@ export function toSignoffJson(r: RunReport): unknown {
       failed: s.failed,
       skipped: s.skipped,
       ...(s.reason ? { reason: s.reason } : {}),
+      ...(s.sections.length > 0 ? { details: s.sections } : {}),
     })),
     findings: r.findings.map((f) => ({
       code: f.code,
@@ -38,6 +39,19 @@ export function toSignoffJson(r: RunReport): unknown {
   };
 }
 
+/** A section as Markdown: its title, its text, its rows as a table. */
+export function renderSection(section: ReportSection): string[] {
+  const lines = [`**${section.title}**`];
+  if (section.text) lines.push('', section.text);
+  const rows = section.rows ?? [];
+  if (rows.length > 0) {
+    const columns = Object.keys(rows[0] as object);
+    lines.push('', `| ${columns.join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`);
+    for (const row of rows) lines.push(`| ${columns.map((c) => cell(String(row[c] ?? ''))).join(' | ')} |`);
+  }
+  return lines;
+}
+
 const STATUS_MARK: Record<string, string> = { passed: '✅ passed', failed: '❌ failed', 'not-applicable': '➖ not applicable', skipped: '⏭️ skipped' };
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -50,6 +64,10 @@ export function toSignoffMarkdown(r: RunReport): string {
   lines.push('| suite | status | checks | failed | skipped | note |', '| --- | --- | ---: | ---: | ---: | --- |');
   for (const s of r.suites) {
     lines.push(`| ${s.id} | ${STATUS_MARK[s.status] ?? s.status} | ${s.tests} | ${s.failed} | ${s.skipped} | ${cell(s.reason ?? '')} |`);
+  }
+  for (const s of r.suites.filter((x) => x.sections.length > 0)) {
+    lines.push('', `### ${s.title} (${s.id})`);
+    for (const section of s.sections) lines.push('', ...renderSection(section));
   }
   if (r.findings.length > 0) {
     lines.push('', `### Findings (${r.findings.length})`);

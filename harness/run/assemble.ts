@@ -27,7 +27,7 @@ function suiteResult(plan: SuitePlan, tests: TestRecord[], errors: string[]): Su
   const count = (s: TestRecord['status']) => mine.filter((t) => t.status === s).length;
   const durationMs = mine.reduce((sum, t) => sum + t.durationMs, 0);
   if (plan.status !== 'run') {
-    return { ...base, status: plan.status, tests: 0, passed: 0, failed: 0, skipped: 0, durationMs: 0, ...(plan.reason ? { reason: plan.reason } : {}) };
+    return { ...base, status: plan.status, tests: 0, passed: 0, failed: 0, skipped: 0, durationMs: 0, sections: [], ...(plan.reason ? { reason: plan.reason } : {}) };
   }
   const failed = count('failed');
   const fileErrors = errors.filter((e) => e.startsWith(`suites/${plan.suite.id}/`));
@@ -39,7 +39,8 @@ function suiteResult(plan: SuitePlan, tests: TestRecord[], errors: string[]): Su
     status = 'not-applicable';
     reason = `every check was skipped: ${mine[0]?.skipReason ?? 'no checks ran'}`;
   }
-  return { ...base, status, tests: mine.length, passed: count('passed'), failed, skipped: count('skipped'), durationMs, ...(reason ? { reason } : {}) };
+  const sections = mine.flatMap((t) => t.sections);
+  return { ...base, status, tests: mine.length, passed: count('passed'), failed, skipped: count('skipped'), durationMs, sections, ...(reason ? { reason } : {}) };
 }
 
 /** Turns what ran into the run's report, with the gate decided. */

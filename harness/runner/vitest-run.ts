@@ -42,6 +42,7 @@ function toRecord(root: string, t: TestCase): TestRecord {
     ...(r.state === 'skipped' && r.note ? { skipReason: r.note } : {}),
     ...(message ? { message } : {}),
     findings,
+    sections: t.meta().sections ?? [],
     file: relative(root, t.module.moduleId),
   };
 }
