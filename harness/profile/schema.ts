@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Principal, IdentityContext } from '../identities/principal.ts';
 import type { Sample } from '../generate/sample.ts';
+import { databaseSpec } from './database-schema.ts';
 
 /** A function-valued field: zod cannot describe its signature, so the type carries it. */
 const fn = <T extends (...args: never[]) => unknown>(what: string) =>
@@ -183,6 +184,8 @@ export const targetSchema = z
         productionEnv: z.record(z.string(), z.string()),
       })
       .optional(),
+    /** The PostgreSQL database behind the API: enables the rls, db-advisor and migrations suites. */
+    database: databaseSpec.optional(),
     policy: policySpec.default({ crossTenant: 404, unauthenticated: 401, roleDenied: 403 }),
     gate: z
       .strictObject({
@@ -215,6 +218,13 @@ export const targetSchema = z
         });
       }
     }
+    if (t.database && !t.database.url && !t.launch?.database) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['database', 'url'],
+        message: "give a privileged URL (e.g. env('DATABASE_ADMIN_URL')), or a `launch.database` block so shipgate provisions the database",
+      });
+    }
     if (t.authBypass && t.launch && !(t.authBypass.service in t.launch.services)) {
       ctx.addIssue({
         code: 'custom',
@@ -229,3 +239,4 @@ export type TargetProfile = z.output<typeof targetSchema>;
 export type ResourceProfile = TargetProfile['resources'][string];
 export type LaunchProfile = NonNullable<TargetProfile['launch']>;
 export type PolicyProfile = TargetProfile['policy'];
+export type { DatabaseProfile, TenantUser, ColumnValue } from './database-schema.ts';
