@@ -130,8 +130,8 @@ async function probeSelect(sc: Scene): Promise<ProbeResult> {
   if (!seen.foreign.ok) return refused(sc, 'select', statement, seen.foreign.error);
   const rows = seen.foreign.result.rows.map((r) => r.row);
   if (rows.length > 0) {
-    const whose = user ? `another tenant's` : 'tenant';
-    return result(sc, 'select', 'leak', `sees ${rows.length === 5 ? 'at least 5' : rows.length} ${whose} row${rows.length === 1 ? '' : 's'}`, statement, rows, rows.length);
+    const n = `${rows.length === 5 ? 'at least 5' : rows.length} row${rows.length === 1 ? '' : 's'}`;
+    return result(sc, 'select', 'leak', user ? `sees ${n} of other tenants` : `sees ${n} of tenants`, statement, rows, rows.length);
   }
   if (seen.own && seen.own.n === 0 && expectsOwnRows(target.relation, seen.own.readable, seen.role)) {
     throw new ProbePreconditionError(

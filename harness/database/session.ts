@@ -109,7 +109,12 @@ export class SqlSession {
   }
 
   private record(sql: string, params: unknown[] | undefined, outcome: string): void {
-    this.steps.push({ sql: sql.replace(/\s+/g, ' ').trim(), ...(params && params.length > 0 ? { params } : {}), outcome });
+    const shown = sql
+      .replace(/\s+/g, ' ')
+      .trim()
+      // The row factory's long select lists (every column as text) read as `*` in evidence.
+      .replace(/t\.ctid::text AS "shipgate:ctid", .*?(?= FROM |$)/, '*');
+    this.steps.push({ sql: shown, ...(params && params.length > 0 ? { params } : {}), outcome });
   }
 }
 
@@ -133,12 +138,25 @@ export async function inRolledBackTransaction<T>(client: pg.Client, work: (s: Sq
   return result;
 }
 
-/** `"schema"."name"`: a relation or function name safe to splice into SQL. */
-export function quoteQualified(schema: string, name: string): string {
-  return `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
+// PostgreSQL's reserved key words: as identifiers they need quotes.
+const RESERVED = new Set(
+  ('all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate collation column concurrently ' +
+    'constraint create cross current_catalog current_date current_role current_schema current_time current_timestamp current_user default ' +
+    'deferrable desc distinct do else end except false fetch for foreign freeze from full grant group having ilike in initially inner ' +
+    'intersect into is isnull join lateral leading left like limit localtime localtimestamp natural not notnull null offset on only or ' +
+    'order outer overlaps placing primary references returning right select session_user similar some symmetric system_user table ' +
+    'tablesample then to trailing true union unique user using variadic verbose when where window with').split(' '),
+);
+
+/** An identifier safe to splice into SQL, quoted only when it must be (so evidence reads like the SQL people write). */
+export function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : pg.escapeIdentifier(name);
 }
 
-export const quoteIdent = (name: string): string => pg.escapeIdentifier(name);
+/** `schema.name`: a relation or function name safe to splice into SQL. */
+export function quoteQualified(schema: string, name: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
+}
 
 /** A step as evidence text: the statement, its parameters, and its outcome. */
 export function formatStep(step: SqlStep): string {
