@@ -20,3 +20,4 @@ export { sampleFrom, drawFromGen, type Sample } from './generate/sample.ts';
 export { leakedFrom, type ResourceApi, type ResourceItem, type ResourceCall } from './resources/resource-api.ts';
 export { startHttpInstance, LaunchError } from './provision/processes.ts';
 export { HttpClient } from './http/client.ts';
+export * from './database/index.ts';

@@ -23,6 +23,8 @@ export interface ProbeResult {
   foreignCount: number;
   /** The statement whose outcome is the verdict. */
   statement: string;
+  /** The SQLSTATE of a refusal (`42501`: no privilege, or a row-level security policy). */
+  refusedWith?: string;
   /** Everything that ran, in order: the rows set up, the impersonation, the probe. */
   steps: SqlStep[];
 }
@@ -69,7 +71,7 @@ function refused(sc: Scene, op: Operation, statement: string, e: pg.DatabaseErro
   if (INCONCLUSIVE.test(e.code ?? '')) {
     throw new ProbePreconditionError(`${op.toUpperCase()} on ${sc.target.relation.display} as ${sc.actor.label} did not finish (${e.code}: ${e.message}), so it proves nothing either way`, sc.s.steps);
   }
-  return result(sc, op, 'refused', `refused (${e.code}: ${e.message})${extra}`, statement, [], 0);
+  return { ...result(sc, op, 'refused', `refused (${e.code}: ${e.message})${extra}`, statement, [], 0), refusedWith: e.code ?? '' };
 }
 
 function result(sc: Scene, operation: Operation, verdict: Verdict, summary: string, statement: string, leaked: Record<string, unknown>[], foreignCount: number): ProbeResult {
