@@ -21,3 +21,4 @@ export { leakedFrom, type ResourceApi, type ResourceItem, type ResourceCall } fr
 export { startHttpInstance, LaunchError } from './provision/processes.ts';
 export { HttpClient } from './http/client.ts';
 export * from './database/index.ts';
+export { runToCompletion } from './provision/processes.ts';

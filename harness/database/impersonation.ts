@@ -67,7 +67,7 @@ export async function actAs(s: SqlSession, actor: Actor): Promise<string> {
 
 /** Back to the privileged role inside the same transaction, to look at what a probe changed. */
 export async function actAsPrivileged(s: SqlSession, privilegedRole: string): Promise<void> {
-  await s.client.query('RESET ROLE');
+  await s.query('RESET ROLE');
   const { rows } = await s.client.query<{ role: string }>('SELECT current_user AS role');
   if (rows[0]?.role !== privilegedRole) {
     throw new ImpersonationError(`RESET ROLE left the session as ${rows[0]?.role}, not ${privilegedRole}; the impersonation statements must use SET LOCAL ROLE`);

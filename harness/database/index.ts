@@ -10,3 +10,5 @@ export { LINTS } from './advisor/lints/index.ts';
 export { LEVEL_RANK, type Lint, type LintFinding, type LintLevel } from './advisor/lint.ts';
 export { existingRoles, runAdvisor, type AdvisorInput, type AdvisorResult, type Examined } from './advisor/run-advisor.ts';
 export { triage, type AcceptedFinding, type Triage } from './advisor/accept.ts';
+export { catalogFingerprint, diffLines, rowCounts } from './fingerprint.ts';
+export { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';

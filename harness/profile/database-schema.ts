@@ -109,10 +109,10 @@ export const databaseSpec = z.strictObject({
       env: z.record(z.string(), z.string()).default({}),
       /** Working directory; relative to the profile file. Default: the launch block's, else the profile's folder. */
       cwd: z.string().optional(),
-      /** The migration files (relative to the profile file); each must be recorded after a run. */
+      /** The migration files (relative to the profile file); after a run, each must be recorded in `table`. */
       dir: z.string().optional(),
       /** The table that records applied migrations, e.g. `supabase_migrations.schema_migrations`. */
-      table: qualifiedName.optional(),
+      table: qualifiedName,
       /** Its column holding a migration's version (a file name, or the prefix of one). */
       versionColumn: z.string().min(1).default('version'),
       timeoutMs: z.number().int().positive().default(120_000),
