@@ -125,8 +125,9 @@ async function fromEmbedded(logsDir: string): Promise<DatabaseServer> {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
     log.end();
+    untrack();
   };
-  track({
+  const untrack = track({
     name: 'embedded postgres',
     dispose: stop,
     killNow: () => {
