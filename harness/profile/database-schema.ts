@@ -4,10 +4,19 @@ import { z } from 'zod';
 const fn = <T extends (...args: never[]) => unknown>(what: string) =>
   z.custom<T>((v) => typeof v === 'function', { message: `expected a function (${what})` });
 
+const QUALIFIED = /^[^.\s]+\.[^.\s]+$/;
+const QUALIFIED_HINT = "expected 'schema.name' (e.g. 'public.documents')";
+
 /** `schema.name`, as the catalog spells it (unquoted). */
-const qualifiedName = z
-  .string()
-  .regex(/^[^.\s]+\.[^.\s]+$/, "expected 'schema.name' (e.g. 'public.documents')");
+const qualifiedName = z.string().regex(QUALIFIED, QUALIFIED_HINT);
+
+/** A record whose keys must match `pattern`; a wrong key is reported at its own path, with the hint. */
+const keyedRecord = <V extends z.ZodType>(pattern: RegExp, hint: string, value: V) =>
+  z.record(z.string(), value).superRefine((rec, ctx) => {
+    for (const key of Object.keys(rec)) {
+      if (!pattern.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: `${hint} (got "${key}")` });
+    }
+  });
 
 const postgresUrl = z
   .string()
@@ -73,7 +82,7 @@ export const databaseSpec = z.strictObject({
       /** A table or view with a column of this name is a tenant relation (discovered from the catalog). */
       column: z.string().min(1).default('org_id'),
       /** Per relation (`'schema.name'`): another tenant column, values shipgate cannot invent, or `skip`. */
-      tables: z.record(qualifiedName, tenantTableSpec).default({}),
+      tables: keyedRecord(QUALIFIED, QUALIFIED_HINT, tenantTableSpec).default({}),
     })
     .default({ column: 'org_id', tables: {} }),
   /**
@@ -93,7 +102,11 @@ export const databaseSpec = z.strictObject({
        * Findings the team has accepted, by stable key `'<code>:<object>'` (printed with every
        * finding), each with the reason. They are reported as accepted and do not fail the gate.
        */
-      accept: z.record(z.string().regex(/^[a-z0-9_]+:\S.*$/, "expected '<code>:<object>', e.g. 'rls_enabled_no_policy:public.audit_log'"), z.string().min(1, 'give the reason')).default({}),
+      accept: keyedRecord(
+        /^[a-z0-9_]+:\S.*$/,
+        "expected '<code>:<object>', e.g. 'rls_enabled_no_policy:public.audit_log'",
+        z.string().min(1, 'give the reason'),
+      ).default({}),
       /** The lowest level that fails the suite: `error`, `warn` (default) or `info`. */
       failOn: z.enum(['error', 'warn', 'info']).default('warn'),
     })
@@ -112,7 +125,9 @@ export const databaseSpec = z.strictObject({
       /** The migration files (relative to the profile file); after a run, each must be recorded in `table`. */
       dir: z.string().optional(),
       /** The table that records applied migrations, e.g. `supabase_migrations.schema_migrations`. */
-      table: qualifiedName,
+      table: z
+        .string({ error: "name the table that records applied migrations, e.g. 'supabase_migrations.schema_migrations'" })
+        .regex(QUALIFIED, QUALIFIED_HINT),
       /** Its column holding a migration's version (a file name, or the prefix of one). */
       versionColumn: z.string().min(1).default('version'),
       timeoutMs: z.number().int().positive().default(120_000),
