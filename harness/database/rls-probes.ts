@@ -27,6 +27,8 @@ export interface ProbeResult {
   refusedWith?: string;
   /** Everything that ran, in order: the rows set up, the impersonation, the probe. */
   steps: SqlStep[];
+  /** Ids of the tenants the probe made rows for (all rolled back: none may be found afterwards). */
+  tenantIds: string[];
 }
 
 /** A probe could not reach a verdict that means anything; the message says why and what to change. */
@@ -61,6 +63,7 @@ interface Scene {
   b: TenantUser;
   target: TenantRelation;
   actor: Actor;
+  tenantIds: string[];
 }
 
 const tableOf = (sc: Scene) => sc.target.relation.sql;
@@ -75,7 +78,7 @@ function refused(sc: Scene, op: Operation, statement: string, e: pg.DatabaseErro
 }
 
 function result(sc: Scene, operation: Operation, verdict: Verdict, summary: string, statement: string, leaked: Record<string, unknown>[], foreignCount: number): ProbeResult {
-  return { relation: sc.target.relation.display, operation, actor: sc.actor, verdict, summary, leaked, foreignCount, statement, steps: sc.s.steps };
+  return { relation: sc.target.relation.display, operation, actor: sc.actor, verdict, summary, leaked, foreignCount, statement, steps: sc.s.steps, tenantIds: sc.tenantIds };
 }
 
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
@@ -99,7 +102,7 @@ export async function probe(env: ProbeEnv, target: TenantRelation, operation: Op
     }
     const actor = as === 'user' ? userActor(env.settings, a) : anonActor(env.settings);
     if (!actor) throw new ProbePreconditionError('the profile declares no anonymous role (database.roles.anon is null)', s.steps);
-    const sc: Scene = { s, factory, a, b, target, actor };
+    const sc: Scene = { s, factory, a, b, target, actor, tenantIds: [a.tenantId, b.tenantId] };
     switch (operation) {
       case 'select':
         return probeSelect(sc);
@@ -165,6 +168,7 @@ async function probeInsert(sc: Scene): Promise<ProbeResult> {
   // Where the tenant column is itself unique (the tenants table), "another tenant's row" is a new tenant.
   const ownsTenant = target.relation.constraints.some((c) => c.kind !== 'foreign key' && c.kind !== 'check' && c.columns.length === 1 && c.columns[0] === target.column.name);
   const other = ownsTenant ? RowFactory.tenant('org-c', target.column) : sc.b;
+  if (other !== sc.b) sc.tenantIds.push(other.tenantId);
   const foreign = await factory.planRow(target.relation, other);
   const own = actor.kind === 'user' && !ownsTenant ? await factory.planRow(target.relation, sc.a) : undefined;
   const tryInsert = (sql: string, params: (string | null)[]) =>

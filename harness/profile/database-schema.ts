@@ -7,9 +7,6 @@ const fn = <T extends (...args: never[]) => unknown>(what: string) =>
 const QUALIFIED = /^[^.\s]+\.[^.\s]+$/;
 const QUALIFIED_HINT = "expected 'schema.name' (e.g. 'public.documents')";
 
-/** `schema.name`, as the catalog spells it (unquoted). */
-const qualifiedName = z.string().regex(QUALIFIED, QUALIFIED_HINT);
-
 /** A record whose keys must match `pattern`; a wrong key is reported at its own path, with the hint. */
 const keyedRecord = <V extends z.ZodType>(pattern: RegExp, hint: string, value: V) =>
   z.record(z.string(), value).superRefine((rec, ctx) => {

@@ -88,8 +88,20 @@ if ('missing' in settings) {
       });
     }
 
-    suite.check('sign-off: catalog examined', async (c) => {
+    suite.check('the examined schemas exist and hold what the lints read', async (c) => {
       const x = outcome.examined;
+      if (x.missingSchemas.length > 0 || x.tables + x.views + x.functions === 0) {
+        fail({
+          code: 'CHECK_PRECONDITION',
+          title:
+            x.missingSchemas.length > 0
+              ? `database.schemas names schema(s) that do not exist: ${x.missingSchemas.join(', ')}`
+              : `schema(s) ${x.schemas.join(', ')} hold no table, view or function: every lint passed for lack of anything to read`,
+          promise: 'the advisor examines the schemas the API uses',
+          severity: 'high',
+          evidence: [],
+        });
+      }
       const all = [...triaged.values()];
       const accepted = all.flatMap((t) => t.accepted);
       const stale = all[0]?.stale ?? [];

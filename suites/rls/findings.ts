@@ -7,6 +7,7 @@ export const RLS_FINDINGS = {
   RLS_UPDATE_FOREIGN: { promise: "A user of one tenant cannot update another tenant's rows: an UPDATE reaches zero of them.", severity: 'critical' },
   RLS_DELETE_FOREIGN: { promise: "A user of one tenant cannot delete another tenant's rows: a DELETE reaches zero of them.", severity: 'critical' },
   RLS_ANON_ACCESS: { promise: "An anonymous caller reads, inserts, updates and deletes no tenant's rows.", severity: 'critical' },
+  RLS_PROBE_LEFT_ROWS: { promise: 'The rls suite leaves the database holding exactly the rows it held before.', severity: 'high' },
 } as const satisfies Record<string, { promise: string; severity: Severity }>;
 
 export type RlsFindingCode = keyof typeof RLS_FINDINGS;

@@ -76,6 +76,9 @@ const stepsEvidence = (steps: SqlStep[]): Evidence => ({
 
 /** Results by relation and column of the sign-off table, filled as the checks run. */
 const matrix = new Map<string, Record<string, string>>();
+/** Every tenant id a probe made rows for: afterwards, none may have a row left. */
+const createdFor = new Set<string>();
+const quoteColumn = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const cell = (r: ProbeResult) => (r.verdict === 'leak' ? `LEAK: ${r.summary}` : r.verdict === 'refused' ? `refused (${r.refusedWith})` : r.summary);
 function record(t: TenantRelation, column: string, value: string): void {
   const row = matrix.get(t.relation.display) ?? { relation: t.relation.display, kind: t.relation.kind, 'tenant column': t.column.name };
@@ -88,6 +91,7 @@ async function run(t: TenantRelation, op: Operation, as: 'user' | 'anon', column
   const { env } = ready as Ready;
   try {
     const r = await probe(env, t, op, as);
+    for (const id of r.tenantIds) createdFor.add(id);
     record(t, column, cell(r));
     return r;
   } catch (err) {
@@ -169,8 +173,25 @@ if (typeof ready === 'string') {
   });
   for (const t of discovery.relations) relationChecks(t);
 
-  suite.check('sign-off: tenant relations probed', async (c) => {
+  suite.check('no row a probe created outlived its rolled-back transaction', async (c) => {
     const tables = discovery.relations.filter((t) => !t.relation.kind.includes('view')).length;
+    const ids = [...createdFor];
+    const left: string[] = [];
+    for (const t of discovery.relations.filter((x) => !x.relation.kind.includes('view'))) {
+      const { rows } = await ready.env.client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${t.relation.sql} AS t WHERE t.${quoteColumn(t.column.name)}::text = ANY($1::text[])`,
+        [ids],
+      );
+      if ((rows[0]?.n ?? 0) > 0) left.push(`${t.relation.display} (${rows[0]!.n})`);
+    }
+    if (left.length > 0) {
+      fail({
+        code: 'RLS_PROBE_LEFT_ROWS',
+        ...RLS_FINDINGS.RLS_PROBE_LEFT_ROWS,
+        title: `rows the probes created for their throw-away tenants are still there after the rollback: ${left.join(', ')}`,
+        evidence: [{ label: 'tenant ids the probes used', data: ids }],
+      });
+    }
     c.report({
       title: `RLS probes: ${discovery.relations.length} tenant relations in ${schemas} (${tables} tables, ${discovery.relations.length - tables} views)`,
       text:

@@ -61,6 +61,11 @@ describe('db-advisor on a database that is not the reference', () => {
     expect(result.examined).toMatchObject({ schemas: ['app'], tables: 6, views: 3, functions: 3, securityDefinerFunctions: ['app.archive_project(uuid)', 'app.project_count()'] });
   });
 
+  it('says which examined schemas do not exist, so a typo cannot pass every lint', async () => {
+    const result = await runAdvisor(client, { schemas: ['app', 'ap'], apiRoles: ['member'], anonRoles: [], tenants: [] });
+    expect(result.examined.missingSchemas).toEqual(['ap']);
+  });
+
   it('gives each finding a level, the object, what is wrong and SQL that fixes it', async () => {
     const byKey = new Map((await advise(client)).findings.map((f) => [f.key, f]));
     const policy = byKey.get('rls_policy_always_true:app.tasks.tasks_update')!;

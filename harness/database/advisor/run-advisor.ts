@@ -15,6 +15,8 @@ export interface AdvisorInput {
 /** How much of the catalog the advisor looked at, for the sign-off. */
 export interface Examined {
   schemas: string[];
+  /** Schemas the profile names that do not exist (a typo would otherwise pass every lint). */
+  missingSchemas: string[];
   tables: number;
   views: number;
   functions: number;
@@ -59,8 +61,13 @@ async function examine(client: pg.Client, input: AdvisorInput): Promise<Examined
         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')`,
     [input.schemas],
   );
+  const missing = await client.query<{ s: string }>(
+    'SELECT s FROM unnest($1::text[]) AS s WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = s)',
+    [input.schemas],
+  );
   return {
     schemas: input.schemas,
+    missingSchemas: missing.rows.map((r) => r.s),
     tables: rel.rows[0]?.tables ?? 0,
     views: rel.rows[0]?.views ?? 0,
     functions: fn.rows[0]?.functions ?? 0,
