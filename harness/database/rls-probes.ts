@@ -93,9 +93,15 @@ export async function probe(env: ProbeEnv, target: TenantRelation, operation: Op
     const factory = new RowFactory(s, env.catalog, env.tenants);
     const a = RowFactory.tenant('org-a', target.column);
     const b = RowFactory.tenant('org-b', target.column);
+    // Membership rows first: without them, policies that look the caller's tenant up see no user.
+    const members = [...env.tenants.values()].filter((t) => t.spec?.member).map((t) => t.relation);
     const seeded = isView(target.relation)
       ? (await env.catalog.baseTablesOf(target.relation)).filter((r) => env.tenants.has(r.oid))
       : [target.relation];
+    for (const r of members) {
+      await factory.ensureRow(r, a);
+      await factory.ensureRow(r, b);
+    }
     for (const r of seeded) {
       await factory.ensureRow(r, a);
       await factory.ensureRow(r, b);

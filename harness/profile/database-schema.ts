@@ -41,6 +41,12 @@ const tenantTableSpec = z.strictObject({
    * catalog: foreign keys, defaults, CHECK lists, types.
    */
   values: fn<(who: TenantUser) => Record<string, ColumnValue>>('who => { column: value }').optional(),
+  /**
+   * A row here is what makes a user a member of a tenant (e.g. `public.memberships`, when
+   * policies look the caller's org up by `auth.uid()`): shipgate creates one for each tenant's
+   * user before every probe. Give the user column in `values`: `(who) => ({ user_id: who.subject })`.
+   */
+  member: z.boolean().optional(),
   /** Leave this relation out of the RLS probes, with the reason (shown in the report). */
   skip: z.string().min(1, 'say why the relation is skipped').optional(),
 });

@@ -58,7 +58,7 @@ describe('db-advisor on a database that is not the reference', () => {
         'tenant_column_unindexed:app.tasks',
       ].sort(),
     );
-    expect(result.examined).toMatchObject({ schemas: ['app'], tables: 6, views: 3, functions: 3, securityDefinerFunctions: ['app.archive_project(uuid)', 'app.project_count()'] });
+    expect(result.examined).toMatchObject({ schemas: ['app'], tables: 8, views: 3, functions: 4, securityDefinerFunctions: ['app.archive_project(uuid)', 'app.project_count()'] });
   });
 
   it('says which examined schemas do not exist, so a typo cannot pass every lint', async () => {

@@ -17,9 +17,20 @@ const EXISTING_ROWS = readFileSync(join(import.meta.dirname, '..', 'fixtures', '
 // The custom convention: the API runs as role member and policies read the account from a setting.
 const SETTINGS: ProbeSettings = {
   roles: { authenticated: 'member', anon: 'visitor' },
-  tenancy: { column: 'account_id', tables: { 'app.accounts': { column: 'id' } } },
+  tenancy: {
+    column: 'account_id',
+    tables: {
+      'app.accounts': { column: 'id' },
+      // Comments are scoped by membership: the impersonated user needs a members row.
+      'app.members': { member: true, values: (who) => ({ user_id: who.subject }) },
+    },
+  },
   impersonation: {
-    user: ['SET LOCAL ROLE member', "SELECT set_config('app.account_id', $1::jsonb ->> 'account_id', true)"],
+    user: [
+      'SET LOCAL ROLE member',
+      "SELECT set_config('app.account_id', $1::jsonb ->> 'account_id', true)",
+      "SELECT set_config('app.user_id', $1::jsonb ->> 'sub', true)",
+    ],
     anon: ['SET LOCAL ROLE visitor'],
   },
 };
@@ -50,7 +61,18 @@ describe('RLS probes on a database that is not the reference (custom claims conv
   const run = (relation: string, op: Operation, as: 'user' | 'anon' = 'user') => probe(env, relations.get(relation)!, op, as);
 
   it('discovers the tenant relations by their column, views included', () => {
-    expect([...relations.keys()]).toEqual(['app.accounts', 'app.audit_log', 'app.invoices', 'app.project_names', 'app.projects', 'app.task_counts', 'app.task_titles', 'app.tasks']);
+    expect([...relations.keys()]).toEqual([
+      'app.accounts',
+      'app.audit_log',
+      'app.comments',
+      'app.invoices',
+      'app.members',
+      'app.project_names',
+      'app.projects',
+      'app.task_counts',
+      'app.task_titles',
+      'app.tasks',
+    ]);
   });
 
   it('finds exactly the planted holes: each operation as account A, and every relation as the anonymous role', async () => {
@@ -114,6 +136,18 @@ describe('RLS probes on a database that is not the reference (custom claims conv
     const err = await probe({ ...env, settings: wrong }, relations.get('app.projects')!, 'select', 'user').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProbePreconditionError);
     expect((err as Error).message).toContain("does not show org A's own row although policy projects_all applies");
+  });
+
+  it('makes the impersonated user a member of its tenant where policies look membership up', async () => {
+    expect((await run('app.comments', 'select')).summary).toBe('sees only its own rows (1)');
+    expect((await run('app.comments', 'update')).verdict).toBe('isolated');
+    // Without the membership row, the owner sees nothing, and the probe says so instead of passing.
+    const { 'app.members': _members, ...others } = SETTINGS.tenancy.tables;
+    const noMembers: ProbeSettings = { ...SETTINGS, tenancy: { ...SETTINGS.tenancy, tables: others } };
+    const tenants = new Map([...env.tenants].map(([oid, t]) => [oid, t.relation.display === 'app.members' ? { ...t, spec: {} } : t]));
+    const err = await probe({ ...env, settings: noMembers, tenants }, relations.get('app.comments')!, 'select', 'user').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProbePreconditionError);
+    expect((err as Error).message).toContain("does not show org A's own row although policy comments_all applies");
   });
 
   it('refuses to probe as a role that bypasses RLS', async () => {

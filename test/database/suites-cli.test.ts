@@ -66,7 +66,7 @@ describe('shipgate verify with the rls and db-advisor suites on a database that 
       ['rls_enabled_no_policy:app.notes', 'notes are read through a SECURITY DEFINER function only'],
       ['tenant_column_unindexed:app.tasks', 'tasks holds a few hundred rows; an index costs more than it saves'],
     ]);
-    expect(details[details.length - 2]!.title).toBe('Catalog examined: 6 tables, 3 views, 3 functions in app');
+    expect(details[details.length - 2]!.title).toBe('Catalog examined: 8 tables, 3 views, 4 functions in app');
   });
 
   it('the rls suite names each leak by table, operation and role', () => {
