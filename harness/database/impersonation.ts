@@ -1,5 +1,5 @@
 import type { DatabaseProfile, TenantUser } from '../profile/database-schema.ts';
-import { quoteIdent, type SqlSession } from './session.ts';
+import { isDatabaseError, quoteIdent, type SqlSession } from './session.ts';
 
 /** Someone a probe acts as: a user of a tenant, or an anonymous caller. */
 export interface Actor {
@@ -50,7 +50,15 @@ export function anonActor(s: Settings): Actor | undefined {
 export async function actAs(s: SqlSession, actor: Actor): Promise<string> {
   const claims = JSON.stringify(actor.claims);
   for (const statement of actor.statements) {
-    await s.query(statement, /\$1\b/.test(statement) ? [claims] : undefined);
+    try {
+      await s.query(statement, /\$1\b/.test(statement) ? [claims] : undefined);
+    } catch (err) {
+      if (!isDatabaseError(err)) throw err;
+      throw new ImpersonationError(
+        `acting as ${actor.label} failed at \`${statement}\`: ${err.message}; check database.roles and database.impersonation ` +
+          `(the privileged role must be a member of the API roles to SET ROLE to them)`,
+      );
+    }
   }
   const { rows } = await s.client.query<{ role: string; bypass: boolean }>(
     `SELECT current_user AS role, r.rolsuper OR r.rolbypassrls AS bypass FROM pg_catalog.pg_roles r WHERE r.rolname = current_user`,

@@ -196,7 +196,8 @@ if (typeof ready === 'string') {
       title: `RLS probes: ${discovery.relations.length} tenant relations in ${schemas} (${tables} tables, ${discovery.relations.length - tables} views)`,
       text:
         `Each probe created a row for org A and one for org B (and their parent rows) in its own transaction, acted as org A's user and as an anonymous caller, and rolled back. ` +
-        `UPDATE and DELETE run without a WHERE clause, so only the write policies decide which rows they reach.` +
+        `UPDATE and DELETE run without a WHERE clause, so only the write policies decide which rows they reach. ` +
+        `No row outlived its transaction (checked above); sequences behind default ids may have advanced, as nextval is not transactional.` +
         (discovery.skipped.length > 0 ? ` Skipped by the profile: ${discovery.skipped.map((s) => `${s.relation} (${s.reason})`).join(', ')}.` : ''),
       rows: [...matrix.values()].map((row) => ({
         relation: row.relation ?? '',

@@ -150,6 +150,15 @@ describe('RLS probes on a database that is not the reference (custom claims conv
     expect((err as Error).message).toContain("does not show org A's own row although policy comments_all applies");
   });
 
+  it('says which impersonation statement failed, and what to check', async () => {
+    const noRole: ProbeSettings = { ...SETTINGS, impersonation: { user: ['SET LOCAL ROLE members'] } };
+    const err = await probe({ ...env, settings: noRole }, relations.get('app.projects')!, 'select', 'user').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImpersonationError);
+    expect((err as Error).message).toBe(
+      "acting as org-a's user failed at `SET LOCAL ROLE members`: role \"members\" does not exist; check database.roles and database.impersonation (the privileged role must be a member of the API roles to SET ROLE to them)",
+    );
+  });
+
   it('refuses to probe as a role that bypasses RLS', async () => {
     const privileged: ProbeSettings = { ...SETTINGS, impersonation: { user: ["SELECT set_config('app.account_id', $1::jsonb ->> 'account_id', true)"] } };
     const err = await probe({ ...env, settings: privileged }, relations.get('app.projects')!, 'select', 'user').catch((e: unknown) => e);
