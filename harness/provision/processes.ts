@@ -63,6 +63,12 @@ export class RunningProcess {
         this.#exit = { code, signal };
         resolve(this.#exit);
       });
+      // A program that could not be spawned never emits 'exit'; it has ended all the same.
+      child.once('error', () => {
+        if (child.pid !== undefined) return;
+        this.#exit = { code: null, signal: null };
+        resolve(this.#exit);
+      });
     });
     this.#untrack = track({ name: label, dispose: () => this.stop(), killNow: () => this.kill('SIGKILL') });
     void this.exited.then(() => this.#untrack());
@@ -83,7 +89,7 @@ export class RunningProcess {
 
   /** Signals the whole process group. */
   kill(signal: NodeJS.Signals): void {
-    if (this.#exit) return;
+    if (this.#exit || this.child.pid === undefined) return;
     try {
       process.kill(-this.pid, signal);
     } catch {
