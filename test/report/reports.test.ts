@@ -95,7 +95,7 @@ describe('report renderers', () => {
     expect(ctrf.reportFormat).toBe('CTRF');
     expect(ctrf.specVersion).toMatch(/^\d+\.\d+\.\d+$/);
     expect(ctrf.results.summary).toMatchObject({ tests: 3, passed: 1, failed: 1, skipped: 1, pending: 0, other: 0 });
-    expect(ctrf.results.summary.stop - ctrf.results.summary.start).toBe(2000);
+    expect(ctrf.results.summary.stop! - ctrf.results.summary.start!).toBe(2000);
     expect(ctrf.results.tests.map((t) => t.status)).toEqual(['passed', 'failed', 'skipped']);
   });
 
