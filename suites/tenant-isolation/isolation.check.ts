@@ -210,11 +210,26 @@ function bulkCheck(api: ResourceApi, op: string): void {
         const after = await Promise.all(all.map((i) => api.snapshot(i, i.owner === victim ? victimAt : attackerAt)));
         const changed = all.filter((_, i) => !after[i]!.present || JSON.stringify(after[i]!.value) !== JSON.stringify(before[i]!.value));
         if (ok(res) || changed.length > 0) {
+          const victimChanged = changed.includes(foreignItem);
+          const ownChanged = changed.filter((i) => i !== foreignItem).length;
+          const effects = [
+            ...(victimChanged ? [`${victim.label}'s ${api.name} was changed`] : []),
+            ...(ownChanged > 0 ? [`${ownChanged} of ${attacker.label}'s own were changed too`] : []),
+          ];
           raise(
             'TENANT_BULK_FOREIGN',
-            `${formatRoute(route)} ${ok(res) ? `accepted (${res.status})` : `answered ${res.status} but changed items`} a list with ${victim.label}'s ${api.name} ${position === 'middle' ? 'in the middle' : position}` +
-              (changed.length ? `; changed: ${changed.map((i) => `${i.owner.label}'s ${i.id}`).join(', ')}` : ''),
-            [ex(label, res), ...changed.map((i) => ({ label: `${i.owner.label}'s ${api.name} after`, data: after[all.indexOf(i)]!.value }))],
+            `${formatRoute(route)} ${ok(res) ? `accepted (${res.status})` : `answered ${res.status}`} a list with ${victim.label}'s ${api.name} ${position === 'middle' ? 'in the middle' : position}` +
+              (effects.length ? `; ${effects.join(', ')}` : ''),
+            [
+              ex(label, res),
+              ...(victimChanged
+                ? [
+                    { label: `${victim.label}'s ${api.name} before`, data: before[all.indexOf(foreignItem)]!.value },
+                    { label: `${victim.label}'s ${api.name} after`, data: after[all.indexOf(foreignItem)]!.value ?? '(gone)' },
+                  ]
+                : []),
+              ...changed.filter((i) => i !== foreignItem).map((i) => ({ label: `${attacker.label}'s own ${api.name} after`, data: after[all.indexOf(i)]!.value ?? '(gone)' })),
+            ],
             { expected: `${policy.bulkForeign ?? policy.crossTenant} and nothing changed`, actual: `${res.status}, ${changed.length} item(s) changed` },
           );
         }
