@@ -47,6 +47,16 @@ export default defineTarget({
         claims: { sub, email, org_id: synced.org_id, role: 'admin' },
       };
     },
+    // A member of the same org: the admin adds it, then its tokens carry the member role.
+    async newMember({ http, sign, unique }, admin) {
+      const sub = randomUUID();
+      const email = `${unique('member')}@shipgate.test`;
+      const added = await http.json<{ user_id: string }>('POST', '/v1/org/members', {
+        token: await sign(admin.claims ?? {}),
+        body: { sub, email },
+      });
+      return { tenantId: admin.tenantId, userId: added.user_id, claims: { sub, email, org_id: admin.tenantId, role: 'member' } };
+    },
     async revoke({ http }, token) {
       await http.request('POST', '/auth/logout', { token });
     },
@@ -87,12 +97,14 @@ export default defineTarget({
         retry: 'POST /v1/sources/{id}/retry',
       },
       bulk: { approve: { route: 'POST /v1/sources/bulk-approve', body: (ids) => ({ ids }) } },
+      // Moderation is for admins: a member must get 403.
+      privileged: ['remove', 'action:approve', 'action:reject', 'bulk:approve'],
     },
   },
-  protectedRoutes: ['GET /auth/me'],
+  protectedRoutes: ['GET /auth/me', 'POST /v1/org/members'],
 
   authBypass: { service: 'api', env: { AUTH_DISABLED: '1' }, productionEnv: { NODE_ENV: 'production' } },
 
   policy: { crossTenant: 404, unauthenticated: 401, roleDenied: 403 },
-  gate: { require: ['auth', 'tenant-isolation'] },
+  gate: { require: ['auth', 'tenant-isolation', 'roles'] },
 });

@@ -54,6 +54,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['TENANT_BULK_FOREIGN'],
   },
   {
+    id: 'role-check-missing',
+    promise: 'an action a role may not take answers 403 and changes nothing',
+    mistake: 'bulk-approve lacks the admin check that single approve has, so a member can approve sources',
+    caughtBy: ['roles'],
+    findingCodes: ['ROLE_DENIAL_MISSING'],
+  },
+  {
     id: 'expired-token',
     promise: 'an expired token is refused with 401',
     mistake: 'the signature is verified but `exp` is never checked',

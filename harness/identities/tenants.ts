@@ -71,12 +71,12 @@ export class Tenants {
     throw new IdentityError(`the identity hook returned tenant ${principal.tenantId} with neither a token nor claims to sign`);
   }
 
-  async #materialise(principal: Principal): Promise<Tenant> {
+  async #materialise(principal: Principal, name?: string): Promise<Tenant> {
     if (!principal || typeof principal.tenantId !== 'string' || principal.tenantId === '') {
       throw new IdentityError(`the identity hook returned ${JSON.stringify(principal)}; expected { tenantId, token | claims }`);
     }
     tenantCounter += 1;
-    const label = `tenant-${tenantCounter}`;
+    const label = name ?? `tenant-${tenantCounter}`;
     const token = await this.#tokenFor(principal);
     redactor.register(token, `${label} token`);
     return { label, principal, token, client: this.#anonymous.withToken(token) };
@@ -91,6 +91,21 @@ export class Tenants {
     const tenant = fixed[this.#nextFixed % fixed.length] as Tenant;
     this.#nextFixed += 1;
     return tenant;
+  }
+
+  get canMakeMembers(): boolean {
+    return this.#profile.identities.newMember !== undefined;
+  }
+
+  /** A user with a lesser role in `admin`'s tenant (needs `identities.newMember`). */
+  async newMember(admin: Tenant): Promise<Tenant> {
+    const hook = this.#profile.identities.newMember;
+    if (!hook) throw new IdentityError('the profile has no identities.newMember hook');
+    const member = await this.#materialise(await hook(this.context(), admin.principal), `${admin.label} member`);
+    if (member.principal.tenantId !== admin.principal.tenantId) {
+      throw new IdentityError(`identities.newMember put the member in tenant ${member.principal.tenantId}, not ${admin.principal.tenantId}`);
+    }
+    return member;
   }
 
   /** Two tenants that are guaranteed to be different. */

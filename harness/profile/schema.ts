@@ -71,6 +71,12 @@ const resourceSpec = z.strictObject({
   missingId: fn<() => string>('() => id').optional(),
   /** Fields that may change without a write (e.g. `last_seen_at`), ignored when comparing snapshots. */
   volatileFields: z.array(z.string()).optional(),
+  /**
+   * Operations only a privileged role may perform, by name: `'remove'`, `'update'`,
+   * `'action:approve'`, `'bulk:approve'`. A member (see `identities.newMember`) must get
+   * `policy.roleDenied` for each, and nothing may change.
+   */
+  privileged: z.array(z.string()).optional(),
 });
 
 const principalFn = fn<(ctx: IdentityContext) => Promise<Principal>>('ctx => Promise<principal>');
@@ -91,6 +97,11 @@ const identitiesSpec = z
     newTenant: principalFn.optional(),
     /** Fixed, pre-seeded tenants (e.g. staging accounts) when new tenants cannot be made. At least two. */
     tenants: z.array(principalFn).min(2, 'at least two tenants are needed to test isolation').optional(),
+    /**
+     * Adds a user with a lesser role (e.g. `member`) to the tenant of `admin`, a principal made by
+     * `newTenant`; enables the role-denial checks of `privileged` operations.
+     */
+    newMember: fn<(ctx: IdentityContext, admin: Principal) => Promise<Principal>>('(ctx, admin) => Promise<principal>').optional(),
     /** Revokes a token (e.g. a logout call); enables the revoked-token check. */
     revoke: fn<(ctx: IdentityContext, token: string) => Promise<void>>('(ctx, token) => Promise<void>').optional(),
     /** Another valid token for the same principal (e.g. a fresh login); with `jwt`, shipgate mints one itself. */
@@ -214,6 +225,22 @@ export const targetSchema = z
           message: `no resource named '${r.parent}' (known: ${Object.keys(t.resources).join(', ')})`,
         });
       }
+    }
+    for (const [name, r] of Object.entries(t.resources)) {
+      const ops = new Set([
+        'create',
+        ...(r.read ? ['read'] : []),
+        ...(r.list ? ['list'] : []),
+        ...(r.update ? ['update'] : []),
+        ...(r.remove ? ['remove'] : []),
+        ...Object.keys(r.actions ?? {}).map((a) => `action:${a}`),
+        ...Object.keys(r.bulk ?? {}).map((b) => `bulk:${b}`),
+      ]);
+      (r.privileged ?? []).forEach((op, i) => {
+        if (!ops.has(op)) {
+          ctx.addIssue({ code: 'custom', path: ['resources', name, 'privileged', i], message: `no operation '${op}' on ${name} (it has: ${[...ops].join(', ')})` });
+        }
+      });
     }
     if (t.authBypass && t.launch && !(t.authBypass.service in t.launch.services)) {
       ctx.addIssue({

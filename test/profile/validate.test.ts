@@ -68,6 +68,11 @@ describe('target profile validation', () => {
     expect(problems({ ...minimal, http: {} })).toEqual([expect.stringMatching(/^http\.baseUrls: give the base URL/)]);
   });
 
+  it('names a privileged operation the resource does not have', () => {
+    const found = problems({ ...minimal, resources: { doc: { create: { route: 'POST /docs' }, read: 'GET /docs/{id}', privileged: ['read', 'remove'] } } });
+    expect(found).toEqual(["resources.doc.privileged.1: no operation 'remove' on doc (it has: create, read)"]);
+  });
+
   it('checks that a resource parent exists', () => {
     const found = problems({ ...minimal, resources: { msg: { parent: 'chat', create: { route: 'POST /chats/{parent}/msgs' } } } });
     expect(found).toEqual(["resources.msg.parent: no resource named 'chat' (known: msg)"]);
