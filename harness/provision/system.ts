@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { LaunchProfile } from '../profile/schema.ts';
 import type { LaunchedService, LaunchedSystem } from '../run/context.ts';
 import type { DatabaseServer } from './database.ts';
@@ -35,6 +35,8 @@ export interface BootedSystem {
  */
 export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
   mkdirSync(o.logsDir, { recursive: true });
+  // Each boot starts with fresh logs: an earlier run's lines would mislead (shipgate owns this folder).
+  for (const f of readdirSync(o.logsDir).filter((n) => n.endsWith('.log'))) rmSync(join(o.logsDir, f), { force: true });
   const cwd = resolve(dirname(o.configPath), o.launch.cwd ?? '.');
   const env: Record<string, string> = { ...o.launch.env, ...o.envOverrides };
   const processes: RunningProcess[] = [];
