@@ -33,6 +33,8 @@ export interface Finding {
   seed?: number;
   replay?: string;
   counterexample?: string;
+  /** How many checks raised this same finding (the report shows it once). */
+  occurrences?: number;
 }
 
 export function formatEvidence(e: Evidence): string {

@@ -27,6 +27,7 @@ export class Tenants {
   readonly #anonymous: HttpClient;
   #fixed: Promise<Tenant[]> | undefined;
   #nextFixed = 0;
+  #pairs = 0;
 
   constructor(profile: TargetProfile, anonymous: HttpClient) {
     this.#profile = profile;
@@ -108,7 +109,10 @@ export class Tenants {
     return member;
   }
 
-  /** Two tenants that are guaranteed to be different. */
+  /**
+   * Two tenants that are guaranteed to be different. Pre-seeded tenants swap places on every
+   * call, so each is the victim as often as the attacker.
+   */
   async pair(): Promise<[Tenant, Tenant]> {
     const a = await this.create();
     let b = await this.create();
@@ -116,7 +120,8 @@ export class Tenants {
     if (b.principal.tenantId === a.principal.tenantId) {
       throw new IdentityError(`the identity hooks gave the same tenant (${a.principal.tenantId}) twice; isolation needs two`);
     }
-    return [a, b];
+    this.#pairs += 1;
+    return !this.fresh && this.#pairs % 2 === 0 ? [b, a] : [a, b];
   }
 
   /** Another valid token for the same principal, or undefined when neither signing nor `refresh` is available. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { crossFieldProblems } from './consistency.ts';
 import type { Principal, IdentityContext } from '../identities/principal.ts';
 import type { Sample } from '../generate/sample.ts';
 
@@ -202,54 +203,13 @@ export const targetSchema = z
       })
       .default({ require: [] }),
   })
-  .superRefine((t, ctx) => {
-    if (!t.http.baseUrls && !t.launch) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['http', 'baseUrls'],
-        message: 'give the base URL(s) of the API, or a `launch` block so shipgate starts the system',
-      });
-    }
-    if (t.launch && t.kind !== 'ephemeral') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['launch'],
-        message: `shipgate only launches ephemeral targets; this one is '${t.kind}'`,
-      });
-    }
-    for (const [name, r] of Object.entries(t.resources)) {
-      if (r.parent !== undefined && !(r.parent in t.resources)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['resources', name, 'parent'],
-          message: `no resource named '${r.parent}' (known: ${Object.keys(t.resources).join(', ')})`,
-        });
-      }
-    }
-    for (const [name, r] of Object.entries(t.resources)) {
-      const ops = new Set([
-        'create',
-        ...(r.read ? ['read'] : []),
-        ...(r.list ? ['list'] : []),
-        ...(r.update ? ['update'] : []),
-        ...(r.remove ? ['remove'] : []),
-        ...Object.keys(r.actions ?? {}).map((a) => `action:${a}`),
-        ...Object.keys(r.bulk ?? {}).map((b) => `bulk:${b}`),
-      ]);
-      (r.privileged ?? []).forEach((op, i) => {
-        if (!ops.has(op)) {
-          ctx.addIssue({ code: 'custom', path: ['resources', name, 'privileged', i], message: `no operation '${op}' on ${name} (it has: ${[...ops].join(', ')})` });
-        }
-      });
-    }
-    if (t.authBypass && t.launch && !(t.authBypass.service in t.launch.services)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['authBypass', 'service'],
-        message: `no launched service named '${t.authBypass.service}' (known: ${Object.keys(t.launch.services).join(', ')})`,
-      });
-    }
-  });
+  // Cross-field checks run even when a field is wrong, so one load names every problem.
+  .superRefine(
+    (t, ctx) => {
+      for (const p of crossFieldProblems(t)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+    },
+    { when: () => true },
+  );
 
 export type TargetInput = z.input<typeof targetSchema>;
 export type TargetProfile = z.output<typeof targetSchema>;

@@ -5,6 +5,7 @@ import type { LaunchedService, LaunchedSystem } from '../run/context.ts';
 import type { DatabaseServer } from './database.ts';
 import { startDatabaseServer } from './database.ts';
 import { runToCompletion, startHttpInstance, startPlainInstance, type ProcessSpec, type RunningProcess } from './processes.ts';
+import { track } from './teardown.ts';
 
 export interface BootOptions {
   launch: LaunchProfile;
@@ -43,10 +44,15 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
   let server: DatabaseServer | undefined;
   let ownServer = false;
   let databaseUrl: string | undefined;
+  let untrackDatabase = () => {};
 
+  const dropDatabase = async () => {
+    untrackDatabase();
+    if (server && databaseUrl) await server.dropDatabase(databaseUrl).catch(() => {});
+  };
   const stop = async () => {
     await Promise.all(processes.map((p) => p.stop()));
-    if (server && databaseUrl) await server.dropDatabase(databaseUrl).catch(() => {});
+    await dropDatabase();
     if (server && ownServer) await server.stop();
   };
 
@@ -58,6 +64,8 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
         ownServer = true;
       }
       databaseUrl = await server.createDatabase(o.label ?? 'shipgate');
+      // Dropped on Ctrl-C too: a shared DATABASE_URL server must not collect throw-away databases.
+      untrackDatabase = track({ name: 'throw-away database', dispose: dropDatabase, killNow: () => {} });
       env[o.launch.database.env] = databaseUrl;
     }
     const spec = (name: string, command: string[], extra: Record<string, string> = {}): ProcessSpec => ({
