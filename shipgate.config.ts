@@ -66,7 +66,7 @@ export default defineTarget({
     document: {
       create: { route: 'POST /v1/documents', body: (s) => ({ title: s.text('title'), body: s.text('body') }) },
       read: 'GET /v1/documents/{id}',
-      list: 'GET /v1/documents',
+      list: { route: 'GET /v1/documents', pageSize: (n) => `limit=${n}` },
       update: { route: 'PATCH /v1/documents/{id}', body: (s) => ({ title: s.text('renamed') }) },
       remove: 'DELETE /v1/documents/{id}',
       bulk: { delete: { route: 'POST /v1/documents/bulk-delete', body: (ids) => ({ ids }) } },
@@ -74,7 +74,7 @@ export default defineTarget({
     conversation: {
       create: { route: 'POST /v1/conversations', body: (s) => ({ title: s.text('conversation') }) },
       read: 'GET /v1/conversations/{id}',
-      list: 'GET /v1/conversations',
+      list: { route: 'GET /v1/conversations', pageSize: (n) => `limit=${n}` },
       update: { route: 'PATCH /v1/conversations/{id}', body: (s) => ({ title: s.text('renamed') }) },
       remove: 'DELETE /v1/conversations/{id}',
     },
@@ -89,7 +89,7 @@ export default defineTarget({
     source: {
       create: { route: 'POST /v1/sources', body: (s) => ({ name: s.text('source'), url: `https://example.com/${s.unique('doc')}` }) },
       read: 'GET /v1/sources/{id}',
-      list: 'GET /v1/sources',
+      list: { route: 'GET /v1/sources', pageSize: (n) => `limit=${n}` },
       remove: 'DELETE /v1/sources/{id}',
       actions: {
         approve: 'POST /v1/sources/{id}/approve',
@@ -101,6 +101,8 @@ export default defineTarget({
       privileged: ['remove', 'action:approve', 'action:reject', 'bulk:approve'],
     },
   },
+  // The org comes from the token's user; these must all be ignored.
+  tenantOverride: { bodyField: 'org_id', query: 'org_id', header: 'x-org-id' },
   protectedRoutes: ['GET /auth/me', 'POST /v1/org/members'],
 
   authBypass: { service: 'api', env: { AUTH_DISABLED: '1' }, productionEnv: { NODE_ENV: 'production' } },

@@ -18,5 +18,7 @@ export { useTarget, type Target } from './check/target.ts';
 export { fail, FindingError, type Finding, type Evidence, type Severity, type ReportSection } from './findings/finding.ts';
 export { sampleFrom, drawFromGen, type Sample } from './generate/sample.ts';
 export { leakedFrom, type ResourceApi, type ResourceItem, type ResourceCall } from './resources/resource-api.ts';
-export { startHttpInstance, LaunchError } from './provision/processes.ts';
+export { cleanUp, type Removal } from './resources/cleanup.ts';
+export { LaunchError, type RunningProcess } from './provision/processes.ts';
+export { cannotLaunch, launchExtraInstance } from './check/launch.ts';
 export { HttpClient } from './http/client.ts';

@@ -4,6 +4,7 @@ import { forAll } from '../generate/property.ts';
 import { seededSample, type Sample } from '../generate/sample.ts';
 import { startRecording, type Recording } from '../http/recorder.ts';
 import { redactor } from '../http/redact.ts';
+import { cleanUp, startCleanupScope } from '../resources/cleanup.ts';
 import type fc from 'fast-check';
 import { useTarget, type Target } from './target.ts';
 
@@ -58,6 +59,7 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
     async (ctx: TestContext) => {
       const recording = startRecording();
       const target = await useTarget();
+      const removals = startCleanupScope(target.profile.kind !== 'ephemeral');
       const seed = target.context.seed;
       const c: CheckContext = {
         target,
@@ -87,6 +89,9 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
         const finding = redactor.scrubDeep({ ...asFinding(err, recording), suite, check: name });
         ctx.task.meta.findings = [...(ctx.task.meta.findings ?? []), finding];
         throw err instanceof FindingError ? new FindingError(finding) : err;
+      } finally {
+        const leftBehind = removals ? await cleanUp(removals) : [];
+        if (leftBehind.length > 0) c.report({ title: 'clean-up: items shipgate created and could not remove', text: leftBehind.join('\n') });
       }
     },
     timeoutMs,

@@ -44,6 +44,12 @@ const listSpec = z.strictObject({
   items: fn<(body: Json) => Json[]>('response body => items').optional(),
   /** Query string for the next page, or null at the end. Default: `?cursor=<body.next_cursor>`. */
   next: fn<(body: Json) => string | null | undefined>('response body => next page query').optional(),
+  /**
+   * Query string asking for pages of `size` items, e.g. `(n) => \`limit=${n}\``. With it, the
+   * isolation checks walk lists one item per page, so a leak only on later pages (a cursor query
+   * that forgets the tenant) is seen too.
+   */
+  pageSize: fn<(size: number) => string>('size => page size query').optional(),
 });
 
 const bodyFn = fn<(sample: Sample) => Json>('sample => request body');
@@ -182,6 +188,20 @@ export const targetSchema = z
     identities: identitiesSpec,
     /** Tenant-scoped resources by name. */
     resources: z.record(z.string(), resourceSpec).default({}),
+    /**
+     * Ways a client could try to name a tenant itself; each is tried with another tenant's id
+     * and must be ignored (the tenant comes from the credentials alone).
+     */
+    tenantOverride: z
+      .strictObject({
+        /** A body field, e.g. `'org_id'` (mass assignment on create). */
+        bodyField: z.string().min(1).optional(),
+        /** A query parameter, e.g. `'org_id'`. */
+        query: z.string().min(1).optional(),
+        /** A header, e.g. `'x-org-id'`. */
+        header: z.string().min(1).optional(),
+      })
+      .optional(),
     /** Routes that need authentication beyond the resource routes (e.g. `'GET /auth/me'`). */
     protectedRoutes: z.array(routeString).default([]),
     /** Start-up guard against an auth bypass in production (needs `launch` and an ephemeral target). */

@@ -30,6 +30,8 @@ export class LaunchError extends Error {
     readonly reason: 'exited' | 'timeout' | 'spawn' | 'failed' = 'failed',
     /** The end of its log. */
     readonly logTail = '',
+    /** How it ended, when it ended on its own. */
+    readonly exit?: { code: number | null; signal: NodeJS.Signals | null },
   ) {
     super(message);
   }
@@ -156,6 +158,7 @@ export async function startHttpInstance(spec: ProcessSpec, index: number, http: 
                 `${proc.label} exited (${exit.signal ?? `code ${exit.code}`}) before it was ready; log ${logFile}:\n${proc.logTail()}`,
                 'exited',
                 proc.logTail(),
+                exit,
               )
             : undefined;
         },
