@@ -1,6 +1,7 @@
 // Lint rules that carry the project's promises: suites and the harness never reach into the
 // reference system (they see a system only through its profile), and no focused test slips in.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const focused = ['describe', 'it', 'test'].map((object) => ({ object, property: 'only', message: 'a focused test hides every other test' }));
@@ -33,7 +34,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.js'],
-    languageOptions: { globals: { process: 'readonly' } },
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: globals.node },
   },
 );

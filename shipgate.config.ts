@@ -47,6 +47,16 @@ export default defineTarget({
         claims: { sub, email, org_id: synced.org_id, role: 'admin' },
       };
     },
+    // A member of the same org: the admin adds it, then its tokens carry the member role.
+    async newMember({ http, sign, unique }, admin) {
+      const sub = randomUUID();
+      const email = `${unique('member')}@shipgate.test`;
+      const added = await http.json<{ user_id: string }>('POST', '/v1/org/members', {
+        token: await sign(admin.claims ?? {}),
+        body: { sub, email },
+      });
+      return { tenantId: admin.tenantId, userId: added.user_id, claims: { sub, email, org_id: admin.tenantId, role: 'member' } };
+    },
     async revoke({ http }, token) {
       await http.request('POST', '/auth/logout', { token });
     },
@@ -56,7 +66,7 @@ export default defineTarget({
     document: {
       create: { route: 'POST /v1/documents', body: (s) => ({ title: s.text('title'), body: s.text('body') }) },
       read: 'GET /v1/documents/{id}',
-      list: 'GET /v1/documents',
+      list: { route: 'GET /v1/documents', pageSize: (n) => `limit=${n}` },
       update: { route: 'PATCH /v1/documents/{id}', body: (s) => ({ title: s.text('renamed') }) },
       remove: 'DELETE /v1/documents/{id}',
       bulk: { delete: { route: 'POST /v1/documents/bulk-delete', body: (ids) => ({ ids }) } },
@@ -64,7 +74,7 @@ export default defineTarget({
     conversation: {
       create: { route: 'POST /v1/conversations', body: (s) => ({ title: s.text('conversation') }) },
       read: 'GET /v1/conversations/{id}',
-      list: 'GET /v1/conversations',
+      list: { route: 'GET /v1/conversations', pageSize: (n) => `limit=${n}` },
       update: { route: 'PATCH /v1/conversations/{id}', body: (s) => ({ title: s.text('renamed') }) },
       remove: 'DELETE /v1/conversations/{id}',
     },
@@ -79,7 +89,7 @@ export default defineTarget({
     source: {
       create: { route: 'POST /v1/sources', body: (s) => ({ name: s.text('source'), url: `https://example.com/${s.unique('doc')}` }) },
       read: 'GET /v1/sources/{id}',
-      list: 'GET /v1/sources',
+      list: { route: 'GET /v1/sources', pageSize: (n) => `limit=${n}` },
       remove: 'DELETE /v1/sources/{id}',
       actions: {
         approve: 'POST /v1/sources/{id}/approve',
@@ -87,9 +97,13 @@ export default defineTarget({
         retry: 'POST /v1/sources/{id}/retry',
       },
       bulk: { approve: { route: 'POST /v1/sources/bulk-approve', body: (ids) => ({ ids }) } },
+      // Moderation is for admins: a member must get 403.
+      privileged: ['remove', 'action:approve', 'action:reject', 'bulk:approve'],
     },
   },
-  protectedRoutes: ['GET /auth/me'],
+  // The org comes from the token's user; these must all be ignored.
+  tenantOverride: { bodyField: 'org_id', query: 'org_id', header: 'x-org-id' },
+  protectedRoutes: ['GET /auth/me', 'POST /v1/org/members'],
 
   authBypass: { service: 'api', env: { AUTH_DISABLED: '1' }, productionEnv: { NODE_ENV: 'production' } },
 
@@ -110,5 +124,5 @@ export default defineTarget({
   },
 
   policy: { crossTenant: 404, unauthenticated: 401, roleDenied: 403 },
-  gate: { require: ['auth', 'tenant-isolation', 'rls', 'db-advisor'] },
+  gate: { require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor'] },
 });

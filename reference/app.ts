@@ -12,6 +12,7 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { registerDocumentRoutes } from './routes/documents.ts';
 import { registerOperationRoutes } from './routes/operations.ts';
+import { registerOrgRoutes } from './routes/org.ts';
 import { registerSourceRoutes } from './routes/sources.ts';
 
 /** A client-supplied trace id is kept only if it is short and plain; otherwise we mint one. */
@@ -71,6 +72,7 @@ export function buildApp(config: ServerConfig): FastifyInstance {
 
   registerOperationRoutes(app, context);
   registerAuthRoutes(app, context);
+  registerOrgRoutes(app, context);
   registerDocumentRoutes(app, context);
   registerConversationRoutes(app, context);
   registerSourceRoutes(app, context);

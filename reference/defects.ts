@@ -33,11 +33,25 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['TENANT_LIST_LEAK'],
   },
   {
+    id: 'tenant-leak-cursor',
+    promise: "lists never contain another tenant's items, on any page",
+    mistake: 'the documents next-page query reads through the service client and keeps only the keyset condition',
+    caughtBy: ['tenant-isolation'],
+    findingCodes: ['TENANT_LIST_LEAK'],
+  },
+  {
     id: 'tenant-leak-write',
     promise: "another tenant's resource cannot be updated or deleted",
     mistake: 'document update and delete by id do not filter by org',
     caughtBy: ['tenant-isolation'],
     findingCodes: ['TENANT_FOREIGN_WRITE'],
+  },
+  {
+    id: 'tenant-from-body',
+    promise: 'the tenant comes from the credentials, never from the request body',
+    mistake: 'document create honours an org_id in the body (for an import tool) and writes through the service client',
+    caughtBy: ['tenant-isolation'],
+    findingCodes: ['TENANT_OVERRIDE'],
   },
   {
     id: 'existence-leak',
@@ -52,6 +66,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     mistake: 'bulk-approve checks ownership of the first id only',
     caughtBy: ['tenant-isolation'],
     findingCodes: ['TENANT_BULK_FOREIGN'],
+  },
+  {
+    id: 'role-check-missing',
+    promise: 'an action a role may not take answers 403 and changes nothing',
+    mistake: 'bulk-approve lacks the admin check that single approve has, so a member can approve sources',
+    caughtBy: ['roles'],
+    findingCodes: ['ROLE_DENIAL_MISSING'],
   },
   {
     id: 'expired-token',

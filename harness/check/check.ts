@@ -3,6 +3,8 @@ import { fail, FindingError, type Finding, type ReportSection } from '../finding
 import { forAll } from '../generate/property.ts';
 import { seededSample, type Sample } from '../generate/sample.ts';
 import { startRecording, type Recording } from '../http/recorder.ts';
+import { redactor } from '../http/redact.ts';
+import { cleanUp, startCleanupScope } from '../resources/cleanup.ts';
 import type fc from 'fast-check';
 import { useTarget, type Target } from './target.ts';
 
@@ -57,13 +59,14 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
     async (ctx: TestContext) => {
       const recording = startRecording();
       const target = await useTarget();
+      const removals = startCleanupScope(target.profile.kind !== 'ephemeral');
       const seed = target.context.seed;
       const c: CheckContext = {
         target,
         sample: seededSample(seed),
         recording,
         report: (section) => {
-          ctx.task.meta.sections = [...(ctx.task.meta.sections ?? []), section];
+          ctx.task.meta.sections = [...(ctx.task.meta.sections ?? []), redactor.scrubDeep(section)];
         },
         notApplicable: (reason) => {
           ctx.skip(`not applicable: ${reason}`);
@@ -82,9 +85,13 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
         await body(c);
       } catch (err) {
         if ((err as { code?: string }).code === 'VITEST_PENDING') throw err; // a skip, not a failure
-        const finding = { ...asFinding(err, recording), suite, check: name };
+        // Scrubbed here, where the tokens are known: the main process only sees the result.
+        const finding = redactor.scrubDeep({ ...asFinding(err, recording), suite, check: name });
         ctx.task.meta.findings = [...(ctx.task.meta.findings ?? []), finding];
         throw err instanceof FindingError ? new FindingError(finding) : err;
+      } finally {
+        const leftBehind = removals ? await cleanUp(removals) : [];
+        if (leftBehind.length > 0) c.report({ title: 'clean-up: items shipgate created and could not remove', text: leftBehind.join('\n') });
       }
     },
     timeoutMs,

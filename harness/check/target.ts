@@ -14,7 +14,7 @@ export interface Target {
   anonymous: HttpClient;
   tenants: Tenants;
   resources: ResourceApi[];
-  /** `--seed N --suite id`: what to pass to `shipgate verify` to replay a generated case. */
+  /** The command that replays this run's generated cases for one suite. */
   replay(suite: string): string;
 }
 
@@ -26,7 +26,7 @@ export function createTarget(profile: TargetProfile, context: RunContext): Targe
     anonymous,
     tenants: new Tenants(profile, anonymous),
     resources: resourceApis(profile.resources),
-    replay: (suite) => `npx shipgate verify --seed ${context.seed} --suite ${suite}`,
+    replay: (suite) => `${context.replayCommand} --suite ${suite}`,
   };
 }
 

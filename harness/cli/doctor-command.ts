@@ -100,7 +100,7 @@ function chromiumCheck(): Check {
   return {
     name: 'chromium',
     state: 'optional',
-    detail: 'no Chromium found (browser suites such as CORS will be not applicable)',
+    detail: 'no Chromium found (needed only by browser suites)',
     fix: "apt-get install -y chromium, or 'npx playwright install chromium' where downloads work, or set SHIPGATE_CHROMIUM",
   };
 }
@@ -109,7 +109,7 @@ function k6Check(): Check {
   const k6 = onPath('k6');
   return k6
     ? { name: 'k6', state: 'ok', detail: versionOf(k6, ['version']) ?? k6 }
-    : { name: 'k6', state: 'optional', detail: 'not on PATH (nightly load runs with autocannon instead)', fix: 'install k6 from https://k6.io to run the load scenarios with it' };
+    : { name: 'k6', state: 'optional', detail: 'not on PATH (needed only by load scenarios run with k6)', fix: 'install k6 from https://k6.io' };
 }
 
 async function targetChecks(configFlag: string | undefined): Promise<Check[]> {
@@ -138,6 +138,12 @@ async function targetChecks(configFlag: string | undefined): Promise<Check[]> {
     return [{ name: 'profile', state: 'missing', detail, fix: 'fix the fields named above' }];
   }
 }
+
+export const DOCTOR_USAGE = `shipgate doctor [--config file]
+
+Checks Node, npm, where PostgreSQL comes from (DATABASE_URL, Docker, embedded), Chromium, k6,
+the target profile and whether the target answers; says what to do about anything missing.
+Exit: 0 when everything required is there (optional tools may be missing), 1 otherwise.`;
 
 /** Checks the machine and the target, and says what to do about each thing that is missing. */
 export async function doctorCommand(argv: string[], log: (line: string) => void): Promise<number> {

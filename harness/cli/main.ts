@@ -1,3 +1,4 @@
+import { redactor } from '../http/redact.ts';
 import { ProfileError } from '../profile/load.ts';
 import { DatabaseUnavailableError } from '../provision/database.ts';
 import { LaunchError } from '../provision/processes.ts';
@@ -6,6 +7,8 @@ import { TargetUnreachableError } from '../run/reachability.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { VERSION } from './package-info.ts';
 import { VERIFY_USAGE, verifyCommand } from './verify-command.ts';
+
+type Command = { usage: string; run: (argv: string[], log: (line: string) => void) => Promise<number> };
 
 const USAGE = `shipgate ${VERSION}: GO / NO-GO for a multi-tenant backend, with evidence
 
@@ -17,16 +20,20 @@ const USAGE = `shipgate ${VERSION}: GO / NO-GO for a multi-tenant backend, with 
 
 ${VERIFY_USAGE}`;
 
-type Command = (argv: string[], log: (line: string) => void) => Promise<number>;
-
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  verify: async () => verifyCommand,
-  selftest: async () => (await import('./selftest-command.ts')).selftestCommand,
-  doctor: async () => (await import('./doctor-command.ts')).doctorCommand,
+  verify: async () => ({ usage: VERIFY_USAGE, run: verifyCommand }),
+  selftest: async () => {
+    const m = await import('./selftest-command.ts');
+    return { usage: m.SELFTEST_USAGE, run: m.selftestCommand };
+  },
+  doctor: async () => {
+    const m = await import('./doctor-command.ts');
+    return { usage: m.DOCTOR_USAGE, run: m.doctorCommand };
+  },
 };
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const err = (line: string) => process.stderr.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${redactor.scrub(line)}\n`);
 
 /** Maps what went wrong to the documented exit code, with a message instead of a stack trace. */
 function exitFor(error: unknown): number {
@@ -65,10 +72,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const command = await load();
     if (rest.includes('--help') || rest.includes('-h')) {
-      log(name === 'verify' ? VERIFY_USAGE : USAGE);
+      log(command.usage);
       return EXIT.go;
     }
-    return await command(rest, log);
+    return await command.run(rest, log);
   } catch (error) {
     return exitFor(error);
   } finally {

@@ -34,8 +34,14 @@ export interface DefectOutcome {
 
 export const SELFTEST_USAGE = `shipgate selftest [--defect id ...] [--seed n] [--runs n] [--reports dir]
 
-Runs the suites against the reference system, clean and with each known defect switched on.
-Exit 0 only if the clean system is GO and every defect is caught by the suite DEFECTS.md names.`;
+Runs the suites against the reference system, clean and with each known defect switched on,
+and writes reports/selftest.{json,md} (the detection matrix) and reports/selftest/<defect>/.
+  --defect   only these defects (repeatable); the clean run then covers their suites
+  --seed     replay an earlier selftest's generated cases
+  --runs     generated cases per property (default 5)
+  --reports  output folder (default ./reports)
+Exit: 0 when the clean reference is GO and every defect is caught by the suites named for it,
+1 otherwise, 2 on a usage error.`;
 
 function judge(defect: DefectSpec, report: RunReport): DefectOutcome {
   const failingSuites = report.suites.filter((s) => s.status === 'failed').map((s) => s.id);
@@ -115,7 +121,8 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
     };
     // With --defect, the clean run covers the suites those defects are about; else every suite.
     const cleanSuites = chosen.length > 0 ? [...new Set(defects.flatMap((d) => d.caughtBy))] : [];
-    const clean = await runVerify({ ...base, selected: cleanSuites, reportsDir: join(reportsDir, 'clean'), label: 'clean' });
+    // The clean baseline never inherits a defect switch from the caller's environment.
+    const clean = await runVerify({ ...base, selected: cleanSuites, reportsDir: join(reportsDir, 'clean'), label: 'clean', envOverrides: { REFERENCE_DEFECTS: '' } });
     writeReports(clean, join(reportsDir, 'clean'));
     log(`  clean reference: ${clean.gate}${clean.gate === 'GO' ? '' : ` (${clean.gateReasons.join('; ')})`}`);
 

@@ -41,6 +41,10 @@ export async function verifyCommand(argv: string[], log: (line: string) => void)
   if (unknown.length > 0) {
     throw new UsageError(`unknown suite ${unknown.join(', ')}; known suites: ${suites.map((s) => s.id).join(', ')}`);
   }
+  const unknownRequired = profile.gate.require.filter((id) => !suites.some((s) => s.id === id));
+  if (unknownRequired.length > 0) {
+    throw new UsageError(`gate.require in ${config.path} names unknown suite ${unknownRequired.join(', ')}; known suites: ${suites.map((s) => s.id).join(', ')}`);
+  }
   log(`shipgate verify · ${profile.name} (${profile.kind})${config.embedded ? ' · embedded reference system' : ''} · seed ${seed}`);
   const reportsDir = values.reports ?? 'reports';
   const report = await runVerify({ root: PACKAGE_ROOT, configPath: config.path, profile, suites, selected, seed, runs, reportsDir, version: VERSION, log });

@@ -33,11 +33,14 @@ export interface Finding {
   seed?: number;
   replay?: string;
   counterexample?: string;
+  /** How many checks raised this same finding (the report shows it once). */
+  occurrences?: number;
 }
 
 export function formatEvidence(e: Evidence): string {
   const parts = [`-- ${e.label}`];
-  if (e.exchange) parts.push(formatExchange(e.exchange));
+  // The exchange's own label repeats the evidence label more often than not.
+  if (e.exchange) parts.push(formatExchange(e.exchange.label === e.label ? { ...e.exchange, label: undefined } : e.exchange));
   if (e.sql) parts.push(`SQL> ${e.sql}`);
   if (e.text) parts.push(e.text);
   if (e.data !== undefined) parts.push(JSON.stringify(e.data, null, 2));

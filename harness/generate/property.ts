@@ -44,6 +44,8 @@ export async function forAll<T>(arb: fc.Arbitrary<T>, body: (value: T) => Promis
   if (!details.failed) return;
   const counterexample = details.counterexample ? fc.stringify(details.counterexample[0]) : undefined;
   const error = details.errorInstance;
+  // A check that declares itself not applicable mid-case is a skip, not a failing case.
+  if ((error as { code?: string } | undefined)?.code === 'VITEST_PENDING') throw error;
   if (error instanceof FindingError) {
     throw new FindingError({
       ...error.finding,

@@ -6,8 +6,10 @@ import fc from 'fast-check';
  * the leak is recognised without guessing.
  */
 export interface Sample {
-  /** A unique marker followed by seeded varied text (any script, emoji; never NUL). */
+  /** A unique marker followed by seeded varied text (any script, emoji; never control characters). */
   text(label?: string): string;
+  /** A unique marker followed by seeded plain ASCII words, for fields that accept nothing else. */
+  plain(label?: string): string;
   /** A unique, readable token (`sg-<label>-<run>-<n>`) for names and e-mail addresses. */
   unique(label?: string): string;
   int(min: number, max: number): number;
@@ -24,11 +26,14 @@ export function uniqueToken(label = 'x'): string {
   return `sg-${label.replace(/[^a-zA-Z0-9]/g, '').slice(0, 12) || 'x'}-${runTag}-${counter}`;
 }
 
-const variedText = fc.string({ unit: 'grapheme', maxLength: 24 }).map((s) => s.split('\u0000').join(''));
+// Control characters are stripped: a correct system may reject them, and that is not what is checked.
+const variedText = fc.string({ unit: 'grapheme', maxLength: 24 }).map((s) => s.replace(/\p{Cc}/gu, ''));
+const plainText = fc.array(fc.constantFrom('alpha', 'beta', 'gamma', 'delta', 'report', 'note', 'plan', 'draft'), { maxLength: 4 }).map((w) => w.join(' '));
 
 export function sampleFrom(draw: Draw): Sample {
   return {
     text: (label = 'text') => `${uniqueToken(label)} ${draw(variedText)}`.trimEnd(),
+    plain: (label = 'text') => `${uniqueToken(label)} ${draw(plainText)}`.trimEnd(),
     unique: uniqueToken,
     int: (min, max) => draw(fc.integer({ min, max })),
     pick: (items) => draw(fc.constantFrom(...items)),

@@ -5,6 +5,8 @@
  * evidence stays readable; anything that still looks like a JWT is blanked as a last resort.
  */
 const JWT_SHAPE = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
+/** JSON fields that hold credentials whatever their value looks like (`"password": "..."`). */
+const SECRET_FIELD = /("[\w-]*(?:password|passwd|secret|token|api[_-]?key|credential)s?"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'x-api-key', 'apikey', 'proxy-authorization']);
 
 export class Redactor {
@@ -21,7 +23,17 @@ export class Redactor {
     for (const [secret, label] of [...this.#labels].sort((a, b) => b[0].length - a[0].length)) {
       if (out.includes(secret)) out = out.split(secret).join(`«${label}»`);
     }
-    return out.replace(JWT_SHAPE, '«redacted token»');
+    return out.replace(JWT_SHAPE, '«redacted token»').replace(SECRET_FIELD, '$1"«redacted»"');
+  }
+
+  /** Scrubs every string inside a JSON-like value (a finding, a report section). */
+  scrubDeep<T>(value: T): T {
+    if (typeof value === 'string') return this.scrub(value) as T;
+    if (Array.isArray(value)) return value.map((v) => this.scrubDeep(v)) as T;
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.scrubDeep(v)])) as T;
+    }
+    return value;
   }
 
   headers(headers: Record<string, string>): Record<string, string> {

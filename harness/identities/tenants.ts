@@ -27,6 +27,7 @@ export class Tenants {
   readonly #anonymous: HttpClient;
   #fixed: Promise<Tenant[]> | undefined;
   #nextFixed = 0;
+  #pairs = 0;
 
   constructor(profile: TargetProfile, anonymous: HttpClient) {
     this.#profile = profile;
@@ -71,12 +72,12 @@ export class Tenants {
     throw new IdentityError(`the identity hook returned tenant ${principal.tenantId} with neither a token nor claims to sign`);
   }
 
-  async #materialise(principal: Principal): Promise<Tenant> {
+  async #materialise(principal: Principal, name?: string): Promise<Tenant> {
     if (!principal || typeof principal.tenantId !== 'string' || principal.tenantId === '') {
       throw new IdentityError(`the identity hook returned ${JSON.stringify(principal)}; expected { tenantId, token | claims }`);
     }
     tenantCounter += 1;
-    const label = `tenant-${tenantCounter}`;
+    const label = name ?? `tenant-${tenantCounter}`;
     const token = await this.#tokenFor(principal);
     redactor.register(token, `${label} token`);
     return { label, principal, token, client: this.#anonymous.withToken(token) };
@@ -93,7 +94,25 @@ export class Tenants {
     return tenant;
   }
 
-  /** Two tenants that are guaranteed to be different. */
+  get canMakeMembers(): boolean {
+    return this.#profile.identities.newMember !== undefined;
+  }
+
+  /** A user with a lesser role in `admin`'s tenant (needs `identities.newMember`). */
+  async newMember(admin: Tenant): Promise<Tenant> {
+    const hook = this.#profile.identities.newMember;
+    if (!hook) throw new IdentityError('the profile has no identities.newMember hook');
+    const member = await this.#materialise(await hook(this.context(), admin.principal), `${admin.label} member`);
+    if (member.principal.tenantId !== admin.principal.tenantId) {
+      throw new IdentityError(`identities.newMember put the member in tenant ${member.principal.tenantId}, not ${admin.principal.tenantId}`);
+    }
+    return member;
+  }
+
+  /**
+   * Two tenants that are guaranteed to be different. Pre-seeded tenants swap places on every
+   * call, so each is the victim as often as the attacker.
+   */
   async pair(): Promise<[Tenant, Tenant]> {
     const a = await this.create();
     let b = await this.create();
@@ -101,7 +120,8 @@ export class Tenants {
     if (b.principal.tenantId === a.principal.tenantId) {
       throw new IdentityError(`the identity hooks gave the same tenant (${a.principal.tenantId}) twice; isolation needs two`);
     }
-    return [a, b];
+    this.#pairs += 1;
+    return !this.fresh && this.#pairs % 2 === 0 ? [b, a] : [a, b];
   }
 
   /** Another valid token for the same principal, or undefined when neither signing nor `refresh` is available. */

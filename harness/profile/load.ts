@@ -28,7 +28,7 @@ const dotted = (path: readonly PropertyKey[]) => path.map(String).join('.');
 function describeReceived(input: unknown): string {
   if (input === undefined) return 'nothing';
   if (typeof input === 'function') return 'a function';
-  const s = JSON.stringify(input);
+  const s = JSON.stringify(input, (_k, v: unknown) => (typeof v === 'function' ? '<function>' : v));
   return s === undefined ? String(input) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 

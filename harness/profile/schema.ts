@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { crossFieldProblems } from './consistency.ts';
 import type { Principal, IdentityContext } from '../identities/principal.ts';
 import type { Sample } from '../generate/sample.ts';
 import { databaseSpec } from './database-schema.ts';
@@ -44,6 +45,12 @@ const listSpec = z.strictObject({
   items: fn<(body: Json) => Json[]>('response body => items').optional(),
   /** Query string for the next page, or null at the end. Default: `?cursor=<body.next_cursor>`. */
   next: fn<(body: Json) => string | null | undefined>('response body => next page query').optional(),
+  /**
+   * Query string asking for pages of `size` items, e.g. `(n) => \`limit=${n}\``. With it, the
+   * isolation checks walk lists one item per page, so a leak only on later pages (a cursor query
+   * that forgets the tenant) is seen too.
+   */
+  pageSize: fn<(size: number) => string>('size => page size query').optional(),
 });
 
 const bodyFn = fn<(sample: Sample) => Json>('sample => request body');
@@ -72,6 +79,12 @@ const resourceSpec = z.strictObject({
   missingId: fn<() => string>('() => id').optional(),
   /** Fields that may change without a write (e.g. `last_seen_at`), ignored when comparing snapshots. */
   volatileFields: z.array(z.string()).optional(),
+  /**
+   * Operations only a privileged role may perform, by name: `'remove'`, `'update'`,
+   * `'action:approve'`, `'bulk:approve'`. A member (see `identities.newMember`) must get
+   * `policy.roleDenied` for each, and nothing may change.
+   */
+  privileged: z.array(z.string()).optional(),
 });
 
 const principalFn = fn<(ctx: IdentityContext) => Promise<Principal>>('ctx => Promise<principal>');
@@ -92,6 +105,11 @@ const identitiesSpec = z
     newTenant: principalFn.optional(),
     /** Fixed, pre-seeded tenants (e.g. staging accounts) when new tenants cannot be made. At least two. */
     tenants: z.array(principalFn).min(2, 'at least two tenants are needed to test isolation').optional(),
+    /**
+     * Adds a user with a lesser role (e.g. `member`) to the tenant of `admin`, a principal made by
+     * `newTenant`; enables the role-denial checks of `privileged` operations.
+     */
+    newMember: fn<(ctx: IdentityContext, admin: Principal) => Promise<Principal>>('(ctx, admin) => Promise<principal>').optional(),
     /** Revokes a token (e.g. a logout call); enables the revoked-token check. */
     revoke: fn<(ctx: IdentityContext, token: string) => Promise<void>>('(ctx, token) => Promise<void>').optional(),
     /** Another valid token for the same principal (e.g. a fresh login); with `jwt`, shipgate mints one itself. */
@@ -171,6 +189,20 @@ export const targetSchema = z
     identities: identitiesSpec,
     /** Tenant-scoped resources by name. */
     resources: z.record(z.string(), resourceSpec).default({}),
+    /**
+     * Ways a client could try to name a tenant itself; each is tried with another tenant's id
+     * and must be ignored (the tenant comes from the credentials alone).
+     */
+    tenantOverride: z
+      .strictObject({
+        /** A body field, e.g. `'org_id'` (mass assignment on create). */
+        bodyField: z.string().min(1).optional(),
+        /** A query parameter, e.g. `'org_id'`. */
+        query: z.string().min(1).optional(),
+        /** A header, e.g. `'x-org-id'`. */
+        header: z.string().min(1).optional(),
+      })
+      .optional(),
     /** Routes that need authentication beyond the resource routes (e.g. `'GET /auth/me'`). */
     protectedRoutes: z.array(routeString).default([]),
     /** Start-up guard against an auth bypass in production (needs `launch` and an ephemeral target). */
@@ -194,45 +226,13 @@ export const targetSchema = z
       })
       .default({ require: [] }),
   })
-  .superRefine((t, ctx) => {
-    if (!t.http.baseUrls && !t.launch) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['http', 'baseUrls'],
-        message: 'give the base URL(s) of the API, or a `launch` block so shipgate starts the system',
-      });
-    }
-    if (t.launch && t.kind !== 'ephemeral') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['launch'],
-        message: `shipgate only launches ephemeral targets; this one is '${t.kind}'`,
-      });
-    }
-    for (const [name, r] of Object.entries(t.resources)) {
-      if (r.parent !== undefined && !(r.parent in t.resources)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['resources', name, 'parent'],
-          message: `no resource named '${r.parent}' (known: ${Object.keys(t.resources).join(', ')})`,
-        });
-      }
-    }
-    if (t.database && !t.database.url && !t.launch?.database) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['database', 'url'],
-        message: "give a privileged URL (e.g. env('DATABASE_ADMIN_URL')), or a `launch.database` block so shipgate provisions the database",
-      });
-    }
-    if (t.authBypass && t.launch && !(t.authBypass.service in t.launch.services)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['authBypass', 'service'],
-        message: `no launched service named '${t.authBypass.service}' (known: ${Object.keys(t.launch.services).join(', ')})`,
-      });
-    }
-  });
+  // Cross-field checks run even when a field is wrong, so one load names every problem.
+  .superRefine(
+    (t, ctx) => {
+      for (const p of crossFieldProblems(t)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+    },
+    { when: () => true },
+  );
 
 export type TargetInput = z.input<typeof targetSchema>;
 export type TargetProfile = z.output<typeof targetSchema>;

@@ -83,10 +83,11 @@ async function fromTestcontainers(): Promise<DatabaseServer> {
   const container = await new PostgreSqlContainer('postgres:17-alpine').start();
   const url = container.getConnectionUri();
   redactor.register(container.getPassword(), 'database password');
+  const untrack = track({ name: 'postgres (testcontainers)', dispose: () => stop(), killNow: () => {} });
   const stop = async () => {
+    untrack();
     await container.stop();
   };
-  track({ name: 'postgres (testcontainers)', dispose: stop, killNow: () => {} });
   return urlServer('testcontainers', url, stop);
 }
 
@@ -122,10 +123,10 @@ async function fromEmbedded(logsDir: string): Promise<DatabaseServer> {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    untrack();
     await server.stop();
     await rm(dir, { recursive: true, force: true });
     log.end();
-    untrack();
   };
   const untrack = track({
     name: 'embedded postgres',

@@ -30,6 +30,8 @@ export class LaunchError extends Error {
     readonly reason: 'exited' | 'timeout' | 'spawn' | 'failed' = 'failed',
     /** The end of its log. */
     readonly logTail = '',
+    /** How it ended, when it ended on its own. */
+    readonly exit?: { code: number | null; signal: NodeJS.Signals | null },
   ) {
     super(message);
   }
@@ -63,6 +65,12 @@ export class RunningProcess {
         this.#exit = { code, signal };
         resolve(this.#exit);
       });
+      // A program that could not be spawned never emits 'exit'; it has ended all the same.
+      child.once('error', () => {
+        if (child.pid !== undefined) return;
+        this.#exit = { code: null, signal: null };
+        resolve(this.#exit);
+      });
     });
     this.#untrack = track({ name: label, dispose: () => this.stop(), killNow: () => this.kill('SIGKILL') });
     void this.exited.then(() => this.#untrack());
@@ -83,7 +91,7 @@ export class RunningProcess {
 
   /** Signals the whole process group. */
   kill(signal: NodeJS.Signals): void {
-    if (this.#exit) return;
+    if (this.#exit || this.child.pid === undefined) return;
     try {
       process.kill(-this.pid, signal);
     } catch {
@@ -150,6 +158,7 @@ export async function startHttpInstance(spec: ProcessSpec, index: number, http: 
                 `${proc.label} exited (${exit.signal ?? `code ${exit.code}`}) before it was ready; log ${logFile}:\n${proc.logTail()}`,
                 'exited',
                 proc.logTail(),
+                exit,
               )
             : undefined;
         },

@@ -1,10 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { LaunchProfile } from '../profile/schema.ts';
 import type { LaunchedService, LaunchedSystem } from '../run/context.ts';
 import type { DatabaseServer } from './database.ts';
 import { startDatabaseServer } from './database.ts';
 import { runToCompletion, startHttpInstance, startPlainInstance, type ProcessSpec, type RunningProcess } from './processes.ts';
+import { track } from './teardown.ts';
 
 export interface BootOptions {
   launch: LaunchProfile;
@@ -35,16 +36,23 @@ export interface BootedSystem {
  */
 export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
   mkdirSync(o.logsDir, { recursive: true });
+  // Each boot starts with fresh logs: an earlier run's lines would mislead (shipgate owns this folder).
+  for (const f of readdirSync(o.logsDir).filter((n) => n.endsWith('.log'))) rmSync(join(o.logsDir, f), { force: true });
   const cwd = resolve(dirname(o.configPath), o.launch.cwd ?? '.');
   const env: Record<string, string> = { ...o.launch.env, ...o.envOverrides };
   const processes: RunningProcess[] = [];
   let server: DatabaseServer | undefined;
   let ownServer = false;
   let databaseUrl: string | undefined;
+  let untrackDatabase = () => {};
 
+  const dropDatabase = async () => {
+    untrackDatabase();
+    if (server && databaseUrl) await server.dropDatabase(databaseUrl).catch(() => {});
+  };
   const stop = async () => {
     await Promise.all(processes.map((p) => p.stop()));
-    if (server && databaseUrl) await server.dropDatabase(databaseUrl).catch(() => {});
+    await dropDatabase();
     if (server && ownServer) await server.stop();
   };
 
@@ -56,6 +64,8 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
         ownServer = true;
       }
       databaseUrl = await server.createDatabase(o.label ?? 'shipgate');
+      // Dropped on Ctrl-C too: a shared DATABASE_URL server must not collect throw-away databases.
+      untrackDatabase = track({ name: 'throw-away database', dispose: dropDatabase, killNow: () => {} });
       env[o.launch.database.env] = databaseUrl;
     }
     const spec = (name: string, command: string[], extra: Record<string, string> = {}): ProcessSpec => ({

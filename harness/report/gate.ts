@@ -22,6 +22,6 @@ export function decideGate(i: GateInput): { gate: 'GO' | 'NO-GO'; reasons: strin
     if (!s) reasons.push(`required suite ${id} does not exist`);
     else if (s.status !== 'passed' && s.status !== 'failed') reasons.push(`required suite ${id} did not run (${s.status}${s.reason ? `: ${s.reason}` : ''})`);
   }
-  if (!i.suites.some((s) => s.status === 'passed')) reasons.push('no suite passed: nothing was verified');
+  if (reasons.length === 0 && !i.suites.some((s) => s.status === 'passed')) reasons.push('no suite passed: nothing was verified');
   return reasons.length === 0 ? { gate: 'GO', reasons: [`${i.suites.filter((s) => s.status === 'passed').length} suites passed, none failed`] } : { gate: 'NO-GO', reasons };
 }

@@ -21,9 +21,16 @@ export function toJunit(r: RunReport): string {
   for (const s of r.suites) {
     const tests = r.tests.filter((t) => t.suite === s.id);
     const inapplicable = s.status === 'not-applicable' || s.status === 'skipped';
+    const errors = r.errors.filter((x) => x.startsWith(`suites/${s.id}/`));
     out.push(
-      `  <testsuite name="${escapeXml(s.id)}" tests="${inapplicable ? 1 : tests.length}" failures="${s.failed}" skipped="${inapplicable ? 1 : s.skipped}" time="${(s.durationMs / 1000).toFixed(3)}">`,
+      `  <testsuite name="${escapeXml(s.id)}" tests="${(inapplicable ? 1 : tests.length) + errors.length}" failures="${s.failed}" errors="${errors.length}" skipped="${inapplicable ? 1 : s.skipped}" time="${(s.durationMs / 1000).toFixed(3)}">`,
     );
+    // An error outside any check (a suite file that did not load) is shown, not hidden as green.
+    for (const e of errors) {
+      out.push(`    <testcase classname="${escapeXml(s.id)}" name="${escapeXml(e.split(':')[0] ?? s.id)}" time="0">`);
+      out.push(`      <error message="${escapeXml(e.split('\n')[0] ?? '')}">${escapeXml(e)}</error>`);
+      out.push('    </testcase>');
+    }
     if (inapplicable) {
       out.push(`    <testcase classname="${escapeXml(s.id)}" name="${escapeXml(s.title)}" time="0">`);
       out.push(`      <skipped message="${escapeXml(`${s.status}: ${s.reason ?? ''}`)}"/>`);

@@ -32,6 +32,7 @@ export function toSignoffJson(r: RunReport): unknown {
       ...(f.actual ? { actual: f.actual } : {}),
       ...(f.seed !== undefined ? { seed: f.seed, replay: f.replay } : {}),
       ...(f.counterexample ? { counterexample: f.counterexample } : {}),
+      ...(f.occurrences ? { occurrences: f.occurrences } : {}),
       evidence: f.evidence,
     })),
     skippedChecks: r.tests.filter((t) => t.status === 'skipped').map((t) => ({ suite: t.suite, check: t.fullName, reason: t.skipReason ?? '' })),
@@ -72,7 +73,7 @@ export function toSignoffMarkdown(r: RunReport): string {
   if (r.findings.length > 0) {
     lines.push('', `### Findings (${r.findings.length})`);
     for (const f of r.findings) {
-      lines.push('', `#### \`${f.code}\` ${f.title}`, '', `- **promise:** ${f.promise}`, `- **severity:** ${f.severity} · **suite:** ${f.suite} · **check:** ${f.check}`);
+      lines.push('', `#### \`${f.code}\` ${f.title}${f.occurrences ? ` (×${f.occurrences} checks)` : ''}`, '', `- **promise:** ${f.promise}`, `- **severity:** ${f.severity} · **suite:** ${f.suite} · **check:** ${f.check}`);
       if (f.expected) lines.push(`- **expected:** ${f.expected}`);
       if (f.actual) lines.push(`- **actual:** ${f.actual}`);
       if (f.seed !== undefined) lines.push(`- **replay:** \`${f.replay ?? `--seed ${f.seed}`}\`${f.counterexample ? ` (case ${cell(f.counterexample)})` : ''}`);

@@ -5,6 +5,7 @@ import type { Tenant } from '../identities/tenants.ts';
 import type { ResourceProfile } from '../profile/schema.ts';
 import type { Sample } from '../generate/sample.ts';
 import { fail } from '../findings/finding.ts';
+import { trackForCleanup, type Removal } from './cleanup.ts';
 
 /** An item a check created, with who owns it and what it looked like right after creation. */
 export interface ResourceItem {
@@ -100,11 +101,15 @@ export class ResourceApi {
     return undefined;
   }
 
-  /** Creates an item as `owner` (and its parent first, when it has one); a refusal is a failed precondition. */
-  async create(owner: Tenant, sample: Sample, o: { instance?: number; parent?: ResourceItem } = {}): Promise<ResourceItem> {
+  /**
+   * Creates an item as `owner` (and its parent first, when it has one); a refusal is a failed
+   * precondition. On non-ephemeral targets the item is removed when the check ends, unless
+   * `keep` (the caller then removes it with `removal(item)`).
+   */
+  async create(owner: Tenant, sample: Sample, o: { instance?: number; parent?: ResourceItem; keep?: boolean } = {}): Promise<ResourceItem> {
     let parentId: string | undefined;
     if (this.parent) {
-      const parentItem = o.parent ?? (await this.parent.create(owner, sample, { instance: o.instance }));
+      const parentItem = o.parent ?? (await this.parent.create(owner, sample, { instance: o.instance, ...(o.keep ? { keep: true } : {}) }));
       parentId = parentItem.id;
     }
     const route = parseRoute(this.spec.create.route);
@@ -128,13 +133,27 @@ export class ResourceApi {
         evidence: [{ label: 'create', exchange: res.exchange }],
       });
     }
-    return {
+    const item: ResourceItem = {
       resource: this.name,
       id: String(id),
       ...(parentId !== undefined ? { parentId } : {}),
       owner,
       created: res.json,
       markers: stringsIn(body),
+    };
+    if (!o.keep) trackForCleanup(this.removal(item));
+    return item;
+  }
+
+  /** How to delete an item again (for clean-up on staging). */
+  removal(item: ResourceItem): Removal {
+    return {
+      item,
+      remove: async () => {
+        if (!this.spec.remove) return { ok: false, detail: `left behind: resources.${this.name} has no remove route` };
+        const res = await this.call(item.owner, 'remove', { id: item.id, parent: item.parentId }, { label: `clean-up: ${item.owner.label} removes its ${this.name}` });
+        return { ok: (res.status >= 200 && res.status < 300) || res.status === 404, detail: res.error ?? `remove answered ${res.status}` };
+      },
     };
   }
 
@@ -157,8 +176,20 @@ export class ResourceApi {
     });
   }
 
-  /** All pages of the list as `as` sees it (under `parentId` for child resources). */
-  async list(as: Tenant, o: { parentId?: string; instance?: number; label?: string } = {}): Promise<{ items: Json[]; pages: HttpResult[]; error?: string }> {
+  /** Whether the profile says how to ask for small pages (see `list.pageSize`). */
+  get pageable(): boolean {
+    return typeof this.spec.list === 'object' && this.spec.list.pageSize !== undefined;
+  }
+
+  /**
+   * All pages of the list as `as` sees it (under `parentId` for child resources). `pageSize`
+   * asks for small pages (when the profile says how); `from` starts at a given next-page query
+   * (someone else's cursor, say) instead of the first page; `maxPages` stops early.
+   */
+  async list(
+    as: Tenant,
+    o: { parentId?: string; instance?: number; label?: string; pageSize?: number; from?: string; maxPages?: number } = {},
+  ): Promise<{ items: Json[]; pages: HttpResult[]; next?: string; error?: string }> {
     const spec = this.spec.list;
     if (!spec) throw new Error(`resource ${this.name} has no list route in the profile`);
     const route = parseRoute(typeof spec === 'string' ? spec : spec.route);
@@ -166,11 +197,12 @@ export class ResourceApi {
     const nextOf =
       (typeof spec === 'object' && spec.next) ||
       ((b: Json) => (isObject(b) && typeof b.next_cursor === 'string' && b.next_cursor ? `cursor=${encodeURIComponent(b.next_cursor)}` : null));
-    const base = this.path(route, { parent: o.parentId });
+    const sizeQuery = o.pageSize !== undefined && typeof spec === 'object' && spec.pageSize ? spec.pageSize(o.pageSize) : '';
+    const base = withQuery(this.path(route, { parent: o.parentId }), sizeQuery);
     const items: Json[] = [];
     const pages: HttpResult[] = [];
-    let path = base;
-    for (let page = 0; page < MAX_PAGES; page++) {
+    let path = o.from ? withQuery(base, o.from) : base;
+    for (let page = 0; page < (o.maxPages ?? MAX_PAGES); page++) {
       const res = await as.client.send({ method: route.method, path, instance: o.instance, label: o.label ?? `${as.label} lists ${this.name}s` });
       pages.push(res);
       if (res.status < 200 || res.status > 299) return { items, pages, error: `page ${page + 1} answered ${res.error ?? res.status}` };
@@ -179,6 +211,7 @@ export class ResourceApi {
       items.push(...got);
       const next = nextOf(res.json);
       if (!next) return { items, pages };
+      if (o.maxPages !== undefined && page + 1 >= o.maxPages) return { items, pages, next };
       path = withQuery(base, next);
     }
     return { items, pages, error: `the list did not end within ${MAX_PAGES} pages` };

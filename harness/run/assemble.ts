@@ -43,10 +43,22 @@ function suiteResult(plan: SuitePlan, tests: TestRecord[], errors: string[]): Su
   return { ...base, status, tests: mine.length, passed: count('passed'), failed, skipped: count('skipped'), durationMs, sections, ...(reason ? { reason } : {}) };
 }
 
+/** One setup failure can fail a hundred checks the same way: the report lists it once, counted. */
+function dedupe(findings: Finding[]): Finding[] {
+  const byKey = new Map<string, Finding>();
+  for (const f of findings) {
+    const key = `${f.suite}\u0000${f.code}\u0000${f.title}`;
+    const seen = byKey.get(key);
+    if (seen) seen.occurrences = (seen.occurrences ?? 1) + 1;
+    else byKey.set(key, { ...f });
+  }
+  return [...byKey.values()];
+}
+
 /** Turns what ran into the run's report, with the gate decided. */
 export function assembleReport(i: AssembleInput): RunReport {
   const suites = i.plans.map((p) => suiteResult(p, i.tests, i.errors));
-  const findings: Finding[] = i.tests.flatMap((t) => t.findings.map((f) => ({ ...f, suite: t.suite })));
+  const findings = dedupe(i.tests.flatMap((t) => t.findings.map((f) => ({ ...f, suite: t.suite }))));
   const { gate, reasons } = decideGate({ suites, errors: i.errors, required: i.required });
   const finishedAt = new Date();
   return {

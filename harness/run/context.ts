@@ -13,6 +13,8 @@ export interface RunContext {
   baseUrls: string[];
   databaseUrl?: string;
   reportsDir: string;
+  /** The command that replays this run (config, seed, runs, and any defect switch); suites add `--suite`. */
+  replayCommand: string;
   /** Present when shipgate launched the system: lets suites start extra instances the same way. */
   launch?: LaunchedSystem;
 }

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { DatabaseServer } from '../provision/database.ts';
 import { bootSystem, type BootedSystem } from '../provision/system.ts';
 import type { TargetProfile } from '../profile/schema.ts';
@@ -27,6 +27,15 @@ export interface VerifyOptions {
   /** Names the throw-away database and log folder (selftest runs one per defect). */
   label?: string;
   log: (line: string) => void;
+}
+
+/** `REFERENCE_DEFECTS=x npx shipgate verify --config c --seed n --runs r`: everything a replay needs. */
+function replayCommand(o: VerifyOptions): string {
+  const env = Object.entries(o.envOverrides ?? {})
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}=${v} `)
+    .join('');
+  return `${env}npx shipgate verify --config ${relative(process.cwd(), resolve(o.configPath)) || '.'} --seed ${o.seed} --runs ${o.runs}`;
 }
 
 /** Which suites run, and why the others do not. */
@@ -69,6 +78,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       configPath: resolve(o.configPath),
       seed: o.seed,
       runs: o.runs,
+      replayCommand: replayCommand(o),
       baseUrls,
       reportsDir: resolve(o.reportsDir),
       ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),

@@ -94,6 +94,9 @@ export async function runSuites(i: SuiteRunInput): Promise<SuiteRunOutput> {
       watch: false,
       reporters: [collector],
       provide: { shipgate: i.context },
+      // Checks do more work with more generated cases: the time limit grows with them.
+      testTimeout: 60_000 * Math.max(1, Math.ceil(i.context.runs / 5)),
+      hookTimeout: 60_000 * Math.max(1, Math.ceil(i.context.runs / 5)),
       passWithNoTests: false,
     },
     { logLevel: 'silent' },

@@ -6,7 +6,7 @@ import { lockAllOwned } from '../db/ownership.ts';
 import { allItems, firstItem, type ItemRow, type Resource } from '../db/resource-rows.ts';
 import { asCaller, asService, type Caller } from '../db/transactions.ts';
 import { notFound } from '../http/errors.ts';
-import { parseListQuery, toPage } from '../http/pagination.ts';
+import { parseListQuery, toPage, type Keyset } from '../http/pagination.ts';
 import { resourceId } from '../http/resource-id.ts';
 import { parseInput } from '../http/validation.ts';
 
@@ -15,6 +15,9 @@ const RESOURCE = 'document';
 const title = z.string().trim().min(1).max(1_000);
 const body = z.string().max(100_000);
 const createBody = z.object({ title, body: body.default('') });
+/** What the import tool sends: a document for a named org. */
+const importBody = createBody.extend({ org_id: z.uuid().optional() });
+type NewDocument = z.output<typeof importBody>;
 const updateBody = z
   .object({ title: title.optional(), body: body.optional() })
   .refine((patch) => patch.title !== undefined || patch.body !== undefined, 'give title, body or both');
@@ -27,34 +30,19 @@ export function registerDocumentRoutes(app: FastifyInstance, { pool, auth, defec
   const readDocument = defects.has('tenant-leak-read') ? readAnyDocument : readOwnDocument;
   const updateDocument = defects.has('tenant-leak-write') ? updateAnyDocument : updateOwnDocument;
   const deleteDocument = defects.has('tenant-leak-write') ? deleteAnyDocument : deleteOwnDocument;
+  const createDocument = defects.has('tenant-from-body') ? createForNamedOrg : createForCaller;
+  const nextPage = defects.has('tenant-leak-cursor') ? nextPageOfAnyOrg : nextOwnPage;
 
   app.post('/v1/documents', async (request, reply) => {
     const caller = await auth.caller(request);
-    const input = parseInput(createBody, request.body, 'document');
-    const created = await asCaller(pool, caller, async (db) =>
-      firstItem(
-        await db.query<ItemRow>(
-          `INSERT INTO public.documents AS d (org_id, title, body) VALUES ($1, $2, $3) RETURNING to_jsonb(d) AS item`,
-          [caller.orgId, input.title, input.body],
-        ),
-      ),
-    );
-    return reply.code(201).send(created);
+    const input = parseInput(importBody, request.body, 'document');
+    return reply.code(201).send(await createDocument(pool, caller, input));
   });
 
   app.get('/v1/documents', async (request) => {
     const caller = await auth.caller(request);
     const { limit, after } = parseListQuery(request.query);
-    const rows = await asCaller(pool, caller, async (db) =>
-      allItems(
-        await db.query<ItemRow>(
-          `SELECT to_jsonb(d) AS item FROM public.documents AS d
-            WHERE d.org_id = $1 AND ($2::timestamptz IS NULL OR (d.created_at, d.id) < ($2, $3::uuid))
-            ORDER BY d.created_at DESC, d.id DESC LIMIT $4`,
-          [caller.orgId, after.createdAt, after.id, limit + 1],
-        ),
-      ),
-    );
+    const rows = after.createdAt === null ? await firstPage(pool, caller, limit) : await nextPage(pool, caller, after, limit);
     return toPage(rows, limit);
   });
 
@@ -150,4 +138,60 @@ async function deleteOwnDocument(pool: pg.Pool, caller: Caller, id: string): Pro
 async function deleteAnyDocument(pool: pg.Pool, _caller: Caller, id: string): Promise<boolean> {
   const { rowCount } = await asService(pool, (db) => db.query('DELETE FROM public.documents WHERE id = $1', [id]));
   return rowCount === 1;
+}
+
+/** The org is the caller's, whatever the body says (an `org_id` in it is ignored). */
+async function createForCaller(pool: pg.Pool, caller: Caller, input: NewDocument): Promise<Resource | undefined> {
+  return asCaller(pool, caller, async (db) =>
+    firstItem(
+      await db.query<ItemRow>(
+        `INSERT INTO public.documents AS d (org_id, title, body) VALUES ($1, $2, $3) RETURNING to_jsonb(d) AS item`,
+        [caller.orgId, input.title, input.body],
+      ),
+    ),
+  );
+}
+
+// DEFECT tenant-from-body: honours an org_id in the body (meant for the import tool) and writes through the service client, so any caller can plant documents in another org
+async function createForNamedOrg(pool: pg.Pool, caller: Caller, input: NewDocument): Promise<Resource | undefined> {
+  return asService(pool, async (db) =>
+    firstItem(
+      await db.query<ItemRow>(
+        `INSERT INTO public.documents AS d (org_id, title, body) VALUES ($1, $2, $3) RETURNING to_jsonb(d) AS item`,
+        [input.org_id ?? caller.orgId, input.title, input.body],
+      ),
+    ),
+  );
+}
+
+const LIST_SQL = `SELECT to_jsonb(d) AS item FROM public.documents AS d WHERE d.org_id = $1`;
+const ORDER_SQL = `ORDER BY d.created_at DESC, d.id DESC`;
+
+async function firstPage(pool: pg.Pool, caller: Caller, limit: number): Promise<Resource[]> {
+  return asCaller(pool, caller, async (db) => allItems(await db.query<ItemRow>(`${LIST_SQL} ${ORDER_SQL} LIMIT $2`, [caller.orgId, limit + 1])));
+}
+
+async function nextOwnPage(pool: pg.Pool, caller: Caller, after: Keyset, limit: number): Promise<Resource[]> {
+  return asCaller(pool, caller, async (db) =>
+    allItems(
+      await db.query<ItemRow>(`${LIST_SQL} AND (d.created_at, d.id) < ($2, $3::uuid) ${ORDER_SQL} LIMIT $4`, [
+        caller.orgId,
+        after.createdAt,
+        after.id,
+        limit + 1,
+      ]),
+    ),
+  );
+}
+
+// DEFECT tenant-leak-cursor: the next-page query, written later for infinite scroll, reads through the service client and keeps only the keyset condition
+async function nextPageOfAnyOrg(pool: pg.Pool, _caller: Caller, after: Keyset, limit: number): Promise<Resource[]> {
+  return asService(pool, async (db) =>
+    allItems(
+      await db.query<ItemRow>(
+        `SELECT to_jsonb(d) AS item FROM public.documents AS d WHERE (d.created_at, d.id) < ($1, $2::uuid) ${ORDER_SQL} LIMIT $3`,
+        [after.createdAt, after.id, limit + 1],
+      ),
+    ),
+  );
 }

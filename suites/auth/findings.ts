@@ -35,4 +35,8 @@ export const AUTH_FINDINGS = {
   AUTH_ERROR_LEAKS_DATA: { promise: 'A refused request returns no data.', severity: 'critical' },
   AUTH_VALID_TOKEN_REFUSED: { promise: 'A valid token is accepted (otherwise the refusals prove nothing).', severity: 'high' },
   AUTH_BYPASS_IN_PRODUCTION: { promise: 'An auth bypass (AUTH_DISABLED) is refused at start-up in production.', severity: 'critical' },
+  AUTH_BYPASS_REFUSAL_UNCLEAR: {
+    promise: 'Refusing an auth bypass in production exits non-zero and names the variable, so the deploy fails visibly.',
+    severity: 'low',
+  },
 } as const satisfies Record<string, { promise: string; severity: Severity }>;

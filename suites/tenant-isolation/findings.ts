@@ -13,6 +13,10 @@ export const TENANT_FINDINGS = {
     severity: 'high',
   },
   TENANT_BULK_FOREIGN: { promise: 'A bulk action checks ownership of every id and changes nothing if one is foreign.', severity: 'critical' },
+  TENANT_OVERRIDE: {
+    promise: 'The tenant comes from the credentials alone: a tenant named in the body, the query or a header is ignored.',
+    severity: 'critical',
+  },
   TENANT_POLICY_STATUS: { promise: "A foreign id answers with the status the profile's policy names.", severity: 'medium' },
 } as const satisfies Record<string, { promise: string; severity: Severity }>;
 

@@ -3,22 +3,67 @@ import type { HttpResult } from 'shipgate';
 /** Headers that differ between any two responses and say nothing about the resource. */
 const VOLATILE = new Set(['date', 'x-trace-id', 'x-request-id', 'request-id', 'traceparent', 'content-length', 'etag', 'keep-alive', 'connection', 'age', 'x-response-time', 'server-timing', 'set-cookie']);
 
+type Json = unknown;
+const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function parse(text: string): { ok: true; value: Json } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * The first place where `a` and `b` differ, skipping every place where the two "missing"
+ * answers already differ from each other (a request id, a timestamp): those say nothing.
+ */
+function firstDifference(a: Json, b: Json, b2: Json, path: string): string | undefined {
+  if (JSON.stringify(b) !== JSON.stringify(b2) && !(isObject(b) && isObject(b2)) && !(Array.isArray(b) && Array.isArray(b2))) return undefined;
+  if (isObject(a) && isObject(b) && isObject(b2)) {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (!(key in b2) && key in b) continue;
+      if (!(key in a) || !(key in b)) return `${path}${key} is present in only one of them`;
+      const d = firstDifference(a[key], b[key], b2[key], `${path}${key}.`);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  if (Array.isArray(a) && Array.isArray(b) && Array.isArray(b2)) {
+    if (a.length !== b.length) return `${path.slice(0, -1) || 'the body'} has ${a.length} items vs ${b.length}`;
+    for (let i = 0; i < a.length; i++) {
+      const d = firstDifference(a[i], b[i], b2[i], `${path}${i}.`);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? undefined : `${path.slice(0, -1) || 'the body'}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
+}
+
 /**
  * How a foreign-id answer differs from the missing-id answer, or undefined when a client could
- * not tell them apart. The ids themselves are replaced by placeholders so only the rest is compared.
+ * not tell them apart. The ids are replaced by placeholders, and whatever differs between two
+ * missing-id answers (`missingAgain`) is ignored, so only what could reveal existence counts.
  */
 export function differenceFromMissing(
   foreign: HttpResult,
   missing: HttpResult,
-  /** `[foreignId, missingId]` pairs: the item's id, and its parent's when it has one. */
-  ids: [string, string][],
+  missingAgain: HttpResult,
+  /** `[foreignId, missingId, missingAgainId]` triples: the item's id, and its parent's when it has one. */
+  ids: [string, string, string][],
 ): string | undefined {
   if (foreign.status !== missing.status) return `status ${foreign.status} for the foreign id, ${missing.status} for a missing one`;
-  const norm = (text: string, side: 0 | 1) => ids.reduce((t, pair, i) => t.split(pair[side]).join(`{id${i}}`), text);
-  const fBody = norm(foreign.text, 0);
-  const mBody = norm(missing.text, 1);
-  if (fBody !== mBody) return `the bodies differ: foreign ${JSON.stringify(fBody.slice(0, 200))} vs missing ${JSON.stringify(mBody.slice(0, 200))}`;
-  const names = (h: Record<string, string>) => Object.keys(h).filter((k) => !VOLATILE.has(k)).sort();
+  const norm = (text: string, side: 0 | 1 | 2) => ids.reduce((t, triple, i) => t.split(triple[side]).join(`{id${i}}`), text);
+  const [f, m, m2] = [norm(foreign.text, 0), norm(missing.text, 1), norm(missingAgain.text, 2)];
+  const [fj, mj, m2j] = [parse(f), parse(m), parse(m2)];
+  if (fj.ok && mj.ok && m2j.ok) {
+    const d = firstDifference(fj.value, mj.value, m2j.value, '');
+    if (d) return `the bodies differ: ${d}`;
+  } else if (f !== m && m === m2) {
+    return `the bodies differ: foreign ${JSON.stringify(f.slice(0, 200))} vs missing ${JSON.stringify(m.slice(0, 200))}`;
+  }
+  const stable = (name: string) => !VOLATILE.has(name) && missing.headers[name] === missingAgain.headers[name];
+  const names = (h: Record<string, string>) => Object.keys(h).filter(stable).sort();
   const fNames = names(foreign.headers);
   const mNames = names(missing.headers);
   if (fNames.join() !== mNames.join()) return `the headers differ: foreign [${fNames.join(', ')}] vs missing [${mNames.join(', ')}]`;

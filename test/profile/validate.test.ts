@@ -68,6 +68,54 @@ describe('target profile validation', () => {
     expect(problems({ ...minimal, http: {} })).toEqual([expect.stringMatching(/^http\.baseUrls: give the base URL/)]);
   });
 
+  it('names a privileged operation the resource does not have', () => {
+    const found = problems({ ...minimal, resources: { doc: { create: { route: 'POST /docs' }, read: 'GET /docs/{id}', privileged: ['read', 'remove'] } } });
+    expect(found).toEqual(["resources.doc.privileged.1: no operation 'remove' on doc (it has: create, read)"]);
+  });
+
+  it('reports cross-field problems together with field problems, in one go', () => {
+    const found = problems({ ...minimal, kind: 'prod', resources: { msg: { parent: 'chat', create: { route: 'POST /chats/{parent}/msgs' } } } });
+    expect(found).toEqual([expect.stringMatching(/^kind: /), "resources.msg.parent: no resource named 'chat' (known: msg)"]);
+  });
+
+  it('checks route placeholders against what each route acts on', () => {
+    const found = problems({
+      ...minimal,
+      resources: {
+        doc: { create: { route: 'POST /docs/{id}' }, read: 'GET /docs', update: { route: 'PATCH /docs/{docId}' }, list: 'GET /docs/{parent}' },
+      },
+    });
+    expect(found).toEqual([
+      "resources.doc.create.route: this route does not act on one item, so its path cannot use {id} (got 'POST /docs/{id}')",
+      "resources.doc.read: this route acts on one item, so its path needs {id} (got 'GET /docs')",
+      'resources.doc.list: {parent} is used but the resource declares no parent',
+      'resources.doc.update.route: unknown placeholder {docId}: routes may use {id} (the item) and {parent} (the parent item)',
+      "resources.doc.update.route: this route acts on one item, so its path needs {id} (got 'PATCH /docs/{docId}')",
+    ]);
+  });
+
+  it('needs {parent} in every route of a nested resource', () => {
+    const found = problems({
+      ...minimal,
+      resources: { chat: { create: { route: 'POST /chats' } }, msg: { parent: 'chat', create: { route: 'POST /msgs' } } },
+    });
+    expect(found).toEqual(["resources.msg.create.route: msg lives under chat, so its path needs {parent} (got 'POST /msgs')"]);
+  });
+
+  it('refuses placeholders in protectedRoutes and an auth bypass check without launch', () => {
+    const found = problems({ ...minimal, protectedRoutes: ['GET /things/{id}'], authBypass: { service: 'api', env: { A: '1' }, productionEnv: { B: '1' } } });
+    expect(found).toEqual([
+      "protectedRoutes.0: protectedRoutes are fixed paths; 'GET /things/{id}' has a placeholder (declare it as a resource route instead)",
+      'authBypass: the bypass check starts an extra instance, so it needs a `launch` block',
+    ]);
+  });
+
+  it('shows functions as functions when it quotes a wrong value', () => {
+    expect(problems({ ...minimal, identities: { tenants: [async () => ({ tenantId: 'a', token: 'x' })] } })).toEqual([
+      'identities.tenants: at least two tenants are needed to test isolation (got ["<function>"])',
+    ]);
+  });
+
   it('checks that a resource parent exists', () => {
     const found = problems({ ...minimal, resources: { msg: { parent: 'chat', create: { route: 'POST /chats/{parent}/msgs' } } } });
     expect(found).toEqual(["resources.msg.parent: no resource named 'chat' (known: msg)"]);

@@ -1,0 +1,122 @@
+/**
+ * Checks that span several fields of a profile (a route's placeholders against the resource's
+ * parent, a privileged operation against the declared ones...). They run even when other fields
+ * are wrong, on a value that may be partly invalid, so every problem is reported in one go.
+ */
+export interface Problem {
+  path: (string | number)[];
+  message: string;
+}
+
+type Loose = Record<string, unknown>;
+const obj = (v: unknown): Loose | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : undefined);
+const routeOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof obj(v)?.route === 'string' ? (obj(v)?.route as string) : undefined);
+const placeholders = (route: string) => [...route.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+
+/** Every route of a resource with its path in the profile and whether it addresses one item. */
+function routesOf(r: Loose): { path: (string | number)[]; route: string; item: boolean }[] {
+  const out: { path: (string | number)[]; route: string; item: boolean }[] = [];
+  const add = (path: (string | number)[], v: unknown, item: boolean) => {
+    const route = routeOf(v);
+    if (route) out.push({ path, route, item });
+  };
+  add(['create', 'route'], r.create, false);
+  add(['read'], r.read, true);
+  add(typeof r.list === 'string' ? ['list'] : ['list', 'route'], r.list, false);
+  add(typeof r.update === 'string' ? ['update'] : ['update', 'route'], r.update, true);
+  add(['remove'], r.remove, true);
+  for (const [name, a] of Object.entries(obj(r.actions) ?? {})) add(typeof a === 'string' ? ['actions', name] : ['actions', name, 'route'], a, true);
+  for (const [name, b] of Object.entries(obj(r.bulk) ?? {})) add(['bulk', name, 'route'], b, false);
+  return out;
+}
+
+function operationsOf(r: Loose): string[] {
+  return [
+    'create',
+    ...(r.read ? ['read'] : []),
+    ...(r.list ? ['list'] : []),
+    ...(r.update ? ['update'] : []),
+    ...(r.remove ? ['remove'] : []),
+    ...Object.keys(obj(r.actions) ?? {}).map((a) => `action:${a}`),
+    ...Object.keys(obj(r.bulk) ?? {}).map((b) => `bulk:${b}`),
+  ];
+}
+
+function resourceProblems(name: string, r: Loose, names: string[]): Problem[] {
+  const problems: Problem[] = [];
+  const at = (...path: (string | number)[]) => ['resources', name, ...path];
+  const parent = typeof r.parent === 'string' ? r.parent : undefined;
+  if (parent !== undefined && !names.includes(parent)) {
+    problems.push({ path: at('parent'), message: `no resource named '${parent}' (known: ${names.join(', ')})` });
+  }
+  for (const { path, route, item } of routesOf(r)) {
+    const used = placeholders(route);
+    for (const p of used.filter((u) => u !== 'id' && u !== 'parent')) {
+      problems.push({ path: at(...path), message: `unknown placeholder {${p}}: routes may use {id} (the item) and {parent} (the parent item)` });
+    }
+    if (item && !used.includes('id')) problems.push({ path: at(...path), message: `this route acts on one item, so its path needs {id} (got '${route}')` });
+    if (!item && used.includes('id')) problems.push({ path: at(...path), message: `this route does not act on one item, so its path cannot use {id} (got '${route}')` });
+    if (parent !== undefined && !used.includes('parent')) problems.push({ path: at(...path), message: `${name} lives under ${parent}, so its path needs {parent} (got '${route}')` });
+    if (parent === undefined && used.includes('parent')) problems.push({ path: at(...path), message: `{parent} is used but the resource declares no parent` });
+  }
+  const ops = operationsOf(r);
+  (Array.isArray(r.privileged) ? r.privileged : []).forEach((op, i) => {
+    if (!ops.includes(String(op))) problems.push({ path: at('privileged', i), message: `no operation '${String(op)}' on ${name} (it has: ${ops.join(', ')})` });
+  });
+  return problems;
+}
+
+function parentCycle(resources: Loose): string[] | undefined {
+  for (const start of Object.keys(resources)) {
+    const seen = [start];
+    let next = obj(resources[start])?.parent;
+    while (typeof next === 'string' && next in resources) {
+      if (seen.includes(next)) return [...seen, next];
+      seen.push(next);
+      next = obj(resources[next])?.parent;
+    }
+  }
+  return undefined;
+}
+
+export function crossFieldProblems(input: unknown): Problem[] {
+  const t = obj(input) ?? {};
+  const problems: Problem[] = [];
+  const http = obj(t.http);
+  const launch = obj(t.launch);
+  if (!http?.baseUrls && !launch) {
+    problems.push({ path: ['http', 'baseUrls'], message: 'give the base URL(s) of the API, or a `launch` block so shipgate starts the system' });
+  }
+  if (launch && t.kind !== 'ephemeral' && typeof t.kind === 'string') {
+    problems.push({ path: ['launch'], message: `shipgate only launches ephemeral targets; this one is '${t.kind}'` });
+  }
+  const resources = obj(t.resources) ?? {};
+  const names = Object.keys(resources);
+  for (const [name, r] of Object.entries(resources)) {
+    const spec = obj(r);
+    if (spec) problems.push(...resourceProblems(name, spec, names));
+  }
+  const cycle = parentCycle(resources);
+  if (cycle) problems.push({ path: ['resources', cycle[0] as string, 'parent'], message: `resource parents form a cycle: ${cycle.join(' -> ')}` });
+  (Array.isArray(t.protectedRoutes) ? t.protectedRoutes : []).forEach((route, i) => {
+    if (typeof route === 'string' && placeholders(route).length > 0) {
+      problems.push({ path: ['protectedRoutes', i], message: `protectedRoutes are fixed paths; '${route}' has a placeholder (declare it as a resource route instead)` });
+    }
+  });
+  const database = obj(t.database);
+  if (database && database.url === undefined && !obj(launch?.database)) {
+    problems.push({
+      path: ['database', 'url'],
+      message: "give a privileged URL (e.g. env('DATABASE_ADMIN_URL')), or a `launch.database` block so shipgate provisions the database",
+    });
+  }
+  const bypass = obj(t.authBypass);
+  if (bypass && !launch) {
+    problems.push({ path: ['authBypass'], message: 'the bypass check starts an extra instance, so it needs a `launch` block' });
+  }
+  const services = obj(launch?.services);
+  if (bypass && services && typeof bypass.service === 'string' && !(bypass.service in services)) {
+    problems.push({ path: ['authBypass', 'service'], message: `no launched service named '${bypass.service}' (known: ${Object.keys(services).join(', ')})` });
+  }
+  return problems;
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../harness/http/redact.ts';
+
+describe('redaction', () => {
+  it('replaces a registered secret by its label everywhere it appears', () => {
+    const r = new Redactor();
+    r.register('s3cr3t-token-value', 'tenant-1 token');
+    expect(r.scrub('Bearer s3cr3t-token-value and again s3cr3t-token-value')).toBe('Bearer «tenant-1 token» and again «tenant-1 token»');
+  });
+
+  it('blanks anything shaped like a JWT even when nobody registered it', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl';
+    expect(new Redactor().scrub(`{"access":"${jwt}"}`)).toBe('{"access":"«redacted token»"}');
+  });
+
+  it('never shows an unregistered Authorization or Cookie header value', () => {
+    const h = new Redactor().headers({ authorization: 'Basic dXNlcjpwYXNz', cookie: 'sid=abc', accept: 'application/json' });
+    expect(h).toEqual({ authorization: '«redacted»', cookie: '«redacted»', accept: 'application/json' });
+  });
+
+  it('ignores values too short to be a secret, so data is not mangled', () => {
+    const r = new Redactor();
+    r.register('abc', 'short');
+    expect(r.scrub('abc')).toBe('abc');
+  });
+});
+
+describe('credential fields', () => {
+  it('blanks the value of password, secret, token and api key fields in JSON bodies, whatever it looks like', () => {
+    const body = JSON.stringify({ email: 'a@b.c', password: 'hunter2', refresh_token: 'opaque', apiKey: 'k', client_secret: 's', title: 'token talk' });
+    expect(new Redactor().scrub(body)).toBe(
+      '{"email":"a@b.c","password":"«redacted»","refresh_token":"«redacted»","apiKey":"«redacted»","client_secret":"«redacted»","title":"token talk"}',
+    );
+  });
+
+  it('scrubs every string inside a finding-like object', () => {
+    const r = new Redactor();
+    r.register('registered-secret-1', 'db password');
+    expect(r.scrubDeep({ title: 'x registered-secret-1', evidence: [{ text: 'registered-secret-1' }], n: 3 })).toEqual({
+      title: 'x «db password»',
+      evidence: [{ text: '«db password»' }],
+      n: 3,
+    });
+  });
+});

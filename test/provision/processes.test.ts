@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../harness/provision/poll.ts';
+import { LaunchError, runToCompletion, startHttpInstance, type RunningProcess } from '../../harness/provision/processes.ts';
+import { ROOT } from '../support/cli.ts';
+
+const child = join(ROOT, 'test', 'fixtures', 'processes', 'http-child.mjs');
+const logsDir = mkdtempSync(join(tmpdir(), 'shipgate-proc-'));
+const spec = (env: Record<string, string> = {}) => ({ name: 'svc', command: [process.execPath, child], cwd: ROOT, env, logsDir });
+const readiness = { portEnv: 'PORT', readiness: '/ready', deadlineMs: 10_000 };
+const started: RunningProcess[] = [];
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((p) => p.stop()));
+});
+
+describe('process launcher', () => {
+  it('starts a service on an OS-chosen port and returns once it answers its readiness path', async () => {
+    const proc = await startHttpInstance(spec(), 0, readiness);
+    started.push(proc);
+    expect(proc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await request(`${proc.url}/ready`);
+    expect(await res.body.json()).toMatchObject({ path: '/ready' });
+    expect(readFileSync(proc.logFile, 'utf8')).toContain('listening on');
+  });
+
+  it('kill -9 of an instance takes its children with it, and stop() leaves nothing running', async () => {
+    const proc = await startHttpInstance(spec(), 1, readiness);
+    started.push(proc);
+    const { grandchild } = (await (await request(`${proc.url}/`)).body.json()) as { grandchild: number };
+    expect(alive(grandchild)).toBe(true);
+    proc.kill('SIGKILL');
+    expect(await proc.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    await pollUntil(async () => (alive(grandchild) ? undefined : true), { what: 'the grandchild to be gone', deadlineMs: 5_000 });
+    expect(alive(proc.pid)).toBe(false);
+  });
+
+  it('reports a service that exits before it is ready, with its exit code and the end of its log', async () => {
+    const err = await startHttpInstance(spec({ EXIT_AT_ONCE: 'AUTH_DISABLED is set in production' }), 2, readiness).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LaunchError);
+    expect((err as LaunchError).reason).toBe('exited');
+    expect((err as LaunchError).message).toMatch(/svc#2 exited \(code 78\) before it was ready/);
+    expect((err as LaunchError).message).toContain('refusing to start: AUTH_DISABLED is set in production');
+  });
+
+  it('reports a program that does not exist instead of waiting for it', async () => {
+    const err = await startHttpInstance({ ...spec(), command: ['/nonexistent/program'] }, 3, readiness).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LaunchError);
+    expect((err as LaunchError).message).toMatch(/could not be started|exited/);
+  });
+
+  it('fails a setup step that exits non-zero, showing its output', async () => {
+    const step = { ...spec(), name: 'migrate', command: [process.execPath, '-e', 'console.error("relation \\"x\\" does not exist"); process.exit(3)'] };
+    await expect(runToCompletion(step, 10_000)).rejects.toThrow(/setup step 'migrate' exited with code 3[\s\S]*relation "x" does not exist/);
+  });
+});

@@ -1,0 +1,143 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../harness/findings/finding.ts';
+import { redactor } from '../../harness/http/redact.ts';
+import { toCtrf } from '../../harness/report/ctrf.ts';
+import { decideGate } from '../../harness/report/gate.ts';
+import { toJunit } from '../../harness/report/junit.ts';
+import type { RunReport, SuiteResult, TestRecord } from '../../harness/report/model.ts';
+import { toSignoffJson, toSignoffMarkdown } from '../../harness/report/signoff.ts';
+import { writeReports } from '../../harness/report/write.ts';
+
+const suite = (id: string, status: SuiteResult['status'], o: Partial<SuiteResult> = {}): SuiteResult => ({
+  id,
+  title: id,
+  promise: `${id} promise`,
+  status,
+  tests: status === 'passed' || status === 'failed' ? 2 : 0,
+  passed: status === 'passed' ? 2 : status === 'failed' ? 1 : 0,
+  failed: status === 'failed' ? 1 : 0,
+  skipped: 0,
+  durationMs: 5,
+  sections: [],
+  ...o,
+});
+
+const finding: Finding = {
+  code: 'TENANT_FOREIGN_READ',
+  suite: 'tenant-isolation',
+  check: 'document: read',
+  title: 'tenant-2 read tenant-1\'s document <b> & "more"',
+  promise: "Another tenant's resource answers like a missing one.",
+  severity: 'critical',
+  seed: 42,
+  replay: 'npx shipgate verify --seed 42 --suite tenant-isolation',
+  evidence: [{ label: 'read', text: 'GET /v1/documents/1 -> 200' }],
+};
+
+const test = (status: TestRecord['status'], o: Partial<TestRecord> = {}): TestRecord => ({
+  suite: 'tenant-isolation',
+  name: 'read',
+  fullName: 'document > read',
+  status,
+  durationMs: 3,
+  findings: status === 'failed' ? [finding] : [],
+  sections: [],
+  file: 'suites/tenant-isolation/isolation.check.ts',
+  ...o,
+});
+
+function report(o: Partial<RunReport> = {}): RunReport {
+  return {
+    tool: { name: 'shipgate', version: '0.1.0' },
+    gate: 'NO-GO',
+    gateReasons: ['suite tenant-isolation failed'],
+    seed: 42,
+    startedAt: '2026-11-21T10:00:00.000Z',
+    finishedAt: '2026-11-21T10:00:02.000Z',
+    durationMs: 2000,
+    target: { name: 'ref', kind: 'ephemeral', baseUrls: ['http://127.0.0.1:1'], launched: true },
+    suites: [suite('tenant-isolation', 'failed'), suite('rls', 'not-applicable', { reason: 'no database block' })],
+    tests: [test('passed'), test('failed'), test('skipped', { skipReason: 'not applicable: no jwt' })],
+    findings: [finding],
+    errors: [],
+    ...o,
+  };
+}
+
+describe('the gate', () => {
+  it('is GO only when a suite passed and none failed', () => {
+    expect(decideGate({ suites: [suite('a', 'passed'), suite('b', 'not-applicable')], errors: [], required: [] }).gate).toBe('GO');
+    expect(decideGate({ suites: [suite('a', 'passed'), suite('b', 'failed')], errors: [], required: [] })).toMatchObject({
+      gate: 'NO-GO',
+      reasons: [expect.stringContaining('suite b failed')],
+    });
+  });
+
+  it('is NO-GO when nothing was verified', () => {
+    const g = decideGate({ suites: [suite('a', 'not-applicable'), suite('b', 'skipped')], errors: [], required: [] });
+    expect(g).toEqual({ gate: 'NO-GO', reasons: ['no suite passed: nothing was verified'] });
+  });
+
+  it('is NO-GO when a required suite did not run, and when an error happened outside any check', () => {
+    expect(decideGate({ suites: [suite('a', 'passed'), suite('rls', 'not-applicable', { reason: 'x' })], errors: [], required: ['rls'] }).reasons).toEqual([
+      'required suite rls did not run (not-applicable: x)',
+    ]);
+    expect(decideGate({ suites: [suite('a', 'passed')], errors: ['suites/a/x.check.ts: SyntaxError'], required: [] }).gate).toBe('NO-GO');
+  });
+});
+
+describe('report renderers', () => {
+  it('writes CTRF with the required keys and one entry per check', () => {
+    const ctrf = toCtrf(report()) as { reportFormat: string; specVersion: string; results: { tool: object; summary: Record<string, number>; tests: { name: string; status: string; duration: number }[] } };
+    expect(ctrf.reportFormat).toBe('CTRF');
+    expect(ctrf.specVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(ctrf.results.summary).toMatchObject({ tests: 3, passed: 1, failed: 1, skipped: 1, pending: 0, other: 0 });
+    expect(ctrf.results.summary.stop! - ctrf.results.summary.start!).toBe(2000);
+    expect(ctrf.results.tests.map((t) => t.status)).toEqual(['passed', 'failed', 'skipped']);
+  });
+
+  it('writes JUnit with escaped text, the finding as the failure and not-applicable suites as skipped', () => {
+    const xml = toJunit(report());
+    expect(xml).toContain(`<failure message="[TENANT_FOREIGN_READ] tenant-2 read tenant-1's document &lt;b&gt; &amp; &quot;more&quot;">`);
+    expect(xml).toContain('<skipped message="not-applicable: no database block"/>');
+    expect(xml).toContain('<skipped message="not applicable: no jwt"/>');
+    expect(xml).not.toContain('<b>');
+  });
+
+  it('writes the sign-off JSON in the documented shape', () => {
+    const json = toSignoffJson(report()) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      gate: 'NO-GO',
+      seed: 42,
+      target: { name: 'ref', kind: 'ephemeral' },
+      suites: [
+        { id: 'tenant-isolation', status: 'failed', tests: 2, failed: 1 },
+        { id: 'rls', status: 'not-applicable', tests: 0, failed: 0, reason: 'no database block' },
+      ],
+      findings: [{ code: 'TENANT_FOREIGN_READ', suite: 'tenant-isolation', severity: 'critical', title: finding.title, evidence: finding.evidence }],
+    });
+  });
+
+  it('writes Markdown for a PR comment: gate, suites, findings with the replay command, checks not run', () => {
+    const md = toSignoffMarkdown(report());
+    expect(md).toMatch(/^## shipgate: 🔴 NO-GO for ref \(ephemeral\)/);
+    expect(md).toContain('| rls | ➖ not applicable | 0 | 0 | 0 | no database block |');
+    expect(md).toContain('`npx shipgate verify --seed 42 --suite tenant-isolation`');
+    expect(md).toContain('- tenant-isolation › document > read: not applicable: no jwt');
+  });
+
+  it('never writes a registered token to disk, even inside a finding', () => {
+    const token = 'eyJhbGciOiJIUzI1NiJ9-not-shaped-but-secret-value-123';
+    redactor.register(token, 'tenant-1 token');
+    const leaky = report({ findings: [{ ...finding, evidence: [{ label: 'oops', text: `Authorization: Bearer ${token}` }] }] });
+    const dir = mkdtempSync(join(tmpdir(), 'shipgate-report-'));
+    const files = writeReports(leaky, dir);
+    expect(files.map((f) => f.split('/').pop())).toEqual(['signoff.json', 'signoff.md', 'ctrf.json', 'junit.xml']);
+    const signoff = readFileSync(join(dir, 'signoff.json'), 'utf8');
+    expect(signoff).not.toContain(token);
+    expect(signoff).toContain('«tenant-1 token»');
+  });
+});
