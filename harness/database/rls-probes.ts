@@ -138,7 +138,19 @@ async function probeSelect(sc: Scene): Promise<ProbeResult> {
     );
     return { foreign, role, own: own.rows[0] };
   });
-  if (!seen.foreign.ok) return refused(sc, 'select', statement, seen.foreign.error);
+  if (!seen.foreign.ok) {
+    const e = seen.foreign.error;
+    // A user's read may be refused for want of a privilege only: any other error means the
+    // policies could not be evaluated under the claims set, and "refused" would pass for nothing.
+    if (user && e.code !== '42501') {
+      throw new ProbePreconditionError(
+        `as ${actor.label}, SELECT on ${target.relation.display} fails (${e.code}: ${e.message}): the policies cannot be evaluated under the claims shipgate sets ` +
+          `(${JSON.stringify(actor.claims)}); set database.claims (or database.impersonation) to your convention`,
+        s.steps,
+      );
+    }
+    return refused(sc, 'select', statement, e);
+  }
   const rows = seen.foreign.result.rows.map((r) => r.row);
   if (rows.length > 0) {
     const n = `${rows.length === 5 ? 'at least 5' : rows.length} row${rows.length === 1 ? '' : 's'}`;

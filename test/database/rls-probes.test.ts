@@ -150,6 +150,13 @@ describe('RLS probes on a database that is not the reference (custom claims conv
     expect((err as Error).message).toContain("does not show org A's own row although policy comments_all applies");
   });
 
+  it('does not count a read that fails for another reason than a missing privilege as refused', async () => {
+    const garbled: ProbeSettings = { ...SETTINGS, impersonation: { user: ['SET LOCAL ROLE member', "SELECT set_config('app.account_id', $1::jsonb ->> 'sub', true)"] } };
+    const err = await probe({ ...env, settings: garbled }, relations.get('app.projects')!, 'select', 'user').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProbePreconditionError);
+    expect((err as Error).message).toMatch(/^as org-a's user, SELECT on app\.projects fails \(22P02: invalid input syntax for type bigint: "[0-9a-f-]{36}"\): the policies cannot be evaluated/);
+  });
+
   it('says which impersonation statement failed, and what to check', async () => {
     const noRole: ProbeSettings = { ...SETTINGS, impersonation: { user: ['SET LOCAL ROLE members'] } };
     const err = await probe({ ...env, settings: noRole }, relations.get('app.projects')!, 'select', 'user').catch((e: unknown) => e);
