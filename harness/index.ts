@@ -22,5 +22,8 @@ export { cleanUp, type Removal } from './resources/cleanup.ts';
 export { LaunchError, type RunningProcess } from './provision/processes.ts';
 export { cannotLaunch, launchExtraInstance } from './check/launch.ts';
 export { HttpClient } from './http/client.ts';
+export { validateProfile, loadProfile, ProfileError, type ProfileProblem } from './profile/load.ts';
+export type { RunReport, SuiteResult, SuiteStatus, TestRecord, TargetSummary } from './report/model.ts';
+export type { DefectSpec } from './selftest/catalog.ts';
 export * from './database/index.ts';
 export { runToCompletion } from './provision/processes.ts';

@@ -1,3 +1,5 @@
+import type { DefectSpec } from 'shipgate';
+
 /**
  * The defect switches the reference system carries (see shared/design/DEFECTS.md).
  *
@@ -5,18 +7,6 @@
  * finding codes count as "caught". `shipgate selftest` reads this catalog; the reference
  * reads `REFERENCE_DEFECTS` against it. Adding a defect = one entry here + the faulty code path.
  */
-export interface DefectSpec {
-  id: string;
-  /** The promise of SYSTEM-CONTRACT.md that the defect breaks. */
-  promise: string;
-  /** What the code does wrong, in the words of DEFECTS.md. */
-  mistake: string;
-  /** Suites that must fail when this defect is on. */
-  caughtBy: string[];
-  /** Finding codes that prove the right promise was found broken (any one suffices). */
-  findingCodes: string[];
-}
-
 export const DEFECTS: readonly DefectSpec[] = [
   {
     id: 'tenant-leak-read',

@@ -3,34 +3,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadProfile } from '../profile/load.ts';
 import { startDatabaseServer } from '../provision/database.ts';
-import type { RunReport } from '../report/model.ts';
 import { writeReports } from '../report/write.ts';
 import { runVerify, type VerifyOptions } from '../run/verify.ts';
 import { discoverSuites } from '../suites/registry.ts';
+import { loadDefectCatalog } from '../selftest/catalog.ts';
+import { judgeDefect, type DefectOutcome } from '../selftest/judge.ts';
+import { detectionMatrix } from '../selftest/matrix.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { parseIntOption, seedOption } from './options.ts';
 import { EMBEDDED_CONFIG, PACKAGE_ROOT, VERSION } from './package-info.ts';
-
-/** What the reference's defect catalog says about one defect (see reference/defects.ts). */
-interface DefectSpec {
-  id: string;
-  promise: string;
-  mistake: string;
-  caughtBy: string[];
-  findingCodes: string[];
-}
-
-export interface DefectOutcome {
-  id: string;
-  promise: string;
-  expectedSuites: string[];
-  failingSuites: string[];
-  /** Every expected suite failed, with at least one of the defect's finding codes. */
-  caught: boolean;
-  /** The findings that prove it: code, title and the promise they name. */
-  findings: { code: string; suite: string; title: string; promise: string }[];
-  why?: string;
-}
 
 export const SELFTEST_USAGE = `shipgate selftest [--defect id ...] [--seed n] [--runs n] [--reports dir]
 
@@ -43,45 +24,6 @@ and writes reports/selftest.{json,md} (the detection matrix) and reports/selftes
 Exit: 0 when the clean reference is GO and every defect is caught by the suites named for it,
 1 otherwise, 2 on a usage error.`;
 
-function judge(defect: DefectSpec, report: RunReport): DefectOutcome {
-  const failingSuites = report.suites.filter((s) => s.status === 'failed').map((s) => s.id);
-  const proving = report.findings.filter((f) => defect.findingCodes.includes(f.code));
-  const missingSuites = defect.caughtBy.filter((s) => !failingSuites.includes(s));
-  const caught = missingSuites.length === 0 && proving.length > 0;
-  const why = caught
-    ? undefined
-    : missingSuites.length > 0
-      ? `suite(s) ${missingSuites.join(', ')} did not fail`
-      : `no finding with code ${defect.findingCodes.join(' or ')} (got ${[...new Set(report.findings.map((f) => f.code))].join(', ') || 'none'})`;
-  return {
-    id: defect.id,
-    promise: defect.promise,
-    expectedSuites: defect.caughtBy,
-    failingSuites,
-    caught,
-    findings: proving.slice(0, 3).map((f) => ({ code: f.code, suite: f.suite ?? '', title: f.title, promise: f.promise })),
-    ...(why ? { why } : {}),
-  };
-}
-
-function matrixMarkdown(clean: RunReport, outcomes: DefectOutcome[]): string {
-  const lines = [
-    `## shipgate selftest: ${clean.gate === 'GO' && outcomes.every((o) => o.caught) ? 'every defect caught' : 'NOT PROVEN'}`,
-    '',
-    `Clean reference: **${clean.gate}** (${clean.suites.filter((s) => s.status === 'passed').length} suites passed) · seed \`${clean.seed}\``,
-    '',
-    '| defect | broken promise | expected suites | failing suites | caught | finding |',
-    '| --- | --- | --- | --- | --- | --- |',
-  ];
-  for (const o of outcomes) {
-    const f = o.findings[0];
-    lines.push(
-      `| ${o.id} | ${o.promise} | ${o.expectedSuites.join(', ')} | ${o.failingSuites.join(', ') || '—'} | ${o.caught ? '✅' : `❌ ${o.why ?? ''}`} | ${f ? `\`${f.code}\` ${f.title.replace(/\|/g, '\\|')}` : '—'} |`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 export async function selftestCommand(argv: string[], log: (line: string) => void): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -93,7 +35,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
     },
     strict: true,
   });
-  const { DEFECTS } = (await import(join(PACKAGE_ROOT, 'reference', 'defects.ts'))) as { DEFECTS: DefectSpec[] };
+  const DEFECTS = await loadDefectCatalog(PACKAGE_ROOT);
   const chosen = values.defect ?? [];
   const unknown = chosen.filter((id) => !DEFECTS.some((d) => d.id === id));
   if (unknown.length > 0) throw new UsageError(`unknown defect ${unknown.join(', ')}; known defects: ${DEFECTS.map((d) => d.id).join(', ')}`);
@@ -131,7 +73,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       const dir = join(reportsDir, defect.id);
       const report = await runVerify({ ...base, selected: defect.caughtBy, reportsDir: dir, label: defect.id, envOverrides: { REFERENCE_DEFECTS: defect.id } });
       writeReports(report, dir);
-      const outcome = judge(defect, report);
+      const outcome = judgeDefect(defect, report);
       outcomes.push(outcome);
       log(`  ${outcome.caught ? 'caught ' : 'MISSED '} ${defect.id.padEnd(24)} ${outcome.caught ? `[${outcome.findings[0]?.code}] ${outcome.findings[0]?.title}` : outcome.why}`);
     }
@@ -140,7 +82,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       join(reportsDir, '..', 'selftest.json'),
       `${JSON.stringify({ clean: clean.gate, seed, cleanReasons: clean.gateReasons, defects: outcomes }, null, 2)}\n`,
     );
-    writeFileSync(join(reportsDir, '..', 'selftest.md'), matrixMarkdown(clean, outcomes));
+    writeFileSync(join(reportsDir, '..', 'selftest.md'), detectionMatrix(clean, outcomes));
     log('');
     log(
       clean.gate === 'GO' && allCaught

@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import type { Exchange } from './exchange.ts';
 import { record } from './recorder.ts';
+import { describeNetworkError } from './network-error.ts';
 import { redactor } from './redact.ts';
 
 export interface SendOptions {
@@ -45,12 +46,6 @@ function flatHeaders(raw: Record<string, string | string[] | undefined>): Record
   return out;
 }
 
-function describeNetworkError(err: unknown): string {
-  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = e.code ?? e.cause?.code;
-  const message = e.cause?.message ?? e.message ?? String(err);
-  return code ? `${code}: ${message}` : message;
-}
 
 /** An HTTP client with its own connection pool; every exchange is recorded, redacted. */
 export class HttpClient {

@@ -132,8 +132,26 @@ function spawnFailure(child: ChildProcess): Promise<Error> {
   return new Promise((resolve) => child.once('error', resolve));
 }
 
-/** Starts one instance of an HTTP service on an OS-chosen port and waits until it is ready. */
+/** How many times a service that lost its port to another process is started on a new one. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Starts one instance of an HTTP service on an OS-chosen port and waits until it is ready. The
+ * port is free when chosen but another process may take it before the service binds it: then
+ * the service is started again on a fresh port.
+ */
 export async function startHttpInstance(spec: ProcessSpec, index: number, http: HttpReadiness): Promise<RunningProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreshPort(spec, index, http);
+    } catch (err) {
+      const lostPort = err instanceof LaunchError && err.reason === 'exited' && /EADDRINUSE/.test(err.logTail);
+      if (!lostPort || attempt >= PORT_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function startOnFreshPort(spec: ProcessSpec, index: number, http: HttpReadiness): Promise<RunningProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const { child, logFile } = spawnLogged(spec, index, { [http.portEnv]: String(port) });
@@ -168,6 +186,11 @@ export async function startHttpInstance(spec: ProcessSpec, index: number, http: 
     await proc.stop();
     if (err instanceof LaunchError) throw err;
     throw new LaunchError(`${(err as Error).message}; log ${logFile}:\n${proc.logTail()}`, 'timeout', proc.logTail());
+  }
+  // Whoever answered, it was not this process if this process has already died.
+  const exit = proc.exitStatus;
+  if (exit) {
+    throw new LaunchError(`${proc.label} exited (${exit.signal ?? `code ${exit.code}`}) right after ${url} answered; log ${logFile}:\n${proc.logTail()}`, 'exited', proc.logTail(), exit);
   }
   return proc;
 }

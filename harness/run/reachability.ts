@@ -1,14 +1,9 @@
 import { Agent, request } from 'undici';
+import { describeNetworkError } from '../http/network-error.ts';
 
 /** Nothing answered at a base URL within the deadline; names the address and the cause. */
 export class TargetUnreachableError extends Error {}
 
-function cause(err: unknown): string {
-  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = e.code ?? e.cause?.code;
-  const message = e.cause?.message ?? e.message ?? String(err);
-  return code && !message.includes(code) ? `${code}: ${message}` : message;
-}
 
 /**
  * Probes every base URL once, all within one overall deadline: any HTTP answer (even 404) means
@@ -32,7 +27,7 @@ export async function assertReachable(baseUrls: string[], probePath: string, dea
           await res.body.dump();
         } catch (err) {
           throw new TargetUnreachableError(
-            `target unreachable: GET ${url} got no answer within ${Math.round((Date.now() - started) / 100) / 10} s (${cause(err)}). ` +
+            `target unreachable: GET ${url} got no answer within ${Math.round((Date.now() - started) / 100) / 10} s (${describeNetworkError(err)}). ` +
               'Is the system running, and are http.baseUrls in the profile right?',
           );
         }

@@ -55,6 +55,14 @@ describe('process launcher', () => {
     expect((err as LaunchError).message).toContain('refusing to start: AUTH_DISABLED is set in production');
   });
 
+  it('starts the service again on a fresh port when another process took the one it was given', async () => {
+    const marker = join(logsDir, 'lost-port-marker');
+    const proc = await startHttpInstance(spec({ LOSE_PORT_ONCE: marker }), 4, readiness);
+    started.push(proc);
+    expect(readFileSync(proc.logFile, 'utf8')).toMatch(/EADDRINUSE[\s\S]*listening on/);
+    expect((await request(`${proc.url}/ready`)).statusCode).toBe(200);
+  });
+
   it('reports a program that does not exist instead of waiting for it', async () => {
     const err = await startHttpInstance({ ...spec(), command: ['/nonexistent/program'] }, 3, readiness).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LaunchError);

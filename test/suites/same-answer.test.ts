@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { HttpResult } from '../../harness/http/client.ts';
+import { differenceFromMissing } from '../../suites/tenant-isolation/same-answer.ts';
+
+function res(status: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return { status, text, json: undefined, headers: { 'content-type': 'application/json', ...headers }, exchange: { instance: 0, request: { method: 'GET', url: '/', headers: {} }, ms: 0 } };
+}
+
+const ids: [string, string, string][] = [['foreign-1', 'missing-1', 'missing-2']];
+
+describe('telling a foreign id from a missing one', () => {
+  it('sees no difference when only the ids differ', () => {
+    const body = (id: string) => ({ error: { code: 'not_found', message: `document ${id} not found` } });
+    expect(differenceFromMissing(res(404, body('foreign-1')), res(404, body('missing-1')), res(404, body('missing-2')), ids)).toBeUndefined();
+  });
+
+  it('names a different status or a different message', () => {
+    expect(differenceFromMissing(res(403, {}), res(404, {}), res(404, {}), ids)).toBe('status 403 for the foreign id, 404 for a missing one');
+    const d = differenceFromMissing(res(404, { error: { message: 'belongs to another org' } }), res(404, { error: { message: 'not found' } }), res(404, { error: { message: 'not found' } }), ids);
+    expect(d).toBe('the bodies differ: error.message: "belongs to another org" vs "not found"');
+  });
+
+  it('ignores what differs between two missing-id answers anyway (request ids, timestamps)', () => {
+    const body = (rid: string, code = 'not_found') => ({ error: { code, request_id: rid, at: `2026-11-21T10:00:0${rid}Z` } });
+    expect(differenceFromMissing(res(404, body('1')), res(404, body('2')), res(404, body('3')), ids)).toBeUndefined();
+    // ...but still sees a difference in the stable part.
+    expect(differenceFromMissing(res(404, body('1', 'forbidden')), res(404, body('2')), res(404, body('3')), ids)).toBe('the bodies differ: error.code: "forbidden" vs "not_found"');
+  });
+
+  it('compares headers, except those that vary between any two answers', () => {
+    const a = res(404, {}, { 'x-ratelimit-remaining': '9', 'x-owner': 'org-b' });
+    const m = res(404, {}, { 'x-ratelimit-remaining': '8' });
+    const m2 = res(404, {}, { 'x-ratelimit-remaining': '7' });
+    expect(differenceFromMissing(a, m, m2, ids)).toBe('the headers differ: foreign [content-type, x-owner] vs missing [content-type]');
+  });
+});
