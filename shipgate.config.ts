@@ -107,6 +107,22 @@ export default defineTarget({
 
   authBypass: { service: 'api', env: { AUTH_DISABLED: '1' }, productionEnv: { NODE_ENV: 'production' } },
 
+  // The database behind the API. shipgate provisions it (launch.database), so there is no URL
+  // here; a deployed system gives a privileged one: url: env('DATABASE_ADMIN_URL').
+  database: {
+    schemas: ['public', 'auth'],
+    // Tenant tables are found by their org_id column; the orgs table is its own tenant, by id.
+    tenancy: { column: 'org_id', tables: { 'public.orgs': { column: 'id' } } },
+    // Supabase's convention (the default): SET LOCAL ROLE authenticated and request.jwt.claims,
+    // with the org in the org_id claim, which is what auth.org_id() reads.
+    impersonation: 'supabase',
+    migrations: {
+      command: ['node', '--import', 'tsx', 'reference/migrate.ts'],
+      dir: 'reference/migrations',
+      table: 'public.schema_migrations',
+    },
+  },
+
   policy: { crossTenant: 404, unauthenticated: 401, roleDenied: 403 },
-  gate: { require: ['auth', 'tenant-isolation', 'roles'] },
+  gate: { require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor'] },
 });

@@ -25,3 +25,5 @@ export { HttpClient } from './http/client.ts';
 export { validateProfile, loadProfile, ProfileError, type ProfileProblem } from './profile/load.ts';
 export type { RunReport, SuiteResult, SuiteStatus, TestRecord, TargetSummary } from './report/model.ts';
 export type { DefectSpec } from './selftest/catalog.ts';
+export * from './database/index.ts';
+export { runToCompletion } from './provision/processes.ts';

@@ -92,6 +92,62 @@ export const DEFECTS: readonly DefectSpec[] = [
     caughtBy: ['auth'],
     findingCodes: ['AUTH_BYPASS_IN_PRODUCTION'],
   },
+  {
+    id: 'rls-disabled',
+    promise: 'RLS is enabled on every tenant table',
+    mistake: 'RLS was switched off on messages to debug an insert and never switched back on (migrations/defects/rls-disabled.sql)',
+    caughtBy: ['rls', 'db-advisor'],
+    findingCodes: ['RLS_SELECT_LEAK', 'rls_disabled_in_public'],
+  },
+  {
+    id: 'rls-permissive',
+    promise: "policies scope every write to the caller's org",
+    mistake: 'the UPDATE policy on sources was opened up to USING (true) WITH CHECK (true) (migrations/defects/rls-permissive.sql)',
+    caughtBy: ['rls', 'db-advisor'],
+    findingCodes: ['RLS_UPDATE_FOREIGN', 'rls_policy_always_true'],
+  },
+  {
+    id: 'secdef-search-path',
+    promise: "every SECURITY DEFINER function has SET search_path = ''",
+    mistake: 'sync_user was re-created with CREATE OR REPLACE without its SET search_path clause (migrations/defects/secdef-search-path.sql)',
+    caughtBy: ['db-advisor', 'migrations'],
+    findingCodes: ['function_search_path_mutable', 'MIGRATIONS_ADVISOR_FINDINGS'],
+  },
+  {
+    id: 'secdef-public-execute',
+    promise: 'EXECUTE on every SECURITY DEFINER function is revoked from PUBLIC',
+    mistake: 'sync_user was dropped and created again, re-granted to the API roles, but the REVOKE FROM PUBLIC was not repeated (migrations/defects/secdef-public-execute.sql)',
+    caughtBy: ['db-advisor'],
+    findingCodes: ['anon_security_definer_function_executable'],
+  },
+  {
+    id: 'security-definer-view',
+    promise: "a view the API roles read applies the caller's RLS",
+    mistake: 'a document_titles view was added without security_invoker, so it reads documents with its owner\'s rights (migrations/defects/security-definer-view.sql)',
+    caughtBy: ['rls', 'db-advisor'],
+    findingCodes: ['RLS_SELECT_LEAK', 'security_definer_view'],
+  },
+  {
+    id: 'tenant-index-missing',
+    promise: 'every tenant table has an index led by its tenant column',
+    mistake: 'an "unused indexes" clean-up dropped the org_id index of messages (migrations/defects/tenant-index-missing.sql)',
+    caughtBy: ['db-advisor'],
+    findingCodes: ['tenant_column_unindexed'],
+  },
+  {
+    id: 'migration-unrecorded',
+    promise: 'migrations are recorded and re-runnable',
+    mistake: 'the runner records only the newest migration of a run, but looks for pending ones file by file, so a second run re-applies the others',
+    caughtBy: ['migrations'],
+    findingCodes: ['MIGRATIONS_NOT_RECORDED', 'MIGRATIONS_RERUN_CHANGED'],
+  },
+  {
+    id: 'migration-not-idempotent',
+    promise: 'running the migrations again changes nothing',
+    mistake: 'a repeatable data-fix migration inserts its row instead of upserting it (migrations/defects/migration-not-idempotent.sql)',
+    caughtBy: ['migrations'],
+    findingCodes: ['MIGRATIONS_RERUN_CHANGED'],
+  },
 ];
 
 export const DEFECT_IDS: ReadonlySet<string> = new Set(DEFECTS.map((d) => d.id));

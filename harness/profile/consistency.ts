@@ -103,6 +103,13 @@ export function crossFieldProblems(input: unknown): Problem[] {
       problems.push({ path: ['protectedRoutes', i], message: `protectedRoutes are fixed paths; '${route}' has a placeholder (declare it as a resource route instead)` });
     }
   });
+  const database = obj(t.database);
+  if (database && database.url === undefined && !obj(launch?.database)) {
+    problems.push({
+      path: ['database', 'url'],
+      message: "give a privileged URL (e.g. env('DATABASE_ADMIN_URL')), or a `launch.database` block so shipgate provisions the database",
+    });
+  }
   const bypass = obj(t.authBypass);
   if (bypass && !launch) {
     problems.push({ path: ['authBypass'], message: 'the bypass check starts an extra instance, so it needs a `launch` block' });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { crossFieldProblems } from './consistency.ts';
 import type { Principal, IdentityContext } from '../identities/principal.ts';
 import type { Sample } from '../generate/sample.ts';
+import { databaseSpec } from './database-schema.ts';
 
 /** A function-valued field: zod cannot describe its signature, so the type carries it. */
 const fn = <T extends (...args: never[]) => unknown>(what: string) =>
@@ -215,6 +216,8 @@ export const targetSchema = z
         productionEnv: z.record(z.string(), z.string()),
       })
       .optional(),
+    /** The PostgreSQL database behind the API: enables the rls, db-advisor and migrations suites. */
+    database: databaseSpec.optional(),
     policy: policySpec.default({ crossTenant: 404, unauthenticated: 401, roleDenied: 403 }),
     gate: z
       .strictObject({
@@ -236,3 +239,4 @@ export type TargetProfile = z.output<typeof targetSchema>;
 export type ResourceProfile = TargetProfile['resources'][string];
 export type LaunchProfile = NonNullable<TargetProfile['launch']>;
 export type PolicyProfile = TargetProfile['policy'];
+export type { DatabaseProfile, TenantUser, ColumnValue } from './database-schema.ts';

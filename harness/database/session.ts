@@ -1,0 +1,165 @@
+import pg from 'pg';
+import { redactor } from '../http/redact.ts';
+
+/** One statement as it ran, for evidence: the SQL, its parameters and what came back. */
+export interface SqlStep {
+  sql: string;
+  params?: unknown[];
+  /** `3 rows`, `UPDATE 2`, or `error 42501: permission denied for table documents`. */
+  outcome: string;
+}
+
+export type Attempt<R extends pg.QueryResultRow> =
+  | { ok: true; result: pg.QueryResult<R> }
+  | { ok: false; error: pg.DatabaseError };
+
+/** The database refused the connection or the URL is unusable; the message names the host, never the password. */
+export class DatabaseConnectError extends Error {}
+
+/** Opens a connection; the password is registered with the redactor before anything can print it. */
+export async function connectDatabase(url: string, purpose: string): Promise<pg.Client> {
+  let host = '(unparsable URL)';
+  try {
+    const u = new URL(url);
+    redactor.register(decodeURIComponent(u.password), 'database password');
+    host = `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    throw new DatabaseConnectError(`the database URL for ${purpose} is not a valid URL`);
+  }
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: `shipgate ${purpose}` });
+  // An idle connection dropped by the server must not take the worker down; the next query reports it.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new DatabaseConnectError(`cannot connect to ${host} for ${purpose}: ${redactor.scrub((err as Error).message)}`);
+  }
+  return client;
+}
+
+export function isDatabaseError(err: unknown): err is pg.DatabaseError {
+  return err instanceof pg.DatabaseError;
+}
+
+const describeResult = (r: pg.QueryResult): string =>
+  r.command === 'SELECT' ? `${r.rowCount ?? r.rows.length} row${r.rowCount === 1 ? '' : 's'}` : `${r.command} ${r.rowCount ?? ''}`.trim();
+
+/**
+ * A connection inside one transaction, with every statement recorded. Work that may fail runs in
+ * a savepoint, so one refused statement (the expected outcome of most RLS probes) never aborts
+ * the transaction around it.
+ */
+export class SqlSession {
+  readonly steps: SqlStep[] = [];
+  #savepoints = 0;
+
+  constructor(readonly client: pg.Client) {}
+
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      const result = await this.client.query<R>(sql, params);
+      this.record(sql, params, describeResult(result));
+      return result;
+    } catch (err) {
+      if (isDatabaseError(err)) this.record(sql, params, `error ${err.code}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /** Runs one statement in a savepoint: an error is returned, and the transaction carries on. */
+  async attempt<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<Attempt<R>> {
+    const name = await this.openSavepoint();
+    try {
+      const result = await this.query<R>(sql, params);
+      await this.client.query(`RELEASE SAVEPOINT ${name}`);
+      return { ok: true, result };
+    } catch (err) {
+      if (!isDatabaseError(err)) throw err;
+      await this.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.client.query(`RELEASE SAVEPOINT ${name}`);
+      return { ok: false, error: err };
+    }
+  }
+
+  /**
+   * Runs `work` in a savepoint that is always rolled back: whatever it changed (rows, role,
+   * settings made with SET LOCAL) is undone before the next step.
+   */
+  async undone<T>(work: () => Promise<T>): Promise<T> {
+    const name = await this.openSavepoint();
+    const undo = async () => {
+      await this.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.client.query(`RELEASE SAVEPOINT ${name}`);
+    };
+    let result: T;
+    try {
+      result = await work();
+    } catch (err) {
+      await undo().catch(() => {}); // the original error says more than a failed undo
+      throw err;
+    }
+    await undo();
+    return result;
+  }
+
+  private async openSavepoint(): Promise<string> {
+    const name = `shipgate_${++this.#savepoints}`;
+    await this.client.query(`SAVEPOINT ${name}`);
+    return name;
+  }
+
+  private record(sql: string, params: unknown[] | undefined, outcome: string): void {
+    const shown = sql
+      .replace(/\s+/g, ' ')
+      .trim()
+      // The row factory's long select lists (every column as text) read as `*` in evidence.
+      .replace(/t\.ctid::text AS "shipgate:ctid", .*?(?= FROM |$)/, '*');
+    this.steps.push({ sql: shown, ...(params && params.length > 0 ? { params } : {}), outcome });
+  }
+}
+
+/**
+ * Runs `work` in a transaction that is always rolled back, so it leaves no trace on the
+ * database, shared or not. Lock and statement timeouts keep a probe from waiting on another
+ * session's locks for long.
+ */
+export async function inRolledBackTransaction<T>(client: pg.Client, work: (s: SqlSession) => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  let result: T;
+  try {
+    await client.query(`SET LOCAL lock_timeout = '5s'`);
+    await client.query(`SET LOCAL statement_timeout = '30s'`);
+    result = await work(new SqlSession(client));
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {}); // the original error says more than a failed rollback
+    throw err;
+  }
+  await client.query('ROLLBACK');
+  return result;
+}
+
+// PostgreSQL's reserved key words: as identifiers they need quotes.
+const RESERVED = new Set(
+  ('all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate collation column concurrently ' +
+    'constraint create cross current_catalog current_date current_role current_schema current_time current_timestamp current_user default ' +
+    'deferrable desc distinct do else end except false fetch for foreign freeze from full grant group having ilike in initially inner ' +
+    'intersect into is isnull join lateral leading left like limit localtime localtimestamp natural not notnull null offset on only or ' +
+    'order outer overlaps placing primary references returning right select session_user similar some symmetric system_user table ' +
+    'tablesample then to trailing true union unique user using variadic verbose when where window with').split(' '),
+);
+
+/** An identifier safe to splice into SQL, quoted only when it must be (so evidence reads like the SQL people write). */
+export function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : pg.escapeIdentifier(name);
+}
+
+/** `schema.name`: a relation or function name safe to splice into SQL. */
+export function quoteQualified(schema: string, name: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
+}
+
+/** A step as evidence text: the statement, its parameters, and its outcome. */
+export function formatStep(step: SqlStep): string {
+  const params = step.params ? `  -- params ${JSON.stringify(step.params)}` : '';
+  return `${step.sql};${params}\n   → ${step.outcome}`;
+}

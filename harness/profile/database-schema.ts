@@ -1,0 +1,143 @@
+import { z } from 'zod';
+
+/** A function-valued field: zod cannot describe its signature, so the type carries it. */
+const fn = <T extends (...args: never[]) => unknown>(what: string) =>
+  z.custom<T>((v) => typeof v === 'function', { message: `expected a function (${what})` });
+
+const QUALIFIED = /^[^.\s]+\.[^.\s]+$/;
+const QUALIFIED_HINT = "expected 'schema.name' (e.g. 'public.documents')";
+
+/** A record whose keys must match `pattern`; a wrong key is reported at its own path, with the hint. */
+const keyedRecord = <V extends z.ZodType>(pattern: RegExp, hint: string, value: V) =>
+  z.record(z.string(), value).superRefine((rec, ctx) => {
+    for (const key of Object.keys(rec)) {
+      if (!pattern.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: `${hint} (got "${key}")` });
+    }
+  });
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\/\S+$/, 'expected a postgres:// or postgresql:// URL');
+
+/** Who a row or an impersonated session is for: what `values` and `claims` hooks receive. */
+export interface TenantUser {
+  /** The tenant's id, as the tenant column stores it (text form). */
+  tenantId: string;
+  /** The user (`sub`) the rows and the session belong to. */
+  subject: string;
+  /** `org-a` or `org-b`: which of the two tenants the suite made. */
+  label: string;
+}
+
+/** Value of a column for a row shipgate creates: text, number, boolean, null, or a JSON object. */
+export type ColumnValue = string | number | boolean | null | Record<string, unknown> | unknown[];
+
+const tenantTableSpec = z.strictObject({
+  /** The tenant column of this relation, when it is not the discovered default (e.g. `id` for the tenants table itself). */
+  column: z.string().min(1).optional(),
+  /**
+   * Values for columns shipgate cannot invent (a membership row that must carry the
+   * impersonated user, a code with a format the database checks). The rest it derives from the
+   * catalog: foreign keys, defaults, CHECK lists, types.
+   */
+  values: fn<(who: TenantUser) => Record<string, ColumnValue>>('who => { column: value }').optional(),
+  /**
+   * A row here is what makes a user a member of a tenant (e.g. `public.memberships`, when
+   * policies look the caller's org up by `auth.uid()`): shipgate creates one for each tenant's
+   * user before every probe. Give the user column in `values`: `(who) => ({ user_id: who.subject })`.
+   */
+  member: z.boolean().optional(),
+  /** Leave this relation out of the RLS probes, with the reason (shown in the report). */
+  skip: z.string().min(1, 'say why the relation is skipped').optional(),
+});
+
+const customImpersonation = z.strictObject({
+  /**
+   * Statements that make the current transaction act as a user of a tenant, run in order.
+   * `$1` in a statement is the claims as JSON text, e.g.
+   * `["SET LOCAL ROLE app_user", "SELECT set_config('app.tenant_id', $1::jsonb ->> 'tenant_id', true)"]`.
+   */
+  user: z.array(z.string().min(1)).min(1, 'give at least one statement'),
+  /** Statements that make it act as an anonymous caller; omit when the API has no anonymous database role. */
+  anon: z.array(z.string().min(1)).optional(),
+});
+
+export const databaseSpec = z.strictObject({
+  /**
+   * A privileged connection (a superuser, the tables' owner with BYPASSRLS, or Supabase's
+   * `postgres`) used to set up rows and read the catalog; read it from the environment with
+   * `env('DATABASE_ADMIN_URL')`. Default: the database shipgate provisioned for `launch`.
+   */
+  url: postgresUrl.optional(),
+  /** Schemas the advisor examines and tenant tables are discovered in. */
+  schemas: z.array(z.string().min(1)).min(1).default(['public']),
+  /** The database roles the API acts as (Supabase's names by default). */
+  roles: z
+    .strictObject({
+      /** Signed-in users. */
+      authenticated: z.string().min(1).default('authenticated'),
+      /** Anonymous callers; `null` when the API has no anonymous role. */
+      anon: z.string().min(1).nullable().default('anon'),
+    })
+    .default({ authenticated: 'authenticated', anon: 'anon' }),
+  tenancy: z
+    .strictObject({
+      /** A table or view with a column of this name is a tenant relation (discovered from the catalog). */
+      column: z.string().min(1).default('org_id'),
+      /** Per relation (`'schema.name'`): another tenant column, values shipgate cannot invent, or `skip`. */
+      tables: keyedRecord(QUALIFIED, QUALIFIED_HINT, tenantTableSpec).default({}),
+    })
+    .default({ column: 'org_id', tables: {} }),
+  /**
+   * How a transaction acts as a user. `'supabase'` (default): `SET LOCAL ROLE authenticated`
+   * (or `anon`) and the claims in `request.jwt.claims` via `set_config(..., true)`. Or your own
+   * statements, with the claims as `$1`.
+   */
+  impersonation: z.union([z.literal('supabase'), customImpersonation]).default('supabase'),
+  /**
+   * The claims of an impersonated user. Default: `{ sub, role, aud: 'authenticated', <tenancy.column>: tenantId }`,
+   * which is what `auth.uid()` and a policy reading the tenant claim expect.
+   */
+  claims: fn<(who: TenantUser) => Record<string, unknown>>('who => claims').optional(),
+  advisor: z
+    .strictObject({
+      /**
+       * Findings the team has accepted, by stable key `'<code>:<object>'` (printed with every
+       * finding), each with the reason. They are reported as accepted and do not fail the gate.
+       */
+      accept: keyedRecord(
+        /^[a-z0-9_]+:\S.*$/,
+        "expected '<code>:<object>', e.g. 'rls_enabled_no_policy:public.audit_log'",
+        z.string().min(1, 'give the reason'),
+      ).default({}),
+      /** The lowest level that fails the suite: `error`, `warn` (default) or `info`. */
+      failOn: z.enum(['error', 'warn', 'info']).default('warn'),
+    })
+    .default({ accept: {}, failOn: 'warn' }),
+  /** How the schema is built; enables the migrations suite (ephemeral targets only). */
+  migrations: z
+    .strictObject({
+      /** Applies every pending migration, e.g. `['npx', 'supabase', 'migration', 'up']`. Not run through a shell. */
+      command: z.array(z.string().min(1)).min(1, 'command needs at least the program'),
+      /** The variable that receives the fresh database's URL. */
+      urlEnv: z.string().min(1).default('DATABASE_URL'),
+      /** More variables for the command. */
+      env: z.record(z.string(), z.string()).default({}),
+      /** Working directory; relative to the profile file. Default: the launch block's, else the profile's folder. */
+      cwd: z.string().optional(),
+      /** The migration files (relative to the profile file); after a run, each must be recorded in `table`. */
+      dir: z.string().optional(),
+      /** The table that records applied migrations, e.g. `supabase_migrations.schema_migrations`. */
+      table: z
+        .string({ error: "name the table that records applied migrations, e.g. 'supabase_migrations.schema_migrations'" })
+        .regex(QUALIFIED, QUALIFIED_HINT),
+      /** Its column holding a migration's version (a file name, or the prefix of one). */
+      versionColumn: z.string().min(1).default('version'),
+      timeoutMs: z.number().int().positive().default(120_000),
+    })
+    .optional(),
+});
+
+export type DatabaseProfile = z.output<typeof databaseSpec>;
+export type TenantTableProfile = DatabaseProfile['tenancy']['tables'][string];
+export type MigrationsProfile = NonNullable<DatabaseProfile['migrations']>;

@@ -1,0 +1,210 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
+import {
+  Catalog,
+  catalogFingerprint,
+  connectDatabase,
+  rowCounts,
+  createScratchDatabase,
+  databaseSettings,
+  diffLines,
+  discoverTenantRelations,
+  existingRoles,
+  fail,
+  LaunchError,
+  runAdvisor,
+  runToCompletion,
+  triage,
+  useTarget,
+  type DatabaseSettings,
+  type Evidence,
+  type ScratchDatabase,
+} from 'shipgate';
+import suite from './suite.ts';
+import { MIGRATION_FINDINGS, type MigrationFindingCode } from './findings.ts';
+
+const target = await useTarget();
+const { context, profile } = target;
+const settings = databaseSettings(profile, context);
+const profileDir = dirname(context.configPath);
+
+function raise(code: MigrationFindingCode, title: string, evidence: Evidence[], o: { expected?: string; actual?: string } = {}): never {
+  return fail({ code, title, ...MIGRATION_FINDINGS[code], ...o, evidence });
+}
+
+/** What the first run left, for the checks after it. */
+interface FirstRun {
+  scratch: ScratchDatabase;
+  fingerprint: string[];
+  recorded: string[];
+}
+let first: FirstRun | undefined;
+let scratch: ScratchDatabase | undefined;
+afterAll(async () => {
+  await scratch?.drop();
+});
+
+const logsDir = context.launch?.logsDir ?? join(context.reportsDir, 'logs', 'migrations');
+const logTail = (name: string, lines = 20) => {
+  const file = join(logsDir, `${name}-0.log`);
+  return existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(no output)';
+};
+
+/** Runs the profile's migration command against `url`; a failure comes back as the error, with its output. */
+async function migrate(s: DatabaseSettings, url: string, name: string): Promise<LaunchError | undefined> {
+  const m = s.migrations!;
+  try {
+    await runToCompletion(
+      {
+        name,
+        command: m.command,
+        cwd: m.cwd ? resolve(profileDir, m.cwd) : (context.launch?.cwd ?? profileDir),
+        // The launched system's variables (a defect switch, a secret) apply to its migrations too.
+        env: { ...(context.launch?.env ?? {}), ...m.env, [m.urlEnv]: url },
+        logsDir,
+      },
+      m.timeoutMs,
+    );
+    return undefined;
+  } catch (err) {
+    if (err instanceof LaunchError) return err;
+    throw err;
+  }
+}
+
+/** What the migrations table holds, each row as text (and its versions). */
+async function recorded(url: string, table: string, versionColumn: string): Promise<{ exists: boolean; rows: string[]; versions: string[] }> {
+  const client = await connectDatabase(url, 'the migrations suite');
+  try {
+    const { rows: found } = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [table]);
+    if (!found[0]?.t) return { exists: false, rows: [], versions: [] };
+    const { rows } = await client.query<{ row: string; version: string }>(
+      `SELECT to_jsonb(t)::text AS row, (to_jsonb(t) ->> $1) AS version FROM ${found[0].t} AS t ORDER BY 1`,
+      [versionColumn],
+    );
+    return { exists: true, rows: rows.map((r) => r.row), versions: rows.map((r) => r.version) };
+  } finally {
+    await client.end();
+  }
+}
+
+/** The schema, and how many rows each table holds (a re-run that inserts data again changes nothing in the schema). */
+async function fingerprint(url: string): Promise<string[]> {
+  const client = await connectDatabase(url, 'the migrations suite');
+  try {
+    return [...(await catalogFingerprint(client)), ...(await rowCounts(client))];
+  } finally {
+    await client.end();
+  }
+}
+
+/** Migration files of `dir` (plain files, not dot-files or folders). */
+function migrationFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => !f.startsWith('.') && statSync(join(dir, f)).isFile())
+    .sort();
+}
+
+/** A file is recorded when a recorded version is its name, its name without extension, or its leading part (`20240101120000`). */
+const isRecorded = (file: string, versions: string[]) =>
+  versions.some((v) => v !== '' && (file === v || file.replace(/\.[^.]+$/, '') === v || file.startsWith(`${v}_`)));
+
+if ('missing' in settings || !settings.migrations) {
+  suite.check('the migrations can be applied', async (c) => c.notApplicable('missing' in settings ? settings.missing : 'the profile has no database.migrations block'));
+} else {
+  const s = settings;
+  const m = settings.migrations;
+
+  suite.check('every migration applies to a fresh database and is recorded', async (c) => {
+    try {
+      scratch = await createScratchDatabase(s.url, 'shipgate_migrations');
+    } catch (err) {
+      fail({ code: 'CHECK_PRECONDITION', title: (err as Error).message, promise: 'shipgate can create a throw-away database on the target server', severity: 'high', evidence: [] });
+    }
+    const error = await migrate(s, scratch.url, 'migrations-first');
+    if (error) {
+      raise('MIGRATIONS_APPLY_FAILED', `the migrations do not apply to a fresh database: ${error.message.split('\n')[0]}`, [
+        { label: `${m.command.join(' ')} (${m.urlEnv} = a fresh database)`, text: error.logTail || logTail('migrations-first') },
+      ]);
+    }
+    const rec = await recorded(scratch.url, m.table, m.versionColumn);
+    const output = { label: `output of ${m.command.join(' ')}`, text: logTail('migrations-first') };
+    if (!rec.exists) {
+      raise('MIGRATIONS_NOT_RECORDED', `after the migrations ran, there is no table ${m.table} recording them`, [output]);
+    }
+    if (rec.versions.length === 0) raise('MIGRATIONS_NOT_RECORDED', `the migrations ran, but ${m.table} records none of them`, [output]);
+    let files: string[] = [];
+    if (m.dir) {
+      const dir = resolve(profileDir, m.dir);
+      if (!existsSync(dir)) fail({ code: 'CHECK_PRECONDITION', title: `database.migrations.dir ${m.dir} does not exist (looked at ${dir})`, promise: "the profile's migration directory exists", severity: 'high', evidence: [] });
+      files = migrationFiles(dir);
+      const missing = files.filter((f) => !isRecorded(f, rec.versions));
+      if (missing.length > 0) {
+        raise(
+          'MIGRATIONS_NOT_RECORDED',
+          `${missing.length} of ${files.length} migration file${files.length === 1 ? '' : 's'} ran but ${missing.length === 1 ? 'is' : 'are'} not recorded in ${m.table}: ${missing.join(', ')}`,
+          [{ label: `${m.table}.${m.versionColumn}`, data: rec.versions }, output],
+          { expected: `every file of ${m.dir} recorded`, actual: `recorded: ${rec.versions.join(', ')}` },
+        );
+      }
+    }
+    first = { scratch, fingerprint: await fingerprint(scratch.url), recorded: rec.rows };
+    c.report({
+      title: 'Migrations applied to a fresh database',
+      text: `${m.command.join(' ')} built ${first.fingerprint.filter((l) => !l.startsWith('rows ')).length} catalog objects; ${rec.versions.length} migrations recorded in ${m.table}${m.dir ? ` for ${files.length} files in ${m.dir}` : ''}.`,
+    });
+  });
+
+  suite.check('running the migrations again changes nothing', async (c) => {
+    if (!first) return c.notApplicable('the first run on a fresh database did not complete (see the check before)');
+    const error = await migrate(s, first.scratch.url, 'migrations-rerun');
+    if (error) {
+      raise('MIGRATIONS_RERUN_CHANGED', `running the migrations a second time fails: ${error.message.split('\n')[0]}`, [
+        { label: `second run of ${m.command.join(' ')}`, text: error.logTail || logTail('migrations-rerun') },
+      ]);
+    }
+    const diff = diffLines(first.fingerprint, await fingerprint(first.scratch.url));
+    const rec = await recorded(first.scratch.url, m.table, m.versionColumn);
+    const recDiff = diffLines(first.recorded, rec.rows);
+    if (diff.length > 0 || recDiff.length > 0) {
+      raise(
+        'MIGRATIONS_RERUN_CHANGED',
+        `running the migrations a second time changed ${diff.length > 0 ? `the database (${diff.slice(0, 3).join('; ')}${diff.length > 3 ? '; ...' : ''})` : ''}${diff.length > 0 && recDiff.length > 0 ? ' and ' : ''}${recDiff.length > 0 ? `${m.table} (${recDiff.length} rows)` : ''}`,
+        [
+          ...(diff.length > 0 ? [{ label: 'catalog and row counts before (-) and after (+) the second run', text: diff.slice(0, 40).join('\n') }] : []),
+          ...(recDiff.length > 0 ? [{ label: `${m.table} before (-) and after (+)`, text: recDiff.slice(0, 40).join('\n') }] : []),
+          { label: 'output of the second run', text: logTail('migrations-rerun') },
+        ],
+      );
+    }
+  });
+
+  suite.check('the database the migrations build is advisor-clean', async (c) => {
+    if (!first) return c.notApplicable('the first run on a fresh database did not complete (see the check before)');
+    const client = await connectDatabase(first.scratch.url, 'the migrations suite');
+    try {
+      const tenancy = await discoverTenantRelations(new Catalog(client), s);
+      const result = await runAdvisor(client, {
+        schemas: s.schemas,
+        apiRoles: await existingRoles(client, [s.roles.authenticated, s.roles.anon]),
+        anonRoles: await existingRoles(client, [s.roles.anon]),
+        tenants: tenancy.relations.map((t) => ({ oid: t.relation.oid, column: t.column.name })),
+      });
+      const t = triage(result.findings, s.advisor.accept, s.advisor.failOn);
+      c.report({
+        title: 'Advisor on the freshly migrated database',
+        text: `${result.examined.tables} tables, ${result.examined.functions} functions examined; ${t.failing.length} failing, ${t.accepted.length} accepted, ${t.notes.length} below the failing level.`,
+      });
+      if (t.failing.length > 0) {
+        raise(
+          'MIGRATIONS_ADVISOR_FINDINGS',
+          `the database the migrations build has ${t.failing.length} advisor finding${t.failing.length === 1 ? '' : 's'}: ${t.failing.map((f) => f.key).join(', ')}`,
+          t.failing.map((f) => ({ label: `${f.key} (${f.level})`, text: `${f.detail}\nfix:\n${f.remediation}` })),
+        );
+      }
+    } finally {
+      await client.end();
+    }
+  });
+}

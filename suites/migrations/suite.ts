@@ -1,0 +1,12 @@
+import { defineSuite } from 'shipgate';
+
+export default defineSuite({
+  id: 'migrations',
+  title: 'Migrations',
+  promise:
+    'The migrations build the whole schema on a fresh database, record every one of them, change nothing when run again, and leave a database the advisor finds clean.',
+  // It creates and drops a database on the target's server.
+  kinds: ['ephemeral'],
+  notApplicable: (p) =>
+    p.database?.migrations ? undefined : 'the profile has no database.migrations block (the command that applies the migrations, and the table that records them)',
+});

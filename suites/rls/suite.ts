@@ -1,0 +1,12 @@
+import { defineSuite } from 'shipgate';
+
+export default defineSuite({
+  id: 'rls',
+  title: 'Row-level security',
+  promise:
+    "In the database itself, a user of one tenant reads, inserts, updates and deletes only its own tenant's rows, and an anonymous caller none at all; every probe runs in a transaction that is rolled back.",
+  // Every probe is rolled back, so a shared staging database is safe; production gets no writes at all.
+  kinds: ['ephemeral', 'staging'],
+  notApplicable: (p) =>
+    p.database ? undefined : 'the profile has no `database` block (a privileged URL, the schemas, the tenant column, the claims convention)',
+});

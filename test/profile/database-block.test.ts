@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ProfileError, validateProfile } from '../../harness/profile/load.ts';
+
+const minimal = {
+  name: 'api',
+  kind: 'staging',
+  http: { baseUrls: ['https://api.example.com'] },
+  identities: { newTenant: async () => ({ tenantId: 't', token: 'x' }) },
+};
+
+function problems(input: unknown): string[] {
+  try {
+    validateProfile(input, 'shipgate.config.ts');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ProfileError);
+    return (err as ProfileError).problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  throw new Error('the profile was accepted');
+}
+
+describe('the database block of a target profile', () => {
+  it('fills Supabase defaults: schema public, roles authenticated and anon, tenant column org_id, failing at warn', () => {
+    const p = validateProfile({ ...minimal, database: { url: 'postgres://admin:pw@db.example.com:5432/app' } }, 'x');
+    expect(p.database).toMatchObject({
+      schemas: ['public'],
+      roles: { authenticated: 'authenticated', anon: 'anon' },
+      tenancy: { column: 'org_id', tables: {} },
+      impersonation: 'supabase',
+      advisor: { accept: {}, failOn: 'warn' },
+    });
+  });
+
+  it('needs a privileged URL unless shipgate provisions the database', () => {
+    expect(problems({ ...minimal, database: {} })).toEqual([
+      "database.url: give a privileged URL (e.g. env('DATABASE_ADMIN_URL')), or a `launch.database` block so shipgate provisions the database",
+    ]);
+  });
+
+  it('names each wrong field: URL, table names, accepted keys without a reason, custom impersonation, migrations', () => {
+    const found = problems({
+      ...minimal,
+      database: {
+        url: 'mysql://db',
+        tenancy: { tables: { documents: { column: 'org_id' } } },
+        advisor: { accept: { 'public.documents': 'legacy', 'rls_enabled_no_policy:public.audit': '' } },
+        impersonation: { user: [] },
+        migrations: { command: ['supabase', 'migration', 'up'] },
+      },
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^database\.url: expected a postgres:\/\/ or postgresql:\/\/ URL/),
+        expect.stringMatching(/^database\.tenancy\.tables\.documents: expected 'schema\.name'/),
+        expect.stringMatching(/^database\.advisor\.accept\.public\.documents: expected '<code>:<object>'/),
+        expect.stringMatching(/^database\.advisor\.accept\.rls_enabled_no_policy:public\.audit: give the reason/),
+        expect.stringMatching(/^database\.impersonation(\.user)?: /),
+        "database.migrations.table: name the table that records applied migrations, e.g. 'supabase_migrations.schema_migrations' (got nothing)",
+      ]),
+    );
+  });
+
+  it('reports a missing environment variable by name', () => {
+    const url = '\u0000shipgate-missing-env:DATABASE_ADMIN_URL';
+    expect(problems({ ...minimal, database: { url } })).toEqual(['database.url: environment variable DATABASE_ADMIN_URL is not set']);
+  });
+});
