@@ -6,12 +6,14 @@ import { TargetUnreachableError } from '../run/reachability.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { VERSION } from './package-info.ts';
 import { VERIFY_USAGE, verifyCommand } from './verify-command.ts';
+import { PROVIDER_DOUBLE_USAGE } from './provider-double-command.ts';
 
 const USAGE = `shipgate ${VERSION}: GO / NO-GO for a multi-tenant backend, with evidence
 
   shipgate verify    run the suites against the target (default: the embedded reference system)
   shipgate selftest  prove every suite catches its defects on the reference system
   shipgate doctor    check this machine and the target: what is missing and how to fix it
+  shipgate provider-double  run the OpenAI-compatible provider double alone (--port n)
 
   shipgate <command> --help for its options.
 
@@ -23,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => verifyCommand,
   selftest: async () => (await import('./selftest-command.ts')).selftestCommand,
   doctor: async () => (await import('./doctor-command.ts')).doctorCommand,
+  'provider-double': async () => (await import('./provider-double-command.ts')).providerDoubleCommand,
 };
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -65,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const command = await load();
     if (rest.includes('--help') || rest.includes('-h')) {
-      log(name === 'verify' ? VERIFY_USAGE : USAGE);
+      log(name === 'verify' ? VERIFY_USAGE : name === 'provider-double' ? PROVIDER_DOUBLE_USAGE : USAGE);
       return EXIT.go;
     }
     return await command(rest, log);
