@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { LaunchProfile } from '../profile/schema.ts';
-import type { LaunchedService, LaunchedSystem } from '../run/context.ts';
+import type { LaunchedService, LaunchedSystem, ProviderDoubleInfo } from '../run/context.ts';
+import { startProviderDouble, type ProviderDouble } from '../provider-double/server.ts';
 import type { DatabaseServer } from './database.ts';
 import { startDatabaseServer } from './database.ts';
 import { runToCompletion, startHttpInstance, startPlainInstance, type ProcessSpec, type RunningProcess } from './processes.ts';
@@ -24,6 +25,8 @@ export interface BootedSystem {
   databaseUrl?: string;
   databaseSource?: DatabaseServer['source'];
   launched: LaunchedSystem;
+  /** The provider double started for it (`launch.providerDouble`). */
+  providerDouble?: ProviderDoubleInfo;
   processes: RunningProcess[];
   stop(): Promise<void>;
 }
@@ -41,9 +44,11 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
   let server: DatabaseServer | undefined;
   let ownServer = false;
   let databaseUrl: string | undefined;
+  let double: ProviderDouble | undefined;
 
   const stop = async () => {
     await Promise.all(processes.map((p) => p.stop()));
+    await double?.close();
     if (server && databaseUrl) await server.dropDatabase(databaseUrl).catch(() => {});
     if (server && ownServer) await server.stop();
   };
@@ -57,6 +62,10 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
       }
       databaseUrl = await server.createDatabase(o.label ?? 'shipgate');
       env[o.launch.database.env] = databaseUrl;
+    }
+    if (o.launch.providerDouble) {
+      double = await startProviderDouble({ dimensions: o.launch.providerDouble.dimensions });
+      env[o.launch.providerDouble.env] = double.apiBaseUrl;
     }
     const spec = (name: string, command: string[], extra: Record<string, string> = {}): ProcessSpec => ({
       name,
@@ -97,6 +106,7 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
       ...(databaseUrl ? { databaseUrl } : {}),
       ...(server ? { databaseSource: server.source } : {}),
       launched: { cwd, env, logsDir: o.logsDir, services },
+      ...(double ? { providerDouble: { apiBaseUrl: double.apiBaseUrl, controlUrl: double.controlUrl, started: true } } : {}),
       processes,
       stop,
     };
