@@ -12,7 +12,7 @@ export interface SearchHit {
  * and a vector leg (cosine similarity to the query's embedding), each keeping its best 50, fused by
  * reciprocal-rank fusion: score = sum over legs of 1 / (60 + rank in that leg); 60 is the k of
  * Cormack et al., which damps the weight of the very top ranks. Without a query vector ($3 null)
- * only the text leg contributes.
+ * only the text leg contributes. Ties go to the older document, so a ranking is reproducible.
  *
  * $1 org id, $2 query text, $3 query vector, $4 provider, $5 limit.
  */
@@ -20,7 +20,7 @@ const HYBRID_SQL = `
 WITH q AS (SELECT public.any_word_query($2) AS query),
 text_leg AS (
   SELECT d.id, row_number() OVER (
-           ORDER BY pg_catalog.ts_rank(to_tsvector('english'::regconfig, d.title || ' ' || d.body), q.query, 1) DESC, d.id) AS rank
+           ORDER BY pg_catalog.ts_rank(to_tsvector('english'::regconfig, d.title || ' ' || d.body), q.query, 1) DESC, d.created_at, d.id) AS rank
   FROM public.documents AS d, q
   WHERE d.org_id = $1 AND to_tsvector('english'::regconfig, d.title || ' ' || d.body) @@ q.query
   ORDER BY rank LIMIT 50
@@ -39,7 +39,7 @@ fused AS (
 )
 SELECT d.id AS document_id, d.title, f.score::float8 AS score
 FROM fused AS f JOIN public.documents AS d ON d.id = f.id AND d.org_id = $1
-ORDER BY f.score DESC, d.id
+ORDER BY f.score DESC, d.created_at, d.id
 LIMIT $5`;
 
 // DEFECT search-cross-tenant: the embeddings table is treated as a shared index: its leg has no org filter, and hits are joined back to documents by id alone
@@ -47,7 +47,7 @@ const CROSS_TENANT_SQL = `
 WITH q AS (SELECT public.any_word_query($2) AS query),
 text_leg AS (
   SELECT d.id, row_number() OVER (
-           ORDER BY pg_catalog.ts_rank(to_tsvector('english'::regconfig, d.title || ' ' || d.body), q.query, 1) DESC, d.id) AS rank
+           ORDER BY pg_catalog.ts_rank(to_tsvector('english'::regconfig, d.title || ' ' || d.body), q.query, 1) DESC, d.created_at, d.id) AS rank
   FROM public.documents AS d, q
   WHERE d.org_id = $1 AND to_tsvector('english'::regconfig, d.title || ' ' || d.body) @@ q.query
   ORDER BY rank LIMIT 50
@@ -66,7 +66,7 @@ fused AS (
 )
 SELECT d.id AS document_id, d.title, f.score::float8 AS score
 FROM fused AS f JOIN public.documents AS d ON d.id = f.id
-ORDER BY f.score DESC, d.id
+ORDER BY f.score DESC, d.created_at, d.id
 LIMIT $5`;
 
 // DEFECT search-degraded: the fusion adds up each leg's raw score where its rank belongs, so 1 / (60 + score) favours the weakest matches
@@ -76,7 +76,7 @@ text_leg AS (
   SELECT d.id, pg_catalog.ts_rank(to_tsvector('english'::regconfig, d.title || ' ' || d.body), q.query, 1) AS score
   FROM public.documents AS d, q
   WHERE d.org_id = $1 AND to_tsvector('english'::regconfig, d.title || ' ' || d.body) @@ q.query
-  ORDER BY score DESC, d.id LIMIT 50
+  ORDER BY score DESC, d.created_at, d.id LIMIT 50
 ),
 vector_leg AS (
   SELECT e.document_id AS id, public.cosine_similarity(e.embedding, $3::real[]) AS score
@@ -91,7 +91,7 @@ fused AS (
 )
 SELECT d.id AS document_id, d.title, f.score::float8 AS score
 FROM fused AS f JOIN public.documents AS d ON d.id = f.id AND d.org_id = $1
-ORDER BY f.score DESC, d.id
+ORDER BY f.score DESC, d.created_at, d.id
 LIMIT $5`;
 
 export async function hybridSearch(
