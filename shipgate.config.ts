@@ -105,7 +105,17 @@ export default defineTarget({
       bulk: { approve: { route: 'POST /v1/sources/bulk-approve', body: (ids) => ({ ids }) } },
     },
   },
-  protectedRoutes: ['GET /auth/me'],
+  protectedRoutes: [
+    'GET /auth/me',
+    'GET /v1/captures',
+    'GET /v1/plan/today',
+    'GET /v1/sync/openai/status',
+    'GET /v1/search?q=roadmap',
+    'POST /v1/capture/thought',
+    'POST /v1/query/ask',
+    'POST /v1/plan/refresh',
+    'POST /v1/sync/openai',
+  ],
 
   // Endpoints whose answers come from the provider. Each body carries the marker where the API
   // forwards it (the thought, the question, the focus; for sync, a document's text), so the double

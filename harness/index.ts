@@ -28,6 +28,7 @@ export type { RecordedCall, CallFilter } from './provider-double/calls.ts';
 export type { ScriptInput, Behaviour, Matcher } from './provider-double/scripts.ts';
 export { MALFORMED_SHAPES, malformedSites, nonJsonText, truncatedJson, hugePayload, type MalformedShape, type MalformedCase, type MalformedSite } from './provider-double/malformed.ts';
 export { embed } from './provider-double/embedding-function.ts';
+export { validArbitrary, exampleOf } from './provider-double/schema-instance.ts';
 export type { JsonSchema } from './provider-double/json-schema.ts';
 export { parseQrels, parseRun, parseQueries, formatRun, TrecFormatError, type Qrels, type Run, type RunEntry } from './search-metrics/trec-files.ts';
 export { measureQuery, evaluateRun, rankRun, measureLabel, MEASURE_NAMES, type QueryMeasures, type Evaluation, type MeasureName } from './search-metrics/measures.ts';

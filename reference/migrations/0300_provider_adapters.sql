@@ -45,7 +45,7 @@ CREATE TABLE public.entities (
   capture_id uuid NOT NULL,
   name       text NOT NULL CHECK (char_length(name) BETWEEN 1 AND 200),
   kind       text NOT NULL CHECK (kind IN ('person', 'project', 'place', 'organization', 'other')),
-  confidence real NOT NULL CHECK (confidence BETWEEN 0 AND 1),
+  confidence double precision NOT NULL CHECK (confidence BETWEEN 0 AND 1),
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
   FOREIGN KEY (capture_id, org_id) REFERENCES public.captures (id, org_id) ON DELETE CASCADE

@@ -58,7 +58,7 @@ async function insertEntities(db: Db, orgId: string, captureId: string, entities
   if (entities.length === 0) return [];
   const { rows } = await db.query(
     `INSERT INTO public.entities (org_id, capture_id, name, kind, confidence)
-     SELECT $1, $2, e.name, e.kind, e.confidence FROM jsonb_to_recordset($3::jsonb) AS e (name text, kind text, confidence real)
+     SELECT $1, $2, e.name, e.kind, e.confidence FROM jsonb_to_recordset($3::jsonb) AS e (name text, kind text, confidence float8)
      RETURNING id, name, kind, confidence::float8 AS confidence`,
     [orgId, captureId, JSON.stringify(entities)],
   );

@@ -1,7 +1,7 @@
 import { afterAll, describe } from 'vitest';
-import { HttpClient, ProviderDoubleControl, fail, useTarget, type CheckContext } from 'shipgate';
+import { HttpClient, ProviderDoubleControl, fail, useTarget, validArbitrary, type CheckContext } from 'shipgate';
 import suite from './suite.ts';
-import { callEndpoint, neverCalled, preparedTenant, runTrial, type Endpoint, type TrialEnv } from './run-trial.ts';
+import { runTrial, runValid, type Endpoint, type TrialEnv } from './run-trial.ts';
 import {
   CLASS_WORDS,
   FAILURE_CLASSES,
@@ -18,7 +18,6 @@ import {
   type OpUnderTest,
 } from './trials.ts';
 import { writeWitness } from './write-witness.ts';
-import { ADAPTER_FINDINGS } from './findings.ts';
 
 const target = await useTarget();
 const adapters = target.profile.adapters!;
@@ -102,30 +101,15 @@ async function tryClass(c: CheckContext, endpoint: Endpoint, op: OpUnderTest, cl
 for (const endpoint of endpoints) {
   const ops = Object.entries(endpoint.spec.ops).map(([name, spec]) => opUnderTest(name, spec));
   describe(endpoint.name, () => {
-    suite.check(`${endpoint.name}: a valid provider answer gives a normal answer that meets its contract`, async (c) => {
+    suite.check(`${endpoint.name}: valid provider answers (the double's example, then generated ones) give a normal answer that meets its contract`, async (c) => {
       await useDouble();
-      const { tenant, marker } = await preparedTenant(c, endpoint);
-      const scripts = await Promise.all(ops.map((op) => control.script({ match: { contains: marker, op: op.name }, respond: { type: 'default' }, owner, label: `${endpoint.name} ${op.name} valid` })));
-      const { res } = await callEndpoint(c, env, endpoint, tenant, marker, `${tenant.label} calls ${endpoint.spec.route} with valid provider answers`);
-      for (const [i, op] of ops.entries()) {
-        const calls = await control.settled({ script: scripts[i]!.id }, 10_000);
-        await scripts[i]!.remove();
-        if (calls.length === 0) neverCalled(endpoint, op.name, res, await control.calls({ contains: marker }));
+      await runValid(c, env, endpoint, ops);
+      // Generated valid answers reach the values a fixed example never does (extreme numbers, many items).
+      // Embeddings are left out: a vector generated from the shape alone has the wrong size for the system.
+      for (const op of ops.filter((o) => o.kind === 'chat')) {
+        await c.forAll(validArbitrary(op.schema), (payload) => runValid(c, env, endpoint, ops, { op, payload }));
       }
-      const parsed = res.status >= 200 && res.status < 300 ? endpoint.spec.contract.safeParse(res.json) : undefined;
-      const fellBack = endpoint.spec.fallback ? endpoint.spec.fallback(res.json) : (res.json as { fallback?: unknown } | undefined)?.fallback === true;
-      if (!parsed?.success || fellBack) {
-        const why = !parsed ? `answered ${res.error ?? res.status}` : !parsed.success ? `answered outside its contract: ${parsed.error.issues[0]?.message}` : 'answered a fallback';
-        fail({
-          code: 'ADAPTER_VALID_ANSWER_REJECTED',
-          ...ADAPTER_FINDINGS.ADAPTER_VALID_ANSWER_REJECTED,
-          title: `${endpoint.spec.route} ${why} although every provider operation answered validly`,
-          expected: 'a normal answer meeting the contract',
-          actual: why,
-          evidence: [{ label: 'the call', exchange: res.exchange }],
-        });
-      }
-    });
+    }, CHECK_TIMEOUT_MS);
 
     for (const op of ops) {
       for (const cls of FAILURE_CLASSES) {

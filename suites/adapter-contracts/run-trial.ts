@@ -178,3 +178,33 @@ export async function runTrial(c: CheckContext, env: TrialEnv, endpoint: Endpoin
     }
   }
 }
+
+/** A valid answer (the double's example, or one generated from the contract) must give a normal answer that meets the contract. */
+export async function runValid(c: CheckContext, env: TrialEnv, endpoint: Endpoint, ops: OpUnderTest[], scripted?: { op: OpUnderTest; payload: unknown }): Promise<void> {
+  const { tenant, marker } = await preparedTenant(c, endpoint);
+  const scripts = await Promise.all(
+    ops.map((op) =>
+      env.control.script({
+        match: { contains: marker, op: op.name },
+        respond: scripted?.op === op ? { type: 'json', value: scripted.payload } : { type: 'default' },
+        owner: env.owner,
+        label: `${endpoint.name} ${op.name} valid`,
+      }),
+    ),
+  );
+  const what = scripted ? `a valid ${scripted.op.name} answer generated from its contract` : 'valid answers from every provider operation';
+  const { res } = await callEndpoint(c, env, endpoint, tenant, marker, `${tenant.label} calls ${endpoint.spec.route} with ${what}`);
+  for (const [i, op] of ops.entries()) {
+    const calls = await env.control.settled({ script: scripts[i]!.id }, 10_000);
+    await scripts[i]!.remove();
+    if (calls.length === 0) neverCalled(endpoint, op.name, res, await env.control.calls({ contains: marker }));
+  }
+  const parsed = res.status >= 200 && res.status < 300 ? endpoint.spec.contract.safeParse(res.json) : undefined;
+  const why = !parsed ? `answered ${res.error ?? res.status}` : !parsed.success ? `answered outside its contract: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` : isFallback(endpoint.spec, res.json) ? 'answered a fallback' : undefined;
+  if (why) {
+    raise('ADAPTER_VALID_ANSWER_REJECTED', `${formatRoute(parseRoute(endpoint.spec.route))} ${why} although the provider answered validly (${what})`, [
+      ...(scripted ? [{ label: `the valid ${scripted.op.name} answer`, text: JSON.stringify(scripted.payload).slice(0, 2_000) }] : []),
+      { label: 'the call', exchange: res.exchange },
+    ], { expected: 'a normal answer meeting the contract', actual: why });
+  }
+}
