@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderDoubleControl } from '../../harness/provider-double/control.ts';
+import { pollUntil } from '../../harness/provision/poll.ts';
 import { startProviderDouble, type ProviderDouble } from '../../harness/provider-double/server.ts';
 
 let double: ProviderDouble;
@@ -11,6 +12,10 @@ beforeAll(async () => {
   control = new ProviderDoubleControl(double.controlUrl);
 });
 afterAll(() => double.close());
+
+/** Waits until the double has received the script's call and is holding it. */
+const heldOpen = (script: string) =>
+  pollUntil(async () => ((await control.calls({ script })).some((c) => c.outcome === 'pending') ? true : undefined), { what: 'the call to be held', deadlineMs: 5_000 });
 
 const extractSchema = {
   type: 'object',
@@ -66,8 +71,7 @@ describe('the provider double, scripted per test and per tenant', () => {
   it('holds a hung call until it is released, and records how it ended', async () => {
     const hang = await control.script({ match: { contains: 'hang-me' }, respond: { type: 'hang' } });
     const waiting = chat('hang-me please');
-    await control.settled({ script: hang.id }, 50).catch(() => undefined); // still pending: not settled
-    expect((await control.calls({ script: hang.id }))[0]?.outcome).toBe('pending');
+    await heldOpen(hang.id);
     expect(await control.release(hang.id)).toBe(1);
     expect((await waiting).status).toBe(503);
     expect((await control.calls({ script: hang.id }))[0]?.outcome).toBe('released');
@@ -78,7 +82,7 @@ describe('the provider double, scripted per test and per tenant', () => {
     const slow = await control.script({ match: { contains: 'slow-one' }, respond: { type: 'default' }, delayMs: 60_000 });
     const abort = new AbortController();
     const waiting = chat('slow-one', { signal: abort.signal }).catch((e: Error) => e);
-    await control.settled({ script: slow.id }, 50).catch(() => undefined);
+    await heldOpen(slow.id);
     abort.abort();
     await waiting;
     const [call] = await control.settled({ script: slow.id }, 5_000);
