@@ -28,8 +28,9 @@ export interface CallFilter {
 }
 
 /** Bodies kept per call: enough to show a finding, not a copy of every huge payload. */
-const KEPT_BODY = 16_384;
-const KEPT_CALLS = 20_000;
+const KEPT_BODY = 8_192;
+/** A long run keeps its latest calls only (at most ~80 MB of bodies). */
+const KEPT_CALLS = 5_000;
 
 export const clip = (text: string) => (text.length > KEPT_BODY ? `${text.slice(0, KEPT_BODY)}… (${text.length - KEPT_BODY} more characters)` : text);
 
