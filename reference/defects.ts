@@ -96,6 +96,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['ADAPTER_PARTIAL_WRITE'],
   },
   {
+    id: 'adapter-no-timeout',
+    promise: 'a slow or hung provider gets a fallback answer within the endpoint budget, not a wait without end',
+    mistake: "the provider timeout is never applied, so the client library's 10-minute default is the only bound",
+    caughtBy: ['adapter-contracts'],
+    findingCodes: ['ADAPTER_NO_TIMEOUT', 'ADAPTER_HANG'],
+  },
+  {
     id: 'search-cross-tenant',
     promise: "search never returns another tenant's document",
     mistake: "the vector leg of hybrid search has no org filter and runs through the service client, so other tenants' embeddings match",

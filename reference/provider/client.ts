@@ -56,11 +56,11 @@ export class ProviderClient {
   /** One POST with retries on 429/5xx and network errors while the deadline allows. */
   async #post(path: string, body: unknown): Promise<Raw> {
     if (!this.config.baseUrl) return fail('provider_unavailable', 'OPENAI_BASE_URL is not set');
-    const deadline = Date.now() + this.config.timeoutMs;
+    const deadline = Date.now() + this.#timeoutMs();
     let last: Raw = fail('provider_unavailable', 'not tried');
     for (let attempt = 1; attempt <= 2; attempt++) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) return fail('provider_timeout', `no answer within ${this.config.timeoutMs} ms`);
+      if (remaining <= 0) return fail('provider_timeout', `no answer within ${this.#timeoutMs()} ms`);
       last = await this.#once(path, body, remaining);
       if (last.ok || !last.detail.startsWith('retryable:')) return last;
       if (deadline - Date.now() <= RETRY_PAUSE_MS) break;
@@ -96,9 +96,15 @@ export class ProviderClient {
       if (res.statusCode < 200 || res.statusCode > 299) return fail('provider_unavailable', `answered ${res.statusCode}`);
       return { ok: true, text };
     } catch (err) {
-      if (Date.now() - started >= timeoutMs - 5) return fail('provider_timeout', `no answer within ${this.config.timeoutMs} ms`);
+      if (Date.now() - started >= timeoutMs - 5) return fail('provider_timeout', `no answer within ${this.#timeoutMs()} ms`);
       return fail('provider_unavailable', `retryable: ${(err as Error).message}`);
     }
+  }
+
+  #timeoutMs(): number {
+    // DEFECT adapter-no-timeout: PROVIDER_TIMEOUT_MS is never applied, so the client library's 10-minute default is the only bound
+    if (this.defects.has('adapter-no-timeout')) return 600_000;
+    return this.config.timeoutMs;
   }
 
   #jsonSchema(op: string, contract: z.ZodType): unknown {
