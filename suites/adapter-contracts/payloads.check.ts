@@ -16,6 +16,7 @@ import {
   truncatedTrials,
   type FailureClass,
   type OpUnderTest,
+  type Trial,
 } from './trials.ts';
 import { writeWitness } from './write-witness.ts';
 
@@ -74,7 +75,7 @@ function useDouble(): Promise<void> {
 
 /** Runs every trial of one class against one operation of one endpoint. */
 async function tryClass(c: CheckContext, endpoint: Endpoint, op: OpUnderTest, cls: FailureClass): Promise<void> {
-  const run = (trial: Parameters<typeof runTrial>[4]) => runTrial(c, env, endpoint, op, trial);
+  const run = (trial: Trial) => runTrial(c, env, endpoint, op, trial);
   if (isShape(cls)) {
     // Every place in the contract where this shape applies, each with generated values.
     for (const site of shapeTrials(op, cls)) await c.forAll(site.trials, run);

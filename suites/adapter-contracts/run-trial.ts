@@ -39,6 +39,14 @@ export interface Endpoint {
 
 let sequence = 0;
 
+/** The entries of two snapshots that differ (row by row when both are lists of the same length). */
+function changes(before: unknown, after: unknown): unknown {
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return before.flatMap((b, i) => (JSON.stringify(b) === JSON.stringify(after[i]) ? [] : [{ before: b, after: after[i] }]));
+  }
+  return { before, after };
+}
+
 function raise(code: AdapterFindingCode, title: string, evidence: Evidence[], o: { expected?: string; actual?: string } = {}): never {
   return fail({ code, title, ...ADAPTER_FINDINGS[code], ...o, evidence });
 }
@@ -172,7 +180,7 @@ export async function runTrial(c: CheckContext, env: TrialEnv, endpoint: Endpoin
       raise('ADAPTER_PARTIAL_WRITE', `${where} answered a fallback, yet ${tenant.label}'s stored data changed (seen through ${witness.how})`, [
         sent,
         got,
-        { ...before.evidence, label: `before the call: ${before.evidence.label}` },
+        { label: `what changed in ${tenant.label}'s data (before -> after)`, data: changes(before.evidence.data, after.evidence.data) },
         { ...after.evidence, label: `after the call: ${after.evidence.label}` },
       ], { expected: 'nothing written by the failed call', actual: 'rows changed' });
     }
