@@ -5,9 +5,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import { defineTarget, env } from 'shipgate';
+import {
+  answerQueryV1,
+  captureV1,
+  embeddingsV1,
+  extractStructuredUpdatesV1,
+  planV1,
+  queryV1,
+  rewritePlanV1,
+  syncV1,
+} from './contracts/index.ts';
 
 // A fixed secret for the throw-away reference system; a real profile reads its secret from env.
 const JWT_SECRET = env('REFERENCE_JWT_SECRET', 'shipgate-reference-only-secret-0123456789abcdef');
+
+// How long the reference waits for its provider (all retries included); short, so the slow and
+// hung provider cases of adapter-contracts take seconds, not minutes.
+const PROVIDER_TIMEOUT_MS = 1_500;
 
 export default defineTarget({
   name: 'reference',
@@ -16,8 +30,10 @@ export default defineTarget({
   // shipgate starts the system: a fresh PostgreSQL database, the migrations, then two API
   // instances on OS-chosen ports (two, so per-instance state such as caches is exercised).
   launch: {
-    env: { JWT_SECRET, NODE_ENV: 'test' },
+    env: { JWT_SECRET, NODE_ENV: 'test', PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS) },
     database: { env: 'DATABASE_URL' },
+    // shipgate's OpenAI-compatible provider double, which the API reaches through OPENAI_BASE_URL.
+    providerDouble: { env: 'OPENAI_BASE_URL' },
     setup: [{ name: 'migrate', command: ['node', '--import', 'tsx', 'reference/migrate.ts'] }],
     services: {
       api: {
@@ -103,7 +119,80 @@ export default defineTarget({
   },
   // The org comes from the token's user; these must all be ignored.
   tenantOverride: { bodyField: 'org_id', query: 'org_id', header: 'x-org-id' },
-  protectedRoutes: ['GET /auth/me', 'POST /v1/org/members'],
+  protectedRoutes: [
+    'GET /auth/me',
+    'POST /v1/org/members',
+    'GET /v1/captures',
+    'GET /v1/plan/today',
+    'GET /v1/sync/openai/status',
+    'GET /v1/search?q=roadmap',
+    'POST /v1/capture/thought',
+    'POST /v1/query/ask',
+    'POST /v1/plan/refresh',
+    'POST /v1/sync/openai',
+  ],
+
+  // Endpoints whose answers come from the provider. Each body carries the marker where the API
+  // forwards it (the thought, the question, the focus; for sync, a document's text), so the double
+  // answers that one call with the broken payload under test.
+  adapters: {
+    providerTimeoutMs: PROVIDER_TIMEOUT_MS,
+    endpoints: {
+      capture: {
+        route: 'POST /v1/capture/thought',
+        body: ({ marker }) => ({ text: `${marker} Call Ana about the Q3 roadmap tomorrow; the budget review moved to Friday.` }),
+        contract: captureV1,
+        ops: { extract_structured_updates: { contract: extractStructuredUpdatesV1 } },
+        observe: ['GET /v1/captures'],
+      },
+      query: {
+        route: 'POST /v1/query/ask',
+        body: ({ marker }) => ({ question: `What did we decide about ${marker}?` }),
+        contract: queryV1,
+        // Without embeddings the search falls back to full text and still answers: not a fallback.
+        ops: { answer_query: { contract: answerQueryV1 }, embeddings: { contract: embeddingsV1, kind: 'embeddings', degrades: true } },
+        // A document the question finds, or the API has nothing to ask the provider about.
+        async prepare({ http, marker }) {
+          await http.json('POST', '/v1/documents', { body: { title: `Decision ${marker}`, body: `We decided to ship ${marker} on Friday.` } });
+        },
+      },
+      plan: {
+        route: 'POST /v1/plan/refresh',
+        body: ({ marker }) => ({ focus: `${marker} ship the release` }),
+        contract: planV1,
+        ops: { rewrite_plan: { contract: rewritePlanV1 } },
+        // A stored plan that a failed refresh must leave exactly as it was.
+        async prepare({ http }) {
+          await http.json('POST', '/v1/plan/refresh', { body: { focus: 'review the week' } });
+        },
+        observe: ['GET /v1/plan/today'],
+      },
+      sync: {
+        route: 'POST /v1/sync/openai',
+        contract: syncV1,
+        ops: { embeddings: { contract: embeddingsV1, kind: 'embeddings' } },
+        async prepare({ http, marker }) {
+          await http.json('POST', '/v1/documents', { body: { title: 'Meeting notes', body: `Notes of the ${marker} meeting.` } });
+        },
+        observe: ['GET /v1/sync/openai/status'],
+      },
+    },
+    // Rows and a checksum per table the endpoints write, for one org: any insert, update or
+    // delete by a failed call changes it.
+    database: {
+      snapshot: ['captures', 'tasks', 'notes', 'entities', 'plans', 'plan_items', 'document_embeddings']
+        .map((t) => `SELECT '${t}' AS "table", count(*) AS rows, md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS checksum FROM public.${t} AS x WHERE x.org_id = $1`)
+        .join('\nUNION ALL\n'),
+    },
+  },
+
+  // Hybrid search: golden documents are added as documents, embedded by a sync, then searched.
+  search: {
+    index: { route: 'POST /v1/documents', body: (doc) => ({ title: doc.title, body: doc.text }) },
+    refresh: ['POST /v1/sync/openai'],
+    query: { route: 'GET /v1/search?q={query}&limit={limit}' },
+    k: 3,
+  },
 
   authBypass: { service: 'api', env: { AUTH_DISABLED: '1' }, productionEnv: { NODE_ENV: 'production' } },
 
@@ -124,5 +213,5 @@ export default defineTarget({
   },
 
   policy: { crossTenant: 404, unauthenticated: 401, roleDenied: 403 },
-  gate: { require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor'] },
+  gate: { require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'adapter-contracts', 'search-quality'] },
 });

@@ -5,6 +5,7 @@
 export { defineTarget } from './profile/define.ts';
 export { env } from './profile/env.ts';
 export type { TargetInput, TargetProfile, ResourceProfile, HttpMethod } from './profile/schema.ts';
+export type { AdapterInput, AdapterPrepareContext, AdaptersProfile, AdapterEndpointProfile, GoldenDocument, SearchProfile } from './profile/schema.ts';
 export type { Principal, IdentityContext } from './identities/principal.ts';
 export type { Tenant } from './identities/tenants.ts';
 export { TOKEN_VARIANTS, isJwt, withAlgNone, withBadSignature, withTamperedClaims, decodeClaims, type TokenVariant } from './identities/tokens.ts';
@@ -27,3 +28,16 @@ export type { RunReport, SuiteResult, SuiteStatus, TestRecord, TargetSummary } f
 export type { DefectSpec } from './selftest/catalog.ts';
 export * from './database/index.ts';
 export { runToCompletion } from './provision/processes.ts';
+export { profileHttp } from './http/profile-http.ts';
+export { startProviderDouble, type ProviderDouble, type ProviderDoubleOptions } from './provider-double/server.ts';
+export { ProviderDoubleControl, ProviderDoubleError, type ScriptHandle } from './provider-double/control.ts';
+export type { RecordedCall, CallFilter } from './provider-double/calls.ts';
+export type { ScriptInput, Behaviour, Matcher } from './provider-double/scripts.ts';
+export { MALFORMED_SHAPES, malformedSites, nonJsonText, truncatedJson, hugePayload, type MalformedShape, type MalformedCase, type MalformedSite } from './provider-double/malformed.ts';
+export { embed } from './provider-double/embedding-function.ts';
+export { validArbitrary, exampleOf } from './provider-double/schema-instance.ts';
+export type { JsonSchema } from './provider-double/json-schema.ts';
+export { parseQrels, parseRun, parseQueries, formatRun, TrecFormatError, type Qrels, type Run, type RunEntry } from './search-metrics/trec-files.ts';
+export { measureQuery, evaluateRun, rankRun, measureLabel, MEASURE_NAMES, type QueryMeasures, type Evaluation, type MeasureName } from './search-metrics/measures.ts';
+export { compareToBaseline, toBaseline, type Baseline, type Regression, type MeasureDrop } from './search-metrics/baseline.ts';
+export { pollUntil } from './provision/poll.ts';

@@ -14,6 +14,12 @@ import { registerDocumentRoutes } from './routes/documents.ts';
 import { registerOperationRoutes } from './routes/operations.ts';
 import { registerOrgRoutes } from './routes/org.ts';
 import { registerSourceRoutes } from './routes/sources.ts';
+import { ProviderClient } from './provider/client.ts';
+import { registerCaptureRoutes } from './routes/capture.ts';
+import { registerPlanRoutes } from './routes/plan.ts';
+import { registerQueryRoutes } from './routes/query.ts';
+import { registerSearchRoutes } from './routes/search.ts';
+import { registerSyncRoutes } from './routes/sync.ts';
 
 /** A client-supplied trace id is kept only if it is short and plain; otherwise we mint one. */
 const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -46,6 +52,7 @@ export function buildApp(config: ServerConfig): FastifyInstance {
     readiness: new Readiness(pool),
     defects: config.defects,
     version: config.version,
+    provider: new ProviderClient(config.provider, config.defects, app.log),
   };
   if (config.authDisabled) app.log.warn(`AUTH_DISABLED: requests without a token act as the dev user`);
   if (config.defects.size > 0) app.log.warn({ defects: [...config.defects] }, 'reference defects switched on');
@@ -76,6 +83,11 @@ export function buildApp(config: ServerConfig): FastifyInstance {
   registerDocumentRoutes(app, context);
   registerConversationRoutes(app, context);
   registerSourceRoutes(app, context);
+  registerCaptureRoutes(app, context);
+  registerQueryRoutes(app, context);
+  registerPlanRoutes(app, context);
+  registerSyncRoutes(app, context);
+  registerSearchRoutes(app, context);
   return app;
 }
 

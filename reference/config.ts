@@ -19,6 +19,21 @@ export interface ServerConfig {
   authDisabled: boolean;
   defects: ReadonlySet<string>;
   version: string;
+  provider: ProviderConfig;
+}
+
+/** The OpenAI-compatible provider behind capture, query, plan and sync. */
+export interface ProviderConfig {
+  /** `OPENAI_BASE_URL`, e.g. `https://api.openai.com/v1`; without it every provider call answers a fallback. */
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  /** Name of the provider in `/v1/sync/{provider}`. */
+  name: string;
+  chatModel: string;
+  embeddingModel: string;
+  embeddingDimensions: number;
+  /** Total time one provider operation may take, retries included. */
+  timeoutMs: number;
 }
 
 export interface MigrateConfig {
@@ -40,6 +55,7 @@ export function loadServerConfig(env: Env): ServerConfig {
     authDisabled: readBoolean(env, 'AUTH_DISABLED'),
     defects: readDefects(env),
     version: env.APP_VERSION || REFERENCE_VERSION,
+    provider: readProvider(env),
   };
   if (config.authDisabled && !authBypassAllowed(env, config.defects)) {
     throw new ConfigError(
@@ -123,6 +139,30 @@ function readPort(env: Env): number {
     throw new ConfigError(`PORT must be an integer from 0 to 65535 (got "${value}")`);
   }
   return port;
+}
+
+function readProvider(env: Env): ProviderConfig {
+  const baseUrl = env.OPENAI_BASE_URL || undefined;
+  if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) {
+    throw new ConfigError(`OPENAI_BASE_URL must be an http(s) URL such as https://api.openai.com/v1 (got "${baseUrl}")`);
+  }
+  return {
+    baseUrl: baseUrl?.replace(/\/+$/, ''),
+    apiKey: env.OPENAI_API_KEY || undefined,
+    name: env.PROVIDER_NAME || 'openai',
+    chatModel: env.CHAT_MODEL || 'gpt-4o-mini',
+    embeddingModel: env.EMBEDDING_MODEL || 'text-embedding-3-small',
+    embeddingDimensions: readInt(env, 'EMBEDDING_DIMENSIONS', 256, 1, 4_096),
+    timeoutMs: readInt(env, 'PROVIDER_TIMEOUT_MS', 10_000, 100, 600_000),
+  };
+}
+
+function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
+  return n;
 }
 
 const TRUE_VALUES = new Set(['1', 'true', 'yes', 'on']);

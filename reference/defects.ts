@@ -148,6 +148,41 @@ export const DEFECTS: readonly DefectSpec[] = [
     caughtBy: ['migrations'],
     findingCodes: ['MIGRATIONS_RERUN_CHANGED'],
   },
+  {
+    id: 'adapter-unvalidated',
+    promise: 'malformed provider output gives a schema-valid fallback answer, never a 5xx or an invalid answer',
+    mistake: 'the provider JSON is trusted because strict structured output was requested; it is never checked against its contract',
+    caughtBy: ['adapter-contracts'],
+    findingCodes: ['ADAPTER_SERVER_ERROR', 'ADAPTER_RESPONSE_INVALID', 'ADAPTER_FALLBACK_NOT_MARKED'],
+  },
+  {
+    id: 'adapter-partial-write',
+    promise: 'a failed provider call writes nothing: no partial or invalid rows',
+    mistake: 'capture and plan write each part of the provider answer as they read it, in separate transactions, before the rest is validated',
+    caughtBy: ['adapter-contracts'],
+    findingCodes: ['ADAPTER_PARTIAL_WRITE'],
+  },
+  {
+    id: 'adapter-no-timeout',
+    promise: 'a slow or hung provider gets a fallback answer within the endpoint budget, not a wait without end',
+    mistake: "the provider timeout is never applied, so the client library's 10-minute default is the only bound",
+    caughtBy: ['adapter-contracts'],
+    findingCodes: ['ADAPTER_NO_TIMEOUT', 'ADAPTER_HANG'],
+  },
+  {
+    id: 'search-cross-tenant',
+    promise: "search never returns another tenant's document",
+    mistake: "the vector leg of hybrid search has no org filter and runs through the service client, so other tenants' embeddings match",
+    caughtBy: ['search-quality'],
+    findingCodes: ['SEARCH_CROSS_TENANT'],
+  },
+  {
+    id: 'search-degraded',
+    promise: 'the expected documents of the golden queries are in the top k, and quality does not drop below the baseline',
+    mistake: "reciprocal-rank fusion adds up each leg's raw score where its rank belongs, so weak matches outrank strong ones",
+    caughtBy: ['search-quality'],
+    findingCodes: ['SEARCH_EXPECTED_NOT_IN_TOP_K', 'SEARCH_QUALITY_DROPPED'],
+  },
 ];
 
 export const DEFECT_IDS: ReadonlySet<string> = new Set(DEFECTS.map((d) => d.id));

@@ -15,6 +15,7 @@ const USAGE = `shipgate ${VERSION}: GO / NO-GO for a multi-tenant backend, with 
   shipgate verify    run the suites against the target (default: the embedded reference system)
   shipgate selftest  prove every suite catches its defects on the reference system
   shipgate doctor    check this machine and the target: what is missing and how to fix it
+  shipgate provider-double  run the OpenAI-compatible provider double alone (--port n)
 
   shipgate <command> --help for its options.
 
@@ -29,6 +30,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => {
     const m = await import('./doctor-command.ts');
     return { usage: m.DOCTOR_USAGE, run: m.doctorCommand };
+  },
+  'provider-double': async () => {
+    const m = await import('./provider-double-command.ts');
+    return { usage: m.PROVIDER_DOUBLE_USAGE, run: m.providerDoubleCommand };
   },
 };
 

@@ -25,15 +25,16 @@ export class HookCallError extends Error {
   }
 }
 
-export function profileHttp(client: HttpClient): ProfileHttp {
+/** Hooks call anonymously unless they pass a token; `asCaller` sends the client's own token instead (a tenant's hooks). */
+export function profileHttp(client: HttpClient, o: { asCaller?: boolean; label?: string } = {}): ProfileHttp {
   const request = (method: string, path: string, options: ProfileRequestOptions = {}) =>
     client.send({
       method,
       path,
-      token: options.token ?? null,
+      token: options.token !== undefined ? options.token : o.asCaller ? undefined : null,
       ...(options.body !== undefined ? { body: options.body } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
-      label: 'profile hook',
+      label: o.label ?? 'profile hook',
     });
   return {
     request,

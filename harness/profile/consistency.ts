@@ -110,6 +110,9 @@ export function crossFieldProblems(input: unknown): Problem[] {
       message: "give a privileged URL (e.g. env('DATABASE_ADMIN_URL')), or a `launch.database` block so shipgate provisions the database",
     });
   }
+  if (t.providerDouble && obj(launch?.providerDouble)) {
+    problems.push({ path: ['providerDouble'], message: 'launch.providerDouble already starts a double for the launched system; remove one of the two' });
+  }
   const bypass = obj(t.authBypass);
   if (bypass && !launch) {
     problems.push({ path: ['authBypass'], message: 'the bypass check starts an extra instance, so it needs a `launch` block' });

@@ -3,6 +3,7 @@ import { crossFieldProblems } from './consistency.ts';
 import type { Principal, IdentityContext } from '../identities/principal.ts';
 import type { Sample } from '../generate/sample.ts';
 import { databaseSpec } from './database-schema.ts';
+import type { ProfileHttp } from '../http/profile-http.ts';
 
 /** A function-valued field: zod cannot describe its signature, so the type carries it. */
 const fn = <T extends (...args: never[]) => unknown>(what: string) =>
@@ -143,6 +144,17 @@ const launchSpec = z.strictObject({
   env: z.record(z.string(), z.string()).default({}),
   /** Provision a fresh PostgreSQL database and pass its URL in this variable. */
   database: z.strictObject({ env: z.string().default('DATABASE_URL') }).optional(),
+  /**
+   * Start shipgate's OpenAI-compatible provider double before the services and pass its base URL
+   * (`http://127.0.0.1:<port>/v1`) in this variable, so suites can script the provider.
+   */
+  providerDouble: z
+    .strictObject({
+      env: z.string().min(1).default('OPENAI_BASE_URL'),
+      /** Vector size of its embeddings when a request does not ask for one. */
+      dimensions: z.number().int().min(1).max(4_096).default(256),
+    })
+    .optional(),
   /** Commands run once, in order, before the services start (e.g. migrations). */
   setup: z.array(z.strictObject({ name: z.string(), command: z.array(z.string()).min(1) })).default([]),
   /** Long-running processes by name; those with `http` become the base URLs. */
@@ -162,6 +174,114 @@ const policySpec = z.strictObject({
   roleDenied: z.number().int().min(400).max(599).default(403),
   /** Status for a bulk action naming a foreign id. Default: crossTenant. */
   bulkForeign: z.number().int().min(400).max(599).optional(),
+});
+
+
+/** A zod 4 schema (the suites turn it into JSON Schema and validate with it). */
+const zodContract = z.custom<z.ZodType>(
+  (v) => typeof v === 'object' && v !== null && '_zod' in v && typeof (v as { safeParse?: unknown }).safeParse === 'function',
+  { message: 'expected a zod 4 schema (e.g. z.object({...}))' },
+);
+
+/** What an adapter endpoint's body and hooks are given. */
+export interface AdapterInput {
+  /** A unique token to put where the system forwards it to its provider: the double matches the test's scripts by it. */
+  marker: string;
+  sample: Sample;
+}
+
+/** What `prepare` is given: the fresh tenant's HTTP access (its token is sent) and the marker of the call to come. */
+export interface AdapterPrepareContext extends AdapterInput {
+  /** Calls the target as the tenant. */
+  http: ProfileHttp;
+  tenantId: string;
+}
+
+const adapterOpSpec = z.strictObject({
+  /** What the provider must return: the JSON in a chat answer's message content, or the embeddings response body. */
+  contract: zodContract,
+  /** `chat` (chat completions with JSON output) or `embeddings`. */
+  kind: z.enum(['chat', 'embeddings']).default('chat'),
+  /** The endpoint still answers normally when this operation fails (e.g. search falls back to full text): its answer need not be a marked fallback. */
+  degrades: z.boolean().default(false),
+});
+
+const adapterEndpointSpec = z.strictObject({
+  /** The endpoint, e.g. `'POST /v1/capture/thought'`. */
+  route: routeString,
+  /** Request body; it must carry `marker` where the system forwards it to its provider. */
+  body: fn<(input: AdapterInput) => Json>('({ marker, sample }) => request body').optional(),
+  /** zod contract of the endpoint's answer (a fallback answer must satisfy it too). */
+  contract: zodContract,
+  /** Whether an answer is marked as a fallback. Default: `body.fallback === true`. */
+  fallback: fn<(body: Json) => boolean>('response body => boolean').optional(),
+  /** Provider operations the endpoint calls, by the name the double sees: the chat call's `response_format.json_schema.name`, or `embeddings`. */
+  ops: z.record(z.string(), adapterOpSpec).refine((o) => Object.keys(o).length > 0, 'name at least one provider operation'),
+  /** Runs for each fresh tenant before the call: creates what it needs (e.g. a document that contains the marker). */
+  prepare: fn<(ctx: AdapterPrepareContext) => Promise<void>>('ctx => Promise<void>').optional(),
+  /** Read routes (no `{id}`) whose answers must not change when a call fails: the no-partial-write check without database access. */
+  observe: z.array(routeString).default([]),
+  /** Fields of observed answers that change without a write (e.g. `generated_at` of an empty plan). */
+  volatileFields: z.array(z.string()).default([]),
+});
+
+const adaptersSpec = z.strictObject({
+  /** Endpoints whose answers depend on the provider, by name. */
+  endpoints: z.record(z.string(), adapterEndpointSpec).refine((e) => Object.keys(e).length > 0, 'name at least one endpoint'),
+  /** How long the system waits for its provider before giving up: a slow answer is made slower than this. */
+  providerTimeoutMs: z.number().int().positive(),
+  /** The longest an endpoint may take to answer when its provider is slow, hangs or fails. Default: 3 x providerTimeoutMs + 2 s. */
+  answerWithinMs: z.number().int().positive().optional(),
+  /** Size of the huge provider answer. */
+  hugeBytes: z.number().int().positive().default(8 * 1024 * 1024),
+  /** Read-only database access that proves a failed call wrote nothing (else `observe` routes are compared). */
+  database: z
+    .strictObject({
+      /** Default: the database shipgate provisioned for a launched system. */
+      url: z.string().optional(),
+      /** SQL whose result changes whenever these endpoints write for the tenant (`$1` = tenant id), e.g. a count and checksum per table. */
+      snapshot: z.string().min(1),
+    })
+    .optional(),
+});
+
+/** One golden document, as the fixtures hold it. */
+export interface GoldenDocument {
+  docno: string;
+  title: string;
+  text: string;
+}
+
+const searchSpec = z.strictObject({
+  /** Adds one golden document for a tenant. */
+  index: z.strictObject({
+    route: routeString,
+    body: fn<(doc: GoldenDocument) => Json>('doc => request body'),
+    /** The new document's id in the system. Default: `body.id`. */
+    id: fn<(body: Json) => string>('response body => id').optional(),
+  }),
+  /** Calls made once a tenant's documents are added, before it is queried (e.g. an embeddings sync). */
+  refresh: z.array(routeString).default([]),
+  query: z.strictObject({
+    /** With `{query}` and `{limit}` filled in, e.g. `'GET /v1/search?q={query}&limit={limit}'`. */
+    route: routeString,
+    /** Request body, for a search that is a POST. */
+    body: fn<(query: string, limit: number) => Json>('(query, limit) => request body').optional(),
+    /** The ranked hits, best first. Default: `body.items`. */
+    items: fn<(body: Json) => Json[]>('response body => hits').optional(),
+    /** A hit's document id. Default: `hit.document_id ?? hit.id`. */
+    id: fn<(hit: Json) => string>('hit => document id').optional(),
+  }),
+  /** The cutoff of "expected in the top k" and of recall@k, nDCG@k and hit@k. */
+  k: z.number().int().min(1).max(100).default(3),
+  /** How many results to ask for; MRR looks this deep. */
+  depth: z.number().int().min(1).max(100).default(10),
+  /** Folder of documents.jsonl, queries.tsv and qrels.txt (relative to the profile). Default: shipgate's golden set. */
+  fixtures: z.string().optional(),
+  /** Baseline file (relative to the profile). Default: `baseline.json` in the fixtures folder, when there is one. */
+  baseline: z.string().optional(),
+  /** Documents judged at least this relevant must be in the top k. */
+  expectGrade: z.number().int().min(1).default(2),
 });
 
 export const targetSchema = z
@@ -218,6 +338,21 @@ export const targetSchema = z
       .optional(),
     /** The PostgreSQL database behind the API: enables the rls, db-advisor and migrations suites. */
     database: databaseSpec.optional(),
+    /**
+     * Where the provider double is for a system shipgate does not launch: the URL of one already
+     * running that the system is pointed at (`npx shipgate provider-double --port 4010`), or a port
+     * on which shipgate starts one before the suites run.
+     */
+    providerDouble: z
+      .union([
+        z.strictObject({ url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }) }),
+        z.strictObject({ port: z.number().int().min(1).max(65_535) }),
+      ])
+      .optional(),
+    /** Endpoints whose answers depend on an OpenAI-compatible provider: enables the adapter-contracts suite. */
+    adapters: adaptersSpec.optional(),
+    /** Hybrid search over a tenant's documents: enables the search-quality suite. */
+    search: searchSpec.optional(),
     policy: policySpec.default({ crossTenant: 404, unauthenticated: 401, roleDenied: 403 }),
     gate: z
       .strictObject({
@@ -240,3 +375,6 @@ export type ResourceProfile = TargetProfile['resources'][string];
 export type LaunchProfile = NonNullable<TargetProfile['launch']>;
 export type PolicyProfile = TargetProfile['policy'];
 export type { DatabaseProfile, TenantUser, ColumnValue } from './database-schema.ts';
+export type AdaptersProfile = NonNullable<TargetProfile['adapters']>;
+export type AdapterEndpointProfile = AdaptersProfile['endpoints'][string];
+export type SearchProfile = NonNullable<TargetProfile['search']>;

@@ -1,7 +1,8 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { LaunchProfile } from '../profile/schema.ts';
-import type { LaunchedService, LaunchedSystem } from '../run/context.ts';
+import type { LaunchedService, LaunchedSystem, ProviderDoubleInfo } from '../run/context.ts';
+import { startProviderDouble, type ProviderDouble } from '../provider-double/server.ts';
 import type { DatabaseServer } from './database.ts';
 import { startDatabaseServer } from './database.ts';
 import { runToCompletion, startHttpInstance, startPlainInstance, type ProcessSpec, type RunningProcess } from './processes.ts';
@@ -25,6 +26,8 @@ export interface BootedSystem {
   databaseUrl?: string;
   databaseSource?: DatabaseServer['source'];
   launched: LaunchedSystem;
+  /** The provider double started for it (`launch.providerDouble`). */
+  providerDouble?: ProviderDoubleInfo;
   processes: RunningProcess[];
   stop(): Promise<void>;
 }
@@ -45,6 +48,7 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
   let ownServer = false;
   let databaseUrl: string | undefined;
   let untrackDatabase = () => {};
+  let double: ProviderDouble | undefined;
 
   const dropDatabase = async () => {
     untrackDatabase();
@@ -52,6 +56,7 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
   };
   const stop = async () => {
     await Promise.all(processes.map((p) => p.stop()));
+    await double?.close();
     await dropDatabase();
     if (server && ownServer) await server.stop();
   };
@@ -67,6 +72,10 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
       // Dropped on Ctrl-C too: a shared DATABASE_URL server must not collect throw-away databases.
       untrackDatabase = track({ name: 'throw-away database', dispose: dropDatabase, killNow: () => {} });
       env[o.launch.database.env] = databaseUrl;
+    }
+    if (o.launch.providerDouble) {
+      double = await startProviderDouble({ dimensions: o.launch.providerDouble.dimensions });
+      env[o.launch.providerDouble.env] = double.apiBaseUrl;
     }
     const spec = (name: string, command: string[], extra: Record<string, string> = {}): ProcessSpec => ({
       name,
@@ -107,6 +116,7 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
       ...(databaseUrl ? { databaseUrl } : {}),
       ...(server ? { databaseSource: server.source } : {}),
       launched: { cwd, env, logsDir: o.logsDir, services },
+      ...(double ? { providerDouble: { apiBaseUrl: double.apiBaseUrl, controlUrl: double.controlUrl, started: true } } : {}),
       processes,
       stop,
     };

@@ -17,6 +17,17 @@ export interface RunContext {
   replayCommand: string;
   /** Present when shipgate launched the system: lets suites start extra instances the same way. */
   launch?: LaunchedSystem;
+  /** The provider double the system is pointed at, when there is one (launched with it, or named in the profile). */
+  providerDouble?: ProviderDoubleInfo;
+}
+
+export interface ProviderDoubleInfo {
+  /** What the system calls: `http://host:port/v1`. */
+  apiBaseUrl: string;
+  /** What suites script it through: `http://host:port/_double`. */
+  controlUrl: string;
+  /** shipgate started it for this run (else the user runs it). */
+  started: boolean;
 }
 
 export interface LaunchedService {

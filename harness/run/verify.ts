@@ -8,6 +8,7 @@ import type { Suite } from '../suites/define.ts';
 import { assembleReport, type SuitePlan } from './assemble.ts';
 import type { RunContext } from './context.ts';
 import { assertReachable } from './reachability.ts';
+import { providerDoubleFor } from '../provider-double/for-run.ts';
 
 export interface VerifyOptions {
   /** The shipgate package root (suites and vitest config live there). */
@@ -58,6 +59,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   const plans = planSuites(o.suites, o.profile, o.selected);
   const toRun = plans.filter((p) => p.status === 'run').map((p) => p.suite.id);
   let booted: BootedSystem | undefined;
+  let stopDouble: (() => Promise<void>) | undefined;
   try {
     let baseUrls = o.profile.http.baseUrls ?? [];
     if (o.profile.launch) {
@@ -74,6 +76,8 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       o.log(`  ready at ${baseUrls.join(', ')}${booted.databaseSource ? ` (database: ${booted.databaseSource})` : ''}`);
     }
     await assertReachable(baseUrls, o.profile.http.probePath);
+    const double = booted?.providerDouble ? { info: booted.providerDouble, stop: async () => {} } : await providerDoubleFor(o.profile);
+    stopDouble = double?.stop;
     const context: RunContext = {
       configPath: resolve(o.configPath),
       seed: o.seed,
@@ -83,6 +87,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       reportsDir: resolve(o.reportsDir),
       ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),
       ...(booted ? { launch: booted.launched } : {}),
+      ...(double ? { providerDouble: double.info } : {}),
     };
     const { tests, errors } =
       toRun.length > 0 ? await runSuites({ root: o.root, suiteIds: toRun, context, progress: o.log }) : { tests: [], errors: [] };
@@ -104,6 +109,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       },
     });
   } finally {
+    await stopDouble?.();
     await booted?.stop();
   }
 }

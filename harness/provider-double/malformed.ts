@@ -1,0 +1,267 @@
+import fc from 'fast-check';
+import {
+  allowedTypes,
+  formatPath,
+  isArraySchema,
+  isObjectSchema,
+  jsonTypeOf,
+  nonNull,
+  type JsonSchema,
+  type JsonType,
+  type SchemaPath,
+} from './json-schema.ts';
+import { exampleOf, validArbitrary } from './schema-instance.ts';
+
+/**
+ * The shapes a provider's JSON drifts into, each generated from the operation's contract: the
+ * whole payload is not an object, a required key is missing, a scalar has the wrong type, a strict
+ * object has an unexpected key, an array item has the wrong type.
+ */
+export const MALFORMED_SHAPES = ['non-object', 'missing-key', 'wrong-scalar-type', 'extra-key', 'wrong-item-type'] as const;
+export type MalformedShape = (typeof MALFORMED_SHAPES)[number];
+
+/** One generated payload: what was broken, where, in words, and the payload itself. */
+export interface MalformedCase {
+  shape: MalformedShape;
+  /** Where the payload was broken, e.g. `tasks[0].priority`. */
+  path: string;
+  /** The same place as keys and indexes, e.g. `['tasks', 0, 'priority']`. */
+  at: (string | number)[];
+  /** e.g. `tasks[0].priority is "3" (a string; the contract allows integer)`. */
+  description: string;
+  payload: unknown;
+}
+
+/** A place in the contract where one shape of breakage applies, with its case generator. */
+export interface MalformedSite {
+  shape: MalformedShape;
+  path: string;
+  cases: fc.Arbitrary<MalformedCase>;
+}
+
+const TYPE_WORDS: Record<JsonType, string> = {
+  string: 'a string',
+  number: 'a fractional number',
+  integer: 'an integer',
+  boolean: 'a boolean',
+  null: 'null',
+  object: 'an object',
+  array: 'an array',
+};
+
+const VALUES_OF_TYPE: Record<JsonType, fc.Arbitrary<unknown>> = {
+  // Numbers and booleans as strings are the classic drift ("3", "true").
+  string: fc.oneof(fc.integer({ min: 0, max: 99 }).map(String), fc.constantFrom('true', 'n/a', ''), fc.string({ maxLength: 8 })),
+  integer: fc.integer({ min: -5, max: 100 }),
+  number: fc.integer({ min: -5, max: 100 }).map((n) => n + 0.5),
+  boolean: fc.boolean(),
+  null: fc.constant(null),
+  object: fc.oneof(fc.constant({}), fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.integer(), { minKeys: 1, maxKeys: 2 })),
+  array: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 2 }),
+};
+
+/** Values whose JSON type the schema does not allow (a fractional number where only integers are). */
+export function wrongValue(schema: JsonSchema): fc.Arbitrary<unknown> | undefined {
+  const allowed = allowedTypes(schema);
+  const wrong = (Object.keys(VALUES_OF_TYPE) as JsonType[]).filter((t) => !allowed.has(t));
+  return wrong.length === 0 ? undefined : fc.constantFrom(...wrong).chain((t) => VALUES_OF_TYPE[t]);
+}
+
+const preview = (v: unknown) => {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+};
+const wants = (s: JsonSchema) => [...allowedTypes(s)].filter((t) => !(t === 'integer' && allowedTypes(s).has('number'))).join(' or ');
+
+type Concrete = (string | number)[];
+
+/** The container at `path` in `root` (arrays resolved to the chosen index), or undefined. */
+function at(root: unknown, path: Concrete): unknown {
+  return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), root);
+}
+
+/** `[]` segments become item indexes: the first item, or the one `pick` chooses. */
+function concretise(base: unknown, path: SchemaPath, pick = 0): Concrete {
+  const out: Concrete = [];
+  for (const seg of path) {
+    if (seg === '[]') {
+      const arr = at(base, out);
+      out.push(Array.isArray(arr) && arr.length > 0 ? pick % arr.length : 0);
+    } else {
+      out.push(seg);
+    }
+  }
+  return out;
+}
+
+function setAt(root: unknown, path: Concrete, value: unknown): unknown {
+  if (path.length === 0) return value;
+  const copy = structuredClone(root) as Record<string | number, unknown>;
+  const parent = at(copy, path.slice(0, -1)) as Record<string | number, unknown>;
+  parent[path[path.length - 1]!] = value;
+  return copy;
+}
+
+function deleteAt(root: unknown, path: Concrete): unknown {
+  const copy = structuredClone(root) as Record<string | number, unknown>;
+  const parent = at(copy, path.slice(0, -1)) as Record<string, unknown>;
+  delete parent[path[path.length - 1] as string];
+  return copy;
+}
+
+/**
+ * Every place the contract can be broken, by shape: each required key, each scalar, each strict
+ * object, each array, and the whole payload. A sweep over the sites covers the contract; the values
+ * at each site (and the rest of the payload) come from fast-check, so a seed replays them.
+ */
+export function malformedSites(schema: JsonSchema): MalformedSite[] {
+  const base = validArbitrary(schema);
+  const sites: MalformedSite[] = [];
+  const add = (shape: MalformedShape, path: SchemaPath, cases: fc.Arbitrary<MalformedCase>) => sites.push({ shape, path: formatPath(path), cases });
+
+  const walk = (raw: JsonSchema, path: SchemaPath) => {
+    const s = nonNull(raw);
+    if (isObjectSchema(s)) {
+      for (const key of s.required ?? []) {
+        add(
+          'missing-key',
+          [...path, key],
+          base.map((b) => {
+            const where = concretise(b, [...path, key]);
+            return { shape: 'missing-key', path: formatPath(where), at: where, description: `${formatPath(where)} is missing (the contract requires it)`, payload: deleteAt(b, where) };
+          }),
+        );
+      }
+      if (s.additionalProperties === false) {
+        const known = new Set(Object.keys(s.properties ?? {}));
+        const key = fc.stringMatching(/^[a-z]{2,10}$/).map((k) => `unexpected_${k}`).filter((k) => !known.has(k));
+        add(
+          'extra-key',
+          path,
+          fc.tuple(base, key, fc.jsonValue({ maxDepth: 1 })).map(([b, k, v]) => {
+            const where = concretise(b, path);
+            const obj = { ...(at(b, where) as object), [k]: v };
+            return { shape: 'extra-key', path: formatPath(where), at: where, description: `${formatPath(where)} has an unexpected key "${k}" (the contract allows no other keys)`, payload: setAt(b, where, obj) };
+          }),
+        );
+      }
+      for (const [key, prop] of Object.entries(s.properties ?? {})) walk(prop, [...path, key]);
+      return;
+    }
+    if (isArraySchema(s)) {
+      const items = s.items ?? {};
+      const wrong = wrongValue(items);
+      if (wrong) {
+        add(
+          'wrong-item-type',
+          [...path, '[]'],
+          fc.tuple(base, wrong, fc.nat()).map(([b, v, pick]) => {
+            const where = concretise(b, [...path, '[]'], pick);
+            return {
+              shape: 'wrong-item-type',
+              path: formatPath(where),
+              at: where,
+              description: `${formatPath(where)} is ${preview(v)} (${TYPE_WORDS[jsonTypeOf(v)]}; the contract wants ${wants(items)} items)`,
+              payload: setAt(b, where, v),
+            };
+          }),
+        );
+      }
+      walk(items, [...path, '[]']);
+      return;
+    }
+    if (path.length === 0) return;
+    const wrong = wrongValue(raw);
+    if (!wrong) return;
+    add(
+      'wrong-scalar-type',
+      path,
+      fc.tuple(base, wrong).map(([b, v]) => {
+        const where = concretise(b, path);
+        return {
+          shape: 'wrong-scalar-type',
+          path: formatPath(where),
+          at: where,
+          description: `${formatPath(where)} is ${preview(v)} (${TYPE_WORDS[jsonTypeOf(v)]}; the contract allows ${wants(raw)})`,
+          payload: setAt(b, where, v),
+        };
+      }),
+    );
+  };
+
+  const root = nonNull(schema);
+  if (isObjectSchema(root) || isArraySchema(root)) {
+    const wrong = wrongValue(root);
+    if (wrong) {
+      add(
+        'non-object',
+        [],
+        wrong.map((v) => ({
+          shape: 'non-object',
+          path: formatPath([]),
+          at: [],
+          description: `the payload is ${preview(v)} (${TYPE_WORDS[jsonTypeOf(v)]}; the contract wants ${wants(root)})`,
+          payload: v,
+        })),
+      );
+    }
+  }
+  walk(schema, []);
+  return sites;
+}
+
+const parses = (text: string) => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Prose where JSON was asked for: a refusal, a chatty preface, an HTML error page. */
+export const nonJsonText: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.constantFrom(
+      "I'm sorry, but I can't help with that request.",
+      'Sure! Here is what I found:',
+      '<html><body><h1>502 Bad Gateway</h1></body></html>',
+      'Error: upstream model overloaded',
+    ),
+    fc.lorem({ maxCount: 2 }),
+  )
+  .map(([lead, tail]) => `${lead} ${tail}`.trim())
+  .filter((t) => !parses(t));
+
+/** A valid payload's JSON cut short, as when a stream or a max-token limit ends mid-answer. */
+export function truncatedJson(schema: JsonSchema): fc.Arbitrary<{ text: string; cutAt: number; length: number }> {
+  return fc
+    .tuple(validArbitrary(schema), fc.double({ min: 0.05, max: 0.95, noNaN: true }))
+    .map(([value, f]) => {
+      const full = JSON.stringify(value);
+      const cutAt = Math.max(1, Math.min(full.length - 1, Math.floor(full.length * f)));
+      return { text: full.slice(0, cutAt), cutAt, length: full.length };
+    })
+    .filter((t) => !parses(t.text));
+}
+
+/** A payload of about `bytes` bytes: the contract's example with its first string field blown up (or an extra key when it has none). */
+export function hugePayload(schema: JsonSchema, bytes: number): { payload: unknown; path: string } {
+  const example = exampleOf(schema, ['huge']);
+  const filler = 'x'.repeat(bytes);
+  const find = (v: unknown, path: Concrete): Concrete | undefined => {
+    if (typeof v === 'string') return path;
+    if (Array.isArray(v)) return v.length > 0 ? find(v[0], [...path, 0]) : undefined;
+    if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const found = find(x, [...path, k]);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  const where = find(example, []);
+  if (where) return { payload: setAt(example, where, filler), path: formatPath(where) };
+  if (example && typeof example === 'object' && !Array.isArray(example)) return { payload: { ...example, padding: filler }, path: 'padding' };
+  return { payload: filler, path: formatPath([]) };
+}

@@ -1,0 +1,27 @@
+import type pg from 'pg';
+import { asCaller, asService, type Caller } from '../db/transactions.ts';
+import type { ProviderClient } from '../provider/client.ts';
+import { hybridSearch, type SearchHit } from './hybrid.ts';
+
+export interface SearchOutcome {
+  /** `text` when the query could not be embedded: the full-text leg alone ranked the hits. */
+  mode: 'hybrid' | 'text';
+  hits: SearchHit[];
+}
+
+/** Embeds the query (a failure only degrades the search to full text) and runs hybrid search as the caller. */
+export async function searchDocuments(
+  ctx: { pool: pg.Pool; provider: ProviderClient; defects: ReadonlySet<string> },
+  caller: Caller,
+  query: string,
+  limit: number,
+): Promise<SearchOutcome> {
+  const embedded = await ctx.provider.embed([query], { user: caller.orgId });
+  const vector = embedded.ok ? embedded.value[0]! : null;
+  const options = { orgId: caller.orgId, query, vector, provider: ctx.provider.name, limit };
+  const hits = ctx.defects.has('search-cross-tenant')
+    ? // DEFECT search-cross-tenant: search goes through the service client (no RLS) because "the embeddings index is shared"
+      await asService(ctx.pool, (db) => hybridSearch(db, ctx.defects, options))
+    : await asCaller(ctx.pool, caller, (db) => hybridSearch(db, ctx.defects, options));
+  return { mode: vector ? 'hybrid' : 'text', hits };
+}

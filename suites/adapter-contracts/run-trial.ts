@@ -1,0 +1,218 @@
+import {
+  fail,
+  formatRoute,
+  parseRoute,
+  pollUntil,
+  profileHttp,
+  type AdapterEndpointProfile,
+  type CheckContext,
+  type Evidence,
+  type HttpClient,
+  type HttpResult,
+  type ProviderDoubleControl,
+  type RecordedCall,
+  type Tenant,
+} from 'shipgate';
+import { ADAPTER_FINDINGS, type AdapterFindingCode } from './findings.ts';
+import type { OpUnderTest, Trial } from './trials.ts';
+import type { Snapshot, WriteWitness } from './write-witness.ts';
+
+/** What every trial of the suite shares. */
+export interface TrialEnv {
+  control: ProviderDoubleControl;
+  /** Sends the endpoint calls, with a timeout beyond the budget so a hang is measured, not cut. */
+  client: HttpClient;
+  budgetMs: number;
+  providerTimeoutMs: number;
+  /** Tags this worker's scripts so they can all be removed at the end. */
+  owner: string;
+  instances: number;
+  /** Counts the payloads that reached the system, by endpoint, operation and class. */
+  tried(endpoint: string, op: string, cls: string): void;
+}
+
+export interface Endpoint {
+  name: string;
+  spec: AdapterEndpointProfile;
+  witness: WriteWitness | { none: string };
+}
+
+let sequence = 0;
+
+/** The entries of two snapshots that differ (row by row when both are lists of the same length). */
+function changes(before: unknown, after: unknown): unknown {
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return before.flatMap((b, i) => (JSON.stringify(b) === JSON.stringify(after[i]) ? [] : [{ before: b, after: after[i] }]));
+  }
+  return { before, after };
+}
+
+function raise(code: AdapterFindingCode, title: string, evidence: Evidence[], o: { expected?: string; actual?: string } = {}): never {
+  return fail({ code, title, ...ADAPTER_FINDINGS[code], ...o, evidence });
+}
+
+const isFallback = (spec: AdapterEndpointProfile, body: unknown) =>
+  spec.fallback ? spec.fallback(body) : typeof body === 'object' && body !== null && (body as { fallback?: unknown }).fallback === true;
+
+/** A fresh tenant, prepared for the endpoint, and the marker its call will carry. */
+export async function preparedTenant(c: CheckContext, endpoint: Endpoint): Promise<{ tenant: Tenant; marker: string }> {
+  const tenant = await c.target.tenants.create();
+  const marker = c.sample.unique(`adapter${endpoint.name}`);
+  await endpoint.spec.prepare?.({ http: profileHttp(tenant.client, { asCaller: true, label: `prepare ${endpoint.name}` }), marker, sample: c.sample, tenantId: tenant.principal.tenantId });
+  return { tenant, marker };
+}
+
+/** Calls the endpoint as the tenant, its body carrying the marker. */
+export async function callEndpoint(c: CheckContext, env: TrialEnv, endpoint: Endpoint, tenant: Tenant, marker: string, label: string): Promise<{ res: HttpResult; ms: number; instance: number }> {
+  const route = parseRoute(endpoint.spec.route);
+  const body = endpoint.spec.body?.({ marker, sample: c.sample });
+  const instance = sequence++ % env.instances;
+  const started = performance.now();
+  const res = await env.client.send({ method: route.method, path: route.path, ...(body !== undefined ? { body } : {}), token: tenant.token, instance, label });
+  return { res, ms: Math.round(performance.now() - started), instance };
+}
+
+/** The double never served the script: the system did not forward the marker or never called this operation. */
+export function neverCalled(endpoint: Endpoint, op: string, res: HttpResult, seen: RecordedCall[]): never {
+  return fail({
+    code: 'CHECK_PRECONDITION',
+    title: `${formatRoute(parseRoute(endpoint.spec.route))} did not call its provider's ${op} with the request's marker, so no provider answer could be put to it`,
+    promise: `the endpoint calls ${op} on the provider double it is pointed at, forwarding the marker the request carried (adapters.endpoints.${endpoint.name}.ops, body, prepare)`,
+    severity: 'high',
+    evidence: [
+      { label: 'the call', exchange: res.exchange },
+      { label: 'provider calls that carried the marker', data: seen.map((x) => ({ op: x.op, kind: x.kind, outcome: x.outcome })) },
+    ],
+  });
+}
+
+const answered = (call: RecordedCall | undefined) =>
+  call?.outcome === 'pending'
+    ? '(still pending)'
+    : call?.outcome === 'client-closed'
+      ? '(the system hung up before an answer)'
+      : call?.outcome === 'released'
+        ? '(held open, released after the API answered)'
+        : call?.response
+          ? `HTTP ${call.response.status}, ${call.response.bytes} bytes:\n${call.response.body.slice(0, 2_000)}`
+          : '(nothing)';
+
+/**
+ * Puts one provider answer to the endpoint: a fresh tenant, its snapshot, the script matched by the
+ * marker, the call, then the verdict: in time, not 5xx, the contract met, a marked fallback when
+ * the provider failed, and nothing written by a failed call.
+ */
+export async function runTrial(c: CheckContext, env: TrialEnv, endpoint: Endpoint, op: OpUnderTest, trial: Trial): Promise<void> {
+  const { spec } = endpoint;
+  const routeText = formatRoute(parseRoute(spec.route));
+  const { tenant, marker } = await preparedTenant(c, endpoint);
+  const witness = 'none' in endpoint.witness ? undefined : endpoint.witness;
+  const before: Snapshot | undefined = await witness?.snapshot(tenant, 0);
+  const script = await env.control.script({
+    match: { contains: marker, op: op.name },
+    respond: trial.respond,
+    ...(trial.delayMs !== undefined ? { delayMs: trial.delayMs } : {}),
+    owner: env.owner,
+    label: `${endpoint.name} ${op.name} ${trial.class}`,
+  });
+  const label = `${tenant.label} calls ${routeText} while ${op.name} answers: ${trial.description}`;
+  let res: HttpResult;
+  let ms: number;
+  try {
+    ({ res, ms } = await callEndpoint(c, env, endpoint, tenant, marker, label));
+  } finally {
+    // A slow answer is left to land (or be hung up on); a hung one is let go now.
+    if (trial.class !== 'slow') await script.remove();
+  }
+  const calls = await env.control.settled({ script: script.id }, (trial.delayMs ?? 0) + 10_000);
+  if (trial.class === 'slow') await script.remove();
+  if (calls.length === 0) neverCalled(endpoint, op.name, res, await env.control.calls({ contains: marker }));
+  env.tried(endpoint.name, op.name, trial.class);
+
+  const sent: Evidence = { label: `what ${op.name} answered (${trial.class}: ${trial.description})`, text: `${trial.shown}\n\nas served: ${answered(calls[0])}` };
+  const got: Evidence = { label: 'what the API answered', exchange: res.exchange };
+  const mustFallBack = trial.failed && !op.degrades;
+  const where = `${routeText} (${op.name}: ${trial.description})`;
+
+  if (res.error || ms > env.budgetMs) {
+    raise('ADAPTER_HANG', `${where} ${res.error ? `gave no answer (${res.error})` : `answered after ${ms} ms`}; its budget is ${env.budgetMs} ms`, [sent, got], {
+      expected: `an answer within ${env.budgetMs} ms`,
+      actual: res.error ?? `${ms} ms`,
+    });
+  }
+  if (res.status >= 500) {
+    raise('ADAPTER_SERVER_ERROR', `${where} answered ${res.status}`, [sent, got], { expected: '2xx with a schema-valid fallback', actual: String(res.status) });
+  }
+  const parsed = res.status >= 200 && res.status < 300 && res.json !== undefined ? spec.contract.safeParse(res.json) : undefined;
+  if (!parsed?.success) {
+    const issues = parsed?.error?.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) ?? [`answered ${res.status} ${res.json === undefined ? 'without a JSON body' : ''}`.trim()];
+    raise('ADAPTER_RESPONSE_INVALID', `${where} answered outside its contract: ${issues.join('; ')}`, [sent, got], {
+      expected: `2xx meeting adapters.endpoints.${endpoint.name}.contract`,
+      actual: issues.join('; '),
+    });
+  }
+  const fellBack = isFallback(spec, res.json);
+  if (mustFallBack && !fellBack) {
+    if (trial.class === 'slow') {
+      raise('ADAPTER_NO_TIMEOUT', `${where}: it waited ${ms} ms, past its ${env.providerTimeoutMs} ms provider timeout, and answered as normal`, [sent, got], {
+        expected: `a marked fallback after about ${env.providerTimeoutMs} ms`,
+        actual: `a normal answer after ${ms} ms`,
+      });
+    }
+    raise('ADAPTER_FALLBACK_NOT_MARKED', `${where} was answered as if the provider had succeeded (not marked as a fallback)`, [sent, got], {
+      expected: 'an answer marked as a fallback',
+      actual: 'a normal answer',
+    });
+  }
+  if ((fellBack || mustFallBack) && witness && before) {
+    let after = await witness.snapshot(tenant, 0);
+    if (after.value === before.value && calls[0]?.outcome === 'answered' && trial.delayMs !== undefined) {
+      // The system kept listening after it answered: give the late provider answer time to land.
+      after = await pollUntil(
+        async () => {
+          const now = await witness.snapshot(tenant, 0);
+          return now.value !== before.value ? now : undefined;
+        },
+        { what: 'a late write', deadlineMs: 2_000 },
+      ).catch(() => after);
+    }
+    if (after.value !== before.value) {
+      raise('ADAPTER_PARTIAL_WRITE', `${where} answered a fallback, yet ${tenant.label}'s stored data changed (seen through ${witness.how})`, [
+        sent,
+        got,
+        { label: `what changed in ${tenant.label}'s data (before -> after)`, data: changes(before.evidence.data, after.evidence.data) },
+        { ...after.evidence, label: `after the call: ${after.evidence.label}` },
+      ], { expected: 'nothing written by the failed call', actual: 'rows changed' });
+    }
+  }
+}
+
+/** A valid answer (the double's example, or one generated from the contract) must give a normal answer that meets the contract. */
+export async function runValid(c: CheckContext, env: TrialEnv, endpoint: Endpoint, ops: OpUnderTest[], scripted?: { op: OpUnderTest; payload: unknown }): Promise<void> {
+  const { tenant, marker } = await preparedTenant(c, endpoint);
+  const scripts = await Promise.all(
+    ops.map((op) =>
+      env.control.script({
+        match: { contains: marker, op: op.name },
+        respond: scripted?.op === op ? { type: 'json', value: scripted.payload } : { type: 'default' },
+        owner: env.owner,
+        label: `${endpoint.name} ${op.name} valid`,
+      }),
+    ),
+  );
+  const what = scripted ? `a valid ${scripted.op.name} answer generated from its contract` : 'valid answers from every provider operation';
+  const { res } = await callEndpoint(c, env, endpoint, tenant, marker, `${tenant.label} calls ${endpoint.spec.route} with ${what}`);
+  for (const [i, op] of ops.entries()) {
+    const calls = await env.control.settled({ script: scripts[i]!.id }, 10_000);
+    await scripts[i]!.remove();
+    if (calls.length === 0) neverCalled(endpoint, op.name, res, await env.control.calls({ contains: marker }));
+  }
+  const parsed = res.status >= 200 && res.status < 300 ? endpoint.spec.contract.safeParse(res.json) : undefined;
+  const why = !parsed ? `answered ${res.error ?? res.status}` : !parsed.success ? `answered outside its contract: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` : isFallback(endpoint.spec, res.json) ? 'answered a fallback' : undefined;
+  if (why) {
+    raise('ADAPTER_VALID_ANSWER_REJECTED', `${formatRoute(parseRoute(endpoint.spec.route))} ${why} although the provider answered validly (${what})`, [
+      ...(scripted ? [{ label: `the valid ${scripted.op.name} answer`, text: JSON.stringify(scripted.payload).slice(0, 2_000) }] : []),
+      { label: 'the call', exchange: res.exchange },
+    ], { expected: 'a normal answer meeting the contract', actual: why });
+  }
+}

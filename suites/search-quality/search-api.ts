@@ -1,0 +1,49 @@
+import { fail, fillPath, parseRoute, type HttpResult, type SearchProfile, type Tenant } from 'shipgate';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const ok = (r: HttpResult) => r.status >= 200 && r.status < 300;
+
+function precondition(title: string, promise: string, r: HttpResult): never {
+  return fail({ code: 'CHECK_PRECONDITION', title, promise, severity: 'high', evidence: [{ label: 'exchange', exchange: r.exchange }] });
+}
+
+/** Adds documents and queries the way the profile's search block says. */
+export class SearchApi {
+  constructor(private readonly spec: SearchProfile) {}
+
+  async index(tenant: Tenant, doc: { docno: string; title: string; text: string }, instance: number): Promise<string> {
+    const route = parseRoute(this.spec.index.route);
+    const res = await tenant.client.send({ method: route.method, path: route.path, body: this.spec.index.body(doc), instance, label: `${tenant.label} adds golden document ${doc.docno}` });
+    const id = ok(res) ? (this.spec.index.id ? this.spec.index.id(res.json) : isObject(res.json) ? res.json.id : undefined) : undefined;
+    if (typeof id !== 'string' && typeof id !== 'number') {
+      precondition(`could not add golden document ${doc.docno} as ${tenant.label} (answered ${res.error ?? res.status})`, "the profile's search.index route adds a document and answers its id", res);
+    }
+    return String(id);
+  }
+
+  async refresh(tenant: Tenant, instance: number): Promise<void> {
+    for (const text of this.spec.refresh) {
+      const route = parseRoute(text);
+      const res = await tenant.client.send({ method: route.method, path: route.path, instance, label: `${tenant.label} makes its documents searchable` });
+      if (!ok(res)) precondition(`${text} answered ${res.error ?? res.status} for ${tenant.label}, so its documents may not be searchable`, "the profile's search.refresh calls succeed", res);
+    }
+  }
+
+  /** The ids of the hits, best first. */
+  async query(tenant: Tenant, query: string, limit: number, instance: number, label: string): Promise<{ ids: string[]; res: HttpResult }> {
+    const route = parseRoute(this.spec.query.route);
+    const body = this.spec.query.body?.(query, limit);
+    const res = await tenant.client.send({
+      method: route.method,
+      path: fillPath(route.path, { query, limit: String(limit) }),
+      ...(body !== undefined ? { body } : {}),
+      instance,
+      label,
+    });
+    if (!ok(res)) precondition(`the search for "${query}" answered ${res.error ?? res.status} for ${tenant.label}`, "the profile's search.query route answers 2xx", res);
+    const items = this.spec.query.items ? this.spec.query.items(res.json) : isObject(res.json) ? res.json.items : undefined;
+    if (!Array.isArray(items)) precondition(`the search for "${query}" has no list of hits (search.query.items)`, 'the search answer holds a list of hits', res);
+    const idOf = this.spec.query.id ?? ((hit: unknown) => (isObject(hit) ? (hit.document_id ?? hit.id) : undefined) as string);
+    return { ids: items.map((hit) => String(idOf(hit))), res };
+  }
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { compareToBaseline, toBaseline } from '../../harness/search-metrics/baseline.ts';
+import { evaluateRun, measureQuery, rankRun } from '../../harness/search-metrics/measures.ts';
+import { formatRun, parseQrels, parseQueries, parseRun, TrecFormatError } from '../../harness/search-metrics/trec-files.ts';
+
+// Worked by hand (trec_eval 9.x definitions); see each case's comment for the arithmetic.
+const qrels = parseQrels(`
+q1 0 d1 2
+q1 0 d2 1
+q1 0 d3 0
+q1 0 d4 1
+q2 0 dA 1
+q2 0 dB 0
+q3 0 dX 0
+q3 0 dY 0
+q4 0 d1 1
+`);
+
+const run = parseRun(`
+q1 Q0 d3 1 0.9 t
+q1 Q0 d1 2 0.8 t
+q1 Q0 d5 3 0.7 t
+q1 Q0 d2 4 0.6 t
+q1 Q0 d4 5 0.5 t
+q2 Q0 dA 1 1.0 t
+q2 Q0 dC 2 1.0 t
+q2 Q0 dB 3 1.0 t
+q3 Q0 dX 1 2 t
+q3 Q0 dY 2 1 t
+q9 Q0 d1 1 1 t
+`);
+
+describe('measures with trec_eval definitions', () => {
+  it('q1: graded judgments, an unjudged document, k=3', () => {
+    // Ranked d3(0) d1(2) d5(unjudged) d2(1) d4(1); relevant = d1, d2, d4.
+    const m = measureQuery(run.get('q1')!, qrels.get('q1')!, 3);
+    expect(m.recall).toBeCloseTo(1 / 3, 10); // only d1 in the top 3
+    expect(m.reciprocalRank).toBe(0.5); // first relevant at rank 2
+    // DCG@3 = 2/log2(3) = 1.26186; IDCG@3 = 2/log2(2) + 1/log2(3) + 1/log2(4) = 3.13093
+    expect(m.ndcg).toBeCloseTo(1.26186 / 3.13093, 4);
+    expect(m.hit).toBe(1);
+  });
+
+  it('breaks score ties by docno descending, whatever order the run lists them in', () => {
+    // All three tie at 1.0: trec_eval ranks dC, dB, dA.
+    expect(rankRun(run.get('q2')!).map((e) => e.docno)).toEqual(['dC', 'dB', 'dA']);
+    const at2 = measureQuery(run.get('q2')!, qrels.get('q2')!, 2);
+    expect(at2).toEqual({ recall: 0, reciprocalRank: 1 / 3, ndcg: 0, hit: 0 });
+    const at3 = measureQuery(run.get('q2')!, qrels.get('q2')!, 3);
+    // dA at rank 3: DCG = 1/log2(4) = 0.5, IDCG = 1/log2(2) = 1
+    expect(at3).toEqual({ recall: 1, reciprocalRank: 1 / 3, ndcg: 0.5, hit: 1 });
+  });
+
+  it('scores 0 on every measure for a query whose judgments hold no relevant document', () => {
+    expect(measureQuery(run.get('q3')!, qrels.get('q3')!, 3)).toEqual({ recall: 0, reciprocalRank: 0, ndcg: 0, hit: 0 });
+  });
+
+  it('ranks by score, not by the rank column, and needs a cutoff of at least 1', () => {
+    const shuffled = [
+      { docno: 'd4', score: 0.5 },
+      { docno: 'd1', score: 0.8 },
+    ];
+    expect(rankRun(shuffled).map((e) => e.docno)).toEqual(['d1', 'd4']);
+    expect(() => measureQuery(shuffled, qrels.get('q1')!, 0)).toThrow(/positive integer/);
+  });
+
+  it('refuses a document retrieved twice for one query, as trec_eval does', () => {
+    expect(() => rankRun([{ docno: 'd1', score: 1 }, { docno: 'd1', score: 0.5 }])).toThrow(/d1 appears twice/);
+  });
+
+  it('averages over every judged query (trec_eval -c): a judged query missing from the run counts as 0', () => {
+    const e = evaluateRun(run, qrels, 3);
+    expect([...e.queries.keys()]).toEqual(['q1', 'q2', 'q3', 'q4']); // q9 has no judgments: ignored
+    expect(e.queries.get('q4')).toEqual({ recall: 0, reciprocalRank: 0, ndcg: 0, hit: 0 });
+    // recall: (1/3 + 1 + 0 + 0) / 4; MRR: (1/2 + 1/3) / 4; nDCG: (0.40303 + 0.5) / 4; hit: 2 / 4
+    expect(e.mean.recall).toBeCloseTo((1 / 3 + 1) / 4, 10);
+    expect(e.mean.reciprocalRank).toBeCloseTo((0.5 + 1 / 3) / 4, 10);
+    expect(e.mean.ndcg).toBeCloseTo((0.40303 + 0.5) / 4, 4);
+    expect(e.mean.hit).toBe(0.5);
+  });
+});
+
+describe('baseline comparison', () => {
+  const measured = evaluateRun(run, qrels, 3);
+  const baseline = toBaseline(measured, 0.05);
+
+  it('passes the run it was recorded from', () => {
+    expect(compareToBaseline(measured, baseline)).toBeUndefined();
+  });
+
+  it('tolerates a mean drop up to the tolerance, and names the queries once it is exceeded', () => {
+    // q1 now retrieves only d3 and d5 (neither relevant): its recall@3 goes 1/3 -> 0, so the mean
+    // recall drops by 1/12 = 0.0833 and the mean hit@3 by 0.25.
+    const worse = new Map(run);
+    worse.set('q1', run.get('q1')!.filter((e) => e.docno === 'd3' || e.docno === 'd5'));
+    const regression = compareToBaseline(evaluateRun(worse, qrels, 3), baseline);
+    expect(regression?.means.map((d) => d.measure)).toContain('recall@3');
+    expect(regression?.queries.map((q) => q.qid)).toEqual(['q1']);
+    const lenient = compareToBaseline(evaluateRun(worse, qrels, 3), { ...baseline, tolerance: 0.5 });
+    expect(lenient).toBeUndefined();
+  });
+
+  it('refuses a baseline recorded at another cutoff', () => {
+    expect(() => compareToBaseline(evaluateRun(run, qrels, 5), baseline)).toThrow(/k=3.*k=5/);
+  });
+});
+
+describe('TREC files', () => {
+  it('names the file and line of a malformed qrels or run line', () => {
+    expect(() => parseQrels('q1 0 d1 2\nq1 0 d2 high\n', 'my.qrels')).toThrow(new TrecFormatError("my.qrels:2: expected 'qid iter docno relevance' with an integer relevance, got 'q1 0 d2 high'"));
+    expect(() => parseRun('q1 Q0 d1 1 x t\n', 'my.run')).toThrow(/my\.run:1: expected 'qid Q0 docno rank score tag'/);
+    expect(() => parseQrels('q1 0 d1 1\nq1 0 d1 0\n')).toThrow(/judged twice/);
+    expect(() => parseQueries('q1 no tab here\n', 'queries.tsv')).toThrow(/queries\.tsv:1: expected 'qid<TAB>query text'/);
+  });
+
+  it('writes a run that reads back to the same ranking', () => {
+    const text = formatRun(new Map([['q2', run.get('q2')!]]), 'shipgate', rankRun);
+    expect(text).toBe('q2 Q0 dC 1 1 shipgate\nq2 Q0 dB 2 1 shipgate\nq2 Q0 dA 3 1 shipgate\n');
+    expect(rankRun(parseRun(text).get('q2')!).map((e) => e.docno)).toEqual(['dC', 'dB', 'dA']);
+  });
+});
