@@ -211,7 +211,11 @@ function candidates(c: Column, checkDefinition: string): string[] {
 /** A plausible value of a column's type, as text; undefined for a type shipgate does not know. */
 export function generate(c: Column, label: string): string | null | undefined {
   const hex = randomBytes(4).toString('hex');
-  if (c.category === 'A') return '{}';
+  if (c.category === 'A') {
+    // One element of the element type: an empty array is often refused (cardinality > 0).
+    const element = generate({ ...c, category: 'X', typtype: 'b', baseType: c.baseType.replace(/^_/, ''), enumLabels: [], maxLength: null }, label);
+    return element === undefined || element === null ? '{}' : `{${JSON.stringify(element)}}`;
+  }
   if (c.typtype === 'e') return c.enumLabels[0] ?? null;
   switch (c.baseType) {
     case 'uuid':
@@ -238,6 +242,8 @@ export function generate(c: Column, label: string): string | null | undefined {
     case 'bool':
       return 'false';
     case 'date':
+      // A different day per row: a date is often part of a key (one plan per org and day).
+      return new Date(Date.UTC(2001, 0, 1) + randomInt(0, 20 * 365) * 86_400_000).toISOString().slice(0, 10);
     case 'timestamp':
     case 'timestamptz':
     case 'time':
