@@ -9,6 +9,9 @@ import { defineTarget, env } from 'shipgate';
 // A fixed secret for the throw-away reference system; a real profile reads its secret from env.
 const JWT_SECRET = env('REFERENCE_JWT_SECRET', 'shipgate-reference-only-secret-0123456789abcdef');
 
+// Export workers hold a claim for this long without a heartbeat; short, so a crash test takes seconds.
+const EXPORT_LEASE_MS = 1_500;
+
 export default defineTarget({
   name: 'reference',
   kind: 'ephemeral',
@@ -24,6 +27,13 @@ export default defineTarget({
         command: ['node', '--import', 'tsx', 'reference/server.ts'],
         instances: 2,
         http: { portEnv: 'PORT', readiness: '/readiness' },
+      },
+      // Export workers: separate processes that share the database with the API.
+      worker: {
+        command: ['node', '--import', 'tsx', 'reference/worker.ts'],
+        instances: 3,
+        env: { EXPORT_LEASE_MS: String(EXPORT_LEASE_MS), EXPORT_HEARTBEAT_MS: '250', EXPORT_SWEEP_MS: '250' },
+        readyLog: 'worker ready',
       },
     },
   },

@@ -11,7 +11,11 @@ import { ApiError } from './http/errors.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { registerDocumentRoutes } from './routes/documents.ts';
+import { registerEvidenceRoutes } from './routes/evidence.ts';
+import { registerExportRoutes } from './routes/exports.ts';
+import { registerJobRoutes } from './routes/jobs.ts';
 import { registerOperationRoutes } from './routes/operations.ts';
+import { registerPreferenceRoutes } from './routes/preferences.ts';
 import { registerSourceRoutes } from './routes/sources.ts';
 
 /** A client-supplied trace id is kept only if it is short and plain; otherwise we mint one. */
@@ -74,6 +78,10 @@ export function buildApp(config: ServerConfig): FastifyInstance {
   registerDocumentRoutes(app, context);
   registerConversationRoutes(app, context);
   registerSourceRoutes(app, context);
+  registerJobRoutes(app, context);
+  registerPreferenceRoutes(app, context);
+  registerEvidenceRoutes(app, context);
+  registerExportRoutes(app, context);
   return app;
 }
 

@@ -115,6 +115,8 @@ const serviceSpec = z.strictObject({
       readiness: z.string().startsWith('/').default('/'),
     })
     .optional(),
+  /** For services without `http` (workers): text their log prints once they work, e.g. `'worker ready'`; shipgate waits for it. */
+  readyLog: z.string().min(1).optional(),
 });
 
 const launchSpec = z.strictObject({
