@@ -4,13 +4,14 @@
  * at your API (or keep a `launch` block if shipgate should start it), and map your routes.
  */
 import { randomUUID } from 'node:crypto';
-import { defineTarget, env } from 'shipgate';
+import { defineTarget, env, multipartBody, type ExportState } from 'shipgate';
 
 // A fixed secret for the throw-away reference system; a real profile reads its secret from env.
 const JWT_SECRET = env('REFERENCE_JWT_SECRET', 'shipgate-reference-only-secret-0123456789abcdef');
 
 // Export workers hold a claim for this long without a heartbeat; short, so a crash test takes seconds.
 const EXPORT_LEASE_MS = 1_500;
+const EXPORT_STATES: Record<string, ExportState> = { queued: 'queued', preparing: 'running', ready: 'done', failed: 'failed' };
 
 export default defineTarget({
   name: 'reference',
@@ -101,8 +102,56 @@ export default defineTarget({
   },
   protectedRoutes: ['GET /auth/me'],
 
+  // Concurrency capabilities: what the job-dedup, jsonb-merge, idempotency, export-dedup and
+  // worker-crash suites race against.
+  jobClaim: {
+    claim: { route: 'POST /v1/jobs/{job}/claim', body: (at) => ({ scheduled_for: at }), won: (b) => (b as { claimed?: boolean }).claimed === true },
+    runs: { route: 'GET /v1/jobs/{job}/runs' },
+  },
+  jsonbMerge: {
+    merge: { route: 'PATCH /v1/preferences/{doc}' },
+    read: { route: 'GET /v1/preferences/{doc}', data: (b) => (b as { data: Record<string, unknown> }).data },
+  },
+  idempotency: {
+    endpoints: {
+      evidence: {
+        route: 'POST /v1/evidence',
+        header: 'Idempotency-Key',
+        // A small real PDF, named with the marker, so its copies can be counted in the list.
+        request: ({ marker, sample }) =>
+          multipartBody([
+            { name: 'description', value: sample.text('evidence') },
+            { name: 'file', filename: `${marker}.pdf`, contentType: 'application/pdf', data: `%PDF-1.4\n% ${marker}\n%%EOF\n` },
+          ]),
+        list: { route: 'GET /v1/evidence?limit=100' },
+      },
+    },
+    firstLogin: {
+      route: 'POST /auth/sync-user',
+      identity: async ({ sign, unique }) => ({ token: await sign({ sub: randomUUID(), email: `${unique('first-login')}@shipgate.test` }) }),
+      ids: (b) => ({ user: (b as { user_id: string }).user_id, tenant: (b as { org_id: string }).org_id }),
+      whoami: { route: 'GET /auth/me', ids: (b) => ({ user: (b as { user: { id: string } }).user.id, tenant: (b as { org: { id: string } }).org.id }) },
+    },
+  },
+  exports: {
+    request: { route: 'POST /v1/exports', body: () => ({ kind: 'documents' }) },
+    status: {
+      route: 'GET /v1/exports/{id}',
+      state: (b) => EXPORT_STATES[(b as { status: string }).status] ?? 'failed',
+      holder: (b) => (b as { worker_id?: string | null }).worker_id ?? undefined,
+    },
+    // The ledger: one `export.generated` event per bundle the workers produced.
+    productions: {
+      route: 'GET /v1/exports/{id}/ledger',
+      items: (b) => (b as { items: { kind: string }[] }).items.filter((e) => e.kind === 'export.generated'),
+    },
+    download: 'GET /v1/exports/{id}/download',
+    completeWithinMs: 20_000,
+    workers: { service: 'worker', idEnv: 'EXPORT_WORKER_ID', leaseMs: EXPORT_LEASE_MS, recoveryBoundMs: 5_000 },
+  },
+
   authBypass: { service: 'api', env: { AUTH_DISABLED: '1' }, productionEnv: { NODE_ENV: 'production' } },
 
   policy: { crossTenant: 404, unauthenticated: 401, roleDenied: 403 },
-  gate: { require: ['auth', 'tenant-isolation'] },
+  gate: { require: ['auth', 'tenant-isolation', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash'] },
 });

@@ -6,10 +6,12 @@ import { TargetUnreachableError } from '../run/reachability.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { VERSION } from './package-info.ts';
 import { VERIFY_USAGE, verifyCommand } from './verify-command.ts';
+import { NIGHTLY_ITERATIONS } from './options.ts';
 
 const USAGE = `shipgate ${VERSION}: GO / NO-GO for a multi-tenant backend, with evidence
 
   shipgate verify    run the suites against the target (default: the embedded reference system)
+  shipgate nightly   verify with nightly depth: every concurrency check tries ${NIGHTLY_ITERATIONS} schedules
   shipgate selftest  prove every suite catches its defects on the reference system
   shipgate doctor    check this machine and the target: what is missing and how to fix it
 
@@ -21,6 +23,7 @@ type Command = (argv: string[], log: (line: string) => void) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => verifyCommand,
+  nightly: async () => (argv, log) => verifyCommand(argv, log, { iterations: NIGHTLY_ITERATIONS }),
   selftest: async () => (await import('./selftest-command.ts')).selftestCommand,
   doctor: async () => (await import('./doctor-command.ts')).doctorCommand,
 };
@@ -65,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const command = await load();
     if (rest.includes('--help') || rest.includes('-h')) {
-      log(name === 'verify' ? VERIFY_USAGE : USAGE);
+      log(name === 'verify' || name === 'nightly' ? VERIFY_USAGE : USAGE);
       return EXIT.go;
     }
     return await command(rest, log);

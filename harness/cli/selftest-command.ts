@@ -8,7 +8,7 @@ import { writeReports } from '../report/write.ts';
 import { runVerify, type VerifyOptions } from '../run/verify.ts';
 import { discoverSuites } from '../suites/registry.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
-import { parseIntOption, seedOption } from './options.ts';
+import { CI_ITERATIONS, parseIntOption, seedOption } from './options.ts';
 import { EMBEDDED_CONFIG, PACKAGE_ROOT, VERSION } from './package-info.ts';
 
 /** What the reference's defect catalog says about one defect (see reference/defects.ts). */
@@ -32,7 +32,7 @@ export interface DefectOutcome {
   why?: string;
 }
 
-export const SELFTEST_USAGE = `shipgate selftest [--defect id ...] [--seed n] [--runs n] [--reports dir]
+export const SELFTEST_USAGE = `shipgate selftest [--defect id ...] [--seed n] [--runs n] [--iterations n] [--reports dir]
 
 Runs the suites against the reference system, clean and with each known defect switched on.
 Exit 0 only if the clean system is GO and every defect is caught by the suite DEFECTS.md names.`;
@@ -83,6 +83,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       defect: { type: 'string', multiple: true },
       seed: { type: 'string' },
       runs: { type: 'string' },
+      iterations: { type: 'string' },
       reports: { type: 'string' },
     },
     strict: true,
@@ -94,6 +95,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
   const defects = chosen.length > 0 ? DEFECTS.filter((d) => chosen.includes(d.id)) : DEFECTS;
   const seed = seedOption(values.seed);
   const runs = parseIntOption('runs', values.runs, 1, 5);
+  const iterations = parseIntOption('iterations', values.iterations, 1, CI_ITERATIONS);
   const reportsDir = join(values.reports ?? 'reports', 'selftest');
   const profile = await loadProfile(EMBEDDED_CONFIG);
   const suites = await discoverSuites(PACKAGE_ROOT);
@@ -109,6 +111,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       suites,
       seed,
       runs,
+      iterations,
       version: VERSION,
       databaseServer: database,
       log: () => {},

@@ -1,21 +1,10 @@
 import { z } from 'zod';
 import type { Principal, IdentityContext } from '../identities/principal.ts';
 import type { Sample } from '../generate/sample.ts';
+import { fn, routeString, type HttpMethod } from './fields.ts';
+import { exportsSpec, idempotencySpec, jobClaimSpec, jsonbMergeSpec } from './concurrency-capabilities.ts';
 
-/** A function-valued field: zod cannot describe its signature, so the type carries it. */
-const fn = <T extends (...args: never[]) => unknown>(what: string) =>
-  z.custom<T>((v) => typeof v === 'function', { message: `expected a function (${what})` });
-
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-export type HttpMethod = (typeof METHODS)[number];
-
-/** `'GET /v1/documents/{id}'`: a method and a path template whose `{name}` parts are filled in. */
-const routeString = z
-  .string()
-  .regex(
-    new RegExp(`^(${METHODS.join('|')}) /\\S*$`),
-    `expected 'METHOD /path' with METHOD one of ${METHODS.join(', ')} (e.g. 'GET /v1/documents/{id}')`,
-  );
+export type { HttpMethod };
 
 const route = <B extends z.ZodType>(body: B) =>
   z.union([
@@ -185,6 +174,14 @@ export const targetSchema = z
         productionEnv: z.record(z.string(), z.string()),
       })
       .optional(),
+    /** Scheduled job runs claimed by any number of instances at once (job-dedup). */
+    jobClaim: jobClaimSpec.optional(),
+    /** A JSONB document merged key by key (jsonb-merge). */
+    jsonbMerge: jsonbMergeSpec.optional(),
+    /** Create calls that honour an idempotency key, and first login (idempotency). */
+    idempotency: idempotencySpec.optional(),
+    /** Exports queued by the API and produced by workers (export-dedup, worker-crash). */
+    exports: exportsSpec.optional(),
     policy: policySpec.default({ crossTenant: 404, unauthenticated: 401, roleDenied: 403 }),
     gate: z
       .strictObject({
@@ -216,6 +213,16 @@ export const targetSchema = z
           message: `no resource named '${r.parent}' (known: ${Object.keys(t.resources).join(', ')})`,
         });
       }
+    }
+    const workers = t.exports?.workers;
+    if (workers && t.launch && t.launch.services[workers.service]?.http !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['exports', 'workers', 'service'], message: `'${workers.service}' is an HTTP service; name the worker service (no http block)` });
+    } else if (workers && t.launch && !(workers.service in t.launch.services)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exports', 'workers', 'service'],
+        message: `no launched service named '${workers.service}' (known: ${Object.keys(t.launch.services).join(', ')})`,
+      });
     }
     if (t.authBypass && t.launch && !(t.authBypass.service in t.launch.services)) {
       ctx.addIssue({

@@ -19,6 +19,8 @@ export interface VerifyOptions {
   selected: string[];
   seed: number;
   runs: number;
+  /** Schedules per concurrency check (see RunContext.iterations). */
+  iterations: number;
   reportsDir: string;
   version: string;
   /** Variables layered over the launch block's (selftest's defect switch). */
@@ -69,6 +71,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       configPath: resolve(o.configPath),
       seed: o.seed,
       runs: o.runs,
+      iterations: o.iterations,
       baseUrls,
       reportsDir: resolve(o.reportsDir),
       ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),
