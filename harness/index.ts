@@ -33,3 +33,4 @@ export { assertMayInjectFaults, awaitGroupGone, freezeGroups, groupAlive, signal
 export { startPlainInstance, type RunningProcess } from './provision/processes.ts';
 export { pollUntil, DeadlineError } from './provision/poll.ts';
 export type { ExportState, KeyedRequest, FirstLoginIds } from './profile/concurrency-capabilities.ts';
+export { ExportsApi, type QueuedExport, type ExportObservation } from './exports/exports-api.ts';
