@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import diagnostics from 'node:diagnostics_channel';
-import { Client } from 'undici';
 import type { Exchange } from '../http/exchange.ts';
 import { record } from '../http/recorder.ts';
 import { redactor } from '../http/redact.ts';
 import { History, type BurstIdentity, type Operation } from './history.ts';
+import { RawConnection, serializeRequest } from './raw-http.ts';
 
 /** One request to send in a burst. */
 export interface BurstRequest<M = unknown> {
@@ -35,94 +34,92 @@ export class BurstArmError extends Error {}
 interface Armed<M> {
   request: BurstRequest<M>;
   index: number;
-  tag: string;
-  client: Client;
+  connection: RawConnection;
   url: URL;
   headers: Record<string, string>;
-  payload?: string | Buffer;
+  payload?: Buffer;
+  bytes: Buffer;
+  /** The request's final byte, held back until the release. */
+  last: Buffer;
 }
 
-const sendHeaders = diagnostics.channel('undici:client:sendHeaders');
-const TAG_HEADER = 'x-request-id';
-
-function payloadOf(body: unknown): string | Buffer | undefined {
+function payloadOf(body: unknown): Buffer | undefined {
   if (body === undefined) return undefined;
-  return typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  if (Buffer.isBuffer(body)) return body;
+  return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
+/** Opens one connection per request (each leaves on its own socket) and warms it with a request. */
 async function arm<M>(requests: BurstRequest<M>[], o: BurstOptions, burstId: string): Promise<Armed<M>[]> {
-  const armed = requests.map((request, index): Armed<M> => {
-    const base = o.baseUrls[request.instance];
-    if (base === undefined) throw new BurstArmError(`no base URL for instance ${request.instance} (there are ${o.baseUrls.length})`);
-    const url = new URL(request.path, base);
-    const tag = `${burstId}-${index}`;
-    const payload = payloadOf(request.body);
-    const headers: Record<string, string> = { accept: 'application/json', ...request.headers, [TAG_HEADER]: tag };
-    if (request.identity.token) headers.authorization = `Bearer ${request.identity.token}`;
-    if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
-    // One connection per request: each leaves on its own socket, none waits behind another.
-    const client = new Client(url.origin, {
-      pipelining: 1,
-      connectTimeout: o.timeoutMs,
-      headersTimeout: o.timeoutMs,
-      bodyTimeout: o.timeoutMs,
-      keepAliveTimeout: 30_000,
-    });
-    return { request, index, tag, client, url, headers, ...(payload !== undefined ? { payload } : {}) };
+  const urls = requests.map((r) => {
+    const base = o.baseUrls[r.instance];
+    if (base === undefined) throw new BurstArmError(`no base URL for instance ${r.instance} (there are ${o.baseUrls.length})`);
+    return new URL(r.path, base);
   });
-  const warmed = await Promise.allSettled(
-    armed.map(async (a) => {
-      const res = await a.client.request({ method: 'GET', path: o.warmPath, headers: { [TAG_HEADER]: `${a.tag}-warm` } });
-      await res.body.dump();
+  const opened = await Promise.allSettled(
+    urls.map(async (url, index) => {
+      const connection = await RawConnection.open(url, o.timeoutMs);
+      connection.write(serializeRequest({ method: 'GET', path: o.warmPath, host: url.host, headers: { 'x-request-id': `${burstId}-${index}-warm` } }));
+      await connection.response();
+      return connection;
     }),
   );
-  const failed = warmed.findIndex((w) => w.status === 'rejected');
+  const failed = opened.findIndex((x) => x.status === 'rejected');
   if (failed >= 0) {
-    await Promise.allSettled(armed.map((a) => a.client.destroy()));
-    const reason = (warmed[failed] as PromiseRejectedResult).reason as Error;
-    throw new BurstArmError(`could not open and warm a connection to ${armed[failed]!.url.origin}${o.warmPath}: ${reason.message}`);
+    for (const x of opened) if (x.status === 'fulfilled') x.value.close();
+    const reason = (opened[failed] as PromiseRejectedResult).reason as Error;
+    throw new BurstArmError(`could not open and warm a connection to ${urls[failed]!.origin}${o.warmPath}: ${reason.message}`);
   }
-  return armed;
+  return requests.map((request, index) => {
+    const url = urls[index]!;
+    const payload = payloadOf(request.body);
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers, 'x-request-id': `${burstId}-${index}` };
+    if (request.identity.token) headers.authorization = `Bearer ${request.identity.token}`;
+    if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    const connection = (opened[index] as PromiseFulfilledResult<RawConnection>).value;
+    const bytes = serializeRequest({ method: request.method, path: `${url.pathname}${url.search}`, host: url.host, headers, ...(payload ? { body: payload } : {}) });
+    return { request, index, connection, url, headers, ...(payload ? { payload } : {}), bytes, last: bytes.subarray(bytes.length - 1) };
+  });
 }
 
 /**
- * Sends the requests together: every connection is opened and warmed first, every payload
- * serialised, then all requests are released in one synchronous loop behind that barrier, so
- * they leave within a tight window. Returns the recorded history (each exchange redacted).
+ * Last-byte synchronisation: everything but each request's final byte is on the wire before the
+ * release, so the server holds N incomplete requests and none can start; the release then only
+ * completes them, one byte each.
+ */
+async function preload<M>(armed: Armed<M>[]): Promise<void> {
+  await Promise.all(armed.map((a) => a.connection.flush(a.bytes.subarray(0, a.bytes.length - 1))));
+}
+
+/**
+ * Sends the requests together. Behind the barrier, every connection is opened and warmed, every
+ * request serialised and sent but for its last byte; the release is one synchronous loop that
+ * writes the last bytes, so the requests complete at the server within a tight window. Returns the
+ * recorded history: who sent what, when it was released, what came back (each exchange redacted).
  */
 export async function runBurst<M>(requests: BurstRequest<M>[], o: BurstOptions): Promise<History<M>> {
   const burstId = `sg-burst-${randomBytes(4).toString('hex')}`;
   const armed = await arm(requests, o, burstId);
-  const leftAt = new Map<string, number>();
-  const onSend = (message: unknown) => {
-    const { headers } = message as { headers: string };
-    const match = new RegExp(`${TAG_HEADER}: (${burstId}-\\d+)\\r\\n`, 'i').exec(headers);
-    if (match) leftAt.set(match[1]!, performance.now());
-  };
-  sendHeaders.subscribe(onSend);
-  let released = 0;
-  let releasedAt = new Date();
   try {
-    releasedAt = new Date();
-    released = performance.now();
-    const inflight = armed.map((a) => {
-      const dispatchedAt = performance.now();
-      return a.client
-        .request({
-          method: a.request.method as 'GET',
-          path: `${a.url.pathname}${a.url.search}`,
-          headers: a.headers,
-          ...(a.payload !== undefined ? { body: a.payload } : {}),
-        })
-        .then(
-          async (res) => ({ dispatchedAt, status: res.statusCode, headers: res.headers, text: await res.body.text(), doneAt: performance.now() }),
-          (err: Error & { code?: string }) => ({ dispatchedAt, error: err.code ? `${err.code}: ${err.message}` : err.message, doneAt: performance.now() }),
-        );
-    });
-    const settled = await Promise.all(inflight);
+    await preload(armed);
+    const releasedAt = new Date();
+    const released = performance.now();
+    const sentAt: number[] = [];
+    for (const a of armed) {
+      sentAt.push(performance.now());
+      a.connection.write(a.last);
+    }
+    const settled = await Promise.all(
+      armed.map((a) =>
+        a.connection.response().then(
+          (res) => ({ res, doneAt: performance.now() }),
+          (err: Error) => ({ error: err.message, doneAt: performance.now() }),
+        ),
+      ),
+    );
     const ops = armed.map((a, i): Operation<M> => {
       const r = settled[i]!;
-      const sentMs = (leftAt.get(a.tag) ?? r.dispatchedAt) - released;
+      const sentMs = sentAt[i]! - released;
       const doneMs = r.doneAt - released;
       const exchange: Exchange = {
         label: `${a.request.identity.label} (burst ${burstId}, #${a.index})`,
@@ -131,20 +128,20 @@ export async function runBurst<M>(requests: BurstRequest<M>[], o: BurstOptions):
           method: a.request.method,
           url: redactor.scrub(a.url.toString()),
           headers: redactor.headers(a.headers),
-          ...(a.payload !== undefined ? { body: redactor.scrub(Buffer.isBuffer(a.payload) ? `<${a.payload.length} bytes>` : a.payload) } : {}),
+          ...(a.payload !== undefined ? { body: redactor.scrub(Buffer.isBuffer(a.request.body) ? `<${a.payload.length} bytes>` : a.payload.toString()) } : {}),
         },
         ms: Math.round(doneMs - sentMs),
       };
       let json: unknown;
+      let text = '';
       if ('error' in r) {
         exchange.error = r.error;
       } else {
-        const flat: Record<string, string> = {};
-        for (const [k, v] of Object.entries(r.headers)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-        exchange.response = { status: r.status, headers: redactor.headers(flat), body: redactor.scrub(r.text) };
-        if (/json/i.test(flat['content-type'] ?? '')) {
+        text = r.res.body.toString('utf8');
+        exchange.response = { status: r.res.status, headers: redactor.headers(r.res.headers), body: redactor.scrub(text) };
+        if (/json/i.test(r.res.headers['content-type'] ?? '')) {
           try {
-            json = JSON.parse(r.text);
+            json = JSON.parse(text);
           } catch {
             json = undefined;
           }
@@ -161,8 +158,8 @@ export async function runBurst<M>(requests: BurstRequest<M>[], o: BurstOptions):
         path: `${a.url.pathname}${a.url.search}`,
         sentMs,
         doneMs,
-        status: 'error' in r ? 0 : r.status,
-        text: 'error' in r ? '' : r.text,
+        status: 'error' in r ? 0 : r.res.status,
+        text,
         json,
         ...('error' in r ? { error: r.error } : {}),
         exchange,
@@ -170,7 +167,6 @@ export async function runBurst<M>(requests: BurstRequest<M>[], o: BurstOptions):
     });
     return new History(ops, releasedAt);
   } finally {
-    sendHeaders.unsubscribe(onSend);
-    await Promise.allSettled(armed.map((a) => a.client.close()));
+    for (const a of armed) a.connection.close();
   }
 }
