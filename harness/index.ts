@@ -28,7 +28,7 @@ export { checkLostUpdates, type LostUpdate } from './concurrency/lost-update.ts'
 export { checkUniqueness, type UniquenessViolation } from './concurrency/uniqueness.ts';
 export { burstPlan, type BurstPlan, type PlannedRequest, type PlanShape } from './concurrency/plan.ts';
 export { tenantIdentities } from './concurrency/identities.ts';
-export { burstSection } from './concurrency/report.ts';
+export { burstSection, timeoutFor } from './concurrency/report.ts';
 export { assertMayInjectFaults, awaitGroupGone, freezeGroups, groupAlive, signalGroup, UnsafeFaultError } from './provision/signals.ts';
 export { startPlainInstance, type RunningProcess } from './provision/processes.ts';
 export { pollUntil, DeadlineError } from './provision/poll.ts';

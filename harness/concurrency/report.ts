@@ -23,3 +23,8 @@ export function burstSection(title: string, histories: History<unknown>[]): Repo
     ],
   };
 }
+
+/** A check's timeout that grows with its iterations: a nightly run of thousands must not time out. */
+export function timeoutFor(iterations: number, perIterationMs: number, baseMs = 30_000): number {
+  return baseMs + iterations * perIterationMs;
+}

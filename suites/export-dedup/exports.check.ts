@@ -11,6 +11,7 @@ import {
   type History,
   type QueuedExport,
   type Tenant,
+  timeoutFor,
 } from 'shipgate';
 import suite from './suite.ts';
 import { EXPORT_FINDINGS, type ExportFindingCode } from './findings.ts';
@@ -115,4 +116,4 @@ suite.check('exports queued together on several instances: each is produced exac
       raise('EXPORT_DOWNLOAD_FAILED', `export ${x.id} is done but its download answered ${download.error ?? download.status}`, [{ label: 'download', exchange: download.exchange }, timeline]);
     }
   }
-});
+}, timeoutFor(target.context.iterations, 5_000));

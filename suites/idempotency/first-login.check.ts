@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { burstSection, fail, parseRoute, runBurst, useTarget, type BurstRequest, type FirstLoginIds, type History } from 'shipgate';
+import { burstSection, fail, parseRoute, runBurst, timeoutFor, useTarget, type BurstRequest, type FirstLoginIds, type History } from 'shipgate';
 import suite from './suite.ts';
 import { IDEMPOTENCY_FINDINGS } from './findings.ts';
 
@@ -67,4 +67,4 @@ suite.check('concurrent first logins of one new user create one user and one ten
   } finally {
     c.report(burstSection('first-login bursts', histories));
   }
-});
+}, timeoutFor(target.context.iterations, 2_000));

@@ -14,6 +14,7 @@ import {
   type History,
   type KeyedRequest,
   type Operation,
+  timeoutFor,
 } from 'shipgate';
 import suite from './suite.ts';
 import { IDEMPOTENCY_FINDINGS, type IdempotencyFindingCode } from './findings.ts';
@@ -190,5 +191,5 @@ for (const [name, ep] of endpoints) {
         ], { expected: '1 record', actual: `${copies.length} records` });
       }
     }
-  });
+  }, timeoutFor(target.context.iterations, 3_000));
 }

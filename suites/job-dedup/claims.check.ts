@@ -14,6 +14,7 @@ import {
   type History,
   type Operation,
   type Outcome,
+  timeoutFor,
 } from 'shipgate';
 import suite from './suite.ts';
 import { JOB_FINDINGS, type JobFindingCode } from './findings.ts';
@@ -114,7 +115,7 @@ suite.check('concurrent claims of one job run: exactly one wins, across identiti
   } finally {
     c.report(burstSection('claim bursts', histories));
   }
-});
+}, timeoutFor(target.context.iterations, 2_000));
 
 /** The system's own record: one run per job and time, whatever the answers said. */
 async function expectOneRunEach(keys: RunKey[], tenants: Awaited<ReturnType<typeof target.tenants.pair>>, history: History<RunKey>): Promise<void> {

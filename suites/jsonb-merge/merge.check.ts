@@ -13,6 +13,7 @@ import {
   History,
   type BurstRequest,
   type Tenant,
+  timeoutFor,
 } from 'shipgate';
 import suite from './suite.ts';
 import { JSONB_FINDINGS } from './findings.ts';
@@ -142,6 +143,6 @@ suite.check('concurrent merges of different keys into one document: every acknow
   } finally {
     c.report(burstSection('merge bursts', histories));
   }
-});
+}, timeoutFor(target.context.iterations, 2_000));
 
 const acknowledgedStatus = (status: number) => status >= 200 && status < 300;

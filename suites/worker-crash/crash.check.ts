@@ -18,6 +18,7 @@ import {
   type QueuedExport,
   type RunningProcess,
   type Tenant,
+  timeoutFor,
 } from 'shipgate';
 import suite from './suite.ts';
 import { CRASH_FINDINGS, type CrashFindingCode } from './findings.ts';
@@ -197,6 +198,6 @@ suite.check('a worker killed (kill -9) while holding an export: the export finis
       return { id, owner, queuedAt: Date.now() };
     });
   }
-});
+}, timeoutFor(rounds, 20_000));
 
 const stateOf = (o: ExportObservation | undefined) => (o ? `${o.state}${o.holder ? ` (held by ${o.holder})` : ''}` : 'unread');
