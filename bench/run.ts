@@ -3,7 +3,7 @@
  * (b) detection rate of every race defect over repeated default CI runs (and the clean system's
  * pass rate). Options: --runs N (default 20), --only spread|detection, --defect id (repeatable).
  */
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDatabaseServer } from '../harness/provision/database.ts';
@@ -25,12 +25,19 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const root = join(import.meta.dirname, '..');
 const reportsDir = join(root, 'reports', 'bench');
 mkdirSync(reportsDir, { recursive: true });
+const tablesFile = join(reportsDir, 'bench.md');
+writeFileSync(tablesFile, `# shipgate bench, ${new Date().toISOString()}\n\n`);
+/** Prints a table and keeps it in reports/bench/bench.md. */
+const table = (heading: string, text: string) => {
+  log(text);
+  appendFileSync(tablesFile, `## ${heading}\n\n${text}\n\n`);
+};
 
 try {
   if (values.only !== 'detection') {
     log('## (a) burst spread: 50-request bursts, first to last request fully arrived at the server\n');
     const rows = await measureBurstSpread({ bursts: Number(values.bursts ?? 20), size: 50 });
-    log(renderSection({ title: 'burst spread', rows: rows as never }).join('\n'));
+    table('burst spread', renderSection({ title: 'burst spread (ms between the first and last request of a 50-request burst fully arriving at the server)', rows: rows as never }).join('\n'));
     log('');
   }
   if (values.only !== 'spread') {
@@ -50,7 +57,8 @@ try {
       await database.stop();
     }
     log('');
-    log(renderSection({ title: 'detection rate', rows: rows as never }).join('\n'));
+    table('detection rate', renderSection({ title: `detection rate (${runs} default CI runs each)`, rows: rows as never }).join('\n'));
+    log(`\ntables: ${tablesFile}`);
   }
 } finally {
   await disposeAll();
