@@ -14,6 +14,7 @@ import {
   type History,
   type Operation,
   type Outcome,
+  type Tenant,
   timeoutFor,
 } from 'shipgate';
 import suite from './suite.ts';
@@ -118,7 +119,7 @@ suite.check('concurrent claims of one job run: exactly one wins, across identiti
 }, timeoutFor(target.context.iterations, 2_000));
 
 /** The system's own record: one run per job and time, whatever the answers said. */
-async function expectOneRunEach(keys: RunKey[], tenants: Awaited<ReturnType<typeof target.tenants.pair>>, history: History<RunKey>): Promise<void> {
+async function expectOneRunEach(keys: RunKey[], tenants: Tenant[], history: History<RunKey>): Promise<void> {
   const runs = spec.runs!;
   const route = parseRoute(runs.route);
   for (const job of new Set(keys.map((k) => `${k.tenant}\u0000${k.job}`))) {
@@ -126,7 +127,7 @@ async function expectOneRunEach(keys: RunKey[], tenants: Awaited<ReturnType<type
     const tenant = tenants[Number(tenantIndex)]!;
     const res = await tenant.client.send({ method: route.method, path: fillPath(route.path, { job: jobId }), label: `${tenant.label} lists the runs of job ${jobId}` });
     const items = runs.items ? runs.items(res.json) : isObject(res.json) && Array.isArray(res.json.items) ? (res.json.items as unknown[]) : undefined;
-    if (!acknowledgedResult(res.status) || !items) {
+    if (res.status < 200 || res.status >= 300 || !items) {
       fail({
         code: 'CHECK_PRECONDITION',
         title: `listing the runs of job ${jobId} answered ${res.error ?? res.status} without a list (is jobClaim.runs right?)`,
@@ -148,4 +149,3 @@ async function expectOneRunEach(keys: RunKey[], tenants: Awaited<ReturnType<type
   }
 }
 
-const acknowledgedResult = (status: number) => status >= 200 && status < 300;

@@ -10,6 +10,7 @@ export default defineSuite({
   notApplicable: (p) => {
     if (!p.exports) return 'the profile has no exports block';
     if (!p.exports.workers) return 'the profile has no exports.workers block (the worker service, its id variable and lease)';
+    if (!p.exports.status.holder) return 'the profile has no exports.status.holder (which worker holds an export), so a worker holding one cannot be found';
     if (!p.launch) return 'shipgate does not launch this target, so it cannot start and kill a worker';
     return undefined;
   },
