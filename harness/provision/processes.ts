@@ -124,6 +124,15 @@ function spawnFailure(child: ChildProcess): Promise<Error> {
   return new Promise((resolve) => child.once('error', resolve));
 }
 
+/** Why a process being waited on will never be ready (it could not be spawned, or it exited), if so. */
+function notStarting(proc: RunningProcess, spec: ProcessSpec, spawnError: Error | undefined): LaunchError | undefined {
+  if (spawnError) return new LaunchError(`${proc.label} could not be started (${spec.command[0]}): ${spawnError.message}`, 'spawn');
+  const exit = proc.exitStatus;
+  return exit
+    ? new LaunchError(`${proc.label} exited (${exit.signal ?? `code ${exit.code}`}) before it was ready; log ${proc.logFile}:\n${proc.logTail()}`, 'exited', proc.logTail())
+    : undefined;
+}
+
 /** Starts one instance of an HTTP service on an OS-chosen port and waits until it is ready. */
 export async function startHttpInstance(spec: ProcessSpec, index: number, http: HttpReadiness): Promise<RunningProcess> {
   const port = await freePort();
@@ -142,17 +151,7 @@ export async function startHttpInstance(spec: ProcessSpec, index: number, http: 
       {
         what: `${proc.label} to answer 2xx on ${url}${http.readiness}`,
         deadlineMs: http.deadlineMs,
-        abort: () => {
-          if (spawnError) return new LaunchError(`${proc.label} could not be started (${spec.command[0]}): ${spawnError.message}`, 'spawn');
-          const exit = proc.exitStatus;
-          return exit
-            ? new LaunchError(
-                `${proc.label} exited (${exit.signal ?? `code ${exit.code}`}) before it was ready; log ${logFile}:\n${proc.logTail()}`,
-                'exited',
-                proc.logTail(),
-              )
-            : undefined;
-        },
+        abort: () => notStarting(proc, spec, spawnError),
       },
     );
   } catch (err) {
@@ -183,13 +182,7 @@ export async function startPlainInstance(spec: ProcessSpec, index: number, ready
       what: `${proc.label} to log '${ready.text}' in ${logFile}`,
       deadlineMs: ready.deadlineMs,
       intervalMs: 25,
-      abort: () => {
-        if (spawnError) return new LaunchError(`${proc.label} could not be started (${spec.command[0]}): ${spawnError.message}`, 'spawn');
-        const exit = proc.exitStatus;
-        return exit
-          ? new LaunchError(`${proc.label} exited (${exit.signal ?? `code ${exit.code}`}) before it was ready; log ${logFile}:\n${proc.logTail()}`, 'exited', proc.logTail())
-          : undefined;
-      },
+      abort: () => notStarting(proc, spec, spawnError),
     });
   } catch (err) {
     await proc.stop();
