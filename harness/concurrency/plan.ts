@@ -15,7 +15,10 @@ export interface BurstPlan {
 
 export interface PlanShape {
   keys: { min: number; max: number };
-  /** Requests per key; at least 2 makes every key a race. */
+  /**
+   * Requests per key; at least 2 makes every key a race. On a busy 2-core machine two requests can
+   * still land far enough apart to miss a narrow window, so checks ask for a few more than 2.
+   */
   perKey: { min: number; max: number };
   /** How many identities a request may come from (indexes 0..n-1). */
   identities: number;

@@ -37,7 +37,7 @@ suite.check('exports queued together on several instances: each is produced exac
   try {
     await c.forAll(
       // Each key is one export; the burst queues them all at once.
-      burstPlan({ keys: { min: 4, max: 10 }, perKey: { min: 1, max: 1 }, identities: IDENTITIES_PER_TENANT, instances }),
+      burstPlan({ keys: { min: 6, max: 12 }, perKey: { min: 1, max: 1 }, identities: IDENTITIES_PER_TENANT, instances }),
       async (plan) => {
         const requests = plan.requests.map((r): BurstRequest<Tenant> => {
           const owner = tenants[r.key % tenants.length]!;

@@ -52,7 +52,7 @@ suite.check('concurrent claims of one job run: exactly one wins, across identiti
   const identities = await Promise.all(tenants.map((t) => tenantIdentities(c.target.tenants, t, IDENTITIES_PER_TENANT)));
   const histories: History<RunKey>[] = [];
   const plans = fc.record({
-    plan: burstPlan({ keys: { min: 1, max: 3 }, perKey: { min: 2, max: 8 }, identities: IDENTITIES_PER_TENANT, instances }),
+    plan: burstPlan({ keys: { min: 1, max: 3 }, perKey: { min: 4, max: 10 }, identities: IDENTITIES_PER_TENANT, instances }),
     // Several times of one job are several runs: each must be won once, not once for the job.
     oneJob: fc.boolean(),
   });

@@ -49,7 +49,7 @@ suite.check('concurrent merges of different keys into one document: every acknow
   const identities = await tenantIdentities(c.target.tenants, tenant, IDENTITIES);
   const histories: History<Patch>[] = [];
   const cases = fc.record({
-    plan: burstPlan({ keys: { min: 1, max: 2 }, perKey: { min: 2, max: 10 }, identities: IDENTITIES, instances }),
+    plan: burstPlan({ keys: { min: 1, max: 2 }, perKey: { min: 3, max: 10 }, identities: IDENTITIES, instances }),
     // Two merges writing one key too: the document must then hold one of their values.
     overlap: fc.boolean(),
     baselineKeys: fc.integer({ min: 0, max: 3 }),
