@@ -54,7 +54,7 @@ for (const [name, ep] of endpoints) {
     const histories: History<Keyed>[] = [];
     try {
       await c.forAll(
-        burstPlan({ keys: { min: 1, max: 3 }, perKey: { min: 3, max: 8 }, identities: IDENTITIES_PER_TENANT, instances }),
+        burstPlan({ keys: { min: 2, max: 3 }, perKey: { min: 4, max: 8 }, identities: IDENTITIES_PER_TENANT, instances }),
         async (plan) => {
           const keyed: Keyed[] = Array.from({ length: plan.keys }, (_, k) => {
             const marker = c.sample.unique(`${name}-k${k}`);
