@@ -4,7 +4,7 @@
  * at your API (or keep a `launch` block if shipgate should start it), and map your routes.
  */
 import { randomUUID } from 'node:crypto';
-import { defineTarget, env } from 'shipgate';
+import { defineTarget, env, multipartBody, type ExportState } from 'shipgate';
 import {
   answerQueryV1,
   captureV1,
@@ -22,6 +22,9 @@ const JWT_SECRET = env('REFERENCE_JWT_SECRET', 'shipgate-reference-only-secret-0
 // How long the reference waits for its provider (all retries included); short, so the slow and
 // hung provider cases of adapter-contracts take seconds, not minutes.
 const PROVIDER_TIMEOUT_MS = 1_500;
+// Export workers hold a claim for this long without a heartbeat; short, so a crash test takes seconds.
+const EXPORT_LEASE_MS = 1_500;
+const EXPORT_STATES: Record<string, ExportState> = { queued: 'queued', preparing: 'running', ready: 'done', failed: 'failed' };
 
 export default defineTarget({
   name: 'reference',
@@ -40,6 +43,13 @@ export default defineTarget({
         command: ['node', '--import', 'tsx', 'reference/server.ts'],
         instances: 2,
         http: { portEnv: 'PORT', readiness: '/readiness' },
+      },
+      // Export workers: separate processes that share the database with the API.
+      worker: {
+        command: ['node', '--import', 'tsx', 'reference/worker.ts'],
+        instances: 3,
+        env: { EXPORT_LEASE_MS: String(EXPORT_LEASE_MS), EXPORT_HEARTBEAT_MS: '250', EXPORT_SWEEP_MS: '250' },
+        readyLog: 'worker ready',
       },
     },
   },
@@ -194,6 +204,54 @@ export default defineTarget({
     k: 3,
   },
 
+  // Concurrency capabilities: what the job-dedup, jsonb-merge, idempotency, export-dedup and
+  // worker-crash suites race against.
+  jobClaim: {
+    claim: { route: 'POST /v1/jobs/{job}/claim', body: (at) => ({ scheduled_for: at }), won: (b) => (b as { claimed?: boolean }).claimed === true },
+    runs: { route: 'GET /v1/jobs/{job}/runs' },
+  },
+  jsonbMerge: {
+    merge: { route: 'PATCH /v1/preferences/{doc}' },
+    read: { route: 'GET /v1/preferences/{doc}', data: (b) => (b as { data: Record<string, unknown> }).data },
+  },
+  idempotency: {
+    endpoints: {
+      evidence: {
+        route: 'POST /v1/evidence',
+        header: 'Idempotency-Key',
+        // A small real PDF, named with the marker, so its copies can be counted in the list.
+        request: ({ marker, sample }) =>
+          multipartBody([
+            { name: 'description', value: sample.text('evidence') },
+            { name: 'file', filename: `${marker}.pdf`, contentType: 'application/pdf', data: `%PDF-1.4\n% ${marker}\n%%EOF\n` },
+          ]),
+        list: { route: 'GET /v1/evidence?limit=100' },
+      },
+    },
+    firstLogin: {
+      route: 'POST /auth/sync-user',
+      identity: async ({ sign, unique }) => ({ token: await sign({ sub: randomUUID(), email: `${unique('first-login')}@shipgate.test` }) }),
+      ids: (b) => ({ user: (b as { user_id: string }).user_id, tenant: (b as { org_id: string }).org_id }),
+      whoami: { route: 'GET /auth/me', ids: (b) => ({ user: (b as { user: { id: string } }).user.id, tenant: (b as { org: { id: string } }).org.id }) },
+    },
+  },
+  exports: {
+    request: { route: 'POST /v1/exports', body: () => ({ kind: 'documents' }) },
+    status: {
+      route: 'GET /v1/exports/{id}',
+      state: (b) => EXPORT_STATES[(b as { status: string }).status] ?? 'failed',
+      holder: (b) => (b as { worker_id?: string | null }).worker_id ?? undefined,
+    },
+    // The ledger: one `export.generated` event per bundle the workers produced.
+    productions: {
+      route: 'GET /v1/exports/{id}/ledger',
+      items: (b) => (b as { items: { kind: string }[] }).items.filter((e) => e.kind === 'export.generated'),
+    },
+    download: 'GET /v1/exports/{id}/download',
+    completeWithinMs: 20_000,
+    workers: { service: 'worker', idEnv: 'EXPORT_WORKER_ID', leaseMs: EXPORT_LEASE_MS, recoveryBoundMs: 5_000 },
+  },
+
   authBypass: { service: 'api', env: { AUTH_DISABLED: '1' }, productionEnv: { NODE_ENV: 'production' } },
 
   // The database behind the API. shipgate provisions it (launch.database), so there is no URL
@@ -213,5 +271,7 @@ export default defineTarget({
   },
 
   policy: { crossTenant: 404, unauthenticated: 401, roleDenied: 403 },
-  gate: { require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'adapter-contracts', 'search-quality'] },
+  gate: {
+    require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash'],
+  },
 });

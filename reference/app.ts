@@ -11,8 +11,12 @@ import { ApiError } from './http/errors.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { registerDocumentRoutes } from './routes/documents.ts';
+import { registerEvidenceRoutes } from './routes/evidence.ts';
+import { registerExportRoutes } from './routes/exports.ts';
+import { registerJobRoutes } from './routes/jobs.ts';
 import { registerOperationRoutes } from './routes/operations.ts';
 import { registerOrgRoutes } from './routes/org.ts';
+import { registerPreferenceRoutes } from './routes/preferences.ts';
 import { registerSourceRoutes } from './routes/sources.ts';
 import { ProviderClient } from './provider/client.ts';
 import { registerCaptureRoutes } from './routes/capture.ts';
@@ -88,6 +92,10 @@ export function buildApp(config: ServerConfig): FastifyInstance {
   registerPlanRoutes(app, context);
   registerSyncRoutes(app, context);
   registerSearchRoutes(app, context);
+  registerJobRoutes(app, context);
+  registerPreferenceRoutes(app, context);
+  registerEvidenceRoutes(app, context);
+  registerExportRoutes(app, context);
   return app;
 }
 

@@ -69,6 +69,44 @@ export function loadMigrateConfig(env: Env): MigrateConfig {
   return { databaseUrl: readDatabaseUrl(env), defects: readDefects(env) };
 }
 
+export interface WorkerConfig {
+  databaseUrl: string;
+  /** Names this worker in claims and heartbeats; default `<hostname>:<pid>`, new for every process. */
+  workerId: string;
+  /** How long a claim holds without a heartbeat before another worker may take the export back. */
+  leaseMs: number;
+  heartbeatMs: number;
+  sweepMs: number;
+  maxAttempts: number;
+  defects: ReadonlySet<string>;
+}
+
+export function loadWorkerConfig(env: Env, defaultWorkerId: string): WorkerConfig {
+  const leaseMs = readPositiveInt(env, 'EXPORT_LEASE_MS', 30_000);
+  const heartbeatMs = readPositiveInt(env, 'EXPORT_HEARTBEAT_MS', Math.max(1, Math.floor(leaseMs / 3)));
+  if (heartbeatMs >= leaseMs) {
+    throw new ConfigError(`EXPORT_HEARTBEAT_MS (${heartbeatMs}) must be shorter than EXPORT_LEASE_MS (${leaseMs}), or every claim expires`);
+  }
+  return {
+    databaseUrl: readDatabaseUrl(env),
+    workerId: env.EXPORT_WORKER_ID || defaultWorkerId,
+    leaseMs,
+    heartbeatMs,
+    sweepMs: readPositiveInt(env, 'EXPORT_SWEEP_MS', Math.max(1, Math.floor(leaseMs / 2))),
+    maxAttempts: readPositiveInt(env, 'EXPORT_MAX_ATTEMPTS', 5),
+    defects: readDefects(env),
+  };
+}
+
+function readPositiveInt(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new ConfigError(`${name} must be a positive integer (got "${value}")`);
+  }
+  return Number(value);
+}
+
 /** Runs a config loader; on a ConfigError prints one line to stderr and exits 78. */
 export function loadOrExit<T>(load: () => T): T {
   try {

@@ -183,6 +183,48 @@ export const DEFECTS: readonly DefectSpec[] = [
     caughtBy: ['search-quality'],
     findingCodes: ['SEARCH_EXPECTED_NOT_IN_TOP_K', 'SEARCH_QUALITY_DROPPED'],
   },
+  {
+    id: 'claim-race',
+    promise: 'of any number of concurrent claims of one job run, exactly one wins',
+    mistake: 'try_claim is SELECT then INSERT, and job runs have no unique key',
+    caughtBy: ['job-dedup'],
+    findingCodes: ['JOB_CLAIM_DUPLICATE', 'JOB_RUNS_DUPLICATE'],
+  },
+  {
+    id: 'jsonb-overwrite',
+    promise: 'concurrent merges of different keys into one JSONB document all survive',
+    mistake: 'the merge reads the document, merges in the app and writes the whole document back',
+    caughtBy: ['jsonb-merge'],
+    findingCodes: ['JSONB_LOST_UPDATE'],
+  },
+  {
+    id: 'idempotency-race',
+    promise: 'concurrent identical requests with one Idempotency-Key create one record and all return it',
+    mistake: 'the idempotency key is looked up, then the record inserted, with no unique index on the key',
+    caughtBy: ['idempotency'],
+    findingCodes: ['IDEMPOTENCY_DUPLICATE_RECORD'],
+  },
+  {
+    id: 'sync-user-duplicate',
+    promise: 'concurrent first logins of one user create one user and one org',
+    mistake: 'sync-user looks the user up, then inserts org and user from the app, with no unique subject',
+    caughtBy: ['idempotency'],
+    findingCodes: ['FIRST_LOGIN_DUPLICATE'],
+  },
+  {
+    id: 'export-double-claim',
+    promise: 'any number of workers and API instances never produce two exports for one job',
+    mistake: 'the worker reads the oldest queued export, then marks it preparing with no row lock and no status check',
+    caughtBy: ['export-dedup'],
+    findingCodes: ['EXPORT_DUPLICATE'],
+  },
+  {
+    id: 'no-stuck-recovery',
+    promise: 'an export whose worker died goes back to the queue after its lease and finishes once',
+    mistake: 'only a restarted worker re-queues the exports held under its own id, so a dead worker\'s export stays preparing forever',
+    caughtBy: ['worker-crash'],
+    findingCodes: ['EXPORT_STUCK_AFTER_CRASH'],
+  },
 ];
 
 export const DEFECT_IDS: ReadonlySet<string> = new Set(DEFECTS.map((d) => d.id));

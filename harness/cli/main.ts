@@ -7,12 +7,14 @@ import { TargetUnreachableError } from '../run/reachability.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { VERSION } from './package-info.ts';
 import { VERIFY_USAGE, verifyCommand } from './verify-command.ts';
+import { NIGHTLY_ITERATIONS } from './options.ts';
 
 type Command = { usage: string; run: (argv: string[], log: (line: string) => void) => Promise<number> };
 
 const USAGE = `shipgate ${VERSION}: GO / NO-GO for a multi-tenant backend, with evidence
 
   shipgate verify    run the suites against the target (default: the embedded reference system)
+  shipgate nightly   verify with nightly depth: every concurrency check tries ${NIGHTLY_ITERATIONS} schedules
   shipgate selftest  prove every suite catches its defects on the reference system
   shipgate doctor    check this machine and the target: what is missing and how to fix it
   shipgate provider-double  run the OpenAI-compatible provider double alone (--port n)
@@ -23,6 +25,7 @@ ${VERIFY_USAGE}`;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => ({ usage: VERIFY_USAGE, run: verifyCommand }),
+  nightly: async () => ({ usage: VERIFY_USAGE, run: (argv, log) => verifyCommand(argv, log, { iterations: NIGHTLY_ITERATIONS }) }),
   selftest: async () => {
     const m = await import('./selftest-command.ts');
     return { usage: m.SELFTEST_USAGE, run: m.selftestCommand };

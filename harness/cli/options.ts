@@ -12,6 +12,11 @@ export function parseIntOption(name: string, value: string | undefined, min: num
   return Number(value);
 }
 
+/** Schedules per concurrency check in a CI run: enough to catch each race class every time, fast. */
+export const CI_ITERATIONS = 4;
+/** Schedules per concurrency check in `shipgate nightly`. */
+export const NIGHTLY_ITERATIONS = 1_000;
+
 export function seedOption(value: string | undefined): number {
   return parseIntOption('seed', value, -2147483648, randomInt(1, 2 ** 31 - 1));
 }

@@ -10,16 +10,17 @@ import { loadDefectCatalog } from '../selftest/catalog.ts';
 import { judgeDefect, type DefectOutcome } from '../selftest/judge.ts';
 import { detectionMatrix } from '../selftest/matrix.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
-import { parseIntOption, seedOption } from './options.ts';
+import { CI_ITERATIONS, parseIntOption, seedOption } from './options.ts';
 import { EMBEDDED_CONFIG, PACKAGE_ROOT, VERSION } from './package-info.ts';
 
-export const SELFTEST_USAGE = `shipgate selftest [--defect id ...] [--seed n] [--runs n] [--reports dir]
+export const SELFTEST_USAGE = `shipgate selftest [--defect id ...] [--seed n] [--runs n] [--iterations n] [--reports dir]
 
 Runs the suites against the reference system, clean and with each known defect switched on,
 and writes reports/selftest.{json,md} (the detection matrix) and reports/selftest/<defect>/.
   --defect   only these defects (repeatable); the clean run then covers their suites
   --seed     replay an earlier selftest's generated cases
   --runs     generated cases per property (default 5)
+  --iterations  schedules per concurrency check (default: the CI depth)
   --reports  output folder (default ./reports)
 Exit: 0 when the clean reference is GO and every defect is caught by the suites named for it,
 1 otherwise, 2 on a usage error.`;
@@ -31,6 +32,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       defect: { type: 'string', multiple: true },
       seed: { type: 'string' },
       runs: { type: 'string' },
+      iterations: { type: 'string' },
       reports: { type: 'string' },
     },
     strict: true,
@@ -42,6 +44,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
   const defects = chosen.length > 0 ? DEFECTS.filter((d) => chosen.includes(d.id)) : DEFECTS;
   const seed = seedOption(values.seed);
   const runs = parseIntOption('runs', values.runs, 1, 5);
+  const iterations = parseIntOption('iterations', values.iterations, 1, CI_ITERATIONS);
   const reportsDir = join(values.reports ?? 'reports', 'selftest');
   const profile = await loadProfile(EMBEDDED_CONFIG);
   const suites = await discoverSuites(PACKAGE_ROOT);
@@ -57,6 +60,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       suites,
       seed,
       runs,
+      iterations,
       version: VERSION,
       databaseServer: database,
       log: () => {},

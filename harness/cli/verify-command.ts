@@ -4,21 +4,22 @@ import { writeReports } from '../report/write.ts';
 import { runVerify } from '../run/verify.ts';
 import { discoverSuites } from '../suites/registry.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
-import { configOption, parseIntOption, seedOption } from './options.ts';
+import { CI_ITERATIONS, configOption, NIGHTLY_ITERATIONS, parseIntOption, seedOption } from './options.ts';
 import { PACKAGE_ROOT, VERSION } from './package-info.ts';
 import { printSummary } from './summary.ts';
 
-export const VERIFY_USAGE = `shipgate verify [--config file] [--suite id ...] [--seed n] [--runs n] [--reports dir]
+export const VERIFY_USAGE = `shipgate verify [--config file] [--suite id ...] [--seed n] [--runs n] [--iterations n] [--reports dir]
 
 Runs every suite that applies to the target and writes reports/{signoff.json,signoff.md,ctrf.json,junit.xml}.
   --config   target profile (default ./shipgate.config.ts, else the embedded reference system)
   --suite    run only these suites (repeatable)
   --seed     replay the generated cases of an earlier run
   --runs     generated cases per property (default 5; nightly runs use more)
+  --iterations  schedules each concurrency check tries (default ${CI_ITERATIONS}; \`shipgate nightly\` uses ${NIGHTLY_ITERATIONS})
   --reports  output folder (default ./reports)
 Exit: 0 GO, 1 NO-GO, 2 usage or profile error, 3 target unreachable.`;
 
-export async function verifyCommand(argv: string[], log: (line: string) => void): Promise<number> {
+export async function verifyCommand(argv: string[], log: (line: string) => void, defaults = { iterations: CI_ITERATIONS }): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -26,6 +27,7 @@ export async function verifyCommand(argv: string[], log: (line: string) => void)
       suite: { type: 'string', multiple: true },
       seed: { type: 'string' },
       runs: { type: 'string' },
+      iterations: { type: 'string' },
       reports: { type: 'string' },
     },
     strict: true,
@@ -34,6 +36,7 @@ export async function verifyCommand(argv: string[], log: (line: string) => void)
   const config = configOption(values.config);
   const seed = seedOption(values.seed);
   const runs = parseIntOption('runs', values.runs, 1, 5);
+  const iterations = parseIntOption('iterations', values.iterations, 1, defaults.iterations);
   const profile = await loadProfile(config.path);
   const suites = await discoverSuites(PACKAGE_ROOT);
   const selected = values.suite ?? [];
@@ -45,9 +48,9 @@ export async function verifyCommand(argv: string[], log: (line: string) => void)
   if (unknownRequired.length > 0) {
     throw new UsageError(`gate.require in ${config.path} names unknown suite ${unknownRequired.join(', ')}; known suites: ${suites.map((s) => s.id).join(', ')}`);
   }
-  log(`shipgate verify · ${profile.name} (${profile.kind})${config.embedded ? ' · embedded reference system' : ''} · seed ${seed}`);
+  log(`shipgate verify · ${profile.name} (${profile.kind})${config.embedded ? ' · embedded reference system' : ''} · seed ${seed} · ${iterations} iterations`);
   const reportsDir = values.reports ?? 'reports';
-  const report = await runVerify({ root: PACKAGE_ROOT, configPath: config.path, profile, suites, selected, seed, runs, reportsDir, version: VERSION, log });
+  const report = await runVerify({ root: PACKAGE_ROOT, configPath: config.path, profile, suites, selected, seed, runs, iterations, reportsDir, version: VERSION, log });
   const files = writeReports(report, reportsDir);
   printSummary(report, files, log);
   return report.gate === 'GO' ? EXIT.go : EXIT.noGo;

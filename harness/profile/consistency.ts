@@ -113,6 +113,15 @@ export function crossFieldProblems(input: unknown): Problem[] {
   if (t.providerDouble && obj(launch?.providerDouble)) {
     problems.push({ path: ['providerDouble'], message: 'launch.providerDouble already starts a double for the launched system; remove one of the two' });
   }
+  const workers = obj(obj(t.exports)?.workers);
+  const launchedServices = obj(launch?.services);
+  if (workers && launchedServices && typeof workers.service === 'string') {
+    if (!(workers.service in launchedServices)) {
+      problems.push({ path: ['exports', 'workers', 'service'], message: `no launched service named '${workers.service}' (known: ${Object.keys(launchedServices).join(', ')})` });
+    } else if (obj(launchedServices[workers.service])?.http !== undefined) {
+      problems.push({ path: ['exports', 'workers', 'service'], message: `'${workers.service}' is an HTTP service; name the worker service (no http block)` });
+    }
+  }
   const bypass = obj(t.authBypass);
   if (bypass && !launch) {
     problems.push({ path: ['authBypass'], message: 'the bypass check starts an extra instance, so it needs a `launch` block' });

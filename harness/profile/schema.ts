@@ -4,21 +4,10 @@ import type { Principal, IdentityContext } from '../identities/principal.ts';
 import type { Sample } from '../generate/sample.ts';
 import { databaseSpec } from './database-schema.ts';
 import type { ProfileHttp } from '../http/profile-http.ts';
+import { fn, routeString, type HttpMethod } from './fields.ts';
+import { exportsSpec, idempotencySpec, jobClaimSpec, jsonbMergeSpec } from './concurrency-capabilities.ts';
 
-/** A function-valued field: zod cannot describe its signature, so the type carries it. */
-const fn = <T extends (...args: never[]) => unknown>(what: string) =>
-  z.custom<T>((v) => typeof v === 'function', { message: `expected a function (${what})` });
-
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-export type HttpMethod = (typeof METHODS)[number];
-
-/** `'GET /v1/documents/{id}'`: a method and a path template whose `{name}` parts are filled in. */
-const routeString = z
-  .string()
-  .regex(
-    new RegExp(`^(${METHODS.join('|')}) /\\S*$`),
-    `expected 'METHOD /path' with METHOD one of ${METHODS.join(', ')} (e.g. 'GET /v1/documents/{id}')`,
-  );
+export type { HttpMethod };
 
 const route = <B extends z.ZodType>(body: B) =>
   z.union([
@@ -135,6 +124,8 @@ const serviceSpec = z.strictObject({
       readiness: z.string().startsWith('/').default('/'),
     })
     .optional(),
+  /** For services without `http` (workers): text their log prints once they work, e.g. `'worker ready'`; shipgate waits for it. */
+  readyLog: z.string().min(1).optional(),
 });
 
 const launchSpec = z.strictObject({
@@ -353,6 +344,14 @@ export const targetSchema = z
     adapters: adaptersSpec.optional(),
     /** Hybrid search over a tenant's documents: enables the search-quality suite. */
     search: searchSpec.optional(),
+    /** Scheduled job runs claimed by any number of instances at once (job-dedup). */
+    jobClaim: jobClaimSpec.optional(),
+    /** A JSONB document merged key by key (jsonb-merge). */
+    jsonbMerge: jsonbMergeSpec.optional(),
+    /** Create calls that honour an idempotency key, and first login (idempotency). */
+    idempotency: idempotencySpec.optional(),
+    /** Exports queued by the API and produced by workers (export-dedup, worker-crash). */
+    exports: exportsSpec.optional(),
     policy: policySpec.default({ crossTenant: 404, unauthenticated: 401, roleDenied: 403 }),
     gate: z
       .strictObject({

@@ -110,10 +110,10 @@ export class RunningProcess {
   }
 }
 
-function spawnLogged(spec: ProcessSpec, index: number, extraEnv: Record<string, string>): { child: ChildProcess; logFile: string } {
+function spawnLogged(spec: ProcessSpec, index: number, extraEnv: Record<string, string>, flags: 'a' | 'w' = 'a'): { child: ChildProcess; logFile: string } {
   mkdirSync(spec.logsDir, { recursive: true });
   const logFile = join(spec.logsDir, `${spec.name}-${index}.log`);
-  const fd = openSync(logFile, 'a');
+  const fd = openSync(logFile, flags);
   const [program, ...args] = spec.command as [string, ...string[]];
   try {
     const child = spawn(program, args, {
@@ -130,6 +130,15 @@ function spawnLogged(spec: ProcessSpec, index: number, extraEnv: Record<string, 
 
 function spawnFailure(child: ChildProcess): Promise<Error> {
   return new Promise((resolve) => child.once('error', resolve));
+}
+
+/** Why a process being waited on will never be ready (it could not be spawned, or it exited), if so. */
+function notStarting(proc: RunningProcess, spec: ProcessSpec, spawnError: Error | undefined): LaunchError | undefined {
+  if (spawnError) return new LaunchError(`${proc.label} could not be started (${spec.command[0]}): ${spawnError.message}`, 'spawn');
+  const exit = proc.exitStatus;
+  return exit
+    ? new LaunchError(`${proc.label} exited (${exit.signal ?? `code ${exit.code}`}) before it was ready; log ${proc.logFile}:\n${proc.logTail()}`, 'exited', proc.logTail(), exit)
+    : undefined;
 }
 
 /** How many times a service that lost its port to another process is started on a new one. */
@@ -168,18 +177,7 @@ async function startOnFreshPort(spec: ProcessSpec, index: number, http: HttpRead
       {
         what: `${proc.label} to answer 2xx on ${url}${http.readiness}`,
         deadlineMs: http.deadlineMs,
-        abort: () => {
-          if (spawnError) return new LaunchError(`${proc.label} could not be started (${spec.command[0]}): ${spawnError.message}`, 'spawn');
-          const exit = proc.exitStatus;
-          return exit
-            ? new LaunchError(
-                `${proc.label} exited (${exit.signal ?? `code ${exit.code}`}) before it was ready; log ${logFile}:\n${proc.logTail()}`,
-                'exited',
-                proc.logTail(),
-                exit,
-              )
-            : undefined;
-        },
+        abort: () => notStarting(proc, spec, spawnError),
       },
     );
   } catch (err) {
@@ -195,10 +193,34 @@ async function startOnFreshPort(spec: ProcessSpec, index: number, http: HttpRead
   return proc;
 }
 
-/** Starts one instance of a process that has no HTTP readiness (e.g. a worker). */
-export function startPlainInstance(spec: ProcessSpec, index: number): RunningProcess {
-  const { child, logFile } = spawnLogged(spec, index, {});
-  return new RunningProcess(`${spec.name}#${index}`, child, logFile);
+/** How a process without HTTP says it is ready: a line in its log. */
+export interface LogReadiness {
+  /** Text the log contains once the process works. */
+  text: string;
+  deadlineMs: number;
+}
+
+/** Starts one instance of a process that has no HTTP readiness (e.g. a worker), waiting for its ready line if given. */
+export async function startPlainInstance(spec: ProcessSpec, index: number, ready?: LogReadiness): Promise<RunningProcess> {
+  // A fresh log per start: an earlier instance's ready line must not count for this one.
+  const { child, logFile } = spawnLogged(spec, index, {}, 'w');
+  let spawnError: Error | undefined;
+  void spawnFailure(child).then((e) => (spawnError = e));
+  const proc = new RunningProcess(`${spec.name}#${index}`, child, logFile);
+  if (!ready) return proc;
+  try {
+    await pollUntil(async () => (readFileSync(logFile, 'utf8').includes(ready.text) ? true : undefined), {
+      what: `${proc.label} to log '${ready.text}' in ${logFile}`,
+      deadlineMs: ready.deadlineMs,
+      intervalMs: 25,
+      abort: () => notStarting(proc, spec, spawnError),
+    });
+  } catch (err) {
+    await proc.stop();
+    if (err instanceof LaunchError) throw err;
+    throw new LaunchError(`${(err as Error).message}; log ${logFile}:\n${proc.logTail()}`, 'timeout', proc.logTail());
+  }
+  return proc;
 }
 
 /** Runs a command to completion (e.g. migrations); a non-zero exit is a LaunchError with its output. */

@@ -97,7 +97,11 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
                 readiness: svc.http.readiness,
                 deadlineMs: o.launch.readyTimeoutMs,
               })
-            : Promise.resolve(startPlainInstance(spec(name, svc.command, svc.env), i)),
+            : startPlainInstance(
+                spec(name, svc.command, svc.env),
+                i,
+                svc.readyLog ? { text: svc.readyLog, deadlineMs: o.launch.readyTimeoutMs } : undefined,
+              ),
         ),
       );
       const started = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

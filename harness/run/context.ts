@@ -10,6 +10,8 @@ export interface RunContext {
   seed: number;
   /** Generated cases per property (fast-check numRuns). */
   runs: number;
+  /** Schedules (bursts, crash rounds) each concurrency check tries: small in CI, thousands at night. */
+  iterations: number;
   baseUrls: string[];
   databaseUrl?: string;
   reportsDir: string;

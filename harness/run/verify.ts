@@ -20,6 +20,8 @@ export interface VerifyOptions {
   selected: string[];
   seed: number;
   runs: number;
+  /** Schedules per concurrency check (see RunContext.iterations). */
+  iterations: number;
   reportsDir: string;
   version: string;
   /** Variables layered over the launch block's (selftest's defect switch). */
@@ -36,7 +38,7 @@ function replayCommand(o: VerifyOptions): string {
     .filter(([, v]) => v !== '')
     .map(([k, v]) => `${k}=${v} `)
     .join('');
-  return `${env}npx shipgate verify --config ${relative(process.cwd(), resolve(o.configPath)) || '.'} --seed ${o.seed} --runs ${o.runs}`;
+  return `${env}npx shipgate verify --config ${relative(process.cwd(), resolve(o.configPath)) || '.'} --seed ${o.seed} --runs ${o.runs} --iterations ${o.iterations}`;
 }
 
 /** Which suites run, and why the others do not. */
@@ -83,6 +85,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       seed: o.seed,
       runs: o.runs,
       replayCommand: replayCommand(o),
+      iterations: o.iterations,
       baseUrls,
       reportsDir: resolve(o.reportsDir),
       ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),

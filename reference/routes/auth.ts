@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { syncUser } from '../auth/sync-user.ts';
+import { syncUser, syncUserCheckThenInsert } from '../auth/sync-user.ts';
 import type { AppContext } from '../context.ts';
 import { asCaller } from '../db/transactions.ts';
 
@@ -12,11 +12,12 @@ interface Profile {
   needs_onboarding: boolean;
 }
 
-export function registerAuthRoutes(app: FastifyInstance, { pool, auth, revocations }: AppContext): void {
+export function registerAuthRoutes(app: FastifyInstance, { pool, auth, revocations, defects }: AppContext): void {
+  const sync = defects.has('sync-user-duplicate') ? syncUserCheckThenInsert : syncUser;
   // The one route a token without org_id may call: it is how the org comes to exist.
   app.post('/auth/sync-user', async (request) => {
     const principal = await auth.principal(request);
-    return syncUser(pool, principal.sub, principal.email);
+    return sync(pool, principal.sub, principal.email);
   });
 
   app.get('/auth/me', async (request) => {

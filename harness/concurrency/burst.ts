@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import type { Exchange } from '../http/exchange.ts';
+import { record } from '../http/recorder.ts';
+import { redactor } from '../http/redact.ts';
+import { History, type BurstIdentity, type Operation } from './history.ts';
+import { RawConnection, serializeRequest } from './raw-http.ts';
+
+/** One request to send in a burst. */
+export interface BurstRequest<M = unknown> {
+  identity: BurstIdentity;
+  /** Index into the base URLs. */
+  instance: number;
+  method: string;
+  /** Path and query. */
+  path: string;
+  /** JSON-serialised unless it is a string or a Buffer. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** The logical key the checkers group by. */
+  key: string;
+  meta: M;
+}
+
+export interface BurstOptions {
+  baseUrls: readonly string[];
+  timeoutMs: number;
+  /** A cheap path every connection requests once before the release (opens and warms it). */
+  warmPath: string;
+}
+
+/** The burst could not be armed (a connection could not be opened or warmed): nothing was sent. */
+export class BurstArmError extends Error {}
+
+interface Armed<M> {
+  request: BurstRequest<M>;
+  index: number;
+  connection: RawConnection;
+  url: URL;
+  headers: Record<string, string>;
+  payload?: Buffer;
+  bytes: Buffer;
+  /** The request's final byte, held back until the release. */
+  last: Buffer;
+}
+
+function payloadOf(body: unknown): Buffer | undefined {
+  if (body === undefined) return undefined;
+  if (Buffer.isBuffer(body)) return body;
+  return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+/** Opens one connection per request (each leaves on its own socket) and warms it with a request. */
+async function arm<M>(requests: BurstRequest<M>[], o: BurstOptions, burstId: string): Promise<Armed<M>[]> {
+  const urls = requests.map((r) => {
+    const base = o.baseUrls[r.instance];
+    if (base === undefined) throw new BurstArmError(`no base URL for instance ${r.instance} (there are ${o.baseUrls.length})`);
+    return new URL(r.path, base);
+  });
+  const opened = await Promise.allSettled(
+    urls.map(async (url, index) => {
+      const connection = await RawConnection.open(url, o.timeoutMs);
+      connection.write(serializeRequest({ method: 'GET', path: o.warmPath, host: url.host, headers: { 'x-request-id': `${burstId}-${index}-warm` } }));
+      await connection.response();
+      return connection;
+    }),
+  );
+  const failed = opened.findIndex((x) => x.status === 'rejected');
+  if (failed >= 0) {
+    for (const x of opened) if (x.status === 'fulfilled') x.value.close();
+    const reason = (opened[failed] as PromiseRejectedResult).reason as Error;
+    throw new BurstArmError(`could not open and warm a connection to ${urls[failed]!.origin}${o.warmPath}: ${reason.message}`);
+  }
+  return requests.map((request, index) => {
+    const url = urls[index]!;
+    const payload = payloadOf(request.body);
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers, 'x-request-id': `${burstId}-${index}` };
+    if (request.identity.token) headers.authorization = `Bearer ${request.identity.token}`;
+    if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    const connection = (opened[index] as PromiseFulfilledResult<RawConnection>).value;
+    const bytes = serializeRequest({ method: request.method, path: `${url.pathname}${url.search}`, host: url.host, headers, ...(payload ? { body: payload } : {}) });
+    return { request, index, connection, url, headers, ...(payload ? { payload } : {}), bytes, last: bytes.subarray(bytes.length - 1) };
+  });
+}
+
+/**
+ * Last-byte synchronisation: everything but each request's final byte is on the wire before the
+ * release, so the server holds N incomplete requests and none can start; the release then only
+ * completes them, one byte each.
+ */
+async function preload<M>(armed: Armed<M>[]): Promise<void> {
+  await Promise.all(armed.map((a) => a.connection.flush(a.bytes.subarray(0, a.bytes.length - 1))));
+}
+
+/**
+ * Sends the requests together. Behind the barrier, every connection is opened and warmed, every
+ * request serialised and sent but for its last byte; the release is one synchronous loop that
+ * writes the last bytes, so the requests complete at the server within a tight window. Returns the
+ * recorded history: who sent what, when it was released, what came back (each exchange redacted).
+ */
+export async function runBurst<M>(requests: BurstRequest<M>[], o: BurstOptions): Promise<History<M>> {
+  const burstId = `sg-burst-${randomBytes(4).toString('hex')}`;
+  const armed = await arm(requests, o, burstId);
+  try {
+    await preload(armed);
+    const releasedAt = new Date();
+    const released = performance.now();
+    const sentAt: number[] = [];
+    for (const a of armed) {
+      sentAt.push(performance.now());
+      a.connection.write(a.last);
+    }
+    const settled = await Promise.all(
+      armed.map((a) =>
+        a.connection.response().then(
+          (res) => ({ res, doneAt: performance.now() }),
+          (err: Error) => ({ error: err.message, doneAt: performance.now() }),
+        ),
+      ),
+    );
+    const ops = armed.map((a, i): Operation<M> => {
+      const r = settled[i]!;
+      const sentMs = sentAt[i]! - released;
+      const doneMs = r.doneAt - released;
+      const exchange: Exchange = {
+        label: `${a.request.identity.label} (burst ${burstId}, #${a.index})`,
+        instance: a.request.instance,
+        request: {
+          method: a.request.method,
+          url: redactor.scrub(a.url.toString()),
+          headers: redactor.headers(a.headers),
+          ...(a.payload !== undefined ? { body: redactor.scrub(Buffer.isBuffer(a.request.body) ? `<${a.payload.length} bytes>` : a.payload.toString()) } : {}),
+        },
+        ms: Math.round(doneMs - sentMs),
+      };
+      let json: unknown;
+      let text = '';
+      if ('error' in r) {
+        exchange.error = r.error;
+      } else {
+        text = r.res.body.toString('utf8');
+        exchange.response = { status: r.res.status, headers: redactor.headers(r.res.headers), body: redactor.scrub(text) };
+        if (/json/i.test(r.res.headers['content-type'] ?? '')) {
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+        }
+      }
+      record(exchange);
+      return {
+        index: a.index,
+        identity: a.request.identity.label,
+        instance: a.request.instance,
+        key: a.request.key,
+        meta: a.request.meta,
+        method: a.request.method,
+        path: `${a.url.pathname}${a.url.search}`,
+        sentMs,
+        doneMs,
+        status: 'error' in r ? 0 : r.res.status,
+        text,
+        json,
+        ...('error' in r ? { error: r.error } : {}),
+        exchange,
+      };
+    });
+    return new History(ops, releasedAt);
+  } finally {
+    for (const a of armed) a.connection.close();
+  }
+}

@@ -1,0 +1,116 @@
+import type { HttpResult } from '../http/client.ts';
+import type { Exchange } from '../http/exchange.ts';
+import { fillPath, parseRoute } from '../http/route.ts';
+import type { Tenant } from '../identities/tenants.ts';
+import type { ExportState } from '../profile/concurrency-capabilities.ts';
+import type { TargetProfile } from '../profile/schema.ts';
+import { DeadlineError, pollUntil } from '../provision/poll.ts';
+import type { Sample } from '../generate/sample.ts';
+
+export type ExportsProfile = NonNullable<TargetProfile['exports']>;
+
+/** One export a check queued, and who owns it. */
+export interface QueuedExport {
+  id: string;
+  owner: Tenant;
+  queuedAt: number;
+}
+
+/** An observed state of an export (kept only when it changed), for timelines. */
+export interface ExportObservation {
+  at: number;
+  state: ExportState | 'unreadable';
+  holder?: string;
+  exchange: Exchange;
+  body: unknown;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const settledStates: ReadonlySet<string> = new Set(['done', 'failed']);
+
+/** Calls the profile's exports capability: queue, read the state, read the productions, wait. */
+export class ExportsApi {
+  readonly #spec: ExportsProfile;
+  /** Every state change seen, by export id. */
+  readonly observations = new Map<string, ExportObservation[]>();
+
+  constructor(spec: ExportsProfile) {
+    this.#spec = spec;
+  }
+
+  /** The request that queues one export (for a burst or a single send). */
+  queueRequest(sample: Sample): { method: string; path: string; body?: unknown } {
+    const route = parseRoute(this.#spec.request.route);
+    const body = this.#spec.request.body?.(sample);
+    return { method: route.method, path: route.path, ...(body !== undefined ? { body } : {}) };
+  }
+
+  idOf(body: unknown): string | undefined {
+    const id = this.#spec.request.id ? this.#spec.request.id(body) : isObject(body) ? body.id : undefined;
+    return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+  }
+
+  async status(x: QueuedExport, instance = 0): Promise<ExportObservation> {
+    const route = parseRoute(this.#spec.status.route);
+    const res = await x.owner.client.send({ method: route.method, path: fillPath(route.path, { id: x.id }), instance, label: `${x.owner.label} reads export ${x.id}` });
+    const ok = res.status >= 200 && res.status < 300 && res.json !== undefined;
+    const observation: ExportObservation = {
+      at: Date.now(),
+      state: ok ? this.#spec.status.state(res.json) : 'unreadable',
+      ...(ok && this.#spec.status.holder ? { holder: this.#spec.status.holder(res.json) } : {}),
+      exchange: res.exchange,
+      body: res.json,
+    };
+    const seen = this.observations.get(x.id) ?? [];
+    const last = seen.at(-1);
+    if (!last || last.state !== observation.state || last.holder !== observation.holder) this.observations.set(x.id, [...seen, observation]);
+    return observation;
+  }
+
+  /** The system's record of each time the export was produced. */
+  async productions(x: QueuedExport): Promise<{ items: unknown[] | undefined; res: HttpResult }> {
+    const route = parseRoute(this.#spec.productions.route);
+    const res = await x.owner.client.send({ method: route.method, path: fillPath(route.path, { id: x.id }), label: `${x.owner.label} reads how often export ${x.id} was produced` });
+    if (res.status < 200 || res.status >= 300) return { items: undefined, res };
+    const items = this.#spec.productions.items ? this.#spec.productions.items(res.json) : isObject(res.json) && Array.isArray(res.json.items) ? res.json.items : undefined;
+    return { items, res };
+  }
+
+  async download(x: QueuedExport): Promise<HttpResult | undefined> {
+    if (!this.#spec.download) return undefined;
+    const route = parseRoute(this.#spec.download);
+    return x.owner.client.send({ method: route.method, path: fillPath(route.path, { id: x.id }), label: `${x.owner.label} downloads export ${x.id}` });
+  }
+
+  /**
+   * Polls every export until each is done or failed, or the deadline passes. Returns the last
+   * observation of each; the ones still unsettled at the deadline are listed, not thrown.
+   */
+  async awaitSettled(exports: QueuedExport[], deadlineMs: number): Promise<{ last: Map<string, ExportObservation>; unsettled: QueuedExport[] }> {
+    const last = new Map<string, ExportObservation>();
+    const pending = () => exports.filter((x) => !settledStates.has(last.get(x.id)?.state ?? ''));
+    try {
+      await pollUntil(
+        async () => {
+          const open = pending();
+          const seen = await Promise.all(open.map((x, i) => this.status(x, i % x.owner.client.baseUrls.length)));
+          open.forEach((x, i) => last.set(x.id, seen[i]!));
+          return pending().length === 0 ? true : undefined;
+        },
+        { what: `${exports.length} exports to finish`, deadlineMs, intervalMs: 50 },
+      );
+    } catch (err) {
+      if (!(err instanceof DeadlineError)) throw err;
+    }
+    return { last, unsettled: pending() };
+  }
+
+  /** Every state change of an export, relative to `from`, one line each. */
+  timeline(id: string, from: number, events: { at: number; what: string }[] = []): string {
+    const lines = [
+      ...(this.observations.get(id) ?? []).map((o) => ({ at: o.at, what: `${o.state}${o.holder ? ` (held by ${o.holder})` : ''}` })),
+      ...events,
+    ].sort((a, b) => a.at - b.at);
+    return lines.map((l) => `${`+${((l.at - from) / 1000).toFixed(3)} s`.padStart(11)}  ${l.what}`).join('\n');
+  }
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import type { Sample } from '../generate/sample.ts';
+import type { IdentityContext } from '../identities/principal.ts';
+import { fn, routeString } from './fields.ts';
+
+type Json = unknown;
+
+const listOf = z.strictObject({
+  /** Lists the caller's items, e.g. `'GET /v1/evidence?limit=100'`. */
+  route: routeString,
+  /** Finds the items in the answer. Default: `body.items`, or the body if it is an array. */
+  items: fn<(body: Json) => Json[]>('body => items').optional(),
+});
+
+/** Scheduled job runs that every instance may try to claim: of concurrent claims of one run, exactly one wins. */
+export const jobClaimSpec = z.strictObject({
+  /** Claims one run, as a tenant's user: `{job}` is filled with the job id, e.g. `'POST /v1/jobs/{job}/claim'`. */
+  claim: z.strictObject({
+    route: routeString,
+    /** The request body for a run at `scheduledFor` (ISO 8601). Default: `{ scheduled_for }`. */
+    body: fn<(scheduledFor: string, job: string) => Json>('(scheduledFor, job) => request body').optional(),
+    /** Whether an answer won the claim. Default: a 2xx whose body has `claimed: true`. */
+    won: fn<(body: Json, status: number) => boolean>('(body, status) => won').optional(),
+  }),
+  /** The runs the system recorded for `{job}`: proves from its own data that one run was made per time. */
+  runs: z
+    .strictObject({
+      route: routeString,
+      /** Default: `body.items`. */
+      items: fn<(body: Json) => Json[]>('body => runs').optional(),
+      /** A run's scheduled time (compared as an instant). Default: `run.scheduled_for`. */
+      scheduledFor: fn<(run: Json) => string>('run => scheduled time').optional(),
+    })
+    .optional(),
+});
+
+/** A JSONB document that concurrent requests merge keys into: no acknowledged key may be lost. */
+export const jsonbMergeSpec = z.strictObject({
+  /** Merges a patch into the document `{doc}`, e.g. `'PATCH /v1/preferences/{doc}'`. */
+  merge: z.strictObject({
+    route: routeString,
+    /** The request body for a patch of keys. Default: the patch itself. */
+    body: fn<(patch: Record<string, unknown>) => Json>('patch => request body').optional(),
+  }),
+  /** Reads the document `{doc}` back. */
+  read: z.strictObject({
+    route: routeString,
+    /** The merged document in the answer. Default: `body.data`. */
+    data: fn<(body: Json) => Record<string, unknown>>('body => document').optional(),
+  }),
+});
+
+/** What every attempt with one idempotency key sends (the same each time). */
+export interface KeyedRequest {
+  body: Json;
+  headers?: Record<string, string>;
+}
+
+const idempotentEndpoint = z.strictObject({
+  /** The create call, e.g. `'POST /v1/evidence'`. */
+  route: routeString,
+  /** The header that carries the key. */
+  header: z.string().min(1).default('Idempotency-Key'),
+  /** Builds the request; `marker` must end up in the created record (a name or description), so its copies can be counted. */
+  request: fn<(o: { marker: string; sample: Sample }) => KeyedRequest>('({ marker, sample }) => { body, headers }'),
+  /** The record's id in the answer. Default: `body.id`. */
+  id: fn<(body: Json) => string>('body => id').optional(),
+  /** Lists the caller's records: proves from the system's own data that one key made one record. */
+  list: listOf.optional(),
+});
+
+/** The ids a first login answers with. */
+export interface FirstLoginIds {
+  user: string;
+  tenant: string;
+}
+
+/** Create calls that honour an idempotency key, and first login: concurrent duplicates make one record. */
+export const idempotencySpec = z
+  .strictObject({
+    /** Endpoints by name. */
+    endpoints: z.record(z.string(), idempotentEndpoint).default({}),
+    /** First login (e.g. sync-user): any number of concurrent first logins of one new user make one user and one tenant. */
+    firstLogin: z
+      .strictObject({
+        /** The first-login call, e.g. `'POST /auth/sync-user'`. */
+        route: routeString,
+        /** A brand-new identity that has never logged in: the token its first login sends. */
+        identity: fn<(ctx: IdentityContext) => Promise<{ token: string }>>('ctx => Promise<{ token }>'),
+        /** The user and tenant the answer names. */
+        ids: fn<(body: Json) => FirstLoginIds>('body => { user, tenant }'),
+        /** Who the system says the identity is afterwards (e.g. `'GET /auth/me'`), as a second witness. */
+        whoami: z.strictObject({ route: routeString, ids: fn<(body: Json) => FirstLoginIds>('body => { user, tenant }') }).optional(),
+      })
+      .optional(),
+  })
+  .refine((v) => Object.keys(v.endpoints).length > 0 || v.firstLogin !== undefined, {
+    message: 'give at least one endpoint or firstLogin',
+    path: ['endpoints'],
+  });
+
+/** An export's state, as shipgate names it; the profile maps the system's own words. */
+export type ExportState = 'queued' | 'running' | 'done' | 'failed';
+
+/** Exports the API queues and worker processes produce: each exactly once, even when a worker dies. */
+export const exportsSpec = z.strictObject({
+  /** Queues an export, e.g. `'POST /v1/exports'`. */
+  request: z.strictObject({
+    route: routeString,
+    body: fn<(sample: Sample) => Json>('sample => request body').optional(),
+    /** The export's id in the answer. Default: `body.id`. */
+    id: fn<(body: Json) => string>('body => id').optional(),
+  }),
+  /** Reads an export's state: `'GET /v1/exports/{id}'`. */
+  status: z.strictObject({
+    route: routeString,
+    /** Maps the answer to queued / running / done / failed. */
+    state: fn<(body: Json) => ExportState>('body => queued | running | done | failed'),
+    /** The worker that holds (or last held) the export, as the system's heartbeats record it. */
+    holder: fn<(body: Json) => string | undefined>('body => worker id').optional(),
+  }),
+  /**
+   * The system's own record of every time an export was produced (ledger events, stored files):
+   * `'GET /v1/exports/{id}/ledger'`. Exactly one entry per export is the proof of exactly-once.
+   */
+  productions: z.strictObject({
+    route: routeString,
+    /** The production records in the answer. Default: `body.items`. */
+    items: fn<(body: Json) => Json[]>('body => productions').optional(),
+  }),
+  /** Downloads a finished export: it must answer 2xx once the export is done. */
+  download: routeString.optional(),
+  /** How long a healthy system may take to finish a batch of exports. */
+  completeWithinMs: z.number().int().positive().default(30_000),
+  /** The worker processes, for the crash suite (needs a `launch` block and an ephemeral target). */
+  workers: z
+    .strictObject({
+      /** The launched service that runs the workers (no `http` block). */
+      service: z.string().min(1),
+      /** The variable that names a worker instance; the name is what `status.holder` reports. */
+      idEnv: z.string().min(1),
+      /** How long a claim survives without heartbeats (the system's lease). */
+      leaseMs: z.number().int().positive(),
+      /** How long after the lease a dead worker's export may take to finish elsewhere. */
+      recoveryBoundMs: z.number().int().positive().default(5_000),
+    })
+    .optional(),
+});

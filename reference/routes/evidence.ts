@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { allItems, firstItem, type ItemRow, type Resource } from '../db/resource-rows.ts';
+import { asCaller, type Caller, type Db } from '../db/transactions.ts';
+import { contentTypeProblem } from '../evidence/content-type.ts';
+import { ApiError, invalidRequest, notFound } from '../http/errors.ts';
+import { parseListQuery, toPage } from '../http/pagination.ts';
+import { resourceId } from '../http/resource-id.ts';
+
+const RESOURCE = 'evidence';
+export const MAX_EVIDENCE_BYTES = 50 * 1024 * 1024;
+/** Room for the multipart boundaries and the small text fields around the file. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+// to_jsonb of the row without the bytes.
+const ITEM = `to_jsonb(e) - 'content' - 'request_hash' AS item`;
+
+interface Upload {
+  filename: string;
+  description: string;
+  contentType: string;
+  content: Buffer;
+  sha256: string;
+}
+
+type Params = { Params: { id: string } };
+/** Stores the upload once per key: returns the record and whether this call created it. */
+type StoreKeyed = (db: Db, caller: Caller, upload: Upload, key: string, requestHash: string) => Promise<{ item: Resource; created: boolean }>;
+
+function unsupported(message: string): ApiError {
+  return new ApiError(415, 'unsupported_media_type', message);
+}
+
+async function readUpload(request: FastifyRequest): Promise<Upload> {
+  const declared = Number(request.headers['content-length']);
+  // Refused before a byte of the body is read.
+  if (declared > MAX_EVIDENCE_BYTES + MULTIPART_OVERHEAD_BYTES) {
+    throw new ApiError(413, 'payload_too_large', `evidence files are limited to ${MAX_EVIDENCE_BYTES} bytes`);
+  }
+  if (!request.isMultipart()) throw unsupported('evidence is uploaded as multipart/form-data with a "file" part');
+  const file = await request.file({ limits: { fileSize: MAX_EVIDENCE_BYTES, files: 1, fields: 5 } });
+  if (!file || file.fieldname !== 'file') throw invalidRequest('a "file" part is required');
+  const content = await file.toBuffer();
+  const problem = contentTypeProblem(file.mimetype, content.subarray(0, 16));
+  if (problem) throw unsupported(problem);
+  const description = file.fields.description;
+  const text = description && 'value' in description && typeof description.value === 'string' ? description.value : '';
+  return {
+    filename: (file.filename || 'evidence').slice(0, 255),
+    description: text.slice(0, 2_000),
+    contentType: file.mimetype,
+    content,
+    sha256: createHash('sha256').update(content).digest('hex'),
+  };
+}
+
+function insert(db: Db, caller: Caller, u: Upload, key: string | null, requestHash: string | null, onConflict = '') {
+  return db.query<ItemRow>(
+    `INSERT INTO public.evidence AS e (org_id, uploaded_by, filename, description, content_type, size_bytes, sha256, content, idempotency_key, request_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ${onConflict} RETURNING ${ITEM}`,
+    [caller.orgId, caller.userId, u.filename, u.description, u.contentType, u.content.length, u.sha256, u.content, key, requestHash],
+  );
+}
+
+async function findByKey(db: Db, caller: Caller, key: string): Promise<{ item: Resource; requestHash: string } | undefined> {
+  const { rows } = await db.query<ItemRow & { request_hash: string }>(
+    `SELECT ${ITEM}, e.request_hash FROM public.evidence AS e WHERE e.org_id = $1 AND e.idempotency_key = $2 ORDER BY e.created_at LIMIT 1`,
+    [caller.orgId, key],
+  );
+  const row = rows[0];
+  return row ? { item: row.item, requestHash: row.request_hash } : undefined;
+}
+
+/** The unique key decides: a concurrent duplicate waits for the winner, inserts nothing, then reads its record. */
+const insertOnConflict: StoreKeyed = async (db, caller, upload, key, requestHash) => {
+  const inserted = firstItem(
+    await insert(db, caller, upload, key, requestHash, 'ON CONFLICT (org_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING'),
+  );
+  if (inserted) return { item: inserted, created: true };
+  const existing = await findByKey(db, caller, key);
+  if (!existing) throw new Error(`idempotency key conflict without a visible record (org ${caller.orgId})`);
+  if (existing.requestHash !== requestHash) throw keyReused();
+  return { item: existing.item, created: false };
+};
+
+// DEFECT idempotency-race: looks the key up, then inserts; concurrent identical requests all miss the lookup
+const checkThenInsert: StoreKeyed = async (db, caller, upload, key, requestHash) => {
+  const existing = await findByKey(db, caller, key);
+  if (existing) {
+    if (existing.requestHash !== requestHash) throw keyReused();
+    return { item: existing.item, created: false };
+  }
+  return { item: firstItem(await insert(db, caller, upload, key, requestHash))!, created: true };
+};
+
+function keyReused(): ApiError {
+  return new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used for a different upload');
+}
+
+export function registerEvidenceRoutes(app: FastifyInstance, { pool, auth, defects }: AppContext): void {
+  const storeKeyed = defects.has('idempotency-race') ? checkThenInsert : insertOnConflict;
+  void app.register(multipart, { throwFileSizeLimit: true });
+
+  app.post('/v1/evidence', async (request, reply) => {
+    const caller = await auth.caller(request);
+    const rawKey = request.headers['idempotency-key'];
+    const key = typeof rawKey === 'string' ? rawKey : undefined;
+    if (rawKey !== undefined && (key === undefined || !IDEMPOTENCY_KEY.test(key))) {
+      throw invalidRequest('Idempotency-Key must be 1 to 255 visible ASCII characters');
+    }
+    const upload = await readUpload(request);
+    if (key === undefined) {
+      const item = await asCaller(pool, caller, async (db) => firstItem(await insert(db, caller, upload, null, null)));
+      return reply.code(201).send(item);
+    }
+    const requestHash = createHash('sha256').update(`${upload.sha256}\n${upload.contentType}\n${upload.filename}\n${upload.description}`).digest('hex');
+    const { item, created } = await asCaller(pool, caller, (db) => storeKeyed(db, caller, upload, key, requestHash));
+    return reply.code(created ? 201 : 200).header('idempotent-replayed', String(!created)).send(item);
+  });
+
+  app.get('/v1/evidence', async (request) => {
+    const caller = await auth.caller(request);
+    const { limit, after } = parseListQuery(request.query);
+    const rows = await asCaller(pool, caller, async (db) =>
+      allItems(
+        await db.query<ItemRow>(
+          `SELECT ${ITEM} FROM public.evidence AS e
+            WHERE e.org_id = $1 AND ($2::timestamptz IS NULL OR (e.created_at, e.id) < ($2, $3::uuid))
+            ORDER BY e.created_at DESC, e.id DESC LIMIT $4`,
+          [caller.orgId, after.createdAt, after.id, limit + 1],
+        ),
+      ),
+    );
+    return toPage(rows, limit);
+  });
+
+  app.get<Params>('/v1/evidence/:id', async (request) => {
+    const caller = await auth.caller(request);
+    const id = resourceId(request.params.id, RESOURCE);
+    const item = await asCaller(pool, caller, async (db) =>
+      firstItem(await db.query<ItemRow>(`SELECT ${ITEM} FROM public.evidence AS e WHERE e.id = $1 AND e.org_id = $2`, [id, caller.orgId])),
+    );
+    if (!item) throw notFound(RESOURCE);
+    return item;
+  });
+}

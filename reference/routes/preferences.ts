@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { asCaller, type Db } from '../db/transactions.ts';
+import { notFound } from '../http/errors.ts';
+import { parseInput } from '../http/validation.ts';
+
+const HUB = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const patchBody = z
+  .record(z.string().min(1).max(200), z.json())
+  .refine((patch) => Object.keys(patch).length <= 100, 'at most 100 keys per merge');
+
+type Params = { Params: { hub: string } };
+type Data = Record<string, unknown>;
+type Merge = (db: Db, orgId: string, hub: string, patch: Data) => Promise<Data>;
+
+function hubName(raw: string): string {
+  if (!HUB.test(raw)) throw notFound('preferences hub');
+  return raw;
+}
+
+/** `data || patch` inside one statement: concurrent merges of different keys all survive. */
+const mergeInDatabase: Merge = async (db, orgId, hub, patch) => {
+  const { rows } = await db.query<{ data: Data }>(
+    `INSERT INTO public.preference_hubs AS h (org_id, hub, data) VALUES ($1, $2, $3)
+     ON CONFLICT (org_id, hub) DO UPDATE SET data = h.data || EXCLUDED.data
+     RETURNING h.data`,
+    [orgId, hub, patch],
+  );
+  return rows[0]!.data;
+};
+
+// DEFECT jsonb-overwrite: reads the document, merges in the app, writes the whole document back; concurrent merges overwrite each other
+const readModifyWrite: Merge = async (db, orgId, hub, patch) => {
+  const current = await db.query<{ data: Data }>('SELECT data FROM public.preference_hubs WHERE org_id = $1 AND hub = $2', [orgId, hub]);
+  const merged = { ...(current.rows[0]?.data ?? {}), ...patch };
+  const { rows } = await db.query<{ data: Data }>(
+    `INSERT INTO public.preference_hubs AS h (org_id, hub, data) VALUES ($1, $2, $3)
+     ON CONFLICT (org_id, hub) DO UPDATE SET data = EXCLUDED.data
+     RETURNING h.data`,
+    [orgId, hub, merged],
+  );
+  return rows[0]!.data;
+};
+
+export function registerPreferenceRoutes(app: FastifyInstance, { pool, auth, defects }: AppContext): void {
+  const merge = defects.has('jsonb-overwrite') ? readModifyWrite : mergeInDatabase;
+
+  app.get<Params>('/v1/preferences/:hub', async (request) => {
+    const caller = await auth.caller(request);
+    const hub = hubName(request.params.hub);
+    const data = await asCaller(pool, caller, async (db) => {
+      const { rows } = await db.query<{ data: Data }>('SELECT data FROM public.preference_hubs WHERE org_id = $1 AND hub = $2', [
+        caller.orgId,
+        hub,
+      ]);
+      return rows[0]?.data ?? {};
+    });
+    return { hub, data };
+  });
+
+  app.patch<Params>('/v1/preferences/:hub', async (request) => {
+    const caller = await auth.caller(request);
+    const hub = hubName(request.params.hub);
+    const patch = parseInput(patchBody, request.body, 'preferences patch');
+    const data = await asCaller(pool, caller, (db) => merge(db, caller.orgId, hub, patch));
+    return { hub, data };
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * The export worker: `node --import tsx reference/worker.ts`; run several, beside the API.
+ * Env: DATABASE_URL (required); EXPORT_WORKER_ID, EXPORT_LEASE_MS, EXPORT_HEARTBEAT_MS,
+ * EXPORT_SWEEP_MS, EXPORT_MAX_ATTEMPTS, REFERENCE_DEFECTS (see config.ts).
+ */
+import { hostname } from 'node:os';
+import { loadOrExit, loadWorkerConfig } from './config.ts';
+import { claimSelectThenUpdate, claimSkipLocked, recoverExpiredLeases, recoverOwnOnly } from './exports/queue.ts';
+import { ExportWorker } from './exports/worker-loop.ts';
+
+const config = loadOrExit(() => loadWorkerConfig(process.env, `${hostname()}:${process.pid}`));
+const log = (fields: Record<string, unknown>) =>
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), worker_id: config.workerId, ...fields })}\n`);
+
+const noRecovery = config.defects.has('no-stuck-recovery');
+const worker = new ExportWorker({
+  databaseUrl: config.databaseUrl,
+  workerId: config.workerId,
+  leaseMs: config.leaseMs,
+  heartbeatMs: config.heartbeatMs,
+  sweepMs: config.sweepMs,
+  maxAttempts: config.maxAttempts,
+  claim: config.defects.has('export-double-claim') ? claimSelectThenUpdate : claimSkipLocked,
+  recover: noRecovery ? recoverOwnOnly : recoverExpiredLeases,
+  sweep: !noRecovery,
+  log,
+});
+if (config.defects.size > 0) log({ level: 'warn', msg: 'reference defects switched on', defects: [...config.defects] });
+
+try {
+  await worker.start();
+} catch (err) {
+  log({ level: 'error', msg: 'worker could not start', err: (err as Error).message });
+  await worker.stop();
+  process.exit(1);
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    log({ level: 'info', msg: 'shutting down', signal });
+    void worker.stop().then(() => process.exit(process.exitCode ?? 0));
+  });
+}

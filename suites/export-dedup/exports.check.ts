@@ -1,0 +1,122 @@
+import {
+  burstPlan,
+  burstSection,
+  ExportsApi,
+  fail,
+  runBurst,
+  tenantIdentities,
+  useTarget,
+  type BurstRequest,
+  type Evidence,
+  type History,
+  type QueuedExport,
+  type Tenant,
+  timeoutFor,
+} from 'shipgate';
+import suite from './suite.ts';
+import { EXPORT_FINDINGS, type ExportFindingCode } from './findings.ts';
+
+const target = await useTarget();
+const spec = target.profile.exports!;
+const instances = target.context.baseUrls.length;
+const IDENTITIES_PER_TENANT = 2;
+
+function raise(code: ExportFindingCode, title: string, evidence: Evidence[], o: { expected?: string; actual?: string } = {}): never {
+  return fail({ code, title, ...EXPORT_FINDINGS[code], ...o, evidence });
+}
+
+suite.check('exports queued together on several instances: each is produced exactly once', async (c) => {
+  const tenants = await c.target.tenants.pair();
+  const identities = await Promise.all(tenants.map((t) => tenantIdentities(c.target.tenants, t, IDENTITIES_PER_TENANT)));
+  const api = new ExportsApi(spec);
+  const histories: History<Tenant>[] = [];
+  const everything: { x: QueuedExport; history: History<Tenant> }[] = [];
+  const started = Date.now();
+  const iterations = c.target.context.iterations;
+  let iteration = 0;
+  try {
+    await c.forAll(
+      // Each key is one export; the burst queues them all at once.
+      burstPlan({ keys: { min: 6, max: 12 }, perKey: { min: 1, max: 1 }, identities: IDENTITIES_PER_TENANT, instances }),
+      async (plan) => {
+        const requests = plan.requests.map((r): BurstRequest<Tenant> => {
+          const owner = tenants[r.key % tenants.length]!;
+          return { identity: identities[r.key % tenants.length]![r.identity]!, instance: r.instance, ...api.queueRequest(c.sample), key: `export ${r.key}`, meta: owner };
+        });
+        const history = await runBurst(requests, { baseUrls: c.target.context.baseUrls, timeoutMs: c.target.profile.http.timeoutMs, warmPath: c.target.profile.http.probePath });
+        histories.push(history);
+        const queued = history.ops.map((op) => {
+          const id = op.status >= 200 && op.status < 300 ? api.idOf(op.json) : undefined;
+          if (id === undefined) {
+            if (op.status === 0 || op.status >= 500) {
+              raise('EXPORT_NOT_QUEUED', `queuing an export among ${history.ops.length} concurrent requests answered ${op.error ?? op.status}`, [
+                { label: 'the burst', text: history.timeline() },
+                { label: `request #${op.index}`, exchange: op.exchange },
+              ]);
+            }
+            fail({
+              code: 'CHECK_PRECONDITION',
+              title: `queuing an export answered ${op.status} without an id (is exports.request right?)`,
+              promise: "the profile's export request queues an export",
+              severity: 'high',
+              evidence: [{ label: 'request', exchange: op.exchange }],
+            });
+          }
+          return { id, owner: op.meta, queuedAt: history.releasedAt.getTime() + op.doneMs };
+        });
+        const { last, unsettled } = await api.awaitSettled(queued, spec.completeWithinMs);
+        if (unsettled.length > 0) {
+          raise(
+            'EXPORT_NOT_COMPLETED',
+            `${unsettled.length} of ${queued.length} exports queued together were not finished ${spec.completeWithinMs / 1000} s later (${unsettled.map((x) => `${x.id}: ${last.get(x.id)?.state ?? 'never read'}`).slice(0, 4).join('; ')})`,
+            unsettled.slice(0, 3).map((x) => ({ label: `export ${x.id}`, text: api.timeline(x.id, history.releasedAt.getTime()) })),
+            { expected: `done within ${spec.completeWithinMs} ms`, actual: `${unsettled.length} unfinished` },
+          );
+        }
+        const failed = queued.filter((x) => last.get(x.id)?.state === 'failed');
+        if (failed.length > 0) {
+          raise('EXPORT_FAILED', `${failed.length} of ${queued.length} exports queued together failed`, failed.slice(0, 3).map((x) => ({ label: `export ${x.id}`, exchange: last.get(x.id)!.exchange })));
+        }
+        for (const x of queued) {
+          everything.push({ x, history });
+          await expectProducedOnce(x, history);
+        }
+        // In the last case, all again: a late second worker has had every later burst's time to finish.
+        iteration += 1;
+        if (iteration === iterations) for (const e of everything) await expectProducedOnce(e.x, e.history);
+      },
+      { runs: iterations },
+    );
+  } finally {
+    c.report(burstSection('export bursts', histories));
+    c.report({ title: 'exports', text: `${everything.length} exports queued in ${histories.length} bursts, all checked for exactly one production (${((Date.now() - started) / 1000).toFixed(1)} s)` });
+  }
+
+  async function expectProducedOnce(x: QueuedExport, history: History<Tenant>): Promise<void> {
+    const { items, res } = await api.productions(x);
+    if (!items) {
+      fail({
+        code: 'CHECK_PRECONDITION',
+        title: `reading the productions of export ${x.id} answered ${res.error ?? res.status} without a list (is exports.productions right?)`,
+        promise: "the profile's productions route lists an export's productions",
+        severity: 'high',
+        evidence: [{ label: 'productions', exchange: res.exchange }],
+      });
+    }
+    const timeline = { label: `export ${x.id}, as observed`, text: api.timeline(x.id, history.releasedAt.getTime()) };
+    if (items.length > 1) {
+      raise('EXPORT_DUPLICATE', `export ${x.id} was produced ${items.length} times (queued with ${history.ops.length - 1} others on instances ${history.instances.join(', ')})`, [
+        { label: 'the system\'s record of its productions', exchange: res.exchange },
+        timeline,
+        { label: 'the burst that queued it', text: history.timeline() },
+      ], { expected: '1 production', actual: `${items.length} productions` });
+    }
+    if (items.length === 0) {
+      raise('EXPORT_NOT_PRODUCED', `export ${x.id} is done but the system records no production of it`, [{ label: 'productions', exchange: res.exchange }, timeline]);
+    }
+    const download = await api.download(x);
+    if (download && (download.status < 200 || download.status >= 300)) {
+      raise('EXPORT_DOWNLOAD_FAILED', `export ${x.id} is done but its download answered ${download.error ?? download.status}`, [{ label: 'download', exchange: download.exchange }, timeline]);
+    }
+  }
+}, timeoutFor(target.context.iterations, 5_000));

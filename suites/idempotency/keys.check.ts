@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import {
+  acknowledged,
+  burstPlan,
+  burstSection,
+  checkUniqueness,
+  fail,
+  parseRoute,
+  runBurst,
+  tenantIdentities,
+  useTarget,
+  type BurstRequest,
+  type Evidence,
+  type History,
+  type KeyedRequest,
+  type BurstOperation,
+  timeoutFor,
+} from 'shipgate';
+import suite from './suite.ts';
+import { IDEMPOTENCY_FINDINGS, type IdempotencyFindingCode } from './findings.ts';
+
+const target = await useTarget();
+const endpoints = Object.entries(target.profile.idempotency?.endpoints ?? {});
+const instances = target.context.baseUrls.length;
+const IDENTITIES_PER_TENANT = 3;
+
+interface Keyed {
+  tenant: number;
+  key: string;
+  marker: string;
+  request: KeyedRequest;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function raise(code: IdempotencyFindingCode, title: string, evidence: Evidence[], o: { expected?: string; actual?: string } = {}): never {
+  return fail({ code, title, ...IDEMPOTENCY_FINDINGS[code], ...o, evidence });
+}
+
+if (endpoints.length === 0) {
+  suite.check('keyed create endpoints', async (c) => c.notApplicable('the profile lists no idempotency.endpoints'));
+}
+
+for (const [name, ep] of endpoints) {
+  const route = parseRoute(ep.route);
+  const idOf = (body: unknown): string | undefined => {
+    const id = ep.id ? ep.id(body) : isObject(body) ? body.id : undefined;
+    return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+  };
+
+  suite.check(`${name}: concurrent requests with one idempotency key create one record and all return it`, async (c) => {
+    const tenants = await c.target.tenants.pair();
+    const identities = await Promise.all(tenants.map((t) => tenantIdentities(c.target.tenants, t, IDENTITIES_PER_TENANT)));
+    const histories: History<Keyed>[] = [];
+    try {
+      await c.forAll(
+        burstPlan({ keys: { min: 2, max: 3 }, perKey: { min: 4, max: 8 }, identities: IDENTITIES_PER_TENANT, instances }),
+        async (plan) => {
+          const keyed: Keyed[] = Array.from({ length: plan.keys }, (_, k) => {
+            const marker = c.sample.unique(`${name}-k${k}`);
+            return { tenant: k % tenants.length, key: `sg-${randomUUID()}`, marker, request: ep.request({ marker, sample: c.sample }) };
+          });
+          const requests = plan.requests.map((r): BurstRequest<Keyed> => {
+            const k = keyed[r.key]!;
+            return {
+              identity: identities[k.tenant]![r.identity]!,
+              instance: r.instance,
+              method: route.method,
+              path: route.path,
+              body: k.request.body,
+              headers: { ...k.request.headers, [ep.header]: k.key },
+              key: k.key,
+              meta: k,
+            };
+          });
+          const history = await runBurst(requests, { baseUrls: c.target.context.baseUrls, timeoutMs: c.target.profile.http.timeoutMs, warmPath: c.target.profile.http.probePath });
+          histories.push(history);
+          judgeAnswers(history, name);
+          for (const k of keyed) {
+            const ops = history.ops.filter((op) => op.meta === k);
+            const id = idOf(ops.find(acknowledged)!.json)!;
+            await replay(k, id, ops, history);
+            if (ep.list) await countRecords(k, ops, history);
+          }
+        },
+        { runs: c.target.context.iterations },
+      );
+    } finally {
+      c.report(burstSection(`${name} bursts`, histories));
+    }
+
+    /** Every answer is the record (or a clean 4xx), and one key gives one record id. */
+    function judgeAnswers(history: History<Keyed>, what: string): void {
+      const broken = history.ops.filter((op) => op.status === 0 || op.status >= 500);
+      if (broken.length > 0) {
+        const k = broken[0]!.meta;
+        raise('IDEMPOTENCY_INDEFINITE', `${broken.length} of ${history.ops.length} concurrent ${what} requests answered ${[...new Set(broken.map((o) => o.error ?? o.status))].join(', ')}`, [
+          { label: `the burst for key ${k.key}`, text: history.timeline(history.ops.filter((o) => o.meta === k)) },
+          ...broken.slice(0, 2).map((op) => ({ label: `request #${op.index}`, exchange: op.exchange })),
+        ]);
+      }
+      const refused = history.ops.find((op) => !acknowledged(op));
+      if (refused) {
+        fail({
+          code: 'CHECK_PRECONDITION',
+          title: `a ${what} request was refused with ${refused.status}, so idempotency cannot be judged (is idempotency.endpoints.${what} right?)`,
+          promise: "the profile's keyed request is accepted",
+          severity: 'high',
+          evidence: [{ label: 'refused request', exchange: refused.exchange }],
+        });
+      }
+      const missingId = history.ops.find((op) => idOf(op.json) === undefined);
+      if (missingId) {
+        fail({
+          code: 'CHECK_PRECONDITION',
+          title: `a ${what} answer has no record id (is idempotency.endpoints.${what}.id right?)`,
+          promise: "the profile finds the record's id in the answer",
+          severity: 'high',
+          evidence: [{ label: 'answer', exchange: missingId.exchange }],
+        });
+      }
+      for (const v of checkUniqueness(history.ops, (op) => op.key, (op) => idOf(op.json))) {
+        const ops = v.items;
+        if (v.kind === 'several ids') {
+          raise(
+            'IDEMPOTENCY_DUPLICATE_RECORD',
+            `${ops.length} concurrent ${what} requests with one idempotency key (${ops[0]!.meta.key}) created ${v.ids.length} records: ${v.ids.join(', ')}`,
+            [{ label: 'the burst', text: history.timeline(ops) }, ...firstOfEach(ops, v.ids).map((op) => ({ label: `answer with record ${idOf(op.json)}`, exchange: op.exchange }))],
+            { expected: '1 record', actual: `${v.ids.length} records` },
+          );
+        }
+        raise('IDEMPOTENCY_KEYS_MERGED', `different idempotency keys (${v.keys.join(', ')}) returned the same ${what} record ${v.value}`, [
+          { label: 'the burst', text: history.timeline(ops) },
+        ]);
+      }
+    }
+
+    function firstOfEach(ops: BurstOperation<Keyed>[], ids: string[]): BurstOperation<Keyed>[] {
+      return ids.slice(0, 3).map((id) => ops.find((op) => idOf(op.json) === id)!);
+    }
+
+    /** The same request once more, after the race: the same record comes back. */
+    async function replay(k: Keyed, id: string, ops: BurstOperation<Keyed>[], history: History<Keyed>): Promise<void> {
+      const tenant = tenants[k.tenant]!;
+      const again = await tenant.client.send({
+        method: route.method,
+        path: route.path,
+        body: k.request.body,
+        headers: { ...k.request.headers, [ep.header]: k.key },
+        label: `${tenant.label} repeats the ${name} request with key ${k.key}`,
+      });
+      const againId = again.status >= 200 && again.status < 300 ? idOf(again.json) : undefined;
+      if (againId !== id) {
+        raise('IDEMPOTENCY_REPLAY_DIFFERENT', `repeating a ${name} request with its idempotency key answered ${again.error ?? again.status}${againId ? ` with record ${againId}` : ''}, not record ${id}`, [
+          { label: 'the repeat', exchange: again.exchange },
+          { label: 'the burst', text: history.timeline(ops) },
+        ], { expected: `record ${id}`, actual: againId ?? String(again.error ?? again.status) });
+      }
+    }
+
+    /** The system's own data: the records carrying the key's marker, counted in the caller's list. */
+    async function countRecords(k: Keyed, ops: BurstOperation<Keyed>[], history: History<Keyed>): Promise<void> {
+      const list = ep.list!;
+      const listRoute = parseRoute(list.route);
+      const tenant = tenants[k.tenant]!;
+      const res = await tenant.client.send({ method: listRoute.method, path: listRoute.path, label: `${tenant.label} lists its ${name} records` });
+      const items = list.items ? list.items(res.json) : Array.isArray(res.json) ? res.json : isObject(res.json) && Array.isArray(res.json.items) ? res.json.items : undefined;
+      if (!items) {
+        fail({
+          code: 'CHECK_PRECONDITION',
+          title: `listing ${name} records answered ${res.error ?? res.status} without a list (is idempotency.endpoints.${name}.list right?)`,
+          promise: "the profile's list route lists the caller's records",
+          severity: 'high',
+          evidence: [{ label: 'list', exchange: res.exchange }],
+        });
+      }
+      const copies = items.filter((item) => JSON.stringify(item).includes(k.marker));
+      if (copies.length === 0) {
+        fail({
+          code: 'CHECK_PRECONDITION',
+          title: `no listed ${name} record carries the marker ${k.marker}, so the records of one key cannot be counted (does the request put the marker into the record?)`,
+          promise: "the profile's keyed request puts its marker into the record",
+          severity: 'high',
+          evidence: [{ label: 'list', exchange: res.exchange }],
+        });
+      }
+      if (copies.length > 1) {
+        raise('IDEMPOTENCY_DUPLICATE_RECORD', `the system holds ${copies.length} ${name} records for one idempotency key (${k.key}) after ${ops.length} concurrent requests`, [
+          { label: `${tenant.label}'s records`, exchange: res.exchange },
+          { label: 'the burst', text: history.timeline(ops) },
+        ], { expected: '1 record', actual: `${copies.length} records` });
+      }
+    }
+  }, timeoutFor(target.context.iterations, 3_000));
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { loadProfile, ProfileError, validateProfile } from '../../harness/profile/load.ts';
+import { EMBEDDED_CONFIG } from '../../harness/cli/package-info.ts';
+
+const launched = {
+  name: 'api',
+  kind: 'ephemeral',
+  launch: {
+    services: {
+      api: { command: ['node', 'server.js'], http: { portEnv: 'PORT', readiness: '/ready' } },
+      worker: { command: ['node', 'worker.js'], instances: 2, readyLog: 'worker ready' },
+    },
+  },
+  identities: { newTenant: async () => ({ tenantId: 't', token: 'x' }) },
+};
+const exportsBlock = {
+  request: { route: 'POST /v1/exports' },
+  status: { route: 'GET /v1/exports/{id}', state: () => 'done' },
+  productions: { route: 'GET /v1/exports/{id}/ledger' },
+};
+
+function problems(input: unknown): string[] {
+  try {
+    validateProfile(input, 'shipgate.config.ts');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ProfileError);
+    return (err as ProfileError).problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  throw new Error('the profile was accepted');
+}
+
+describe('concurrency capability blocks', () => {
+  it('the reference profile declares every block the five concurrency suites need', async () => {
+    const p = await loadProfile(EMBEDDED_CONFIG);
+    expect(p.jobClaim?.claim.route).toBe('POST /v1/jobs/{job}/claim');
+    expect(p.jsonbMerge?.merge.route).toBe('PATCH /v1/preferences/{doc}');
+    expect(Object.keys(p.idempotency?.endpoints ?? {})).toEqual(['evidence']);
+    expect(p.idempotency?.firstLogin?.route).toBe('POST /auth/sync-user');
+    expect(p.exports?.workers).toMatchObject({ service: 'worker', idEnv: 'EXPORT_WORKER_ID' });
+    expect(p.launch?.services.worker?.http).toBeUndefined();
+  });
+
+  it('fills the documented defaults', () => {
+    const p = validateProfile({ ...launched, exports: { ...exportsBlock, workers: { service: 'worker', idEnv: 'WORKER_ID', leaseMs: 1000 } } }, 'x');
+    expect(p.exports?.completeWithinMs).toBe(30_000);
+    expect(p.exports?.workers?.recoveryBoundMs).toBe(5_000);
+    const i = validateProfile({ ...launched, idempotency: { endpoints: { upload: { route: 'POST /u', request: () => ({ body: {} }) } } } }, 'x');
+    expect(i.idempotency?.endpoints.upload?.header).toBe('Idempotency-Key');
+  });
+
+  it('names a worker service that is not launched, or that is an HTTP service', () => {
+    expect(problems({ ...launched, exports: { ...exportsBlock, workers: { service: 'workers', idEnv: 'W', leaseMs: 1000 } } })).toEqual([
+      "exports.workers.service: no launched service named 'workers' (known: api, worker)",
+    ]);
+    expect(problems({ ...launched, exports: { ...exportsBlock, workers: { service: 'api', idEnv: 'W', leaseMs: 1000 } } })).toEqual([
+      "exports.workers.service: 'api' is an HTTP service; name the worker service (no http block)",
+    ]);
+  });
+
+  it('rejects an idempotency block with nothing to check, and a route without a method', () => {
+    expect(problems({ ...launched, idempotency: {} })).toEqual(['idempotency.endpoints: give at least one endpoint or firstLogin']);
+    expect(problems({ ...launched, jobClaim: { claim: { route: '/v1/jobs/{job}/claim' } } })[0]).toMatch(/^jobClaim\.claim\.route: expected 'METHOD \/path'/);
+  });
+});
