@@ -14,24 +14,35 @@ export interface DefectOutcome {
   why?: string;
 }
 
-/** Caught means: every suite named for the defect failed, with a finding code that proves the right promise broke. */
+/**
+ * Caught means: every suite named for the defect failed, and each of them raised a finding whose
+ * code proves the right promise broke (a suite failing for another reason, a precondition say,
+ * does not count).
+ */
 export function judgeDefect(defect: DefectSpec, report: RunReport): DefectOutcome {
   const failingSuites = report.suites.filter((s) => s.status === 'failed').map((s) => s.id);
   const proving = report.findings.filter((f) => defect.findingCodes.includes(f.code));
-  const missingSuites = defect.caughtBy.filter((s) => !failingSuites.includes(s));
-  const caught = missingSuites.length === 0 && proving.length > 0;
+  const unproven = defect.caughtBy.filter((s) => !failingSuites.includes(s) || !proving.some((f) => f.suite === s));
+  const caught = unproven.length === 0;
+  const seen = (suite: string) => [...new Set(report.findings.filter((f) => f.suite === suite).map((f) => f.code))].join(', ') || 'none';
   const why = caught
     ? undefined
-    : missingSuites.length > 0
-      ? `suite(s) ${missingSuites.join(', ')} did not fail`
-      : `no finding with code ${defect.findingCodes.join(' or ')} (got ${[...new Set(report.findings.map((f) => f.code))].join(', ') || 'none'})`;
+    : unproven
+        .map((s) =>
+          failingSuites.includes(s)
+            ? `suite ${s} failed without a finding coded ${defect.findingCodes.join(' or ')} (got ${seen(s)})`
+            : `suite ${s} did not fail`,
+        )
+        .join('; ');
   return {
     id: defect.id,
     promise: defect.promise,
     expectedSuites: defect.caughtBy,
     failingSuites,
     caught,
-    findings: proving.slice(0, 3).map((f) => ({ code: f.code, suite: f.suite ?? '', title: f.title, promise: f.promise })),
+    findings: defect.caughtBy
+      .flatMap((suite) => proving.filter((f) => f.suite === suite).slice(0, 2))
+      .map((f) => ({ code: f.code, suite: f.suite ?? '', title: f.title, promise: f.promise })),
     ...(why ? { why } : {}),
   };
 }
