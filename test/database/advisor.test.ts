@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { triage } from '../../harness/database/advisor/accept.ts';
-import { existingRoles, runAdvisor, type AdvisorResult } from '../../harness/database/advisor/run-advisor.ts';
+import { runAdvisor, type AdvisorResult } from '../../harness/database/advisor/run-advisor.ts';
+import { resolveApiRoles } from '../../harness/database/api-roles.ts';
 import { Catalog } from '../../harness/database/catalog.ts';
 import { connectDatabase } from '../../harness/database/session.ts';
 import { discoverTenantRelations } from '../../harness/database/tenant-relations.ts';
@@ -19,10 +20,12 @@ async function advise(client: pg.Client): Promise<AdvisorResult> {
     tenancy: { column: 'account_id', tables: { 'app.accounts': { column: 'id' } } },
   });
   expect(tenancy.problems).toEqual([]);
+  const roles = await resolveApiRoles(client, { authenticated: 'member', anon: 'visitor' });
+  expect(roles.missing).toEqual([]);
   return runAdvisor(client, {
     schemas: ['app'],
-    apiRoles: await existingRoles(client, ['member', 'visitor']),
-    anonRoles: await existingRoles(client, ['visitor']),
+    apiRoles: roles.api,
+    anonRoles: roles.anon,
     tenants: tenancy.relations.map((t) => ({ oid: t.relation.oid, column: t.column.name })),
   });
 }
