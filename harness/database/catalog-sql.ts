@@ -40,3 +40,17 @@ export const usableSchemas = (roles: string) => `(
      AND (EXISTS (SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a WHERE a.grantee = 0 AND a.privilege_type = 'USAGE')
           OR EXISTS (SELECT 1 FROM unnest(${roles}) AS r(name) WHERE pg_catalog.has_schema_privilege(r.name, n.oid, 'USAGE')))
 )`;
+
+/**
+ * `role (select/insert)` for each of the roles in the text[] expression `roles` that can reach
+ * the relation (USAGE on its schema and a privilege on it, a column grant included), or NULL.
+ */
+export const roleAccess = (roles: string, relOid: string, nspOid: string) => `(
+  SELECT string_agg(format('%s (%s)', r.role, r.privs), ', ' ORDER BY r.role) FROM (
+    SELECT role, string_agg(lower(priv), '/' ORDER BY ord) AS privs
+      FROM unnest(${roles}) AS role, unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) WITH ORDINALITY AS x(priv, ord)
+     WHERE pg_catalog.has_schema_privilege(role, ${nspOid}, 'USAGE')
+       AND CASE WHEN priv = 'DELETE' THEN pg_catalog.has_table_privilege(role, ${relOid}, priv) ELSE pg_catalog.has_any_column_privilege(role, ${relOid}, priv) END
+     GROUP BY role
+  ) r
+)`;

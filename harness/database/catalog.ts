@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { baseTablesOf, isSecurityInvoker, notExtensionOwned } from './catalog-sql.ts';
+import { baseTablesOf, isSecurityInvoker, notExtensionOwned, notSystemSchema, roleAccess } from './catalog-sql.ts';
 import { quoteQualified } from './session.ts';
 
 export type RelationKind = 'table' | 'partitioned table' | 'view' | 'materialized view';
@@ -86,6 +86,34 @@ export class Catalog {
       [schemas],
     );
     return this.load(rows.map((r) => r.oid));
+  }
+
+  /**
+   * Every table, view and materialized view, in any schema, that one of `roles` can reach: USAGE
+   * on its schema and a privilege on it (a column grant is enough).
+   */
+  async reachableBy(roles: string[]): Promise<Reachable[]> {
+    if (roles.length === 0) return [];
+    const { rows } = await this.db.query<{ oid: number; access: string }>(
+      `SELECT r.oid, r.access FROM (
+         SELECT c.oid AS oid, n.nspname, c.relname, ${roleAccess('$1::text[]', 'c.oid', 'n.oid')} AS access
+           FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition AND ${notSystemSchema('n.nspname')} AND ${notExtensionOwned('pg_class', 'c.oid')}
+       ) r WHERE r.access IS NOT NULL ORDER BY r.nspname, r.relname`,
+      [roles],
+    );
+    const relations = await this.load(rows.map((r) => r.oid));
+    return relations.map((relation, i) => ({ relation, access: rows[i]!.access }));
+  }
+
+  /** The table or view `schema.name`, in any schema, if there is one. */
+  async relationNamed(schema: string, name: string): Promise<Relation | undefined> {
+    const { rows } = await this.db.query<{ oid: number }>(
+      `SELECT c.oid AS oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'v', 'm')`,
+      [schema, name],
+    );
+    return rows[0] ? this.relation(rows[0].oid) : undefined;
   }
 
   async relation(oid: number): Promise<Relation> {
@@ -193,6 +221,12 @@ export class Catalog {
       return r ? [r] : [];
     });
   }
+}
+
+/** A relation some role can reach, and how: `authenticated (select/insert)`. */
+export interface Reachable {
+  relation: Relation;
+  access: string;
 }
 
 export const isView = (r: Relation): boolean => r.kind === 'view' || r.kind === 'materialized view';

@@ -1,3 +1,5 @@
+import { roleAccess } from '../catalog-sql.ts';
+
 /** How bad a lint's finding is, in Supabase's advisor terms: `error` and `warn` fail the gate by default. */
 export type LintLevel = 'error' | 'warn' | 'info';
 
@@ -40,15 +42,8 @@ export interface LintFinding {
 export const tenantColumnOf = (relOid: string) =>
   `coalesce((SELECT t ->> 'column' FROM jsonb_array_elements($4::jsonb) t WHERE (t ->> 'oid')::oid = ${relOid}), '<tenant column>')`;
 
-/** `role (select/insert)` for each API role that can reach the relation at all. */
-export const apiAccess = (relOid: string, nspOid: string) => `(
-  SELECT string_agg(format('%s (%s)', r.role, r.privs), ', ' ORDER BY r.role) FROM (
-    SELECT role, string_agg(lower(priv), '/' ORDER BY ord) AS privs
-      FROM unnest($2::text[]) AS role, unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) WITH ORDINALITY AS x(priv, ord)
-     WHERE pg_catalog.has_schema_privilege(role, ${nspOid}, 'USAGE') AND pg_catalog.has_table_privilege(role, ${relOid}, priv)
-     GROUP BY role
-  ) r
-)`;
+/** `role (select/insert)` for each API role (`$2`) that can reach the relation at all. */
+export const apiAccess = (relOid: string, nspOid: string) => roleAccess('$2::text[]', relOid, nspOid);
 
 /** The API's signed-in role (the first of `$2`), for policy templates. */
 export const signedInRole = `coalesce(($2::text[])[1], 'authenticated')`;
