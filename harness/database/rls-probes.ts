@@ -386,18 +386,15 @@ function writeVerdict(sc: Scene, operation: WriteOperation, statement: string, w
  * own rows caused it; if they do not, a row of another tenant got past the policy's USING.
  */
 async function reachedPastUsing(sc: Scene, operation: 'update' | 'steal', statement: string, error: pg.DatabaseError, set: string, params: (string | null)[]): Promise<ProbeResult> {
-  const failed = `failed with ${error.code} "${error.message}"`;
-  const verdict = (why: string) =>
-    result(sc, operation, 'leak', `${failed}, so it reached a row outside org A: ${why}; the UPDATE policy's USING lets rows of other tenants through and only the failure stopped this statement`, statement);
-  if (!hasOwn(sc)) {
-    return result(sc, operation, 'leak', `${failed}: it reached a row (every row is foreign to this caller), and only the failure stopped this statement`, statement);
-  }
+  const failed = isPolicyViolation(error) ? `was stopped by WITH CHECK (${error.code}: ${error.message})` : `failed with ${error.code} (${error.message})`;
+  if (!hasOwn(sc)) return result(sc, operation, 'leak', `${failed}: the policy's USING let a row through to a caller who owns none`, statement);
   const control = `UPDATE ${tableOf(sc)} AS t SET ${set} WHERE ${col(sc)} = ${tenantParam(sc, params.length + 1)}`;
   const own = await sc.s.undone(async () => {
     await actAs(sc.s, sc.actor);
     return sc.s.attempt(control, [...params, sc.a.tenantId]);
   });
-  if (own.ok) return verdict(`the same UPDATE of org A's own rows alone succeeds (${own.result.rowCount ?? 0})`);
+  const leak = (why: string) => result(sc, operation, 'leak', `${failed}, ${why}: the policy's USING lets other tenants' rows through`, statement);
+  if (own.ok) return leak(`while the same UPDATE of org A's own rows alone succeeds (${plural(own.result.rowCount ?? 0, 'row')})`);
   inconclusive(sc, operation, own.error);
   if (own.error.code === error.code && isPolicyViolation(own.error) === isPolicyViolation(error)) {
     throw new ProbePreconditionError(
@@ -406,7 +403,7 @@ async function reachedPastUsing(sc: Scene, operation: 'update' | 'steal', statem
       sc.s.steps,
     );
   }
-  return verdict(`org A's own rows alone fail differently (${own.error.code}: ${own.error.message})`);
+  return leak(`while the same UPDATE of org A's own rows alone fails otherwise (${own.error.code}: ${own.error.message})`);
 }
 
 async function probeUpdate(sc: Scene, env: ProbeEnv): Promise<ProbeResult> {
@@ -428,7 +425,7 @@ async function probeUpdate(sc: Scene, env: ProbeEnv): Promise<ProbeResult> {
   const w = await blindWrite(sc, env, statement, [hasOwn(sc) ? sc.b.tenantId : sc.a.tenantId]);
   if (!w.write.ok && isPolicyViolation(w.write.error)) {
     // This one names a foreign tenant: whatever row it reached was foreign.
-    return result(sc, 'update', 'leak', `failed with ${w.write.error.code} "${w.write.error.message}", so it reached a row ${whose(sc)} (targeted)`, statement);
+    return result(sc, 'update', 'leak', `was stopped by WITH CHECK (${w.write.error.code}: ${w.write.error.message}) on a row ${whose(sc)} (targeted)`, statement);
   }
   return writeVerdict(sc, 'update', statement, w, last ? ` (targeted; the unfiltered update failed: ${last.summary})` : ' (targeted: no column to set unfiltered)');
 }
