@@ -259,9 +259,12 @@ function expectsOwnRows(r: Relation, readable: boolean, role: string): boolean {
   return !r.rlsEnabled || selectPolicies(r, role).length > 0;
 }
 
-function selectPolicies(r: Relation, role: string) {
-  return r.policies.filter((p) => p.permissive && (p.command === 'SELECT' || p.command === 'ALL') && (p.roles.includes('public') || p.roles.includes(role)));
+/** The permissive policies for `command` (or ALL) that apply to `role`. */
+function policiesFor(r: Relation, role: string, command: 'SELECT' | 'INSERT') {
+  return r.policies.filter((p) => p.permissive && (p.command === command || p.command === 'ALL') && (p.roles.includes('public') || p.roles.includes(role)));
 }
+
+const selectPolicies = (r: Relation, role: string) => policiesFor(r, role, 'SELECT');
 
 function policyNames(r: Relation, role: string): string {
   const names = selectPolicies(r, role).map((p) => p.name);
@@ -277,27 +280,35 @@ async function probeInsert(sc: Scene): Promise<ProbeResult> {
   const own = hasOwn(sc) && !ownsTenant(target) ? await factory.planRow(target.relation, sc.a) : undefined;
   const tryInsert = (sql: string, params: (string | null)[]) =>
     s.undone(async () => {
-      await actAs(s, actor);
+      const role = await actAs(s, actor);
       const attempt = await s.attempt(sql, params);
       const { rows } = await s.client.query<{ may: boolean }>(`SELECT pg_catalog.has_any_column_privilege($1::oid, 'INSERT') AS may`, [target.relation.oid]);
-      return { attempt, mayInsert: rows[0]?.may === true };
+      return { attempt, role, mayInsert: rows[0]?.may === true };
     });
   const r = (await tryInsert(foreign.insert.sql, foreign.insert.params)).attempt;
   const control = own ? await tryInsert(own.insert.sql, own.insert.params) : undefined;
   if (r.ok) return result(sc, 'insert', 'leak', `accepted a row for ${other.label}`, foreign.insert.sql, [foreign.values]);
+  let ownNote = '';
   if (control && !control.attempt.ok) {
-    inconclusive(sc, 'insert', control.attempt.error);
-    // Refusing everything is no proof of tenant scoping, unless the role may not insert at all.
-    if (control.mayInsert) {
+    const e = control.attempt.error;
+    inconclusive(sc, 'insert', e);
+    // Refusing every row is the design when the role may not insert, or no INSERT policy lets it;
+    // when one should, refusing org A's own row too means the probe proves nothing.
+    const policies = policiesFor(target.relation, control.role, 'INSERT').map((p) => p.name);
+    if (control.mayInsert && (!target.relation.rlsEnabled || policies.length > 0)) {
       throw new ProbePreconditionError(
-        `as ${actor.label}, INSERT into ${target.relation.display} refuses a row for org A itself too (${control.attempt.error.code}: ${control.attempt.error.message}) ` +
-          `although the role has the INSERT privilege, so refusing org B's row proves nothing about tenant scoping; if its policy needs more than the tenant ` +
-          `(a user or role column), give those values in database.tenancy.tables['${target.relation.display}'].values; if the API never inserts here, revoke INSERT`,
+        `as ${actor.label}, INSERT into ${target.relation.display} refuses a row for org A itself too (${e.code}: ${e.message}) although the role has the INSERT privilege ` +
+          `and ${policies.length > 0 ? `policy ${policies.join(', ')} should admit it` : 'RLS is off'}, so refusing org B's row proves nothing about tenant scoping: ` +
+          `the policy reads something the claims shipgate sets (${JSON.stringify(actor.claims)}) do not carry, or needs values shipgate cannot invent ` +
+          `(give them in database.tenancy.tables['${target.relation.display}'].values)`,
         s.steps,
       );
     }
+    ownNote = `; a row for its own org is refused too (${control.mayInsert ? `no INSERT policy for ${control.role}` : 'no INSERT privilege'})`;
+  } else if (control) {
+    ownNote = '; a row for its own org is accepted';
   }
-  return refused(sc, 'insert', foreign.insert.sql, r.error, control ? `; a row for its own org is ${control.attempt.ok ? 'accepted' : 'refused too (no INSERT privilege)'}` : '');
+  return refused(sc, 'insert', foreign.insert.sql, r.error, ownNote);
 }
 
 /** A column every row can be set to org A's value without tripping a key: not the tenant column, not in a key. */
