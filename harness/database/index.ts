@@ -14,3 +14,4 @@ export { triage, type AcceptedFinding, type Triage } from './advisor/accept.ts';
 export { catalogFingerprint, diffLines, rowCounts } from './fingerprint.ts';
 export { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
 export { migrationInvocation, DATABASE_VARIABLES, URL_PLACEHOLDER, type MigrationInvocation } from './migration-command.ts';
+export { rowsOutlivingProbes, type RollbackCheck } from './rollback-check.ts';

@@ -14,8 +14,8 @@ import {
   probe,
   ProbePreconditionError,
   PROBE_TIMEOUTS,
-  quoteIdent,
   resolveApiRoles,
+  rowsOutlivingProbes,
   stealNotApplicable,
   SynthesisError,
   unclassifiedRelations,
@@ -260,29 +260,17 @@ if (typeof ready === 'string') {
 
   suite.check('no row a probe created outlived its rolled-back transaction', async (c) => {
     const tables = discovery.relations.filter(isTable);
-    // Probes of its own, one per tenant table, so that it proves something run alone (-t) too.
-    const ids = new Set(createdFor);
-    for (const t of tables) {
-      const r = await probe(ready.env, t, 'select', 'user').catch(() => undefined);
-      for (const id of r?.tenantIds ?? []) ids.add(id);
-    }
-    if (ids.size === 0) {
+    // It runs probes of its own, so it proves something when run alone too.
+    const { tenantIds, left } = await rowsOutlivingProbes(ready.env, discovery.relations, createdFor);
+    if (tenantIds.length === 0) {
       precondition('no probe could make rows for its throw-away tenants, so there is nothing whose rollback to check (see the checks before)', 'the rls suite leaves the database holding exactly the rows it held before');
-    }
-    const left: string[] = [];
-    for (const t of tables) {
-      const { rows } = await ready.env.client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM ${t.relation.sql} AS t WHERE t.${quoteIdent(t.column.name)}::text = ANY($1::text[])`,
-        [[...ids]],
-      );
-      if ((rows[0]?.n ?? 0) > 0) left.push(`${t.relation.display} (${rows[0]!.n})`);
     }
     if (left.length > 0) {
       fail({
         code: 'RLS_PROBE_LEFT_ROWS',
         ...RLS_FINDINGS.RLS_PROBE_LEFT_ROWS,
-        title: `rows the probes created for their throw-away tenants are still there after the rollback: ${left.join(', ')}`,
-        evidence: [{ label: 'tenant ids the probes used', data: [...ids] }],
+        title: `rows the probes created for their throw-away tenants are still there after the rollback: ${left.map((l) => `${l.relation} (${l.rows})`).join(', ')}`,
+        evidence: [{ label: 'tenant ids the probes used', data: tenantIds }],
       });
     }
     const declared = [
@@ -299,7 +287,7 @@ if (typeof ready === 'string') {
         `a second UPDATE sets the tenant column to org A's id, to catch a USING that lets other tenants' rows be moved. ` +
         `Every probe statement runs with lock_timeout ${PROBE_TIMEOUTS.lock} and statement_timeout ${PROBE_TIMEOUTS.statement}, so rows it locks on a shared database stay locked that long at most. ` +
         `Rows that were there before a probe are never copied into a finding: only their count and primary keys. ` +
-        `${ids.size} throw-away tenants; no row of theirs outlived its transaction; sequences behind default ids may have advanced, as nextval is not transactional.` +
+        `${tenantIds.length} throw-away tenants; no row of theirs outlived its transaction; sequences behind default ids may have advanced, as nextval is not transactional.` +
         (declared.length > 0 ? ` Declared in the profile: ${declared.join(', ')}.` : ''),
       rows: [...matrix.values()].map((row) => ({
         relation: row.relation ?? '',

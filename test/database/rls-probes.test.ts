@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../harness/database/catalog.ts';
 import { ImpersonationError, type ActorKind } from '../../harness/database/impersonation.ts';
 import { probe, ProbePreconditionError, stealNotApplicable, type Operation, type ProbeEnv, type ProbeSettings } from '../../harness/database/rls-probes.ts';
+import { rowsOutlivingProbes } from '../../harness/database/rollback-check.ts';
 import { connectDatabase } from '../../harness/database/session.ts';
 import { discoverTenantRelations, unclassifiedRelations, type TenantRelation } from '../../harness/database/tenant-relations.ts';
 import type { DatabaseServer } from '../../harness/provision/database.ts';
@@ -236,6 +237,17 @@ describe('RLS probes on a database that is not the reference (custom claims conv
     expect((await discoverTenantRelations(catalog, both)).problems).toEqual([
       "database.tenancy.tables['app.notes'] says notTenant, and also gives column: a relation holds tenant data or it does not",
     ]);
+  });
+
+  it('the rollback check makes its own probes, so it has rows to look for when it runs alone, and names a table that kept some', async () => {
+    const tenants = [...relations.values()];
+    const alone = await rowsOutlivingProbes(env, tenants);
+    expect(alone.tenantIds.length).toBeGreaterThanOrEqual(2 * tenants.filter((t) => !t.relation.kind.includes('view')).length);
+    expect(alone.left).toEqual([]);
+    // A tenant whose rows are really there (as a probe's would be, had its rollback failed) is named with its tables.
+    const { rows } = await client.query<{ id: string }>(`SELECT id::text AS id FROM app.accounts WHERE name = 'acme'`);
+    const kept = await rowsOutlivingProbes(env, tenants, [rows[0]!.id]);
+    expect(kept.left.map((l) => l.relation)).toEqual(expect.arrayContaining(['app.accounts', 'app.labels', 'app.reminders', 'app.tasks']));
   });
 
   it('a probe that cannot get its locks gives up after the lock timeout and proves nothing', async () => {
