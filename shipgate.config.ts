@@ -259,7 +259,16 @@ export default defineTarget({
   database: {
     schemas: ['public', 'auth'],
     // Tenant tables are found by their org_id column; the orgs table is its own tenant, by id.
-    tenancy: { column: 'org_id', tables: { 'public.orgs': { column: 'id' } } },
+    // Every other table must be declared: the rls suite fails on one the API roles can reach
+    // that it cannot place (a tenant column by another name would never be probed).
+    tenancy: {
+      column: 'org_id',
+      tables: {
+        'public.orgs': { column: 'id' },
+        'public.revoked_tokens': { notTenant: 'token revocations by subject, read and written by the service role only (no API role grant)' },
+        'public.schema_migrations': { notTenant: 'the migration history, written by the migration runner only (no API role grant)' },
+      },
+    },
     // Supabase's convention (the default): SET LOCAL ROLE authenticated and request.jwt.claims,
     // with the org in the org_id claim, which is what auth.org_id() reads.
     impersonation: 'supabase',

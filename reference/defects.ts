@@ -107,6 +107,21 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['RLS_UPDATE_FOREIGN', 'rls_policy_always_true'],
   },
   {
+    id: 'rls-update-steal',
+    promise: "an UPDATE by one org's user reaches none of another org's rows",
+    mistake:
+      "sources_update checks the org in WITH CHECK only and has USING (org_id IS NOT NULL), so UPDATE sources SET org_id = <own org> moves every org's sources into the caller's (migrations/defects/rls-update-steal.sql)",
+    caughtBy: ['rls'],
+    findingCodes: ['RLS_UPDATE_FOREIGN'],
+  },
+  {
+    id: 'rls-null-claim',
+    promise: "a signed-in user without a tenant claim reads no tenant's rows",
+    mistake: 'tasks_select lets a session with no org claim through ("for system jobs"): OR auth.org_id() IS NULL (migrations/defects/rls-null-claim.sql)',
+    caughtBy: ['rls'],
+    findingCodes: ['RLS_TENANTLESS_ACCESS'],
+  },
+  {
     id: 'secdef-search-path',
     promise: "every SECURITY DEFINER function has SET search_path = ''",
     mistake: 'sync_user was re-created with CREATE OR REPLACE without its SET search_path clause (migrations/defects/secdef-search-path.sql)',

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { baseTablesOf, isSecurityInvoker, notExtensionOwned, notSystemSchema, roleAccess } from './catalog-sql.ts';
 import { quoteQualified } from './session.ts';
 
 export type RelationKind = 'table' | 'partitioned table' | 'view' | 'materialized view';
@@ -67,9 +68,6 @@ const KINDS: Record<string, RelationKind> = { r: 'table', p: 'partitioned table'
 const COMMANDS: Record<string, Policy['command']> = { r: 'SELECT', a: 'INSERT', w: 'UPDATE', d: 'DELETE', '*': 'ALL' };
 const CONSTRAINT_KINDS: Record<string, Constraint['kind']> = { p: 'primary key', u: 'unique', f: 'foreign key', c: 'check' };
 
-/** Relations owned by an extension are the extension's business, not the application's. */
-const NOT_EXTENSION_OWNED = `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
-
 /**
  * What the catalog says about tables and views: columns, constraints, policies. Read once per
  * relation and cached; the RLS probes and the row factory work from it.
@@ -83,11 +81,39 @@ export class Catalog {
   async relations(schemas: string[]): Promise<Relation[]> {
     const { rows } = await this.db.query<{ oid: number }>(
       `SELECT c.oid AS oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition AND ${NOT_EXTENSION_OWNED}
+        WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition AND ${notExtensionOwned('pg_class', 'c.oid')}
         ORDER BY n.nspname, c.relname`,
       [schemas],
     );
     return this.load(rows.map((r) => r.oid));
+  }
+
+  /**
+   * Every table, view and materialized view, in any schema, that one of `roles` can reach: USAGE
+   * on its schema and a privilege on it (a column grant is enough).
+   */
+  async reachableBy(roles: string[]): Promise<Reachable[]> {
+    if (roles.length === 0) return [];
+    const { rows } = await this.db.query<{ oid: number; access: string }>(
+      `SELECT r.oid, r.access FROM (
+         SELECT c.oid AS oid, n.nspname, c.relname, ${roleAccess('$1::text[]', 'c.oid', 'n.oid')} AS access
+           FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition AND ${notSystemSchema('n.nspname')} AND ${notExtensionOwned('pg_class', 'c.oid')}
+       ) r WHERE r.access IS NOT NULL ORDER BY r.nspname, r.relname`,
+      [roles],
+    );
+    const relations = await this.load(rows.map((r) => r.oid));
+    return relations.map((relation, i) => ({ relation, access: rows[i]!.access }));
+  }
+
+  /** The table or view `schema.name`, in any schema, if there is one. */
+  async relationNamed(schema: string, name: string): Promise<Relation | undefined> {
+    const { rows } = await this.db.query<{ oid: number }>(
+      `SELECT c.oid AS oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'v', 'm')`,
+      [schema, name],
+    );
+    return rows[0] ? this.relation(rows[0].oid) : undefined;
   }
 
   async relation(oid: number): Promise<Relation> {
@@ -99,14 +125,7 @@ export class Catalog {
   /** Base tables a view reads, through nested views too. */
   async baseTablesOf(view: Relation): Promise<Relation[]> {
     const { rows } = await this.db.query<{ oid: number }>(
-      `WITH RECURSIVE deps(oid) AS (
-         SELECT $1::oid
-         UNION
-         SELECT d.refobjid FROM deps JOIN pg_catalog.pg_rewrite rw ON rw.ev_class = deps.oid
-           JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
-          WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> deps.oid
-       )
-       SELECT DISTINCT c.oid AS oid FROM deps JOIN pg_catalog.pg_class c ON c.oid = deps.oid WHERE c.relkind IN ('r', 'p')`,
+      `SELECT b.oid AS oid FROM ${baseTablesOf('$1::oid')} AS b`,
       [view.oid],
     );
     return this.load(rows.map((r) => r.oid));
@@ -119,7 +138,7 @@ export class Catalog {
       const rels = await this.db.query(
         `SELECT c.oid AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS kind, pg_catalog.pg_get_userbyid(c.relowner) AS owner,
                 c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
-                coalesce(lower(c.reloptions::text)::text[] && ARRAY['security_invoker=true', 'security_invoker=on', 'security_invoker=1', 'security_invoker=yes'], false) AS invoker
+                ${isSecurityInvoker('c.reloptions')} AS invoker
            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY($1::oid[])`,
         [missing],
       );
@@ -202,6 +221,12 @@ export class Catalog {
       return r ? [r] : [];
     });
   }
+}
+
+/** A relation some role can reach, and how: `authenticated (select/insert)`. */
+export interface Reachable {
+  relation: Relation;
+  access: string;
 }
 
 export const isView = (r: Relation): boolean => r.kind === 'view' || r.kind === 'materialized view';

@@ -1,7 +1,8 @@
 import type pg from 'pg';
+import { notSystemSchema } from './catalog-sql.ts';
 
-/** Schemas PostgreSQL owns: a migration's work is everything outside them. */
-const USER_SCHEMAS = `n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'`;
+/** A migration's work is everything outside the schemas PostgreSQL owns. */
+const USER_SCHEMAS = notSystemSchema('n.nspname');
 
 /**
  * The schema as lines of text, one per object (tables, columns, constraints, indexes, policies,

@@ -1,15 +1,24 @@
 import type { DatabaseProfile, TenantUser } from '../profile/database-schema.ts';
 import { isDatabaseError, quoteIdent, type SqlSession } from './session.ts';
 
-/** Someone a probe acts as: a user of a tenant, or an anonymous caller. */
+/**
+ * Who a probe acts as: `user`, org A's signed-in user; `anon`, an anonymous caller;
+ * `no-tenant-claim`, a signed-in user whose claims carry no tenant; `unknown-tenant`, a signed-in
+ * user whose tenant claim names a tenant that does not exist. Only `user` owns rows.
+ */
+export type ActorKind = 'user' | 'anon' | 'no-tenant-claim' | 'unknown-tenant';
+
+/** Someone a probe acts as. */
 export interface Actor {
-  kind: 'user' | 'anon';
+  kind: ActorKind;
   /** For reports: `org-a's user (role authenticated)`. */
   label: string;
   /** The database role the convention switches to, when it names one (for messages). */
   role: string | null;
   claims: Record<string, unknown>;
   statements: string[];
+  /** The tenant whose rows are the actor's own (org A's, for `user`); to everyone else, every row is foreign. */
+  ownTenant?: string;
 }
 
 /** The session still bypasses RLS after impersonating, so no probe would mean anything. */
@@ -19,15 +28,40 @@ type Settings = Pick<DatabaseProfile, 'impersonation' | 'claims' | 'roles' | 'te
 
 const supabaseStatements = (role: string) => [`SET LOCAL ROLE ${quoteIdent(role)}`, `SELECT pg_catalog.set_config('request.jwt.claims', $1, true)`];
 
-export function userActor(s: Settings, who: TenantUser): Actor {
+const claimsOf = (s: Settings, who: TenantUser): Record<string, unknown> =>
+  s.claims ? s.claims(who) : { sub: who.subject, role: s.roles.authenticated, aud: 'authenticated', [s.tenancy.column]: who.tenantId };
+
+/** A signed-in user of some kind, under the profile's convention. */
+function signedIn(s: Settings, kind: ActorKind, label: string, claims: Record<string, unknown>): Actor {
   const role = s.roles.authenticated;
-  const claims = s.claims
-    ? s.claims(who)
-    : { sub: who.subject, role, aud: 'authenticated', [s.tenancy.column]: who.tenantId };
-  if (s.impersonation === 'supabase') {
-    return { kind: 'user', label: `${who.label}'s user (role ${role})`, role, claims, statements: supabaseStatements(role) };
+  if (s.impersonation === 'supabase') return { kind, label: `${label} (role ${role})`, role, claims, statements: supabaseStatements(role) };
+  return { kind, label, role: null, claims, statements: s.impersonation.user };
+}
+
+export function userActor(s: Settings, who: TenantUser): Actor {
+  return { ...signedIn(s, 'user', `${who.label}'s user`, claimsOf(s, who)), ownTenant: who.tenantId };
+}
+
+/** `value` with every occurrence of `id` taken out (object entries and array elements, at any depth). */
+function without(value: unknown, id: string): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== id).map((v) => without(v, id));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== id).map(([k, v]) => [k, without(v, id)]));
   }
-  return { kind: 'user', label: `${who.label}'s user`, role: null, claims, statements: s.impersonation.user };
+  return value;
+}
+
+/**
+ * A signed-in user who belongs to no tenant: `stranger` is a fresh subject (a member of nothing)
+ * with a tenant id no tenant has. For `no-tenant-claim`, that id is taken out of the claims
+ * wherever the profile's convention puts it; for `unknown-tenant`, the claims name it. Policies
+ * that fail open on a missing or unknown tenant (`... OR auth.org_id() IS NULL`) show up here.
+ */
+export function tenantlessActor(s: Settings, kind: 'no-tenant-claim' | 'unknown-tenant', stranger: TenantUser): Actor {
+  const claims = claimsOf(s, stranger);
+  return kind === 'no-tenant-claim'
+    ? signedIn(s, kind, 'a signed-in user with no tenant claim', without(claims, stranger.tenantId) as Record<string, unknown>)
+    : signedIn(s, kind, 'a signed-in user whose tenant claim names no existing tenant', claims);
 }
 
 /** The anonymous caller, or undefined when the profile says the API has none. */

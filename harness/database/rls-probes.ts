@@ -1,14 +1,24 @@
 import type pg from 'pg';
 import type { DatabaseProfile, TenantUser } from '../profile/database-schema.ts';
 import { isView, type Catalog, type Column, type Relation } from './catalog.ts';
-import { actAs, actAsPrivileged, anonActor, userActor, type Actor } from './impersonation.ts';
+import { actAs, actAsPrivileged, anonActor, tenantlessActor, userActor, type Actor, type ActorKind } from './impersonation.ts';
 import { RowFactory } from './row-factory.ts';
 import { inRolledBackTransaction, quoteIdent, type Attempt, type SqlSession, type SqlStep } from './session.ts';
 import type { TenantRelation } from './tenant-relations.ts';
 
-export type Operation = 'select' | 'insert' | 'update' | 'delete';
+/** `steal`: an UPDATE with no WHERE clause that sets the tenant column to org A's id. */
+export type Operation = 'select' | 'insert' | 'update' | 'steal' | 'delete';
 /** `isolated`: it ran and reached no foreign row; `refused`: the database refused it; `leak`: it reached foreign rows. */
 export type Verdict = 'isolated' | 'refused' | 'leak';
+
+/** Rows that were in the relation before the probe and that it reached. They are somebody's real data: never shown, only counted and named by key. */
+export interface PreexistingRows {
+  count: number;
+  /** The count stopped at its limit: there are more. */
+  atLeast: boolean;
+  /** The primary key (else `id`) of each, up to the limit. Empty for a relation with neither, and for writes (shipgate does not snapshot other tenants' rows). */
+  keys: Record<string, unknown>[];
+}
 
 export interface ProbeResult {
   relation: string;
@@ -17,9 +27,11 @@ export interface ProbeResult {
   verdict: Verdict;
   /** One line for the report: what happened. */
   summary: string;
-  /** Foreign rows the statement reached (org B's, or anyone's for an anonymous caller), as JSON. */
+  /** Rows the probe itself made for another tenant (org B's, or both orgs' for an actor with no tenant) that the statement reached, in full. */
   leaked: Record<string, unknown>[];
-  /** How many foreign rows it reached in all (more than `leaked` when other tenants' rows were there too). */
+  /** Rows that were there before the probe and that the statement reached: count and keys only. */
+  preexisting: PreexistingRows;
+  /** How many foreign rows it reached in all (its own and the pre-existing ones). */
   foreignCount: number;
   /** The statement whose outcome is the verdict. */
   statement: string;
@@ -55,6 +67,11 @@ export interface ProbeEnv {
 
 /** Errors that say nothing about permissions: the probe is inconclusive, never "refused". */
 const INCONCLUSIVE = /^(08|53|55|57|58|XX)/;
+/** WITH CHECK refused a row the statement had reached (USING let it through). */
+const isPolicyViolation = (e: pg.DatabaseError) => e.code === '42501' && /new row violates row-level security policy/.test(e.message);
+/** Keys of pre-existing rows shown at most. */
+const KEY_LIMIT = 10;
+const NO_PREEXISTING: PreexistingRows = { count: 0, atLeast: false, keys: [] };
 
 interface Scene {
   s: SqlSession;
@@ -68,27 +85,77 @@ interface Scene {
 
 const tableOf = (sc: Scene) => sc.target.relation.sql;
 const col = (sc: Scene) => `t.${quoteIdent(sc.target.column.name)}`;
-const tenantParam = (sc: Scene) => `$1::${sc.target.column.type}`;
+const tenantType = (sc: Scene) => sc.target.column.type;
+const tenantParam = (sc: Scene, n = 1) => `$${n}::${tenantType(sc)}`;
+/** Org A's user owns org A's rows; to any other actor, every row is foreign. */
+const hasOwn = (sc: Scene) => sc.actor.ownTenant !== undefined;
+/** The tenants whose rows the probe made and that are foreign to the actor. */
+const foreignSeeded = (sc: Scene) => (hasOwn(sc) ? [sc.b] : [sc.a, sc.b]);
+const whose = (sc: Scene) => (hasOwn(sc) ? `of ${sc.b.label}` : `of ${sc.a.label} and ${sc.b.label}`);
 
 function refused(sc: Scene, op: Operation, statement: string, e: pg.DatabaseError, extra = ''): ProbeResult {
-  if (INCONCLUSIVE.test(e.code ?? '')) {
-    throw new ProbePreconditionError(`${op.toUpperCase()} on ${sc.target.relation.display} as ${sc.actor.label} did not finish (${e.code}: ${e.message}), so it proves nothing either way`, sc.s.steps);
-  }
-  return { ...result(sc, op, 'refused', `refused (${e.code}: ${e.message})${extra}`, statement, [], 0), refusedWith: e.code ?? '' };
+  inconclusive(sc, op, e);
+  return { ...result(sc, op, 'refused', `refused (${e.code}: ${e.message})${extra}`, statement), refusedWith: e.code ?? '' };
 }
 
-function result(sc: Scene, operation: Operation, verdict: Verdict, summary: string, statement: string, leaked: Record<string, unknown>[], foreignCount: number): ProbeResult {
-  return { relation: sc.target.relation.display, operation, actor: sc.actor, verdict, summary, leaked, foreignCount, statement, steps: sc.s.steps, tenantIds: sc.tenantIds };
+function inconclusive(sc: Scene, op: Operation, e: pg.DatabaseError): void {
+  if (INCONCLUSIVE.test(e.code ?? '')) {
+    throw new ProbePreconditionError(
+      `${op === 'steal' ? 'UPDATE (of the tenant column)' : op.toUpperCase()} on ${sc.target.relation.display} as ${sc.actor.label} did not finish (${e.code}: ${e.message}), so it proves nothing either way`,
+      sc.s.steps,
+    );
+  }
+}
+
+function result(sc: Scene, operation: Operation, verdict: Verdict, summary: string, statement: string, leaked: Record<string, unknown>[] = [], preexisting = NO_PREEXISTING): ProbeResult {
+  return {
+    relation: sc.target.relation.display,
+    operation,
+    actor: sc.actor,
+    verdict,
+    summary,
+    leaked,
+    preexisting,
+    foreignCount: leaked.length + preexisting.count,
+    statement,
+    steps: sc.s.steps,
+    tenantIds: sc.tenantIds,
+  };
 }
 
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
+/** The tenant column is the relation's own key (the tenants table): "another tenant's row" is a new tenant, and no row can be moved to another. */
+const ownsTenant = (t: TenantRelation) =>
+  t.relation.constraints.some((c) => c.kind !== 'foreign key' && c.kind !== 'check' && c.columns.length === 1 && c.columns[0] === t.column.name);
+
+/** Why the steal probe (set the tenant column of every row to org A) does not apply to a relation, if it does not. */
+export function stealNotApplicable(t: TenantRelation): string | undefined {
+  if (isView(t.relation)) return `${t.relation.display} is a view`;
+  if (ownsTenant(t)) return `${t.column.name} is the key of ${t.relation.display} itself: no row of it can move to another tenant`;
+  if (t.column.generated || t.column.identity) return `${t.relation.display}.${t.column.name} is generated, so no UPDATE can set it`;
+  return undefined;
+}
+
+function actorFor(s: ProbeSettings, as: ActorKind, a: TenantUser, column: Column): Actor | undefined {
+  switch (as) {
+    case 'user':
+      return userActor(s, a);
+    case 'anon':
+      return anonActor(s);
+    default:
+      // A fresh subject, member of nothing, with a tenant id no tenant has.
+      return tenantlessActor(s, as, RowFactory.tenant(as, column));
+  }
+}
+
 /**
- * Runs one operation against one tenant relation as org A's user (or as an anonymous caller),
- * after creating a row for org A and one for org B in it (and in whatever it references). It all
- * happens in one transaction that is rolled back, so the database keeps exactly the rows it had.
+ * Runs one operation against one tenant relation as org A's user, an anonymous caller, or a
+ * signed-in user with no tenant (no tenant claim, or one naming no tenant), after creating a row
+ * for org A and one for org B in it (and in whatever it references). It all happens in one
+ * transaction that is rolled back, so the database keeps exactly the rows it had.
  */
-export async function probe(env: ProbeEnv, target: TenantRelation, operation: Operation, as: 'user' | 'anon'): Promise<ProbeResult> {
+export async function probe(env: ProbeEnv, target: TenantRelation, operation: Operation, as: ActorKind): Promise<ProbeResult> {
   return inRolledBackTransaction(env.client, async (s) => {
     const factory = new RowFactory(s, env.catalog, env.tenants);
     const a = RowFactory.tenant('org-a', target.column);
@@ -106,7 +173,7 @@ export async function probe(env: ProbeEnv, target: TenantRelation, operation: Op
       await factory.ensureRow(r, a);
       await factory.ensureRow(r, b);
     }
-    const actor = as === 'user' ? userActor(env.settings, a) : anonActor(env.settings);
+    const actor = actorFor(env.settings, as, a, target.column);
     if (!actor) throw new ProbePreconditionError('the profile declares no anonymous role (database.roles.anon is null)', s.steps);
     const sc: Scene = { s, factory, a, b, target, actor, tenantIds: [a.tenantId, b.tenantId] };
     switch (operation) {
@@ -116,33 +183,50 @@ export async function probe(env: ProbeEnv, target: TenantRelation, operation: Op
         return probeInsert(sc);
       case 'update':
         return probeUpdate(sc, env);
+      case 'steal':
+        return probeSteal(sc, env);
       case 'delete':
         return probeDelete(sc, env);
     }
   });
 }
 
+/** The columns that name a row without showing its data: the primary key, else `id`. */
+function keyColumns(r: Relation): string[] {
+  const pk = r.constraints.find((c) => c.kind === 'primary key');
+  if (pk) return pk.columns;
+  return r.columns.some((c) => c.name === 'id') ? ['id'] : [];
+}
+
+const keyExpression = (r: Relation) => {
+  const cols = keyColumns(r);
+  return cols.length === 0 ? `'{}'::jsonb` : `jsonb_build_object(${cols.map((c) => `${pgLiteral(c)}, t.${quoteIdent(c)}`).join(', ')})`;
+};
+const pgLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
 async function probeSelect(sc: Scene): Promise<ProbeResult> {
   const { s, target, actor } = sc;
-  const user = actor.kind === 'user';
-  const statement = user
-    ? `SELECT to_jsonb(t.*) AS row FROM ${tableOf(sc)} AS t WHERE ${col(sc)} <> ${tenantParam(sc)} LIMIT 5`
-    : `SELECT to_jsonb(t.*) AS row FROM ${tableOf(sc)} AS t WHERE ${col(sc)} IS NOT NULL LIMIT 5`;
+  const owner = hasOwn(sc);
+  // The probe's own foreign rows in full; rows that were there before by key only, never their data.
+  const statement = `SELECT to_jsonb(t.*) AS row FROM ${tableOf(sc)} AS t WHERE ${col(sc)} = ANY($1::${tenantType(sc)}[]) LIMIT 5`;
+  const others = `SELECT ${keyExpression(target.relation)} AS key FROM ${tableOf(sc)} AS t WHERE ${col(sc)} <> ALL($1::${tenantType(sc)}[]) LIMIT ${KEY_LIMIT + 1}`;
   const seen = await s.undone(async () => {
     const role = await actAs(s, actor);
-    const foreign = await s.attempt<{ row: Record<string, unknown> }>(statement, user ? [sc.a.tenantId] : []);
-    if (!user || !foreign.ok) return { foreign, role };
+    const foreign = await s.attempt<{ row: Record<string, unknown> }>(statement, [foreignSeeded(sc).map((t) => t.tenantId)]);
+    if (!foreign.ok) return { foreign, role };
+    const before = await s.attempt<{ key: Record<string, unknown> }>(others, [sc.tenantIds]);
+    if (!owner) return { foreign, before, role };
     const own = await s.query<{ n: number; readable: boolean }>(
       `SELECT (SELECT count(*)::int FROM ${tableOf(sc)} AS t WHERE ${col(sc)} = ${tenantParam(sc)}) AS n, pg_catalog.has_table_privilege($2::oid, 'SELECT') AS readable`,
       [sc.a.tenantId, target.relation.oid],
     );
-    return { foreign, role, own: own.rows[0] };
+    return { foreign, before, role, own: own.rows[0] };
   });
   if (!seen.foreign.ok) {
     const e = seen.foreign.error;
     // A user's read may be refused for want of a privilege only: any other error means the
     // policies could not be evaluated under the claims set, and "refused" would pass for nothing.
-    if (user && e.code !== '42501') {
+    if (owner && e.code !== '42501') {
       throw new ProbePreconditionError(
         `as ${actor.label}, SELECT on ${target.relation.display} fails (${e.code}: ${e.message}): the policies cannot be evaluated under the claims shipgate sets ` +
           `(${JSON.stringify(actor.claims)}); set database.claims (or database.impersonation) to your convention`,
@@ -152,9 +236,12 @@ async function probeSelect(sc: Scene): Promise<ProbeResult> {
     return refused(sc, 'select', statement, e);
   }
   const rows = seen.foreign.result.rows.map((r) => r.row);
-  if (rows.length > 0) {
-    const n = `${rows.length === 5 ? 'at least 5' : rows.length} row${rows.length === 1 ? '' : 's'}`;
-    return result(sc, 'select', 'leak', user ? `sees ${n} of other tenants` : `sees ${n} of tenants`, statement, rows, rows.length);
+  const keys = seen.before?.ok ? seen.before.result.rows.map((r) => r.key) : [];
+  const preexisting: PreexistingRows = { count: Math.min(keys.length, KEY_LIMIT), atLeast: keys.length > KEY_LIMIT, keys: keys.slice(0, KEY_LIMIT) };
+  const total = rows.length + preexisting.count;
+  if (total > 0) {
+    const n = `${preexisting.atLeast ? 'more than ' : ''}${total} row${total === 1 ? '' : 's'}`;
+    return result(sc, 'select', 'leak', owner ? `sees ${n} of other tenants` : `sees ${n} of tenants`, statement, rows, preexisting);
   }
   if (seen.own && seen.own.n === 0 && expectsOwnRows(target.relation, seen.own.readable, seen.role)) {
     throw new ProbePreconditionError(
@@ -163,7 +250,7 @@ async function probeSelect(sc: Scene): Promise<ProbeResult> {
       s.steps,
     );
   }
-  return result(sc, 'select', 'isolated', user ? `sees only its own rows (${seen.own?.n ?? 0})` : 'sees no rows', statement, [], 0);
+  return result(sc, 'select', 'isolated', owner ? `sees only its own rows (${seen.own?.n ?? 0})` : 'sees no rows', statement);
 }
 
 /** A readable table whose RLS lets the role read something: org A's user must see org A's row there. */
@@ -172,9 +259,12 @@ function expectsOwnRows(r: Relation, readable: boolean, role: string): boolean {
   return !r.rlsEnabled || selectPolicies(r, role).length > 0;
 }
 
-function selectPolicies(r: Relation, role: string) {
-  return r.policies.filter((p) => p.permissive && (p.command === 'SELECT' || p.command === 'ALL') && (p.roles.includes('public') || p.roles.includes(role)));
+/** The permissive policies for `command` (or ALL) that apply to `role`. */
+function policiesFor(r: Relation, role: string, command: 'SELECT' | 'INSERT') {
+  return r.policies.filter((p) => p.permissive && (p.command === command || p.command === 'ALL') && (p.roles.includes('public') || p.roles.includes(role)));
 }
+
+const selectPolicies = (r: Relation, role: string) => policiesFor(r, role, 'SELECT');
 
 function policyNames(r: Relation, role: string): string {
   const names = selectPolicies(r, role).map((p) => p.name);
@@ -184,21 +274,41 @@ function policyNames(r: Relation, role: string): string {
 async function probeInsert(sc: Scene): Promise<ProbeResult> {
   const { s, factory, actor, target } = sc;
   // Where the tenant column is itself unique (the tenants table), "another tenant's row" is a new tenant.
-  const ownsTenant = target.relation.constraints.some((c) => c.kind !== 'foreign key' && c.kind !== 'check' && c.columns.length === 1 && c.columns[0] === target.column.name);
-  const other = ownsTenant ? RowFactory.tenant('org-c', target.column) : sc.b;
+  const other = ownsTenant(target) ? RowFactory.tenant('org-c', target.column) : sc.b;
   if (other !== sc.b) sc.tenantIds.push(other.tenantId);
   const foreign = await factory.planRow(target.relation, other);
-  const own = actor.kind === 'user' && !ownsTenant ? await factory.planRow(target.relation, sc.a) : undefined;
+  const own = hasOwn(sc) && !ownsTenant(target) ? await factory.planRow(target.relation, sc.a) : undefined;
   const tryInsert = (sql: string, params: (string | null)[]) =>
     s.undone(async () => {
-      await actAs(s, actor);
-      return s.attempt(sql, params);
+      const role = await actAs(s, actor);
+      const attempt = await s.attempt(sql, params);
+      const { rows } = await s.client.query<{ may: boolean }>(`SELECT pg_catalog.has_any_column_privilege($1::oid, 'INSERT') AS may`, [target.relation.oid]);
+      return { attempt, role, mayInsert: rows[0]?.may === true };
     });
-  const r = await tryInsert(foreign.insert.sql, foreign.insert.params);
+  const r = (await tryInsert(foreign.insert.sql, foreign.insert.params)).attempt;
   const control = own ? await tryInsert(own.insert.sql, own.insert.params) : undefined;
-  const ownNote = control ? `; a row for its own org is ${control.ok ? 'accepted' : 'refused too'}` : '';
-  if (!r.ok) return refused(sc, 'insert', foreign.insert.sql, r.error, ownNote);
-  return result(sc, 'insert', 'leak', `accepted a row for ${other.label}`, foreign.insert.sql, [foreign.values], r.result.rowCount ?? 1);
+  if (r.ok) return result(sc, 'insert', 'leak', `accepted a row for ${other.label}`, foreign.insert.sql, [foreign.values]);
+  let ownNote = '';
+  if (control && !control.attempt.ok) {
+    const e = control.attempt.error;
+    inconclusive(sc, 'insert', e);
+    // Refusing every row is the design when the role may not insert, or no INSERT policy lets it;
+    // when one should, refusing org A's own row too means the probe proves nothing.
+    const policies = policiesFor(target.relation, control.role, 'INSERT').map((p) => p.name);
+    if (control.mayInsert && (!target.relation.rlsEnabled || policies.length > 0)) {
+      throw new ProbePreconditionError(
+        `as ${actor.label}, INSERT into ${target.relation.display} refuses a row for org A itself too (${e.code}: ${e.message}) although the role has the INSERT privilege ` +
+          `and ${policies.length > 0 ? `policy ${policies.join(', ')} should admit it` : 'RLS is off'}, so refusing org B's row proves nothing about tenant scoping: ` +
+          `the policy reads something the claims shipgate sets (${JSON.stringify(actor.claims)}) do not carry, or needs values shipgate cannot invent ` +
+          `(give them in database.tenancy.tables['${target.relation.display}'].values)`,
+        s.steps,
+      );
+    }
+    ownNote = `; a row for its own org is refused too (${control.mayInsert ? `no INSERT policy for ${control.role}` : 'no INSERT privilege'})`;
+  } else if (control) {
+    ownNote = '; a row for its own org is accepted';
+  }
+  return refused(sc, 'insert', foreign.insert.sql, r.error, ownNote);
 }
 
 /** A column every row can be set to org A's value without tripping a key: not the tenant column, not in a key. */
@@ -215,14 +325,13 @@ interface Before {
   ownCtids: string[];
 }
 
-/** The rows that are there before a write: org B's (or, for an anonymous caller, both orgs') and org A's own. */
+/** The rows the probe made, before a write: those foreign to the actor (org B's; both orgs' for an actor without a tenant) and org A's own. */
 async function rowsBefore(sc: Scene): Promise<Before> {
-  const user = sc.actor.kind === 'user';
   const { rows } = await sc.s.query<{ ctid: string; row: Record<string, unknown>; tenant: string }>(
-    `SELECT t.ctid::text AS ctid, to_jsonb(t.*) AS row, ${col(sc)}::text AS tenant FROM ${tableOf(sc)} AS t WHERE ${col(sc)} = ANY($1::${sc.target.column.type}[])`,
+    `SELECT t.ctid::text AS ctid, to_jsonb(t.*) AS row, ${col(sc)}::text AS tenant FROM ${tableOf(sc)} AS t WHERE ${col(sc)} = ANY($1::${tenantType(sc)}[])`,
     [[sc.a.tenantId, sc.b.tenantId]],
   );
-  const isForeign = (tenant: string) => !user || tenant !== sc.a.tenantId;
+  const isForeign = (tenant: string) => tenant !== sc.actor.ownTenant;
   return {
     foreign: rows.filter((r) => isForeign(r.tenant)).map((r) => ({ ctid: r.ctid, row: r.row })),
     ownCtids: rows.filter((r) => !isForeign(r.tenant)).map((r) => r.ctid),
@@ -237,12 +346,20 @@ async function touchedSince(sc: Scene, ctids: string[]): Promise<Set<string>> {
   return new Set(ctids.filter((c) => !still.has(c)));
 }
 
+type WriteOperation = 'update' | 'steal' | 'delete';
+interface Write {
+  write: Attempt<pg.QueryResultRow>;
+  before: Before;
+  foreignTouched?: Set<string>;
+  ownTouched?: Set<string>;
+}
+
 /**
  * A write with no WHERE clause, so that no SELECT policy narrows it: only the UPDATE or DELETE
  * policy decides which rows it reaches (a WHERE on the tenant column would hide a permissive
  * write policy behind a correct read policy). What changed is read back as the privileged role.
  */
-async function blindWrite(sc: Scene, env: ProbeEnv, operation: 'update' | 'delete', statement: string, params: (string | null)[]) {
+async function blindWrite(sc: Scene, env: ProbeEnv, statement: string, params: (string | null)[]): Promise<Write> {
   const before = await rowsBefore(sc);
   return sc.s.undone(async () => {
     await actAs(sc.s, sc.actor);
@@ -251,29 +368,53 @@ async function blindWrite(sc: Scene, env: ProbeEnv, operation: 'update' | 'delet
     await actAsPrivileged(sc.s, env.privilegedRole);
     const foreignTouched = await touchedSince(sc, before.foreign.map((r) => r.ctid));
     const ownTouched = await touchedSince(sc, before.ownCtids);
-    return { write, before, foreignTouched, ownTouched, operation };
+    return { write, before, foreignTouched, ownTouched };
   });
 }
 
-function writeVerdict(
-  sc: Scene,
-  operation: 'update' | 'delete',
-  statement: string,
-  w: { write: Attempt<pg.QueryResultRow>; before: Before; foreignTouched?: Set<string>; ownTouched?: Set<string> },
-  note = '',
-): ProbeResult {
+function writeVerdict(sc: Scene, operation: WriteOperation, statement: string, w: Write, note = ''): ProbeResult {
   if (!w.write.ok) return refused(sc, operation, statement, w.write.error, note);
-  const verb = operation === 'update' ? 'changed' : 'deleted';
+  const verb = { update: 'changed', steal: 'moved', delete: 'deleted' }[operation];
   const total = w.write.result.rowCount ?? 0;
   const own = w.ownTouched?.size ?? 0;
   const leaked = w.before.foreign.filter((r) => w.foreignTouched?.has(r.ctid)).map((r) => r.row);
-  const foreignCount = Math.max(total - own, leaked.length);
+  // Whatever else it reached was there before the probe: counted, never copied.
+  const preexisting: PreexistingRows = { count: Math.max(total - own - leaked.length, 0), atLeast: false, keys: [] };
+  const foreignCount = leaked.length + preexisting.count;
   if (foreignCount === 0) {
-    return result(sc, operation, 'isolated', `${verb} ${own > 0 ? `only its own ${plural(own, 'row')}` : 'no rows'}${note}`, statement, [], 0);
+    const ownRows = own > 0 ? `only its own ${plural(own, 'row')}` : 'no rows';
+    return result(sc, operation, 'isolated', `${operation === 'steal' ? `moved no row of another tenant (it set ${ownRows})` : `${verb} ${ownRows}`}${note}`, statement);
   }
-  const whose = sc.actor.kind === 'user' ? `of ${sc.b.label}` : 'of org-a and org-b';
-  const others = foreignCount > leaked.length ? ` (${foreignCount} foreign rows in all)` : '';
-  return result(sc, operation, 'leak', `${verb} ${plural(leaked.length, 'row')} ${whose}${others}${note}`, statement, leaked, foreignCount);
+  const into = operation === 'steal' ? ` into ${sc.a.label}` : '';
+  const others = preexisting.count > 0 ? ` (${foreignCount} foreign rows in all)` : '';
+  return result(sc, operation, 'leak', `${verb} ${plural(leaked.length, 'row')} ${whose(sc)}${into}${others}${note}`, statement, leaked, preexisting);
+}
+
+/**
+ * A WHERE-less UPDATE failed on a row it had reached: WITH CHECK refused its new version, or (for
+ * the steal) a key or check refused it. To an actor without a tenant every row is foreign, so
+ * that is a leak. For org A's user, the same UPDATE restricted to org A's rows tells whether its
+ * own rows caused it; if they do not, a row of another tenant got past the policy's USING.
+ */
+async function reachedPastUsing(sc: Scene, operation: 'update' | 'steal', statement: string, error: pg.DatabaseError, set: string, params: (string | null)[]): Promise<ProbeResult> {
+  const failed = isPolicyViolation(error) ? `was stopped by WITH CHECK (${error.code}: ${error.message})` : `failed with ${error.code} (${error.message})`;
+  if (!hasOwn(sc)) return result(sc, operation, 'leak', `${failed}: the policy's USING let a row through to a caller who owns none`, statement);
+  const control = `UPDATE ${tableOf(sc)} AS t SET ${set} WHERE ${col(sc)} = ${tenantParam(sc, params.length + 1)}`;
+  const own = await sc.s.undone(async () => {
+    await actAs(sc.s, sc.actor);
+    return sc.s.attempt(control, [...params, sc.a.tenantId]);
+  });
+  const leak = (why: string) => result(sc, operation, 'leak', `${failed}, ${why}: the policy's USING lets other tenants' rows through`, statement);
+  if (own.ok) return leak(`while the same UPDATE of org A's own rows alone succeeds (${plural(own.result.rowCount ?? 0, 'row')})`);
+  inconclusive(sc, operation, own.error);
+  if (own.error.code === error.code && isPolicyViolation(own.error) === isPolicyViolation(error)) {
+    throw new ProbePreconditionError(
+      `as ${sc.actor.label}, \`${statement}\` ${failed}, and so does the same UPDATE of org A's own rows alone (\`${control}\`), so the failure says nothing about other tenants' rows; ` +
+        `give the values the policies and constraints of ${sc.target.relation.display} expect in database.tenancy.tables['${sc.target.relation.display}'].values`,
+      sc.s.steps,
+    );
+  }
+  return leak(`while the same UPDATE of org A's own rows alone fails otherwise (${own.error.code}: ${own.error.message})`);
 }
 
 async function probeUpdate(sc: Scene, env: ProbeEnv): Promise<ProbeResult> {
@@ -281,24 +422,50 @@ async function probeUpdate(sc: Scene, env: ProbeEnv): Promise<ProbeResult> {
   let last: ProbeResult | undefined;
   for (const c of updatableColumns(sc.target.relation, sc.target.column.name).slice(0, 3)) {
     // Org A's own value for the column satisfies its constraints, whatever they are.
-    const statement = `UPDATE ${tableOf(sc)} SET ${quoteIdent(c.name)} = $1::${c.type}`;
-    const w = await blindWrite(sc, env, 'update', statement, [own?.values[c.name] ?? null]);
+    const set = `${quoteIdent(c.name)} = $1::${c.type}`;
+    const statement = `UPDATE ${tableOf(sc)} SET ${set}`;
+    const params = [own?.values[c.name] ?? null];
+    const w = await blindWrite(sc, env, statement, params);
+    if (!w.write.ok && isPolicyViolation(w.write.error)) return reachedPastUsing(sc, 'update', statement, w.write.error, set, params);
     last = writeVerdict(sc, 'update', statement, w);
     // A constraint error says nothing about RLS: try another column before concluding.
     if (w.write.ok || w.write.error.code === '42501' || w.write.error.code === 'P0001') return last;
   }
   const first = sc.target.relation.columns[0]!;
   const statement = `UPDATE ${tableOf(sc)} AS t SET ${quoteIdent(first.name)} = t.${quoteIdent(first.name)} WHERE ${col(sc)} = ${tenantParam(sc)}`;
-  const w = await blindWrite(sc, env, 'update', statement, [sc.actor.kind === 'user' ? sc.b.tenantId : sc.a.tenantId]);
+  const w = await blindWrite(sc, env, statement, [hasOwn(sc) ? sc.b.tenantId : sc.a.tenantId]);
+  if (!w.write.ok && isPolicyViolation(w.write.error)) {
+    // This one names a foreign tenant: whatever row it reached was foreign.
+    return result(sc, 'update', 'leak', `was stopped by WITH CHECK (${w.write.error.code}: ${w.write.error.message}) on a row ${whose(sc)} (targeted)`, statement);
+  }
   return writeVerdict(sc, 'update', statement, w, last ? ` (targeted; the unfiltered update failed: ${last.summary})` : ' (targeted: no column to set unfiltered)');
+}
+
+/** Errors of an UPDATE that sets the tenant column which org A's own rows, left as they are, cannot cause. */
+const STEAL_BLOCKED = new Set(['23503', '23505', '23514']);
+
+/**
+ * `UPDATE t SET <tenant column> = A` with no WHERE clause: a policy whose USING lets other
+ * tenants' rows through while WITH CHECK only pins the new row to the caller's tenant
+ * (`USING (org_id IS NOT NULL) WITH CHECK (org_id = auth.org_id())`) passes every other write
+ * probe, yet this moves org B's rows into org A.
+ */
+async function probeSteal(sc: Scene, env: ProbeEnv): Promise<ProbeResult> {
+  const set = `${quoteIdent(sc.target.column.name)} = ${tenantParam(sc)}`;
+  const statement = `UPDATE ${tableOf(sc)} SET ${set}`;
+  const w = await blindWrite(sc, env, statement, [sc.a.tenantId]);
+  if (!w.write.ok && (isPolicyViolation(w.write.error) || STEAL_BLOCKED.has(w.write.error.code ?? ''))) {
+    return reachedPastUsing(sc, 'steal', statement, w.write.error, set, [sc.a.tenantId]);
+  }
+  return writeVerdict(sc, 'steal', statement, w);
 }
 
 async function probeDelete(sc: Scene, env: ProbeEnv): Promise<ProbeResult> {
   const statement = `DELETE FROM ${tableOf(sc)}`;
-  const w = await blindWrite(sc, env, 'delete', statement, []);
+  const w = await blindWrite(sc, env, statement, []);
   if (w.write.ok || w.write.error.code !== '23503') return writeVerdict(sc, 'delete', statement, w);
   // A foreign key kept the unfiltered delete from finishing: delete the foreign rows by tenant instead.
   const targeted = `DELETE FROM ${tableOf(sc)} AS t WHERE ${col(sc)} = ${tenantParam(sc)}`;
-  const t = await blindWrite(sc, env, 'delete', targeted, [sc.actor.kind === 'user' ? sc.b.tenantId : sc.a.tenantId]);
+  const t = await blindWrite(sc, env, targeted, [hasOwn(sc) ? sc.b.tenantId : sc.a.tenantId]);
   return writeVerdict(sc, 'delete', targeted, t, ` (targeted; the unfiltered delete hit foreign key: ${w.write.error.message})`);
 }

@@ -119,16 +119,22 @@ export class SqlSession {
 }
 
 /**
+ * How long a statement of a probe may wait for a lock, and run. A probe's UPDATE or DELETE has
+ * no WHERE clause: on a shared (staging) database, whatever rows it reaches stay locked until its
+ * savepoint is rolled back, so both are short; a probe that hits either proves nothing and says so.
+ */
+export const PROBE_TIMEOUTS = { lock: '1s', statement: '5s' } as const;
+
+/**
  * Runs `work` in a transaction that is always rolled back, so it leaves no trace on the
- * database, shared or not. Lock and statement timeouts keep a probe from waiting on another
- * session's locks for long.
+ * database, shared or not, with the `PROBE_TIMEOUTS` on every statement.
  */
 export async function inRolledBackTransaction<T>(client: pg.Client, work: (s: SqlSession) => Promise<T>): Promise<T> {
   await client.query('BEGIN');
   let result: T;
   try {
-    await client.query(`SET LOCAL lock_timeout = '5s'`);
-    await client.query(`SET LOCAL statement_timeout = '30s'`);
+    await client.query(`SET LOCAL lock_timeout = '${PROBE_TIMEOUTS.lock}'`);
+    await client.query(`SET LOCAL statement_timeout = '${PROBE_TIMEOUTS.statement}'`);
     result = await work(new SqlSession(client));
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {}); // the original error says more than a failed rollback

@@ -49,6 +49,13 @@ const tenantTableSpec = z.strictObject({
   member: z.boolean().optional(),
   /** Leave this relation out of the RLS probes, with the reason (shown in the report). */
   skip: z.string().min(1, 'say why the relation is skipped').optional(),
+  /**
+   * This relation holds no tenant's data (a lookup table, the migrations history, token
+   * revocations), with the reason (shown in the report). Every table and view the API roles can
+   * reach must be either a tenant relation or declared this way: the rls suite fails on any other
+   * (RLS_UNCLASSIFIED_TABLE), since one it does not know is one it does not probe.
+   */
+  notTenant: z.string().min(1, 'say why its rows belong to no tenant').optional(),
 });
 
 const customImpersonation = z.strictObject({
@@ -84,7 +91,7 @@ export const databaseSpec = z.strictObject({
     .strictObject({
       /** A table or view with a column of this name is a tenant relation (discovered from the catalog). */
       column: z.string().min(1).default('org_id'),
-      /** Per relation (`'schema.name'`): another tenant column, values shipgate cannot invent, or `skip`. */
+      /** Per relation (`'schema.name'`): another tenant column, values shipgate cannot invent, `skip`, or `notTenant`. */
       tables: keyedRecord(QUALIFIED, QUALIFIED_HINT, tenantTableSpec).default({}),
     })
     .default({ column: 'org_id', tables: {} }),
@@ -117,11 +124,20 @@ export const databaseSpec = z.strictObject({
   /** How the schema is built; enables the migrations suite (ephemeral targets only). */
   migrations: z
     .strictObject({
-      /** Applies every pending migration, e.g. `['npx', 'supabase', 'migration', 'up']`. Not run through a shell. */
+      /**
+       * Applies every pending migration to the database it is given, not run through a shell.
+       * `{url}` in an argument becomes the fresh database's URL, e.g.
+       * `['npx', 'supabase', 'migration', 'up', '--db-url', '{url}']` (without `--db-url` the
+       * Supabase CLI migrates its own local database, never the one shipgate made); or
+       * read it from `urlEnv`, e.g. `['node', 'scripts/migrate.js']`. shipgate's own `PG*`,
+       * `DATABASE_URL` and `SUPABASE_*` variables are not passed on, and the database at
+       * `database.url` is compared before and after every run: a command that changed it fails
+       * the suite (MIGRATIONS_WRONG_DATABASE).
+       */
       command: z.array(z.string().min(1)).min(1, 'command needs at least the program'),
       /** The variable that receives the fresh database's URL. */
       urlEnv: z.string().min(1).default('DATABASE_URL'),
-      /** More variables for the command. */
+      /** More variables for the command (kept as written, database variables included). */
       env: z.record(z.string(), z.string()).default({}),
       /** Working directory; relative to the profile file. Default: the launch block's, else the profile's folder. */
       cwd: z.string().optional(),

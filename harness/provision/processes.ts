@@ -13,6 +13,8 @@ export interface ProcessSpec {
   cwd: string;
   env: Record<string, string>;
   logsDir: string;
+  /** Variables of shipgate's own environment not to pass on (e.g. a database URL a migration tool would pick up). */
+  withoutInherited?: RegExp;
 }
 
 export interface HttpReadiness {
@@ -110,6 +112,11 @@ export class RunningProcess {
   }
 }
 
+function inheritedEnv(spec: ProcessSpec): NodeJS.ProcessEnv {
+  const drop = spec.withoutInherited;
+  return drop ? Object.fromEntries(Object.entries(process.env).filter(([name]) => !drop.test(name))) : process.env;
+}
+
 function spawnLogged(spec: ProcessSpec, index: number, extraEnv: Record<string, string>, flags: 'a' | 'w' = 'a'): { child: ChildProcess; logFile: string } {
   mkdirSync(spec.logsDir, { recursive: true });
   const logFile = join(spec.logsDir, `${spec.name}-${index}.log`);
@@ -118,7 +125,7 @@ function spawnLogged(spec: ProcessSpec, index: number, extraEnv: Record<string, 
   try {
     const child = spawn(program, args, {
       cwd: spec.cwd,
-      env: { ...process.env, ...spec.env, ...extraEnv },
+      env: { ...inheritedEnv(spec), ...spec.env, ...extraEnv },
       stdio: ['ignore', fd, fd],
       detached: true,
     });

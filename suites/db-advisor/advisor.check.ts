@@ -4,13 +4,15 @@ import {
   Catalog,
   connectDatabase,
   databaseSettings,
+  describeMissingRoles,
   discoverTenantRelations,
-  existingRoles,
   fail,
+  resolveApiRoles,
   runAdvisor,
   triage,
   useTarget,
   type AdvisorResult,
+  type ApiRoles,
   type DatabaseSettings,
   type LintFinding,
   type LintLevel,
@@ -30,15 +32,17 @@ afterAll(async () => {
 });
 
 /** Runs every lint once for the whole file; an error becomes a failing check, not a crash. */
-async function advise(s: DatabaseSettings): Promise<AdvisorResult> {
+async function advise(s: DatabaseSettings): Promise<{ result: AdvisorResult; roles: ApiRoles }> {
   client = await connectDatabase(s.url, 'the db-advisor suite');
   const tenancy = await discoverTenantRelations(new Catalog(client), s);
-  return runAdvisor(client, {
+  const roles = await resolveApiRoles(client, s.roles);
+  const result = await runAdvisor(client, {
     schemas: s.schemas,
-    apiRoles: await existingRoles(client, [s.roles.authenticated, s.roles.anon]),
-    anonRoles: await existingRoles(client, [s.roles.anon]),
+    apiRoles: roles.api,
+    anonRoles: roles.anon,
     tenants: tenancy.relations.map((t) => ({ oid: t.relation.oid, column: t.column.name })),
   });
+  return { result, roles };
 }
 
 const describeFinding = (f: LintFinding) => `${f.detail}\nkey: ${f.key}\nfix:\n${f.remediation}`;
@@ -46,19 +50,35 @@ const describeFinding = (f: LintFinding) => `${f.detail}\nkey: ${f.key}\nfix:\n$
 if ('missing' in settings) {
   suite.check('the catalog can be examined', async (c) => c.notApplicable(settings.missing));
 } else {
-  const outcome = await advise(settings).catch((err: Error) => err);
-  if (outcome instanceof Error) {
+  const advised = await advise(settings).catch((err: Error) => err);
+  if (advised instanceof Error) {
     suite.check('the catalog can be examined', async () =>
       fail({
         code: 'CHECK_PRECONDITION',
-        title: `the db-advisor suite cannot examine the database: ${outcome.message}`,
+        title: `the db-advisor suite cannot examine the database: ${advised.message}`,
         promise: 'the profile gives a database URL that answers',
         severity: 'high',
         evidence: [],
       }),
     );
   } else {
+    const { result: outcome, roles } = advised;
     const { accept, failOn } = settings.advisor;
+
+    // A lint asks what the API roles may do: for a role that does not exist, nothing, and every lint would pass.
+    suite.check('the API roles the profile names exist', async () => {
+      if (roles.missing.length === 0) return;
+      fail({
+        code: 'CHECK_PRECONDITION',
+        title: `${describeMissingRoles(roles.missing)}: the lints could not judge what it may reach, so they prove nothing for it`,
+        promise: 'the advisor judges the privileges of the roles the API really uses',
+        severity: 'high',
+        expected: `roles ${[settings.roles.authenticated, settings.roles.anon].filter(Boolean).join(' and ')} on the server`,
+        actual: roles.api.length > 0 ? `only ${roles.api.join(', ')} found` : 'none of them found',
+        evidence: [{ label: 'how the roles were looked up', sql: 'SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY($1::text[])', data: roles.missing }],
+      });
+    });
+
     const codes = outcome.runs.map((r) => r.lint.code);
     const triaged = new Map<string, Triage>(outcome.runs.map((r) => [r.lint.code, triage(r.findings, accept, failOn, codes)]));
 
@@ -82,7 +102,7 @@ if ('missing' in settings) {
           actual: `${findings.length} finding${findings.length === 1 ? '' : 's'}, ${t.accepted.length} accepted`,
           evidence: [
             ...t.failing.map((f) => ({ label: `${f.object} (${f.level})`, text: describeFinding(f) })),
-            { label: `the catalog query (parameters: schemas, API roles, anonymous roles, tenant relations)`, sql: lint.sql.trim(), data: outcome.params },
+            { label: `the catalog query (parameters: schemas, API roles, anonymous roles, tenant relations, schemas searched for SECURITY DEFINER functions)`, sql: lint.sql.trim(), data: outcome.params },
           ],
         });
       });
@@ -108,8 +128,10 @@ if ('missing' in settings) {
       c.report({
         title: `Catalog examined: ${x.tables} tables, ${x.views} views, ${x.functions} functions in ${x.schemas.join(', ')}`,
         text:
+          `Privileges judged for the API roles ${x.roles.join(', ') || '(none)'}. ` +
           `${x.tenantTables} tenant tables; ${x.securityDefinerFunctions.length} SECURITY DEFINER function${x.securityDefinerFunctions.length === 1 ? '' : 's'}` +
-          `${x.securityDefinerFunctions.length > 0 ? ` (${x.securityDefinerFunctions.join(', ')})` : ''}; ${outcome.runs.length} lints; findings at level ${failOn} or above fail the gate.` +
+          `${x.securityDefinerFunctions.length > 0 ? ` (${x.securityDefinerFunctions.join(', ')})` : ''}, looked for in ${x.functionSchemas.join(', ')} (the examined schemas and every schema the API roles or PUBLIC can use); ` +
+          `${outcome.runs.length} lints; findings at level ${failOn} or above fail the gate.` +
           (stale.length > 0 ? ` Accepted in the profile but no longer found (delete them): ${stale.join(', ')}.` : ''),
         rows: outcome.runs.map((r) => {
           const t = triaged.get(r.lint.code)!;

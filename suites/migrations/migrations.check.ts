@@ -8,11 +8,13 @@ import {
   rowCounts,
   createScratchDatabase,
   databaseSettings,
+  describeMissingRoles,
   diffLines,
   discoverTenantRelations,
-  existingRoles,
   fail,
   LaunchError,
+  migrationInvocation,
+  resolveApiRoles,
   runAdvisor,
   runToCompletion,
   triage,
@@ -52,18 +54,15 @@ const logTail = (name: string, lines = 20) => {
 };
 
 /** Runs the profile's migration command against `url`; a failure comes back as the error, with its output. */
-async function migrate(s: DatabaseSettings, url: string, name: string): Promise<LaunchError | undefined> {
+async function runCommand(s: DatabaseSettings, url: string, name: string): Promise<LaunchError | undefined> {
   const m = s.migrations!;
+  // `{url}` in the arguments and urlEnv get the fresh database; no inherited PG*, DATABASE_URL or
+  // SUPABASE_* variable can point the command at another one. The launched system's other
+  // variables (a defect switch, a secret) apply to its migrations too.
+  const run = migrationInvocation(m, url, context.launch?.env);
   try {
     await runToCompletion(
-      {
-        name,
-        command: m.command,
-        cwd: m.cwd ? resolve(profileDir, m.cwd) : (context.launch?.cwd ?? profileDir),
-        // The launched system's variables (a defect switch, a secret) apply to its migrations too.
-        env: { ...(context.launch?.env ?? {}), ...m.env, [m.urlEnv]: url },
-        logsDir,
-      },
+      { name, command: run.command, cwd: m.cwd ? resolve(profileDir, m.cwd) : (context.launch?.cwd ?? profileDir), env: run.env, withoutInherited: run.withoutInherited, logsDir },
       m.timeoutMs,
     );
     return undefined;
@@ -71,6 +70,43 @@ async function migrate(s: DatabaseSettings, url: string, name: string): Promise<
     if (err instanceof LaunchError) return err;
     throw err;
   }
+}
+
+/** The target's own database as lines (its catalog and its migrations table), to prove a command left it alone. */
+async function targetFingerprint(s: DatabaseSettings): Promise<string[]> {
+  const client = await connectDatabase(s.url, 'the migrations suite');
+  try {
+    return await catalogFingerprint(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Runs the migration command on the fresh database, and makes sure it changed nothing at the
+ * profile's privileged URL: a command that ignores the URL it is given (a tool reading its own
+ * config, a linked project) would migrate the target's database instead, and every later check
+ * would judge the wrong one.
+ */
+async function migrate(s: DatabaseSettings, url: string, name: string): Promise<LaunchError | undefined> {
+  const m = s.migrations!;
+  const before = [...(await targetFingerprint(s)), ...(await recorded(s.url, m.table, m.versionColumn)).rows];
+  const error = await runCommand(s, url, name);
+  const after = [...(await targetFingerprint(s)), ...(await recorded(s.url, m.table, m.versionColumn)).rows];
+  const changed = diffLines(before, after);
+  if (changed.length > 0) {
+    raise(
+      'MIGRATIONS_WRONG_DATABASE',
+      `the migration command changed the target's own database (${s.urlSource}), not only the fresh one it was given: ${changed.length} catalog line${changed.length === 1 ? '' : 's'} differ (${changed.slice(0, 2).join('; ')}${changed.length > 2 ? '; ...' : ''}); ` +
+        `pass the fresh database with {url} in database.migrations.command or read it from ${m.urlEnv}`,
+      [
+        { label: `${s.urlSource} before (-) and after (+) ${m.command.join(' ')}`, text: changed.slice(0, 40).join('\n') },
+        { label: `output of ${m.command.join(' ')}`, text: error?.logTail || logTail(name) },
+      ],
+      { expected: `the database at ${s.urlSource} unchanged`, actual: `${changed.length} lines of its catalog or of ${m.table} changed` },
+    );
+  }
+  return error;
 }
 
 /** What the migrations table holds, each row as text (and its versions). */
@@ -152,7 +188,10 @@ if ('missing' in settings || !settings.migrations) {
     first = { scratch, fingerprint: await fingerprint(scratch.url), recorded: rec.rows };
     c.report({
       title: 'Migrations applied to a fresh database',
-      text: `${m.command.join(' ')} built ${first.fingerprint.filter((l) => !l.startsWith('rows ')).length} catalog objects; ${rec.versions.length} migrations recorded in ${m.table}${m.dir ? ` for ${files.length} files in ${m.dir}` : ''}.`,
+      text:
+        `${m.command.join(' ')} built ${first.fingerprint.filter((l) => !l.startsWith('rows ')).length} catalog objects; ${rec.versions.length} migrations recorded in ${m.table}${m.dir ? ` for ${files.length} files in ${m.dir}` : ''}. ` +
+        `The command got the fresh database through ${m.urlEnv}${m.command.some((a) => a.includes('{url}')) ? ' and {url}' : ''}, with no inherited PG*, DATABASE_URL or SUPABASE_* variable; ` +
+        `the target's own database (${s.urlSource}) was compared before and after each run and left unchanged.`,
     });
   });
 
@@ -185,12 +224,17 @@ if ('missing' in settings || !settings.migrations) {
     const client = await connectDatabase(first.scratch.url, 'the migrations suite');
     try {
       const tenancy = await discoverTenantRelations(new Catalog(client), s);
-      const result = await runAdvisor(client, {
-        schemas: s.schemas,
-        apiRoles: await existingRoles(client, [s.roles.authenticated, s.roles.anon]),
-        anonRoles: await existingRoles(client, [s.roles.anon]),
-        tenants: tenancy.relations.map((t) => ({ oid: t.relation.oid, column: t.column.name })),
-      });
+      const roles = await resolveApiRoles(client, s.roles);
+      if (roles.missing.length > 0) {
+        fail({
+          code: 'CHECK_PRECONDITION',
+          title: `${describeMissingRoles(roles.missing)}: the advisor cannot judge what it may reach in the migrated database`,
+          promise: 'the advisor judges the privileges of the roles the API really uses',
+          severity: 'high',
+          evidence: [],
+        });
+      }
+      const result = await runAdvisor(client, { schemas: s.schemas, apiRoles: roles.api, anonRoles: roles.anon, tenants: tenancy.relations.map((t) => ({ oid: t.relation.oid, column: t.column.name })) });
       const t = triage(result.findings, s.advisor.accept, s.advisor.failOn);
       c.report({
         title: 'Advisor on the freshly migrated database',

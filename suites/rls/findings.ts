@@ -7,6 +7,14 @@ export const RLS_FINDINGS = {
   RLS_UPDATE_FOREIGN: { promise: "A user of one tenant cannot update another tenant's rows: an UPDATE reaches zero of them.", severity: 'critical' },
   RLS_DELETE_FOREIGN: { promise: "A user of one tenant cannot delete another tenant's rows: a DELETE reaches zero of them.", severity: 'critical' },
   RLS_ANON_ACCESS: { promise: "An anonymous caller reads, inserts, updates and deletes no tenant's rows.", severity: 'critical' },
+  RLS_TENANTLESS_ACCESS: {
+    promise: "A signed-in user whose claims carry no tenant, or name a tenant that does not exist, reads, inserts, updates and deletes no tenant's rows.",
+    severity: 'critical',
+  },
+  RLS_UNCLASSIFIED_TABLE: {
+    promise: 'Every table and view the API roles can reach is either probed as tenant data or declared, with a reason, to hold no tenant\'s data.',
+    severity: 'high',
+  },
   RLS_PROBE_LEFT_ROWS: { promise: 'The rls suite leaves the database holding exactly the rows it held before.', severity: 'high' },
 } as const satisfies Record<string, { promise: string; severity: Severity }>;
 

@@ -5,6 +5,7 @@ import {
   Catalog,
   connectDatabase,
   databaseSettings,
+  describeMissingRoles,
   discoverTenantRelations,
   type DatabaseSettings,
   fail,
@@ -12,8 +13,15 @@ import {
   ImpersonationError,
   probe,
   ProbePreconditionError,
+  PROBE_TIMEOUTS,
+  resolveApiRoles,
+  rowsOutlivingProbes,
+  stealNotApplicable,
   SynthesisError,
+  unclassifiedRelations,
   useTarget,
+  type ActorKind,
+  type ApiRoles,
   type CheckContext,
   type Evidence,
   type Operation,
@@ -22,6 +30,7 @@ import {
   type SqlStep,
   type TenantDiscovery,
   type TenantRelation,
+  type Unclassified,
 } from 'shipgate';
 import suite from './suite.ts';
 import { RLS_FINDINGS, type RlsFindingCode } from './findings.ts';
@@ -33,6 +42,9 @@ interface Ready {
   settings: DatabaseSettings;
   env: ProbeEnv;
   discovery: TenantDiscovery;
+  roles: ApiRoles;
+  /** What the API roles can reach that the profile does not classify (empty when a role is missing: that check says so). */
+  unclassified: Unclassified[];
   /** The privileged role bypasses RLS (superuser or BYPASSRLS), so it can set up both tenants' rows. */
   bypasses: boolean;
 }
@@ -49,6 +61,8 @@ async function prepare(): Promise<Ready | Error | string> {
     client = await connectDatabase(settings.url, 'the rls suite');
     const catalog = new Catalog(client);
     const discovery = await discoverTenantRelations(catalog, settings);
+    const roles = await resolveApiRoles(client, settings.roles);
+    const unclassified = roles.missing.length > 0 ? [] : await unclassifiedRelations(catalog, discovery, settings, roles.api);
     const { rows } = await client.query<{ me: string; bypasses: boolean }>(
       'SELECT current_user AS me, r.rolsuper OR r.rolbypassrls AS bypasses FROM pg_catalog.pg_roles r WHERE r.rolname = current_user',
     );
@@ -57,6 +71,8 @@ async function prepare(): Promise<Ready | Error | string> {
       settings,
       env: { client, catalog, settings, tenants: new Map(discovery.relations.map((t) => [t.relation.oid, t])), privilegedRole: me.me },
       discovery,
+      roles,
+      unclassified,
       bypasses: me.bypasses,
     };
   } catch (err) {
@@ -74,11 +90,12 @@ const stepsEvidence = (steps: SqlStep[]): Evidence => ({
   text: steps.map(formatStep).join('\n'),
 });
 
+const isTable = (t: TenantRelation) => !t.relation.kind.includes('view');
+
 /** Results by relation and column of the sign-off table, filled as the checks run. */
 const matrix = new Map<string, Record<string, string>>();
 /** Every tenant id a probe made rows for: afterwards, none may have a row left. */
 const createdFor = new Set<string>();
-const quoteColumn = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const cell = (r: ProbeResult) => (r.verdict === 'leak' ? `LEAK: ${r.summary}` : r.verdict === 'refused' ? `refused (${r.refusedWith})` : r.summary);
 function record(t: TenantRelation, column: string, value: string): void {
   const row = matrix.get(t.relation.display) ?? { relation: t.relation.display, kind: t.relation.kind, 'tenant column': t.column.name };
@@ -87,7 +104,7 @@ function record(t: TenantRelation, column: string, value: string): void {
 }
 
 /** Runs a probe; a probe that cannot mean anything fails the check as a precondition, with what ran. */
-async function run(t: TenantRelation, op: Operation, as: 'user' | 'anon', column: string): Promise<ProbeResult> {
+async function run(t: TenantRelation, op: Operation, as: ActorKind, column: string): Promise<ProbeResult> {
   const { env } = ready as Ready;
   try {
     const r = await probe(env, t, op, as);
@@ -105,18 +122,43 @@ async function run(t: TenantRelation, op: Operation, as: 'user' | 'anon', column
   }
 }
 
-const OP_WORD: Record<Operation, string> = { select: 'SELECT on', insert: 'INSERT into', update: 'UPDATE of', delete: 'DELETE from' };
-const CODE: Record<Operation, RlsFindingCode> = { select: 'RLS_SELECT_LEAK', insert: 'RLS_INSERT_FOREIGN', update: 'RLS_UPDATE_FOREIGN', delete: 'RLS_DELETE_FOREIGN' };
+const OP_WORD: Record<Operation, string> = {
+  select: 'SELECT on',
+  insert: 'INSERT into',
+  update: 'UPDATE of',
+  steal: 'UPDATE setting the tenant column of',
+  delete: 'DELETE from',
+};
+const CODE: Record<Operation, RlsFindingCode> = {
+  select: 'RLS_SELECT_LEAK',
+  insert: 'RLS_INSERT_FOREIGN',
+  update: 'RLS_UPDATE_FOREIGN',
+  steal: 'RLS_UPDATE_FOREIGN',
+  delete: 'RLS_DELETE_FOREIGN',
+};
 
 function raise(code: RlsFindingCode, r: ProbeResult): never {
+  const owner = r.actor.kind === 'user';
+  const reached = r.operation === 'select' ? 'were visible' : r.operation === 'insert' ? 'was written' : 'were reached';
+  const before = r.preexisting;
   return fail({
     code,
     ...RLS_FINDINGS[code],
     title: `as ${r.actor.label}, ${OP_WORD[r.operation]} ${r.relation} ${r.summary}`,
-    expected: r.actor.kind === 'user' ? "no row of another tenant reached (or the statement refused)" : 'no row reached (or the statement refused)',
+    expected: owner ? 'no row of another tenant reached (or the statement refused)' : 'no row reached (or the statement refused)',
     actual: r.summary,
     evidence: [
-      { label: `rows of ${r.actor.kind === 'user' ? 'org B' : 'tenants'} that ${r.operation === 'select' ? 'were visible' : r.operation === 'insert' ? 'was written' : 'were reached'}`, data: r.leaked },
+      ...(r.leaked.length > 0 ? [{ label: `rows the probe made for ${owner ? 'org B' : 'org A and org B'} that ${reached}`, data: r.leaked }] : []),
+      ...(before.count > 0
+        ? [
+            {
+              label:
+                `rows that were there before the probe and ${reached}: ${before.atLeast ? 'more than ' : ''}${before.count} ` +
+                `(somebody's real data, so not copied${before.keys.length > 0 ? '; their keys' : r.operation === 'select' ? '; the relation has no primary key or id' : ''})`,
+              data: before.keys,
+            },
+          ]
+        : []),
       { label: `the probe, as ${r.actor.label} with claims ${JSON.stringify(r.actor.claims)}`, sql: r.statement, text: r.summary },
       stepsEvidence(r.steps),
     ],
@@ -124,27 +166,45 @@ function raise(code: RlsFindingCode, r: ProbeResult): never {
 }
 
 function userCheck(t: TenantRelation, op: Operation, name: string): void {
-  suite.check(`${t.relation.display}: ${name}`, async () => {
+  suite.check(`${t.relation.display}: ${name}`, async (c: CheckContext) => {
+    if (op === 'steal') {
+      const why = stealNotApplicable(t);
+      if (why) return c.notApplicable(why);
+    }
     const r = await run(t, op, 'user', op);
     if (r.verdict === 'leak') raise(CODE[op], r);
   });
 }
 
+/** Every operation as an actor who owns no row: any row reached is a leak. */
+function strangerCheck(t: TenantRelation, as: Exclude<ActorKind, 'user'>, name: string, code: RlsFindingCode): void {
+  suite.check(`${t.relation.display}: ${name}`, async (c: CheckContext) => {
+    if (as === 'anon' && !anonActor((ready as Ready).settings)) return c.notApplicable('the profile declares no anonymous role (database.roles.anon is null)');
+    const results: ProbeResult[] = [];
+    for (const op of isTable(t) ? (['select', 'insert', 'update', 'delete'] as const) : (['select'] as const)) results.push(await run(t, op, as, `${as} ${op}`));
+    const leak = results.find((r) => r.verdict === 'leak');
+    if (leak) raise(code, leak);
+  });
+}
+
 function relationChecks(t: TenantRelation): void {
-  const table = !t.relation.kind.includes('view');
   userCheck(t, 'select', "org A's user reads only org A's rows");
-  if (table) {
+  if (isTable(t)) {
     userCheck(t, 'insert', "org A's user cannot insert a row for another org");
     userCheck(t, 'update', "an UPDATE by org A's user reaches none of org B's rows");
+    userCheck(t, 'steal', "an UPDATE by org A's user moves none of org B's rows into org A");
     userCheck(t, 'delete', "a DELETE by org A's user reaches none of org B's rows");
   }
-  suite.check(`${t.relation.display}: an anonymous caller reads and changes no row`, async (c: CheckContext) => {
-    if (!anonActor((ready as Ready).settings)) return c.notApplicable('the profile declares no anonymous role (database.roles.anon is null)');
-    const results: ProbeResult[] = [];
-    for (const op of table ? (['select', 'insert', 'update', 'delete'] as const) : (['select'] as const)) results.push(await run(t, op, 'anon', `anon ${op}`));
-    const leak = results.find((r) => r.verdict === 'leak');
-    if (leak) raise('RLS_ANON_ACCESS', leak);
-  });
+  strangerCheck(t, 'anon', 'an anonymous caller reads and changes no row', 'RLS_ANON_ACCESS');
+  strangerCheck(t, 'no-tenant-claim', 'a signed-in user with no tenant claim reads and changes no row', 'RLS_TENANTLESS_ACCESS');
+  strangerCheck(t, 'unknown-tenant', 'a signed-in user whose tenant claim names no existing tenant reads and changes no row', 'RLS_TENANTLESS_ACCESS');
+}
+
+/** What a user writes in the profile to classify a relation. */
+function classifyHint(u: Unclassified, s: DatabaseSettings): string {
+  const key = `database.tenancy.tables['${u.relation.display}']`;
+  const schema = u.outsideSchemas ? `add ${u.relation.schema} to database.schemas (now ${s.schemas.join(', ')}) and set ` : '';
+  return `${schema}${key} = { column: '<its tenant column>' }, or { notTenant: '<why its rows belong to no tenant>' }`;
 }
 
 if (typeof ready === 'string') {
@@ -171,34 +231,64 @@ if (typeof ready === 'string') {
       );
     }
   });
+
+  // Tenant tables are found by their column's name: one whose tenant column is named otherwise would never be probed.
+  suite.check('every table and view the API roles can reach is a tenant relation or declared not tenant data', async () => {
+    if (ready.roles.missing.length > 0) {
+      precondition(`${describeMissingRoles(ready.roles.missing)}, so shipgate cannot tell which tables the API reaches`, 'the rls suite knows every table the API roles can reach');
+    }
+    const u = ready.unclassified;
+    if (u.length === 0) return;
+    fail({
+      code: 'RLS_UNCLASSIFIED_TABLE',
+      ...RLS_FINDINGS.RLS_UNCLASSIFIED_TABLE,
+      title:
+        `${u.length} relation${u.length === 1 ? '' : 's'} the API roles can reach ${u.length === 1 ? 'is' : 'are'} neither a tenant relation (no ${settings.tenancy.column} column) ` +
+        `nor declared not tenant data, so no probe looks at ${u.length === 1 ? 'it' : 'them'}: ${u.map((x) => `${x.relation.display} (${x.access})`).join(', ')}`,
+      expected: `every relation the API roles can reach classified in database.tenancy.tables, or found by its ${settings.tenancy.column} column`,
+      actual: `${u.length} unclassified`,
+      evidence: [
+        {
+          label: 'unclassified relations, what can reach them, and how to classify each in the profile',
+          data: u.map((x) => ({ relation: x.relation.display, kind: x.relation.kind, access: x.access, columns: x.relation.columns.map((c) => c.name).join(', '), fix: classifyHint(x, settings) })),
+        },
+      ],
+    });
+  });
+
   for (const t of discovery.relations) relationChecks(t);
 
   suite.check('no row a probe created outlived its rolled-back transaction', async (c) => {
-    const tables = discovery.relations.filter((t) => !t.relation.kind.includes('view')).length;
-    const ids = [...createdFor];
-    const left: string[] = [];
-    for (const t of discovery.relations.filter((x) => !x.relation.kind.includes('view'))) {
-      const { rows } = await ready.env.client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM ${t.relation.sql} AS t WHERE t.${quoteColumn(t.column.name)}::text = ANY($1::text[])`,
-        [ids],
-      );
-      if ((rows[0]?.n ?? 0) > 0) left.push(`${t.relation.display} (${rows[0]!.n})`);
+    const tables = discovery.relations.filter(isTable);
+    // It runs probes of its own, so it proves something when run alone too.
+    const { tenantIds, left } = await rowsOutlivingProbes(ready.env, discovery.relations, createdFor);
+    if (tenantIds.length === 0) {
+      precondition('no probe could make rows for its throw-away tenants, so there is nothing whose rollback to check (see the checks before)', 'the rls suite leaves the database holding exactly the rows it held before');
     }
     if (left.length > 0) {
       fail({
         code: 'RLS_PROBE_LEFT_ROWS',
         ...RLS_FINDINGS.RLS_PROBE_LEFT_ROWS,
-        title: `rows the probes created for their throw-away tenants are still there after the rollback: ${left.join(', ')}`,
-        evidence: [{ label: 'tenant ids the probes used', data: ids }],
+        title: `rows the probes created for their throw-away tenants are still there after the rollback: ${left.map((l) => `${l.relation} (${l.rows})`).join(', ')}`,
+        evidence: [{ label: 'tenant ids the probes used', data: tenantIds }],
       });
     }
+    const declared = [
+      ...discovery.skipped.map((s) => `${s.relation} (skipped: ${s.reason})`),
+      ...discovery.nonTenant.map((s) => `${s.relation} (not tenant data: ${s.reason})`),
+    ];
     c.report({
-      title: `RLS probes: ${discovery.relations.length} tenant relations in ${schemas} (${tables} tables, ${discovery.relations.length - tables} views)`,
+      title: `RLS probes: ${discovery.relations.length} tenant relations in ${schemas} (${tables.length} tables, ${discovery.relations.length - tables.length} views)`,
       text:
-        `Each probe created a row for org A and one for org B (and their parent rows) in its own transaction, acted as org A's user and as an anonymous caller, and rolled back. ` +
-        `UPDATE and DELETE run without a WHERE clause, so only the write policies decide which rows they reach. ` +
-        `No row outlived its transaction (checked above); sequences behind default ids may have advanced, as nextval is not transactional.` +
-        (discovery.skipped.length > 0 ? ` Skipped by the profile: ${discovery.skipped.map((s) => `${s.relation} (${s.reason})`).join(', ')}.` : ''),
+        `Each probe created a row for org A and one for org B (and their parent rows) in its own transaction and rolled back; it acted as org A's user, as an anonymous caller, ` +
+        `as a signed-in user with no tenant claim and as one whose tenant claim names no existing tenant (to the last three, every row is foreign). ` +
+        `UPDATE and DELETE run without a WHERE clause, so only the write policies decide which rows they reach; an UPDATE that a policy's WITH CHECK refuses ` +
+        `("new row violates row-level security policy") reached a row its USING let through, and counts as a leak unless org A's own rows alone cause it; ` +
+        `a second UPDATE sets the tenant column to org A's id, to catch a USING that lets other tenants' rows be moved. ` +
+        `Every probe statement runs with lock_timeout ${PROBE_TIMEOUTS.lock} and statement_timeout ${PROBE_TIMEOUTS.statement}, so rows it locks on a shared database stay locked that long at most. ` +
+        `Rows that were there before a probe are never copied into a finding: only their count and primary keys. ` +
+        `${tenantIds.length} throw-away tenants; no row of theirs outlived its transaction; sequences behind default ids may have advanced, as nextval is not transactional.` +
+        (declared.length > 0 ? ` Declared in the profile: ${declared.join(', ')}.` : ''),
       rows: [...matrix.values()].map((row) => ({
         relation: row.relation ?? '',
         kind: row.kind ?? '',
@@ -206,8 +296,11 @@ if (typeof ready === 'string') {
         select: row.select ?? '',
         insert: row.insert ?? '—',
         update: row.update ?? '—',
+        'tenant column update': row.steal ?? '—',
         delete: row.delete ?? '—',
         anonymous: ['anon select', 'anon insert', 'anon update', 'anon delete'].map((k) => row[k]).filter(Boolean).join(' / ') || '—',
+        'no tenant claim': ['select', 'insert', 'update', 'delete'].map((k) => row[`no-tenant-claim ${k}`]).filter(Boolean).join(' / ') || '—',
+        'unknown tenant': ['select', 'insert', 'update', 'delete'].map((k) => row[`unknown-tenant ${k}`]).filter(Boolean).join(' / ') || '—',
       })),
     });
   });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { triage } from '../../harness/database/advisor/accept.ts';
-import { existingRoles, runAdvisor, type AdvisorResult } from '../../harness/database/advisor/run-advisor.ts';
+import { runAdvisor, type AdvisorResult } from '../../harness/database/advisor/run-advisor.ts';
+import { resolveApiRoles } from '../../harness/database/api-roles.ts';
 import { Catalog } from '../../harness/database/catalog.ts';
 import { connectDatabase } from '../../harness/database/session.ts';
 import { discoverTenantRelations } from '../../harness/database/tenant-relations.ts';
@@ -19,10 +20,12 @@ async function advise(client: pg.Client): Promise<AdvisorResult> {
     tenancy: { column: 'account_id', tables: { 'app.accounts': { column: 'id' } } },
   });
   expect(tenancy.problems).toEqual([]);
+  const roles = await resolveApiRoles(client, { authenticated: 'member', anon: 'visitor' });
+  expect(roles.missing).toEqual([]);
   return runAdvisor(client, {
     schemas: ['app'],
-    apiRoles: await existingRoles(client, ['member', 'visitor']),
-    anonRoles: await existingRoles(client, ['visitor']),
+    apiRoles: roles.api,
+    anonRoles: roles.anon,
     tenants: tenancy.relations.map((t) => ({ oid: t.relation.oid, column: t.column.name })),
   });
 }
@@ -48,7 +51,11 @@ describe('db-advisor on a database that is not the reference', () => {
     expect(result.findings.map((f) => f.key).sort()).toEqual(
       [
         'anon_security_definer_function_executable:app.archive_project(uuid)',
+        // In schema private, which the API roles can use although the profile does not examine it.
+        'anon_security_definer_function_executable:private.reassign_task(bigint, bigint)',
         'function_search_path_mutable:app.archive_project(uuid)',
+        'function_search_path_mutable:private.reassign_task(bigint, bigint)',
+        'security_definer_search_path_not_empty:app.rename_project(uuid, text)',
         'materialized_view_in_api:app.task_counts',
         'policy_exists_rls_disabled:app.invoices',
         'rls_disabled_in_public:app.invoices',
@@ -58,7 +65,16 @@ describe('db-advisor on a database that is not the reference', () => {
         'tenant_column_unindexed:app.tasks',
       ].sort(),
     );
-    expect(result.examined).toMatchObject({ schemas: ['app'], tables: 8, views: 3, functions: 4, securityDefinerFunctions: ['app.archive_project(uuid)', 'app.project_count()'] });
+    expect(result.examined).toMatchObject({
+      schemas: ['app'],
+      roles: ['member', 'visitor'],
+      // internal: no API role has USAGE on it, so its SECURITY DEFINER function is out of reach.
+      functionSchemas: ['app', 'private', 'public'],
+      tables: 12,
+      views: 3,
+      functions: 5,
+      securityDefinerFunctions: ['app.archive_project(uuid)', 'app.project_count()', 'app.rename_project(uuid, text)', 'private.reassign_task(bigint, bigint)'],
+    });
   });
 
   it('says which examined schemas do not exist, so a typo cannot pass every lint', async () => {
@@ -79,6 +95,14 @@ describe('db-advisor on a database that is not the reference', () => {
     expect(fn.detail).toContain('EXECUTE is granted to PUBLIC');
     expect(fn.remediation).toMatch(/^REVOKE EXECUTE ON FUNCTION app\.archive_project\(uuid\) FROM PUBLIC;/);
     expect(byKey.get('function_search_path_mutable:app.archive_project(uuid)')!.remediation).toMatch(/^ALTER FUNCTION app\.archive_project\(uuid\) SET search_path = '';/);
+    // A search_path that is set, but to a schema others may write to, is not the contract's ''.
+    const pinned = byKey.get('security_definer_search_path_not_empty:app.rename_project(uuid, text)')!;
+    expect(pinned.level).toBe('warn');
+    expect(pinned.detail).toMatch(/^SECURITY DEFINER function app\.rename_project\(uuid, text\) has search_path = app, pg_temp: whatever it does not qualify resolves through app,/);
+    expect(pinned.remediation).toMatch(/^ALTER FUNCTION app\.rename_project\(uuid, text\) SET search_path = '';/);
+    expect(byKey.get('anon_security_definer_function_executable:private.reassign_task(bigint, bigint)')!.remediation).toMatch(
+      /^REVOKE EXECUTE ON FUNCTION private\.reassign_task\(bigint, bigint\) FROM PUBLIC;/,
+    );
     expect(byKey.get('rls_disabled_in_public:app.invoices')!).toMatchObject({ level: 'error', detail: expect.stringContaining('member (select/insert/update/delete)') });
     expect(byKey.get('security_definer_view:app.task_titles')!.remediation).toBe('ALTER VIEW app.task_titles SET (security_invoker = on);');
     expect(byKey.get('tenant_column_unindexed:app.tasks')!.remediation).toBe('CREATE INDEX CONCURRENTLY tasks_account_id_idx ON app.tasks (account_id);');
@@ -117,7 +141,7 @@ describe('db-advisor on a database that is not the reference', () => {
       ['tenant_column_unindexed:app.tasks', 'tasks holds 200 rows; an index costs more than it saves'],
     ]);
     expect(t.failing.map((f) => f.key)).not.toContain('tenant_column_unindexed:app.tasks');
-    expect(t.failing).toHaveLength(7);
+    expect(t.failing).toHaveLength(10);
     expect(t.stale).toEqual(['security_definer_view:app.gone']);
     // With failOn 'error', warnings become notes.
     expect(triage(findings, {}, 'error', []).failing.map((f) => f.code).sort()).toEqual(['policy_exists_rls_disabled', 'rls_disabled_in_public', 'security_definer_view']);

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../harness/database/catalog.ts';
-import { ImpersonationError } from '../../harness/database/impersonation.ts';
-import { probe, ProbePreconditionError, type Operation, type ProbeEnv, type ProbeSettings } from '../../harness/database/rls-probes.ts';
+import { ImpersonationError, type ActorKind } from '../../harness/database/impersonation.ts';
+import { probe, ProbePreconditionError, stealNotApplicable, type Operation, type ProbeEnv, type ProbeSettings } from '../../harness/database/rls-probes.ts';
+import { rowsOutlivingProbes } from '../../harness/database/rollback-check.ts';
 import { connectDatabase } from '../../harness/database/session.ts';
-import { discoverTenantRelations, type TenantRelation } from '../../harness/database/tenant-relations.ts';
+import { discoverTenantRelations, unclassifiedRelations, type TenantRelation } from '../../harness/database/tenant-relations.ts';
 import type { DatabaseServer } from '../../harness/provision/database.ts';
 import { createRoles, execSql, tableContents, testDatabaseServer } from '../support/postgres.ts';
 
@@ -58,17 +59,29 @@ describe('RLS probes on a database that is not the reference (custom claims conv
     await server?.stop();
   });
 
-  const run = (relation: string, op: Operation, as: 'user' | 'anon' = 'user') => probe(env, relations.get(relation)!, op, as);
+  const run = (relation: string, op: Operation, as: ActorKind = 'user') => probe(env, relations.get(relation)!, op, as);
+  /** The verdict, or `precondition` when the probe refuses to judge. */
+  const verdictOf = (relation: string, op: Operation, as: ActorKind = 'user') =>
+    run(relation, op, as).then(
+      (r) => r.verdict as string,
+      (e: unknown) => {
+        if (e instanceof ProbePreconditionError) return 'precondition';
+        throw e;
+      },
+    );
 
   it('discovers the tenant relations by their column, views included', () => {
     expect([...relations.keys()]).toEqual([
       'app.accounts',
       'app.audit_log',
       'app.comments',
+      'app.events',
       'app.invoices',
+      'app.labels',
       'app.members',
       'app.project_names',
       'app.projects',
+      'app.reminders',
       'app.task_counts',
       'app.task_titles',
       'app.tasks',
@@ -80,8 +93,8 @@ describe('RLS probes on a database that is not the reference (custom claims conv
     for (const [name, t] of relations) {
       const ops: Operation[] = t.relation.kind.includes('view') ? ['select'] : ['select', 'insert', 'update', 'delete'];
       for (const op of ops) {
-        verdicts[`${name} ${op}`] = (await run(name, op)).verdict;
-        verdicts[`${name} ${op} anon`] = (await run(name, op, 'anon')).verdict;
+        verdicts[`${name} ${op}`] = await verdictOf(name, op);
+        verdicts[`${name} ${op} anon`] = await verdictOf(name, op, 'anon');
       }
     }
     const leaks = Object.entries(verdicts).filter(([, v]) => v === 'leak').map(([k]) => k);
@@ -91,6 +104,7 @@ describe('RLS probes on a database that is not the reference (custom claims conv
       'app.invoices insert',
       'app.invoices update',
       'app.invoices delete',
+      'app.labels update', // USING (account_id IS NOT NULL): refused by WITH CHECK on another account's row
       'app.task_counts select', // a materialized view has no RLS
       'app.task_titles select', // security-definer view
       'app.tasks update', // UPDATE USING (true)
@@ -98,6 +112,9 @@ describe('RLS probes on a database that is not the reference (custom claims conv
     expect(verdicts['app.projects update']).toBe('isolated');
     expect(verdicts['app.project_names select']).toBe('isolated');
     expect(verdicts['app.accounts insert']).toBe('refused');
+    // Its INSERT policy reads a setting nobody sets: refusing org B's row proves nothing.
+    expect(verdicts['app.events insert']).toBe('precondition');
+    expect(verdicts['app.audit_log insert']).toBe('refused'); // no privilege: refusing everything is the design
   });
 
   it('names the rows that leaked, the statement and everything that ran before it', async () => {
@@ -116,14 +133,144 @@ describe('RLS probes on a database that is not the reference (custom claims conv
     );
     const select = await run('app.invoices', 'select');
     expect(select.summary).toBe('sees 3 rows of other tenants'); // org B's and the two existing accounts'
+    // Rows that were there before are somebody's data: counted and named by key, never copied.
+    expect(select.leaked).toHaveLength(1);
+    expect(select.preexisting).toEqual({ count: 2, atLeast: false, keys: [{ id: expect.any(Number) }, { id: expect.any(Number) }] });
+    expect(r.preexisting).toEqual({ count: 2, atLeast: false, keys: [] });
+  });
+
+  it("never copies a pre-existing row into a result: only the probe's own rows in full", async () => {
+    const r = await run('app.reminders', 'select', 'no-tenant-claim');
+    expect(r.verdict).toBe('leak');
+    expect(r.leaked.map((row) => (row as { body: string }).body)).toEqual([expect.stringMatching(/^sg-org-[ab]-/), expect.stringMatching(/^sg-org-[ab]-/)]);
+    expect(r.preexisting.count).toBe(2);
+    expect(JSON.stringify(r)).not.toContain('renew the contract'); // the existing reminders' text
+  });
+
+  it("a WHERE-less UPDATE that WITH CHECK refuses reached another tenant's row: a leak, unless org A's own rows cause it", async () => {
+    const r = await run('app.labels', 'update');
+    expect(r.verdict).toBe('leak');
+    expect(r.statement).toBe('UPDATE app.labels SET name = $1::text');
+    expect(r.summary).toBe(
+      'was stopped by WITH CHECK (42501: new row violates row-level security policy for table "labels"), while the same UPDATE of org A\'s own rows alone succeeds (1 row): ' +
+        "the policy's USING lets other tenants' rows through",
+    );
+    expect(r.steps.map((s) => s.sql)).toContain('UPDATE app.labels AS t SET name = $1::text WHERE t.account_id = $2::bigint');
+  });
+
+  it("moving rows into org A (SET the tenant column, no WHERE) is caught by the foreign rows it touched", async () => {
+    const steal = await run('app.labels', 'steal');
+    expect(steal.verdict).toBe('leak');
+    expect(steal.statement).toBe('UPDATE app.labels SET account_id = $1::bigint');
+    expect(steal.summary).toBe('moved 1 row of org-b into org-a (3 foreign rows in all)');
+    expect((steal.leaked[0] as { name: string }).name).toMatch(/^sg-org-b-/);
+    expect((await run('app.projects', 'steal')).verdict).toBe('isolated');
+    expect((await run('app.comments', 'steal')).verdict).toBe('isolated');
+    expect(stealNotApplicable(relations.get('app.accounts')!)).toBe('id is the key of app.accounts itself: no row of it can move to another tenant');
+    expect(stealNotApplicable(relations.get('app.task_titles')!)).toBe('app.task_titles is a view');
+  });
+
+  it('a signed-in user with no tenant claim, or an unknown tenant, reaches no row where the policies hold', async () => {
+    const verdicts: Record<string, string> = {};
+    for (const [name, t] of relations) {
+      for (const op of t.relation.kind.includes('view') ? (['select'] as const) : (['select', 'insert', 'update', 'delete'] as const)) {
+        for (const as of ['no-tenant-claim', 'unknown-tenant'] as const) verdicts[`${name} ${op} ${as}`] = await verdictOf(name, op, as);
+      }
+    }
+    expect(Object.entries(verdicts).filter(([, v]) => v === 'leak').map(([k]) => k)).toEqual([
+      'app.invoices select no-tenant-claim', // RLS disabled
+      'app.invoices select unknown-tenant',
+      'app.invoices insert no-tenant-claim',
+      'app.invoices insert unknown-tenant',
+      'app.invoices update no-tenant-claim',
+      'app.invoices update unknown-tenant',
+      'app.invoices delete no-tenant-claim',
+      'app.invoices delete unknown-tenant',
+      'app.labels update no-tenant-claim', // USING (account_id IS NOT NULL)
+      'app.labels update unknown-tenant',
+      'app.reminders select no-tenant-claim', // ... OR current_account() IS NULL
+      'app.task_counts select no-tenant-claim', // a materialized view has no RLS
+      'app.task_counts select unknown-tenant',
+      'app.task_titles select no-tenant-claim', // security-definer view
+      'app.task_titles select unknown-tenant',
+      'app.tasks update no-tenant-claim', // UPDATE USING (true)
+      'app.tasks update unknown-tenant',
+    ]);
+    const none = await run('app.reminders', 'select', 'no-tenant-claim');
+    expect(none.actor.label).toBe('a signed-in user with no tenant claim');
+    expect(none.actor.claims).not.toHaveProperty('account_id');
+    const unknown = await run('app.reminders', 'select', 'unknown-tenant');
+    expect(unknown.actor.claims).toHaveProperty('account_id');
+    expect(unknown.tenantIds).not.toContain(String(unknown.actor.claims.account_id));
+  });
+
+  it("refuses to judge an INSERT when org A's own row is refused too, though a policy should admit it", async () => {
+    const err = await run('app.events', 'insert').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProbePreconditionError);
+    expect((err as Error).message).toMatch(
+      /^as org-a's user, INSERT into app\.events refuses a row for org A itself too \(42501: new row violates row-level security policy for table "events"\) although the role has the INSERT privilege and policy events_insert should admit it/,
+    );
+  });
+
+  it('finds every relation the API roles reach that is neither a tenant relation nor declared otherwise', async () => {
+    const catalog = new Catalog(client);
+    const settings = { schemas: ['app'], ...SETTINGS };
+    const found = await discoverTenantRelations(catalog, settings);
+    const unclassified = await unclassifiedRelations(catalog, found, settings, ['member', 'visitor']);
+    expect(unclassified.map((u) => [u.relation.display, u.access])).toEqual([
+      ['app.billing_accounts', 'member (select)'],
+      ['app.notes', 'member (select)'],
+    ]);
+    // Classified in the profile: the tenant column by its name, or not tenant data with a reason.
+    const tables = { ...SETTINGS.tenancy.tables, 'app.billing_accounts': { column: 'organization' }, 'app.notes': { notTenant: 'announcements, the same for every account' } };
+    const classified = { ...settings, tenancy: { ...SETTINGS.tenancy, tables } };
+    const again = await discoverTenantRelations(catalog, classified);
+    expect(again.problems).toEqual([]);
+    expect(again.nonTenant).toEqual([{ relation: 'app.notes', reason: 'announcements, the same for every account' }]);
+    expect(await unclassifiedRelations(catalog, again, classified, ['member', 'visitor'])).toEqual([]);
+    // Probed now, its USING (true) shows.
+    const billing = again.relations.find((t) => t.relation.display === 'app.billing_accounts')!;
+    const r = await probe({ ...env, settings: { ...SETTINGS, tenancy: classified.tenancy } }, billing, 'select', 'user');
+    expect(r.summary).toBe('sees 3 rows of other tenants');
+    // A declaration that contradicts itself is a problem, never a guess.
+    const both = { ...settings, tenancy: { ...SETTINGS.tenancy, tables: { 'app.notes': { notTenant: 'shared', column: 'id' } } } };
+    expect((await discoverTenantRelations(catalog, both)).problems).toEqual([
+      "database.tenancy.tables['app.notes'] says notTenant, and also gives column: a relation holds tenant data or it does not",
+    ]);
+  });
+
+  it('the rollback check makes its own probes, so it has rows to look for when it runs alone, and names a table that kept some', async () => {
+    const tenants = [...relations.values()];
+    const alone = await rowsOutlivingProbes(env, tenants);
+    expect(alone.tenantIds.length).toBeGreaterThanOrEqual(2 * tenants.filter((t) => !t.relation.kind.includes('view')).length);
+    expect(alone.left).toEqual([]);
+    // A tenant whose rows are really there (as a probe's would be, had its rollback failed) is named with its tables.
+    const { rows } = await client.query<{ id: string }>(`SELECT id::text AS id FROM app.accounts WHERE name = 'acme'`);
+    const kept = await rowsOutlivingProbes(env, tenants, [rows[0]!.id]);
+    expect(kept.left.map((l) => l.relation)).toEqual(expect.arrayContaining(['app.accounts', 'app.labels', 'app.reminders', 'app.tasks']));
+  });
+
+  it('a probe that cannot get its locks gives up after the lock timeout and proves nothing', async () => {
+    const holder = await connectDatabase(url, 'lock holder');
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT * FROM app.tasks FOR UPDATE');
+      const err = await run('app.tasks', 'update').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProbePreconditionError);
+      expect((err as Error).message).toBe(
+        "UPDATE on app.tasks as org-a's user did not finish (55P03: canceling statement due to lock timeout), so it proves nothing either way",
+      );
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
   });
 
   it('leaves the database holding exactly the rows it held before', async () => {
     const before = await tableContents(url, 'app');
     for (const [name, t] of relations) {
-      for (const op of t.relation.kind.includes('view') ? (['select'] as const) : (['select', 'insert', 'update', 'delete'] as const)) {
-        await run(name, op);
-        await run(name, op, 'anon');
+      for (const op of t.relation.kind.includes('view') ? (['select'] as const) : (['select', 'insert', 'update', 'steal', 'delete'] as const)) {
+        for (const as of ['user', 'anon', 'no-tenant-claim', 'unknown-tenant'] as const) await verdictOf(name, op, as);
       }
     }
     const after = await tableContents(url, 'app');

@@ -53,11 +53,12 @@ describe('shipgate verify with the rls and db-advisor suites on a database that 
     const advisor = signoff.findings.filter((f) => f.suite === 'db-advisor').map((f) => f.title).sort();
     expect(advisor).toEqual([
       'Always-true RLS policy on a write operation: app.tasks.tasks_update',
-      'Function without a fixed search_path: app.archive_project(uuid)',
+      'Function without a fixed search_path (2): app.archive_project(uuid), private.reassign_task(bigint, bigint)',
       'Materialized view over RLS-protected or tenant tables readable by the API roles: app.task_counts',
       'Policies exist but RLS is disabled: app.invoices',
       'RLS disabled on a table the API roles can reach: app.invoices',
-      'SECURITY DEFINER function executable by PUBLIC or the anonymous role: app.archive_project(uuid)',
+      'SECURITY DEFINER function executable by PUBLIC or the anonymous role (2): app.archive_project(uuid), private.reassign_task(bigint, bigint)',
+      "SECURITY DEFINER function whose search_path is not '': app.rename_project(uuid, text)",
       'View over RLS-protected or tenant tables runs with its owner\'s rights: app.task_titles',
     ]);
     const details = signoff.suites.find((s) => s.id === 'db-advisor')!.details!;
@@ -66,7 +67,8 @@ describe('shipgate verify with the rls and db-advisor suites on a database that 
       ['rls_enabled_no_policy:app.notes', 'notes are read through a SECURITY DEFINER function only'],
       ['tenant_column_unindexed:app.tasks', 'tasks holds a few hundred rows; an index costs more than it saves'],
     ]);
-    expect(details[details.length - 2]!.title).toBe('Catalog examined: 8 tables, 3 views, 4 functions in app');
+    expect(details[details.length - 2]!.title).toBe('Catalog examined: 12 tables, 3 views, 5 functions in app');
+    expect(details[details.length - 2]!.text).toMatch(/^Privileges judged for the API roles member, visitor\. .* looked for in app, private, public /);
   });
 
   it('the rls suite names each leak by table, operation and role', () => {
@@ -78,9 +80,39 @@ describe('shipgate verify with the rls and db-advisor suites on a database that 
         expect.stringMatching(/^RLS_UPDATE_FOREIGN as org-a's user, UPDATE of app\.tasks changed 1 row of org-b/),
         expect.stringMatching(/^RLS_ANON_ACCESS as an anonymous caller, SELECT on app\.invoices sees \d+ rows of tenants$/),
         expect.stringMatching(/^RLS_SELECT_LEAK as org-a's user, SELECT on app\.task_titles sees/),
+        expect.stringMatching(/^RLS_UPDATE_FOREIGN as org-a's user, UPDATE of app\.labels was stopped by WITH CHECK \(42501: new row violates row-level security policy for table "labels"\), while the same UPDATE of org A's own rows alone succeeds/),
+        "RLS_UPDATE_FOREIGN as org-a's user, UPDATE setting the tenant column of app.labels moved 1 row of org-b into org-a (3 foreign rows in all)",
+        'RLS_TENANTLESS_ACCESS as a signed-in user with no tenant claim, SELECT on app.reminders sees 4 rows of tenants',
+        expect.stringMatching(/^RLS_UNCLASSIFIED_TABLE 1 relation the API roles can reach is neither a tenant relation \(no account_id column\) nor declared not tenant data, so no probe looks at it: app\.billing_accounts \(member \(select\)\)$/),
+        expect.stringMatching(/^CHECK_PRECONDITION as org-a's user, INSERT into app\.events refuses a row for org A itself too/),
       ]),
     );
     expect(rls.filter((f) => f.includes('app.projects') || f.includes('app.project_names') || f.includes('app.accounts'))).toEqual([]);
+  });
+
+  it('says in the sign-off how long a probe may hold locks, and copies no row that was there before into a report', () => {
+    const rls = signoff.suites.find((s) => s.id === 'rls')!.details!.find((d) => d.title.startsWith('RLS probes'))!;
+    expect(rls.text).toContain('Every probe statement runs with lock_timeout 1s and statement_timeout 5s');
+    expect(rls.text).toContain('Declared in the profile: app.notes (not tenant data: announcements, the same for every account).');
+    for (const f of readdirSync(reports).filter((x) => /\.(json|md|xml)$/.test(x))) {
+      const text = readFileSync(join(reports, f), 'utf8');
+      expect(text).not.toContain('renew the contract'); // the reminders that were there: their keys only
+      expect(text).not.toContain('DE00 0000'); // nor the billing accounts' data
+    }
+  });
+
+  it('fails db-advisor when a role the profile names does not exist, instead of judging nobody', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shipgate-planted-role-'));
+    const wrong = await runCli(['verify', '--config', 'test/fixtures/profiles/planted-database.config.ts', '--suite', 'db-advisor', '--reports', dir], {
+      env: { TARGET_URL: `http://127.0.0.1:${(http.address() as { port: number }).port}`, PLANTED_DATABASE_URL: url, PLANTED_ANON_ROLE: 'vistor' },
+    });
+    expect(wrong.code).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, 'signoff.json'), 'utf8')) as Signoff;
+    expect(report.findings.filter((f) => f.code === 'CHECK_PRECONDITION').map((f) => f.title)).toEqual([
+      "database.roles.anon is 'vistor', which is no role on this server: the lints could not judge what it may reach, so they prove nothing for it",
+    ]);
+    const examined = report.suites.find((x) => x.id === 'db-advisor')!.details!.find((d) => d.title.startsWith('Catalog examined'))!;
+    expect(examined.text).toMatch(/^Privileges judged for the API roles member\. /);
   });
 
   it('leaves the database holding exactly the rows it held before', async () => {

@@ -1,3 +1,5 @@
+import { roleAccess } from '../catalog-sql.ts';
+
 /** How bad a lint's finding is, in Supabase's advisor terms: `error` and `warn` fail the gate by default. */
 export type LintLevel = 'error' | 'warn' | 'info';
 
@@ -7,7 +9,9 @@ export const LEVEL_RANK: Record<LintLevel, number> = { info: 0, warn: 1, error: 
  * One catalog check. `sql` reads the catalog and returns a row per problem with `object`,
  * `detail` and `remediation`; its parameters are `$1` the schemas examined, `$2` the API roles
  * (signed-in and anonymous), `$3` the anonymous role(s), `$4` the tenant relations as
- * `[{ "oid": …, "column": … }]`. The SQL is shown in every finding, so a team can run it itself.
+ * `[{ "oid": …, "column": … }]`, `$5` the schemas where SECURITY DEFINER functions are looked
+ * for (`$1` and every schema the API roles or PUBLIC have USAGE on). The SQL is shown in every
+ * finding, so a team can run it itself.
  */
 export interface Lint {
   /** Stable code; Supabase's splinter name where one exists. Keys of accepted findings start with it. */
@@ -34,35 +38,12 @@ export interface LintFinding {
   key: string;
 }
 
-/** Base tables a relation reads, through nested views (`$rel` is the relation's oid expression). */
-export const baseTablesOf = (rel: string) => `(
-  WITH RECURSIVE deps(oid) AS (
-    SELECT ${rel}
-    UNION
-    SELECT d.refobjid FROM deps JOIN pg_catalog.pg_rewrite rw ON rw.ev_class = deps.oid
-      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
-     WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> deps.oid
-  )
-  SELECT b.oid FROM deps JOIN pg_catalog.pg_class b ON b.oid = deps.oid WHERE b.relkind IN ('r', 'p')
-)`;
-
-/** Not created by an extension (its objects are the extension's business). */
-export const notExtensionOwned = (catalog: 'pg_class' | 'pg_proc', oid: string) =>
-  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.${catalog}'::regclass AND e.objid = ${oid} AND e.deptype = 'e')`;
-
 /** The tenant column of a relation from `$4`, or a placeholder naming what belongs there. */
 export const tenantColumnOf = (relOid: string) =>
   `coalesce((SELECT t ->> 'column' FROM jsonb_array_elements($4::jsonb) t WHERE (t ->> 'oid')::oid = ${relOid}), '<tenant column>')`;
 
-/** `role (select/insert)` for each API role that can reach the relation at all. */
-export const apiAccess = (relOid: string, nspOid: string) => `(
-  SELECT string_agg(format('%s (%s)', r.role, r.privs), ', ' ORDER BY r.role) FROM (
-    SELECT role, string_agg(lower(priv), '/' ORDER BY ord) AS privs
-      FROM unnest($2::text[]) AS role, unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) WITH ORDINALITY AS x(priv, ord)
-     WHERE pg_catalog.has_schema_privilege(role, ${nspOid}, 'USAGE') AND pg_catalog.has_table_privilege(role, ${relOid}, priv)
-     GROUP BY role
-  ) r
-)`;
+/** `role (select/insert)` for each API role (`$2`) that can reach the relation at all. */
+export const apiAccess = (relOid: string, nspOid: string) => roleAccess('$2::text[]', relOid, nspOid);
 
 /** The API's signed-in role (the first of `$2`), for policy templates. */
 export const signedInRole = `coalesce(($2::text[])[1], 'authenticated')`;

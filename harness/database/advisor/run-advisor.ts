@@ -1,10 +1,11 @@
 import type pg from 'pg';
+import { notExtensionOwned, usableSchemas } from '../catalog-sql.ts';
 import { LINTS } from './lints/index.ts';
 import type { Lint, LintFinding } from './lint.ts';
 
 export interface AdvisorInput {
   schemas: string[];
-  /** API roles (signed-in and anonymous); roles that do not exist are left out. */
+  /** API roles (signed-in and anonymous) that exist on the server (see `resolveApiRoles`: a missing one is the caller's precondition). */
   apiRoles: string[];
   /** The anonymous role(s), for the EXECUTE lint. */
   anonRoles: string[];
@@ -15,6 +16,13 @@ export interface AdvisorInput {
 /** How much of the catalog the advisor looked at, for the sign-off. */
 export interface Examined {
   schemas: string[];
+  /** The API roles whose privileges the lints judged. */
+  roles: string[];
+  /**
+   * Where SECURITY DEFINER functions were looked for: the examined schemas and every schema the
+   * API roles or PUBLIC have USAGE on (a function there is callable whatever `schemas` says).
+   */
+  functionSchemas: string[];
   /** Schemas the profile names that do not exist (a typo would otherwise pass every lint). */
   missingSchemas: string[];
   tables: number;
@@ -37,29 +45,25 @@ export interface AdvisorResult {
   params: unknown[];
 }
 
-/** The names among `roles` that exist on the server (lints ask about privileges of existing roles only). */
-export async function existingRoles(client: pg.Client, roles: (string | null)[]): Promise<string[]> {
-  const wanted = roles.filter((r): r is string => r !== null);
-  const { rows } = await client.query<{ rolname: string }>('SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY($1::text[])', [wanted]);
-  const found = new Set(rows.map((r) => r.rolname));
-  return wanted.filter((r) => found.has(r));
+/** The examined schemas plus every schema the API roles or PUBLIC can use, sorted. */
+async function functionSchemasOf(client: pg.Client, input: AdvisorInput): Promise<string[]> {
+  const { rows } = await client.query<{ s: string }>(`SELECT s FROM ${usableSchemas('$1::text[]')} AS u(s)`, [input.apiRoles]);
+  return [...new Set([...input.schemas, ...rows.map((r) => r.s)])].sort();
 }
 
-async function examine(client: pg.Client, input: AdvisorInput): Promise<Examined> {
+async function examine(client: pg.Client, input: AdvisorInput, functionSchemas: string[]): Promise<Examined> {
   const rel = await client.query<{ tables: number; views: number }>(
     `SELECT count(*) FILTER (WHERE c.relkind IN ('r', 'p'))::int AS tables, count(*) FILTER (WHERE c.relkind IN ('v', 'm'))::int AS views
        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition
-        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')`,
+      WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition AND ${notExtensionOwned('pg_class', 'c.oid')}`,
     [input.schemas],
   );
   const fn = await client.query<{ functions: number; secdef: string[] }>(
-    `SELECT count(*)::int AS functions,
+    `SELECT count(*) FILTER (WHERE n.nspname = ANY($1::text[]))::int AS functions,
             coalesce(array_agg(format('%s.%s(%s)', n.nspname, p.proname, pg_catalog.oidvectortypes(p.proargtypes)) ORDER BY n.nspname, p.proname) FILTER (WHERE p.prosecdef), '{}')::text[] AS secdef
        FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-      WHERE n.nspname = ANY($1::text[]) AND p.prokind IN ('f', 'p')
-        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')`,
-    [input.schemas],
+      WHERE (n.nspname = ANY($1::text[]) OR (p.prosecdef AND n.nspname = ANY($2::text[]))) AND p.prokind IN ('f', 'p') AND ${notExtensionOwned('pg_proc', 'p.oid')}`,
+    [input.schemas, functionSchemas],
   );
   const missing = await client.query<{ s: string }>(
     'SELECT s FROM unnest($1::text[]) AS s WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = s)',
@@ -67,6 +71,8 @@ async function examine(client: pg.Client, input: AdvisorInput): Promise<Examined
   );
   return {
     schemas: input.schemas,
+    roles: input.apiRoles,
+    functionSchemas,
     missingSchemas: missing.rows.map((r) => r.s),
     tables: rel.rows[0]?.tables ?? 0,
     views: rel.rows[0]?.views ?? 0,
@@ -79,12 +85,13 @@ async function examine(client: pg.Client, input: AdvisorInput): Promise<Examined
 /** Mentions every parameter with its type, so a lint that uses only some of them still prepares. */
 const withAllParams = (sql: string) =>
   `SELECT lint.object, lint.detail, lint.remediation FROM (${sql}) AS lint
-    WHERE $1::text[] IS NOT NULL AND $2::text[] IS NOT NULL AND $3::text[] IS NOT NULL AND $4::jsonb IS NOT NULL
+    WHERE $1::text[] IS NOT NULL AND $2::text[] IS NOT NULL AND $3::text[] IS NOT NULL AND $4::jsonb IS NOT NULL AND $5::text[] IS NOT NULL
     ORDER BY lint.object`;
 
 /** Runs every lint against the catalog; read-only, so safe on any database. */
 export async function runAdvisor(client: pg.Client, input: AdvisorInput, lints: readonly Lint[] = LINTS): Promise<AdvisorResult> {
-  const params = [input.schemas, input.apiRoles, input.anonRoles, JSON.stringify(input.tenants)];
+  const functionSchemas = await functionSchemasOf(client, input);
+  const params = [input.schemas, input.apiRoles, input.anonRoles, JSON.stringify(input.tenants), functionSchemas];
   const runs: LintRun[] = [];
   for (const lint of lints) {
     let rows: { object: string; detail: string; remediation: string }[];
@@ -98,5 +105,5 @@ export async function runAdvisor(client: pg.Client, input: AdvisorInput, lints: 
       findings: rows.map((r) => ({ code: lint.code, level: lint.level, title: lint.title, object: r.object, detail: r.detail, remediation: r.remediation, key: `${lint.code}:${r.object}` })),
     });
   }
-  return { runs, findings: runs.flatMap((r) => r.findings), examined: await examine(client, input), params };
+  return { runs, findings: runs.flatMap((r) => r.findings), examined: await examine(client, input, functionSchemas), params };
 }

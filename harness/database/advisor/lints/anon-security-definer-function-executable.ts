@@ -1,4 +1,5 @@
-import { notExtensionOwned, type Lint } from '../lint.ts';
+import { notExtensionOwned } from '../../catalog-sql.ts';
+import type { Lint } from '../lint.ts';
 
 /** Anyone may run a function that runs with its owner's rights and bypasses RLS. */
 export const anonSecurityDefinerFunctionExecutable: Lint = {
@@ -7,7 +8,7 @@ export const anonSecurityDefinerFunctionExecutable: Lint = {
   level: 'warn',
   promise: 'EXECUTE on every SECURITY DEFINER function is revoked from PUBLIC and granted only to the roles that need it.',
   description:
-    'A SECURITY DEFINER function in an examined schema that PUBLIC can execute (the default for a new function, until revoked) or that the anonymous role can execute. Splinter checks the anon role only; this also reports a PUBLIC grant when the system has no anon role.',
+    'A SECURITY DEFINER function, in an examined schema or any schema the API roles or PUBLIC have USAGE on, that PUBLIC can execute (the default for a new function, until revoked) or that the anonymous role can execute. Splinter checks the anon role only; this also reports a PUBLIC grant when the system has no anon role.',
   sql: `
 WITH f AS (
   SELECT n.nspname AS schema, p.proname AS name, pg_catalog.oidvectortypes(p.proargtypes) AS args,
@@ -16,7 +17,7 @@ WITH f AS (
                 WHERE p.proacl IS NOT NULL AND EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = r::regrole AND a.privilege_type = 'EXECUTE'))::text[] AS granted_to,
          ARRAY(SELECT r FROM unnest($3::text[]) r WHERE pg_catalog.has_function_privilege(r, p.oid, 'EXECUTE'))::text[] AS anon_can
     FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-   WHERE n.nspname = ANY($1::text[]) AND p.prosecdef AND p.prokind IN ('f', 'p') AND ${notExtensionOwned('pg_proc', 'p.oid')}
+   WHERE n.nspname = ANY($5::text[]) AND p.prosecdef AND p.prokind IN ('f', 'p') AND ${notExtensionOwned('pg_proc', 'p.oid')}
 )
 SELECT format('%s.%s(%s)', schema, name, args) AS object,
        format('SECURITY DEFINER function %s.%s(%s) runs with its owner''s rights and %s',

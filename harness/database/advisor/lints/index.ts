@@ -6,6 +6,7 @@ import { policyExistsRlsDisabled } from './policy-exists-rls-disabled.ts';
 import { rlsDisabledInPublic } from './rls-disabled-in-public.ts';
 import { rlsEnabledNoPolicy } from './rls-enabled-no-policy.ts';
 import { rlsPolicyAlwaysTrue } from './rls-policy-always-true.ts';
+import { securityDefinerSearchPathNotEmpty } from './security-definer-search-path-not-empty.ts';
 import { securityDefinerView } from './security-definer-view.ts';
 import { tenantColumnUnindexed } from './tenant-column-unindexed.ts';
 
@@ -16,6 +17,7 @@ export const LINTS: readonly Lint[] = [
   rlsEnabledNoPolicy,
   rlsPolicyAlwaysTrue,
   functionSearchPathMutable,
+  securityDefinerSearchPathNotEmpty,
   anonSecurityDefinerFunctionExecutable,
   securityDefinerView,
   materializedViewInApi,

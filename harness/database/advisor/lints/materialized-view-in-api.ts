@@ -1,4 +1,5 @@
-import { apiAccess, baseTablesOf, notExtensionOwned, type Lint } from '../lint.ts';
+import { baseTablesOf, notExtensionOwned } from '../../catalog-sql.ts';
+import { apiAccess, type Lint } from '../lint.ts';
 
 /** A materialized view has no RLS at all: whatever rows it holds, every reader sees. */
 export const materializedViewInApi: Lint = {

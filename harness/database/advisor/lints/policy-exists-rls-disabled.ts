@@ -1,4 +1,5 @@
-import { notExtensionOwned, type Lint } from '../lint.ts';
+import { notExtensionOwned } from '../../catalog-sql.ts';
+import type { Lint } from '../lint.ts';
 
 /** Policies were written, then RLS was switched off (or never on): they protect nothing. */
 export const policyExistsRlsDisabled: Lint = {

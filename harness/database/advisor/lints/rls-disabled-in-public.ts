@@ -1,4 +1,5 @@
-import { apiAccess, notExtensionOwned, signedInRole, tenantColumnOf, type Lint } from '../lint.ts';
+import { notExtensionOwned } from '../../catalog-sql.ts';
+import { apiAccess, signedInRole, tenantColumnOf, type Lint } from '../lint.ts';
 
 /** A table the API roles can reach, with RLS off: every row of every tenant is theirs. */
 export const rlsDisabledInPublic: Lint = {

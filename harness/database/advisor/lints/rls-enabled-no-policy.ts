@@ -1,4 +1,5 @@
-import { apiAccess, notExtensionOwned, signedInRole, tenantColumnOf, type Lint } from '../lint.ts';
+import { notExtensionOwned } from '../../catalog-sql.ts';
+import { apiAccess, signedInRole, tenantColumnOf, type Lint } from '../lint.ts';
 
 /** The API roles were granted a table whose RLS lets them see nothing: a policy was probably forgotten. */
 export const rlsEnabledNoPolicy: Lint = {

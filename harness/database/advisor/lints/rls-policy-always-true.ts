@@ -1,4 +1,5 @@
-import { notExtensionOwned, tenantColumnOf, type Lint } from '../lint.ts';
+import { notExtensionOwned } from '../../catalog-sql.ts';
+import { tenantColumnOf, type Lint } from '../lint.ts';
 
 const ALWAYS_TRUE = `('true', '(true)', '1=1', '(1=1)')`;
 

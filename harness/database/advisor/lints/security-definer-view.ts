@@ -1,4 +1,5 @@
-import { apiAccess, baseTablesOf, notExtensionOwned, type Lint } from '../lint.ts';
+import { baseTablesOf, isSecurityInvoker, notExtensionOwned } from '../../catalog-sql.ts';
+import { apiAccess, type Lint } from '../lint.ts';
 
 /** A view reads with its owner's rights unless told otherwise, so RLS on the tables under it does not apply. */
 export const securityDefinerView: Lint = {
@@ -20,7 +21,7 @@ SELECT format('%s.%s', n.nspname, c.relname) AS object,
        format('ALTER VIEW %I.%I SET (security_invoker = on);', n.nspname, c.relname) AS remediation
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind = 'v' AND n.nspname = ANY($1::text[])
-   AND NOT coalesce(lower(c.reloptions::text)::text[] && ARRAY['security_invoker=true', 'security_invoker=on', 'security_invoker=1', 'security_invoker=yes'], false)
+   AND NOT ${isSecurityInvoker('c.reloptions')}
    AND ${notExtensionOwned('pg_class', 'c.oid')}
    AND ${apiAccess('c.oid', 'n.oid')} IS NOT NULL
    AND EXISTS (SELECT 1 FROM pg_catalog.pg_class b WHERE b.oid IN ${baseTablesOf('c.oid')}
