@@ -336,7 +336,11 @@ export const targetSchema = z
      */
     providerDouble: z
       .union([
-        z.strictObject({ url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }) }),
+        z.strictObject({
+          url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+          /** The double's control token (printed when it started; required when it listens beyond loopback), e.g. `env('SHIPGATE_DOUBLE_TOKEN')`. */
+          controlToken: z.string().min(16).optional(),
+        }),
         z.strictObject({ port: z.number().int().min(1).max(65_535) }),
       ])
       .optional(),
