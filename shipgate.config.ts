@@ -19,9 +19,10 @@ import {
 // A fixed secret for the throw-away reference system; a real profile reads its secret from env.
 const JWT_SECRET = env('REFERENCE_JWT_SECRET', 'shipgate-reference-only-secret-0123456789abcdef');
 
-// How long the reference waits for its provider (all retries included); short, so the slow and
-// hung provider cases of adapter-contracts take seconds, not minutes.
-const PROVIDER_TIMEOUT_MS = 1_500;
+// How long the reference waits for its provider (all retries included): long enough that a valid
+// answer is never late on a loaded CI machine, short enough that the slow and hung provider cases
+// of adapter-contracts take seconds, not minutes.
+const PROVIDER_TIMEOUT_MS = 5_000;
 // The day the plan adapter plans and reads back (any fixed day; see adapters.endpoints.plan).
 const PLAN_DATE = '2030-01-15';
 // Export workers hold a claim for this long without a heartbeat; short, so a crash test takes seconds.
@@ -168,6 +169,14 @@ export default defineTarget({
         async prepare({ http, marker }) {
           await http.json('POST', '/v1/documents', { body: { title: `Decision ${marker}`, body: `We decided to ship ${marker} on Friday.` } });
         },
+        // The documents an answer shows: each must be readable by the caller (its own).
+        cites: {
+          resource: 'document',
+          ids: (b) => {
+            const q = b as { sources: { document_id: string }[]; citations: { document_id: string }[] };
+            return [...q.sources, ...q.citations].map((d) => d.document_id);
+          },
+        },
       },
       plan: {
         route: 'POST /v1/plan/refresh',
@@ -205,6 +214,8 @@ export default defineTarget({
     index: { route: 'POST /v1/documents', body: (doc) => ({ title: doc.title, body: doc.text }) },
     refresh: ['POST /v1/sync/openai'],
     query: { route: 'GET /v1/search?q={query}&limit={limit}' },
+    // A search whose query could not be embedded ran on full text alone.
+    degraded: (b) => (b as { mode: string }).mode === 'text',
     k: 3,
   },
 
