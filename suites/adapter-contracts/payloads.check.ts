@@ -53,6 +53,7 @@ const env: TrialEnv = {
 };
 
 const endpoints: Endpoint[] = Object.entries(adapters.endpoints).map(([name, spec]) => ({ name, spec, witness: writeWitness(target, spec) }));
+const opsOf = new Map(endpoints.map((e) => [e, Object.entries(e.spec.ops).map(([name, spec]) => opUnderTest(name, spec))]));
 
 afterAll(async () => {
   // Lets go of anything a failed check left hanging, and the scripts with it.
@@ -106,7 +107,7 @@ async function tryClass(c: CheckContext, endpoint: Endpoint, op: OpUnderTest, cl
 }
 
 for (const endpoint of endpoints) {
-  const ops = Object.entries(endpoint.spec.ops).map(([name, spec]) => opUnderTest(name, spec));
+  const ops = opsOf.get(endpoint)!;
   describe(endpoint.name, () => {
     suite.check(
       `${endpoint.name}: valid provider answers (the double's example, one at the contract's limits, then generated ones) give a normal answer that meets its contract`,
@@ -176,8 +177,8 @@ suite.check('every failure class reached the provider for every endpoint and ope
   ];
   const missing: string[] = [];
   const rows = endpoints.flatMap((e) =>
-    Object.entries(e.spec.ops).map(([name, spec]) => {
-      const op = opUnderTest(name, spec);
+    opsOf.get(e)!.map((op) => {
+      const name = op.name;
       const byClass = tried.get(e.name)?.get(name) ?? new Map<FailureClass, number>();
       const sum = (classes: FailureClass[]) => classes.reduce((n, k) => n + (byClass.get(k) ?? 0), 0);
       const untried = FAILURE_CLASSES.filter((k) => notApplicableTo(op, k) === undefined && (byClass.get(k) ?? 0) === 0);

@@ -13,6 +13,7 @@ import {
   type ConstraintBreak,
   type JsonSchema,
   type MalformedShape,
+  type MalformedSite,
   type TextHazard,
 } from 'shipgate';
 import { z } from 'zod';
@@ -94,8 +95,15 @@ export function opUnderTest(name: string, spec: { contract: z.ZodType; kind: 'ch
   return { name, kind: spec.kind, contract: spec.contract, schema: z.toJSONSchema(spec.contract, { io: 'input', unrepresentable: 'any' }) as JsonSchema, degrades: spec.degrades };
 }
 
-function sitesOf(op: OpUnderTest, cls: GeneratedClass) {
-  const all = [...malformedSites(op.schema), ...constraintSites(op.schema), ...textHazardSites(op.schema)];
+/** Building the generators walks the contract: once per operation. */
+const sitesCache = new WeakMap<OpUnderTest, MalformedSite<GeneratedClass>[]>();
+
+function sitesOf(op: OpUnderTest, cls: GeneratedClass): MalformedSite<GeneratedClass>[] {
+  let all = sitesCache.get(op);
+  if (!all) {
+    all = [...malformedSites(op.schema), ...constraintSites(op.schema), ...textHazardSites(op.schema)] as MalformedSite<GeneratedClass>[];
+    sitesCache.set(op, all);
+  }
   return all.filter((s) => s.shape === cls);
 }
 
