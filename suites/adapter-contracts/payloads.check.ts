@@ -5,7 +5,6 @@ import { checkOwnDocuments } from './own-documents.ts';
 import { runTrial, runValid, type Endpoint, type TrialEnv } from './run-trial.ts';
 import {
   CLASS_WORDS,
-  CONSTRAINT_BREAKS_TRIED,
   envelopeTrial,
   FAILURE_CLASSES,
   generatedTrials,
@@ -23,6 +22,7 @@ import {
   type OpUnderTest,
   type Trial,
 } from './trials.ts';
+import { Tally } from './tally.ts';
 import { writeWitness } from './write-witness.ts';
 
 const target = await useTarget();
@@ -35,7 +35,7 @@ const owner = `adapter-contracts-${process.pid}`;
 /** Slow and hung cases wait for timeouts: allow for several of them per check. */
 const CHECK_TIMEOUT_MS = 300_000;
 
-const tried = new Map<string, Map<string, Map<FailureClass, number>>>();
+const tally = new Tally();
 const env: TrialEnv = {
   control,
   client,
@@ -43,13 +43,7 @@ const env: TrialEnv = {
   providerTimeoutMs: adapters.providerTimeoutMs,
   owner,
   instances: target.context.baseUrls.length,
-  tried(endpoint, op, cls) {
-    const byOp = tried.get(endpoint) ?? new Map<string, Map<FailureClass, number>>();
-    const byClass = byOp.get(op) ?? new Map<FailureClass, number>();
-    byClass.set(cls as FailureClass, (byClass.get(cls as FailureClass) ?? 0) + 1);
-    byOp.set(op, byClass);
-    tried.set(endpoint, byOp);
-  },
+  tried: (endpoint, op, cls) => tally.add(endpoint, op, cls),
 };
 
 const endpoints: Endpoint[] = Object.entries(adapters.endpoints).map(([name, spec]) => ({ name, spec, witness: writeWitness(target, spec) }));
@@ -167,33 +161,20 @@ for (const endpoint of endpoints) {
 
 // Runs last in this file: by then every class check above has put its payloads to the system.
 suite.check('every failure class reached the provider for every endpoint and operation', async (c) => {
-  const groups: [string, FailureClass[]][] = [
-    ['type shapes', FAILURE_CLASSES.filter((k) => isGenerated(k) && !CONSTRAINT_BREAKS_TRIED.includes(k))],
-    ['constraints and text hazards', [...CONSTRAINT_BREAKS_TRIED]],
-    ['non-JSON / truncated / huge', ['non-json', 'truncated-json', 'huge-body']],
-    ['empty envelopes', FAILURE_CLASSES.filter(isEnvelope)],
-    ['429 / 500', ['http-429', 'http-500']],
-    ['slow / hung', ['slow', 'hung']],
-  ];
   const missing: string[] = [];
   const rows = endpoints.flatMap((e) =>
     opsOf.get(e)!.map((op) => {
-      const name = op.name;
-      const byClass = tried.get(e.name)?.get(name) ?? new Map<FailureClass, number>();
-      const sum = (classes: FailureClass[]) => classes.reduce((n, k) => n + (byClass.get(k) ?? 0), 0);
-      const untried = FAILURE_CLASSES.filter((k) => notApplicableTo(op, k) === undefined && (byClass.get(k) ?? 0) === 0);
-      if (untried.length > 0) missing.push(`${e.name} ${name}: ${untried.join(', ')}`);
+      const untried = tally.untried(e.name, op);
+      if (untried.length > 0) missing.push(`${e.name} ${op.name}: ${untried.join(', ')}`);
       return {
         endpoint: `${e.name} (${e.spec.route})`,
-        operation: name,
-        ...Object.fromEntries(groups.map(([label, classes]) => [label, sum(classes)])),
-        total: sum([...FAILURE_CLASSES]),
-        'classes not applicable': FAILURE_CLASSES.filter((k) => notApplicableTo(op, k) !== undefined).join(', ') || 'none',
+        operation: op.name,
+        ...tally.row(e.name, op),
         'writes seen through': 'none' in e.witness ? `not observable: ${e.witness.none}` : e.witness.how,
       };
     }),
   );
-  const total = rows.reduce((n, r) => n + r.total, 0);
+  const total = endpoints.reduce((n, e) => n + opsOf.get(e)!.reduce((m, op) => m + Number(tally.row(e.name, op).total), 0), 0);
   c.report({ title: `Provider answers tried: ${total} (seed ${c.target.context.seed}, ${c.target.context.runs} generated cases per contract place)`, rows });
   if (missing.length > 0) {
     fail({

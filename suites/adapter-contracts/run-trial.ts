@@ -14,7 +14,7 @@ import {
   type Tenant,
 } from 'shipgate';
 import { ADAPTER_FINDINGS, type AdapterFindingCode } from './findings.ts';
-import type { OpUnderTest, Trial } from './trials.ts';
+import type { FailureClass, OpUnderTest, Trial } from './trials.ts';
 import type { Snapshot, WriteWitness } from './write-witness.ts';
 
 /** What every trial of the suite shares. */
@@ -28,7 +28,7 @@ export interface TrialEnv {
   owner: string;
   instances: number;
   /** Counts the payloads that reached the system, by endpoint, operation and class. */
-  tried(endpoint: string, op: string, cls: string): void;
+  tried(endpoint: string, op: string, cls: FailureClass): void;
 }
 
 export interface Endpoint {
