@@ -19,9 +19,12 @@ import {
 // A fixed secret for the throw-away reference system; a real profile reads its secret from env.
 const JWT_SECRET = env('REFERENCE_JWT_SECRET', 'shipgate-reference-only-secret-0123456789abcdef');
 
-// How long the reference waits for its provider (all retries included); short, so the slow and
-// hung provider cases of adapter-contracts take seconds, not minutes.
-const PROVIDER_TIMEOUT_MS = 1_500;
+// How long the reference waits for its provider (all retries included): long enough that a valid
+// answer is never late on a loaded CI machine, short enough that the slow and hung provider cases
+// of adapter-contracts take seconds, not minutes.
+const PROVIDER_TIMEOUT_MS = 5_000;
+// The day the plan adapter plans and reads back (any fixed day; see adapters.endpoints.plan).
+const PLAN_DATE = '2030-01-15';
 // Export workers hold a claim for this long without a heartbeat; short, so a crash test takes seconds.
 const EXPORT_LEASE_MS = 1_500;
 const EXPORT_STATES: Record<string, ExportState> = { queued: 'queued', preparing: 'running', ready: 'done', failed: 'failed' };
@@ -134,6 +137,7 @@ export default defineTarget({
     'POST /v1/org/members',
     'GET /v1/captures',
     'GET /v1/plan/today',
+    `GET /v1/plan/${PLAN_DATE}`,
     'GET /v1/sync/openai/status',
     'GET /v1/search?q=roadmap',
     'POST /v1/capture/thought',
@@ -165,17 +169,26 @@ export default defineTarget({
         async prepare({ http, marker }) {
           await http.json('POST', '/v1/documents', { body: { title: `Decision ${marker}`, body: `We decided to ship ${marker} on Friday.` } });
         },
+        // The documents an answer shows: each must be readable by the caller (its own).
+        cites: {
+          resource: 'document',
+          ids: (b) => {
+            const q = b as { sources: { document_id: string }[]; citations: { document_id: string }[] };
+            return [...q.sources, ...q.citations].map((d) => d.document_id);
+          },
+        },
       },
       plan: {
         route: 'POST /v1/plan/refresh',
-        body: ({ marker }) => ({ focus: `${marker} ship the release` }),
+        // One fixed day, not "today": a trial that straddles UTC midnight must not see two days' plans.
+        body: ({ marker }) => ({ focus: `${marker} ship the release`, date: PLAN_DATE }),
         contract: planV1,
         ops: { rewrite_plan: { contract: rewritePlanV1 } },
         // A stored plan that a failed refresh must leave exactly as it was.
         async prepare({ http }) {
-          await http.json('POST', '/v1/plan/refresh', { body: { focus: 'review the week' } });
+          await http.json('POST', '/v1/plan/refresh', { body: { focus: 'review the week', date: PLAN_DATE } });
         },
-        observe: ['GET /v1/plan/today'],
+        observe: [`GET /v1/plan/${PLAN_DATE}`],
       },
       sync: {
         route: 'POST /v1/sync/openai',
@@ -201,6 +214,8 @@ export default defineTarget({
     index: { route: 'POST /v1/documents', body: (doc) => ({ title: doc.title, body: doc.text }) },
     refresh: ['POST /v1/sync/openai'],
     query: { route: 'GET /v1/search?q={query}&limit={limit}' },
+    // A search whose query could not be embedded ran on full text alone.
+    degraded: (b) => (b as { mode: string }).mode === 'text',
     k: 3,
   },
 

@@ -43,6 +43,14 @@ const paths = {
   '/v1/plan/today': {
     get: { operationId: 'getTodayPlan', summary: "Today's stored plan (empty when none).", responses: { '200': json('plan.v1', 'The plan.'), ...errors } },
   },
+  '/v1/plan/{date}': {
+    get: {
+      operationId: 'getPlan',
+      summary: 'The stored plan of one day (empty when none): what a refresh for that date wrote, whatever day it is now.',
+      parameters: [{ name: 'date', in: 'path', required: true, schema: { type: 'string', format: 'date', examples: ['2030-01-15'] } }],
+      responses: { '200': json('plan.v1', 'The plan.'), ...errors },
+    },
+  },
   '/v1/sync/{provider}': {
     post: {
       operationId: 'syncProvider',

@@ -34,8 +34,10 @@ export { ProviderDoubleControl, ProviderDoubleError, type ScriptHandle } from '.
 export type { RecordedCall, CallFilter } from './provider-double/calls.ts';
 export type { ScriptInput, Behaviour, Matcher } from './provider-double/scripts.ts';
 export { MALFORMED_SHAPES, malformedSites, nonJsonText, truncatedJson, hugePayload, type MalformedShape, type MalformedCase, type MalformedSite } from './provider-double/malformed.ts';
+export { CONSTRAINT_BREAKS, constraintSites, type ConstraintBreak } from './provider-double/constraint-breaks.ts';
+export { TEXT_HAZARDS, textHazardSites, quoteControls, type TextHazard } from './provider-double/text-hazards.ts';
 export { embed } from './provider-double/embedding-function.ts';
-export { validArbitrary, exampleOf } from './provider-double/schema-instance.ts';
+export { validArbitrary, exampleOf, limitsExample, LIMITS_ITEMS_CAP } from './provider-double/schema-instance.ts';
 export type { JsonSchema } from './provider-double/json-schema.ts';
 export { parseQrels, parseRun, parseQueries, formatRun, TrecFormatError, type Qrels, type Run, type RunEntry } from './search-metrics/trec-files.ts';
 export { measureQuery, evaluateRun, rankRun, measureLabel, MEASURE_NAMES, type QueryMeasures, type Evaluation, type MeasureName } from './search-metrics/measures.ts';

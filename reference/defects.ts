@@ -185,6 +185,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['ADAPTER_NO_TIMEOUT', 'ADAPTER_HANG'],
   },
   {
+    id: 'adapter-range-unchecked',
+    promise: 'provider output that breaks its contract (a value out of range, too long, not its format or enum) gives a schema-valid fallback answer, never a 5xx or an invalid answer',
+    mistake: 'the answer is checked against the JSON schema sent with the request by a small checker that knows JSON types and required keys, but no ranges, lengths, formats or enums',
+    caughtBy: ['adapter-contracts'],
+    findingCodes: ['ADAPTER_SERVER_ERROR', 'ADAPTER_RESPONSE_INVALID', 'ADAPTER_FALLBACK_NOT_MARKED'],
+  },
+  {
     id: 'search-cross-tenant',
     promise: "search never returns another tenant's document",
     mistake: "the vector leg of hybrid search has no org filter and runs through the service client, so other tenants' embeddings match",
@@ -192,11 +199,18 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['SEARCH_CROSS_TENANT'],
   },
   {
+    id: 'search-fallback-cross-tenant',
+    promise: "search never returns another tenant's document, also when it falls back to full text because embeddings fail",
+    mistake: "when the query cannot be embedded, the full-text fallback borrows the indexer's text query, which runs as the service and has no org filter",
+    caughtBy: ['search-quality', 'adapter-contracts'],
+    findingCodes: ['SEARCH_CROSS_TENANT', 'ADAPTER_FOREIGN_DOCUMENT'],
+  },
+  {
     id: 'search-degraded',
     promise: 'the expected documents of the golden queries are in the top k, and quality does not drop below the baseline',
     mistake: "reciprocal-rank fusion adds up each leg's raw score where its rank belongs, so weak matches outrank strong ones",
     caughtBy: ['search-quality'],
-    findingCodes: ['SEARCH_EXPECTED_NOT_IN_TOP_K', 'SEARCH_QUALITY_DROPPED'],
+    findingCodes: ['SEARCH_EXPECTED_NOT_IN_TOP_K', 'SEARCH_QUALITY_DROPPED', 'SEARCH_QUERY_DROPPED'],
   },
   {
     id: 'claim-race',

@@ -9,6 +9,9 @@ export const planRefreshRequestV1 = z.object({
   focus: z.string().max(2_000).default(''),
 });
 
+/** `plan.read.params.v1`: the path of `GET /v1/plan/{date}`. */
+export const planReadParamsV1 = z.object({ date: isoDate });
+
 /**
  * `plan.v1`: the plan of one day. A fallback of `POST /v1/plan/refresh` returns the plan that was
  * already stored (unchanged), or an empty one.

@@ -1,22 +1,22 @@
 import { z } from 'zod';
-import { isoDate } from '../common.ts';
+import { isoDate, plainText } from '../common.ts';
 
 /** Kinds of entity a thought can mention. */
 export const entityKind = z.enum(['person', 'project', 'place', 'organization', 'other']);
 
 export const extractedTask = z.strictObject({
-  title: z.string().min(1).max(500),
+  title: plainText(1, 500),
   due_date: isoDate.nullable(),
   priority: z.int().min(1).max(4),
 });
 
 export const extractedNote = z.strictObject({
-  text: z.string().min(1).max(4_000),
-  tags: z.array(z.string().min(1).max(50)).max(10),
+  text: plainText(1, 4_000),
+  tags: z.array(plainText(1, 50)).max(10),
 });
 
 export const extractedEntity = z.strictObject({
-  name: z.string().min(1).max(200),
+  name: plainText(1, 200),
   kind: entityKind,
   confidence: z.number().min(0).max(1),
 });

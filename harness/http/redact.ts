@@ -7,7 +7,7 @@
 const JWT_SHAPE = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
 /** JSON fields that hold credentials whatever their value looks like (`"password": "..."`). */
 const SECRET_FIELD = /("[\w-]*(?:password|passwd|secret|token|api[_-]?key|credential)s?"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'x-api-key', 'apikey', 'proxy-authorization']);
+const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'x-api-key', 'apikey', 'api-key', 'proxy-authorization']);
 
 export class Redactor {
   readonly #labels = new Map<string, string>();

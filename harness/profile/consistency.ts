@@ -113,6 +113,13 @@ export function crossFieldProblems(input: unknown): Problem[] {
   if (t.providerDouble && obj(launch?.providerDouble)) {
     problems.push({ path: ['providerDouble'], message: 'launch.providerDouble already starts a double for the launched system; remove one of the two' });
   }
+  for (const [name, e] of Object.entries(obj(obj(t.adapters)?.endpoints) ?? {})) {
+    const cited = obj(obj(e)?.cites)?.resource;
+    if (typeof cited !== 'string') continue;
+    const r = obj(resources[cited]);
+    if (!r) problems.push({ path: ['adapters', 'endpoints', name, 'cites', 'resource'], message: `no resource named '${cited}' (known: ${names.join(', ') || 'none'})` });
+    else if (!r.read) problems.push({ path: ['adapters', 'endpoints', name, 'cites', 'resource'], message: `resource '${cited}' has no read route, which tells whose an id is` });
+  }
   const workers = obj(obj(t.exports)?.workers);
   const launchedServices = obj(launch?.services);
   if (workers && launchedServices && typeof workers.service === 'string') {

@@ -214,6 +214,19 @@ const adapterEndpointSpec = z.strictObject({
   observe: z.array(routeString).default([]),
   /** Fields of observed answers that change without a write (e.g. `generated_at` of an empty plan). */
   volatileFields: z.array(z.string()).default([]),
+  /**
+   * The documents an answer shows (sources, citations), so shipgate can check they are all the
+   * caller's own, also when a provider operation fails and the system falls back (e.g. to
+   * full-text search): `ids` picks them out of an answer, and the `read` route of `resource`
+   * tells whose they are.
+   */
+  cites: z
+    .strictObject({
+      /** A resource in `resources` with a `read` route, e.g. `'document'`. */
+      resource: z.string().min(1),
+      ids: fn<(body: Json) => string[]>('response body => ids of the documents it shows'),
+    })
+    .optional(),
 });
 
 const adaptersSpec = z.strictObject({
@@ -253,6 +266,12 @@ const searchSpec = z.strictObject({
   }),
   /** Calls made once a tenant's documents are added, before it is queried (e.g. an embeddings sync). */
   refresh: z.array(routeString).default([]),
+  /**
+   * Whether a refresh answer says it did not do its work (e.g. the sync fell back because the
+   * provider did not answer in time). Default: `body.fallback === true`. Such an answer stops the
+   * suite with a precondition: measuring half-indexed documents would be a false quality finding.
+   */
+  refreshFallback: fn<(body: Json) => boolean>('refresh response body => boolean').optional(),
   query: z.strictObject({
     /** With `{query}` and `{limit}` filled in, e.g. `'GET /v1/search?q={query}&limit={limit}'`. */
     route: routeString,
@@ -263,6 +282,12 @@ const searchSpec = z.strictObject({
     /** A hit's document id. Default: `hit.document_id ?? hit.id`. */
     id: fn<(hit: Json) => string>('hit => document id').optional(),
   }),
+  /**
+   * Whether a search answer says it ran degraded (e.g. full text only because the query could not
+   * be embedded): quality measured on it says nothing about the search, so it stops the suite with
+   * a precondition. Default: `body.degraded === true || body.fallback === true`.
+   */
+  degraded: fn<(body: Json) => boolean>('search response body => boolean').optional(),
   /** The cutoff of "expected in the top k" and of recall@k, nDCG@k and hit@k. */
   k: z.number().int().min(1).max(100).default(3),
   /** How many results to ask for; MRR looks this deep. */
@@ -336,7 +361,11 @@ export const targetSchema = z
      */
     providerDouble: z
       .union([
-        z.strictObject({ url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }) }),
+        z.strictObject({
+          url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+          /** The double's control token (printed when it started; required when it listens beyond loopback), e.g. `env('SHIPGATE_DOUBLE_TOKEN')`. */
+          controlToken: z.string().min(16).optional(),
+        }),
         z.strictObject({ port: z.number().int().min(1).max(65_535) }),
       ])
       .optional(),

@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { redactor } from '../http/redact.ts';
 import { pollUntil } from '../provision/poll.ts';
 import type { CallFilter, RecordedCall } from './calls.ts';
 import type { ScriptInput } from './scripts.ts';
@@ -14,11 +15,19 @@ export interface ScriptHandle {
 
 /** What a suite uses to script the double and read what it received. */
 export class ProviderDoubleControl {
+  readonly timeoutMs: number;
+  readonly #token: string | undefined;
+
   constructor(
     /** `http://host:port/_double` */
     readonly controlUrl: string,
-    readonly timeoutMs = 10_000,
-  ) {}
+    /** `token`: the double's control token, when it has one (a double listening beyond loopback). */
+    o: { token?: string; timeoutMs?: number } = {},
+  ) {
+    this.timeoutMs = o.timeoutMs ?? 10_000;
+    this.#token = o.token;
+    redactor.register(o.token, 'provider double control token');
+  }
 
   async #call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const url = `${this.controlUrl}${path}`;
@@ -26,7 +35,10 @@ export class ProviderDoubleControl {
     try {
       res = await request(url, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,

@@ -1,3 +1,4 @@
+import { redactor } from '../http/redact.ts';
 import type { TargetProfile } from '../profile/schema.ts';
 import type { ProviderDoubleInfo } from '../run/context.ts';
 import { LaunchError } from '../provision/processes.ts';
@@ -16,7 +17,10 @@ export function doubleUrls(url: string): { apiBaseUrl: string; controlUrl: strin
 export async function providerDoubleFor(profile: TargetProfile): Promise<{ info: ProviderDoubleInfo; stop: () => Promise<void> } | undefined> {
   const spec = profile.providerDouble;
   if (!spec) return undefined;
-  if ('url' in spec) return { info: { ...doubleUrls(spec.url), started: false }, stop: async () => {} };
+  if ('url' in spec) {
+    redactor.register(spec.controlToken, 'provider double control token');
+    return { info: { ...doubleUrls(spec.url), started: false, ...(spec.controlToken ? { controlToken: spec.controlToken } : {}) }, stop: async () => {} };
+  }
   const double = await startProviderDouble({ port: spec.port }).catch((err: NodeJS.ErrnoException) => {
     throw new LaunchError(
       err.code === 'EADDRINUSE'

@@ -88,3 +88,25 @@ export function formatPath(path: readonly (string | number)[]): string {
   for (const p of path) out += typeof p === 'number' || p === '[]' ? `[${p === '[]' ? '' : p}]` : out === '' ? p : `.${p}`;
   return out === '' ? '(the whole payload)' : out;
 }
+
+/** Every place of a schema, root first: each property and each array's items (`[]`), with the schema found there (nullable wrappers kept). */
+export function schemaPlaces(schema: JsonSchema): { path: SchemaPath; schema: JsonSchema }[] {
+  const out: { path: SchemaPath; schema: JsonSchema }[] = [];
+  const walk = (raw: JsonSchema, path: SchemaPath) => {
+    out.push({ path, schema: raw });
+    const s = nonNull(raw);
+    if (isObjectSchema(s)) {
+      for (const [key, prop] of Object.entries(s.properties ?? {})) walk(prop, [...path, key]);
+    } else if (isArraySchema(s)) {
+      walk(s.items ?? {}, [...path, '[]']);
+    }
+  };
+  walk(schema, []);
+  return out;
+}
+
+/** The one JSON type a (non-null) schema names, if it names one. */
+export function typeOf(s: JsonSchema): JsonType | undefined {
+  const t = Array.isArray(s.type) ? s.type.filter((x) => x !== 'null') : s.type === undefined ? [] : [s.type];
+  return t.length === 1 ? t[0] : undefined;
+}

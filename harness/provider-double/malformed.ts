@@ -10,6 +10,7 @@ import {
   type JsonType,
   type SchemaPath,
 } from './json-schema.ts';
+import { at, concretise, deleteAt, preview, setAt, type Concrete } from './payload-paths.ts';
 import { exampleOf, validArbitrary } from './schema-instance.ts';
 
 /**
@@ -21,8 +22,8 @@ export const MALFORMED_SHAPES = ['non-object', 'missing-key', 'wrong-scalar-type
 export type MalformedShape = (typeof MALFORMED_SHAPES)[number];
 
 /** One generated payload: what was broken, where, in words, and the payload itself. */
-export interface MalformedCase {
-  shape: MalformedShape;
+export interface MalformedCase<S extends string = MalformedShape> {
+  shape: S;
   /** Where the payload was broken, e.g. `tasks[0].priority`. */
   path: string;
   /** The same place as keys and indexes, e.g. `['tasks', 0, 'priority']`. */
@@ -33,10 +34,10 @@ export interface MalformedCase {
 }
 
 /** A place in the contract where one shape of breakage applies, with its case generator. */
-export interface MalformedSite {
-  shape: MalformedShape;
+export interface MalformedSite<S extends string = MalformedShape> {
+  shape: S;
   path: string;
-  cases: fc.Arbitrary<MalformedCase>;
+  cases: fc.Arbitrary<MalformedCase<S>>;
 }
 
 const TYPE_WORDS: Record<JsonType, string> = {
@@ -67,47 +68,7 @@ export function wrongValue(schema: JsonSchema): fc.Arbitrary<unknown> | undefine
   return wrong.length === 0 ? undefined : fc.constantFrom(...wrong).chain((t) => VALUES_OF_TYPE[t]);
 }
 
-const preview = (v: unknown) => {
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-};
 const wants = (s: JsonSchema) => [...allowedTypes(s)].filter((t) => !(t === 'integer' && allowedTypes(s).has('number'))).join(' or ');
-
-type Concrete = (string | number)[];
-
-/** The container at `path` in `root` (arrays resolved to the chosen index), or undefined. */
-function at(root: unknown, path: Concrete): unknown {
-  return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), root);
-}
-
-/** `[]` segments become item indexes: the first item, or the one `pick` chooses. */
-function concretise(base: unknown, path: SchemaPath, pick = 0): Concrete {
-  const out: Concrete = [];
-  for (const seg of path) {
-    if (seg === '[]') {
-      const arr = at(base, out);
-      out.push(Array.isArray(arr) && arr.length > 0 ? pick % arr.length : 0);
-    } else {
-      out.push(seg);
-    }
-  }
-  return out;
-}
-
-function setAt(root: unknown, path: Concrete, value: unknown): unknown {
-  if (path.length === 0) return value;
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  const parent = at(copy, path.slice(0, -1)) as Record<string | number, unknown>;
-  parent[path[path.length - 1]!] = value;
-  return copy;
-}
-
-function deleteAt(root: unknown, path: Concrete): unknown {
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  const parent = at(copy, path.slice(0, -1)) as Record<string, unknown>;
-  delete parent[path[path.length - 1] as string];
-  return copy;
-}
 
 /**
  * Every place the contract can be broken, by shape: each required key, each scalar, each strict

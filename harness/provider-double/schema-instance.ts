@@ -131,3 +131,40 @@ export function validArbitrary(schema: JsonSchema, o: ArbitraryOptions = {}): fc
   };
   return arb(schema);
 }
+
+/** Arrays without a maxItems (or a very large one) get this many items in the limits example. */
+export const LIMITS_ITEMS_CAP = 100;
+
+/**
+ * A valid instance at the contract's limits: every array at its maxItems (LIMITS_ITEMS_CAP when
+ * it has none or more), every string at its maxLength, every number at its maximum, the last
+ * value of every enum. What generated instances never reach: a provider answer as big as the
+ * contract lets it be.
+ */
+export function limitsExample(schema: JsonSchema): unknown {
+  const make = (s: JsonSchema): unknown => {
+    if (s.const !== undefined) return s.const;
+    if (s.enum && s.enum.length > 0) return s.enum[s.enum.length - 1];
+    if (s.anyOf || s.oneOf) {
+      const full = nonNull(s);
+      return make(full !== s ? full : branches(s)[0]!);
+    }
+    const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
+    if (type === 'object' || isObjectSchema(s)) return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, v]) => [k, make(v)]));
+    if (type === 'array' || isArraySchema(s)) {
+      const n = Math.max(s.minItems ?? 0, Math.min(s.maxItems ?? LIMITS_ITEMS_CAP, LIMITS_ITEMS_CAP));
+      return Array.from({ length: n }, () => make(s.items ?? {}));
+    }
+    if (type === 'string') {
+      if (s.format && FORMAT_EXAMPLES[s.format]) return FORMAT_EXAMPLES[s.format]!;
+      const n = s.maxLength ?? Math.max(s.minLength ?? 0, 200);
+      return 'lorem ipsum dolor sit amet '.repeat(Math.ceil(n / 27) + 1).slice(0, n).replace(/ $/, '.');
+    }
+    if (type === 'integer') return s.maximum ?? (s.exclusiveMaximum !== undefined ? Math.ceil(s.exclusiveMaximum) - 1 : 1_000_000);
+    if (type === 'number') return s.maximum ?? (s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - 1e-6 : 1e9);
+    if (type === 'boolean') return true;
+    if (type === 'null') return null;
+    return 'lorem';
+  };
+  return make(schema);
+}

@@ -33,6 +33,12 @@ export const behaviourSchema = z.discriminatedUnion('type', [
     body: z.unknown().optional(),
     headers: z.record(z.string(), z.string()).optional(),
   }),
+  /**
+   * Chat only: HTTP 200 with a well-formed envelope that carries no usable content:
+   * `no-choices` (an empty `choices` list), `refusal` (`content: null` and a refusal, `text` or a
+   * stock one), `tool-calls` (a tool call, arguments `text` or the default answer, in place of content).
+   */
+  z.strictObject({ type: z.literal('envelope'), shape: z.enum(['no-choices', 'refusal', 'tool-calls']), text: z.string().optional() }),
   /** Never answers: the request stays open until released (`/_double/release`, script removal, shutdown). */
   z.strictObject({ type: z.literal('hang') }),
 ]);

@@ -1,22 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
 import { chatCompletionRequestV1 } from '../../contracts/provider/chat-completion.ts';
 import { embeddingsRequestV1 } from '../../contracts/provider/embeddings.ts';
+import { redactor } from '../http/redact.ts';
 import { track } from '../provision/teardown.ts';
-import { CallLog, clip, type CallFilter, type RecordedCall } from './calls.ts';
-import { DEFAULT_DIMENSIONS, embed, toBase64, words } from './embedding-function.ts';
-import type { JsonSchema } from './json-schema.ts';
-import { exampleOf } from './schema-instance.ts';
-import { ScriptBook, scriptInputSchema, type Behaviour, type CallFacts, type Script } from './scripts.ts';
+import { Answers, type ProviderRequest } from './answers.ts';
+import { CallLog, clip, type RecordedCall } from './calls.ts';
+import { handleControl } from './control-api.ts';
+import { DEFAULT_DIMENSIONS } from './embedding-function.ts';
+import { MAX_REQUEST_BYTES, openAiError, readBody, send, sendJson } from './http-io.ts';
+import { ScriptBook, type Behaviour, type CallFacts, type Script } from './scripts.ts';
 
 export interface ProviderDoubleOptions {
   /** 0 (default) lets the OS choose. */
   port?: number;
+  /** Default 127.0.0.1. Any other than a loopback address needs `controlToken`. */
   host?: string;
   /** Vector size when a request does not ask for one. */
   dimensions?: number;
+  /**
+   * Required from every control API request (`Authorization: Bearer <token>`): the recorded calls
+   * hold the system's prompts. Mandatory when `host` is not a loopback address.
+   */
+  controlToken?: string;
 }
 
 /** A running double. Systems get `apiBaseUrl` (what `OPENAI_BASE_URL` expects); tests use `controlUrl`. */
@@ -30,8 +37,14 @@ export interface ProviderDouble {
   close(): Promise<void>;
 }
 
-/** Bodies above this are refused with 413 before they are read whole. */
-const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+/** The double was asked to listen where anyone could script it or read the prompts it recorded. */
+export class UnsafeBindError extends Error {}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can reach them. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
+}
 
 interface Pending {
   call: RecordedCall;
@@ -40,67 +53,37 @@ interface Pending {
   started: number;
 }
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_REQUEST_BYTES) {
-        resolve(undefined);
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function flatHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }
 
-/** The caller's key is never recorded. */
+/**
+ * The caller's credentials are never recorded: the shared redactor blanks credential headers,
+ * registered secrets and token-shaped values; of `authorization` only the scheme stays visible.
+ */
 function recordedHeaders(h: Record<string, string>): Record<string, string> {
-  const out = { ...h };
-  if (out.authorization) out.authorization = out.authorization.replace(/^(Bearer\s+).+$/i, '$1[redacted]');
-  if (out['api-key']) out['api-key'] = '[redacted]';
+  const out = redactor.headers(h);
+  if (h.authorization !== undefined) out.authorization = h.authorization.replace(/^(\S+\s+)?[\s\S]*$/, (_m, scheme: string | undefined) => `${scheme ?? ''}[redacted]`);
   return out;
-}
-
-const openAiError = (message: string, type: string, code: string | null = null) => ({ error: { message, type, param: null, code } });
-
-/** The text a default answer echoes: the last user message. */
-function lastUserText(body: z.infer<typeof chatCompletionRequestV1>): string {
-  const user = [...body.messages].reverse().find((m) => m.role === 'user');
-  const content = user?.content;
-  if (typeof content === 'string') return content;
-  return Array.isArray(content) ? content.map((p) => p.text ?? '').join(' ') : '';
 }
 
 /**
  * Starts the OpenAI-compatible provider double: `POST /v1/chat/completions` (JSON output via
  * `response_format`), `POST /v1/embeddings`, `GET /v1/models`, and the control API under
- * `/_double` (scripts, recorded calls, release of hung calls). Stopped by teardown if not closed.
+ * `/_double` (control-api.ts). Stopped by teardown if not closed.
  */
 export async function startProviderDouble(o: ProviderDoubleOptions = {}): Promise<ProviderDouble> {
   const host = o.host ?? '127.0.0.1';
-  const dimensions = o.dimensions ?? DEFAULT_DIMENSIONS;
+  if (!isLoopback(host) && !o.controlToken) {
+    throw new UnsafeBindError(`the provider double would listen on ${host} with an open control API (anyone reaching it could script it and read the recorded prompts); give it a control token, or listen on 127.0.0.1`);
+  }
+  if (o.controlToken) redactor.register(o.controlToken, 'provider double control token');
+  const answers = new Answers(o.dimensions ?? DEFAULT_DIMENSIONS);
   const scripts = new ScriptBook();
   const log = new CallLog();
   const pending = new Set<Pending>();
-  let completionSeq = 0;
-
-  const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
-    if (res.writableEnded || res.destroyed) return;
-    res.writeHead(status, { 'content-type': 'application/json', ...headers, 'content-length': String(Buffer.byteLength(body)) });
-    res.end(body);
-  };
-  const sendJson = (res: ServerResponse, status: number, value: unknown) => send(res, status, JSON.stringify(value));
 
   /** Answers a pending provider call and records how it ended. */
   const finish = (p: Pending, status: number, body: string, headers: Record<string, string> = {}, outcome: RecordedCall['outcome'] = 'answered') => {
@@ -112,67 +95,14 @@ export async function startProviderDouble(o: ProviderDoubleOptions = {}): Promis
     p.call.ms = Date.now() - p.started;
   };
 
-  const release = (predicate: (p: Pending) => boolean): number => {
+  const release = (predicate: (scriptId: string | null) => boolean): number => {
     let n = 0;
     for (const p of [...pending]) {
-      if (!predicate(p)) continue;
+      if (!predicate(p.scriptId)) continue;
       finish(p, 503, JSON.stringify(openAiError('released by the provider double', 'double_released')), {}, 'released');
       n += 1;
     }
     return n;
-  };
-
-  const chatEnvelope = (model: string, content: string) =>
-    JSON.stringify({
-      id: `chatcmpl-double-${++completionSeq}`,
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model,
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
-    });
-
-  const defaultChat = (req: z.infer<typeof chatCompletionRequestV1>): string => {
-    const format = req.response_format;
-    const prompt = words(lastUserText(req));
-    if (format?.type === 'json_schema') return JSON.stringify(exampleOf((format.json_schema.schema ?? {}) as JsonSchema, prompt));
-    if (format?.type === 'json_object') return '{}';
-    return `Provider double answer: ${prompt.slice(0, 12).join(' ')}`;
-  };
-
-  const defaultEmbeddings = (req: z.infer<typeof embeddingsRequestV1>): string => {
-    const inputs = typeof req.input === 'string' ? [req.input] : req.input;
-    const dims = req.dimensions ?? dimensions;
-    const tokens = inputs.reduce((n, t) => n + words(t).length, 0);
-    return JSON.stringify({
-      object: 'list',
-      data: inputs.map((text, index) => {
-        const v = embed(text, dims);
-        return { object: 'embedding', index, embedding: req.encoding_format === 'base64' ? toBase64(v) : v };
-      }),
-      model: req.model,
-      usage: { prompt_tokens: tokens, total_tokens: tokens },
-    });
-  };
-
-  /** What a behaviour answers, as status, body and headers. */
-  const answer = (behaviour: Behaviour, kind: 'chat' | 'embeddings', model: string, makeDefault: () => string): [number, string, Record<string, string>] => {
-    switch (behaviour.type) {
-      case 'default':
-        return [200, kind === 'chat' ? chatEnvelope(model, makeDefault()) : makeDefault(), {}];
-      case 'json':
-        return [200, kind === 'chat' ? chatEnvelope(model, JSON.stringify(behaviour.value)) : JSON.stringify(behaviour.value), {}];
-      case 'content':
-        return kind === 'chat'
-          ? [200, chatEnvelope(model, behaviour.text), {}]
-          : [200, behaviour.text, { 'content-type': behaviour.contentType ?? 'application/json' }];
-      case 'status': {
-        const body = behaviour.body ?? openAiError(behaviour.status === 429 ? 'Rate limit reached (provider double)' : 'The server had an error (provider double)', behaviour.status === 429 ? 'rate_limit_exceeded' : 'server_error');
-        return [behaviour.status, typeof body === 'string' ? body : JSON.stringify(body), behaviour.headers ?? {}];
-      }
-      case 'hang':
-        throw new Error('unreachable: hang is handled before answering');
-    }
   };
 
   const providerCall = async (req: IncomingMessage, res: ServerResponse, kind: 'chat' | 'embeddings') => {
@@ -202,7 +132,7 @@ export async function startProviderDouble(o: ProviderDoubleOptions = {}): Promis
       kind,
       op: facts.op,
       user: facts.user,
-      request: { headers: recordedHeaders(headers), body: clip(raw), bytes: Buffer.byteLength(raw) },
+      request: { headers: recordedHeaders(headers), body: redactor.scrub(clip(raw)), bytes: Buffer.byteLength(raw) },
       script: script ? { id: script.id, ...(script.label ? { label: script.label } : {}), ...(script.owner ? { owner: script.owner } : {}) } : null,
       outcome: 'pending',
       response: null,
@@ -232,64 +162,22 @@ export async function startProviderDouble(o: ProviderDoubleOptions = {}): Promis
       if (!pending.has(p)) return;
     }
     if (behaviour.type === 'hang') return; // stays pending until released
-    const model = (parsed.data as { model: string }).model;
-    const makeDefault = () =>
-      kind === 'chat' ? defaultChat(parsed.data as z.infer<typeof chatCompletionRequestV1>) : defaultEmbeddings(parsed.data as z.infer<typeof embeddingsRequestV1>);
-    const [status, body, extra] = answer(behaviour, kind, model, makeDefault);
-    finish(p, status, body, extra);
-  };
-
-  const control = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const path = url.pathname.replace(/^\/_double/, '');
-    if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { status: 'ok', scripts: scripts.list().length, pending: pending.size });
-    if (req.method === 'POST' && path === '/scripts') {
-      const raw = (await readBody(req)) ?? '';
-      let input: unknown;
-      try {
-        input = JSON.parse(raw);
-      } catch {
-        return sendJson(res, 400, { error: 'the script is not JSON' });
-      }
-      const parsed = scriptInputSchema.safeParse(input);
-      if (!parsed.success) {
-        return sendJson(res, 400, { error: 'invalid script', issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
-      }
-      return sendJson(res, 201, { id: scripts.add(parsed.data).id });
-    }
-    if (req.method === 'DELETE' && path.startsWith('/scripts')) {
-      const id = path.split('/')[2];
-      const owner = url.searchParams.get('owner');
-      if (!id && !owner) return sendJson(res, 400, { error: 'give a script id (/_double/scripts/<id>) or ?owner=' });
-      const removed = scripts.remove((s) => (id ? s.id === id : s.owner === owner));
-      const ids = new Set(removed.map((s) => s.id));
-      const released = release((p) => p.scriptId !== null && ids.has(p.scriptId));
-      return sendJson(res, 200, { removed: removed.length, released });
-    }
-    if (req.method === 'GET' && path === '/calls') {
-      const filter: CallFilter = {};
-      for (const key of ['contains', 'script', 'owner', 'op'] as const) {
-        const v = url.searchParams.get(key);
-        if (v !== null) filter[key] = v;
-      }
-      return sendJson(res, 200, { calls: log.find(filter) });
-    }
-    if (req.method === 'POST' && path === '/release') {
-      const script = url.searchParams.get('script');
-      return sendJson(res, 200, { released: release((p) => script === null || p.scriptId === script) });
-    }
-    if (req.method === 'POST' && path === '/reset') {
-      const released = release(() => true);
-      scripts.remove(() => true);
-      log.clear();
-      return sendJson(res, 200, { released });
-    }
-    return sendJson(res, 404, { error: `no control route ${req.method} ${url.pathname}` });
+    const answer = answers.answer(behaviour, { kind, body: parsed.data } as ProviderRequest);
+    finish(p, answer.status, answer.body, answer.headers);
   };
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://double');
     const handle = async () => {
-      if (url.pathname.startsWith('/_double/')) return control(req, res, url);
+      if (url.pathname.startsWith('/_double/')) {
+        return handleControl(req, res, url, {
+          scripts,
+          log,
+          pendingCount: () => pending.size,
+          release,
+          ...(o.controlToken ? { token: o.controlToken } : {}),
+        });
+      }
       if (req.method === 'POST' && url.pathname === '/v1/chat/completions') return providerCall(req, res, 'chat');
       if (req.method === 'POST' && url.pathname === '/v1/embeddings') return providerCall(req, res, 'embeddings');
       if (req.method === 'GET' && url.pathname === '/v1/models') {

@@ -30,6 +30,8 @@ export interface ProviderDoubleInfo {
   controlUrl: string;
   /** shipgate started it for this run (else the user runs it). */
   started: boolean;
+  /** Sent with every control request when the double has one (`providerDouble.controlToken`). */
+  controlToken?: string;
 }
 
 export interface LaunchedService {

@@ -4,6 +4,7 @@ import type { FallbackReason } from '../../contracts/common.ts';
 import { chatCompletionV1 } from '../../contracts/provider/chat-completion.ts';
 import { embeddingsV1 } from '../../contracts/provider/embeddings.ts';
 import type { ProviderConfig } from '../config.ts';
+import { matchesShape } from './shape-check.ts';
 
 /** What a provider operation gave: its validated output, or why the caller must fall back. */
 export type ProviderResult<T> = { ok: true; value: T } | { ok: false; reason: FallbackReason; detail: string };
@@ -148,6 +149,13 @@ export class ProviderClient {
     if (!result.ok) return result;
     if (this.defects.has('adapter-unvalidated')) {
       // DEFECT adapter-unvalidated: the request asked for strict structured output, so the answer is trusted to match it
+      return { ok: true, value: result.value as z.output<S> };
+    }
+    if (this.defects.has('adapter-range-unchecked')) {
+      // DEFECT adapter-range-unchecked: the answer is checked against the JSON schema the request sent, by a checker that knows types and required keys but no ranges, lengths, formats or enums
+      if (!matchesShape(this.#jsonSchema(op, contract) as Parameters<typeof matchesShape>[0], result.value)) {
+        return this.#fallback(op, fail('provider_invalid_output', `${op} does not have the requested shape`));
+      }
       return { ok: true, value: result.value as z.output<S> };
     }
     const checked = contract.safeParse(result.value);

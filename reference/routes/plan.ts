@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { z } from 'zod';
-import { planRefreshRequestV1, type PlanV1 } from '../../contracts/api/plan.ts';
+import { planReadParamsV1, planRefreshRequestV1, type PlanV1 } from '../../contracts/api/plan.ts';
 import type { FallbackReason } from '../../contracts/common.ts';
 import { plannedItem, rewritePlanV1, type RewritePlanV1 } from '../../contracts/provider/rewrite-plan.ts';
 import type { AppContext } from '../context.ts';
@@ -98,5 +98,12 @@ export function registerPlanRoutes(app: FastifyInstance, { pool, auth, provider,
   app.get('/v1/plan/today', async (request): Promise<PlanV1> => {
     const caller = await auth.caller(request);
     return asCaller(pool, caller, (db) => readPlan(db, caller.orgId, todayUtc()));
+  });
+
+  // One day by date: a plan refreshed for a given date reads back the same whatever day it is now.
+  app.get<{ Params: { date: string } }>('/v1/plan/:date', async (request): Promise<PlanV1> => {
+    const caller = await auth.caller(request);
+    const { date } = parseInput(planReadParamsV1, request.params, 'plan date');
+    return asCaller(pool, caller, (db) => readPlan(db, caller.orgId, date));
   });
 }

@@ -94,6 +94,26 @@ FROM fused AS f JOIN public.documents AS d ON d.id = f.id AND d.org_id = $1
 ORDER BY f.score DESC, d.created_at, d.id
 LIMIT $5`;
 
+// DEFECT search-fallback-cross-tenant: the indexer's full-text query, borrowed for the no-vector fallback: it ranks every document the connection can see, with no org filter
+const UNSCOPED_TEXT_SQL = `
+WITH q AS (SELECT public.any_word_query($1) AS query),
+text_leg AS (
+  SELECT d.id, d.title, d.created_at, row_number() OVER (
+           ORDER BY pg_catalog.ts_rank(to_tsvector('english'::regconfig, d.title || ' ' || d.body), q.query, 1) DESC, d.created_at, d.id) AS rank
+  FROM public.documents AS d, q
+  WHERE to_tsvector('english'::regconfig, d.title || ' ' || d.body) @@ q.query
+)
+SELECT id AS document_id, title, (1.0 / (60 + rank))::float8 AS score
+FROM text_leg
+ORDER BY rank
+LIMIT $2`;
+
+/** Full-text ranking alone (the `search-fallback-cross-tenant` defect path). */
+export async function unscopedTextSearch(db: Db, o: { query: string; limit: number }): Promise<SearchHit[]> {
+  const { rows } = await db.query<{ document_id: string; title: string; score: number }>(UNSCOPED_TEXT_SQL, [o.query, o.limit]);
+  return rows.map((r, i) => ({ ...r, rank: i + 1 }));
+}
+
 export async function hybridSearch(
   db: Db,
   defects: ReadonlySet<string>,

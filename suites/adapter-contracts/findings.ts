@@ -11,6 +11,10 @@ export const ADAPTER_FINDINGS = {
   ADAPTER_NO_TIMEOUT: { promise: 'The endpoint stops waiting for a slow provider at its timeout and answers a fallback.', severity: 'high' },
   ADAPTER_HANG: { promise: 'The endpoint answers within its time budget however the provider behaves.', severity: 'high' },
   ADAPTER_PARTIAL_WRITE: { promise: 'A failed provider call writes nothing: no partial or invalid rows.', severity: 'critical' },
+  ADAPTER_FOREIGN_DOCUMENT: {
+    promise: "An answer shows (as a source or citation) only the caller's own documents, also when a provider operation fails and the system falls back.",
+    severity: 'critical',
+  },
   ADAPTER_VALID_ANSWER_REJECTED: {
     promise: 'A valid provider answer gives a normal answer that meets the contract (otherwise the fallbacks prove nothing).',
     severity: 'high',

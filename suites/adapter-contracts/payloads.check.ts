@@ -1,16 +1,20 @@
 import { afterAll, describe } from 'vitest';
-import { HttpClient, ProviderDoubleControl, fail, useTarget, validArbitrary, type CheckContext } from 'shipgate';
+import { HttpClient, LIMITS_ITEMS_CAP, ProviderDoubleControl, fail, limitsExample, useTarget, validArbitrary, type CheckContext } from 'shipgate';
 import suite from './suite.ts';
+import { checkOwnDocuments } from './own-documents.ts';
 import { runTrial, runValid, type Endpoint, type TrialEnv } from './run-trial.ts';
 import {
   CLASS_WORDS,
+  envelopeTrial,
   FAILURE_CLASSES,
+  generatedTrials,
   hugeTrial,
   hungTrial,
-  isShape,
+  isEnvelope,
+  isGenerated,
   nonJsonTrials,
+  notApplicableTo,
   opUnderTest,
-  shapeTrials,
   slowTrial,
   statusTrial,
   truncatedTrials,
@@ -18,19 +22,20 @@ import {
   type OpUnderTest,
   type Trial,
 } from './trials.ts';
+import { Tally } from './tally.ts';
 import { writeWitness } from './write-witness.ts';
 
 const target = await useTarget();
 const adapters = target.profile.adapters!;
 const double = target.context.providerDouble;
 const budgetMs = adapters.answerWithinMs ?? adapters.providerTimeoutMs * 3 + 2_000;
-const control = new ProviderDoubleControl(double?.controlUrl ?? 'http://127.0.0.1:9/_double');
+const control = new ProviderDoubleControl(double?.controlUrl ?? 'http://127.0.0.1:9/_double', { ...(double?.controlToken ? { token: double.controlToken } : {}) });
 const client = new HttpClient({ baseUrls: target.context.baseUrls, timeoutMs: budgetMs + 5_000 });
 const owner = `adapter-contracts-${process.pid}`;
 /** Slow and hung cases wait for timeouts: allow for several of them per check. */
 const CHECK_TIMEOUT_MS = 300_000;
 
-const tried = new Map<string, Map<string, Map<FailureClass, number>>>();
+const tally = new Tally();
 const env: TrialEnv = {
   control,
   client,
@@ -38,16 +43,11 @@ const env: TrialEnv = {
   providerTimeoutMs: adapters.providerTimeoutMs,
   owner,
   instances: target.context.baseUrls.length,
-  tried(endpoint, op, cls) {
-    const byOp = tried.get(endpoint) ?? new Map<string, Map<FailureClass, number>>();
-    const byClass = byOp.get(op) ?? new Map<FailureClass, number>();
-    byClass.set(cls as FailureClass, (byClass.get(cls as FailureClass) ?? 0) + 1);
-    byOp.set(op, byClass);
-    tried.set(endpoint, byOp);
-  },
+  tried: (endpoint, op, cls) => tally.add(endpoint, op, cls),
 };
 
 const endpoints: Endpoint[] = Object.entries(adapters.endpoints).map(([name, spec]) => ({ name, spec, witness: writeWitness(target, spec) }));
+const opsOf = new Map(endpoints.map((e) => [e, Object.entries(e.spec.ops).map(([name, spec]) => opUnderTest(name, spec))]));
 
 afterAll(async () => {
   // Lets go of anything a failed check left hanging, and the scripts with it.
@@ -76,11 +76,12 @@ function useDouble(): Promise<void> {
 /** Runs every trial of one class against one operation of one endpoint. */
 async function tryClass(c: CheckContext, endpoint: Endpoint, op: OpUnderTest, cls: FailureClass): Promise<void> {
   const run = (trial: Trial) => runTrial(c, env, endpoint, op, trial);
-  if (isShape(cls)) {
-    // Every place in the contract where this shape applies, each with generated values.
-    for (const site of shapeTrials(op, cls)) await c.forAll(site.trials, run);
+  if (isGenerated(cls)) {
+    // Every place in the contract where this class applies, each with generated values.
+    for (const site of generatedTrials(op, cls)) await c.forAll(site.trials, run);
     return;
   }
+  if (isEnvelope(cls)) return run(envelopeTrial(cls));
   switch (cls) {
     case 'non-json':
       return c.forAll(nonJsonTrials(op), run);
@@ -100,30 +101,55 @@ async function tryClass(c: CheckContext, endpoint: Endpoint, op: OpUnderTest, cl
 }
 
 for (const endpoint of endpoints) {
-  const ops = Object.entries(endpoint.spec.ops).map(([name, spec]) => opUnderTest(name, spec));
+  const ops = opsOf.get(endpoint)!;
   describe(endpoint.name, () => {
-    suite.check(`${endpoint.name}: valid provider answers (the double's example, then generated ones) give a normal answer that meets its contract`, async (c) => {
-      await useDouble();
-      await runValid(c, env, endpoint, ops);
-      // Generated valid answers reach the values a fixed example never does (extreme numbers, many items).
-      // Embeddings are left out: a vector generated from the shape alone has the wrong size for the system.
-      for (const op of ops.filter((o) => o.kind === 'chat')) {
-        await c.forAll(validArbitrary(op.schema), (payload) => runValid(c, env, endpoint, ops, { op, payload }));
-      }
-    }, CHECK_TIMEOUT_MS);
+    suite.check(
+      `${endpoint.name}: valid provider answers (the double's example, one at the contract's limits, then generated ones) give a normal answer that meets its contract`,
+      async (c) => {
+        await useDouble();
+        await runValid(c, env, endpoint, ops);
+        // Embeddings are left out: a vector made from the shape alone has the wrong size for the system.
+        for (const op of ops.filter((o) => o.kind === 'chat')) {
+          // The contract's limits: every list at its maximum length, every string at its maximum, numbers at their maximum.
+          await runValid(c, env, endpoint, ops, { op, payload: limitsExample(op.schema), what: `a valid ${op.name} answer at its contract's limits (lists of up to ${LIMITS_ITEMS_CAP} items)` });
+          // Generated ones reach values a fixed example never does (any number in range, other lengths, a few items per list).
+          await c.forAll(validArbitrary(op.schema), (payload) => runValid(c, env, endpoint, ops, { op, payload }));
+        }
+      },
+      CHECK_TIMEOUT_MS,
+    );
 
     for (const op of ops) {
       for (const cls of FAILURE_CLASSES) {
         const name = `${endpoint.name} · ${op.name}: ${CLASS_WORDS[cls]}${op.degrades ? ' (degrades: a normal answer is allowed)' : ''}`;
-        if (isShape(cls) && shapeTrials(op, cls).length === 0) {
-          suite.check(name, async (c) => c.notApplicable(`the ${op.name} contract has no place where "${cls}" applies (e.g. extra keys are allowed)`));
+        const why = notApplicableTo(op, cls);
+        if (why) {
+          suite.check(name, async (c) => c.notApplicable(why));
           continue;
         }
-        suite.check(name, async (c) => {
-          await useDouble();
-          await tryClass(c, endpoint, op, cls);
-        }, CHECK_TIMEOUT_MS);
+        suite.check(
+          name,
+          async (c) => {
+            await useDouble();
+            await tryClass(c, endpoint, op, cls);
+          },
+          CHECK_TIMEOUT_MS,
+        );
       }
+    }
+
+    const cites = endpoint.spec.cites;
+    if (cites) {
+      const resource = target.resources.find((r) => r.name === cites.resource)!;
+      suite.check(
+        `${endpoint.name}: the documents an answer shows are the caller's own, also when a provider operation fails`,
+        async (c) => {
+          if (resource.spec.parent !== undefined) return c.notApplicable(`${resource.name} lives under ${resource.spec.parent}: its read route needs a parent id an answer does not give`);
+          await useDouble();
+          await checkOwnDocuments(c, env, endpoint, ops, resource);
+        },
+        CHECK_TIMEOUT_MS,
+      );
     }
 
     if ('none' in endpoint.witness) {
@@ -133,33 +159,30 @@ for (const endpoint of endpoints) {
   });
 }
 
-suite.check('malformed provider payloads tried per endpoint', async (c) => {
+// Runs last in this file: by then every class check above has put its payloads to the system.
+suite.check('every failure class reached the provider for every endpoint and operation', async (c) => {
+  const missing: string[] = [];
   const rows = endpoints.flatMap((e) =>
-    Object.keys(e.spec.ops).map((op) => {
-      const byClass = tried.get(e.name)?.get(op) ?? new Map<FailureClass, number>();
-      const sum = (classes: FailureClass[]) => classes.reduce((n, k) => n + (byClass.get(k) ?? 0), 0);
+    opsOf.get(e)!.map((op) => {
+      const untried = tally.untried(e.name, op);
+      if (untried.length > 0) missing.push(`${e.name} ${op.name}: ${untried.join(', ')}`);
       return {
         endpoint: `${e.name} (${e.spec.route})`,
-        operation: op,
-        'generated shapes': sum(['non-object', 'missing-key', 'wrong-scalar-type', 'extra-key', 'wrong-item-type']),
-        'non-JSON / truncated / huge': sum(['non-json', 'truncated-json', 'huge-body']),
-        '429 / 500': sum(['http-429', 'http-500']),
-        'slow / hung': sum(['slow', 'hung']),
-        total: sum([...FAILURE_CLASSES]),
+        operation: op.name,
+        ...tally.row(e.name, op),
         'writes seen through': 'none' in e.witness ? `not observable: ${e.witness.none}` : e.witness.how,
       };
     }),
   );
-  const total = rows.reduce((n, r) => n + r.total, 0);
-  c.report({ title: `Malformed provider payloads tried: ${total} (seed ${c.target.context.seed}, ${c.target.context.runs} generated cases per contract place)`, rows });
-  const untried = rows.filter((r) => r.total === 0);
-  if (untried.length > 0) {
+  const total = endpoints.reduce((n, e) => n + opsOf.get(e)!.reduce((m, op) => m + Number(tally.row(e.name, op).total), 0), 0);
+  c.report({ title: `Provider answers tried: ${total} (seed ${c.target.context.seed}, ${c.target.context.runs} generated cases per contract place)`, rows });
+  if (missing.length > 0) {
     fail({
       code: 'CHECK_PRECONDITION',
-      title: `no malformed payload reached ${untried.map((r) => `${r.endpoint} ${r.operation}`).join(', ')}: its checks did not run to the point of calling the provider`,
-      promise: 'every adapter endpoint and operation is put to the malformed payloads',
+      title: `no provider answer of these classes reached the provider: ${missing.join('; ')} (their checks failed or stopped before calling it)`,
+      promise: 'every adapter endpoint and operation is put to every failure class that applies to it',
       severity: 'high',
-      evidence: [{ label: 'payloads tried', data: rows }],
+      evidence: [{ label: 'answers tried, by endpoint and operation', data: rows }],
     });
   }
 });

@@ -14,7 +14,7 @@ import {
   type Tenant,
 } from 'shipgate';
 import { ADAPTER_FINDINGS, type AdapterFindingCode } from './findings.ts';
-import type { OpUnderTest, Trial } from './trials.ts';
+import type { FailureClass, OpUnderTest, Trial } from './trials.ts';
 import type { Snapshot, WriteWitness } from './write-witness.ts';
 
 /** What every trial of the suite shares. */
@@ -28,7 +28,7 @@ export interface TrialEnv {
   owner: string;
   instances: number;
   /** Counts the payloads that reached the system, by endpoint, operation and class. */
-  tried(endpoint: string, op: string, cls: string): void;
+  tried(endpoint: string, op: string, cls: FailureClass): void;
 }
 
 export interface Endpoint {
@@ -187,8 +187,19 @@ export async function runTrial(c: CheckContext, env: TrialEnv, endpoint: Endpoin
   }
 }
 
-/** A valid answer (the double's example, or one generated from the contract) must give a normal answer that meets the contract. */
-export async function runValid(c: CheckContext, env: TrialEnv, endpoint: Endpoint, ops: OpUnderTest[], scripted?: { op: OpUnderTest; payload: unknown }): Promise<void> {
+/**
+ * A valid answer (the double's example, one at the contract's limits, or one generated from the
+ * contract) must give a normal answer that meets the contract. A fallback that came only after
+ * the provider timeout is the machine being slow, not the answer being refused: that is a
+ * precondition to fix (a longer adapters.providerTimeoutMs), never a finding against the system.
+ */
+export async function runValid(
+  c: CheckContext,
+  env: TrialEnv,
+  endpoint: Endpoint,
+  ops: OpUnderTest[],
+  scripted?: { op: OpUnderTest; payload: unknown; what?: string },
+): Promise<void> {
   const { tenant, marker } = await preparedTenant(c, endpoint);
   const scripts = await Promise.all(
     ops.map((op) =>
@@ -200,15 +211,31 @@ export async function runValid(c: CheckContext, env: TrialEnv, endpoint: Endpoin
       }),
     ),
   );
-  const what = scripted ? `a valid ${scripted.op.name} answer generated from its contract` : 'valid answers from every provider operation';
-  const { res } = await callEndpoint(c, env, endpoint, tenant, marker, `${tenant.label} calls ${endpoint.spec.route} with ${what}`);
+  const what = scripted ? (scripted.what ?? `a valid ${scripted.op.name} answer generated from its contract`) : 'valid answers from every provider operation';
+  const { res, ms } = await callEndpoint(c, env, endpoint, tenant, marker, `${tenant.label} calls ${endpoint.spec.route} with ${what}`);
+  const served: RecordedCall[] = [];
   for (const [i, op] of ops.entries()) {
     const calls = await env.control.settled({ script: scripts[i]!.id }, 10_000);
     await scripts[i]!.remove();
     if (calls.length === 0) neverCalled(endpoint, op.name, res, await env.control.calls({ contains: marker }));
+    served.push(...calls);
   }
   const parsed = res.status >= 200 && res.status < 300 ? endpoint.spec.contract.safeParse(res.json) : undefined;
-  const why = !parsed ? `answered ${res.error ?? res.status}` : !parsed.success ? `answered outside its contract: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` : isFallback(endpoint.spec, res.json) ? 'answered a fallback' : undefined;
+  const fellBack = parsed?.success === true && isFallback(endpoint.spec, res.json);
+  const why = !parsed ? `answered ${res.error ?? res.status}` : !parsed.success ? `answered outside its contract: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` : fellBack ? 'answered a fallback' : undefined;
+  const hungUp = served.filter((x) => x.outcome === 'client-closed');
+  if (fellBack && (ms >= env.providerTimeoutMs || hungUp.length > 0)) {
+    fail({
+      code: 'CHECK_PRECONDITION',
+      title: `${formatRoute(parseRoute(endpoint.spec.route))} answered a fallback after ${ms} ms${hungUp.length > 0 ? `, having hung up on ${hungUp.map((x) => x.op).join(', ')} before the double answered` : ''}: its ${env.providerTimeoutMs} ms provider timeout ran out on a valid answer, so this machine is too slow to tell a rejected answer from a late one`,
+      promise: 'the system gets valid provider answers within its provider timeout (adapters.providerTimeoutMs): give the system and shipgate a longer one, or a less loaded machine',
+      severity: 'high',
+      evidence: [
+        { label: 'the call', exchange: res.exchange },
+        { label: 'provider calls (as the double saw them)', data: served.map((x) => ({ op: x.op, outcome: x.outcome, ms: x.ms, status: x.response?.status ?? null })) },
+      ],
+    });
+  }
   if (why) {
     raise('ADAPTER_VALID_ANSWER_REJECTED', `${formatRoute(parseRoute(endpoint.spec.route))} ${why} although the provider answered validly (${what})`, [
       ...(scripted ? [{ label: `the valid ${scripted.op.name} answer`, text: JSON.stringify(scripted.payload).slice(0, 2_000) }] : []),

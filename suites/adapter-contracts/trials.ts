@@ -1,9 +1,33 @@
 import fc from 'fast-check';
-import { hugePayload, MALFORMED_SHAPES, malformedSites, nonJsonText, truncatedJson, type Behaviour, type JsonSchema, type MalformedShape } from 'shipgate';
+import {
+  CONSTRAINT_BREAKS,
+  constraintSites,
+  hugePayload,
+  MALFORMED_SHAPES,
+  malformedSites,
+  nonJsonText,
+  TEXT_HAZARDS,
+  textHazardSites,
+  truncatedJson,
+  type Behaviour,
+  type ConstraintBreak,
+  type JsonSchema,
+  type MalformedShape,
+  type MalformedSite,
+  type TextHazard,
+} from 'shipgate';
 import { z } from 'zod';
 
+/** Chat answers with HTTP 200 and a well-formed envelope that carries no usable content. */
+export const ENVELOPE_SHAPES = ['no-choices', 'refusal', 'tool-calls'] as const;
+export type EnvelopeShape = (typeof ENVELOPE_SHAPES)[number];
+
+/** Payloads generated at the places of the contract where they apply. */
+export const GENERATED_CLASSES = [...MALFORMED_SHAPES, ...CONSTRAINT_BREAKS, ...TEXT_HAZARDS] as const;
+export type GeneratedClass = MalformedShape | ConstraintBreak | TextHazard;
+
 /** Every way a provider answer goes wrong that the suite tries. */
-export const FAILURE_CLASSES = [...MALFORMED_SHAPES, 'non-json', 'truncated-json', 'huge-body', 'http-429', 'http-500', 'slow', 'hung'] as const;
+export const FAILURE_CLASSES = [...GENERATED_CLASSES, 'non-json', 'truncated-json', 'huge-body', ...ENVELOPE_SHAPES, 'http-429', 'http-500', 'slow', 'hung'] as const;
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
 export const CLASS_WORDS: Record<FailureClass, string> = {
@@ -12,16 +36,31 @@ export const CLASS_WORDS: Record<FailureClass, string> = {
   'wrong-scalar-type': 'a field has the wrong scalar type',
   'extra-key': 'an object has an unexpected key',
   'wrong-item-type': 'a list item has the wrong type',
+  'out-of-range': 'a number is outside its range',
+  'too-long': 'a string is over its maximum length',
+  'too-short': 'a string or list is under its minimum',
+  'bad-format': 'a string is not its format (uuid, date...) or pattern',
+  'outside-enum': 'a value is outside its enum',
+  'too-many-items': 'a list has more items than allowed',
+  'nul-character': 'a string holds U+0000',
+  'control-characters': 'a string holds control characters',
   'non-json': 'the answer is not JSON',
   'truncated-json': 'the JSON is cut short',
   'huge-body': 'the answer is huge',
+  'no-choices': 'a 200 chat answer with no choices',
+  refusal: 'a 200 chat answer that refuses (content null, a refusal)',
+  'tool-calls': 'a 200 chat answer with a tool call instead of content',
   'http-429': 'the provider answers 429 (rate limited)',
   'http-500': 'the provider answers 500',
   slow: "the provider answers after the system's timeout",
   hung: 'the provider never answers',
 };
 
-export const isShape = (c: FailureClass): c is MalformedShape => (MALFORMED_SHAPES as readonly string[]).includes(c);
+/** The classes made from the contract's constraints and text: the "constraints and text hazards" column of the tally. */
+export const CONSTRAINT_BREAKS_TRIED: readonly FailureClass[] = [...CONSTRAINT_BREAKS, ...TEXT_HAZARDS];
+
+export const isGenerated = (c: FailureClass): c is GeneratedClass => (GENERATED_CLASSES as readonly string[]).includes(c);
+export const isEnvelope = (c: FailureClass): c is EnvelopeShape => (ENVELOPE_SHAPES as readonly string[]).includes(c);
 
 /** A provider operation as the suite tries it. */
 export interface OpUnderTest {
@@ -49,25 +88,44 @@ export interface Trial {
 const SHOWN = 2_000;
 const clip = (t: string) => (t.length > SHOWN ? `${t.slice(0, SHOWN)}… (${t.length} characters in all)` : t);
 const breaks = (op: OpUnderTest, value: unknown) => !op.contract.safeParse(value).success;
+/** JSON escapes C0 controls; C1 controls it leaves raw, and they print as nothing. */
+const jsonShown = (value: unknown) => JSON.stringify(value).replace(/[\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 export function opUnderTest(name: string, spec: { contract: z.ZodType; kind: 'chat' | 'embeddings'; degrades: boolean }): OpUnderTest {
   return { name, kind: spec.kind, contract: spec.contract, schema: z.toJSONSchema(spec.contract, { io: 'input', unrepresentable: 'any' }) as JsonSchema, degrades: spec.degrades };
 }
 
-/** The generated cases of one shape: one arbitrary per place in the contract where it applies. */
-export function shapeTrials(op: OpUnderTest, shape: MalformedShape): { path: string; trials: fc.Arbitrary<Trial> }[] {
-  return malformedSites(op.schema)
-    .filter((s) => s.shape === shape)
-    .map((s) => ({
-      path: s.path,
-      trials: s.cases.map((c) => ({
-        class: shape,
-        description: c.description,
-        respond: { type: 'json', value: c.payload } as Behaviour,
-        shown: clip(JSON.stringify(c.payload)),
-        failed: breaks(op, c.payload),
-      })),
-    }));
+/** Building the generators walks the contract: once per operation. */
+const sitesCache = new WeakMap<OpUnderTest, MalformedSite<GeneratedClass>[]>();
+
+function sitesOf(op: OpUnderTest, cls: GeneratedClass): MalformedSite<GeneratedClass>[] {
+  let all = sitesCache.get(op);
+  if (!all) {
+    all = [...malformedSites(op.schema), ...constraintSites(op.schema), ...textHazardSites(op.schema)] as MalformedSite<GeneratedClass>[];
+    sitesCache.set(op, all);
+  }
+  return all.filter((s) => s.shape === cls);
+}
+
+/** The generated cases of one class: one arbitrary per place in the contract where it applies. */
+export function generatedTrials(op: OpUnderTest, cls: GeneratedClass): { path: string; trials: fc.Arbitrary<Trial> }[] {
+  return sitesOf(op, cls).map((s) => ({
+    path: s.path,
+    trials: s.cases.map((c) => ({
+      class: cls,
+      description: c.description,
+      respond: { type: 'json', value: c.payload } as Behaviour,
+      shown: clip(jsonShown(c.payload)),
+      failed: breaks(op, c.payload),
+    })),
+  }));
+}
+
+/** Why a class cannot be tried on an operation, or undefined when it can. */
+export function notApplicableTo(op: OpUnderTest, cls: FailureClass): string | undefined {
+  if (isGenerated(cls) && generatedTrials(op, cls).length === 0) return `the ${op.name} contract has no place where "${cls}" applies (${CLASS_WORDS[cls]})`;
+  if (isEnvelope(cls) && op.kind !== 'chat') return `"${cls}" is a chat answer; ${op.name} is an embeddings call`;
+  return undefined;
 }
 
 export function nonJsonTrials(op: OpUnderTest): fc.Arbitrary<Trial> {
@@ -99,6 +157,15 @@ export function hugeTrial(op: OpUnderTest, bytes: number): Trial {
     shown: clip(JSON.stringify(huge.payload)),
     failed: breaks(op, huge.payload),
   };
+}
+
+export function envelopeTrial(shape: EnvelopeShape): Trial {
+  const words: Record<EnvelopeShape, string> = {
+    'no-choices': 'HTTP 200, a chat completion whose choices list is empty',
+    refusal: 'HTTP 200, message content null with a refusal',
+    'tool-calls': 'HTTP 200, message content null with a tool call carrying the answer (finish_reason tool_calls)',
+  };
+  return { class: shape, description: words[shape], respond: { type: 'envelope', shape }, shown: words[shape], failed: true };
 }
 
 export function statusTrial(status: 429 | 500): Trial {

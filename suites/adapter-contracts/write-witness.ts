@@ -1,5 +1,5 @@
-import pg from 'pg';
-import { fail, parseRoute, type AdapterEndpointProfile, type Evidence, type Target, type Tenant } from 'shipgate';
+import type pg from 'pg';
+import { connectDatabase, fail, parseRoute, type AdapterEndpointProfile, type Evidence, type Target, type Tenant } from 'shipgate';
 
 /** What a tenant's stored data looks like at one moment, as far as a failed call could change it. */
 export interface Snapshot {
@@ -23,32 +23,41 @@ function withoutFields(v: unknown, fields: Set<string>): unknown {
   return v;
 }
 
-let pool: pg.Pool | undefined;
+function snapshotFailed(sql: string, message: string): never {
+  return fail({
+    code: 'CHECK_PRECONDITION',
+    title: `the adapters.database.snapshot query failed: ${message}`,
+    promise: "the profile's snapshot SQL runs, read-only, with $1 = the tenant id",
+    severity: 'high',
+    evidence: [{ label: 'snapshot SQL', sql }],
+  });
+}
+
+/** One read-only connection for the worker, opened on first use (its password registered with the redactor). */
+let connection: Promise<pg.Client> | undefined;
 
 /** The profile's snapshot SQL over a read-only connection, `$1` = the tenant id. */
 function databaseWitness(url: string, sql: string): WriteWitness {
-  pool ??= new pg.Pool({ connectionString: url, max: 2, options: '-c default_transaction_read_only=on' });
-  const db = pool;
+  const db = () =>
+    (connection ??= connectDatabase(url, 'the adapter-contracts write witness').then(async (client) => {
+      await client.query('SET default_transaction_read_only = on');
+      return client;
+    }));
   return {
     how: 'the database (adapters.database.snapshot)',
     async snapshot(tenant) {
       let rows: unknown[];
       try {
-        rows = (await db.query(sql, [tenant.principal.tenantId])).rows;
+        rows = (await (await db()).query(sql, [tenant.principal.tenantId])).rows;
       } catch (err) {
-        fail({
-          code: 'CHECK_PRECONDITION',
-          title: `the adapters.database.snapshot query failed: ${(err as Error).message}`,
-          promise: "the profile's snapshot SQL runs, read-only, with $1 = the tenant id",
-          severity: 'high',
-          evidence: [{ label: 'snapshot SQL', sql }],
-        });
+        snapshotFailed(sql, (err as Error).message);
       }
       return { value: JSON.stringify(rows), evidence: { label: `${tenant.label}'s rows`, sql: sql.replace(/\$1/g, `'${tenant.principal.tenantId}'`), data: rows } };
     },
     async close() {
-      await pool?.end();
-      pool = undefined;
+      const open = connection;
+      connection = undefined;
+      await open?.then((c) => c.end()).catch(() => {});
     },
   };
 }

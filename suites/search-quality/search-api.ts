@@ -7,6 +7,13 @@ function precondition(title: string, promise: string, r: HttpResult): never {
   return fail({ code: 'CHECK_PRECONDITION', title, promise, severity: 'high', evidence: [{ label: 'exchange', exchange: r.exchange }] });
 }
 
+/** One search: the hit ids best first, whether it says it ran degraded, and the exchange. */
+export interface SearchResult {
+  ids: string[];
+  degraded: boolean;
+  res: HttpResult;
+}
+
 /** Adds documents and queries the way the profile's search block says. */
 export class SearchApi {
   constructor(private readonly spec: SearchProfile) {}
@@ -21,16 +28,25 @@ export class SearchApi {
     return String(id);
   }
 
+  /** Runs the refresh calls; one that fails or answers a fallback means the documents are not all searchable. */
   async refresh(tenant: Tenant, instance: number): Promise<void> {
+    const fellBack = this.spec.refreshFallback ?? ((body: unknown) => isObject(body) && body.fallback === true);
     for (const text of this.spec.refresh) {
       const route = parseRoute(text);
       const res = await tenant.client.send({ method: route.method, path: route.path, instance, label: `${tenant.label} makes its documents searchable` });
       if (!ok(res)) precondition(`${text} answered ${res.error ?? res.status} for ${tenant.label}, so its documents may not be searchable`, "the profile's search.refresh calls succeed", res);
+      if (fellBack(res.json)) {
+        precondition(
+          `${text} answered a fallback for ${tenant.label} (search.refreshFallback): its documents were not all made searchable (a provider that failed or did not answer within the system's timeout), so search quality cannot be measured`,
+          "the profile's search.refresh calls do their work (a loaded machine may need a longer provider timeout)",
+          res,
+        );
+      }
     }
   }
 
-  /** The ids of the hits, best first. */
-  async query(tenant: Tenant, query: string, limit: number, instance: number, label: string): Promise<{ ids: string[]; res: HttpResult }> {
+  /** The hits of one search, best first. */
+  async query(tenant: Tenant, query: string, limit: number, instance: number, label: string): Promise<SearchResult> {
     const route = parseRoute(this.spec.query.route);
     const body = this.spec.query.body?.(query, limit);
     const res = await tenant.client.send({
@@ -44,6 +60,20 @@ export class SearchApi {
     const items = this.spec.query.items ? this.spec.query.items(res.json) : isObject(res.json) ? res.json.items : undefined;
     if (!Array.isArray(items)) precondition(`the search for "${query}" has no list of hits (search.query.items)`, 'the search answer holds a list of hits', res);
     const idOf = this.spec.query.id ?? ((hit: unknown) => (isObject(hit) ? (hit.document_id ?? hit.id) : undefined) as string);
-    return { ids: items.map((hit) => String(idOf(hit))), res };
+    const degraded = this.spec.degraded ?? ((b: unknown) => isObject(b) && (b.degraded === true || b.fallback === true));
+    return { ids: items.map((hit) => String(idOf(hit))), degraded: degraded(res.json), res };
+  }
+
+  /** A search that must not have run degraded: quality measured on a fallback is no measure of the search. */
+  async normalQuery(tenant: Tenant, query: string, limit: number, instance: number, label: string): Promise<SearchResult> {
+    const r = await this.query(tenant, query, limit, instance, label);
+    if (r.degraded) {
+      precondition(
+        `the search for "${query}" by ${tenant.label} says it ran degraded (search.degraded): a provider that failed or did not answer within the system's timeout, so its ranking is the fallback's, not the search's`,
+        'golden queries run the full search (a loaded machine may need a longer provider timeout)',
+        r.res,
+      );
+    }
+    return r;
   }
 }

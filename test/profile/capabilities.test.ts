@@ -7,6 +7,7 @@ import { LaunchError } from '../../harness/provision/processes.ts';
 import { startProviderDouble } from '../../harness/provider-double/server.ts';
 import { ProviderDoubleControl } from '../../harness/provider-double/control.ts';
 import { pollUntil } from '../../harness/provision/poll.ts';
+import { redactor } from '../../harness/http/redact.ts';
 
 const minimal = {
   name: 'api',
@@ -63,6 +64,14 @@ describe('the provider double of a system shipgate does not launch', () => {
   it('takes a URL with or without /v1', () => {
     expect(doubleUrls('http://127.0.0.1:4010/v1/')).toEqual({ apiBaseUrl: 'http://127.0.0.1:4010/v1', controlUrl: 'http://127.0.0.1:4010/_double' });
     expect(doubleUrls('http://127.0.0.1:4010')).toEqual({ apiBaseUrl: 'http://127.0.0.1:4010/v1', controlUrl: 'http://127.0.0.1:4010/_double' });
+  });
+
+  it("hands a user-run double's control token to the suites, and never shows it", async () => {
+    const profile = validateProfile({ ...minimal, providerDouble: { url: 'http://10.0.0.5:4010/v1', controlToken: 'token-of-the-remote-double' } }, 'x');
+    const found = await providerDoubleFor(profile);
+    expect(found?.info).toEqual({ apiBaseUrl: 'http://10.0.0.5:4010/v1', controlUrl: 'http://10.0.0.5:4010/_double', started: false, controlToken: 'token-of-the-remote-double' });
+    expect(redactor.scrub('Bearer token-of-the-remote-double')).toBe('Bearer «provider double control token»');
+    expect(problems({ ...minimal, providerDouble: { url: 'http://10.0.0.5:4010', controlToken: 'short' } })).toEqual([expect.stringMatching(/^providerDouble\.controlToken: /)]);
   });
 
   it('starts one on the profile port, and says so clearly when the port is taken', async () => {

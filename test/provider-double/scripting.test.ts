@@ -90,6 +90,44 @@ describe('the provider double, scripted per test and per tenant', () => {
     await slow.remove();
   });
 
+  it('sends a 200 chat envelope with no usable content: no choices, a refusal, a tool call', async () => {
+    const envelope = async (shape: 'no-choices' | 'refusal' | 'tool-calls', marker: string) => {
+      await control.script({ match: { contains: marker }, respond: { type: 'envelope', shape }, owner: 'test-envelope' });
+      const res = await request(`${double.apiBaseUrl}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: `${marker} plan` }], response_format: { type: 'json_schema', json_schema: { name: 'extract_structured_updates', schema: extractSchema } } }),
+      });
+      expect(res.statusCode).toBe(200);
+      return (await res.body.json()) as { object: string; choices: { message: { content: string | null; refusal?: string | null; tool_calls?: { function: { name: string; arguments: string } }[] }; finish_reason: string }[] };
+    };
+    const none = await envelope('no-choices', 'envelope-none');
+    expect(none).toMatchObject({ object: 'chat.completion', choices: [] });
+    const refusal = await envelope('refusal', 'envelope-refusal');
+    expect(refusal.choices[0]!.message).toMatchObject({ content: null, refusal: expect.stringMatching(/can't help/) });
+    const tool = await envelope('tool-calls', 'envelope-tool');
+    expect(tool.choices[0]).toMatchObject({ finish_reason: 'tool_calls', message: { content: null } });
+    expect(tool.choices[0]!.message.tool_calls![0]!.function.name).toBe('extract_structured_updates');
+    expect(JSON.parse(tool.choices[0]!.message.tool_calls![0]!.function.arguments)).toHaveProperty('tasks');
+    // An envelope is a chat thing: scripted for an embeddings call it is a script mistake, said as such.
+    const emb = await request(`${double.apiBaseUrl}/embeddings`, { method: 'POST', body: JSON.stringify({ model: 'm', input: 'envelope-none' }), headers: { 'content-type': 'application/json' } });
+    expect(emb.statusCode).toBe(400);
+    expect(((await emb.body.json()) as { error: { message: string } }).error.message).toMatch(/"envelope" behaviour is for chat calls/);
+    await control.removeOwner('test-envelope');
+  });
+
+  it('never records credentials: every credential header, registered secret or token-shaped value is blanked', async () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl';
+    await request(`${double.apiBaseUrl}/embeddings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'api-key': 'azure-key-123456', 'x-api-key': 'other-key-123456', cookie: 'sid=abcdef', 'x-forwarded-token': jwt },
+      body: JSON.stringify({ model: 'm', input: 'redaction-probe' }),
+    });
+    const [call] = await control.calls({ contains: 'redaction-probe' });
+    expect(call!.request.headers).toMatchObject({ 'api-key': '«redacted»', 'x-api-key': '«redacted»', cookie: '«redacted»', 'x-forwarded-token': '«redacted token»' });
+    expect(JSON.stringify(call)).not.toMatch(/azure-key|other-key|sid=abc|eyJhbGci/);
+  });
+
   it('refuses a malformed script with the field named', async () => {
     await expect(control.script({ respond: { type: 'status', status: 200 } } as never)).rejects.toThrow(/400.*respond\.status/);
   });

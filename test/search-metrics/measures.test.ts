@@ -96,8 +96,23 @@ describe('baseline comparison', () => {
     const regression = compareToBaseline(evaluateRun(worse, qrels, 3), baseline);
     expect(regression?.means.map((d) => d.measure)).toContain('recall@3');
     expect(regression?.queries.map((q) => q.qid)).toEqual(['q1']);
-    const lenient = compareToBaseline(evaluateRun(worse, qrels, 3), { ...baseline, tolerance: 0.5 });
+    // Lenient on both the means and each query (hit@3 of q1 fell by a whole point).
+    const lenient = compareToBaseline(evaluateRun(worse, qrels, 3), { ...baseline, tolerance: 0.5, queryTolerance: 1 });
     expect(lenient).toBeUndefined();
+  });
+
+  it('gates on one query that drops beyond the query tolerance, even when every mean stays within its tolerance', () => {
+    // Over many queries, one lost hit barely moves the means: q1 losing its hit costs the mean hit@3 0.25 here.
+    const worse = new Map(run);
+    worse.set('q1', run.get('q1')!.filter((e) => e.docno === 'd3' || e.docno === 'd5'));
+    const meansLenient = compareToBaseline(evaluateRun(worse, qrels, 3), { ...baseline, tolerance: 0.5 });
+    expect(meansLenient?.means).toEqual([]);
+    expect(meansLenient?.gated.map((q) => q.qid)).toEqual(['q1']);
+    // The query tolerance defaults to the tolerance (0.5): hit@3 fell 1 -> 0; recall@3 (1/3 -> 0) and MRR (0.5 -> 0) stay within it.
+    expect(meansLenient?.gated[0]?.drops.map((d) => d.measure)).toEqual(['hit@3']);
+    expect(meansLenient?.queries[0]?.drops.map((d) => d.measure)).toEqual(['recall@3', 'MRR', 'nDCG@3', 'hit@3']);
+    const strict = compareToBaseline(evaluateRun(worse, qrels, 3), { ...baseline, tolerance: 0.5, queryTolerance: 0.3 });
+    expect(strict?.gated[0]?.drops.map((d) => d.measure)).toEqual(['recall@3', 'MRR', 'nDCG@3', 'hit@3']);
   });
 
   it('refuses a baseline recorded at another cutoff', () => {

@@ -27,13 +27,13 @@ describe('adapter-contracts without database access', () => {
     expect(code).toBe(0);
   });
 
-  it('catches a partial write through GET /v1/captures and GET /v1/plan/today', async () => {
+  it('catches a partial write through GET /v1/captures and GET /v1/plan/{date} (a fixed day, so UTC midnight changes nothing)', async () => {
     const { code, signoff, stderr } = await verify('adapter-partial-write');
     // 1 is NO-GO: the exit code is the gate a pipeline reads.
     expect(code, stderr).toBe(1);
     const partial = signoff.findings.filter((f) => f.code === 'ADAPTER_PARTIAL_WRITE');
     expect(partial.map((f) => f.title)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^POST \/v1\/capture\/thought .*seen through the API \(GET \/v1\/captures\)/), expect.stringMatching(/^POST \/v1\/plan\/refresh .*seen through the API \(GET \/v1\/plan\/today\)/)]),
+      expect.arrayContaining([expect.stringMatching(/^POST \/v1\/capture\/thought .*seen through the API \(GET \/v1\/captures\)/), expect.stringMatching(/^POST \/v1\/plan\/refresh .*seen through the API \(GET \/v1\/plan\/2030-01-15\)/)]),
     );
   });
 });
