@@ -74,6 +74,12 @@ const idempotentEndpoint = z.strictObject({
   id: fn<(body: Json) => string>('body => id').optional(),
   /** Lists the caller's records: proves from the system's own data that one key made one record. */
   list: listOf.optional(),
+  /**
+   * Whose key it is: `'tenant'` (default; every user of a tenant shares its keys, so a member
+   * repeating an admin's key gets the admin's record) or `'user'` (each user has keys of their own,
+   * so the bursts of one key come from one user's tokens only). Across tenants a key is never shared.
+   */
+  scope: z.enum(['tenant', 'user']).default('tenant'),
 });
 
 /** The ids a first login answers with. */

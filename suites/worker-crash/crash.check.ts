@@ -144,9 +144,12 @@ suite.check(
 
     /**
      * With every other worker frozen (at most half a lease, so none of their own claims can lapse),
-     * queues exports that only the victim can take, lets it work until it is seen holding one, and
-     * stops it there (SIGSTOP). A hold is read twice: a completion already on its way when the
-     * victim stopped has landed by the second read.
+     * queues exports that only the victim can take and stops it (SIGSTOP) as soon as the queue has
+     * answered: it has been draining since the first export was queued, so it is most likely in the
+     * middle of one. If it holds none, it runs again for one status read and is stopped again, until
+     * it is caught holding one or the queue is empty. No fixed wait: each pulse lasts one exchange.
+     * A hold is read twice: a completion already on its way when the victim stopped has landed by
+     * the second read.
      */
     async function catchHolding(v: Victim, others: ProcessRef[], count: number, events: Events, foreign: string[]) {
       const bound = workers.leaseMs / 2;
@@ -155,23 +158,15 @@ suite.check(
       let held: { x: QueuedExport; holder: string } | undefined;
       try {
         const exports = await queue(count);
-        events.push({ at: Date.now(), what: `${count} exports queued` });
+        signalProcess(v.ref, 'SIGSTOP');
+        events.push({ at: Date.now(), what: `${count} exports queued; worker ${v.id ?? v.ref.label} stopped (SIGSTOP) to look for the export it holds` });
         for (;;) {
-          const left = frozen.at + bound - Date.now();
-          const waiting = open(exports).filter((x) => (latest(x)?.state ?? 'queued') === 'queued').slice(0, 3);
-          if (left <= 0 || waiting.length === 0) break;
-          signalProcess(v.ref, 'SIGCONT');
-          try {
-            await pollUntil(
-              async () => ((await Promise.all(waiting.map((x, i) => api.status(x, i % instances)))).some((o) => o.state !== 'queued') ? true : undefined),
-              { what: `worker ${v.ref.label ?? v.ref.pid} to take an export`, deadlineMs: left, intervalMs: 2 },
-            );
-          } catch (err) {
-            if (!(err instanceof DeadlineError)) throw err;
-          }
-          signalProcess(v.ref, 'SIGSTOP');
           held = await heldBy(v, open(exports), foreign);
-          if (held) break;
+          const waiting = open(exports).filter((x) => (latest(x)?.state ?? 'queued') === 'queued');
+          if (held || waiting.length === 0 || Date.now() >= frozen.at + bound) break;
+          signalProcess(v.ref, 'SIGCONT');
+          await api.status(waiting[0]!);
+          signalProcess(v.ref, 'SIGSTOP');
         }
         if (!held) signalProcess(v.ref, 'SIGCONT');
         return { exports, held };
@@ -220,7 +215,8 @@ suite.check(
       for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
         const t0 = Date.now();
         const events: Events = [{ at: t0, what: `stall round, attempt ${attempt}: worker ${v.ref.label} (pid ${v.ref.pid}) is to be stopped mid-export` }];
-        const { exports, held } = await catchHolding(v, await others(false), count, events, foreign);
+        // A queue the victim emptied before it was caught was too short for this machine: double it.
+        const { exports, held } = await catchHolding(v, await others(false), count * 2 ** (attempt - 1), events, foreign);
         if (!held) continue;
         v.id ??= held.holder;
         // Already stopped; the freeze bounds the stall and ties a thaw to this process's exit.
@@ -258,7 +254,7 @@ suite.check(
         for (const x of [...exports, ...(moved.sentinel ? [moved.sentinel] : [])]) expectOnce(await witnessed(x), x, 'EXPORT_DUPLICATE_AFTER_STALL', `after worker ${v.id} stalled past its lease and resumed`, timeline(x));
         if (!moved.ok) continue;
         const doneAt = (api.observations.get(held.x.id) ?? []).find((o) => o.state === 'done')?.at ?? Date.now();
-        rows.push({ phase: 'stall (SIGSTOP past the lease)', export: held.x.id, 'stopped worker': v.id, 'finished by': takeover.takeover.by, 'stop → done (ms)': doneAt - stoppedAt, 'lease (ms)': workers.leaseMs, 'bound (ms)': workers.recoveryBoundMs });
+        rows.push({ phase: 'stall (SIGSTOP past the lease)', tries: attempt, export: held.x.id, 'stopped worker': v.id, 'finished by': takeover.takeover.by, 'stop → done (ms)': doneAt - stoppedAt, 'lease (ms)': workers.leaseMs, 'bound (ms)': workers.recoveryBoundMs });
         return;
       }
       precondition({
@@ -308,7 +304,7 @@ suite.check(
         const v: Victim = { ref: proc.ref, id: extra.id };
         const t0 = Date.now();
         const events: Events = [{ at: t0, what: `kill round, attempt ${attempt}: extra worker ${extra.id} (pid ${proc.pid}) is to be killed mid-export` }];
-        const { exports, held } = await catchHolding(v, launched.filter((p) => isSameProcess(p)), count, events, []);
+        const { exports, held } = await catchHolding(v, launched.filter((p) => isSameProcess(p)), count * 2 ** (attempt - 1), events, []);
         proc.kill('SIGKILL');
         const killedAt = Date.now();
         events.push({ at: killedAt, what: `kill -9 worker ${extra.id} (pid ${proc.pid})${held ? ` while it held ${held.x.id}` : ', holding nothing'}` });
@@ -343,7 +339,7 @@ suite.check(
           continue;
         }
         const doneAt = (api.observations.get(held.x.id) ?? []).find((o) => o.state === 'done')?.at ?? Date.now();
-        rows.push({ phase: 'kill -9', export: held.x.id, 'stopped worker': extra.id, 'finished by': takeover.by, 'stop → done (ms)': doneAt - killedAt, 'lease (ms)': workers.leaseMs, 'bound (ms)': workers.recoveryBoundMs });
+        rows.push({ phase: 'kill -9', tries: attempt, export: held.x.id, 'stopped worker': extra.id, 'finished by': takeover.by, 'stop → done (ms)': doneAt - killedAt, 'lease (ms)': workers.leaseMs, 'bound (ms)': workers.recoveryBoundMs });
         return;
       }
       precondition({
