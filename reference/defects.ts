@@ -220,6 +220,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['FIRST_LOGIN_DUPLICATE'],
   },
   {
+    id: 'idempotency-cache-unscoped',
+    promise: "a tenant that sends another tenant's Idempotency-Key gets a record of its own, never the other tenant's",
+    mistake: 'a per-instance replay cache in front of the database answers a repeated key from memory, keyed by the Idempotency-Key alone instead of org and key',
+    caughtBy: ['idempotency'],
+    findingCodes: ['IDEMPOTENCY_CROSS_TENANT'],
+  },
+  {
     id: 'export-double-claim',
     promise: 'any number of workers and API instances never produce two exports for one job',
     mistake:

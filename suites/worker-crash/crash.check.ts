@@ -207,8 +207,8 @@ suite.check(
       if (alive.length === 0) precondition({ title: `none of the launched '${workers.service}' workers is still running`, needs: 'the launched workers keep running' });
       const v: Victim = { ref: alive[pick % alive.length]! };
       // The other launched workers, and the extra worker of this round once it has started.
-      const others = async (wait: boolean) => {
-        const extra = wait ? await round[0]!.started.catch(() => undefined) : round[0]!.ready;
+      const others = async () => {
+        const extra = await round[0]!.started.catch(() => undefined);
         return [...alive.filter((p) => p !== v.ref), ...(extra ? [extra.ref] : [])];
       };
       const foreign = round.map((e) => e.id);
@@ -216,7 +216,8 @@ suite.check(
         const t0 = Date.now();
         const events: Events = [{ at: t0, what: `stall round, attempt ${attempt}: worker ${v.ref.label} (pid ${v.ref.pid}) is to be stopped mid-export` }];
         // A queue the victim emptied before it was caught was too short for this machine: double it.
-        const { exports, held } = await catchHolding(v, await others(false), count * 2 ** (attempt - 1), events, foreign);
+        // The round's extra worker is ready before anything stalls: a start-up recovery of its own must not stand in for the periodic one.
+        const { exports, held } = await catchHolding(v, await others(), count * 2 ** (attempt - 1), events, foreign);
         if (!held) continue;
         v.id ??= held.holder;
         // Already stopped; the freeze bounds the stall and ties a thaw to this process's exit.
@@ -250,7 +251,7 @@ suite.check(
           continue;
         }
         // The late worker must now get past its stale export: it finishes a sentinel export that only it can take.
-        const moved = await awaitProgress(v, await others(true), events);
+        const moved = await awaitProgress(v, await others(), events);
         for (const x of [...exports, ...(moved.sentinel ? [moved.sentinel] : [])]) expectOnce(await witnessed(x), x, 'EXPORT_DUPLICATE_AFTER_STALL', `after worker ${v.id} stalled past its lease and resumed`, timeline(x));
         if (!moved.ok) continue;
         const doneAt = (api.observations.get(held.x.id) ?? []).find((o) => o.state === 'done')?.at ?? Date.now();
