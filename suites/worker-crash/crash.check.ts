@@ -161,7 +161,10 @@ suite.check(
         signalProcess(v.ref, 'SIGSTOP');
         events.push({ at: Date.now(), what: `${count} exports queued; worker ${v.id ?? v.ref.label} stopped (SIGSTOP) to look for the export it holds` });
         for (;;) {
+          // Once the others are thawed, a hold may be theirs: only a hold seen while they are frozen counts.
+          if (Date.now() >= frozen.at + bound) break;
           held = await heldBy(v, open(exports), foreign);
+          if (held && Date.now() >= frozen.at + bound) held = undefined;
           const waiting = open(exports).filter((x) => (latest(x)?.state ?? 'queued') === 'queued');
           if (held || waiting.length === 0 || Date.now() >= frozen.at + bound) break;
           signalProcess(v.ref, 'SIGCONT');
@@ -212,13 +215,17 @@ suite.check(
         return [...alive.filter((p) => p !== v.ref), ...(extra ? [extra.ref] : [])];
       };
       const foreign = round.map((e) => e.id);
+      const missed: string[] = [];
       for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
         const t0 = Date.now();
         const events: Events = [{ at: t0, what: `stall round, attempt ${attempt}: worker ${v.ref.label} (pid ${v.ref.pid}) is to be stopped mid-export` }];
         // A queue the victim emptied before it was caught was too short for this machine: double it.
         // The round's extra worker is ready before anything stalls: a start-up recovery of its own must not stand in for the periodic one.
         const { exports, held } = await catchHolding(v, await others(), count * 2 ** (attempt - 1), events, foreign);
-        if (!held) continue;
+        if (!held) {
+          missed.push(`try ${attempt}: worker ${v.ref.label} was not seen holding one of ${count * 2 ** (attempt - 1)} exports while the others were frozen`);
+          continue;
+        }
         v.id ??= held.holder;
         // Already stopped; the freeze bounds the stall and ties a thaw to this process's exit.
         const stall = freezeGroups([v.ref], { maxMs: workers.leaseMs + workers.recoveryBoundMs + 5_000 });
@@ -248,12 +255,16 @@ suite.check(
         }
         if (!takeover.takeover.confirmed) {
           events.push({ at: Date.now(), what: `produced by ${takeover.takeover.by} (${takeover.takeover.how}): its own completion was already on its way, nothing was taken over` });
+          missed.push(`try ${attempt}: export ${held.x.id} was produced by ${takeover.takeover.by} (${takeover.takeover.how}), not taken over`);
           continue;
         }
         // The late worker must now get past its stale export: it finishes a sentinel export that only it can take.
         const moved = await awaitProgress(v, await others(), events);
         for (const x of [...exports, ...(moved.sentinel ? [moved.sentinel] : [])]) expectOnce(await witnessed(x), x, 'EXPORT_DUPLICATE_AFTER_STALL', `after worker ${v.id} stalled past its lease and resumed`, timeline(x));
-        if (!moved.ok) continue;
+        if (!moved.ok) {
+          missed.push(`try ${attempt}: after it resumed, worker ${v.id} did not finish a sentinel export in time\n${api.timeline(held.x.id, t0, events)}`);
+          continue;
+        }
         const doneAt = (api.observations.get(held.x.id) ?? []).find((o) => o.state === 'done')?.at ?? Date.now();
         rows.push({ phase: 'stall (SIGSTOP past the lease)', tries: attempt, export: held.x.id, 'stopped worker': v.id, 'finished by': takeover.takeover.by, 'stop → done (ms)': doneAt - stoppedAt, 'lease (ms)': workers.leaseMs, 'bound (ms)': workers.recoveryBoundMs });
         return;
@@ -261,15 +272,17 @@ suite.check(
       precondition({
         title: `in ${ATTEMPTS} tries no launched worker was seen stopped mid-export with the export then finished by another worker, so a stall could not be tested`,
         needs: 'a worker holds an export while it works on it (status.holder names it), and productions say who made them (exports.productions.worker or .attempt)',
+        evidence: [{ label: 'why each try did not count', text: missed.join('\n\n') }],
       });
     }
 
     /**
-     * After a stall: with the others frozen again (at most half a lease), a sentinel export only the
+     * After a stall: with the others frozen again (at most the lease plus the bound), a sentinel export only the
      * resumed worker can take. Once it has finished it, it has gone past its stale export.
      */
     async function awaitProgress(v: Victim, others: ProcessRef[], events: Events): Promise<{ ok: boolean; sentinel?: QueuedExport }> {
-      const bound = workers.leaseMs / 2;
+      // The round's exports are all settled, so the frozen workers hold none of them: the resumed worker gets the bound a healthy system promises.
+      const bound = workers.leaseMs + workers.recoveryBoundMs;
       const frozen = freezeGroups(others, { maxMs: bound });
       try {
         const [sentinel] = await queue(1);
