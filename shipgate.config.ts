@@ -261,7 +261,11 @@ export default defineTarget({
     productions: {
       route: 'GET /v1/exports/{id}/ledger',
       items: (b) => (b as { items: { kind: string }[] }).items.filter((e) => e.kind === 'export.generated'),
+      worker: (e) => (e as { payload: { worker_id?: string } }).payload.worker_id,
+      attempt: (e) => (e as { payload: { attempt?: number } }).payload.attempt,
     },
+    // The second witness: the bundles stored, counted in the database whatever the ledger says.
+    files: { sql: 'SELECT id, worker_id, sha256, created_at FROM public.export_files WHERE export_id = $1::uuid ORDER BY created_at, id' },
     download: 'GET /v1/exports/{id}/download',
     completeWithinMs: 20_000,
     workers: { service: 'worker', idEnv: 'EXPORT_WORKER_ID', leaseMs: EXPORT_LEASE_MS, recoveryBoundMs: 5_000 },

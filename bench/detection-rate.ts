@@ -2,10 +2,13 @@ import { join, resolve } from 'node:path';
 import { loadProfile } from '../harness/profile/load.ts';
 import type { DatabaseServer } from '../harness/provision/database.ts';
 import { bootSystem } from '../harness/provision/system.ts';
+import { assembleReport } from '../harness/run/assemble.ts';
 import type { RunContext } from '../harness/run/context.ts';
 import { runSuites } from '../harness/runner/vitest-run.ts';
 import { CI_ITERATIONS } from '../harness/cli/options.ts';
 import type { DefectSpec } from '../harness/selftest/catalog.ts';
+import { judgeDefect } from '../harness/selftest/judge.ts';
+import { discoverSuites } from '../harness/suites/registry.ts';
 
 export interface DetectionRow {
   defect: string;
@@ -19,8 +22,9 @@ export interface DetectionRow {
 /**
  * (b) Detection rate: boots the reference once with the defect switched on (or clean), then runs
  * the defect's suites `runs` times, each a default CI run (CI iterations, a new seed), and counts
- * the runs whose suites failed with one of the defect's finding codes. For the clean system, the
- * count is of runs that passed: a race check must never fail a correct system.
+ * the runs selftest would call caught (`judgeDefect`: every suite named for the defect failed with
+ * a finding of its own that proves it). For the clean system, the count is of runs in which every
+ * suite passed: a race check must never fail a correct system.
  */
 export async function measureDetection(o: {
   root: string;
@@ -42,6 +46,12 @@ export async function measureDetection(o: {
     label: `bench_${o.defect.id.replace(/[^a-z0-9]+/gi, '_')}`,
     ...(clean ? {} : { envOverrides: { REFERENCE_DEFECTS: o.defect.id } }),
   });
+  const all = await discoverSuites(o.root);
+  const plans = o.defect.caughtBy.map((id) => {
+    const suite = all.find((s) => s.id === id);
+    if (!suite) throw new Error(`no suite '${id}' (named for defect ${o.defect.id})`);
+    return { suite, status: 'run' as const };
+  });
   let hits = 0;
   const durations: number[] = [];
   let first = '';
@@ -59,14 +69,13 @@ export async function measureDetection(o: {
         ...(booted.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),
         launch: booted.launched,
       };
-      const started = Date.now();
+      const startedAt = new Date();
       const { tests, errors } = await runSuites({ root: o.root, suiteIds: o.defect.caughtBy, context });
-      durations.push((Date.now() - started) / 1000);
-      const failedSuites = new Set(tests.filter((t) => t.status === 'failed').map((t) => t.suite));
-      const codes = tests.flatMap((t) => t.findings.map((f) => f.code));
-      const hit = clean
-        ? failedSuites.size === 0 && errors.length === 0
-        : o.defect.caughtBy.every((s) => failedSuites.has(s)) && codes.some((c) => o.defect.findingCodes.includes(c));
+      durations.push((Date.now() - startedAt.getTime()) / 1000);
+      const report = assembleReport({ plans, tests, errors, seed, version: 'bench', startedAt, required: [], target: { name: profile.name, kind: profile.kind, baseUrls: booted.baseUrls, launched: true } });
+      const codes = report.findings.map((f) => f.code);
+      // The same judge as selftest, so a rate here means what "caught" means there.
+      const hit = clean ? report.suites.every((s) => s.status === 'passed') && errors.length === 0 : judgeDefect(o.defect as DefectSpec, report).caught;
       if (hit) hits += 1;
       if (!first) first = clean ? (hit ? 'none (passed)' : codes[0] ?? errors[0] ?? '') : (codes[0] ?? '');
       o.log(`  ${o.defect.id} run ${run}/${o.runs}: ${hit ? (clean ? 'passed' : 'caught') : clean ? `FAILED (${codes.join(', ') || errors[0]})` : `missed (${codes.join(', ') || 'no finding'})`}`);

@@ -14,7 +14,19 @@ import { measureBurstSpread } from './burst-spread.ts';
 import { measureDetection, type DetectionRow } from './detection-rate.ts';
 
 /** The race defects of the concurrency suites. */
-const RACE_DEFECTS = ['claim-race', 'jsonb-overwrite', 'idempotency-race', 'sync-user-duplicate', 'export-double-claim', 'no-stuck-recovery'];
+const RACE_DEFECTS = [
+  'claim-race',
+  'jsonb-overwrite',
+  'jsonb-nested-overwrite',
+  'idempotency-race',
+  'idempotency-cache-unscoped',
+  'sync-user-duplicate',
+  'export-double-claim',
+  'export-double-claim-ledger-once',
+  'no-stuck-recovery',
+  'recovery-on-start-only',
+  'completion-unfenced',
+];
 
 const { values } = parseArgs({
   options: { runs: { type: 'string' }, only: { type: 'string' }, defect: { type: 'string', multiple: true }, bursts: { type: 'string' } },

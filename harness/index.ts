@@ -17,6 +17,9 @@ export { defineSuite, type Suite, type SuiteSpec } from './suites/define.ts';
 export type { CheckContext } from './check/check.ts';
 export { useTarget, type Target } from './check/target.ts';
 export { fail, FindingError, type Finding, type Evidence, type Severity, type ReportSection } from './findings/finding.ts';
+export { findingRaiser, precondition, type FindingTable, type RaiseDetails } from './findings/raise.ts';
+export { isJsonObject } from './http/json-object.ts';
+export { registerSecret } from './http/redact.ts';
 export { sampleFrom, drawFromGen, type Sample } from './generate/sample.ts';
 export { leakedFrom, type ResourceApi, type ResourceItem, type ResourceCall } from './resources/resource-api.ts';
 export { cleanUp, type Removal } from './resources/cleanup.ts';
@@ -51,8 +54,21 @@ export { checkUniqueness, type UniquenessViolation } from './concurrency/uniquen
 export { burstPlan, type BurstPlan, type PlannedRequest, type PlanShape } from './concurrency/plan.ts';
 export { tenantIdentities } from './concurrency/identities.ts';
 export { burstSection, timeoutFor } from './concurrency/report.ts';
-export { assertMayInjectFaults, awaitGroupGone, freezeGroups, groupAlive, signalGroup, UnsafeFaultError } from './provision/signals.ts';
+export {
+  assertMayInjectFaults,
+  awaitGroupGone,
+  freezeGroups,
+  groupAlive,
+  isSameProcess,
+  processStartTime,
+  signalGroup,
+  signalProcess,
+  UnsafeFaultError,
+  type Frozen,
+  type ProcessRef,
+} from './provision/signals.ts';
 export { startPlainInstance } from './provision/processes.ts';
 export { pollUntil, DeadlineError } from './provision/poll.ts';
 export type { ExportState, KeyedRequest, FirstLoginIds } from './profile/concurrency-capabilities.ts';
-export { ExportsApi, type QueuedExport, type ExportObservation } from './exports/exports-api.ts';
+export { ExportsApi, type QueuedExport, type ExportObservation, type Producer, type Witnessed } from './exports/exports-api.ts';
+export { FilesWitness, FilesWitnessError, type FilesSeen } from './exports/files-witness.ts';

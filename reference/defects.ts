@@ -227,6 +227,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['JSONB_LOST_UPDATE'],
   },
   {
+    id: 'jsonb-nested-overwrite',
+    promise: 'concurrent merges of different keys into one JSONB document all survive, whatever the shape of their values',
+    mistake:
+      'a patch with an object value is deep-merged in the app (so a nested preference keeps its other sub-keys) and the whole document written back, while flat patches are merged in the database',
+    caughtBy: ['jsonb-merge'],
+    findingCodes: ['JSONB_LOST_UPDATE'],
+  },
+  {
     id: 'idempotency-race',
     promise: 'concurrent identical requests with one Idempotency-Key create one record and all return it',
     mistake: 'the idempotency key is looked up, then the record inserted, with no unique index on the key',
@@ -241,18 +249,49 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['FIRST_LOGIN_DUPLICATE'],
   },
   {
+    id: 'idempotency-cache-unscoped',
+    promise: "a tenant that sends another tenant's Idempotency-Key gets a record of its own, never the other tenant's",
+    mistake: 'a per-instance replay cache in front of the database answers a repeated key from memory, keyed by the Idempotency-Key alone instead of org and key',
+    caughtBy: ['idempotency'],
+    findingCodes: ['IDEMPOTENCY_CROSS_TENANT'],
+  },
+  {
     id: 'export-double-claim',
     promise: 'any number of workers and API instances never produce two exports for one job',
-    mistake: 'the worker reads the oldest queued export, then marks it preparing with no row lock and no status check',
+    mistake:
+      'the worker reads the oldest queued export, then marks it preparing with no row lock and no status check, and completes it by id alone (trusting its claim), so two workers both take it and both produce it',
     caughtBy: ['export-dedup'],
     findingCodes: ['EXPORT_DUPLICATE'],
+  },
+  {
+    id: 'export-double-claim-ledger-once',
+    promise: 'any number of workers and API instances never produce two exports for one job',
+    mistake:
+      'as export-double-claim, and a unique index on the ledger\'s export id with ON CONFLICT DO NOTHING keeps one ledger event per export: the second bundle is stored, the ledger hides it (migrations/defects/export-double-claim-ledger-once.sql)',
+    caughtBy: ['export-dedup'],
+    findingCodes: ['EXPORT_DUPLICATE'],
+  },
+  {
+    id: 'completion-unfenced',
+    promise: 'a worker that stalled past its lease and resumes never produces the export a second time',
+    mistake:
+      'completion marks the export ready by id alone; the only guard is the lost-lease flag the heartbeat sets, which a worker resuming from a stall checks before its first heartbeat after the stall has answered',
+    caughtBy: ['worker-crash'],
+    findingCodes: ['EXPORT_DUPLICATE_AFTER_STALL'],
   },
   {
     id: 'no-stuck-recovery',
     promise: 'an export whose worker died goes back to the queue after its lease and finishes once',
     mistake: 'only a restarted worker re-queues the exports held under its own id, so a dead worker\'s export stays preparing forever',
     caughtBy: ['worker-crash'],
-    findingCodes: ['EXPORT_STUCK_AFTER_CRASH'],
+    findingCodes: ['EXPORT_STUCK_AFTER_CRASH', 'EXPORT_STUCK_AFTER_STALL'],
+  },
+  {
+    id: 'recovery-on-start-only',
+    promise: 'an export whose worker died goes back to the queue after its lease and finishes once, while the other workers keep running',
+    mistake: 'expired leases are recovered when a worker starts, never by a running one: a dead worker\'s export waits for the next deploy or restart',
+    caughtBy: ['worker-crash'],
+    findingCodes: ['EXPORT_STUCK_AFTER_CRASH', 'EXPORT_STUCK_AFTER_STALL'],
   },
 ];
 

@@ -5,14 +5,16 @@
  */
 import { hostname } from 'node:os';
 import { loadOrExit, loadWorkerConfig } from './config.ts';
-import { claimSelectThenUpdate, claimSkipLocked, recoverExpiredLeases, recoverOwnOnly } from './exports/queue.ts';
+import { claimSelectThenUpdate, claimSkipLocked, completeFenced, completeUnfenced, recoverExpiredLeases, recoverOwnOnly } from './exports/queue.ts';
 import { ExportWorker } from './exports/worker-loop.ts';
 
 const config = loadOrExit(() => loadWorkerConfig(process.env, `${hostname()}:${process.pid}`));
 const log = (fields: Record<string, unknown>) =>
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), worker_id: config.workerId, ...fields })}\n`);
 
-const noRecovery = config.defects.has('no-stuck-recovery');
+const defects = config.defects;
+const doubleClaim = defects.has('export-double-claim') || defects.has('export-double-claim-ledger-once');
+const noRecovery = defects.has('no-stuck-recovery');
 const worker = new ExportWorker({
   databaseUrl: config.databaseUrl,
   workerId: config.workerId,
@@ -20,9 +22,15 @@ const worker = new ExportWorker({
   heartbeatMs: config.heartbeatMs,
   sweepMs: config.sweepMs,
   maxAttempts: config.maxAttempts,
-  claim: config.defects.has('export-double-claim') ? claimSelectThenUpdate : claimSkipLocked,
+  claim: doubleClaim ? claimSelectThenUpdate : claimSkipLocked,
+  // A worker that trusts its claim completes by id; the fence is what makes a late completion harmless.
+  complete:
+    doubleClaim || defects.has('completion-unfenced')
+      ? completeUnfenced({ ledgerOnce: defects.has('export-double-claim-ledger-once') })
+      : completeFenced,
   recover: noRecovery ? recoverOwnOnly : recoverExpiredLeases,
-  sweep: !noRecovery,
+  // DEFECT recovery-on-start-only: expired leases are recovered when a worker starts, never by a running one
+  sweep: !noRecovery && !defects.has('recovery-on-start-only'),
   log,
 });
 if (config.defects.size > 0) log({ level: 'warn', msg: 'reference defects switched on', defects: [...config.defects] });

@@ -1,5 +1,9 @@
 import { test, type TestContext } from 'vitest';
+import { runBurst, type BurstRequest } from '../concurrency/burst.ts';
+import { BurstLog, RACE_REPLAY_NOTE } from '../concurrency/burst-log.ts';
+import type { History } from '../concurrency/history.ts';
 import { fail, FindingError, type Finding, type ReportSection } from '../findings/finding.ts';
+import { precondition } from '../findings/raise.ts';
 import { forAll } from '../generate/property.ts';
 import { seededSample, type Sample } from '../generate/sample.ts';
 import { startRecording, type Recording } from '../http/recorder.ts';
@@ -28,6 +32,12 @@ export interface CheckContext {
   report(section: ReportSection): void;
   /** Runs `body` over generated cases (seeded; the seed and case are in any finding). */
   forAll<T>(arb: fc.Arbitrary<T>, body: (value: T) => Promise<void>, o?: { runs?: number; shrink?: boolean }): Promise<void>;
+  /**
+   * Sends `requests` together to the target's instances (see `runBurst`) and returns the history.
+   * Every burst goes into the sign-off under `title` (spread, raced keys and how many overlapped);
+   * a check whose raced keys mostly did not overlap ends inconclusive (`CHECK_PRECONDITION`), never passed.
+   */
+  burst<M>(title: string, requests: BurstRequest<M>[]): Promise<History<M>>;
 }
 
 /** A thrown error that is not a finding still fails the check, and still reaches the report as one. */
@@ -61,6 +71,7 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
       const target = await useTarget();
       const removals = startCleanupScope(target.profile.kind !== 'ephemeral');
       const seed = target.context.seed;
+      const bursts = new BurstLog();
       const c: CheckContext = {
         target,
         sample: seededSample(seed),
@@ -80,16 +91,26 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
             ...(o.shrink !== undefined ? { shrink: o.shrink } : {}),
             replay: target.replay(suite),
           }),
+        burst: async (title, requests) => {
+          const history = await runBurst(requests, { baseUrls: target.context.baseUrls, timeoutMs: target.profile.http.timeoutMs, warmPath: target.profile.http.probePath });
+          bursts.add(title, history);
+          return history;
+        },
       };
       try {
         await body(c);
+        const shortfall = bursts.shortfall();
+        if (shortfall) precondition({ title: `the race was not tried: ${shortfall}`, needs: 'the requests of a burst reach the system together (is something between shipgate and the system answering early or queueing them?)' });
       } catch (err) {
         if ((err as { code?: string }).code === 'VITEST_PENDING') throw err; // a skip, not a failure
+        const found = { ...asFinding(err, recording) };
+        if (!bursts.empty && found.seed !== undefined) found.replayNote = RACE_REPLAY_NOTE;
         // Scrubbed here, where the tokens are known: the main process only sees the result.
-        const finding = redactor.scrubDeep({ ...asFinding(err, recording), suite, check: name });
+        const finding = redactor.scrubDeep({ ...found, suite, check: name });
         ctx.task.meta.findings = [...(ctx.task.meta.findings ?? []), finding];
         throw err instanceof FindingError ? new FindingError(finding) : err;
       } finally {
+        for (const section of bursts.sections()) c.report(section);
         const leftBehind = removals ? await cleanUp(removals) : [];
         if (leftBehind.length > 0) c.report({ title: 'clean-up: items shipgate created and could not remove', text: leftBehind.join('\n') });
       }

@@ -18,7 +18,7 @@ export interface Operation<M = unknown> {
   meta: M;
   method: string;
   path: string;
-  /** When its first byte was written to the socket, in ms after the release. */
+  /** When it was released (its last byte written to the socket), in ms after the release began. */
   sentMs: number;
   /** When its whole response had been read, in ms after the release. */
   doneMs: number;
@@ -49,7 +49,7 @@ export class History<M = unknown> {
   }
 
   get instances(): number[] {
-    return [...new Set(this.ops.map((o) => o.instance))].sort();
+    return [...new Set(this.ops.map((o) => o.instance))].sort((a, b) => a - b);
   }
 
   get identities(): string[] {
@@ -60,6 +60,23 @@ export class History<M = unknown> {
     const groups = new Map<string, Operation<M>[]>();
     for (const op of this.ops) groups.set(op.key, [...(groups.get(op.key) ?? []), op]);
     return groups;
+  }
+
+  /**
+   * Whether the requests of `key` were all in flight together: every one had been sent before any
+   * answer to one of them was read (max sent < min done). A key whose requests did not overlap was
+   * not raced, whatever its answers say. False for an unknown key.
+   */
+  overlapped(key: string): boolean {
+    const ops = this.ops.filter((o) => o.key === key);
+    if (ops.length === 0) return false;
+    return Math.max(...ops.map((o) => o.sentMs)) < Math.min(...ops.map((o) => o.doneMs));
+  }
+
+  /** The keys sent by more than one request (the ones a race is about), and which of them overlapped. */
+  overlap(): { raced: string[]; overlapped: string[] } {
+    const raced = [...this.byKey()].filter(([, ops]) => ops.length > 1).map(([key]) => key);
+    return { raced, overlapped: raced.filter((key) => this.overlapped(key)) };
   }
 
   /** One line per request, in the order they left: the evidence a race finding shows. */

@@ -1,13 +1,27 @@
 import type { ReportSection } from '../findings/finding.ts';
 import type { History } from './history.ts';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+/** Nearest-rank percentile (p in 0..1) of sorted values: the smallest value with at least p of them at or below it. */
+export const percentile = (sorted: number[], p: number): number => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
 const round = (v: number) => Math.round(v * 100) / 100;
 
-/** How the bursts of a check were released: counts and departure spread, for the sign-off. */
+/** How many of the raced keys (keys sent by more than one request) had all their requests in flight together. */
+export function overlapOf(histories: History<unknown>[]): { raced: number; overlapped: number } {
+  let raced = 0;
+  let overlapped = 0;
+  for (const h of histories) {
+    const o = h.overlap();
+    raced += o.raced.length;
+    overlapped += o.overlapped.length;
+  }
+  return { raced, overlapped };
+}
+
+/** How the bursts of a check were released: counts, departure spread and overlap, for the sign-off. */
 export function burstSection(title: string, histories: History<unknown>[]): ReportSection {
   const spreads = histories.map((h) => h.departureSpreadMs).sort((a, b) => a - b);
   const requests = histories.reduce((n, h) => n + h.ops.length, 0);
+  const { raced, overlapped } = overlapOf(histories);
   return {
     title,
     rows: [
@@ -19,6 +33,9 @@ export function burstSection(title: string, histories: History<unknown>[]): Repo
         identities: [...new Set(histories.flatMap((h) => h.identities))].length,
         'departure spread p50 (ms)': round(percentile(spreads, 0.5)),
         'departure spread max (ms)': round(spreads.at(-1) ?? 0),
+        'raced keys': raced,
+        // A raced key overlapped when all its requests were sent before any answer was read.
+        'overlapped (%)': raced === 0 ? 'n/a' : round((overlapped / raced) * 100),
       },
     ],
   };

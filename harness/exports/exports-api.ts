@@ -6,6 +6,9 @@ import type { ExportState } from '../profile/concurrency-capabilities.ts';
 import type { TargetProfile } from '../profile/schema.ts';
 import { DeadlineError, pollUntil } from '../provision/poll.ts';
 import type { Sample } from '../generate/sample.ts';
+import type { Evidence } from '../findings/finding.ts';
+import { isJsonObject } from '../http/json-object.ts';
+import type { FilesSeen, FilesWitness } from './files-witness.ts';
 
 export type ExportsProfile = NonNullable<TargetProfile['exports']>;
 
@@ -25,8 +28,27 @@ export interface ExportObservation {
   body: unknown;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = isJsonObject;
 const settledStates: ReadonlySet<string> = new Set(['done', 'failed']);
+
+/** Who made a production, as far as the profile can tell. */
+export interface Producer {
+  worker?: string;
+  attempt?: number;
+}
+
+/** What the witnesses say about one export's productions. */
+export interface Witnessed {
+  ledger: unknown[] | undefined;
+  ledgerRes: HttpResult;
+  files?: FilesSeen;
+  /** How many times it was produced: the most any witness shows. */
+  count: number;
+  /** The fewest any witness shows: below `count`, one witness missed a production. */
+  least: number;
+  producers: Producer[];
+  evidence: Evidence[];
+}
 
 /** Calls the profile's exports capability: queue, read the state, read the productions, wait. */
 export class ExportsApi {
@@ -74,6 +96,32 @@ export class ExportsApi {
     if (res.status < 200 || res.status >= 300) return { items: undefined, res };
     const items = this.#spec.productions.items ? this.#spec.productions.items(res.json) : isObject(res.json) && Array.isArray(res.json.items) ? res.json.items : undefined;
     return { items, res };
+  }
+
+  /**
+   * What every witness says about the productions of `x`: the ledger (`productions`) and, when the
+   * profile gives one, the stored files (`files`). A ledger that deduplicates its own entries can
+   * hide a second production; the files cannot. Throws `FilesWitnessError` if the files SQL fails.
+   */
+  async witnessed(x: QueuedExport, files?: FilesWitness): Promise<Witnessed> {
+    const { items: ledger, res: ledgerRes } = await this.productions(x);
+    const seenFiles = files ? await files.files(x.id) : undefined;
+    const counts = [...(ledger ? [ledger.length] : []), ...(seenFiles ? [seenFiles.rows.length] : [])];
+    const { worker, attempt } = this.#spec.productions;
+    const producers = (ledger ?? []).map((item): Producer => {
+      const w = worker?.(item);
+      const a = attempt?.(item);
+      return { ...(w !== undefined ? { worker: w } : {}), ...(a !== undefined ? { attempt: a } : {}) };
+    });
+    return {
+      ledger,
+      ledgerRes,
+      ...(seenFiles ? { files: seenFiles } : {}),
+      count: counts.length > 0 ? Math.max(...counts) : 0,
+      least: counts.length > 0 ? Math.min(...counts) : 0,
+      producers,
+      evidence: [{ label: `productions of export ${x.id} (ledger): ${ledger?.length ?? 'unreadable'}`, exchange: ledgerRes.exchange }, ...(seenFiles ? [seenFiles.evidence] : [])],
+    };
   }
 
   async download(x: QueuedExport): Promise<HttpResult | undefined> {

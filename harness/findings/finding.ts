@@ -32,6 +32,8 @@ export interface Finding {
   /** Filled for generated cases: how to replay this exact case. */
   seed?: number;
   replay?: string;
+  /** What the replay reproduces, when that is less than everything (a race check replays its schedule, not the timing). */
+  replayNote?: string;
   counterexample?: string;
   /** How many checks raised this same finding (the report shows it once). */
   occurrences?: number;
@@ -52,6 +54,7 @@ export function formatFinding(f: Finding): string {
   if (f.expected) lines.push(`expected: ${f.expected}`);
   if (f.actual) lines.push(`actual:   ${f.actual}`);
   if (f.seed !== undefined) lines.push(`seed: ${f.seed}${f.replay ? ` (replay: ${f.replay})` : ''}`);
+  if (f.replayNote) lines.push(`replay note: ${f.replayNote}`);
   if (f.counterexample) lines.push(`generated case: ${f.counterexample}`);
   for (const e of f.evidence) lines.push('', formatEvidence(e));
   return lines.join('\n');

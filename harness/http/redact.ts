@@ -48,3 +48,8 @@ export class Redactor {
 
 /** One redactor per process: every client, recorder and report writer in it uses the same registry. */
 export const redactor = new Redactor();
+
+/** Registers a secret shipgate got from a profile hook (a token, a key): it is shown as `«label»` in everything shipgate writes. */
+export function registerSecret(secret: string | undefined, label: string): void {
+  redactor.register(secret, label);
+}

@@ -41,6 +41,13 @@ export const jsonbMergeSpec = z.strictObject({
     route: routeString,
     /** The request body for a patch of keys. Default: the patch itself. */
     body: fn<(patch: Record<string, unknown>) => Json>('patch => request body').optional(),
+    /**
+     * What a merge does with an object value of a key: `'replace'` (default; a shallow merge such as
+     * PostgreSQL's `data || patch`: the key takes the patch's value whole, so of concurrent writes
+     * of one key the document holds exactly one, intact) or `'merge'` (a deep merge: sub-keys are
+     * merged too, so every acknowledged sub-key must survive). Top-level keys must survive either way.
+     */
+    nested: z.enum(['replace', 'merge']).default('replace'),
   }),
   /** Reads the document `{doc}` back. */
   read: z.strictObject({
@@ -67,6 +74,12 @@ const idempotentEndpoint = z.strictObject({
   id: fn<(body: Json) => string>('body => id').optional(),
   /** Lists the caller's records: proves from the system's own data that one key made one record. */
   list: listOf.optional(),
+  /**
+   * Whose key it is: `'tenant'` (default; every user of a tenant shares its keys, so a member
+   * repeating an admin's key gets the admin's record) or `'user'` (each user has keys of their own,
+   * so the bursts of one key come from one user's tokens only). Across tenants a key is never shared.
+   */
+  scope: z.enum(['tenant', 'user']).default('tenant'),
 });
 
 /** The ids a first login answers with. */
@@ -127,7 +140,18 @@ export const exportsSpec = z.strictObject({
     route: routeString,
     /** The production records in the answer. Default: `body.items`. */
     items: fn<(body: Json) => Json[]>('body => productions').optional(),
+    /** The worker that made a production (as `status.holder` names workers): the crash suite confirms that another worker took over. */
+    worker: fn<(item: Json) => string | undefined>('production => worker id').optional(),
+    /** Which claim of the export a production came from (1 for the first): 2 or more means the export was taken over. */
+    attempt: fn<(item: Json) => number | undefined>('production => attempt').optional(),
   }),
+  /**
+   * A second witness of productions, in the database (needs the `database` block; its URL or the
+   * database shipgate provisioned): SQL that returns one row per bundle the system stored for the
+   * export `$1`, e.g. `SELECT id, worker_id FROM public.export_files WHERE export_id = $1::uuid`.
+   * A ledger that deduplicates its own entries cannot hide a second bundle from it.
+   */
+  files: z.strictObject({ sql: z.string().min(1) }).optional(),
   /** Downloads a finished export: it must answer 2xx once the export is done. */
   download: routeString.optional(),
   /** How long a healthy system may take to finish a batch of exports. */

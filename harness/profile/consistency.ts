@@ -129,6 +129,9 @@ export function crossFieldProblems(input: unknown): Problem[] {
       problems.push({ path: ['exports', 'workers', 'service'], message: `'${workers.service}' is an HTTP service; name the worker service (no http block)` });
     }
   }
+  if (obj(obj(t.exports)?.files) && !database) {
+    problems.push({ path: ['exports', 'files'], message: 'the files witness runs its SQL on the database behind the API: add a `database` block' });
+  }
   const bypass = obj(t.authBypass);
   if (bypass && !launch) {
     problems.push({ path: ['authBypass'], message: 'the bypass check starts an extra instance, so it needs a `launch` block' });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { pollUntil } from './poll.ts';
 import { freePort } from './ports.ts';
+import { processStartTime, type ProcessRef } from './signals.ts';
 import { track } from './teardown.ts';
 
 export interface ProcessSpec {
@@ -53,6 +54,8 @@ const tail = (file: string, lines = 25): string => {
  */
 export class RunningProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** When the OS started it (see `processStartTime`): with the pid, names this process and no later one. */
+  readonly startTime: string | undefined;
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   readonly #untrack: () => void;
 
@@ -62,6 +65,7 @@ export class RunningProcess {
     readonly logFile: string,
     readonly url?: string,
   ) {
+    this.startTime = child.pid === undefined ? undefined : processStartTime(child.pid);
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.#exit = { code, signal };
@@ -80,6 +84,11 @@ export class RunningProcess {
 
   get pid(): number {
     return this.child.pid as number;
+  }
+
+  /** The pid with its start time, for signals that must never reach a process that reused the pid. */
+  get ref(): ProcessRef {
+    return { pid: this.pid, startTime: this.startTime, label: this.label };
   }
 
   /** Exit status once the process has ended, else undefined. */

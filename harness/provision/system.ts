@@ -111,6 +111,7 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
       services.push({
         name,
         pids: started.map((p) => p.pid),
+        processes: started.map((p) => ({ pid: p.pid, label: p.label, ...(p.startTime !== undefined ? { startTime: p.startTime } : {}) })),
         urls: started.flatMap((p) => (p.url ? [p.url] : [])),
         logFiles: started.map((p) => p.logFile),
       });

@@ -31,6 +31,7 @@ export function toSignoffJson(r: RunReport): unknown {
       ...(f.expected ? { expected: f.expected } : {}),
       ...(f.actual ? { actual: f.actual } : {}),
       ...(f.seed !== undefined ? { seed: f.seed, replay: f.replay } : {}),
+      ...(f.replayNote ? { replayNote: f.replayNote } : {}),
       ...(f.counterexample ? { counterexample: f.counterexample } : {}),
       ...(f.occurrences ? { occurrences: f.occurrences } : {}),
       evidence: f.evidence,
@@ -77,6 +78,7 @@ export function toSignoffMarkdown(r: RunReport): string {
       if (f.expected) lines.push(`- **expected:** ${f.expected}`);
       if (f.actual) lines.push(`- **actual:** ${f.actual}`);
       if (f.seed !== undefined) lines.push(`- **replay:** \`${f.replay ?? `--seed ${f.seed}`}\`${f.counterexample ? ` (case ${cell(f.counterexample)})` : ''}`);
+      if (f.replayNote) lines.push(`- **replay note:** ${f.replayNote}`);
       if (f.evidence.length > 0) {
         lines.push('', '<details><summary>evidence</summary>', '', '```');
         for (const e of f.evidence.slice(0, 6)) lines.push(formatEvidence(e), '');

@@ -37,8 +37,17 @@ export interface ProviderDoubleInfo {
 export interface LaunchedService {
   name: string;
   pids: number[];
+  /** Each instance's pid with its start time: a suite that signals one checks it is still that process. */
+  processes: LaunchedProcess[];
   urls: string[];
   logFiles: string[];
+}
+
+export interface LaunchedProcess {
+  pid: number;
+  /** See `processStartTime`; absent when the OS would not say. */
+  startTime?: string;
+  label: string;
 }
 
 export interface LaunchedSystem {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/transactions.ts';
+import type pg from 'pg';
 
 export interface Bundle {
   export_id: string;
@@ -23,7 +23,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 /** The export's content (the org's documents) and its manifest: a hash per item and of the whole. */
 export async function renderBundle(
-  db: Db,
+  db: pg.Pool | pg.PoolClient,
   job: { id: string; org_id: string; kind: string },
   workerId: string,
 ): Promise<{ bundle: Bundle; manifest: Manifest; text: string }> {

@@ -1,5 +1,5 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { Db } from '../db/transactions.ts';
 
 /** An export as the worker sees it once claimed. */
 export interface ClaimedExport {
@@ -59,32 +59,84 @@ export async function heartbeat(pool: pg.Pool, exportId: string, { workerId, lea
   return rowCount === 1;
 }
 
+/** What a worker stores when it completes an export. */
+export interface ProducedFile {
+  bundle: unknown;
+  manifest: { sha256: string; size_bytes: number };
+  text: string;
+}
+
+/** Stores the bundle and its ledger event and marks the export ready; false when the worker no longer holds it. */
+export type Complete = (pool: pg.Pool, job: ClaimedExport, workerId: string, file: ProducedFile) => Promise<boolean>;
+
+const fileParams = (job: ClaimedExport, workerId: string, file: ProducedFile) => [
+  job.id,
+  workerId,
+  job.attempts,
+  randomUUID(),
+  file.text,
+  JSON.stringify(file.manifest),
+  file.manifest.sha256,
+  file.manifest.size_bytes,
+];
+
 /**
- * Stores the bundle, appends its ledger event and marks the export ready, in one transaction: a
- * worker killed at any point leaves either all of it or none. Exactly-once rests on the claim.
+ * Completion fenced by the claim, in one statement: the export is marked ready only if this worker
+ * still holds this attempt of it (a worker that stalled past its lease has lost it to lease
+ * recovery, and another worker may have produced it since), and the file and ledger event are
+ * written only for the row the fence returned. One statement, so a worker that stalls mid-way never
+ * holds the export's row lock across round trips (which would block every other worker's recovery).
  */
-export async function complete(
-  db: Db,
-  job: ClaimedExport,
-  workerId: string,
-  file: { bundle: unknown; manifest: { sha256: string; size_bytes: number }; text: string },
-): Promise<void> {
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO public.export_files (export_id, org_id, worker_id, bundle, manifest, sha256, size_bytes)
-     VALUES ($1, $2, $3, $4::text::jsonb, $5, $6, $7) RETURNING id`,
-    [job.id, job.org_id, workerId, file.text, file.manifest, file.manifest.sha256, file.manifest.size_bytes],
+export const completeFenced: Complete = async (pool, job, workerId, file) => {
+  const { rows } = await pool.query(
+    `WITH fenced AS (
+       UPDATE public.exports SET status = 'ready', file_id = $4::uuid, completed_at = now(), lease_until = NULL
+        WHERE id = $1 AND worker_id = $2 AND status = 'preparing' AND attempts = $3
+        RETURNING id, org_id
+     ), stored AS (
+       INSERT INTO public.export_files (id, export_id, org_id, worker_id, bundle, manifest, sha256, size_bytes)
+       SELECT $4::uuid, f.id, f.org_id, $2, $5::text::jsonb, $6::jsonb, $7, $8 FROM fenced AS f
+       RETURNING id, export_id, org_id
+     )
+     INSERT INTO public.ledger_events (org_id, kind, subject_id, payload)
+     SELECT s.org_id, 'export.generated', s.export_id,
+            jsonb_build_object('export_id', s.export_id, 'file_id', s.id, 'sha256', $7::text, 'worker_id', $2::text, 'attempt', $3::int)
+       FROM stored AS s
+     RETURNING id`,
+    fileParams(job, workerId, file),
   );
-  const fileId = rows[0]!.id;
-  await db.query(
-    `INSERT INTO public.ledger_events (org_id, kind, subject_id, payload)
-     VALUES ($1, 'export.generated', $2::uuid,
-             jsonb_build_object('export_id', $2::uuid, 'file_id', $3::uuid, 'sha256', $4::text, 'worker_id', $5::text, 'attempt', $6::int))`,
-    [job.org_id, job.id, fileId, file.manifest.sha256, workerId, job.attempts],
-  );
-  await db.query(
-    `UPDATE public.exports SET status = 'ready', file_id = $2, completed_at = now(), lease_until = NULL WHERE id = $1`,
-    [job.id, fileId],
-  );
+  return rows.length === 1;
+};
+
+/**
+ * DEFECT completion-unfenced (also the completion of export-double-claim): marks the export ready
+ * by its id alone, trusting the claim and the lost-lease flag the heartbeat sets; a worker that
+ * stalled past its lease and resumes before its next heartbeat produces the export a second time.
+ * With `ledgerOnce` (DEFECT export-double-claim-ledger-once) the ledger event is skipped when the
+ * export already has one, so the ledger hides the second bundle that is stored all the same.
+ */
+export function completeUnfenced(o: { ledgerOnce: boolean }): Complete {
+  const onConflict = o.ledgerOnce ? `ON CONFLICT ((payload->>'export_id')) WHERE kind = 'export.generated' DO NOTHING` : '';
+  return async (pool, job, workerId, file) => {
+    await pool.query(
+      `WITH marked AS (
+         UPDATE public.exports SET status = 'ready', file_id = $4::uuid, completed_at = now(), lease_until = NULL
+          WHERE id = $1
+          RETURNING id, org_id
+       ), stored AS (
+         INSERT INTO public.export_files (id, export_id, org_id, worker_id, bundle, manifest, sha256, size_bytes)
+         SELECT $4::uuid, m.id, m.org_id, $2, $5::text::jsonb, $6::jsonb, $7, $8 FROM marked AS m
+         RETURNING id, export_id, org_id
+       )
+       INSERT INTO public.ledger_events (org_id, kind, subject_id, payload)
+       SELECT s.org_id, 'export.generated', s.export_id,
+              jsonb_build_object('export_id', s.export_id, 'file_id', s.id, 'sha256', $7::text, 'worker_id', $2::text, 'attempt', $3::int)
+         FROM stored AS s
+       ${onConflict}`,
+      fileParams(job, workerId, file),
+    );
+    return true;
+  };
 }
 
 export type Recover = (pool: pg.Pool, o: { workerId: string; maxAttempts: number }) => Promise<string[]>;

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { renderBundle } from './bundle.ts';
-import { complete, heartbeat, type Claim, type ClaimedExport, type Lease, type Recover } from './queue.ts';
+import { heartbeat, type Claim, type ClaimedExport, type Complete, type Lease, type Recover } from './queue.ts';
 
 export interface WorkerOptions {
   databaseUrl: string;
@@ -11,6 +11,7 @@ export interface WorkerOptions {
   sweepMs: number;
   maxAttempts: number;
   claim: Claim;
+  complete: Complete;
   /** Runs at start-up and, when `sweep` is true, every `sweepMs`. */
   recover: Recover;
   sweep: boolean;
@@ -101,21 +102,19 @@ export class ExportWorker {
         (err: Error) => log({ level: 'warn', msg: 'heartbeat failed', err: err.message }),
       );
     }, this.#o.heartbeatMs);
-    const db = await this.#pool.connect();
     try {
-      await db.query('BEGIN');
-      const file = await renderBundle(db, job, this.#o.workerId);
+      const file = await renderBundle(this.#pool, job, this.#o.workerId);
       if (lost) throw new Error('lease lost to another worker before completion');
-      await complete(db, job, this.#o.workerId, file);
-      await db.query('COMMIT');
+      if (!(await this.#o.complete(this.#pool, job, this.#o.workerId, file))) {
+        // Lease recovery took it back while this worker was slow: the fence refused the late completion.
+        throw new Error('completion refused: the export is no longer held by this worker (lease lost)');
+      }
       log({ level: 'info', msg: 'export ready', sha256: file.manifest.sha256 });
     } catch (err) {
-      await db.query('ROLLBACK').catch(() => {});
-      // Left in `preparing`: the lease runs out and lease recovery re-queues it.
+      // Nothing was written. A claim still held is left in `preparing`: its lease runs out and lease recovery re-queues it.
       log({ level: 'error', msg: 'export failed', err: (err as Error).message });
     } finally {
       clearInterval(beat);
-      db.release();
     }
   }
 

@@ -96,12 +96,25 @@ const checkThenInsert: StoreKeyed = async (db, caller, upload, key, requestHash)
   return { item: firstItem(await insert(db, caller, upload, key, requestHash))!, created: true };
 };
 
+// DEFECT idempotency-cache-unscoped: a per-instance replay cache in front of the database (it spares a query on retries) is keyed by the Idempotency-Key alone, not by org and key; another org sending the same key gets the cached record
+function replayCacheByKeyAlone(store: StoreKeyed): StoreKeyed {
+  const seen = new Map<string, Resource>();
+  return async (db, caller, upload, key, requestHash) => {
+    const hit = seen.get(key);
+    if (hit) return { item: hit, created: false };
+    const stored = await store(db, caller, upload, key, requestHash);
+    seen.set(key, stored.item);
+    return stored;
+  };
+}
+
 function keyReused(): ApiError {
   return new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used for a different upload');
 }
 
 export function registerEvidenceRoutes(app: FastifyInstance, { pool, auth, defects }: AppContext): void {
-  const storeKeyed = defects.has('idempotency-race') ? checkThenInsert : insertOnConflict;
+  const store = defects.has('idempotency-race') ? checkThenInsert : insertOnConflict;
+  const storeKeyed = defects.has('idempotency-cache-unscoped') ? replayCacheByKeyAlone(store) : store;
   void app.register(multipart, { throwFileSizeLimit: true });
 
   app.post('/v1/evidence', async (request, reply) => {

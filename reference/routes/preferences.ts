@@ -43,8 +43,29 @@ const readModifyWrite: Merge = async (db, orgId, hub, patch) => {
   return rows[0]!.data;
 };
 
+const isObject = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function deepMerge(base: Data, patch: Data): Data {
+  const out: Data = { ...base };
+  for (const [key, value] of Object.entries(patch)) out[key] = isObject(value) && isObject(out[key]) ? deepMerge(out[key] as Data, value) : value;
+  return out;
+}
+
+// DEFECT jsonb-nested-overwrite: so that a nested preference keeps its other sub-keys, a patch with an object value is deep-merged in the app and the whole document written back; concurrent merges overwrite each other
+const deepMergeInApp: Merge = async (db, orgId, hub, patch) => {
+  if (!Object.values(patch).some(isObject)) return mergeInDatabase(db, orgId, hub, patch);
+  const current = await db.query<{ data: Data }>('SELECT data FROM public.preference_hubs WHERE org_id = $1 AND hub = $2', [orgId, hub]);
+  const { rows } = await db.query<{ data: Data }>(
+    `INSERT INTO public.preference_hubs AS h (org_id, hub, data) VALUES ($1, $2, $3)
+     ON CONFLICT (org_id, hub) DO UPDATE SET data = EXCLUDED.data
+     RETURNING h.data`,
+    [orgId, hub, deepMerge(current.rows[0]?.data ?? {}, patch)],
+  );
+  return rows[0]!.data;
+};
+
 export function registerPreferenceRoutes(app: FastifyInstance, { pool, auth, defects }: AppContext): void {
-  const merge = defects.has('jsonb-overwrite') ? readModifyWrite : mergeInDatabase;
+  const merge = defects.has('jsonb-overwrite') ? readModifyWrite : defects.has('jsonb-nested-overwrite') ? deepMergeInApp : mergeInDatabase;
 
   app.get<Params>('/v1/preferences/:hub', async (request) => {
     const caller = await auth.caller(request);

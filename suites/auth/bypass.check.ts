@@ -8,7 +8,7 @@ suite.check('an auth bypass switch is refused at start-up in production', async 
   const { profile } = c.target;
   const bypass = profile.authBypass;
   if (!bypass) return c.notApplicable('the profile has no authBypass block (which variables switch the bypass on and make it production)');
-  const why = cannotLaunch(c.target, bypass.service);
+  const why = cannotLaunch(c.target, bypass.service, { http: true });
   if (why) return c.notApplicable(why);
   const switches = Object.entries({ ...bypass.productionEnv, ...bypass.env }).map(([k, v]) => `${k}=${v}`).join(' ');
 

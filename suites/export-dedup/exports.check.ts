@@ -1,35 +1,36 @@
 import {
   burstPlan,
-  burstSection,
   ExportsApi,
-  fail,
-  runBurst,
+  FilesWitness,
+  FilesWitnessError,
+  findingRaiser,
+  precondition,
   tenantIdentities,
   useTarget,
   type BurstRequest,
-  type Evidence,
   type History,
   type QueuedExport,
   type Tenant,
   timeoutFor,
 } from 'shipgate';
 import suite from './suite.ts';
-import { EXPORT_FINDINGS, type ExportFindingCode } from './findings.ts';
+import { EXPORT_FINDINGS } from './findings.ts';
 
 const target = await useTarget();
 const spec = target.profile.exports!;
 const instances = target.context.baseUrls.length;
 const IDENTITIES_PER_TENANT = 2;
-
-function raise(code: ExportFindingCode, title: string, evidence: Evidence[], o: { expected?: string; actual?: string } = {}): never {
-  return fail({ code, title, ...EXPORT_FINDINGS[code], ...o, evidence });
-}
+const raise = findingRaiser(EXPORT_FINDINGS);
 
 suite.check('exports queued together on several instances: each is produced exactly once', async (c) => {
   const tenants = await c.target.tenants.pair();
   const identities = await Promise.all(tenants.map((t) => tenantIdentities(c.target.tenants, t, IDENTITIES_PER_TENANT)));
   const api = new ExportsApi(spec);
-  const histories: History<Tenant>[] = [];
+  const witness = await FilesWitness.open(c.target);
+  if (witness && 'missing' in witness) {
+    precondition({ title: `exports.files is given but its SQL cannot run: ${witness.missing}`, needs: 'the database behind the API, for the second witness of productions' });
+  }
+  const files = witness as FilesWitness | undefined;
   const everything: { x: QueuedExport; history: History<Tenant> }[] = [];
   const started = Date.now();
   const iterations = c.target.context.iterations;
@@ -43,8 +44,7 @@ suite.check('exports queued together on several instances: each is produced exac
           const owner = tenants[r.key % tenants.length]!;
           return { identity: identities[r.key % tenants.length]![r.identity]!, instance: r.instance, ...api.queueRequest(c.sample), key: `export ${r.key}`, meta: owner };
         });
-        const history = await runBurst(requests, { baseUrls: c.target.context.baseUrls, timeoutMs: c.target.profile.http.timeoutMs, warmPath: c.target.profile.http.probePath });
-        histories.push(history);
+        const history = await c.burst('export bursts', requests);
         const queued = history.ops.map((op) => {
           const id = op.status >= 200 && op.status < 300 ? api.idOf(op.json) : undefined;
           if (id === undefined) {
@@ -54,11 +54,9 @@ suite.check('exports queued together on several instances: each is produced exac
                 { label: `request #${op.index}`, exchange: op.exchange },
               ]);
             }
-            fail({
-              code: 'CHECK_PRECONDITION',
+            precondition({
               title: `queuing an export answered ${op.status} without an id (is exports.request right?)`,
-              promise: "the profile's export request queues an export",
-              severity: 'high',
+              needs: "the profile's export request queues an export",
               evidence: [{ label: 'request', exchange: op.exchange }],
             });
           }
@@ -88,31 +86,42 @@ suite.check('exports queued together on several instances: each is produced exac
       { runs: iterations },
     );
   } finally {
-    c.report(burstSection('export bursts', histories));
-    c.report({ title: 'exports', text: `${everything.length} exports queued in ${histories.length} bursts, all checked for exactly one production (${((Date.now() - started) / 1000).toFixed(1)} s)` });
+    await files?.close();
+    c.report({
+      title: 'exports',
+      text:
+        `${everything.length} exports queued in bursts, all checked for exactly one production (${((Date.now() - started) / 1000).toFixed(1)} s), ` +
+        (files ? 'counted by two witnesses: the ledger (exports.productions) and the stored files (exports.files)' : 'counted by the ledger only (exports.productions; give exports.files for a second witness in the database)'),
+    });
   }
 
   async function expectProducedOnce(x: QueuedExport, history: History<Tenant>): Promise<void> {
-    const { items, res } = await api.productions(x);
-    if (!items) {
-      fail({
-        code: 'CHECK_PRECONDITION',
-        title: `reading the productions of export ${x.id} answered ${res.error ?? res.status} without a list (is exports.productions right?)`,
-        promise: "the profile's productions route lists an export's productions",
-        severity: 'high',
-        evidence: [{ label: 'productions', exchange: res.exchange }],
+    let seen;
+    try {
+      seen = await api.witnessed(x, files);
+    } catch (err) {
+      if (!(err instanceof FilesWitnessError)) throw err;
+      return precondition({ title: `${err.message} (is exports.files.sql right?)`, needs: "the profile's SQL lists the bundles stored for an export", evidence: [err.evidence] });
+    }
+    if (!seen.ledger) {
+      precondition({
+        title: `reading the productions of export ${x.id} answered ${seen.ledgerRes.error ?? seen.ledgerRes.status} without a list (is exports.productions right?)`,
+        needs: "the profile's productions route lists an export's productions",
+        evidence: [{ label: 'productions', exchange: seen.ledgerRes.exchange }],
       });
     }
     const timeline = { label: `export ${x.id}, as observed`, text: api.timeline(x.id, history.releasedAt.getTime()) };
-    if (items.length > 1) {
-      raise('EXPORT_DUPLICATE', `export ${x.id} was produced ${items.length} times (queued with ${history.ops.length - 1} others on instances ${history.instances.join(', ')})`, [
-        { label: 'the system\'s record of its productions', exchange: res.exchange },
-        timeline,
-        { label: 'the burst that queued it', text: history.timeline() },
-      ], { expected: '1 production', actual: `${items.length} productions` });
+    const byWitness = `ledger ${seen.ledger.length}${seen.files ? `, stored files ${seen.files.rows.length}` : ''}`;
+    if (seen.count > 1) {
+      raise(
+        'EXPORT_DUPLICATE',
+        `export ${x.id} was produced ${seen.count} times (${byWitness}; queued with ${history.ops.length - 1} others on instances ${history.instances.join(', ')})`,
+        [...seen.evidence, timeline, { label: 'the burst that queued it', text: history.timeline() }],
+        { expected: '1 production, by every witness', actual: byWitness },
+      );
     }
-    if (items.length === 0) {
-      raise('EXPORT_NOT_PRODUCED', `export ${x.id} is done but the system records no production of it`, [{ label: 'productions', exchange: res.exchange }, timeline]);
+    if (seen.least === 0) {
+      raise('EXPORT_NOT_PRODUCED', `export ${x.id} is done but ${seen.count === 0 ? 'the system records no production of it' : 'one witness records no production of it'} (${byWitness})`, [...seen.evidence, timeline]);
     }
     const download = await api.download(x);
     if (download && (download.status < 200 || download.status >= 300)) {

@@ -2,22 +2,24 @@ import { randomUUID } from 'node:crypto';
 import {
   acknowledged,
   burstPlan,
-  burstSection,
   checkUniqueness,
-  fail,
+  findingRaiser,
+  isJsonObject,
   parseRoute,
-  runBurst,
+  precondition,
   tenantIdentities,
   useTarget,
+  type BurstIdentity,
   type BurstRequest,
-  type Evidence,
   type History,
   type KeyedRequest,
   type BurstOperation,
+  type Tenant,
+  type Target,
   timeoutFor,
 } from 'shipgate';
 import suite from './suite.ts';
-import { IDEMPOTENCY_FINDINGS, type IdempotencyFindingCode } from './findings.ts';
+import { IDEMPOTENCY_FINDINGS } from './findings.ts';
 
 const target = await useTarget();
 const endpoints = Object.entries(target.profile.idempotency?.endpoints ?? {});
@@ -31,10 +33,18 @@ interface Keyed {
   request: KeyedRequest;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = isJsonObject;
+const raise = findingRaiser(IDEMPOTENCY_FINDINGS);
 
-function raise(code: IdempotencyFindingCode, title: string, evidence: Evidence[], o: { expected?: string; actual?: string } = {}): never {
-  return fail({ code, title, ...IDEMPOTENCY_FINDINGS[code], ...o, evidence });
+/**
+ * The callers of one tenant's bursts: with tenant-scoped keys, a member of the tenant beside the
+ * admin's own tokens (one key, several users); with user-scoped keys, or no way to make members,
+ * the admin's tokens only.
+ */
+async function burstCallers(tenants: Target['tenants'], tenant: Tenant, scope: 'tenant' | 'user'): Promise<BurstIdentity[]> {
+  if (scope === 'user' || !tenants.canMakeMembers) return tenantIdentities(tenants, tenant, IDENTITIES_PER_TENANT);
+  const member = await tenants.newMember(tenant);
+  return [...(await tenantIdentities(tenants, tenant, IDENTITIES_PER_TENANT - 1)), { label: member.label, token: member.token }];
 }
 
 if (endpoints.length === 0) {
@@ -50,10 +60,8 @@ for (const [name, ep] of endpoints) {
 
   suite.check(`${name}: concurrent requests with one idempotency key create one record and all return it`, async (c) => {
     const tenants = await c.target.tenants.pair();
-    const identities = await Promise.all(tenants.map((t) => tenantIdentities(c.target.tenants, t, IDENTITIES_PER_TENANT)));
-    const histories: History<Keyed>[] = [];
-    try {
-      await c.forAll(
+    const identities = await Promise.all(tenants.map((t) => burstCallers(c.target.tenants, t, ep.scope)));
+    await c.forAll(
         burstPlan({ keys: { min: 2, max: 3 }, perKey: { min: 4, max: 8 }, identities: IDENTITIES_PER_TENANT, instances }),
         async (plan) => {
           const keyed: Keyed[] = Array.from({ length: plan.keys }, (_, k) => {
@@ -73,21 +81,18 @@ for (const [name, ep] of endpoints) {
               meta: k,
             };
           });
-          const history = await runBurst(requests, { baseUrls: c.target.context.baseUrls, timeoutMs: c.target.profile.http.timeoutMs, warmPath: c.target.profile.http.probePath });
-          histories.push(history);
+          const history = await c.burst(`${name} bursts`, requests);
           judgeAnswers(history, name);
           for (const k of keyed) {
             const ops = history.ops.filter((op) => op.meta === k);
             const id = idOf(ops.find(acknowledged)!.json)!;
             await replay(k, id, ops, history);
+            await otherTenantReuses(k, id, ops, history);
             if (ep.list) await countRecords(k, ops, history);
           }
         },
         { runs: c.target.context.iterations },
       );
-    } finally {
-      c.report(burstSection(`${name} bursts`, histories));
-    }
 
     /** Every answer is the record (or a clean 4xx), and one key gives one record id. */
     function judgeAnswers(history: History<Keyed>, what: string): void {
@@ -101,21 +106,17 @@ for (const [name, ep] of endpoints) {
       }
       const refused = history.ops.find((op) => !acknowledged(op));
       if (refused) {
-        fail({
-          code: 'CHECK_PRECONDITION',
-          title: `a ${what} request was refused with ${refused.status}, so idempotency cannot be judged (is idempotency.endpoints.${what} right?)`,
-          promise: "the profile's keyed request is accepted",
-          severity: 'high',
+        precondition({
+          title: `a ${what} request by ${refused.identity} was refused with ${refused.status}, so idempotency cannot be judged (is idempotency.endpoints.${what} right, and may a member of the tenant call it?)`,
+          needs: "the profile's keyed request is accepted from every user of the tenant",
           evidence: [{ label: 'refused request', exchange: refused.exchange }],
         });
       }
       const missingId = history.ops.find((op) => idOf(op.json) === undefined);
       if (missingId) {
-        fail({
-          code: 'CHECK_PRECONDITION',
+        precondition({
           title: `a ${what} answer has no record id (is idempotency.endpoints.${what}.id right?)`,
-          promise: "the profile finds the record's id in the answer",
-          severity: 'high',
+          needs: "the profile finds the record's id in the answer",
           evidence: [{ label: 'answer', exchange: missingId.exchange }],
         });
       }
@@ -158,6 +159,41 @@ for (const [name, ep] of endpoints) {
       }
     }
 
+    /**
+     * The other tenant sends its own request with the key, once to every instance (an instance that
+     * answered the key before may remember it): it must never get the first tenant's record.
+     */
+    async function otherTenantReuses(k: Keyed, id: string, ops: BurstOperation<Keyed>[], history: History<Keyed>): Promise<void> {
+      const other = tenants[(k.tenant + 1) % tenants.length]!;
+      const marker = c.sample.unique(`${name}-other`);
+      const request = ep.request({ marker, sample: c.sample });
+      for (let instance = 0; instance < instances; instance++) {
+        const res = await other.client.send({
+          method: route.method,
+          path: route.path,
+          instance,
+          body: request.body,
+          headers: { ...request.headers, [ep.header]: k.key },
+          label: `${other.label} sends its own ${name} request with ${tenants[k.tenant]!.label}'s key ${k.key}`,
+        });
+        if (res.status === 0 || res.status >= 500) {
+          raise('IDEMPOTENCY_INDEFINITE', `a ${name} request by another tenant that re-used an idempotency key answered ${res.error ?? res.status}`, [{ label: 'the request', exchange: res.exchange }]);
+        }
+        const gotId = res.status >= 200 && res.status < 300 ? idOf(res.json) : undefined;
+        if (gotId === id || res.text.includes(k.marker)) {
+          raise(
+            'IDEMPOTENCY_CROSS_TENANT',
+            `${other.label} sent ${tenants[k.tenant]!.label}'s idempotency key ${k.key} with its own ${name} request (instance ${instance}) and got ${tenants[k.tenant]!.label}'s record ${id}`,
+            [
+              { label: `${other.label}'s request with the re-used key`, exchange: res.exchange },
+              { label: `the burst of ${tenants[k.tenant]!.label} that created record ${id}`, text: history.timeline(ops) },
+            ],
+            { expected: `a record of ${other.label}'s own (or a refusal), never record ${id}`, actual: `record ${gotId ?? id}` },
+          );
+        }
+      }
+    }
+
     /** The system's own data: the records carrying the key's marker, counted in the caller's list. */
     async function countRecords(k: Keyed, ops: BurstOperation<Keyed>[], history: History<Keyed>): Promise<void> {
       const list = ep.list!;
@@ -166,21 +202,17 @@ for (const [name, ep] of endpoints) {
       const res = await tenant.client.send({ method: listRoute.method, path: listRoute.path, label: `${tenant.label} lists its ${name} records` });
       const items = list.items ? list.items(res.json) : Array.isArray(res.json) ? res.json : isObject(res.json) && Array.isArray(res.json.items) ? res.json.items : undefined;
       if (!items) {
-        fail({
-          code: 'CHECK_PRECONDITION',
+        precondition({
           title: `listing ${name} records answered ${res.error ?? res.status} without a list (is idempotency.endpoints.${name}.list right?)`,
-          promise: "the profile's list route lists the caller's records",
-          severity: 'high',
+          needs: "the profile's list route lists the caller's records",
           evidence: [{ label: 'list', exchange: res.exchange }],
         });
       }
       const copies = items.filter((item) => JSON.stringify(item).includes(k.marker));
       if (copies.length === 0) {
-        fail({
-          code: 'CHECK_PRECONDITION',
+        precondition({
           title: `no listed ${name} record carries the marker ${k.marker}, so the records of one key cannot be counted (does the request put the marker into the record?)`,
-          promise: "the profile's keyed request puts its marker into the record",
-          severity: 'high',
+          needs: "the profile's keyed request puts its marker into the record",
           evidence: [{ label: 'list', exchange: res.exchange }],
         });
       }

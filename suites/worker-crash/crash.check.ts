@@ -2,202 +2,365 @@ import fc from 'fast-check';
 import {
   assertMayInjectFaults,
   awaitGroupGone,
+  cannotLaunch,
   DeadlineError,
   ExportsApi,
-  fail,
+  FilesWitness,
+  FilesWitnessError,
+  findingRaiser,
   freezeGroups,
   groupAlive,
-  signalGroup,
+  isSameProcess,
+  LaunchError,
+  launchExtraInstance,
   pollUntil,
-  runBurst,
-  startPlainInstance,
+  precondition,
+  signalProcess,
   useTarget,
   type BurstRequest,
   type Evidence,
   type ExportObservation,
+  type ProcessRef,
   type QueuedExport,
   type RunningProcess,
-  type Tenant,
+  type Witnessed,
   timeoutFor,
 } from 'shipgate';
 import suite from './suite.ts';
-import { CRASH_FINDINGS, type CrashFindingCode } from './findings.ts';
+import { CRASH_FINDINGS } from './findings.ts';
+import { judgeTakeover } from './takeover.ts';
 
 const target = await useTarget();
+const raise = findingRaiser(CRASH_FINDINGS);
 
-function raise(code: CrashFindingCode, title: string, evidence: Evidence[], o: { expected?: string; actual?: string } = {}): never {
-  return fail({ code, title, ...CRASH_FINDINGS[code], ...o, evidence });
-}
-
-/** A crash round costs a lease, so it runs once per 4 iterations (once in CI, hundreds at night). */
+/** A round (a stall, then a kill) costs about two leases, so it runs once per 4 iterations (once in CI, 250 times at night). */
 const rounds = Math.max(1, Math.ceil(target.context.iterations / 4));
-/** Tries to catch the worker mid-export before giving up on a round (it nearly always holds one). */
+/** Tries per phase to stop a worker mid-export and see another worker take the export over. */
 const ATTEMPTS = 3;
 
-suite.check('a worker killed (kill -9) while holding an export: the export finishes exactly once within the lease plus a bound', async (c) => {
-  const { profile, context } = c.target;
-  const workers = profile.exports!.workers!;
-  const launched = context.launch;
-  const service = profile.launch!.services[workers.service];
-  const running = launched?.services.find((s) => s.name === workers.service);
-  if (!launched || !service || !running) return c.notApplicable(`shipgate did not launch the '${workers.service}' service in this run`);
-  assertMayInjectFaults(profile, 'kill -9 a worker');
-  const api = new ExportsApi(profile.exports!);
-  const tenant = await c.target.tenants.create();
-  const started: RunningProcess[] = [];
-  const recoveries: { export: string; killToDoneMs: number }[] = [];
-  let n = 0;
+/** A worker to stop: the process, and its id as the status reports it (learned when not set by shipgate). */
+interface Victim {
+  ref: ProcessRef;
+  id?: string;
+}
 
-  const startWorker = async (label: string): Promise<{ proc: RunningProcess; id: string }> => {
-    n += 1;
-    const id = `${c.sample.unique('crash-worker')}-${label}`;
-    const proc = await startPlainInstance(
-      {
-        name: `${workers.service}-${label}-${n}`,
-        command: service.command,
-        cwd: launched.cwd,
-        env: { ...launched.env, ...service.env, [workers.idEnv]: id },
-        logsDir: launched.logsDir,
-      },
-      0,
-      service.readyLog ? { text: service.readyLog, deadlineMs: profile.launch!.readyTimeoutMs } : undefined,
-    );
-    started.push(proc);
-    return { proc, id };
-  };
+/** An extra worker started for a kill phase, with the id shipgate gave it. */
+interface Extra {
+  id: string;
+  started: Promise<RunningProcess>;
+  /** Set once it is ready. */
+  ready?: RunningProcess;
+}
 
-  try {
-    await c.forAll(
-      // Enough exports that the victim is still busy when it is first seen at work.
-      fc.integer({ min: 16, max: 32 }),
-      async (count) => {
-        for (let attempt = 1; ; attempt++) {
-          const outcome = await crashRound(count);
-          if (outcome === 'crashed') return;
-          if (attempt === ATTEMPTS) {
-            fail({
-              code: 'CHECK_PRECONDITION',
-              title: `in ${ATTEMPTS} tries the worker never held an export at the moment it was killed, so recovery could not be tested`,
-              promise: 'a worker holds an export while it works on it (status.holder names it)',
-              severity: 'high',
-              evidence: [],
-            });
-          }
-        }
-      },
-      { runs: rounds },
-    );
-  } finally {
-    await Promise.all(started.map((p) => p.stop()));
-    const orphans = started.filter((p) => groupAlive(p.pid));
-    c.report({
-      title: 'crash rounds',
-      rows: recoveries.map((r) => ({ export: r.export, 'kill → done (ms)': r.killToDoneMs, 'lease (ms)': workers.leaseMs, 'bound (ms)': workers.recoveryBoundMs })),
-    });
-    if (orphans.length > 0) {
-      raise('CRASH_ORPHAN_PROCESS', `processes of ${orphans.map((p) => `${p.label} (pid ${p.pid})`).join(', ')} were still alive after the suite stopped them`, []);
-    }
-  }
-
-  /** One round: queue exports that only our worker can take, kill it mid-export, watch the recovery. */
-  async function crashRound(count: number): Promise<'crashed' | 'missed'> {
-    const victim = await startWorker('victim');
-    const t0 = Date.now();
-    const events: { at: number; what: string }[] = [{ at: t0, what: `worker ${victim.id} (pid ${victim.proc.pid}) started` }];
-    // Every worker is frozen (SIGSTOP) while the exports are queued; then only the victim runs.
-    const frozen = freezeGroups([...running!.pids, victim.proc.pid]);
-    events.push({ at: Date.now(), what: `all workers frozen (launched pids ${running!.pids.join(', ')})` });
-    let exports: QueuedExport[] = [];
-    let killedAt = 0;
-    let held: QueuedExport[] = [];
-    try {
-      exports = await queue(tenant, count);
-      events.push({ at: Date.now(), what: `${count} exports queued` });
-      // Let the victim work until it is seen making progress, then freeze it where it is and look:
-      // while the queue is not empty it nearly always holds an export; if not, let it go on a bit.
-      // Only the oldest waiting exports are polled (the victim takes them first), so a look is quick.
-      // The launched workers stay frozen for at most half a lease, so no claim of theirs can lapse.
-      const frozenUntil = Date.now() + workers.leaseMs / 2;
-      let states = await Promise.all(exports.map((x) => api.status(x)));
-      while (held.length === 0 && Date.now() < frozenUntil) {
-        const waiting = exports.filter((_, i) => states[i]!.state === 'queued').slice(0, 3);
-        if (waiting.length === 0) break;
-        signalGroup(victim.proc.pid, 'SIGCONT');
-        await pollUntil(
-          async () => ((await Promise.all(waiting.map((x, i) => api.status(x, i % context.baseUrls.length)))).some((o) => o.state !== 'queued') ? true : undefined),
-          { what: `worker ${victim.id} to take an export`, deadlineMs: profile.exports!.completeWithinMs, intervalMs: 2 },
-        );
-        signalGroup(victim.proc.pid, 'SIGSTOP');
-        states = await Promise.all(exports.map((x) => api.status(x)));
-        held = exports.filter((_, i) => states[i]!.state === 'running' && states[i]!.holder === victim.id);
-      }
-      victim.proc.kill('SIGKILL');
-      killedAt = Date.now();
-      events.push({ at: killedAt, what: `kill -9 worker ${victim.id} (pid ${victim.proc.pid})${held.length ? ` while it held ${held.map((x) => x.id).join(', ')}` : ', holding nothing'}` });
-      try {
-        await awaitGroupGone(victim.proc.pid, 5_000);
-      } catch (err) {
-        if (!(err instanceof DeadlineError)) throw err;
-        raise('CRASH_ORPHAN_PROCESS', `a process of worker ${victim.id} (group ${victim.proc.pid}) survived kill -9 for 5 s`, []);
-      }
-    } finally {
-      frozen.thaw();
-      events.push({ at: Date.now(), what: 'launched workers resumed' });
-    }
-    const restarted = await startWorker('restarted');
-    events.push({ at: Date.now(), what: `worker restarted as ${restarted.id} (pid ${restarted.proc.pid})` });
-    const deadlineAt = killedAt + workers.leaseMs + workers.recoveryBoundMs;
-    events.push({ at: deadlineAt, what: `deadline: kill + lease ${workers.leaseMs} ms + bound ${workers.recoveryBoundMs} ms` });
-    const { last, unsettled } = await api.awaitSettled(exports, Math.max(1, deadlineAt - Date.now()));
-    const timelineOf = (x: QueuedExport) => ({ label: `export ${x.id}: timeline`, text: api.timeline(x.id, t0, events) });
-    const stuck = held.filter((x) => last.get(x.id)?.state !== 'done');
-    if (stuck.length > 0) {
-      const x = stuck[0]!;
-      raise(
-        'EXPORT_STUCK_AFTER_CRASH',
-        `export ${x.id}, held by worker ${victim.id} when it was killed (kill -9), was still ${stateOf(last.get(x.id))} ${((Date.now() - killedAt) / 1000).toFixed(1)} s later: it never went back to the queue`,
-        [timelineOf(x), { label: 'its state at the deadline', exchange: last.get(x.id)!.exchange }],
-        { expected: `done within ${workers.leaseMs + workers.recoveryBoundMs} ms of the kill (lease + bound)`, actual: stateOf(last.get(x.id)) },
-      );
-    }
-    if (unsettled.length > 0) {
-      raise('EXPORT_LOST_AFTER_CRASH', `${unsettled.length} of ${exports.length} exports queued around the crash were not finished by the deadline`, unsettled.slice(0, 2).map(timelineOf));
-    }
-    for (const x of exports) {
-      const { items, res } = await api.productions(x);
-      if (items && items.length > 1) {
-        raise('EXPORT_DUPLICATE_AFTER_CRASH', `export ${x.id} was produced ${items.length} times after worker ${victim.id} was killed${held.includes(x) ? ' while holding it' : ''}`, [
-          { label: "the system's record of its productions", exchange: res.exchange },
-          timelineOf(x),
-        ], { expected: '1 production', actual: `${items.length} productions` });
-      }
-    }
-    if (held.length === 0) return 'missed';
-    for (const x of held) {
-      const doneAt = (api.observations.get(x.id) ?? []).find((o) => o.state === 'done')?.at ?? Date.now();
-      recoveries.push({ export: x.id, killToDoneMs: doneAt - killedAt });
-    }
-    return 'crashed';
-  }
-
-  async function queue(owner: Tenant, count: number): Promise<QueuedExport[]> {
-    const identity = { label: owner.label, token: owner.token };
-    const requests = Array.from({ length: count }, (_, i): BurstRequest<null> => ({ identity, instance: i % context.baseUrls.length, ...api.queueRequest(c.sample), key: `export ${i}`, meta: null }));
-    const history = await runBurst(requests, { baseUrls: context.baseUrls, timeoutMs: profile.http.timeoutMs, warmPath: profile.http.probePath });
-    return history.ops.map((op) => {
-      const id = op.status >= 200 && op.status < 300 ? api.idOf(op.json) : undefined;
-      if (id === undefined) {
-        fail({
-          code: 'CHECK_PRECONDITION',
-          title: `queuing an export answered ${op.error ?? op.status} without an id`,
-          promise: "the profile's export request queues an export",
-          severity: 'high',
-          evidence: [{ label: 'request', exchange: op.exchange }],
-        });
-      }
-      return { id, owner, queuedAt: Date.now() };
-    });
-  }
-}, timeoutFor(rounds, 20_000));
+type Events = { at: number; what: string }[];
 
 const stateOf = (o: ExportObservation | undefined) => (o ? `${o.state}${o.holder ? ` (held by ${o.holder})` : ''}` : 'unread');
+
+suite.check(
+  'a worker stalled past its lease, or killed (kill -9), while it holds an export: another worker finishes it exactly once, within the lease plus a bound',
+  async (c) => {
+    const { profile, context } = c.target;
+    const workers = profile.exports!.workers!;
+    const service = context.launch?.services.find((s) => s.name === workers.service);
+    if (!service) return c.notApplicable(`shipgate did not launch the '${workers.service}' service in this run`);
+    const why = cannotLaunch(c.target, workers.service);
+    if (why) return c.notApplicable(why);
+    assertMayInjectFaults(profile, 'freeze and kill -9 workers');
+    const launched: ProcessRef[] = service.processes;
+    const api = new ExportsApi(profile.exports!);
+    const opened = await FilesWitness.open(c.target);
+    if (opened && 'missing' in opened) precondition({ title: `exports.files is given but its SQL cannot run: ${opened.missing}`, needs: 'the database behind the API, for the second witness of productions' });
+    const files = opened as FilesWitness | undefined;
+    const tenant = await c.target.tenants.create();
+    const instances = context.baseUrls.length;
+    const rows: Record<string, string | number>[] = [];
+    let extras = 0;
+
+    const latest = (x: QueuedExport) => api.observations.get(x.id)?.at(-1);
+    const open = (exports: QueuedExport[]) => exports.filter((x) => !['done', 'failed'].includes(latest(x)?.state ?? ''));
+
+    /** Starts an extra worker in the background (its start-up overlaps other work); a kill phase awaits it. */
+    const startExtra = (): Extra => {
+      const id = c.sample.unique('crash-worker');
+      extras += 1;
+      const extra: Extra = { id, started: launchExtraInstance(c.target, workers.service, { [workers.idEnv]: id }, `crash-victim-${extras}`) };
+      // Awaited (and a failure reported) by the phase that needs it.
+      extra.started.then((p) => (extra.ready = p), () => {});
+      return extra;
+    };
+
+    try {
+      await c.forAll(
+        // Enough exports that the victim is still busy when it is first seen at work; which launched worker stalls.
+        fc.record({ count: fc.integer({ min: 12, max: 24 }), pick: fc.nat({ max: 15 }) }),
+        async ({ count, pick }) => {
+          const round: Extra[] = [startExtra()];
+          try {
+            await stallPhase(count, pick, round);
+            await killPhase(count, round);
+          } finally {
+            // No process of a round outlives it.
+            const procs = (await Promise.allSettled(round.map((e) => e.started))).flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+            await Promise.all(procs.map((p) => p.stop()));
+            const orphans = procs.filter((p) => groupAlive(p.pid));
+            if (orphans.length > 0) {
+              raise('CRASH_ORPHAN_PROCESS', `processes of ${orphans.map((p) => `${p.label} (pid ${p.pid})`).join(', ')} were still alive after the round stopped them`, []);
+            }
+          }
+        },
+        { runs: rounds },
+      );
+    } finally {
+      await files?.close();
+      c.report({ title: 'stopped workers and who finished their exports', rows });
+    }
+
+    /** What the witnesses say about one export; a broken files query is a precondition. */
+    async function witnessed(x: QueuedExport): Promise<Witnessed> {
+      try {
+        return await api.witnessed(x, files);
+      } catch (err) {
+        if (!(err instanceof FilesWitnessError)) throw err;
+        return precondition({ title: `${err.message} (is exports.files.sql right?)`, needs: "the profile's SQL lists the bundles stored for an export", evidence: [err.evidence] });
+      }
+    }
+
+    async function queue(n: number): Promise<QueuedExport[]> {
+      const identity = { label: tenant.label, token: tenant.token };
+      const requests = Array.from({ length: n }, (_, i): BurstRequest<null> => ({ identity, instance: i % instances, ...api.queueRequest(c.sample), key: `export ${i}`, meta: null }));
+      const history = await c.burst('export queue bursts', requests);
+      return history.ops.map((op) => {
+        const id = op.status >= 200 && op.status < 300 ? api.idOf(op.json) : undefined;
+        if (id === undefined) {
+          precondition({
+            title: `queuing an export answered ${op.error ?? op.status} without an id (is exports.request right?)`,
+            needs: "the profile's export request queues an export",
+            evidence: [{ label: 'request', exchange: op.exchange }],
+          });
+        }
+        return { id, owner: tenant, queuedAt: Date.now() };
+      });
+    }
+
+    /**
+     * With every other worker frozen (at most half a lease, so none of their own claims can lapse),
+     * queues exports that only the victim can take and stops it (SIGSTOP) as soon as the queue has
+     * answered: it has been draining since the first export was queued, so it is most likely in the
+     * middle of one. If it holds none, it runs again for one status read and is stopped again, until
+     * it is caught holding one or the queue is empty. No fixed wait: each pulse lasts one exchange.
+     * A hold is read twice: a completion already on its way when the victim stopped has landed by
+     * the second read.
+     */
+    async function catchHolding(v: Victim, others: ProcessRef[], count: number, events: Events, foreign: string[]) {
+      const bound = workers.leaseMs / 2;
+      const frozen = freezeGroups(others, { maxMs: bound });
+      events.push({ at: frozen.at, what: `other workers frozen for at most ${bound} ms: ${frozen.frozen.map((r) => `${r.label ?? ''} pid ${r.pid}`).join(', ') || 'none'}${frozen.gone.length ? ` (gone: ${frozen.gone.map((r) => r.pid).join(', ')})` : ''}` });
+      let held: { x: QueuedExport; holder: string } | undefined;
+      try {
+        const exports = await queue(count);
+        signalProcess(v.ref, 'SIGSTOP');
+        events.push({ at: Date.now(), what: `${count} exports queued; worker ${v.id ?? v.ref.label} stopped (SIGSTOP) to look for the export it holds` });
+        for (;;) {
+          // Once the others are thawed, a hold may be theirs: only a hold seen while they are frozen counts.
+          if (Date.now() >= frozen.at + bound) break;
+          held = await heldBy(v, open(exports), foreign);
+          if (held && Date.now() >= frozen.at + bound) held = undefined;
+          const waiting = open(exports).filter((x) => (latest(x)?.state ?? 'queued') === 'queued');
+          if (held || waiting.length === 0 || Date.now() >= frozen.at + bound) break;
+          signalProcess(v.ref, 'SIGCONT');
+          await api.status(waiting[0]!);
+          signalProcess(v.ref, 'SIGSTOP');
+        }
+        if (!held) signalProcess(v.ref, 'SIGCONT');
+        return { exports, held };
+      } finally {
+        frozen.thaw();
+        events.push({ at: Date.now(), what: 'other workers thawed' });
+      }
+    }
+
+    async function heldBy(v: Victim, exports: QueuedExport[], foreign: string[]): Promise<{ x: QueuedExport; holder: string } | undefined> {
+      const mine = (o: ExportObservation) => o.state === 'running' && o.holder !== undefined && (v.id !== undefined ? o.holder === v.id : !foreign.includes(o.holder));
+      const first = await Promise.all(exports.map((x, i) => api.status(x, i % instances)));
+      const candidates = exports.flatMap((x, i) => (mine(first[i]!) ? [{ x, holder: first[i]!.holder! }] : []));
+      const again = await Promise.all(candidates.map((h, i) => api.status(h.x, i % instances)));
+      return candidates.find((h, i) => mine(again[i]!) && again[i]!.holder === h.holder);
+    }
+
+    /** Who produced `x`, confirmed as another worker than the victim, or the round does not count. */
+    async function takenOver(x: QueuedExport, victimId: string, done: ExportObservation | undefined) {
+      const seen = await witnessed(x);
+      return { seen, takeover: judgeTakeover(victimId, seen.producers, done?.holder) };
+    }
+
+    function expectOnce(seen: Witnessed, x: QueuedExport, code: 'EXPORT_DUPLICATE_AFTER_CRASH' | 'EXPORT_DUPLICATE_AFTER_STALL', what: string, timeline: Evidence) {
+      if (seen.count <= 1) return;
+      const byWitness = `ledger ${seen.ledger?.length ?? 'unreadable'}${seen.files ? `, stored files ${seen.files.rows.length}` : ''}`;
+      raise(code, `export ${x.id} was produced ${seen.count} times ${what} (${byWitness})`, [...seen.evidence, timeline], { expected: '1 production', actual: byWitness });
+    }
+
+    /**
+     * Stall: a launched worker is stopped (SIGSTOP) while it holds an export and kept stopped past
+     * its lease; the other workers, already running, must take the export back and finish it; then
+     * the stalled worker resumes, goes on past its stale export, and the export must still have
+     * been produced exactly once.
+     */
+    async function stallPhase(count: number, pick: number, round: Extra[]): Promise<void> {
+      const alive = launched.filter((p) => isSameProcess(p));
+      if (alive.length === 0) precondition({ title: `none of the launched '${workers.service}' workers is still running`, needs: 'the launched workers keep running' });
+      const v: Victim = { ref: alive[pick % alive.length]! };
+      // The other launched workers, and the extra worker of this round once it has started.
+      const others = async () => {
+        const extra = await round[0]!.started.catch(() => undefined);
+        return [...alive.filter((p) => p !== v.ref), ...(extra ? [extra.ref] : [])];
+      };
+      const foreign = round.map((e) => e.id);
+      const missed: string[] = [];
+      for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        const t0 = Date.now();
+        const events: Events = [{ at: t0, what: `stall round, attempt ${attempt}: worker ${v.ref.label} (pid ${v.ref.pid}) is to be stopped mid-export` }];
+        // A queue the victim emptied before it was caught was too short for this machine: double it.
+        // The round's extra worker is ready before anything stalls: a start-up recovery of its own must not stand in for the periodic one.
+        const { exports, held } = await catchHolding(v, await others(), count * 2 ** (attempt - 1), events, foreign);
+        if (!held) {
+          missed.push(`try ${attempt}: worker ${v.ref.label} was not seen holding one of ${count * 2 ** (attempt - 1)} exports while the others were frozen`);
+          continue;
+        }
+        v.id ??= held.holder;
+        // Already stopped; the freeze bounds the stall and ties a thaw to this process's exit.
+        const stall = freezeGroups([v.ref], { maxMs: workers.leaseMs + workers.recoveryBoundMs + 5_000 });
+        const stoppedAt = Date.now();
+        events.push({ at: stoppedAt, what: `worker ${v.id} (pid ${v.ref.pid}) stopped (SIGSTOP) while it held ${held.x.id}` });
+        const deadlineAt = stoppedAt + workers.leaseMs + workers.recoveryBoundMs;
+        const timeline = (x: QueuedExport) => ({ label: `export ${x.id}: timeline`, text: api.timeline(x.id, t0, events) });
+        let takeover: Awaited<ReturnType<typeof takenOver>>;
+        try {
+          events.push({ at: deadlineAt, what: `deadline: stop + lease ${workers.leaseMs} ms + bound ${workers.recoveryBoundMs} ms` });
+          const { last, unsettled } = await api.awaitSettled(exports, Math.max(1, deadlineAt - Date.now()));
+          const done = last.get(held.x.id);
+          if (done?.state !== 'done') {
+            raise(
+              'EXPORT_STUCK_AFTER_STALL',
+              `export ${held.x.id}, held by worker ${v.id} when it stalled, was still ${stateOf(done)} ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s later, while the other workers ran: no running worker took it back after its lease`,
+              [timeline(held.x), ...(done ? [{ label: 'its state at the deadline', exchange: done.exchange }] : [])],
+              { expected: `done by another worker within ${workers.leaseMs + workers.recoveryBoundMs} ms of the stall (lease + bound)`, actual: stateOf(done) },
+            );
+          }
+          if (unsettled.length > 0) raise('EXPORT_LOST_AFTER_CRASH', `${unsettled.length} of ${exports.length} exports queued around a worker's stall were not finished by the deadline`, unsettled.slice(0, 2).map(timeline));
+          takeover = await takenOver(held.x, v.id, done);
+          expectOnce(takeover.seen, held.x, 'EXPORT_DUPLICATE_AFTER_STALL', `while worker ${v.id} was stalled`, timeline(held.x));
+        } finally {
+          stall.thaw();
+          events.push({ at: Date.now(), what: `worker ${v.id} resumed (SIGCONT)` });
+        }
+        if (!takeover.takeover.confirmed) {
+          events.push({ at: Date.now(), what: `produced by ${takeover.takeover.by} (${takeover.takeover.how}): its own completion was already on its way, nothing was taken over` });
+          missed.push(`try ${attempt}: export ${held.x.id} was produced by ${takeover.takeover.by} (${takeover.takeover.how}), not taken over`);
+          continue;
+        }
+        // The late worker must now get past its stale export: it finishes a sentinel export that only it can take.
+        const moved = await awaitProgress(v, await others(), events);
+        for (const x of [...exports, ...(moved.sentinel ? [moved.sentinel] : [])]) expectOnce(await witnessed(x), x, 'EXPORT_DUPLICATE_AFTER_STALL', `after worker ${v.id} stalled past its lease and resumed`, timeline(x));
+        if (!moved.ok) {
+          missed.push(`try ${attempt}: after it resumed, worker ${v.id} did not finish a sentinel export in time\n${api.timeline(held.x.id, t0, events)}`);
+          continue;
+        }
+        const doneAt = (api.observations.get(held.x.id) ?? []).find((o) => o.state === 'done')?.at ?? Date.now();
+        rows.push({ phase: 'stall (SIGSTOP past the lease)', tries: attempt, export: held.x.id, 'stopped worker': v.id, 'finished by': takeover.takeover.by, 'stop → done (ms)': doneAt - stoppedAt, 'lease (ms)': workers.leaseMs, 'bound (ms)': workers.recoveryBoundMs });
+        return;
+      }
+      precondition({
+        title: `in ${ATTEMPTS} tries no launched worker was seen stopped mid-export with the export then finished by another worker, so a stall could not be tested`,
+        needs: 'a worker holds an export while it works on it (status.holder names it), and productions say who made them (exports.productions.worker or .attempt)',
+        evidence: [{ label: 'why each try did not count', text: missed.join('\n\n') }],
+      });
+    }
+
+    /**
+     * After a stall: with the others frozen again (at most the lease plus the bound), a sentinel export only the
+     * resumed worker can take. Once it has finished it, it has gone past its stale export.
+     */
+    async function awaitProgress(v: Victim, others: ProcessRef[], events: Events): Promise<{ ok: boolean; sentinel?: QueuedExport }> {
+      // The round's exports are all settled, so the frozen workers hold none of them: the resumed worker gets the bound a healthy system promises.
+      const bound = workers.leaseMs + workers.recoveryBoundMs;
+      const frozen = freezeGroups(others, { maxMs: bound });
+      try {
+        const [sentinel] = await queue(1);
+        try {
+          await pollUntil(async () => ((await api.status(sentinel!)).state === 'done' ? true : undefined), { what: 'the sentinel export', deadlineMs: Math.max(1, frozen.at + bound - Date.now()), intervalMs: 5 });
+        } catch (err) {
+          if (!(err instanceof DeadlineError)) throw err;
+        }
+        const by = (await witnessed(sentinel!)).producers[0]?.worker ?? latest(sentinel!)?.holder;
+        const ok = latest(sentinel!)?.state === 'done' && by === v.id;
+        events.push({ at: Date.now(), what: ok ? `worker ${v.id} finished sentinel export ${sentinel!.id}: it is past its stale export` : `sentinel export ${sentinel!.id} not finished by ${v.id} within ${bound} ms (${stateOf(latest(sentinel!))})` });
+        return { ok, sentinel: sentinel! };
+      } finally {
+        frozen.thaw();
+      }
+    }
+
+    /**
+     * Kill: an extra worker shipgate started is killed (kill -9) while it holds an export; the
+     * workers that were already running (no replacement is started) must take it back after its
+     * lease and finish it exactly once.
+     */
+    async function killPhase(count: number, round: Extra[]): Promise<void> {
+      for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        const extra = round.at(-1)!;
+        let proc: RunningProcess;
+        try {
+          proc = await extra.started;
+        } catch (err) {
+          if (!(err instanceof LaunchError)) throw err;
+          return precondition({ title: `an extra '${workers.service}' worker could not be started: ${err.message.split('\n')[0]}`, needs: 'shipgate can start one more worker the way it started the others', evidence: [{ label: 'start-up', text: err.message }] });
+        }
+        const v: Victim = { ref: proc.ref, id: extra.id };
+        const t0 = Date.now();
+        const events: Events = [{ at: t0, what: `kill round, attempt ${attempt}: extra worker ${extra.id} (pid ${proc.pid}) is to be killed mid-export` }];
+        const { exports, held } = await catchHolding(v, launched.filter((p) => isSameProcess(p)), count * 2 ** (attempt - 1), events, []);
+        proc.kill('SIGKILL');
+        const killedAt = Date.now();
+        events.push({ at: killedAt, what: `kill -9 worker ${extra.id} (pid ${proc.pid})${held ? ` while it held ${held.x.id}` : ', holding nothing'}` });
+        try {
+          await awaitGroupGone(proc.pid, 5_000);
+        } catch (err) {
+          if (!(err instanceof DeadlineError)) throw err;
+          raise('CRASH_ORPHAN_PROCESS', `a process of worker ${extra.id} (group ${proc.pid}) survived kill -9 for 5 s`, []);
+        }
+        if (!held) {
+          round.push(startExtra());
+          continue;
+        }
+        const deadlineAt = killedAt + workers.leaseMs + workers.recoveryBoundMs;
+        events.push({ at: deadlineAt, what: `deadline: kill + lease ${workers.leaseMs} ms + bound ${workers.recoveryBoundMs} ms (no worker was started since)` });
+        const timeline = (x: QueuedExport) => ({ label: `export ${x.id}: timeline`, text: api.timeline(x.id, t0, events) });
+        const { last, unsettled } = await api.awaitSettled(exports, Math.max(1, deadlineAt - Date.now()));
+        const done = last.get(held.x.id);
+        if (done?.state !== 'done') {
+          raise(
+            'EXPORT_STUCK_AFTER_CRASH',
+            `export ${held.x.id}, held by worker ${extra.id} when it was killed (kill -9), was still ${stateOf(done)} ${((Date.now() - killedAt) / 1000).toFixed(1)} s later, while the other workers ran: no running worker took it back after its lease`,
+            [timeline(held.x), ...(done ? [{ label: 'its state at the deadline', exchange: done.exchange }] : [])],
+            { expected: `done by another worker within ${workers.leaseMs + workers.recoveryBoundMs} ms of the kill (lease + bound)`, actual: stateOf(done) },
+          );
+        }
+        if (unsettled.length > 0) raise('EXPORT_LOST_AFTER_CRASH', `${unsettled.length} of ${exports.length} exports queued around the crash were not finished by the deadline`, unsettled.slice(0, 2).map(timeline));
+        const { seen, takeover } = await takenOver(held.x, extra.id, done);
+        for (const x of exports) expectOnce(x === held.x ? seen : await witnessed(x), x, 'EXPORT_DUPLICATE_AFTER_CRASH', `after worker ${extra.id} was killed${x === held.x ? ' while holding it' : ''}`, timeline(x));
+        if (!takeover.confirmed) {
+          round.push(startExtra());
+          continue;
+        }
+        const doneAt = (api.observations.get(held.x.id) ?? []).find((o) => o.state === 'done')?.at ?? Date.now();
+        rows.push({ phase: 'kill -9', tries: attempt, export: held.x.id, 'stopped worker': extra.id, 'finished by': takeover.by, 'stop → done (ms)': doneAt - killedAt, 'lease (ms)': workers.leaseMs, 'bound (ms)': workers.recoveryBoundMs });
+        return;
+      }
+      precondition({
+        title: `in ${ATTEMPTS} tries the killed worker never held an export that another worker then finished, so recovery after a crash could not be tested`,
+        needs: 'a worker holds an export while it works on it (status.holder names it), and productions say who made them (exports.productions.worker or .attempt)',
+      });
+    }
+  },
+  timeoutFor(rounds, 40_000),
+);

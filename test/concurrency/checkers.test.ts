@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkExactlyOnce } from '../../harness/concurrency/exactly-once.ts';
+import { BurstLog } from '../../harness/concurrency/burst-log.ts';
 import { History, type Operation } from '../../harness/concurrency/history.ts';
 import { checkLostUpdates } from '../../harness/concurrency/lost-update.ts';
 import { checkUniqueness } from '../../harness/concurrency/uniqueness.ts';
@@ -79,6 +80,47 @@ describe('lost update', () => {
     const h = history([w(200, { k1: 1 })]);
     const lost = checkLostUpdates(h, { k1: 1 }, writes, { before: 'x' });
     expect(lost).toEqual([{ field: 'before', wrote: 'x', found: undefined, absent: true }]);
+  });
+});
+
+describe('lost update with nested values', () => {
+  type Patch = Record<string, unknown>;
+  const writes = (o: Operation<Patch>) => o.meta;
+  const w = (patch: Patch) => op<Patch>('d', 200, {}, patch);
+
+  it('with a shallow merge, accepts one concurrent object value whole and reports a mix of two', () => {
+    const h = history([w({ theme: { colour: 'red', size: 1 } }), w({ theme: { font: 'serif' } })]);
+    expect(checkLostUpdates(h, { theme: { font: 'serif' } }, writes, {}, { nested: 'replace' })).toEqual([]);
+    expect(checkLostUpdates(h, { theme: { colour: 'red', font: 'serif' } }, writes, {}, { nested: 'replace' })).toHaveLength(2);
+  });
+
+  it('with a deep merge, reports a written sub-key that another merge overwrote', () => {
+    const h = history([w({ theme: { colour: 'red' } }), w({ theme: { font: 'serif' } })]);
+    expect(checkLostUpdates(h, { theme: { colour: 'red', font: 'serif' } }, writes, {}, { nested: 'merge' })).toEqual([]);
+    const lost = checkLostUpdates(h, { theme: { font: 'serif' } }, writes, {}, { nested: 'merge' });
+    expect(lost.map((l) => [l.field, l.absent])).toEqual([['theme/colour', true]]);
+  });
+});
+
+describe('burst overlap', () => {
+  const timed = (key: string, sentMs: number, doneMs: number) => ({ ...op(key, 200, {}, null), sentMs, doneMs });
+
+  it('counts a key as raced only when every request was sent before any answer was read', () => {
+    const h = history([timed('a', 0, 5), timed('a', 1, 6), timed('b', 0, 2), timed('b', 3, 4), timed('c', 0, 1)]);
+    expect(h.overlapped('a')).toBe(true);
+    expect(h.overlapped('b')).toBe(false);
+    expect(h.overlapped('nope')).toBe(false);
+    expect(h.overlap()).toEqual({ raced: ['a', 'b'], overlapped: ['a'] });
+  });
+
+  it('makes a check inconclusive when too few raced keys overlapped, and says so in its report', () => {
+    const log = new BurstLog();
+    log.add('bursts', history([timed('a', 0, 5), timed('a', 1, 6), timed('b', 0, 2), timed('b', 3, 4)]));
+    expect(log.shortfall()).toMatch(/only 1 of 2 raced keys/);
+    expect(log.sections()[0]?.rows?.[0]).toMatchObject({ 'raced keys': 2, 'overlapped (%)': 50 });
+    const good = new BurstLog();
+    good.add('bursts', history([timed('a', 0, 5), timed('a', 1, 6)]));
+    expect(good.shortfall()).toBeUndefined();
   });
 });
 

@@ -1,9 +1,20 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateProfile } from '../../harness/profile/load.ts';
-import { assertMayInjectFaults, awaitGroupGone, freezeGroups, groupAlive, signalGroup } from '../../harness/provision/signals.ts';
+import { assertMayInjectFaults, awaitGroupGone, freezeGroups, groupAlive, isSameProcess, processStartTime, signalGroup } from '../../harness/provision/signals.ts';
+import { pollUntil } from '../../harness/provision/poll.ts';
 
 const base = { name: 't', http: { baseUrls: ['http://127.0.0.1:1'] }, identities: { tenants: [async () => ({ tenantId: 'a' }), async () => ({ tenantId: 'b' })] } };
+
+/** The scheduler state of a process (Linux): `T` while stopped. */
+const stateOf = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+
+function groupLeader() {
+  // A group leader with a child of its own: signals and the kill must take both.
+  const child = spawn('sh', ['-c', 'sleep 30 & sleep 30'], { detached: true, stdio: 'ignore' });
+  return { pid: child.pid!, ref: { pid: child.pid!, startTime: processStartTime(child.pid!) } };
+}
 
 describe('fault injection', () => {
   it('is refused on anything but an ephemeral target, naming the kind', () => {
@@ -14,14 +25,43 @@ describe('fault injection', () => {
   });
 
   it('freezes and thaws a process group, and kill -9 of the group leaves nothing behind', async () => {
-    // A group leader with a child of its own: the kill must take both.
-    const child = spawn('sh', ['-c', 'sleep 30 & sleep 30'], { detached: true, stdio: 'ignore' });
-    const pid = child.pid!;
+    const { pid, ref } = groupLeader();
     expect(groupAlive(pid)).toBe(true);
-    const frozen = freezeGroups([pid]);
+    const frozen = freezeGroups([ref]);
+    expect(frozen.frozen).toEqual([ref]);
     frozen.thaw();
     expect(signalGroup(pid, 'SIGKILL')).toBe(true);
     await awaitGroupGone(pid, 5_000);
     expect(groupAlive(pid)).toBe(false);
+  });
+
+  it.runIf(process.platform === 'linux')('thaws a frozen group by itself once its bound has passed', async () => {
+    const { pid, ref } = groupLeader();
+    try {
+      // The bound is long enough that a loaded machine still shows the stop before it passes.
+      const frozen = freezeGroups([ref], { maxMs: 2_000 });
+      expect(frozen.frozen).toEqual([ref]);
+      await pollUntil(async () => (stateOf(pid) === 'T' ? true : undefined), { what: 'the group to be stopped', deadlineMs: 2_000, intervalMs: 5 });
+      await pollUntil(async () => (stateOf(pid) === 'T' ? undefined : true), { what: 'the group to be thawed', deadlineMs: 10_000, intervalMs: 20 });
+      frozen.thaw(); // a second thaw does nothing
+    } finally {
+      signalGroup(pid, 'SIGKILL');
+      await awaitGroupGone(pid, 5_000);
+    }
+  });
+
+  it('never signals a pid that no longer names the process that was launched', async () => {
+    const { pid, ref } = groupLeader();
+    expect(isSameProcess(ref)).toBe(true);
+    // The same pid with another start time is what a reused pid looks like.
+    const reused = { pid, startTime: `${ref.startTime}0` };
+    expect(isSameProcess(reused)).toBe(false);
+    const frozen = freezeGroups([reused, { pid, startTime: undefined }]);
+    expect(frozen.frozen).toEqual([]);
+    expect(frozen.gone).toHaveLength(2);
+    if (process.platform === 'linux') expect(stateOf(pid)).not.toBe('T');
+    signalGroup(pid, 'SIGKILL');
+    await awaitGroupGone(pid, 5_000);
+    expect(isSameProcess(ref)).toBe(false);
   });
 });
