@@ -16,6 +16,7 @@ import { measureDetection, type DetectionRow } from './detection-rate.ts';
 /** The race defects of the concurrency suites. */
 const RACE_DEFECTS = [
   'claim-race',
+  'claim-last-run-only',
   'jsonb-overwrite',
   'jsonb-nested-overwrite',
   'idempotency-race',

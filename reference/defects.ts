@@ -220,6 +220,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['JOB_CLAIM_DUPLICATE', 'JOB_RUNS_DUPLICATE'],
   },
   {
+    id: 'claim-last-run-only',
+    promise: 'every run of a job (each scheduled time) is claimed by exactly one claim and recorded by the system',
+    mistake:
+      'job runs keep one row per job, its latest run (unique on org and job), and a claim compare-and-sets the time forward: a later run overwrites an earlier one that was told it won, and an earlier run claimed after a later one never wins (migrations/defects/claim-last-run-only.sql)',
+    caughtBy: ['job-dedup'],
+    findingCodes: ['JOB_RUN_NOT_RECORDED', 'JOB_CLAIM_NONE'],
+  },
+  {
     id: 'jsonb-overwrite',
     promise: 'concurrent merges of different keys into one JSONB document all survive',
     mistake: 'the merge reads the document, merges in the app and writes the whole document back',

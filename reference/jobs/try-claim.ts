@@ -39,6 +39,21 @@ export const tryClaimCheckThenInsert: TryClaim = async (db, o) => {
   return rows[0];
 };
 
+// DEFECT claim-last-run-only: one row per job holding its latest run; a claim wins if it moves the
+// time forward. Concurrent claims of one time still make one winner, but a later time overwrites an
+// earlier run (which then never shows as run), and an earlier time claimed after a later one never wins.
+export const tryClaimAdvanceLastRun: TryClaim = async (db, o) => {
+  const { rows } = await db.query<JobRun>(
+    `INSERT INTO public.job_runs AS r (org_id, job_id, scheduled_for, claimed_by) VALUES ($1, $2, $3, $4)
+     ON CONFLICT ON CONSTRAINT job_runs_last
+     DO UPDATE SET scheduled_for = EXCLUDED.scheduled_for, claimed_by = EXCLUDED.claimed_by, claimed_at = now()
+       WHERE r.scheduled_for < EXCLUDED.scheduled_for
+     RETURNING ${RUN_COLUMNS}`,
+    [o.orgId, o.jobId, o.scheduledFor, o.userId],
+  );
+  return rows[0];
+};
+
 export async function listRuns(db: Db, orgId: string, jobId: string): Promise<JobRun[]> {
   const { rows } = await db.query<JobRun>(
     `SELECT ${RUN_COLUMNS} FROM public.job_runs WHERE org_id = $1 AND job_id = $2 ORDER BY scheduled_for, claimed_at, id`,

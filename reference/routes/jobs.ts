@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { asCaller } from '../db/transactions.ts';
-import { listRuns, tryClaim, tryClaimCheckThenInsert } from '../jobs/try-claim.ts';
+import { listRuns, tryClaim, tryClaimAdvanceLastRun, tryClaimCheckThenInsert } from '../jobs/try-claim.ts';
 import { notFound } from '../http/errors.ts';
 import { parseInput } from '../http/validation.ts';
 
@@ -18,7 +18,7 @@ function jobId(raw: string): string {
 
 /** Scheduled job runs: every instance's scheduler may claim the same run; exactly one wins. */
 export function registerJobRoutes(app: FastifyInstance, { pool, auth, defects }: AppContext): void {
-  const claim = defects.has('claim-race') ? tryClaimCheckThenInsert : tryClaim;
+  const claim = defects.has('claim-race') ? tryClaimCheckThenInsert : defects.has('claim-last-run-only') ? tryClaimAdvanceLastRun : tryClaim;
 
   app.post<Params>('/v1/jobs/:job/claim', async (request) => {
     const caller = await auth.caller(request);
