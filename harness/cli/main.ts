@@ -2,7 +2,7 @@ import { redactor } from '../http/redact.ts';
 import { ProfileError } from '../profile/load.ts';
 import { DatabaseUnavailableError } from '../provision/database.ts';
 import { LaunchError } from '../provision/processes.ts';
-import { disposeAll } from '../provision/teardown.ts';
+import { disposeAll, installTeardown } from '../provision/teardown.ts';
 import { TargetUnreachableError } from '../run/reachability.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { VERSION } from './package-info.ts';
@@ -77,6 +77,7 @@ export async function main(argv: string[]): Promise<number> {
     err(`shipgate: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
     return EXIT.usage;
   }
+  installTeardown();
   try {
     const command = await load();
     if (rest.includes('--help') || rest.includes('-h')) {

@@ -12,7 +12,12 @@ export interface Resource {
 const live = new Set<Resource>();
 let installed = false;
 
-function install(): void {
+/**
+ * Installs the exit and signal handlers. `track` does it too, but the CLI calls it first: a
+ * Ctrl-C that lands while a child is being spawned, before it is tracked, would otherwise hit
+ * Node's default action (die at once) and leave that child running.
+ */
+export function installTeardown(): void {
   if (installed) return;
   installed = true;
   process.on('exit', () => {
@@ -33,7 +38,7 @@ function install(): void {
 }
 
 export function track(resource: Resource): () => void {
-  install();
+  installTeardown();
   live.add(resource);
   return () => live.delete(resource);
 }
