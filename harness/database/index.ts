@@ -1,6 +1,6 @@
 /** The database part of shipgate's public API: what the rls, db-advisor and migrations suites use. */
 export { databaseSettings, type DatabaseSettings } from './settings.ts';
-export { connectDatabase, DatabaseConnectError, formatStep, inRolledBackTransaction, PROBE_TIMEOUTS, quoteIdent, quoteQualified, type SqlStep } from './session.ts';
+export { connectDatabase, DatabaseConnectError, formatStep, inRolledBackTransaction, DEFAULT_PROBE_TIMEOUTS, quoteIdent, quoteQualified, type ProbeTimeouts, type SqlStep } from './session.ts';
 export { Catalog, type Relation, type Column, type Reachable } from './catalog.ts';
 export { discoverTenantRelations, unclassifiedRelations, type TenantRelation, type TenantDiscovery, type Unclassified } from './tenant-relations.ts';
 export { ImpersonationError, anonActor, type Actor, type ActorKind } from './impersonation.ts';

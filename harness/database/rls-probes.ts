@@ -53,7 +53,7 @@ export class ProbePreconditionError extends Error {
   }
 }
 
-export type ProbeSettings = Pick<DatabaseProfile, 'impersonation' | 'claims' | 'roles' | 'tenancy'>;
+export type ProbeSettings = Pick<DatabaseProfile, 'impersonation' | 'claims' | 'roles' | 'tenancy' | 'probeTimeouts'>;
 
 export interface ProbeEnv {
   client: pg.Client;
@@ -188,7 +188,7 @@ export async function probe(env: ProbeEnv, target: TenantRelation, operation: Op
       case 'delete':
         return probeDelete(sc, env);
     }
-  });
+  }, env.settings.probeTimeouts);
 }
 
 /** The columns that name a row without showing its data: the primary key, else `id`. */

@@ -119,22 +119,29 @@ export class SqlSession {
 }
 
 /**
- * How long a statement of a probe may wait for a lock, and run. A probe's UPDATE or DELETE has
- * no WHERE clause: on a shared (staging) database, whatever rows it reaches stay locked until its
- * savepoint is rolled back, so both are short; a probe that hits either proves nothing and says so.
+ * How long a statement of a probe may wait for a lock, and run (`database.probeTimeouts`). A
+ * probe's UPDATE or DELETE has no WHERE clause: on a shared (staging) database, whatever rows it
+ * reaches stay locked until its savepoint is rolled back, so both are short; a probe that hits
+ * either proves nothing and says so.
  */
-export const PROBE_TIMEOUTS = { lock: '1s', statement: '5s' } as const;
+export interface ProbeTimeouts {
+  lockMs: number;
+  statementMs: number;
+}
+
+export const DEFAULT_PROBE_TIMEOUTS: ProbeTimeouts = { lockMs: 1_000, statementMs: 5_000 };
 
 /**
  * Runs `work` in a transaction that is always rolled back, so it leaves no trace on the
- * database, shared or not, with the `PROBE_TIMEOUTS` on every statement.
+ * database, shared or not, with the probe timeouts on every statement.
  */
-export async function inRolledBackTransaction<T>(client: pg.Client, work: (s: SqlSession) => Promise<T>): Promise<T> {
+export async function inRolledBackTransaction<T>(client: pg.Client, work: (s: SqlSession) => Promise<T>, timeouts: ProbeTimeouts = DEFAULT_PROBE_TIMEOUTS): Promise<T> {
   await client.query('BEGIN');
   let result: T;
   try {
-    await client.query(`SET LOCAL lock_timeout = '${PROBE_TIMEOUTS.lock}'`);
-    await client.query(`SET LOCAL statement_timeout = '${PROBE_TIMEOUTS.statement}'`);
+    // Integers from the validated profile, so formatting them into SET (which takes no parameters) is safe.
+    await client.query(`SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockMs)}`);
+    await client.query(`SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementMs)}`);
     result = await work(new SqlSession(client));
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {}); // the original error says more than a failed rollback

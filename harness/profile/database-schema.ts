@@ -106,6 +106,20 @@ export const databaseSpec = z.strictObject({
    * which is what `auth.uid()` and a policy reading the tenant claim expect.
    */
   claims: fn<(who: TenantUser) => Record<string, unknown>>('who => claims').optional(),
+  /**
+   * Limits on every rls probe statement. Probes write without a WHERE clause inside a transaction
+   * that is rolled back, so on a shared database the rows they reach stay locked this long at
+   * most; raise `statementMs` for large staging tables whose policies are slow to evaluate (a
+   * probe that runs out says so: inconclusive, never passed).
+   */
+  probeTimeouts: z
+    .strictObject({
+      /** How long a probe statement may wait for a row lock (default 1000). */
+      lockMs: z.number().int().positive().default(1_000),
+      /** How long a probe statement may run (default 5000). */
+      statementMs: z.number().int().positive().default(5_000),
+    })
+    .default({ lockMs: 1_000, statementMs: 5_000 }),
   advisor: z
     .strictObject({
       /**

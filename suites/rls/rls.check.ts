@@ -13,7 +13,6 @@ import {
   ImpersonationError,
   probe,
   ProbePreconditionError,
-  PROBE_TIMEOUTS,
   resolveApiRoles,
   rowsOutlivingProbes,
   stealNotApplicable,
@@ -285,7 +284,7 @@ if (typeof ready === 'string') {
         `UPDATE and DELETE run without a WHERE clause, so only the write policies decide which rows they reach; an UPDATE that a policy's WITH CHECK refuses ` +
         `("new row violates row-level security policy") reached a row its USING let through, and counts as a leak unless org A's own rows alone cause it; ` +
         `a second UPDATE sets the tenant column to org A's id, to catch a USING that lets other tenants' rows be moved. ` +
-        `Every probe statement runs with lock_timeout ${PROBE_TIMEOUTS.lock} and statement_timeout ${PROBE_TIMEOUTS.statement}, so rows it locks on a shared database stay locked that long at most. ` +
+        `Every probe statement runs with lock_timeout ${settings.probeTimeouts.lockMs} ms and statement_timeout ${settings.probeTimeouts.statementMs} ms (database.probeTimeouts), so rows it locks on a shared database stay locked that long at most. ` +
         `Rows that were there before a probe are never copied into a finding: only their count and primary keys. ` +
         `${tenantIds.length} throw-away tenants; no row of theirs outlived its transaction; sequences behind default ids may have advanced, as nextval is not transactional.` +
         (declared.length > 0 ? ` Declared in the profile: ${declared.join(', ')}.` : ''),

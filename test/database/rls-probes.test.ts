@@ -6,7 +6,7 @@ import { Catalog } from '../../harness/database/catalog.ts';
 import { ImpersonationError, type ActorKind } from '../../harness/database/impersonation.ts';
 import { probe, ProbePreconditionError, stealNotApplicable, type Operation, type ProbeEnv, type ProbeSettings } from '../../harness/database/rls-probes.ts';
 import { rowsOutlivingProbes } from '../../harness/database/rollback-check.ts';
-import { connectDatabase } from '../../harness/database/session.ts';
+import { connectDatabase, DEFAULT_PROBE_TIMEOUTS } from '../../harness/database/session.ts';
 import { discoverTenantRelations, unclassifiedRelations, type TenantRelation } from '../../harness/database/tenant-relations.ts';
 import type { DatabaseServer } from '../../harness/provision/database.ts';
 import { createRoles, execSql, tableContents, testDatabaseServer } from '../support/postgres.ts';
@@ -34,6 +34,7 @@ const SETTINGS: ProbeSettings = {
     ],
     anon: ['SET LOCAL ROLE visitor'],
   },
+  probeTimeouts: DEFAULT_PROBE_TIMEOUTS,
 };
 
 describe('RLS probes on a database that is not the reference (custom claims convention)', () => {

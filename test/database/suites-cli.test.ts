@@ -92,7 +92,7 @@ describe('shipgate verify with the rls and db-advisor suites on a database that 
 
   it('says in the sign-off how long a probe may hold locks, and copies no row that was there before into a report', () => {
     const rls = signoff.suites.find((s) => s.id === 'rls')!.details!.find((d) => d.title.startsWith('RLS probes'))!;
-    expect(rls.text).toContain('Every probe statement runs with lock_timeout 1s and statement_timeout 5s');
+    expect(rls.text).toContain('Every probe statement runs with lock_timeout 800 ms and statement_timeout 4000 ms (database.probeTimeouts)');
     expect(rls.text).toContain('Declared in the profile: app.notes (not tenant data: announcements, the same for every account).');
     for (const f of readdirSync(reports).filter((x) => /\.(json|md|xml)$/.test(x))) {
       const text = readFileSync(join(reports, f), 'utf8');
