@@ -23,6 +23,7 @@ import {
   type ProcessRef,
   type QueuedExport,
   type RunningProcess,
+  type Tenant,
   type Witnessed,
   timeoutFor,
 } from 'shipgate';
@@ -68,13 +69,12 @@ suite.check(
     assertMayInjectFaults(profile, 'freeze and kill -9 workers');
     const launched: ProcessRef[] = service.processes;
     const api = new ExportsApi(profile.exports!);
-    const opened = await FilesWitness.open(c.target);
-    if (opened && 'missing' in opened) precondition({ title: `exports.files is given but its SQL cannot run: ${opened.missing}`, needs: 'the database behind the API, for the second witness of productions' });
-    const files = opened as FilesWitness | undefined;
-    const tenant = await c.target.tenants.create();
     const instances = context.baseUrls.length;
     const rows: Record<string, string | number>[] = [];
     let extras = 0;
+    // Opened inside the try below: whatever throws after the connection is made, the finally closes it.
+    let files: FilesWitness | undefined;
+    let tenant!: Tenant;
 
     const latest = (x: QueuedExport) => api.observations.get(x.id)?.at(-1);
     const open = (exports: QueuedExport[]) => exports.filter((x) => !['done', 'failed'].includes(latest(x)?.state ?? ''));
@@ -90,6 +90,10 @@ suite.check(
     };
 
     try {
+      const opened = await FilesWitness.open(c.target);
+      if (opened && 'missing' in opened) precondition({ title: `exports.files is given but its SQL cannot run: ${opened.missing}`, needs: 'the database behind the API, for the second witness of productions' });
+      files = opened;
+      tenant = await c.target.tenants.create();
       await c.forAll(
         // Enough exports that the victim is still busy when it is first seen at work; which launched worker stalls.
         fc.record({ count: fc.integer({ min: 12, max: 24 }), pick: fc.nat({ max: 15 }) }),
@@ -115,14 +119,24 @@ suite.check(
       c.report({ title: 'stopped workers and who finished their exports', rows });
     }
 
-    /** What the witnesses say about one export; a broken files query is a precondition. */
-    async function witnessed(x: QueuedExport): Promise<Witnessed> {
+    /** What the witnesses say about one export; a broken files query or an unreadable ledger is a precondition. */
+    async function witnessed(x: QueuedExport): Promise<Witnessed & { ledger: unknown[] }> {
+      let seen: Witnessed;
       try {
-        return await api.witnessed(x, files);
+        seen = await api.witnessed(x, files);
       } catch (err) {
         if (!(err instanceof FilesWitnessError)) throw err;
         return precondition({ title: `${err.message} (is exports.files.sql right?)`, needs: "the profile's SQL lists the bundles stored for an export", evidence: [err.evidence] });
       }
+      // An unread ledger counts no production: it must not pass as "produced at most once".
+      if (!seen.ledger) {
+        precondition({
+          title: `reading the productions of export ${x.id} answered ${seen.ledgerRes.error ?? seen.ledgerRes.status} without a list (is exports.productions right?)`,
+          needs: "the profile's productions route lists an export's productions",
+          evidence: [{ label: 'productions', exchange: seen.ledgerRes.exchange }],
+        });
+      }
+      return { ...seen, ledger: seen.ledger };
     }
 
     async function queue(n: number): Promise<QueuedExport[]> {
@@ -193,10 +207,32 @@ suite.check(
       return { seen, takeover: judgeTakeover(victimId, seen.producers, done?.holder) };
     }
 
-    function expectOnce(seen: Witnessed, x: QueuedExport, code: 'EXPORT_DUPLICATE_AFTER_CRASH' | 'EXPORT_DUPLICATE_AFTER_STALL', what: string, timeline: Evidence) {
-      if (seen.count <= 1) return;
-      const byWitness = `ledger ${seen.ledger?.length ?? 'unreadable'}${seen.files ? `, stored files ${seen.files.rows.length}` : ''}`;
-      raise(code, `export ${x.id} was produced ${seen.count} times ${what} (${byWitness})`, [...seen.evidence, timeline], { expected: '1 production', actual: byWitness });
+    /** At most one production by every witness; a done export at least one by every witness. */
+    function expectOnce(seen: Witnessed & { ledger: unknown[] }, x: QueuedExport, code: 'EXPORT_DUPLICATE_AFTER_CRASH' | 'EXPORT_DUPLICATE_AFTER_STALL', what: string, timeline: Evidence) {
+      const byWitness = `ledger ${seen.ledger.length}${seen.files ? `, stored files ${seen.files.rows.length}` : ''}`;
+      if (seen.count > 1) raise(code, `export ${x.id} was produced ${seen.count} times ${what} (${byWitness})`, [...seen.evidence, timeline], { expected: '1 production', actual: byWitness });
+      if (latest(x)?.state === 'done' && seen.least === 0) {
+        raise(
+          'EXPORT_NOT_PRODUCED_AFTER_CRASH',
+          `export ${x.id} is done ${what} but ${seen.count === 0 ? 'the system records no production of it' : 'one witness records no production of it'} (${byWitness})`,
+          [...seen.evidence, timeline],
+          { expected: '1 production, by every witness', actual: byWitness },
+        );
+      }
+    }
+
+    /**
+     * Every export queued around the stop is finished by the deadline: one still open is lost, and so
+     * is one that ended `failed` (a worker's death must not fail the work it held).
+     */
+    function expectAllDone(exports: QueuedExport[], last: Map<string, ExportObservation>, unsettled: QueuedExport[], around: string, timeline: (x: QueuedExport) => Evidence) {
+      const failed = exports.filter((x) => last.get(x.id)?.state === 'failed');
+      if (unsettled.length === 0 && failed.length === 0) return;
+      const what = [...(unsettled.length ? [`${unsettled.length} not finished by the deadline`] : []), ...(failed.length ? [`${failed.length} failed`] : [])].join(' and ');
+      raise('EXPORT_LOST_AFTER_CRASH', `of ${exports.length} exports queued around ${around}, ${what}`, [...failed, ...unsettled].slice(0, 3).map(timeline), {
+        expected: 'every export done',
+        actual: [...failed, ...unsettled].slice(0, 4).map((x) => `${x.id}: ${stateOf(last.get(x.id))}`).join('; '),
+      });
     }
 
     /**
@@ -238,7 +274,8 @@ suite.check(
           events.push({ at: deadlineAt, what: `deadline: stop + lease ${workers.leaseMs} ms + bound ${workers.recoveryBoundMs} ms` });
           const { last, unsettled } = await api.awaitSettled(exports, Math.max(1, deadlineAt - Date.now()));
           const done = last.get(held.x.id);
-          if (done?.state !== 'done') {
+          // A held export that failed is not stuck: it is lost, below.
+          if (done?.state !== 'done' && done?.state !== 'failed') {
             raise(
               'EXPORT_STUCK_AFTER_STALL',
               `export ${held.x.id}, held by worker ${v.id} when it stalled, was still ${stateOf(done)} ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s later, while the other workers ran: no running worker took it back after its lease`,
@@ -246,7 +283,7 @@ suite.check(
               { expected: `done by another worker within ${workers.leaseMs + workers.recoveryBoundMs} ms of the stall (lease + bound)`, actual: stateOf(done) },
             );
           }
-          if (unsettled.length > 0) raise('EXPORT_LOST_AFTER_CRASH', `${unsettled.length} of ${exports.length} exports queued around a worker's stall were not finished by the deadline`, unsettled.slice(0, 2).map(timeline));
+          expectAllDone(exports, last, unsettled, `the stall of worker ${v.id}`, timeline);
           takeover = await takenOver(held.x, v.id, done);
           expectOnce(takeover.seen, held.x, 'EXPORT_DUPLICATE_AFTER_STALL', `while worker ${v.id} was stalled`, timeline(held.x));
         } finally {
@@ -337,7 +374,7 @@ suite.check(
         const timeline = (x: QueuedExport) => ({ label: `export ${x.id}: timeline`, text: api.timeline(x.id, t0, events) });
         const { last, unsettled } = await api.awaitSettled(exports, Math.max(1, deadlineAt - Date.now()));
         const done = last.get(held.x.id);
-        if (done?.state !== 'done') {
+        if (done?.state !== 'done' && done?.state !== 'failed') {
           raise(
             'EXPORT_STUCK_AFTER_CRASH',
             `export ${held.x.id}, held by worker ${extra.id} when it was killed (kill -9), was still ${stateOf(done)} ${((Date.now() - killedAt) / 1000).toFixed(1)} s later, while the other workers ran: no running worker took it back after its lease`,
@@ -345,7 +382,7 @@ suite.check(
             { expected: `done by another worker within ${workers.leaseMs + workers.recoveryBoundMs} ms of the kill (lease + bound)`, actual: stateOf(done) },
           );
         }
-        if (unsettled.length > 0) raise('EXPORT_LOST_AFTER_CRASH', `${unsettled.length} of ${exports.length} exports queued around the crash were not finished by the deadline`, unsettled.slice(0, 2).map(timeline));
+        expectAllDone(exports, last, unsettled, `the kill -9 of worker ${extra.id}`, timeline);
         const { seen, takeover } = await takenOver(held.x, extra.id, done);
         for (const x of exports) expectOnce(x === held.x ? seen : await witnessed(x), x, 'EXPORT_DUPLICATE_AFTER_CRASH', `after worker ${extra.id} was killed${x === held.x ? ' while holding it' : ''}`, timeline(x));
         if (!takeover.confirmed) {
