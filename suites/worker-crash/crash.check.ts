@@ -55,6 +55,11 @@ function nextSize(size: number, miss: 'drained' | 'window'): number {
   return miss === 'drained' ? size * 2 : size;
 }
 
+/** Why the earlier tries of a phase that then succeeded did not count, one line each (for the sign-off). */
+function earlierTries(missed: string[]): string {
+  return missed.map((m) => m.split('\n')[0]).join(' / ') || 'none';
+}
+
 /**
  * The longest one round can take by the check's own bounds, so a slow run ends on the finding or
  * precondition that says why, never on a bare test timeout. Every try of a phase may run to its
@@ -379,7 +384,7 @@ suite.check(
           continue;
         }
         const doneAt = (api.observations.get(held.x.id) ?? []).find((o) => o.state === 'done')?.at ?? Date.now();
-        rows.push({ phase: 'stall (SIGSTOP past the lease)', tries: attempt, export: held.x.id, 'stopped worker': v.id, 'finished by': takeover.takeover.by, 'stop → done (ms)': doneAt - stoppedAt, 'lease (ms)': workers.leaseMs, 'bound (ms)': workers.recoveryBoundMs });
+        rows.push({ phase: 'stall (SIGSTOP past the lease)', tries: attempt, export: held.x.id, 'stopped worker': v.id, 'finished by': takeover.takeover.by, 'stop → done (ms)': doneAt - stoppedAt, 'lease (ms)': workers.leaseMs, 'bound (ms)': workers.recoveryBoundMs, 'earlier tries': earlierTries(missed) });
         return;
       }
       precondition({
@@ -477,7 +482,7 @@ suite.check(
           continue;
         }
         const doneAt = (api.observations.get(caught.held.x.id) ?? []).find((o) => o.state === 'done')?.at ?? Date.now();
-        rows.push({ phase: 'kill -9', tries: attempt, export: caught.held.x.id, 'stopped worker': extra.id, 'finished by': takeover.by, 'stop → done (ms)': doneAt - killedAt, 'lease (ms)': workers.leaseMs, 'bound (ms)': workers.recoveryBoundMs });
+        rows.push({ phase: 'kill -9', tries: attempt, export: caught.held.x.id, 'stopped worker': extra.id, 'finished by': takeover.by, 'stop → done (ms)': doneAt - killedAt, 'lease (ms)': workers.leaseMs, 'bound (ms)': workers.recoveryBoundMs, 'earlier tries': earlierTries(missed) });
         return;
       }
       precondition({
