@@ -14,6 +14,7 @@ export const CRASH_FINDINGS = {
     promise: 'An export whose worker stalled past its lease is produced exactly once: when the worker resumes, its late completion is refused.',
     severity: 'critical',
   },
-  EXPORT_LOST_AFTER_CRASH: { promise: 'Exports queued while a worker dies or stalls all finish.', severity: 'high' },
+  EXPORT_LOST_AFTER_CRASH: { promise: 'Exports queued while a worker dies or stalls all finish: none is left unfinished, none fails.', severity: 'high' },
+  EXPORT_NOT_PRODUCED_AFTER_CRASH: { promise: 'An export finished after a worker died or stalled was produced, and the system records it.', severity: 'high' },
   CRASH_ORPHAN_PROCESS: { promise: 'kill -9 of a worker leaves no process of it behind, and the suite leaves no process it started.', severity: 'medium' },
 } as const satisfies Record<string, { promise: string; severity: Severity }>;
