@@ -39,7 +39,7 @@ interface Armed<M> {
   headers: Record<string, string>;
   payload?: Buffer;
   bytes: Buffer;
-  /** The request's final byte, held back until the release. */
+  /** The request's tail (see `heldBack`), held back until the release. */
   last: Buffer;
 }
 
@@ -47,6 +47,20 @@ function payloadOf(body: unknown): Buffer | undefined {
   if (body === undefined) return undefined;
   if (Buffer.isBuffer(body)) return body;
   return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+/**
+ * How many bytes at the end of a serialised request to hold back so the server cannot act on it
+ * before the release. One byte for most bodies (the content-length is not met); for a multipart
+ * body the whole closing delimiter (`\r\n--boundary--\r\n`): a multipart parser ends the last part
+ * at the delimiter, before the final bytes, so a handler can answer a request missing only those.
+ */
+export function heldBack(bytes: Buffer, headers: Record<string, string>): number {
+  const type = Object.entries(headers).find(([h]) => h.toLowerCase() === 'content-type')?.[1] ?? '';
+  const boundary = /^multipart\/[^;]+;.*\bboundary="?([^";]+)"?/i.exec(type)?.[1];
+  if (boundary === undefined) return 1;
+  const at = bytes.lastIndexOf(`\r\n--${boundary}`);
+  return at < 0 ? 1 : bytes.length - at;
 }
 
 /** Opens a connection and sends it one request for the warm path (its answer read whole). */
@@ -84,17 +98,17 @@ async function arm<M>(requests: BurstRequest<M>[], o: BurstOptions, burstId: str
     if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
     const connection = (opened[index] as PromiseFulfilledResult<RawConnection>).value;
     const bytes = serializeRequest({ method: request.method, path: `${url.pathname}${url.search}`, host: url.host, headers, ...(payload ? { body: payload } : {}) });
-    return { request, index, connection, url, headers, ...(payload ? { payload } : {}), bytes, last: bytes.subarray(bytes.length - 1) };
+    return { request, index, connection, url, headers, ...(payload ? { payload } : {}), bytes, last: bytes.subarray(bytes.length - heldBack(bytes, headers)) };
   });
 }
 
 /**
- * Last-byte synchronisation: everything but each request's final byte is on the wire before the
- * release, so the server holds N incomplete requests and none can start; the release then only
- * completes them, one byte each.
+ * Last-byte synchronisation: everything but each request's tail (its final byte, or a multipart
+ * body's closing delimiter) is on the wire before the release, so the server holds N incomplete
+ * requests and none can start; the release then only completes them, a few bytes each.
  */
 async function preload<M>(armed: Armed<M>[]): Promise<void> {
-  await Promise.all(armed.map((a) => a.connection.flush(a.bytes.subarray(0, a.bytes.length - 1))));
+  await Promise.all(armed.map((a) => a.connection.flush(a.bytes.subarray(0, a.bytes.length - a.last.length))));
 }
 
 /**

@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import multipart from '@fastify/multipart';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BurstArmError, runBurst, type BurstRequest } from '../../harness/concurrency/burst.ts';
 import { BurstLog } from '../../harness/concurrency/burst-log.ts';
+import { multipartBody } from '../../harness/http/multipart.ts';
 import { redactor } from '../../harness/http/redact.ts';
 import { freePort } from '../../harness/provision/ports.ts';
 
@@ -140,5 +143,28 @@ describe('the burst engine', () => {
     const log = new BurstLog();
     log.add('bursts', history);
     expect(log.shortfall()).toBeUndefined();
+  });
+
+  it('holds a multipart upload back until the release, though its parser can answer before the final byte', async () => {
+    // Like an upload route: it answers once it has the file, which its parser ends at the closing delimiter.
+    const app = Fastify();
+    await app.register(multipart);
+    app.get('/warm', async () => ({ ok: true }));
+    app.post('/upload', async (request) => {
+      const file = await request.file();
+      return { bytes: (await file!.toBuffer()).length };
+    });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const upload = (key: string, instance: number): BurstRequest<null> => {
+        const { body, headers } = multipartBody([{ name: 'file', filename: 'a.pdf', contentType: 'application/pdf', data: `%PDF ${key}` }]);
+        return { identity: { label: key, token: null }, instance, method: 'POST', path: '/upload', body, headers, key, meta: null };
+      };
+      const history = await runBurst([upload('k1', 0), upload('k1', 1), upload('k2', 0), upload('k2', 1)], { baseUrls: [base, base], timeoutMs: 5_000, warmPath: '/warm' });
+      expect(history.ops.map((o) => o.json)).toEqual([{ bytes: 7 }, { bytes: 7 }, { bytes: 7 }, { bytes: 7 }]);
+      expect(history.overlap()).toEqual({ raced: ['k1', 'k2'], overlapped: ['k1', 'k2'] });
+    } finally {
+      await app.close();
+    }
   });
 });
