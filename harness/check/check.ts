@@ -34,8 +34,11 @@ export interface CheckContext {
   forAll<T>(arb: fc.Arbitrary<T>, body: (value: T) => Promise<void>, o?: { runs?: number; shrink?: boolean }): Promise<void>;
   /**
    * Sends `requests` together to the target's instances (see `runBurst`) and returns the history.
-   * Every burst goes into the sign-off under `title` (spread, raced keys and how many overlapped);
-   * a check whose raced keys mostly did not overlap ends inconclusive (`CHECK_PRECONDITION`), never passed.
+   * Every burst goes into the sign-off under `title` (departure spread, raced keys, keys answered
+   * before the release). A check where more than a tenth of the raced keys got an answer before all
+   * their requests were released (something answered incomplete requests) ends inconclusive
+   * (`CHECK_PRECONDITION`), never passed. The client cannot see whether the system worked on the
+   * requests at the same time: the departure spread only says how tightly they were released.
    */
   burst<M>(title: string, requests: BurstRequest<M>[]): Promise<History<M>>;
 }
@@ -100,7 +103,7 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
       try {
         await body(c);
         const shortfall = bursts.shortfall();
-        if (shortfall) precondition({ title: `the race was not tried: ${shortfall}`, needs: 'the requests of a burst reach the system together (is something between shipgate and the system answering early or queueing them?)' });
+        if (shortfall) precondition({ title: `the race was not tried: ${shortfall}`, needs: 'the system answers the requests of a burst only once they are complete (is something between shipgate and the system answering early?)' });
       } catch (err) {
         if ((err as { code?: string }).code === 'VITEST_PENDING') throw err; // a skip, not a failure
         const found = { ...asFinding(err, recording) };

@@ -3,8 +3,8 @@ import type { History } from './history.ts';
 import { burstSection, overlapOf } from './report.ts';
 
 /**
- * The share of a check's raced keys whose requests must have overlapped (all sent before any answer
- * was read) for its pass to mean the race was tried. Below it the check is inconclusive.
+ * The share of a check's raced keys that must have had no answer begin before their last request was
+ * released (see `History.overlapped`) for its pass to count. Below it the check is inconclusive.
  */
 export const MIN_OVERLAP = 0.9;
 
@@ -28,10 +28,14 @@ export class BurstLog {
     return [...this.#byTitle].map(([title, histories]) => burstSection(title, histories));
   }
 
-  /** Why the bursts do not show that the race was tried (too few raced keys overlapped), or undefined. */
+  /**
+   * Why the bursts show that the race was not tried (answers read before the release, to requests
+   * that were not complete yet), or undefined. Undefined does not prove the system worked on the
+   * requests together: only that nothing answered them before they were whole.
+   */
   shortfall(): string | undefined {
     const { raced, overlapped } = overlapOf([...this.#byTitle.values()].flat());
     if (raced === 0 || overlapped / raced >= MIN_OVERLAP) return undefined;
-    return `only ${overlapped} of ${raced} raced keys had all their requests in flight together (at least ${Math.round(MIN_OVERLAP * 100)}% must): for the others an answer came back before every request was sent, so the race was not tried`;
+    return `${raced - overlapped} of ${raced} raced keys got an answer before all their requests were released (at most ${Math.round((1 - MIN_OVERLAP) * 100)}% may): something answered requests that were not complete yet, so for those keys the race was not tried`;
   }
 }

@@ -28,7 +28,7 @@ export interface BurstOptions {
   warmPath: string;
 }
 
-/** The burst could not be armed (a connection could not be opened or warmed): nothing was sent. */
+/** The burst could not be armed (a connection could not be opened or warmed): no request was completed. */
 export class BurstArmError extends Error {}
 
 interface Armed<M> {
@@ -39,7 +39,7 @@ interface Armed<M> {
   headers: Record<string, string>;
   payload?: Buffer;
   bytes: Buffer;
-  /** The request's final byte, held back until the release. */
+  /** The request's tail (see `heldBack`), held back until the release. */
   last: Buffer;
 }
 
@@ -49,6 +49,33 @@ function payloadOf(body: unknown): Buffer | undefined {
   return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
+/**
+ * How many bytes at the end of a serialised request to hold back so the server cannot act on it
+ * before the release. One byte for most bodies (the content-length is not met); for a multipart
+ * body the whole closing delimiter (`\r\n--boundary--\r\n`): a multipart parser ends the last part
+ * at the delimiter, before the final bytes, so a handler can answer a request missing only those.
+ */
+export function heldBack(bytes: Buffer, headers: Record<string, string>): number {
+  const type = Object.entries(headers).find(([h]) => h.toLowerCase() === 'content-type')?.[1] ?? '';
+  const boundary = /^multipart\/[^;]+;.*\bboundary="?([^";]+)"?/i.exec(type)?.[1];
+  if (boundary === undefined) return 1;
+  const at = bytes.lastIndexOf(`\r\n--${boundary}`);
+  return at < 0 ? 1 : bytes.length - at;
+}
+
+/** Opens a connection and sends it one request for the warm path (its answer read whole). */
+async function openWarm(url: URL, o: BurstOptions, requestId: string): Promise<RawConnection> {
+  const connection = await RawConnection.open(url, o.timeoutMs);
+  try {
+    connection.write(serializeRequest({ method: 'GET', path: o.warmPath, host: url.host, headers: { 'x-request-id': requestId } }));
+    await connection.response();
+    return connection;
+  } catch (err) {
+    connection.close();
+    throw err;
+  }
+}
+
 /** Opens one connection per request (each leaves on its own socket) and warms it with a request. */
 async function arm<M>(requests: BurstRequest<M>[], o: BurstOptions, burstId: string): Promise<Armed<M>[]> {
   const urls = requests.map((r) => {
@@ -56,14 +83,7 @@ async function arm<M>(requests: BurstRequest<M>[], o: BurstOptions, burstId: str
     if (base === undefined) throw new BurstArmError(`no base URL for instance ${r.instance} (there are ${o.baseUrls.length})`);
     return new URL(r.path, base);
   });
-  const opened = await Promise.allSettled(
-    urls.map(async (url, index) => {
-      const connection = await RawConnection.open(url, o.timeoutMs);
-      connection.write(serializeRequest({ method: 'GET', path: o.warmPath, host: url.host, headers: { 'x-request-id': `${burstId}-${index}-warm` } }));
-      await connection.response();
-      return connection;
-    }),
-  );
+  const opened = await Promise.allSettled(urls.map((url, index) => openWarm(url, o, `${burstId}-${index}-warm`)));
   const failed = opened.findIndex((x) => x.status === 'rejected');
   if (failed >= 0) {
     for (const x of opened) if (x.status === 'fulfilled') x.value.close();
@@ -78,30 +98,53 @@ async function arm<M>(requests: BurstRequest<M>[], o: BurstOptions, burstId: str
     if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
     const connection = (opened[index] as PromiseFulfilledResult<RawConnection>).value;
     const bytes = serializeRequest({ method: request.method, path: `${url.pathname}${url.search}`, host: url.host, headers, ...(payload ? { body: payload } : {}) });
-    return { request, index, connection, url, headers, ...(payload ? { payload } : {}), bytes, last: bytes.subarray(bytes.length - 1) };
+    return { request, index, connection, url, headers, ...(payload ? { payload } : {}), bytes, last: bytes.subarray(bytes.length - heldBack(bytes, headers)) };
   });
 }
 
 /**
- * Last-byte synchronisation: everything but each request's final byte is on the wire before the
- * release, so the server holds N incomplete requests and none can start; the release then only
- * completes them, one byte each.
+ * Last-byte synchronisation: everything but each request's tail (its final byte, or a multipart
+ * body's closing delimiter) is on the wire before the release, so the server holds N incomplete
+ * requests and none can start; the release then only completes them, a few bytes each.
  */
 async function preload<M>(armed: Armed<M>[]): Promise<void> {
-  await Promise.all(armed.map((a) => a.connection.flush(a.bytes.subarray(0, a.bytes.length - 1))));
+  await Promise.all(armed.map((a) => a.connection.flush(a.bytes.subarray(0, a.bytes.length - a.last.length))));
+}
+
+/**
+ * After the preload, one warm-path round trip per instance on a fresh connection, then one turn of
+ * the event loop. The instance (or whatever is in front of it) answers the probe after it has read
+ * the preloaded bytes that reached it first, so one that answers a request before it is complete
+ * (on its headers, say) has done so by now, and that answer is read before the release: the
+ * overlap guard then sees it. A best effort: a system that reorders connections can still answer
+ * early after this.
+ */
+async function settle<M>(armed: Armed<M>[], o: BurstOptions, burstId: string): Promise<void> {
+  const origins = [...new Map(armed.map((a) => [a.url.origin, a.url])).values()];
+  const probes = await Promise.allSettled(origins.map((url, i) => openWarm(url, o, `${burstId}-settle-${i}`)));
+  for (const p of probes) if (p.status === 'fulfilled') p.value.close();
+  const failed = probes.findIndex((p) => p.status === 'rejected');
+  if (failed >= 0) {
+    const reason = (probes[failed] as PromiseRejectedResult).reason as Error;
+    throw new BurstArmError(`could not reach ${origins[failed]!.origin}${o.warmPath} after preloading the burst: ${reason.message}`);
+  }
+  // Data events that came in with the probe's answer are handled before the release.
+  await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /**
  * Sends the requests together. Behind the barrier, every connection is opened and warmed, every
- * request serialised and sent but for its last byte; the release is one synchronous loop that
- * writes the last bytes, so the requests complete at the server within a tight window. Returns the
- * recorded history: who sent what, when it was released, what came back (each exchange redacted).
+ * request serialised and sent but for its last byte, and each instance has answered a probe sent
+ * after that (see `settle`); the release is one synchronous loop that writes the last bytes, so the
+ * requests complete at the server within a tight window. Returns the recorded history: who sent
+ * what, when it was released, when each answer began and ended (each exchange redacted).
  */
 export async function runBurst<M>(requests: BurstRequest<M>[], o: BurstOptions): Promise<History<M>> {
   const burstId = `sg-burst-${randomBytes(4).toString('hex')}`;
   const armed = await arm(requests, o, burstId);
   try {
     await preload(armed);
+    await settle(armed, o, burstId);
     const releasedAt = new Date();
     const released = performance.now();
     const sentAt: number[] = [];
@@ -112,7 +155,7 @@ export async function runBurst<M>(requests: BurstRequest<M>[], o: BurstOptions):
     const settled = await Promise.all(
       armed.map((a) =>
         a.connection.response().then(
-          (res) => ({ res, doneAt: performance.now() }),
+          (res) => ({ res, firstByteAt: res.firstByteAt, doneAt: performance.now() }),
           (err: Error) => ({ error: err.message, doneAt: performance.now() }),
         ),
       ),
@@ -121,6 +164,7 @@ export async function runBurst<M>(requests: BurstRequest<M>[], o: BurstOptions):
       const r = settled[i]!;
       const sentMs = sentAt[i]! - released;
       const doneMs = r.doneAt - released;
+      const firstByteMs = 'res' in r ? r.firstByteAt - released : undefined;
       const exchange: Exchange = {
         label: `${a.request.identity.label} (burst ${burstId}, #${a.index})`,
         instance: a.request.instance,
@@ -157,6 +201,7 @@ export async function runBurst<M>(requests: BurstRequest<M>[], o: BurstOptions):
         method: a.request.method,
         path: `${a.url.pathname}${a.url.search}`,
         sentMs,
+        ...(firstByteMs !== undefined ? { firstByteMs } : {}),
         doneMs,
         status: 'error' in r ? 0 : r.res.status,
         text,

@@ -20,6 +20,11 @@ export interface Operation<M = unknown> {
   path: string;
   /** When it was released (its last byte written to the socket), in ms after the release began. */
   sentMs: number;
+  /**
+   * When the first byte of its response was read, in ms after the release: negative when the answer
+   * began before the release (the request was not complete yet). Absent when no response arrived.
+   */
+  firstByteMs?: number;
   /** When its whole response had been read, in ms after the release. */
   doneMs: number;
   /** 0 when no response arrived (see `error`). */
@@ -41,7 +46,12 @@ export class History<M = unknown> {
     readonly releasedAt: Date,
   ) {}
 
-  /** Time between the first and the last request leaving: how tightly the burst was released. */
+  /**
+   * Time between the first and the last request leaving: how tightly shipgate released the burst
+   * (every last byte handed to the kernel within this). It does not show that the system received
+   * the requests together or worked on them at the same time: a proxy may queue them, and a server
+   * may take them one by one (the race then lives in the database, where their transactions meet).
+   */
   get departureSpreadMs(): number {
     if (this.ops.length === 0) return 0;
     const sent = this.ops.map((o) => o.sentMs);
@@ -63,17 +73,21 @@ export class History<M = unknown> {
   }
 
   /**
-   * Whether the requests of `key` were all in flight together: every one had been sent before any
-   * answer to one of them was read (max sent < min done). A key whose requests did not overlap was
-   * not raced, whatever its answers say. False for an unknown key.
+   * Whether no answer to a request of `key` began before the key's last request was released. The
+   * release is one synchronous loop, so an answer the system sends while it runs is only read after
+   * it: this cannot show that the requests were processed together. What it catches is an answer
+   * read before the release, i.e. to a request that was not complete yet (something in front of the
+   * system, or the system itself, answering on the headers): that key was not raced. False for an
+   * unknown key.
    */
   overlapped(key: string): boolean {
     const ops = this.ops.filter((o) => o.key === key);
     if (ops.length === 0) return false;
-    return Math.max(...ops.map((o) => o.sentMs)) < Math.min(...ops.map((o) => o.doneMs));
+    const lastRelease = Math.max(...ops.map((o) => o.sentMs));
+    return ops.every((o) => o.firstByteMs === undefined || o.firstByteMs >= lastRelease);
   }
 
-  /** The keys sent by more than one request (the ones a race is about), and which of them overlapped. */
+  /** The keys sent by more than one request (the ones a race is about), and which of them overlapped (see `overlapped`). */
   overlap(): { raced: string[]; overlapped: string[] } {
     const raced = [...this.byKey()].filter(([, ops]) => ops.length > 1).map(([key]) => key);
     return { raced, overlapped: raced.filter((key) => this.overlapped(key)) };
@@ -84,12 +98,12 @@ export class History<M = unknown> {
     const sorted = [...ops].sort((a, b) => a.sentMs - b.sentMs);
     const lines = [
       `burst released ${this.releasedAt.toISOString()}: ${this.ops.length} requests, ${this.identities.length} identities, instances ${this.instances.join(', ')}, departure spread ${this.departureSpreadMs.toFixed(2)} ms`,
-      '   #   left at        answered at    inst  from                     request                                  → answer',
+      '   #   left at        first byte at  answered at    inst  from                     request                                  → answer',
     ];
     for (const op of sorted.slice(0, limit)) {
       const answer = op.error ? `no response (${op.error})` : `${op.status} ${clip((op.exchange.response?.body ?? '').replace(/\s+/g, ' '), 140)}`;
       lines.push(
-        `${String(op.index).padStart(4)}  ${ms(op.sentMs)}  ${ms(op.doneMs)}  ${String(op.instance).padStart(4)}  ${clip(op.identity, 24).padEnd(24)} ${clip(`${op.method} ${op.path}`, 40).padEnd(40)} → ${answer}`,
+        `${String(op.index).padStart(4)}  ${ms(op.sentMs)}  ${op.firstByteMs === undefined ? '—'.padStart(11) : ms(op.firstByteMs)}  ${ms(op.doneMs)}  ${String(op.instance).padStart(4)}  ${clip(op.identity, 24).padEnd(24)} ${clip(`${op.method} ${op.path}`, 40).padEnd(40)} → ${answer}`,
       );
     }
     if (sorted.length > limit) lines.push(`  … ${sorted.length - limit} more`);

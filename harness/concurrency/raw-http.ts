@@ -6,6 +6,8 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string>;
   body: Buffer;
+  /** `performance.now()` when the data event carrying the response's first byte was handled. */
+  firstByteAt: number;
 }
 
 /** Serialises an HTTP/1.1 request once, ahead of the release, so sending it is a single write. */
@@ -17,7 +19,7 @@ export function serializeRequest(r: { method: string; path: string; host: string
   return r.body ? Buffer.concat([head, r.body]) : head;
 }
 
-type Parse = { done: true; response: RawResponse; rest: Buffer } | { done: false };
+type Parse = { done: true; response: Omit<RawResponse, 'firstByteAt'>; rest: Buffer } | { done: false };
 
 /** Parses one HTTP/1.1 response from the start of `buf` (content-length, chunked, or until close). */
 function parseResponse(buf: Buffer, ended: boolean): Parse {
@@ -68,6 +70,9 @@ function parseResponse(buf: Buffer, ended: boolean): Parse {
  */
 export class RawConnection {
   #buf: Buffer<ArrayBufferLike> = Buffer.alloc(0);
+  /** When the first unread byte of the next response arrived (undefined: none has). */
+  #firstByteAt: number | undefined;
+  #lastDataAt = 0;
   #ended = false;
   #error: Error | undefined;
   #waiter: { resolve: (r: RawResponse) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
@@ -79,6 +84,8 @@ export class RawConnection {
   ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
+      this.#lastDataAt = performance.now();
+      if (this.#buf.length === 0) this.#firstByteAt = this.#lastDataAt;
       this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
       this.#settle();
     });
@@ -146,10 +153,13 @@ export class RawConnection {
       this.#error = err as Error;
     }
     if (parsed.done) {
+      const firstByteAt = this.#firstByteAt ?? performance.now();
       this.#buf = parsed.rest;
+      // Bytes after this response (pipelined or stray) came with the latest chunk.
+      this.#firstByteAt = parsed.rest.length > 0 ? this.#lastDataAt : undefined;
       this.#waiter = undefined;
       clearTimeout(w.timer);
-      w.resolve(parsed.response);
+      w.resolve({ ...parsed.response, firstByteAt });
     } else if (this.#error || this.#ended) {
       this.#waiter = undefined;
       clearTimeout(w.timer);

@@ -1,6 +1,6 @@
-import { fail, formatRoute, parseRoute, profileHttp, type CheckContext, type Evidence, type HttpResult, type ResourceApi } from 'shipgate';
+import { fail, formatRoute, parseRoute, type CheckContext, type Evidence, type HttpResult, type ResourceApi } from 'shipgate';
 import { ADAPTER_FINDINGS } from './findings.ts';
-import { callEndpoint, preparedTenant, type Endpoint, type TrialEnv } from './run-trial.ts';
+import { callEndpoint, newMarker, prepareFor, type Endpoint, type TrialEnv } from './run-trial.ts';
 import type { OpUnderTest } from './trials.ts';
 
 const ok = (r: HttpResult) => r.status >= 200 && r.status < 300;
@@ -19,22 +19,23 @@ interface Scenario {
  * The documents an answer shows must all be the caller's own, whatever the provider does: a
  * neighbour tenant holds a document with the same marker (so a search that forgets the tenant
  * finds it), then the endpoint is called with every operation answering, and with each one
- * failing in turn (the fallback path, e.g. full-text search when embeddings fail). Every id the
- * answer shows is read back as the caller through `cites.resource`; one it cannot read is foreign.
+ * failing in turn (the fallback path, e.g. full-text search when embeddings fail). Each scenario
+ * has its own marker (so its request differs from the others and a system that caches by request
+ * text still calls the provider), and a failing scenario counts only if the double served the
+ * failure. Every id the answer shows is read back as the caller through `cites.resource`; one it
+ * cannot read is foreign. An answer that shows no document could not show a foreign one: that is a
+ * precondition, never a pass.
  */
 export async function checkOwnDocuments(c: CheckContext, env: TrialEnv, endpoint: Endpoint, ops: OpUnderTest[], resource: ResourceApi): Promise<void> {
   const cites = endpoint.spec.cites!;
   const routeText = formatRoute(parseRoute(endpoint.spec.route));
-  const { tenant, marker } = await preparedTenant(c, endpoint);
+  const tenant = await c.target.tenants.create();
   const neighbour = await c.target.tenants.create();
-  await endpoint.spec.prepare?.({
-    http: profileHttp(neighbour.client, { asCaller: true, label: `prepare ${endpoint.name} for the neighbour` }),
-    marker,
-    sample: c.sample,
-    tenantId: neighbour.principal.tenantId,
-  });
   const scenarios: Scenario[] = [{ words: 'every provider operation answers validly' }, ...ops.map((op) => ({ words: `${op.name} fails (HTTP 500)`, failing: op }))];
   for (const scenario of scenarios) {
+    const marker = newMarker(c, endpoint);
+    await prepareFor(c, endpoint, tenant, marker, `prepare ${endpoint.name} (${scenario.words})`);
+    await prepareFor(c, endpoint, neighbour, marker, `prepare ${endpoint.name} for the neighbour (${scenario.words})`);
     const scripts = await Promise.all(
       ops.map((op) =>
         env.control.script({
@@ -51,6 +52,21 @@ export async function checkOwnDocuments(c: CheckContext, env: TrialEnv, endpoint
     } finally {
       await Promise.all(scripts.map((s) => s.remove()));
     }
+    if (scenario.failing) {
+      const failing = scenario.failing;
+      const served = await env.control.settled({ script: scripts[ops.indexOf(failing)]!.id }, 10_000);
+      if (served.length === 0) {
+        const seen = await env.control.calls({ contains: marker });
+        precondition(
+          `${routeText} never called ${failing.name} while "${scenario.words}" was scripted (no ${failing.name} call carried this scenario's marker ${marker}), so its answer without ${failing.name} was not seen: does it answer from a cache, or not forward the request's text?`,
+          `the endpoint calls ${failing.name} on the provider double for a request it has not seen before, forwarding the marker (adapters.endpoints.${endpoint.name}.ops, body, prepare)`,
+          [
+            { label: 'the call', exchange: res.exchange },
+            { label: 'provider calls that carried the marker', data: seen.map((x) => ({ op: x.op, kind: x.kind, outcome: x.outcome })) },
+          ],
+        );
+      }
+    }
     if (!ok(res)) {
       // A failing provider answered with an error is the other checks' finding; with valid answers there is nothing to look at.
       if (scenario.failing) continue;
@@ -64,7 +80,7 @@ export async function checkOwnDocuments(c: CheckContext, env: TrialEnv, endpoint
     } catch (err) {
       precondition(`adapters.endpoints.${endpoint.name}.cites.ids could not read the answer: ${(err as Error).message}`, 'cites.ids picks the document ids out of an answer', [{ label: 'the call', exchange: res.exchange }]);
     }
-    if (ids.length === 0 && !scenario.failing) {
+    if (ids.length === 0) {
       precondition(
         `${routeText} showed no document while ${scenario.words}, so a foreign one could not be seen either`,
         `the endpoint shows the document its prepare made (adapters.endpoints.${endpoint.name}.prepare and cites.ids)`,

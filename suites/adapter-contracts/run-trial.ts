@@ -54,11 +54,19 @@ function raise(code: AdapterFindingCode, title: string, evidence: Evidence[], o:
 const isFallback = (spec: AdapterEndpointProfile, body: unknown) =>
   spec.fallback ? spec.fallback(body) : typeof body === 'object' && body !== null && (body as { fallback?: unknown }).fallback === true;
 
+/** A new marker for one call of the endpoint (a provider script matches on it). */
+export const newMarker = (c: CheckContext, endpoint: Endpoint): string => c.sample.unique(`adapter${endpoint.name}`);
+
+/** Runs the endpoint's `prepare` for `tenant` with `marker` (what its call will find). */
+export async function prepareFor(c: CheckContext, endpoint: Endpoint, tenant: Tenant, marker: string, label = `prepare ${endpoint.name}`): Promise<void> {
+  await endpoint.spec.prepare?.({ http: profileHttp(tenant.client, { asCaller: true, label }), marker, sample: c.sample, tenantId: tenant.principal.tenantId });
+}
+
 /** A fresh tenant, prepared for the endpoint, and the marker its call will carry. */
 export async function preparedTenant(c: CheckContext, endpoint: Endpoint): Promise<{ tenant: Tenant; marker: string }> {
   const tenant = await c.target.tenants.create();
-  const marker = c.sample.unique(`adapter${endpoint.name}`);
-  await endpoint.spec.prepare?.({ http: profileHttp(tenant.client, { asCaller: true, label: `prepare ${endpoint.name}` }), marker, sample: c.sample, tenantId: tenant.principal.tenantId });
+  const marker = newMarker(c, endpoint);
+  await prepareFor(c, endpoint, tenant, marker);
   return { tenant, marker };
 }
 

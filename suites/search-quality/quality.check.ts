@@ -238,7 +238,9 @@ suite.check("search never returns another tenant's document", async (c) => {
 
 /**
  * The fallback path is a different query (full text alone): a tenant filter it forgets shows only
- * when embeddings fail. The double fails every embeddings call that carries a golden query.
+ * when embeddings fail. The double fails every embeddings call that carries a golden query. A
+ * clean answer counts only if the fallback ran: every search says it ran degraded when the profile
+ * sets search.degraded, else every golden query's embedding must have failed at least once.
  */
 suite.check("search never returns another tenant's document when it falls back to full text (embeddings fail)", async (c) => {
   if (!double) return c.notApplicable('no provider double to make embeddings fail (launch.providerDouble, or providerDouble in the profile)');
@@ -262,7 +264,8 @@ suite.check("search never returns another tenant's document when it falls back t
   } finally {
     await control.removeOwner(owner);
   }
-  const failed = (await Promise.all(scripts.map((s) => control.calls({ script: s.id })))).flat();
+  const failedByQuery = await Promise.all(scripts.map((s) => control.calls({ script: s.id })));
+  const failed = failedByQuery.flat();
   const [first] = sides[0]![1].values();
   if (failed.length === 0) {
     fail({
@@ -273,6 +276,8 @@ suite.check("search never returns another tenant's document when it falls back t
       evidence: first ? [{ label: "the owner's first search", exchange: first.res.exchange }] : [],
     });
   }
+  const searches = sides.flatMap(([t, results]) => [...results].map(([qid, r]) => ({ tenant: t, qid, r })));
+  const degraded = searches.filter((x) => x.r.degraded).length;
   const ownHits = [...sides[0]![1].values()].reduce((n, r) => n + r.docnos.length, 0);
   if (ownHits === 0) {
     fail({
@@ -283,10 +288,37 @@ suite.check("search never returns another tenant's document when it falls back t
       evidence: first ? [{ label: "the owner's first search", exchange: first.res.exchange }] : [],
     });
   }
-  const degraded = sides.flatMap(([, results]) => [...results.values()]).filter((r) => r.degraded).length;
   c.report({
-    title: `Full-text fallback: ${failed.length} embeddings calls failed by the double, ${degraded} of ${sides.length * golden.queries.size} searches said they ran degraded, ${ownHits} hits for ${ix.owner.label}`,
+    title: `Full-text fallback: ${failed.length} embeddings calls failed by the double, ${degraded} of ${searches.length} searches said they ran degraded${search.degraded ? '' : ' (search.degraded not set: the default reading of the answer)'}, ${ownHits} hits for ${ix.owner.label}`,
     text: 'Each golden query searched by the owner, the tenant with the same documents and the empty tenant, with every embeddings call for it answered HTTP 500.',
   });
   noForeignHits(sides, ' while embeddings failed (the full-text fallback)');
+  // A foreign hit above is a finding whatever ran; a clean answer counts only if the fallback ran.
+  if (search.degraded) {
+    // The answer says it fell back: without that, a search answered from a cached embedding (no fallback run) would pass.
+    const normal = searches.filter((x) => !x.r.degraded);
+    if (normal.length > 0) {
+      fail({
+        code: 'CHECK_PRECONDITION',
+        title: `with embeddings failing, ${normal.length} of ${searches.length} searches did not say they ran degraded (search.degraded), e.g. ${normal[0]!.tenant.label}'s search for ${normal[0]!.qid}: the full-text fallback was not shown to run for them (an embedding cached from an earlier search?)`,
+        promise: 'every search whose query embedding fails runs the full-text fallback and says so (search.degraded)',
+        severity: 'high',
+        expected: `${searches.length} of ${searches.length} searches degraded`,
+        actual: `${degraded} of ${searches.length}`,
+        evidence: normal.slice(0, 3).map((x) => ({ label: `${x.tenant.label} searches ${x.qid}, not degraded`, exchange: x.r.res.exchange })),
+      });
+    }
+  } else {
+    // No way to see a fallback in an answer: at least every query's embedding must have failed once.
+    const neverFailed = [...golden.queries.keys()].filter((_, i) => failedByQuery[i]!.length === 0);
+    if (neverFailed.length > 0) {
+      fail({
+        code: 'CHECK_PRECONDITION',
+        title: `with embeddings scripted to fail, ${neverFailed.length} of ${golden.queries.size} golden queries never had an embeddings call (${neverFailed.slice(0, 5).join(', ')}): their searches did not run the fallback (an embedding cache?), and search.degraded is not set to tell`,
+        promise: 'the search embeds the query text through the provider double it is pointed at, uncached (search.query, search.degraded)',
+        severity: 'high',
+        evidence: first ? [{ label: "the owner's first search", exchange: first.res.exchange }] : [],
+      });
+    }
+  }
 });

@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import multipart from '@fastify/multipart';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BurstArmError, runBurst } from '../../harness/concurrency/burst.ts';
+import { BurstArmError, runBurst, type BurstRequest } from '../../harness/concurrency/burst.ts';
+import { BurstLog } from '../../harness/concurrency/burst-log.ts';
+import { multipartBody } from '../../harness/http/multipart.ts';
 import { redactor } from '../../harness/http/redact.ts';
 import { freePort } from '../../harness/provision/ports.ts';
 
@@ -28,16 +32,39 @@ function echoServer(): Server {
   });
 }
 
+/**
+ * Answers `/early` as soon as it has the request's headers, before its body (as a proxy that rejects
+ * or caches on the headers would); every other path once the request is whole.
+ */
+function earlyServer(): Server {
+  return createServer((req, res) => {
+    if (req.url === '/early') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ early: true }));
+      req.resume();
+      return;
+    }
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ early: false }));
+    });
+  });
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
 const servers: Server[] = [];
 const baseUrls: string[] = [];
+const earlyUrls: string[] = [];
 
 beforeAll(async () => {
-  for (let i = 0; i < 2; i++) {
-    const server = echoServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    servers.push(server);
-    baseUrls.push(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
-  }
+  for (let i = 0; i < 2; i++) baseUrls.push(await listen(echoServer()));
+  for (let i = 0; i < 2; i++) earlyUrls.push(await listen(earlyServer()));
 });
 afterAll(() => servers.forEach((s) => s.close()));
 
@@ -84,5 +111,60 @@ describe('the burst engine', () => {
     );
     await expect(attempt).rejects.toBeInstanceOf(BurstArmError);
     await expect(attempt).rejects.toThrow(`could not open and warm a connection to ${closed}/warm`);
+  });
+
+  const post = (key: string, path: string, instance: number): BurstRequest<null> => ({
+    identity: { label: `${key}-${path}`, token: null },
+    instance,
+    method: 'POST',
+    path,
+    body: { key },
+    key,
+    meta: null,
+  });
+
+  it('sees an answer that began before its key was released, and makes the check inconclusive', async () => {
+    // k1: one of its requests is answered on its headers, before the release; k2 is answered normally.
+    const requests = [post('k1', '/early', 0), post('k1', '/whole', 1), post('k2', '/whole', 0), post('k2', '/whole', 1)];
+    const history = await runBurst(requests, { baseUrls: earlyUrls, timeoutMs: 5_000, warmPath: '/warm' });
+    expect(history.ops.map((o) => o.json)).toEqual([{ early: true }, { early: false }, { early: false }, { early: false }]);
+    expect(history.ops[0]!.firstByteMs).toBeLessThan(history.ops[1]!.sentMs);
+    expect(history.overlap()).toEqual({ raced: ['k1', 'k2'], overlapped: ['k2'] });
+    const log = new BurstLog();
+    log.add('bursts', history);
+    expect(log.shortfall()).toMatch(/^1 of 2 raced keys got an answer before all their requests were released/);
+  });
+
+  it('counts every raced key of a normal burst as raced', async () => {
+    const requests = [post('k1', '/whole', 0), post('k1', '/whole', 1), post('k2', '/whole', 0), post('k2', '/whole', 1), post('k2', '/whole', 0)];
+    const history = await runBurst(requests, { baseUrls: earlyUrls, timeoutMs: 5_000, warmPath: '/warm' });
+    for (const o of history.ops) expect(o.firstByteMs).toBeGreaterThanOrEqual(Math.max(...history.ops.map((x) => x.sentMs)));
+    expect(history.overlap()).toEqual({ raced: ['k1', 'k2'], overlapped: ['k1', 'k2'] });
+    const log = new BurstLog();
+    log.add('bursts', history);
+    expect(log.shortfall()).toBeUndefined();
+  });
+
+  it('holds a multipart upload back until the release, though its parser can answer before the final byte', async () => {
+    // Like an upload route: it answers once it has the file, which its parser ends at the closing delimiter.
+    const app = Fastify();
+    await app.register(multipart);
+    app.get('/warm', async () => ({ ok: true }));
+    app.post('/upload', async (request) => {
+      const file = await request.file();
+      return { bytes: (await file!.toBuffer()).length };
+    });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const upload = (key: string, instance: number): BurstRequest<null> => {
+        const { body, headers } = multipartBody([{ name: 'file', filename: 'a.pdf', contentType: 'application/pdf', data: `%PDF ${key}` }]);
+        return { identity: { label: key, token: null }, instance, method: 'POST', path: '/upload', body, headers, key, meta: null };
+      };
+      const history = await runBurst([upload('k1', 0), upload('k1', 1), upload('k2', 0), upload('k2', 1)], { baseUrls: [base, base], timeoutMs: 5_000, warmPath: '/warm' });
+      expect(history.ops.map((o) => o.json)).toEqual([{ bytes: 7 }, { bytes: 7 }, { bytes: 7 }, { bytes: 7 }]);
+      expect(history.overlap()).toEqual({ raced: ['k1', 'k2'], overlapped: ['k1', 'k2'] });
+    } finally {
+      await app.close();
+    }
   });
 });
