@@ -239,8 +239,10 @@ suite.check("search never returns another tenant's document", async (c) => {
 /**
  * The fallback path is a different query (full text alone): a tenant filter it forgets shows only
  * when embeddings fail. The double fails every embeddings call that carries a golden query. A
- * clean answer counts only if the fallback ran: every search says it ran degraded when the profile
- * sets search.degraded, else every golden query's embedding must have failed at least once.
+ * clean answer counts only if the fallback ran: every search by a tenant with documents says it
+ * ran degraded when the profile sets search.degraded; without it, at least one embeddings call
+ * must have failed (a circuit breaker may rightly skip the rest), and the report says how many
+ * queries' embeddings failed.
  */
 suite.check("search never returns another tenant's document when it falls back to full text (embeddings fail)", async (c) => {
   if (!double) return c.notApplicable('no provider double to make embeddings fail (launch.providerDouble, or providerDouble in the profile)');
@@ -290,34 +292,27 @@ suite.check("search never returns another tenant's document when it falls back t
   }
   c.report({
     title: `Full-text fallback: ${failed.length} embeddings calls failed by the double, ${degraded} of ${searches.length} searches said they ran degraded${search.degraded ? '' : ' (search.degraded not set: the default reading of the answer)'}, ${ownHits} hits for ${ix.owner.label}`,
-    text: 'Each golden query searched by the owner, the tenant with the same documents and the empty tenant, with every embeddings call for it answered HTTP 500.',
+    text:
+      'Each golden query searched by the owner, the tenant with the same documents and the empty tenant, with every embeddings call for it answered HTTP 500. ' +
+      `${failedByQuery.filter((calls) => calls.length > 0).length} of ${golden.queries.size} golden queries had an embeddings call failed` +
+      (search.degraded ? '.' : ': without search.degraded an answer cannot say it fell back, so a query whose embedding never failed (a circuit breaker, a cache) ran the fallback unseen or not at all.'),
   });
   noForeignHits(sides, ' while embeddings failed (the full-text fallback)');
   // A foreign hit above is a finding whatever ran; a clean answer counts only if the fallback ran.
   if (search.degraded) {
     // The answer says it fell back: without that, a search answered from a cached embedding (no fallback run) would pass.
-    const normal = searches.filter((x) => !x.r.degraded);
+    // The empty tenant may rightly answer at once, without embedding the query: it has no documents to rank.
+    const judged = searches.filter((x) => x.tenant !== ix.empty);
+    const normal = judged.filter((x) => !x.r.degraded);
     if (normal.length > 0) {
       fail({
         code: 'CHECK_PRECONDITION',
-        title: `with embeddings failing, ${normal.length} of ${searches.length} searches did not say they ran degraded (search.degraded), e.g. ${normal[0]!.tenant.label}'s search for ${normal[0]!.qid}: the full-text fallback was not shown to run for them (an embedding cached from an earlier search?)`,
+        title: `with embeddings failing, ${normal.length} of ${judged.length} searches by tenants with documents did not say they ran degraded (search.degraded), e.g. ${normal[0]!.tenant.label}'s search for ${normal[0]!.qid}: the full-text fallback was not shown to run for them (an embedding cached from an earlier search?)`,
         promise: 'every search whose query embedding fails runs the full-text fallback and says so (search.degraded)',
         severity: 'high',
-        expected: `${searches.length} of ${searches.length} searches degraded`,
-        actual: `${degraded} of ${searches.length}`,
+        expected: `${judged.length} of ${judged.length} searches degraded`,
+        actual: `${judged.length - normal.length} of ${judged.length}`,
         evidence: normal.slice(0, 3).map((x) => ({ label: `${x.tenant.label} searches ${x.qid}, not degraded`, exchange: x.r.res.exchange })),
-      });
-    }
-  } else {
-    // No way to see a fallback in an answer: at least every query's embedding must have failed once.
-    const neverFailed = [...golden.queries.keys()].filter((_, i) => failedByQuery[i]!.length === 0);
-    if (neverFailed.length > 0) {
-      fail({
-        code: 'CHECK_PRECONDITION',
-        title: `with embeddings scripted to fail, ${neverFailed.length} of ${golden.queries.size} golden queries never had an embeddings call (${neverFailed.slice(0, 5).join(', ')}): their searches did not run the fallback (an embedding cache?), and search.degraded is not set to tell`,
-        promise: 'the search embeds the query text through the provider double it is pointed at, uncached (search.query, search.degraded)',
-        severity: 'high',
-        evidence: first ? [{ label: "the owner's first search", exchange: first.res.exchange }] : [],
       });
     }
   }

@@ -110,7 +110,7 @@ type Caught =
       why: string;
     };
 
-/** How many of the oldest open exports one status round reads: the victim claims in queue order, and a burst's answers come back nearly in that order. */
+/** How many of the oldest open exports a status round reads before the rest: in a FIFO queue the victim holds one of them. */
 const HOLD_SCAN = 6;
 
 const stateOf = (o: ExportObservation | undefined) => (o ? `${o.state}${o.holder ? ` (held by ${o.holder})` : ''}` : 'unread');
@@ -247,9 +247,15 @@ suite.check(
         events.push({ at: stopped.at, what: `${count} exports queued; worker ${v.id ?? v.ref.label} stopped (SIGSTOP) to look for the export it holds` });
         for (;;) {
           if (Date.now() >= windowEnd) return windowRanOut(exports);
-          // The victim claims the oldest queued export first: the one it holds is among the oldest still open.
+          // A FIFO queue hands the victim the oldest queued export, so the oldest open ones are read
+          // first; a queue in another order (a stack, priorities, random ids) is covered by reading
+          // the rest in the same round, before the victim runs again.
           const scan = open(exports).slice(0, HOLD_SCAN);
-          const held = await heldBy(v, scan, foreign);
+          let held = await heldBy(v, scan, foreign);
+          if (!held) {
+            const rest = open(exports).filter((x) => !scan.includes(x));
+            if (rest.length > 0) held = await heldBy(v, rest, foreign);
+          }
           scans += 1;
           // Once the others are thawed, a hold may be theirs: only a hold seen while they are frozen counts.
           if (Date.now() >= windowEnd) return windowRanOut(exports);
@@ -259,8 +265,6 @@ suite.check(
           }
           const waiting = open(exports).filter((x) => (latest(x)?.state ?? 'queued') === 'queued');
           if (waiting.length === 0) return { exports, miss: 'drained', why: `worker ${v.id ?? v.ref.label} finished all ${count} exports before a hold was seen (${scans} status round(s), queue answered ${queuedAfter} ms into the window)` };
-          // Every export scanned is finished: look at the next ones before letting the victim run again.
-          if (open(scan).length === 0) continue;
           stopped.thaw();
           await api.status(waiting[0]!);
           stopped = freezeGroups([v.ref], { maxMs: victimStopMs });

@@ -110,9 +110,14 @@ describe("the caller's own documents, also when a provider operation fails", () 
     expect(err?.finding.title).toMatch(/never called embeddings while "embeddings fails \(HTTP 500\)" was scripted/);
   });
 
-  it('is a precondition when the answer on the fallback path shows no document', async () => {
-    const { err } = await ownDocuments({ calls: () => true, shows: (failing) => (failing === 'answer_query' ? [] : ['tenant-1-doc']) });
+  it('is a precondition when a degrading operation fails and the answer shows no document (the fallback was not seen)', async () => {
+    const { err } = await ownDocuments({ calls: () => true, shows: (failing) => (failing === 'embeddings' ? [] : ['tenant-1-doc']) });
     expect(err?.finding.code).toBe('CHECK_PRECONDITION');
-    expect(err?.finding.title).toMatch(/showed no document while answer_query fails/);
+    expect(err?.finding.title).toMatch(/showed no document while embeddings fails/);
+  });
+
+  it('accepts a marked fallback that shows no document when an operation that does not degrade fails', async () => {
+    const { err } = await ownDocuments({ calls: () => true, shows: (failing) => (failing === 'answer_query' ? [] : ['tenant-1-doc']) });
+    expect(err).toBeUndefined();
   });
 });
