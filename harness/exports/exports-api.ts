@@ -8,7 +8,8 @@ import { DeadlineError, pollUntil } from '../provision/poll.ts';
 import type { Sample } from '../generate/sample.ts';
 import type { Evidence } from '../findings/finding.ts';
 import { isJsonObject } from '../http/json-object.ts';
-import type { FilesSeen, FilesWitness } from './files-witness.ts';
+import { precondition } from '../findings/raise.ts';
+import { FilesWitnessError, type FilesSeen, type FilesWitness } from './files-witness.ts';
 
 export type ExportsProfile = NonNullable<TargetProfile['exports']>;
 
@@ -122,6 +123,30 @@ export class ExportsApi {
       producers,
       evidence: [{ label: `productions of export ${x.id} (ledger): ${ledger?.length ?? 'unreadable'}`, exchange: ledgerRes.exchange }, ...(seenFiles ? [seenFiles.evidence] : [])],
     };
+  }
+
+  /**
+   * `witnessed`, for a check that judges the count: a witness that cannot be read ends the check as
+   * inconclusive (CHECK_PRECONDITION) instead of counting no production, which would pass as
+   * "produced at most once".
+   */
+  async witnessedOrInconclusive(x: QueuedExport, files?: FilesWitness): Promise<Witnessed & { ledger: unknown[] }> {
+    let seen: Witnessed;
+    try {
+      seen = await this.witnessed(x, files);
+    } catch (err) {
+      if (!(err instanceof FilesWitnessError)) throw err;
+      return precondition({ title: `${err.message} (is exports.files.sql right?)`, needs: "the profile's SQL lists the bundles stored for an export", evidence: [err.evidence] });
+    }
+    const { ledger } = seen;
+    if (!ledger) {
+      return precondition({
+        title: `reading the productions of export ${x.id} answered ${seen.ledgerRes.error ?? seen.ledgerRes.status} without a list (is exports.productions right?)`,
+        needs: "the profile's productions route lists an export's productions",
+        evidence: [{ label: 'productions', exchange: seen.ledgerRes.exchange }],
+      });
+    }
+    return { ...seen, ledger };
   }
 
   async download(x: QueuedExport): Promise<HttpResult | undefined> {

@@ -2,7 +2,6 @@ import {
   burstPlan,
   ExportsApi,
   FilesWitness,
-  FilesWitnessError,
   findingRaiser,
   precondition,
   tenantIdentities,
@@ -96,20 +95,7 @@ suite.check('exports queued together on several instances: each is produced exac
   }
 
   async function expectProducedOnce(x: QueuedExport, history: History<Tenant>): Promise<void> {
-    let seen;
-    try {
-      seen = await api.witnessed(x, files);
-    } catch (err) {
-      if (!(err instanceof FilesWitnessError)) throw err;
-      return precondition({ title: `${err.message} (is exports.files.sql right?)`, needs: "the profile's SQL lists the bundles stored for an export", evidence: [err.evidence] });
-    }
-    if (!seen.ledger) {
-      precondition({
-        title: `reading the productions of export ${x.id} answered ${seen.ledgerRes.error ?? seen.ledgerRes.status} without a list (is exports.productions right?)`,
-        needs: "the profile's productions route lists an export's productions",
-        evidence: [{ label: 'productions', exchange: seen.ledgerRes.exchange }],
-      });
-    }
+    const seen = await api.witnessedOrInconclusive(x, files);
     const timeline = { label: `export ${x.id}, as observed`, text: api.timeline(x.id, history.releasedAt.getTime()) };
     const byWitness = `ledger ${seen.ledger.length}${seen.files ? `, stored files ${seen.files.rows.length}` : ''}`;
     if (seen.count > 1) {

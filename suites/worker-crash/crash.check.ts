@@ -6,7 +6,6 @@ import {
   DeadlineError,
   ExportsApi,
   FilesWitness,
-  FilesWitnessError,
   findingRaiser,
   freezeGroups,
   groupAlive,
@@ -180,23 +179,9 @@ suite.check(
     }
 
     /** What the witnesses say about one export; a broken files query or an unreadable ledger is a precondition. */
-    async function witnessed(x: QueuedExport): Promise<Witnessed & { ledger: unknown[] }> {
-      let seen: Witnessed;
-      try {
-        seen = await api.witnessed(x, files);
-      } catch (err) {
-        if (!(err instanceof FilesWitnessError)) throw err;
-        return precondition({ title: `${err.message} (is exports.files.sql right?)`, needs: "the profile's SQL lists the bundles stored for an export", evidence: [err.evidence] });
-      }
-      // An unread ledger counts no production: it must not pass as "produced at most once".
-      if (!seen.ledger) {
-        precondition({
-          title: `reading the productions of export ${x.id} answered ${seen.ledgerRes.error ?? seen.ledgerRes.status} without a list (is exports.productions right?)`,
-          needs: "the profile's productions route lists an export's productions",
-          evidence: [{ label: 'productions', exchange: seen.ledgerRes.exchange }],
-        });
-      }
-      return { ...seen, ledger: seen.ledger };
+    /** Every witness of `x`'s productions; one that cannot be read makes the round inconclusive (never "produced at most once"). */
+    function witnessed(x: QueuedExport): Promise<Witnessed & { ledger: unknown[] }> {
+      return api.witnessedOrInconclusive(x, files);
     }
 
     async function queue(n: number): Promise<QueuedExport[]> {
