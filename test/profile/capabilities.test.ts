@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ProfileError, validateProfile } from '../../harness/profile/load.ts';
+import { validateProfile } from '../../harness/profile/load.ts';
+import { minimalProfile, profileProblems } from '../support/profile.ts';
 import { doubleUrls, providerDoubleFor } from '../../harness/provider-double/for-run.ts';
 import { freePort } from '../../harness/provision/ports.ts';
 import { LaunchError } from '../../harness/provision/processes.ts';
@@ -9,22 +10,9 @@ import { ProviderDoubleControl } from '../../harness/provider-double/control.ts'
 import { pollUntil } from '../../harness/provision/poll.ts';
 import { redactor } from '../../harness/http/redact.ts';
 
-const minimal = {
-  name: 'api',
-  kind: 'ephemeral',
-  http: { baseUrls: ['http://127.0.0.1:3000'] },
-  identities: { newTenant: async () => ({ tenantId: 't', token: 'x' }) },
-};
+const minimal = minimalProfile('ephemeral', 'http://127.0.0.1:3000');
 
-function problems(input: unknown): string[] {
-  try {
-    validateProfile(input, 'shipgate.config.ts');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProfileError);
-    return (err as ProfileError).problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  throw new Error('the profile was accepted');
-}
+const problems = profileProblems;
 
 const endpoint = {
   route: 'POST /v1/ask',

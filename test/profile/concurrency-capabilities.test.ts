@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadProfile, ProfileError, validateProfile } from '../../harness/profile/load.ts';
+import { loadProfile, validateProfile } from '../../harness/profile/load.ts';
+import { profileProblems } from '../support/profile.ts';
 import { EMBEDDED_CONFIG } from '../../harness/cli/package-info.ts';
 
 const launched = {
@@ -19,15 +20,7 @@ const exportsBlock = {
   productions: { route: 'GET /v1/exports/{id}/ledger' },
 };
 
-function problems(input: unknown): string[] {
-  try {
-    validateProfile(input, 'shipgate.config.ts');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProfileError);
-    return (err as ProfileError).problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  throw new Error('the profile was accepted');
-}
+const problems = profileProblems;
 
 describe('concurrency capability blocks', () => {
   it('the reference profile declares every block the five concurrency suites need', async () => {

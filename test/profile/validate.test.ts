@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ProfileError, validateProfile } from '../../harness/profile/load.ts';
+import { validateProfile } from '../../harness/profile/load.ts';
+import { minimalProfile, profileProblems } from '../support/profile.ts';
 
-const minimal = {
-  name: 'api',
-  kind: 'staging',
-  http: { baseUrls: ['https://api.example.com'] },
-  identities: { newTenant: async () => ({ tenantId: 't', token: 'x' }) },
-};
+const minimal = minimalProfile('staging', 'https://api.example.com');
 
-function problems(input: unknown): string[] {
-  try {
-    validateProfile(input, 'shipgate.config.ts');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProfileError);
-    return (err as ProfileError).problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  throw new Error('the profile was accepted');
-}
+const problems = profileProblems;
 
 describe('target profile validation', () => {
   it('accepts a minimal profile and fills the documented defaults', () => {
