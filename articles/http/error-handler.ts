@@ -30,6 +30,7 @@ export function createErrorHandler(options: { debugSql: boolean }): Handler {
 /** Driver errors that can only come from a client's input: a 4xx, not a server fault. */
 function fromDatabase(err: pg.DatabaseError): HttpError | undefined {
   if (err.code === '23503') return new HttpError(422, { reference: ['not found'] });
+  if (err.code === '23502' || err.code === '23514') return new HttpError(422, { body: ['invalid value'] });
   // Class 22, data exception: a value PostgreSQL cannot take (validation should have caught it).
   if (err.code?.startsWith('22')) return new HttpError(400, { body: ['invalid value'] });
   return undefined;

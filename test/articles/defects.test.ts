@@ -189,6 +189,11 @@ describe('the evidence a defect leaves', () => {
       const a = await api.article(alice, { published: true });
       const put = await api.call('PUT', `/api/articles/${a.id}`, { token: alice.token, body: { article: { author: bob.id, createdAt: OLD } } });
       expect(put.body.article).toMatchObject({ author: { id: bob.id }, createdAt: OLD });
+      // A value the column refuses is still a 4xx: the defect is mass assignment, not a 500.
+      const own = await api.article(alice);
+      for (const author of [null, 'x', { id: 2 ** 31 }]) {
+        expect((await api.call('PUT', `/api/articles/${own.id}`, { token: alice.token, body: { article: { author } } })).status).toBeLessThan(500);
+      }
     }));
 
   it('foreign-reference files the article in the other user\'s folder', () =>
