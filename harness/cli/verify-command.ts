@@ -7,6 +7,7 @@ import { EXIT, UsageError } from './exit-codes.ts';
 import { CI_ITERATIONS, configOption, NIGHTLY_ITERATIONS, parseIntOption, seedOption } from './options.ts';
 import { PACKAGE_ROOT, VERSION } from './package-info.ts';
 import { printSummary } from './summary.ts';
+import { profileWarnings } from '../profile/warnings.ts';
 
 export const VERIFY_USAGE = `shipgate verify [--config file] [--suite id ...] [--seed n] [--runs n] [--iterations n] [--reports dir]
 
@@ -49,6 +50,7 @@ export async function verifyCommand(argv: string[], log: (line: string) => void,
     throw new UsageError(`gate.require in ${config.path} names unknown suite ${unknownRequired.join(', ')}; known suites: ${suites.map((s) => s.id).join(', ')}`);
   }
   log(`shipgate verify · ${profile.name} (${profile.kind})${config.embedded ? ' · embedded reference system' : ''} · seed ${seed} · ${iterations} iterations`);
+  for (const w of profileWarnings(profile)) log(`warning: ${w}`);
   const reportsDir = values.reports ?? 'reports';
   const report = await runVerify({ root: PACKAGE_ROOT, configPath: config.path, profile, suites, selected, seed, runs, iterations, reportsDir, version: VERSION, log });
   const files = writeReports(report, reportsDir);
