@@ -41,7 +41,7 @@ export const DEFECTS: readonly DefectSpec[] = [
     promise: 'the tenant comes from the credentials, never from the request body',
     mistake: 'document create honours an org_id in the body (for an import tool) and writes through the service client',
     caughtBy: ['tenant-isolation'],
-    findingCodes: ['TENANT_OVERRIDE'],
+    findingCodes: ['FIELD_OWNERSHIP_FORGED'],
   },
   {
     id: 'existence-leak',

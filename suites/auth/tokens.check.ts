@@ -42,6 +42,8 @@ const probes: Probe[] = [
   // Production targets get read-only probes only.
 ].filter((p) => kind !== 'production' || p.route.method === 'GET');
 
+/** A call that changes its item: it gets an item of its own. */
+const destructive = (p: Probe) => p.route.method !== 'GET' && p.op !== 'create';
 const isPublic = (p: Probe) => p.access?.level === 'public';
 const siteRole = (p: Probe) => (typeof p.access?.level === 'object' && p.access.level.global ? p.access.level.role : undefined);
 
@@ -51,6 +53,8 @@ interface Fixture {
   /** Another tenant: tampered tokens claim its identity. */
   other: Tenant;
   items: Map<string, ResourceItem>;
+  /** Items made ahead for the destructive probes, by route: a revocation fixture's user can make none once its token is dead. */
+  spare: Map<string, ResourceItem>;
 }
 const fixtures = new Map<string, Promise<Fixture>>();
 
@@ -72,7 +76,15 @@ function useFixture(c: CheckContext, name = 'main'): Promise<Fixture> {
       const [tenant, other] = await c.target.tenants.pair();
       const own = name === 'main' || !c.target.tenants.fresh ? tenant : await c.target.tenants.create();
       // Kept for every check of this file; removed after the last one (on non-ephemeral targets).
-      return { tenant: own, other, items: await itemsOf(c, own, true) };
+      const items = await itemsOf(c, own, true);
+      const spare = new Map<string, ResourceItem>();
+      if (own !== tenant) {
+        for (const probe of probes.filter((p) => p.api && destructive(p))) {
+          const parent = probe.api!.parent ? items.get(probe.api!.parent.name) : undefined;
+          spare.set(formatRoute(probe.route), await probe.api!.create(own, c.sample, { keep: true, ...(parent ? { parent } : {}), ...(probe.api!.hasVisibility ? { visibility: 'private' as const } : {}) }));
+        }
+      }
+      return { tenant: own, other, items, spare };
     })();
     fixtures.set(name, fx);
   }
@@ -84,7 +96,7 @@ afterAll(async () => {
   for (const fx of fixtures.values()) {
     const made = await fx.catch(() => undefined);
     if (!made) continue;
-    await cleanUp(target.resources.flatMap((api) => (made.items.get(api.name) ? [api.removal(made.items.get(api.name)!)] : [])));
+    await cleanUp(target.resources.flatMap((api) => [...(made.items.get(api.name) ? [made.items.get(api.name)!] : []), ...[...made.spare.values()].filter((i) => i.resource === api.name)].map((i) => api.removal(i))));
   }
 });
 
@@ -96,10 +108,9 @@ async function requestFor(c: CheckContext, probe: Probe, fx: Fixture): Promise<{
     return { notApplicable: 'production targets get read-only probes, and this route needs an item shipgate would have to create' };
   }
   // Destructive calls get an item of their own, so an accepted bad token cannot spoil other checks.
-  const destructive = probe.route.method !== 'GET' && probe.op !== 'create';
   const shared = fx.items.get(api.name);
   const parent = api.parent ? fx.items.get(api.parent.name) : undefined;
-  const item = destructive || !shared ? await api.create(fx.tenant, c.sample, { ...(parent ? { parent } : {}), ...(api.hasVisibility ? { visibility: 'private' as const } : {}) }) : shared;
+  const item = destructive(probe) && fx.spare.has(formatRoute(probe.route)) ? fx.spare.get(formatRoute(probe.route))! : destructive(probe) || !shared ? await api.create(fx.tenant, c.sample, { ...(parent ? { parent } : {}), ...(api.hasVisibility ? { visibility: 'private' as const } : {}) }) : shared;
   const body = probe.op === 'list' || probe.op === 'read' || probe.op === 'remove' ? undefined : api.bodyFor(probe.op, c.sample, [item.id]);
   return {
     path: api.path(probe.route, { id: item.id, parent: item.parentId }),
