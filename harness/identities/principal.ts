@@ -14,6 +14,9 @@ export interface Principal {
   data?: Record<string, unknown>;
 }
 
+/** What an identity hook returns: a principal, whose `tenantId` may be left out when each user is its own tenant. */
+export type PrincipalInput = Omit<Principal, 'tenantId'> & { tenantId?: string };
+
 /** What identity hooks get to work with. */
 export interface IdentityContext {
   /** Calls the target (the first base URL), recorded like every other exchange. */

@@ -5,7 +5,7 @@ import { redactor } from '../http/redact.ts';
 import type { TargetProfile } from '../profile/schema.ts';
 import type { RevocationTarget } from '../profile/identities-schema.ts';
 import { uniqueToken } from '../generate/sample.ts';
-import type { IdentityContext, Principal } from './principal.ts';
+import type { IdentityContext, Principal, PrincipalInput } from './principal.ts';
 import { signClaims, type SignOverrides } from './tokens.ts';
 import { retryAfterMs } from './retry-after.ts';
 
@@ -99,8 +99,8 @@ export class Tenants {
     throw new IdentityError(`the identity hook returned tenant ${principal.tenantId} with neither a token nor claims to sign`);
   }
 
-  async #materialise(given: Principal, o: { name?: string; madeHere: boolean; hook: string }): Promise<Tenant> {
-    const principal = this.#profile.identities.tenantIs === 'user' && given && !given.tenantId && given.userId ? { ...given, tenantId: String(given.userId) } : given;
+  async #materialise(given: PrincipalInput, o: { name?: string; madeHere: boolean; hook: string }): Promise<Tenant> {
+    const principal = (this.#profile.identities.tenantIs === 'user' && given && !given.tenantId && given.userId ? { ...given, tenantId: String(given.userId) } : given) as Principal;
     if (!principal || (typeof principal.tenantId !== 'string' && typeof principal.tenantId !== 'number') || principal.tenantId === '') {
       throw new IdentityError(`${o.hook} returned ${JSON.stringify(given)}; expected { tenantId, token | claims }${this.#profile.identities.tenantIs === 'user' ? ' (or { userId, ... }: each user is its own tenant)' : ''}`);
     }
@@ -223,7 +223,7 @@ export class Tenants {
     if (existing) return existing;
     const hook = this.#profile.identities.globalRoles?.[role];
     if (!hook) return Promise.reject(new IdentityError(`the profile has no identities.globalRoles.${role} hook`));
-    const holder = this.#withRetries(`identities.globalRoles.${role}`, () => hook(this.context())).then((p: Principal) =>
+    const holder = this.#withRetries(`identities.globalRoles.${role}`, () => hook(this.context())).then((p: PrincipalInput) =>
       this.#materialise(p, { name: `${role} (site-wide)`, madeHere: false, hook: `identities.globalRoles.${role}` }),
     );
     this.#roleHolders.set(role, holder);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { IdentityContext, Principal } from '../identities/principal.ts';
+import type { IdentityContext, Principal, PrincipalInput } from '../identities/principal.ts';
 import { fn } from './fields.ts';
 
-const principalFn = fn<(ctx: IdentityContext) => Promise<Principal>>('ctx => Promise<principal>');
+const principalFn = fn<(ctx: IdentityContext) => Promise<PrincipalInput>>('ctx => Promise<principal>');
 
 /** What a revocation hook is given: the user and the token that must stop working. */
 export interface RevocationTarget {
@@ -69,7 +69,7 @@ export const identitiesSpec = z
      * principal made by `newTenant`: enables the checks of `tenant`, `owner` and role access
      * between users of one tenant.
      */
-    newMember: fn<(ctx: IdentityContext, admin: Principal) => Promise<Principal>>('(ctx, admin) => Promise<principal>').optional(),
+    newMember: fn<(ctx: IdentityContext, admin: Principal) => Promise<PrincipalInput>>('(ctx, admin) => Promise<principal>').optional(),
     /** Users holding a site-wide role, by role name (`{ admin: (ctx) => login(...) }`), for `access: { role, global: true }`. */
     globalRoles: z.record(z.string(), principalFn).optional(),
     /**
