@@ -15,13 +15,12 @@ const field = <T>(name: string) => (b: unknown) => (b as Record<string, T>)[name
 const missingId = () => '2147483000';
 
 export default defineTarget({
-  name: 'articles', kind: 'ephemeral',
+  name: 'articles', kind: 'ephemeral', http: { probePath: '/api/health' },
   launch: {
     env: { JWT_SECRET, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
     database: { env: 'DATABASE_URL' }, setup: [{ name: 'migrate', command: ['node', '--import', 'tsx', 'migrate.ts'] }],
     services: { api: { command: ['node', '--import', 'tsx', 'server.ts'], instances: 2, http: { portEnv: 'PORT', readiness: '/api/health' } } },
   },
-  http: { probePath: '/api/health' },
   identities: {
     jwt: { secret: JWT_SECRET }, transport: { scheme: 'Token' }, // no audience: the tokens carry none
     tenantIs: 'user', newTenant: signUp, // every user is its own tenant
@@ -40,10 +39,9 @@ export default defineTarget({
     },
     article: { access: 'owner', missingId, // anyone may read a published one; only its author writes it; only the site admin features it
       create: { route: 'POST /api/articles', access: 'signedIn', body: (s) => ({ article: { title: s.text('title'), body: s.text('body') } }), id: (b) => field<{ id: number }>('article')(b).id },
-      read: { route: 'GET /api/articles/{id}', access: 'public', denied: 'as-missing' },
+      read: { route: 'GET /api/articles/{id}', access: 'public', denied: 'as-missing' }, remove: 'DELETE /api/articles/{id}',
       list: { route: 'GET /api/articles', access: 'public', items: field('articles'), next: offsetPaging('articlesCount') },
       update: { route: 'PUT /api/articles/{id}', body: (s) => ({ article: { title: s.text('renamed') } }) },
-      remove: 'DELETE /api/articles/{id}',
       actions: { feature: { route: 'POST /api/articles/{id}/feature', access: { role: 'admin', global: true } } },
       visibility: { field: 'article.published', public: true, private: false }, references: { 'article.folderId': 'folder' },
       serverOwned: { 'article.author': 'user', 'article.createdAt': 'time', 'article.featured': { forge: () => true } },
