@@ -168,7 +168,7 @@ function tokensFor(c: CheckContext, variant: VariantId): Promise<VariantTokens> 
         return t ? one(t) : { notApplicable: 'an expired token needs identities.jwt (the signing secret) and claims from the identity hook' };
       }
       case 'wrong-audience': {
-        if (!target.profile.identities.jwt?.audience) {
+        if (target.profile.identities.jwt && !target.profile.identities.jwt.audience) {
           return { notApplicable: 'identities.jwt.audience is not given: the tokens carry no aud, so there is no audience to get wrong' };
         }
         const t = await tenants.variant(fx.tenant, 'wrong audience', { audience: 'shipgate-wrong-audience' });
