@@ -33,6 +33,9 @@ export interface CreateOptions {
   visibility?: Visibility;
   /** Send this body instead of the profile's factory's. */
   body?: Json;
+  /** Extra query string and headers (a tenant named where it must be ignored). */
+  query?: string;
+  headers?: Record<string, string>;
   label?: string;
 }
 
@@ -182,8 +185,9 @@ export class ResourceApi {
     const body = visibility && this.spec.visibility ? (withPath(base, this.spec.visibility.field, this.spec.visibility[visibility]) ?? base) : base;
     const res = await owner.client.send({
       method: route.method,
-      path: this.path(route, { parent: parentId }),
+      path: withQuery(this.path(route, { parent: parentId }), o.query ?? ''),
       ...(body !== undefined ? { body } : {}),
+      ...(o.headers ? { headers: o.headers } : {}),
       instance: o.instance,
       label: o.label ?? `${owner.label} creates a ${visibility === 'private' ? 'private ' : ''}${this.name}`,
     });

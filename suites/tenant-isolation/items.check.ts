@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { expectationFor, useTarget, type CheckContext, type Relation, type ResourceApi, type ResourceItem, type Visibility } from 'shipgate';
+import { expectationFor, getPath, useTarget, type CheckContext, type Relation, type ResourceApi, type ResourceItem, type Visibility } from 'shipgate';
 import suite from './suite.ts';
 import {
   accessWords,
@@ -12,8 +12,10 @@ import {
   judgeDenied,
   leftToOtherSuites,
   ownSnapshot,
+  ex,
   overrideTries,
   party,
+  raise,
   precondition,
   policy,
   relationsFor,
@@ -166,6 +168,25 @@ function bulkCheck(api: ResourceApi, op: string): void {
             change: { before: before.map((b) => b.value), after: { present: true, value: after.map((a) => (a.present ? a.value : '(gone)')) } },
             bulk: (ids) => listWith(position, ids.id as string),
           });
+          if (position !== 'first') continue;
+          for (const t of overrideTries(owner.principal.tenantId)) {
+            const overridden = await api.call(attacker, op, {}, { instance, bulkIds: listWith(position, foreignItem.id), ...(t.query ? { query: t.query } : {}), ...(t.headers ? { headers: t.headers } : {}), label: `${label}, naming ${owner.label} in the ${t.how}` });
+            const afterOverride = await Promise.all(all.map((i) => api.snapshot(i, at)));
+            await judgeDenied({
+              api,
+              op,
+              party: { ...p, words: `${p.words} naming ${owner.label} in the ${t.how}` },
+              res: overridden,
+              ids: { id: foreignItem.id },
+              exp: denied,
+              items: [foreignItem],
+              instance,
+              what: `${owner.label}'s ${api.name} in a bulk list`,
+              servedCode: 'TENANT_OVERRIDE',
+              noMissingComparison: true,
+              change: { before: before.map((b) => b.value), after: { present: true, value: afterOverride.map((a) => (a.present ? a.value : '(gone)')) } },
+            });
+          }
         }
       }
       // The same call with only the caller's ids must work, or the refusals above prove nothing.
@@ -181,14 +202,44 @@ function bulkCheck(api: ResourceApi, op: string): void {
   });
 }
 
+/**
+ * Creating with another tenant named in the query or a header: the item is the caller's, never
+ * planted in the other tenant (judged by where it lives: who can read it, and its owner field
+ * when the profile names one).
+ */
+function createOverrideCheck(api: ResourceApi): void {
+  suite.check(`${api.name}: creating with another tenant named in the query or a header makes the caller's item`, async (c) => {
+    const tries = overrideTries('x');
+    if (tries.length === 0) return c.notApplicable('the profile declares no tenantOverride query parameter or header');
+    const ownerField = Object.entries(api.spec.serverOwned ?? {}).find(([, f]) => ['user', 'tenant'].includes(typeof f === 'string' ? f : typeof f.forge === 'string' ? f.forge : ''));
+    const stored = (body: unknown) => (ownerField ? (typeof ownerField[1] === 'object' && ownerField[1].stored ? ownerField[1].stored(body) : getPath(body, ownerField[0])) : undefined);
+    await eachCase(c, async ({ sample, owner, stranger, at }) => {
+      const control = await api.create(stranger, sample, { instance: at });
+      const controlOwner = stored((await api.readBack(control, stranger, { instance: at })).body);
+      for (const t of overrideTries(owner.principal.tenantId)) {
+        const { res, item } = await api.tryCreate(stranger, sample, { instance: at, ...(t.query ? { query: t.query } : {}), ...(t.headers ? { headers: t.headers } : {}), label: `${stranger.label} creates a ${api.name} naming ${owner.label} in the ${t.how}` });
+        if (!item) continue;
+        const mine = await api.readBack(item, stranger, { instance: at });
+        const theirs = mine.present ? undefined : await api.readBack(item, owner, { instance: at });
+        const planted = theirs?.present || (mine.present && controlOwner !== undefined && JSON.stringify(stored(mine.body)) !== JSON.stringify(controlOwner));
+        if (planted) {
+          raise('TENANT_OVERRIDE', `${stranger.label} created a ${api.name} that belongs to ${owner.label} by naming it in the ${t.how}`, [ex('the create', res), ex('where it is now', (theirs ?? mine).evidence)]);
+        }
+      }
+    });
+  });
+}
+
 for (const api of target.resources) {
   const ops = api.calls().map((x) => x.op);
   const item = ops.filter((o) => o === 'read' || o === 'update' || o === 'remove' || o.startsWith('action:'));
   const bulk = ops.filter((o) => o.startsWith('bulk:'));
-  if (item.length + bulk.length === 0) continue;
+  const override = !api.parent && target.profile.tenantOverride !== undefined;
+  if (item.length + bulk.length === 0 && !override) continue;
   describe(api.name, () => {
     for (const op of item) itemCheck(api, op);
     for (const op of bulk) bulkCheck(api, op);
+    if (override) createOverrideCheck(api);
   });
 }
 if (!target.resources.some((api) => api.calls().some((x) => x.op !== 'create' && x.op !== 'list'))) {
