@@ -44,6 +44,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['FIELD_OWNERSHIP_FORGED'],
   },
   {
+    id: 'tenant-from-header',
+    promise: 'the tenant comes from the credentials, never from a header',
+    mistake: "the support console's x-org-id switch checks only that the caller is an admin (of its own org), so any org's admin acts in any other org",
+    caughtBy: ['tenant-isolation'],
+    findingCodes: ['TENANT_OVERRIDE'],
+  },
+  {
     id: 'existence-leak',
     promise: "another tenant's resource is indistinguishable from a missing one",
     mistake: 'a foreign source answers 403 "not yours" instead of the 404 of a missing id',
