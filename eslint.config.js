@@ -25,8 +25,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/reference/**', '**/reference'],
-              message: 'suites and the harness see the system under test only through its target profile, never reference/ internals',
+              group: ['**/reference/**', '**/reference', '**/articles/**', '**/articles'],
+              message: 'suites and the harness see the system under test only through its target profile, never the internals of reference/ or articles/',
             },
           ],
         },

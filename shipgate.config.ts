@@ -28,6 +28,8 @@ const PLAN_DATE = '2030-01-15';
 // Export workers hold a claim for this long without a heartbeat; short, so a crash test takes seconds.
 const EXPORT_LEASE_MS = 1_500;
 const EXPORT_STATES: Record<string, ExportState> = { queued: 'queued', preparing: 'running', ready: 'done', failed: 'failed' };
+// Operations only an org's admin may perform (the org's first user is its admin; members are not).
+const ADMIN = { role: 'admin' } as const;
 
 export default defineTarget({
   name: 'reference',
@@ -86,11 +88,17 @@ export default defineTarget({
       });
       return { tenantId: admin.tenantId, userId: added.user_id, claims: { sub, email, org_id: admin.tenantId, role: 'member' } };
     },
-    async revoke({ http }, token) {
-      await http.request('POST', '/auth/logout', { token });
+    // The one way a token dies here: a logout revokes that token (every instance must refuse it).
+    revocations: {
+      async logout({ http }, { token }) {
+        await http.request('POST', '/auth/logout', { token });
+      },
     },
   },
 
+  // Everything is tenant-private (the default access, 'tenant') and a denial answers exactly like
+  // a missing id (the default, policy.denied: 'as-missing'). The server owns each item's org,
+  // id and creation time: a client naming them is ignored.
   resources: {
     document: {
       create: { route: 'POST /v1/documents', body: (s) => ({ title: s.text('title'), body: s.text('body') }) },
@@ -99,6 +107,7 @@ export default defineTarget({
       update: { route: 'PATCH /v1/documents/{id}', body: (s) => ({ title: s.text('renamed') }) },
       remove: 'DELETE /v1/documents/{id}',
       bulk: { delete: { route: 'POST /v1/documents/bulk-delete', body: (ids) => ({ ids }) } },
+      serverOwned: { org_id: 'tenant', id: 'id', created_at: 'time' },
     },
     conversation: {
       create: { route: 'POST /v1/conversations', body: (s) => ({ title: s.text('conversation') }) },
@@ -106,6 +115,7 @@ export default defineTarget({
       list: { route: 'GET /v1/conversations', pageSize: (n) => `limit=${n}` },
       update: { route: 'PATCH /v1/conversations/{id}', body: (s) => ({ title: s.text('renamed') }) },
       remove: 'DELETE /v1/conversations/{id}',
+      serverOwned: { org_id: 'tenant', id: 'id', created_at: 'time' },
     },
     message: {
       parent: 'conversation',
@@ -119,19 +129,19 @@ export default defineTarget({
       create: { route: 'POST /v1/sources', body: (s) => ({ name: s.text('source'), url: `https://example.com/${s.unique('doc')}` }) },
       read: 'GET /v1/sources/{id}',
       list: { route: 'GET /v1/sources', pageSize: (n) => `limit=${n}` },
-      remove: 'DELETE /v1/sources/{id}',
+      // Moderation is for the org's admins: a member gets 403 (policy.roleDenied).
+      remove: { route: 'DELETE /v1/sources/{id}', access: ADMIN },
       actions: {
-        approve: 'POST /v1/sources/{id}/approve',
-        reject: 'POST /v1/sources/{id}/reject',
+        approve: { route: 'POST /v1/sources/{id}/approve', access: ADMIN },
+        reject: { route: 'POST /v1/sources/{id}/reject', access: ADMIN },
         retry: 'POST /v1/sources/{id}/retry',
       },
-      bulk: { approve: { route: 'POST /v1/sources/bulk-approve', body: (ids) => ({ ids }) } },
-      // Moderation is for admins: a member must get 403.
-      privileged: ['remove', 'action:approve', 'action:reject', 'bulk:approve'],
+      bulk: { approve: { route: 'POST /v1/sources/bulk-approve', body: (ids) => ({ ids }), access: ADMIN } },
+      serverOwned: { org_id: 'tenant', id: 'id', created_at: 'time' },
     },
   },
-  // The org comes from the token's user; these must all be ignored.
-  tenantOverride: { bodyField: 'org_id', query: 'org_id', header: 'x-org-id' },
+  // The org comes from the token's user; naming one in the query or a header must be ignored.
+  tenantOverride: { query: 'org_id', header: 'x-org-id' },
   protectedRoutes: [
     'GET /auth/me',
     'POST /v1/org/members',
@@ -298,7 +308,7 @@ export default defineTarget({
     },
   },
 
-  policy: { crossTenant: 404, unauthenticated: 401, roleDenied: 403 },
+  policy: { notFound: 404, unauthenticated: 401, roleDenied: 403 },
   gate: {
     require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash'],
   },

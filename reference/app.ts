@@ -51,7 +51,7 @@ export function buildApp(config: ServerConfig): FastifyInstance {
   });
   const context: AppContext = {
     pool,
-    auth: new Authenticator(pool, verifyToken, revocations, config.authDisabled),
+    auth: new Authenticator(pool, verifyToken, revocations, config.authDisabled, config.defects),
     revocations,
     readiness: new Readiness(pool),
     defects: config.defects,

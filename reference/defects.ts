@@ -41,6 +41,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     promise: 'the tenant comes from the credentials, never from the request body',
     mistake: 'document create honours an org_id in the body (for an import tool) and writes through the service client',
     caughtBy: ['tenant-isolation'],
+    findingCodes: ['FIELD_OWNERSHIP_FORGED'],
+  },
+  {
+    id: 'tenant-from-header',
+    promise: 'the tenant comes from the credentials, never from a header',
+    mistake: "the support console's x-org-id switch checks only that the caller is an admin (of its own org), so any org's admin acts in any other org",
+    caughtBy: ['tenant-isolation'],
     findingCodes: ['TENANT_OVERRIDE'],
   },
   {

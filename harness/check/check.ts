@@ -18,6 +18,8 @@ declare module 'vitest' {
     findings?: Finding[];
     /** Measurements for the sign-off (see CheckContext.report). */
     sections?: ReportSection[];
+    /** Identities the check made (sign-ups, members, role holders), and how many sign-ups were answered 429 and retried. */
+    identities?: { made: number; throttled: number };
   }
 }
 
@@ -75,6 +77,7 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
       const removals = startCleanupScope(target.profile.kind !== 'ephemeral');
       const seed = target.context.seed;
       const bursts = new BurstLog();
+      const identitiesBefore = target.tenants.counts;
       const c: CheckContext = {
         target,
         sample: seededSample(seed),
@@ -95,7 +98,7 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
             replay: target.replay(suite),
           }),
         burst: async (title, requests) => {
-          const history = await runBurst(requests, { baseUrls: target.context.baseUrls, timeoutMs: target.profile.http.timeoutMs, warmPath: target.profile.http.probePath });
+          const history = await runBurst(requests, { baseUrls: target.context.baseUrls, timeoutMs: target.profile.http.timeoutMs, warmPath: target.profile.http.probePath, transport: target.profile.identities.transport });
           bursts.add(title, history);
           return history;
         },
@@ -113,6 +116,8 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
         ctx.task.meta.findings = [...(ctx.task.meta.findings ?? []), finding];
         throw err instanceof FindingError ? new FindingError(finding) : err;
       } finally {
+        const now = target.tenants.counts;
+        ctx.task.meta.identities = { made: now.made - identitiesBefore.made, throttled: now.throttled - identitiesBefore.throttled };
         for (const section of bursts.sections()) c.report(section);
         const leftBehind = removals ? await cleanUp(removals) : [];
         if (leftBehind.length > 0) c.report({ title: 'clean-up: items shipgate created and could not remove', text: leftBehind.join('\n') });

@@ -19,13 +19,13 @@ export interface Target {
 }
 
 export function createTarget(profile: TargetProfile, context: RunContext): Target {
-  const anonymous = new HttpClient({ baseUrls: context.baseUrls, timeoutMs: profile.http.timeoutMs });
+  const anonymous = new HttpClient({ baseUrls: context.baseUrls, timeoutMs: profile.http.timeoutMs, transport: profile.identities.transport });
   return {
     profile,
     context,
     anonymous,
     tenants: new Tenants(profile, anonymous),
-    resources: resourceApis(profile.resources),
+    resources: resourceApis(profile),
     replay: (suite) => `${context.replayCommand} --suite ${suite}`,
   };
 }

@@ -14,7 +14,9 @@ export function printSummary(r: RunReport, files: string[], log: (line: string) 
     if (r.findings.length > 30) log(`  ... and ${r.findings.length - 30} more in signoff.md`);
   }
   for (const e of r.errors) log(`error: ${e.split('\n')[0]}`);
+  for (const w of r.warnings) log(`warning: ${w}`);
   log('');
+  log(`identities: ${r.identities.made} made${r.identities.throttled > 0 ? ` (${r.identities.throttled} sign-ups answered 429 and retried after their Retry-After)` : ''}`);
   log(`${r.gate}: ${r.gateReasons.join('; ')}`);
   log(`seed ${r.seed} · reports: ${files.join(', ')}`);
 }

@@ -4,14 +4,16 @@ import { writeReports } from '../report/write.ts';
 import { runVerify } from '../run/verify.ts';
 import { discoverSuites } from '../suites/registry.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
-import { CI_ITERATIONS, configOption, NIGHTLY_ITERATIONS, parseIntOption, seedOption } from './options.ts';
+import { CI_ITERATIONS, configOption, embeddedList, NIGHTLY_ITERATIONS, parseIntOption, seedOption } from './options.ts';
 import { PACKAGE_ROOT, VERSION } from './package-info.ts';
 import { printSummary } from './summary.ts';
+import { profileWarnings } from '../profile/warnings.ts';
 
-export const VERIFY_USAGE = `shipgate verify [--config file] [--suite id ...] [--seed n] [--runs n] [--iterations n] [--reports dir]
+export const VERIFY_USAGE = `shipgate verify [--config file | --embedded name] [--suite id ...] [--seed n] [--runs n] [--iterations n] [--reports dir]
 
 Runs every suite that applies to the target and writes reports/{signoff.json,signoff.md,ctrf.json,junit.xml}.
   --config   target profile (default ./shipgate.config.ts, else the embedded reference system)
+  --embedded run one of shipgate's embedded systems instead (--embedded list names them)
   --suite    run only these suites (repeatable)
   --seed     replay the generated cases of an earlier run
   --runs     generated cases per property (default 5; nightly runs use more)
@@ -24,6 +26,7 @@ export async function verifyCommand(argv: string[], log: (line: string) => void,
     args: argv,
     options: {
       config: { type: 'string' },
+      embedded: { type: 'string' },
       suite: { type: 'string', multiple: true },
       seed: { type: 'string' },
       runs: { type: 'string' },
@@ -33,7 +36,11 @@ export async function verifyCommand(argv: string[], log: (line: string) => void,
     strict: true,
     allowPositionals: false,
   });
-  const config = configOption(values.config);
+  if (values.embedded === 'list') {
+    log(embeddedList());
+    return EXIT.go;
+  }
+  const config = configOption(values.config, values.embedded);
   const seed = seedOption(values.seed);
   const runs = parseIntOption('runs', values.runs, 1, 5);
   const iterations = parseIntOption('iterations', values.iterations, 1, defaults.iterations);
@@ -48,7 +55,8 @@ export async function verifyCommand(argv: string[], log: (line: string) => void,
   if (unknownRequired.length > 0) {
     throw new UsageError(`gate.require in ${config.path} names unknown suite ${unknownRequired.join(', ')}; known suites: ${suites.map((s) => s.id).join(', ')}`);
   }
-  log(`shipgate verify · ${profile.name} (${profile.kind})${config.embedded ? ' · embedded reference system' : ''} · seed ${seed} · ${iterations} iterations`);
+  log(`shipgate verify · ${profile.name} (${profile.kind})${config.embedded ? ` · embedded system '${config.system ?? 'reference'}'` : ''} · seed ${seed} · ${iterations} iterations`);
+  for (const w of profileWarnings(profile)) log(`warning: ${w}`);
   const reportsDir = values.reports ?? 'reports';
   const report = await runVerify({ root: PACKAGE_ROOT, configPath: config.path, profile, suites, selected, seed, runs, iterations, reportsDir, version: VERSION, log });
   const files = writeReports(report, reportsDir);

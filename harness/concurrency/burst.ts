@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Exchange } from '../http/exchange.ts';
 import { record } from '../http/recorder.ts';
 import { redactor } from '../http/redact.ts';
+import { BEARER, withCredentials, type Transport } from '../http/credentials.ts';
 import { History, type BurstIdentity, type Operation } from './history.ts';
 import { RawConnection, serializeRequest } from './raw-http.ts';
 
@@ -26,6 +27,8 @@ export interface BurstOptions {
   timeoutMs: number;
   /** A cheap path every connection requests once before the release (opens and warms it). */
   warmPath: string;
+  /** How identities' tokens travel. Default: `Authorization: Bearer <token>`. */
+  transport?: Transport;
 }
 
 /** The burst could not be armed (a connection could not be opened or warmed): no request was completed. */
@@ -93,8 +96,8 @@ async function arm<M>(requests: BurstRequest<M>[], o: BurstOptions, burstId: str
   return requests.map((request, index) => {
     const url = urls[index]!;
     const payload = payloadOf(request.body);
-    const headers: Record<string, string> = { accept: 'application/json', ...request.headers, 'x-request-id': `${burstId}-${index}` };
-    if (request.identity.token) headers.authorization = `Bearer ${request.identity.token}`;
+    const plain: Record<string, string> = { accept: 'application/json', ...request.headers, 'x-request-id': `${burstId}-${index}` };
+    const headers = request.identity.token ? withCredentials(plain, request.identity.token, o.transport ?? BEARER) : plain;
     if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
     const connection = (opened[index] as PromiseFulfilledResult<RawConnection>).value;
     const bytes = serializeRequest({ method: request.method, path: `${url.pathname}${url.search}`, host: url.host, headers, ...(payload ? { body: payload } : {}) });

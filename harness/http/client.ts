@@ -3,6 +3,7 @@ import type { Exchange } from './exchange.ts';
 import { record } from './recorder.ts';
 import { describeNetworkError } from './network-error.ts';
 import { redactor } from './redact.ts';
+import { BEARER, withCredentials, type Transport } from './credentials.ts';
 
 export interface SendOptions {
   method: string;
@@ -13,7 +14,7 @@ export interface SendOptions {
   headers?: Record<string, string>;
   /** Index into the base URLs; default 0. */
   instance?: number;
-  /** Overrides the client's bearer token; `null` sends no Authorization header. */
+  /** Overrides the client's token; `null` sends no credentials. */
   token?: string | null;
   /** What the request is for, in words, for evidence. */
   label?: string;
@@ -34,8 +35,10 @@ export interface HttpResult {
 export interface HttpClientOptions {
   baseUrls: string[];
   timeoutMs: number;
-  /** Bearer token sent with every request unless overridden. */
+  /** Token sent with every request unless overridden. */
   token?: string;
+  /** How the token travels. Default: `Authorization: Bearer <token>`. */
+  transport?: Transport;
 }
 
 function flatHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -66,6 +69,10 @@ export class HttpClient {
     return this.#options.baseUrls;
   }
 
+  get transport(): Transport {
+    return this.#options.transport ?? BEARER;
+  }
+
   /** A client for another token that shares nothing with this one. */
   withToken(token: string | undefined): HttpClient {
     return new HttpClient({ ...this.#options, token });
@@ -76,9 +83,9 @@ export class HttpClient {
     const base = this.#options.baseUrls[instance];
     if (base === undefined) throw new Error(`no base URL for instance ${instance} (there are ${this.#options.baseUrls.length})`);
     const url = new URL(opts.path, base).toString();
-    const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     const token = opts.token === undefined ? this.#options.token : opts.token;
-    if (token !== null && token !== undefined && !('authorization' in headers)) headers.authorization = `Bearer ${token}`;
+    const plain: Record<string, string> = { accept: 'application/json', ...opts.headers };
+    const headers = token !== null && token !== undefined ? withCredentials(plain, token, this.#options.transport ?? BEARER) : plain;
     let payload: string | Buffer | undefined;
     if (opts.body !== undefined) {
       payload = typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);

@@ -11,6 +11,7 @@ const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'x-api-
 
 export class Redactor {
   readonly #labels = new Map<string, string>();
+  readonly #secretHeaders = new Set(SECRET_HEADERS);
 
   /** Remembers a secret value; from now on it is shown as `«label»`. Short values are ignored (too likely to collide with data). */
   register(secret: string | undefined, label: string): void {
@@ -36,11 +37,16 @@ export class Redactor {
     return value;
   }
 
+  /** A header that carries credentials in this system (an API-key header named in the profile): its value is never shown. */
+  secretHeader(name: string): void {
+    this.#secretHeaders.add(name.toLowerCase());
+  }
+
   headers(headers: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
       const scrubbed = this.scrub(value);
-      out[name] = SECRET_HEADERS.has(name.toLowerCase()) && scrubbed === value ? '«redacted»' : scrubbed;
+      out[name] = this.#secretHeaders.has(name.toLowerCase()) && scrubbed === value ? '«redacted»' : scrubbed;
     }
     return out;
   }

@@ -1,19 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import type { HttpClient } from '../http/client.ts';
-import { profileHttp } from '../http/profile-http.ts';
+import { HookCallError, profileHttp } from '../http/profile-http.ts';
 import { redactor } from '../http/redact.ts';
 import type { TargetProfile } from '../profile/schema.ts';
+import type { RevocationTarget } from '../profile/identities-schema.ts';
 import { uniqueToken } from '../generate/sample.ts';
-import type { IdentityContext, Principal } from './principal.ts';
+import type { IdentityContext, Principal, PrincipalInput } from './principal.ts';
 import { signClaims, type SignOverrides } from './tokens.ts';
+import { retryAfterMs } from './retry-after.ts';
+
+/** Who sends a request: a label for evidence and a client that carries its credentials (none for an anonymous caller). */
+export interface Caller {
+  label: string;
+  client: HttpClient;
+}
 
 /** A principal with a valid token and a client that sends it. */
-export interface Tenant {
+export interface Tenant extends Caller {
   /** `tenant-1`, `tenant-2`...: how evidence names it. */
   label: string;
   principal: Principal;
   token: string;
-  client: HttpClient;
+  /** Made in this process by `newTenant` (not pre-seeded): everything it holds was made by shipgate here. */
+  madeHere: boolean;
 }
 
 /** The identity hooks could not produce a usable tenant: the profile or the target is wrong. */
@@ -21,13 +30,25 @@ export class IdentityError extends Error {}
 
 let tenantCounter = 0;
 
-/** Makes tenants and tokens the way the profile says: signed by shipgate, from hooks, or pre-seeded. */
+/**
+ * Makes tenants and tokens the way the profile says: signed by shipgate, from hooks, or
+ * pre-seeded. Tenants come from a small pool reused across the checks of a suite file (sign-ups
+ * are often rate-limited); `create()` makes one of the check's own.
+ */
 export class Tenants {
   readonly #profile: TargetProfile;
   readonly #anonymous: HttpClient;
   #fixed: Promise<Tenant[]> | undefined;
   #nextFixed = 0;
-  #pairs = 0;
+  readonly #pool: Tenant[] = [];
+  #poolTurn = 0;
+  #poolFull = false;
+  readonly #members = new Map<Tenant, Promise<Tenant>>();
+  readonly #roleHolders = new Map<string, Promise<Tenant>>();
+  /** Identities made in this process: sign-ups, members, role holders, pre-seeded logins. */
+  #made = 0;
+  /** Sign-ups or logins answered 429 and retried. */
+  #retried = 0;
 
   constructor(profile: TargetProfile, anonymous: HttpClient) {
     this.#profile = profile;
@@ -39,10 +60,6 @@ export class Tenants {
     return this.#profile.identities.jwt !== undefined;
   }
 
-  get canRevoke(): boolean {
-    return this.#profile.identities.revoke !== undefined;
-  }
-
   get canRefresh(): boolean {
     return this.canSign || this.#profile.identities.refresh !== undefined;
   }
@@ -50,6 +67,16 @@ export class Tenants {
   /** True when every call to `create()` gives a new tenant (not a pre-seeded one). */
   get fresh(): boolean {
     return this.#profile.identities.newTenant !== undefined;
+  }
+
+  /** Identities made so far in this process, and how many of their sign-ups were throttled (429). */
+  get counts(): { made: number; throttled: number } {
+    return { made: this.#made, throttled: this.#retried };
+  }
+
+  /** A client that sends no credentials. */
+  get anonymous(): Caller {
+    return { label: 'anonymous caller', client: this.#anonymous };
   }
 
   context(): IdentityContext {
@@ -72,56 +99,135 @@ export class Tenants {
     throw new IdentityError(`the identity hook returned tenant ${principal.tenantId} with neither a token nor claims to sign`);
   }
 
-  async #materialise(principal: Principal, name?: string): Promise<Tenant> {
-    if (!principal || typeof principal.tenantId !== 'string' || principal.tenantId === '') {
-      throw new IdentityError(`the identity hook returned ${JSON.stringify(principal)}; expected { tenantId, token | claims }`);
+  async #materialise(given: PrincipalInput, o: { name?: string; madeHere: boolean; hook: string }): Promise<Tenant> {
+    const principal = (this.#profile.identities.tenantIs === 'user' && given && !given.tenantId && given.userId ? { ...given, tenantId: String(given.userId) } : given) as Principal;
+    if (!principal || (typeof principal.tenantId !== 'string' && typeof principal.tenantId !== 'number') || principal.tenantId === '') {
+      throw new IdentityError(`${o.hook} returned ${JSON.stringify(given)}; expected { tenantId, token | claims }${this.#profile.identities.tenantIs === 'user' ? ' (or { userId, ... }: each user is its own tenant)' : ''}`);
     }
     tenantCounter += 1;
-    const label = name ?? `tenant-${tenantCounter}`;
+    const label = o.name ?? `tenant-${tenantCounter}`;
     const token = await this.#tokenFor(principal);
     redactor.register(token, `${label} token`);
-    return { label, principal, token, client: this.#anonymous.withToken(token) };
+    const normalised: Principal = { ...principal, tenantId: String(principal.tenantId), ...(principal.userId !== undefined ? { userId: String(principal.userId) } : {}) };
+    return { label, principal: normalised, token, client: this.#anonymous.withToken(token), madeHere: o.madeHere };
   }
 
-  /** A new tenant from `newTenant`, or the next pre-seeded one. */
+  /**
+   * Runs an identity hook, waiting out a 429 (its Retry-After) within `identities.retryWithinMs`:
+   * a rate-limited sign-up is the system working as designed, not a failure of the run.
+   */
+  async #withRetries<T>(hook: string, run: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.#profile.identities.retryWithinMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await run();
+        this.#made += 1;
+        return result;
+      } catch (err) {
+        if (!(err instanceof HookCallError) || err.result.status !== 429) throw err;
+        this.#retried += 1;
+        const wait = retryAfterMs(err.result.headers['retry-after'], attempt);
+        if (Date.now() + wait > deadline) {
+          throw new IdentityError(
+            `${hook} was answered 429 (too many requests) and retrying would pass identities.retryWithinMs (${this.#profile.identities.retryWithinMs} ms): this suite file had ${this.#made} identities and needed one more. ` +
+              `Raise identities.retryWithinMs, lower identities.pool (now ${this.#profile.identities.pool}), or relax the system's sign-up limit for test runs.`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  /** A new tenant from `newTenant` (a check's own, shared with no other check), or the next pre-seeded one. */
   async create(): Promise<Tenant> {
     const ids = this.#profile.identities;
-    if (ids.newTenant) return this.#materialise(await ids.newTenant(this.context()));
-    this.#fixed ??= Promise.all((ids.tenants ?? []).map(async (hook) => this.#materialise(await hook(this.context()))));
+    if (ids.newTenant) {
+      const hook = ids.newTenant;
+      const principal = await this.#withRetries('identities.newTenant', () => hook(this.context()));
+      return this.#materialise(principal, { madeHere: true, hook: 'identities.newTenant' });
+    }
+    this.#fixed ??= Promise.all(
+      (ids.tenants ?? []).map(async (hook, i) => this.#materialise(await this.#withRetries(`identities.tenants[${i}]`, () => hook(this.context())), { madeHere: false, hook: `identities.tenants[${i}]` })),
+    );
     const fixed = await this.#fixed;
     const tenant = fixed[this.#nextFixed % fixed.length] as Tenant;
     this.#nextFixed += 1;
     return tenant;
   }
 
-  get canMakeMembers(): boolean {
-    return this.#profile.identities.newMember !== undefined;
+  /**
+   * `count` different tenants from this file's pool (made on first use, up to
+   * `identities.pool`, then reused). Successive calls rotate through the pool, so each tenant is
+   * the victim as often as the attacker.
+   */
+  async pooled(count: number): Promise<Tenant[]> {
+    const size = Math.max(this.#profile.identities.pool, count);
+    const made: Tenant[] = [];
+    while (made.length < count && this.#pool.length < size && !this.#poolFull) {
+      const tenant = await this.create();
+      if (this.#pool.some((t) => t.principal.tenantId === tenant.principal.tenantId)) {
+        if (this.fresh) throw new IdentityError(`identities.newTenant gave tenant ${tenant.principal.tenantId} twice; every call must make a new tenant`);
+        this.#poolFull = true; // pre-seeded tenants: the pool is as large as their list
+        break;
+      }
+      this.#pool.push(tenant);
+      made.push(tenant);
+    }
+    if (made.length === count) return made;
+    if (this.#pool.length < count) {
+      throw new IdentityError(`a check needs ${count} different tenants and the profile gives ${this.#pool.length} (identities.tenants)`);
+    }
+    const start = this.#poolTurn % this.#pool.length;
+    this.#poolTurn += 1;
+    return Array.from({ length: count }, (_, i) => this.#pool[(start + i) % this.#pool.length] as Tenant);
   }
 
-  /** A user with a lesser role in `admin`'s tenant (needs `identities.newMember`). */
+  /** Two tenants that are guaranteed to be different, from the pool. */
+  async pair(): Promise<[Tenant, Tenant]> {
+    const [a, b] = await this.pooled(2);
+    return [a as Tenant, b as Tenant];
+  }
+
+  get canMakeMembers(): boolean {
+    return this.#profile.identities.tenantIs === 'org' && this.#profile.identities.newMember !== undefined;
+  }
+
+  /** A new user without the tenant's roles in `admin`'s tenant (needs `identities.newMember`). */
   async newMember(admin: Tenant): Promise<Tenant> {
     const hook = this.#profile.identities.newMember;
     if (!hook) throw new IdentityError('the profile has no identities.newMember hook');
-    const member = await this.#materialise(await hook(this.context(), admin.principal), `${admin.label} member`);
+    const principal = await this.#withRetries('identities.newMember', () => hook(this.context(), admin.principal));
+    const member = await this.#materialise(principal, { name: `${admin.label} member`, madeHere: true, hook: 'identities.newMember' });
     if (member.principal.tenantId !== admin.principal.tenantId) {
       throw new IdentityError(`identities.newMember put the member in tenant ${member.principal.tenantId}, not ${admin.principal.tenantId}`);
     }
     return member;
   }
 
-  /**
-   * Two tenants that are guaranteed to be different. Pre-seeded tenants swap places on every
-   * call, so each is the victim as often as the attacker.
-   */
-  async pair(): Promise<[Tenant, Tenant]> {
-    const a = await this.create();
-    let b = await this.create();
-    if (b.principal.tenantId === a.principal.tenantId) b = await this.create();
-    if (b.principal.tenantId === a.principal.tenantId) {
-      throw new IdentityError(`the identity hooks gave the same tenant (${a.principal.tenantId}) twice; isolation needs two`);
-    }
-    this.#pairs += 1;
-    return !this.fresh && this.#pairs % 2 === 0 ? [b, a] : [a, b];
+  /** One member of `admin`'s tenant, made once and reused (for pooled tenants). */
+  memberOf(admin: Tenant): Promise<Tenant> {
+    const existing = this.#members.get(admin);
+    if (existing) return existing;
+    const member = this.newMember(admin);
+    this.#members.set(admin, member);
+    return member;
+  }
+
+  canHoldGlobalRole(role: string): boolean {
+    return this.#profile.identities.globalRoles?.[role] !== undefined;
+  }
+
+  /** The user holding the site-wide `role` (`identities.globalRoles[role]`), made once. */
+  globalRole(role: string): Promise<Tenant> {
+    const existing = this.#roleHolders.get(role);
+    if (existing) return existing;
+    const hook = this.#profile.identities.globalRoles?.[role];
+    if (!hook) return Promise.reject(new IdentityError(`the profile has no identities.globalRoles.${role} hook`));
+    const holder = this.#withRetries(`identities.globalRoles.${role}`, () => hook(this.context())).then((p: PrincipalInput) =>
+      this.#materialise(p, { name: `${role} (site-wide)`, madeHere: false, hook: `identities.globalRoles.${role}` }),
+    );
+    this.#roleHolders.set(role, holder);
+    return holder;
   }
 
   /** Another valid token for the same principal, or undefined when neither signing nor `refresh` is available. */
@@ -141,10 +247,19 @@ export class Tenants {
     return token;
   }
 
-  async revoke(token: string): Promise<void> {
-    const hook = this.#profile.identities.revoke;
-    if (!hook) throw new IdentityError('the profile has no identities.revoke hook');
-    await hook(this.context(), token);
+  /** The ways a token dies that the profile declares, by name. */
+  get revocations(): string[] {
+    return Object.keys(this.#profile.identities.revocations ?? {});
+  }
+
+  /** Kills `target.token` the declared way; returns the token the system issued instead, if it gave one. */
+  async revoke(way: string, target: RevocationTarget, label: string): Promise<string | undefined> {
+    const hook = this.#profile.identities.revocations?.[way];
+    if (!hook) throw new IdentityError(`the profile has no identities.revocations['${way}'] hook`);
+    const result = await hook(this.context(), target);
+    const replacement = result && typeof result === 'object' && typeof result.token === 'string' ? result.token : undefined;
+    if (replacement) redactor.register(replacement, `${label} token after ${way}`);
+    return replacement;
   }
 }
 

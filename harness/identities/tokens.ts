@@ -35,15 +35,20 @@ export interface SignOverrides {
   secret?: string;
 }
 
+/** Claims shipgate sets itself on every token it signs; a principal's own values for them are replaced. */
+const REGISTERED = ['iat', 'exp', 'jti', 'aud', 'nbf'];
+
 /** Signs claims the way the target's identity provider would (HS256), with a fresh `jti`. */
 export async function signClaims(jwt: JwtProfile, claims: Record<string, unknown>, o: SignOverrides = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const builder = new SignJWT({ ...claims })
+  const own = Object.fromEntries(Object.entries(claims).filter(([k]) => !REGISTERED.includes(k)));
+  const builder = new SignJWT(own)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt(now)
     .setJti(randomUUID())
-    .setAudience(o.audience ?? jwt.audience)
     .setExpirationTime(o.expiresAt ?? now + jwt.ttlSeconds);
+  const audience = o.audience ?? jwt.audience;
+  if (audience !== undefined) builder.setAudience(audience);
   if (jwt.issuer) builder.setIssuer(jwt.issuer);
   return builder.sign(new TextEncoder().encode(o.secret ?? jwt.secret));
 }

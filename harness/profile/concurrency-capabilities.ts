@@ -36,7 +36,14 @@ export const jobClaimSpec = z.strictObject({
 
 /** A JSONB document that concurrent requests merge keys into: no acknowledged key may be lost. */
 export const jsonbMergeSpec = z.strictObject({
-  /** Merges a patch into the document `{doc}`, e.g. `'PATCH /v1/preferences/{doc}'`. */
+  /**
+   * Which document a merge lands in: the one its route names (`'per-key'`, the default: the
+   * routes carry `{doc}`), or the tenant's one document (`'per-tenant'`: the routes have no
+   * `{doc}`, every user of a tenant merges into the same document, so shipgate gives each burst a
+   * tenant of its own).
+   */
+  document: z.enum(['per-key', 'per-tenant']).default('per-key'),
+  /** Merges a patch into the document, e.g. `'PATCH /v1/preferences/{doc}'`. */
   merge: z.strictObject({
     route: routeString,
     /** The request body for a patch of keys. Default: the patch itself. */

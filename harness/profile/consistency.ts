@@ -21,25 +21,13 @@ function routesOf(r: Loose): { path: (string | number)[]; route: string; item: b
     if (route) out.push({ path, route, item });
   };
   add(['create', 'route'], r.create, false);
-  add(['read'], r.read, true);
+  add(typeof r.read === 'string' ? ['read'] : ['read', 'route'], r.read, true);
   add(typeof r.list === 'string' ? ['list'] : ['list', 'route'], r.list, false);
   add(typeof r.update === 'string' ? ['update'] : ['update', 'route'], r.update, true);
-  add(['remove'], r.remove, true);
+  add(typeof r.remove === 'string' ? ['remove'] : ['remove', 'route'], r.remove, true);
   for (const [name, a] of Object.entries(obj(r.actions) ?? {})) add(typeof a === 'string' ? ['actions', name] : ['actions', name, 'route'], a, true);
   for (const [name, b] of Object.entries(obj(r.bulk) ?? {})) add(['bulk', name, 'route'], b, false);
   return out;
-}
-
-function operationsOf(r: Loose): string[] {
-  return [
-    'create',
-    ...(r.read ? ['read'] : []),
-    ...(r.list ? ['list'] : []),
-    ...(r.update ? ['update'] : []),
-    ...(r.remove ? ['remove'] : []),
-    ...Object.keys(obj(r.actions) ?? {}).map((a) => `action:${a}`),
-    ...Object.keys(obj(r.bulk) ?? {}).map((b) => `bulk:${b}`),
-  ];
 }
 
 function resourceProblems(name: string, r: Loose, names: string[]): Problem[] {
@@ -59,11 +47,43 @@ function resourceProblems(name: string, r: Loose, names: string[]): Problem[] {
     if (parent !== undefined && !used.includes('parent')) problems.push({ path: at(...path), message: `${name} lives under ${parent}, so its path needs {parent} (got '${route}')` });
     if (parent === undefined && used.includes('parent')) problems.push({ path: at(...path), message: `{parent} is used but the resource declares no parent` });
   }
-  const ops = operationsOf(r);
-  (Array.isArray(r.privileged) ? r.privileged : []).forEach((op, i) => {
-    if (!ops.includes(String(op))) problems.push({ path: at('privileged', i), message: `no operation '${String(op)}' on ${name} (it has: ${ops.join(', ')})` });
-  });
+  const create = obj(r.create);
+  const hasRead = r.read !== undefined;
+  for (const [key, what] of [['serverOwned', 'server-owned field'], ['references', 'reference']] as const) {
+    for (const [path, spec] of Object.entries(obj(r[key]) ?? {})) {
+      if (!create?.body) problems.push({ path: at(key, path), message: `a ${what} is tried by setting it in the create body, so resources.${name}.create needs a body factory` });
+      const stored = obj(spec)?.stored;
+      if (!hasRead && stored === undefined) {
+        problems.push({ path: at(key, path), message: `with no read route, say where the stored value is: { ${key === 'references' ? `resource: '${String(obj(spec)?.resource ?? '...')}'` : "forge: '...'"}, stored: (item) => ... } (or give resources.${name}.read)` });
+      }
+      if (key === 'references') {
+        const target = typeof spec === 'string' ? spec : obj(spec)?.resource;
+        if (typeof target === 'string' && !names.includes(target)) problems.push({ path: at(key, path), message: `no resource named '${target}' (known: ${names.join(', ')})` });
+      }
+    }
+  }
+  if (obj(r.visibility) && !create?.body) problems.push({ path: at('visibility'), message: `a private item is made by setting the flag in the create body, so resources.${name}.create needs a body factory` });
   return problems;
+}
+
+/** Every access level a profile declares, with its path, for the checks that need an identity for it. */
+function accessLevels(resources: Loose): { path: (string | number)[]; level: unknown }[] {
+  const out: { path: (string | number)[]; level: unknown }[] = [];
+  for (const [name, r] of Object.entries(resources)) {
+    const spec = obj(r) ?? {};
+    if (spec.access !== undefined) out.push({ path: ['resources', name, 'access'], level: spec.access });
+    for (const op of ['create', 'read', 'list', 'update', 'remove'] as const) {
+      const level = obj(spec[op])?.access;
+      if (level !== undefined) out.push({ path: ['resources', name, op, 'access'], level });
+    }
+    for (const group of ['actions', 'bulk'] as const) {
+      for (const [key, v] of Object.entries(obj(spec[group]) ?? {})) {
+        const level = obj(v)?.access;
+        if (level !== undefined) out.push({ path: ['resources', name, group, key, 'access'], level });
+      }
+    }
+  }
+  return out;
 }
 
 function parentCycle(resources: Loose): string[] | undefined {
@@ -103,6 +123,31 @@ export function crossFieldProblems(input: unknown): Problem[] {
       problems.push({ path: ['protectedRoutes', i], message: `protectedRoutes are fixed paths; '${route}' has a placeholder (declare it as a resource route instead)` });
     }
   });
+  const identities = obj(t.identities) ?? {};
+  const globalRoles = obj(identities.globalRoles) ?? {};
+  for (const { path, level } of accessLevels(resources)) {
+    const role = obj(level);
+    if (role && role.global === true && typeof role.role === 'string' && !(role.role in globalRoles)) {
+      problems.push({ path, message: `a site-wide role '${role.role}' needs a user that holds it: identities.globalRoles.${role.role} = async (ctx) => principal` });
+    }
+  }
+  if (identities.tenantIs === 'user' && identities.newMember !== undefined) {
+    problems.push({ path: ['identities', 'newMember'], message: "every user is its own tenant (identities.tenantIs: 'user'), so there are no members of another user's tenant: remove newMember" });
+  }
+  const merge = obj(t.jsonbMerge);
+  const mergeRoutes = [obj(merge?.merge)?.route, obj(merge?.read)?.route].filter((x): x is string => typeof x === 'string');
+  if (merge && mergeRoutes.length > 0) {
+    const perTenant = merge.document === 'per-tenant';
+    mergeRoutes.forEach((route, i) => {
+      const field = i === 0 ? 'merge' : 'read';
+      const hasDoc = placeholders(route).includes('doc');
+      if (!perTenant && !hasDoc) {
+        problems.push({ path: ['jsonbMerge', field, 'route'], message: `'${route}' names no document ({doc}): if the system keeps one document per tenant, declare jsonbMerge.document: 'per-tenant'` });
+      }
+      if (perTenant && hasDoc) problems.push({ path: ['jsonbMerge', field, 'route'], message: `jsonbMerge.document is 'per-tenant', so the route cannot name a document ({doc} in '${route}')` });
+      for (const p of placeholders(route).filter((x) => x !== 'doc')) problems.push({ path: ['jsonbMerge', field, 'route'], message: `unknown placeholder {${p}}: merge routes may use {doc} only` });
+    });
+  }
   const database = obj(t.database);
   if (database && database.url === undefined && !obj(launch?.database)) {
     problems.push({

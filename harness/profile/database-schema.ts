@@ -76,6 +76,12 @@ export const databaseSpec = z.strictObject({
    * `env('DATABASE_ADMIN_URL')`. Default: the database shipgate provisioned for `launch`.
    */
   url: postgresUrl.optional(),
+  /**
+   * Where tenancy is enforced: by the database (`'rls'`, the default: row-level security
+   * policies, which the rls suite probes) or by the application (`'app'`: the rls suite is not
+   * applicable and the advisor's RLS lints are not findings; its index and function lints still are).
+   */
+  isolation: z.enum(['rls', 'app']).default('rls'),
   /** Schemas the advisor examines and tenant tables are discovered in. */
   schemas: z.array(z.string().min(1)).min(1).default(['public']),
   /** The database roles the API acts as (Supabase's names by default). */

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findMissingEnv } from './env.ts';
+import type { z } from 'zod';
 import { targetSchema, type TargetProfile } from './schema.ts';
 
 export interface ProfileProblem {
@@ -32,6 +33,23 @@ function describeReceived(input: unknown): string {
   return s === undefined ? String(input) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A union (a route string or a route object, say) that failed reports "Invalid input"; when only
+ * one of its branches has the right type for the value, that branch's own problems are the useful
+ * ones ("access: expected 'public', ..."), so they replace it.
+ */
+function unwrapUnions(issues: readonly Issue[]): Issue[] {
+  return issues.flatMap((issue) => {
+    // A union with a message of its own (the choices, in words) says it best.
+    if (issue.code !== 'invalid_union' || issue.message !== 'Invalid input') return [issue];
+    const typed = issue.errors.filter((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+    if (typed.length !== 1) return [issue];
+    return unwrapUnions(typed[0]!).map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue);
+  });
+}
+
 /** Validates a profile object; throws ProfileError naming every wrong field. */
 export function validateProfile(input: unknown, file: string): TargetProfile {
   const missing = findMissingEnv(input).map((m) => ({
@@ -43,7 +61,7 @@ export function validateProfile(input: unknown, file: string): TargetProfile {
   const missingPaths = new Set(missing.map((m) => m.path));
   const problems = [
     ...missing,
-    ...(parsed.success ? [] : parsed.error.issues)
+    ...(parsed.success ? [] : unwrapUnions(parsed.error.issues))
       .filter((i) => !missingPaths.has(dotted(i.path)))
       .map((i) => {
         const received = 'input' in i && i.code !== 'unrecognized_keys' && i.code !== 'custom' ? ` (got ${describeReceived(i.input)})` : '';

@@ -1,116 +1,17 @@
 import { z } from 'zod';
 import { crossFieldProblems } from './consistency.ts';
-import type { Principal, IdentityContext } from '../identities/principal.ts';
-import type { Sample } from '../generate/sample.ts';
 import { databaseSpec } from './database-schema.ts';
 import type { ProfileHttp } from '../http/profile-http.ts';
+import type { Sample } from '../generate/sample.ts';
 import { fn, routeString, type HttpMethod } from './fields.ts';
 import { exportsSpec, idempotencySpec, jobClaimSpec, jsonbMergeSpec } from './concurrency-capabilities.ts';
+import { denial } from './access-schema.ts';
+import { identitiesSpec } from './identities-schema.ts';
+import { resourceSpec } from './resource-schema.ts';
 
 export type { HttpMethod };
 
-const route = <B extends z.ZodType>(body: B) =>
-  z.union([
-    routeString,
-    z.strictObject({
-      route: routeString,
-      /** Request body for this call. */
-      body: body.optional(),
-    }),
-  ]);
-
 type Json = unknown;
-
-const createSpec = z.strictObject({
-  route: routeString,
-  /** Builds the request body; `sample` gives seeded values that carry a unique marker. */
-  body: fn<(sample: Sample) => Json>('sample => request body').optional(),
-  /** Finds the new item's id in the response body. Default: `body.id`. */
-  id: fn<(body: Json) => string>('response body => id').optional(),
-});
-
-const listSpec = z.strictObject({
-  route: routeString,
-  /** Finds the items in a list response. Default: `body.items`, or the body if it is an array. */
-  items: fn<(body: Json) => Json[]>('response body => items').optional(),
-  /** Query string for the next page, or null at the end. Default: `?cursor=<body.next_cursor>`. */
-  next: fn<(body: Json) => string | null | undefined>('response body => next page query').optional(),
-  /**
-   * Query string asking for pages of `size` items, e.g. `(n) => \`limit=${n}\``. With it, the
-   * isolation checks walk lists one item per page, so a leak only on later pages (a cursor query
-   * that forgets the tenant) is seen too.
-   */
-  pageSize: fn<(size: number) => string>('size => page size query').optional(),
-});
-
-const bodyFn = fn<(sample: Sample) => Json>('sample => request body');
-const bulkSpec = z.strictObject({
-  route: routeString,
-  /** Builds the bulk request body from the ids to act on. */
-  body: fn<(ids: string[]) => Json>('ids => request body'),
-});
-
-const resourceSpec = z.strictObject({
-  /** Name of another resource this one lives under; its id fills `{parent}` in every route. */
-  parent: z.string().optional(),
-  create: createSpec,
-  /** Reads one item: `'GET /v1/documents/{id}'`. */
-  read: routeString.optional(),
-  list: z.union([routeString, listSpec]).optional(),
-  update: route(bodyFn).optional(),
-  remove: routeString.optional(),
-  /** Single-item writes other than update/remove, by name: `{ approve: 'POST /v1/sources/{id}/approve' }`. */
-  actions: z.record(z.string(), route(bodyFn)).optional(),
-  /** Actions on several ids at once, by name. */
-  bulk: z.record(z.string(), bulkSpec).optional(),
-  /** Finds an item's id in a read or list item. Default: `item.id`. */
-  idOf: fn<(item: Json) => string>('item => id').optional(),
-  /** An id that exists in no tenant, used as the "missing" baseline. Default: a random UUID. */
-  missingId: fn<() => string>('() => id').optional(),
-  /** Fields that may change without a write (e.g. `last_seen_at`), ignored when comparing snapshots. */
-  volatileFields: z.array(z.string()).optional(),
-  /**
-   * Operations only a privileged role may perform, by name: `'remove'`, `'update'`,
-   * `'action:approve'`, `'bulk:approve'`. A member (see `identities.newMember`) must get
-   * `policy.roleDenied` for each, and nothing may change.
-   */
-  privileged: z.array(z.string()).optional(),
-});
-
-const principalFn = fn<(ctx: IdentityContext) => Promise<Principal>>('ctx => Promise<principal>');
-
-const identitiesSpec = z
-  .strictObject({
-    /** Lets shipgate sign tokens itself (Supabase-style HS256), which also makes expired and wrong-audience variants. */
-    jwt: z
-      .strictObject({
-        algorithm: z.literal('HS256').default('HS256'),
-        secret: z.string().min(16, 'the signing secret must be at least 16 characters'),
-        audience: z.string().min(1),
-        issuer: z.string().optional(),
-        ttlSeconds: z.number().int().positive().default(900),
-      })
-      .optional(),
-    /** Creates a fresh tenant with its first user (preferred: every test gets its own tenants). */
-    newTenant: principalFn.optional(),
-    /** Fixed, pre-seeded tenants (e.g. staging accounts) when new tenants cannot be made. At least two. */
-    tenants: z.array(principalFn).min(2, 'at least two tenants are needed to test isolation').optional(),
-    /**
-     * Adds a user with a lesser role (e.g. `member`) to the tenant of `admin`, a principal made by
-     * `newTenant`; enables the role-denial checks of `privileged` operations.
-     */
-    newMember: fn<(ctx: IdentityContext, admin: Principal) => Promise<Principal>>('(ctx, admin) => Promise<principal>').optional(),
-    /** Revokes a token (e.g. a logout call); enables the revoked-token check. */
-    revoke: fn<(ctx: IdentityContext, token: string) => Promise<void>>('(ctx, token) => Promise<void>').optional(),
-    /** Another valid token for the same principal (e.g. a fresh login); with `jwt`, shipgate mints one itself. */
-    refresh: fn<(ctx: IdentityContext, principal: Principal) => Promise<string>>(
-      '(ctx, principal) => Promise<token>',
-    ).optional(),
-  })
-  .refine((v) => v.newTenant !== undefined || v.tenants !== undefined, {
-    message: 'give newTenant (a hook that creates a tenant) or tenants (at least two pre-seeded ones)',
-    path: ['newTenant'],
-  });
 
 const serviceSpec = z.strictObject({
   /** Command and arguments, e.g. `['node', 'server.js']`. Not run through a shell. */
@@ -156,17 +57,25 @@ const launchSpec = z.strictObject({
   readyTimeoutMs: z.number().int().positive().default(30_000),
 });
 
+const status = z.number().int().min(400).max(599);
 const policySpec = z.strictObject({
-  /** Status for another tenant's resource; must equal that of a missing id. */
-  crossTenant: z.number().int().min(400).max(599).default(404),
+  /** Status of a missing id (and of a foreign one, when denials answer as missing). */
+  notFound: status.default(404),
+  /**
+   * How a denied call answers unless a resource or operation says otherwise: `'as-missing'`
+   * (exactly like a missing id: another tenant's item does not exist for the caller) or a status
+   * such as 403 (a missing id then answers `notFound`, checked separately).
+   */
+  denied: denial.default('as-missing'),
   /** Status for a missing or bad token. */
-  unauthenticated: z.number().int().min(400).max(599).default(401),
-  /** Status for a role denied inside its own tenant. */
-  roleDenied: z.number().int().min(400).max(599).default(403),
-  /** Status for a bulk action naming a foreign id. Default: crossTenant. */
-  bulkForeign: z.number().int().min(400).max(599).optional(),
+  unauthenticated: status.default(401),
+  /** Status for a role denied inside its own tenant (or a site-wide role a user lacks). */
+  roleDenied: status.default(403),
+  /** Status for a bulk action naming an item the caller may not act on. Default: the denial's. */
+  bulkForeign: status.optional(),
+  /** Replaced by `notFound` and `denied`. */
+  crossTenant: z.never({ error: "crossTenant was replaced by notFound (the status of a missing id) and denied ('as-missing', the default, or a status such as 403)" }).optional(),
 });
-
 
 /** A zod 4 schema (the suites turn it into JSON Schema and validate with it). */
 const zodContract = z.custom<z.ZodType>(
@@ -326,17 +235,20 @@ export const targetSchema = z
     /** Tenant-scoped resources by name. */
     resources: z.record(z.string(), resourceSpec).default({}),
     /**
-     * Ways a client could try to name a tenant itself; each is tried with another tenant's id
-     * and must be ignored (the tenant comes from the credentials alone).
+     * Ways a client could try to name a tenant outside the body (fields in the body are
+     * `serverOwned`); each is tried with another tenant's id on every operation and must be
+     * ignored: the tenant comes from the credentials alone.
      */
     tenantOverride: z
       .strictObject({
-        /** A body field, e.g. `'org_id'` (mass assignment on create). */
-        bodyField: z.string().min(1).optional(),
         /** A query parameter, e.g. `'org_id'`. */
         query: z.string().min(1).optional(),
         /** A header, e.g. `'x-org-id'`. */
         header: z.string().min(1).optional(),
+        /** Replaced by `resources.<name>.serverOwned`. */
+        bodyField: z
+          .never({ error: "bodyField was replaced by field ownership: declare the field on each resource, e.g. resources.document.serverOwned: { org_id: 'tenant' } (tried on create, update and every action)" })
+          .optional(),
       })
       .optional(),
     /** Routes that need authentication beyond the resource routes (e.g. `'GET /auth/me'`). */
@@ -381,7 +293,7 @@ export const targetSchema = z
     idempotency: idempotencySpec.optional(),
     /** Exports queued by the API and produced by workers (export-dedup, worker-crash). */
     exports: exportsSpec.optional(),
-    policy: policySpec.default({ crossTenant: 404, unauthenticated: 401, roleDenied: 403 }),
+    policy: policySpec.default({ notFound: 404, denied: 'as-missing', unauthenticated: 401, roleDenied: 403 }),
     gate: z
       .strictObject({
         /** Suites that must run and pass: not-applicable counts as NO-GO for these. */
@@ -400,6 +312,7 @@ export const targetSchema = z
 export type TargetInput = z.input<typeof targetSchema>;
 export type TargetProfile = z.output<typeof targetSchema>;
 export type ResourceProfile = TargetProfile['resources'][string];
+export type IdentitiesProfile = TargetProfile['identities'];
 export type LaunchProfile = NonNullable<TargetProfile['launch']>;
 export type PolicyProfile = TargetProfile['policy'];
 export type { DatabaseProfile, TenantUser, ColumnValue } from './database-schema.ts';

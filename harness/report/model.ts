@@ -19,6 +19,8 @@ export interface TestRecord {
   /** Measurements the check reported for the sign-off. */
   sections: ReportSection[];
   file: string;
+  /** Identities the check made, and sign-ups answered 429 and retried. */
+  identities?: { made: number; throttled: number };
 }
 
 export interface SuiteResult {
@@ -62,4 +64,8 @@ export interface RunReport {
   findings: Finding[];
   /** Errors outside any check (a suite file that did not load, an unhandled rejection). */
   errors: string[];
+  /** Identities the run made across every suite (sign-ups, members, role holders, logins), and sign-ups answered 429 and retried. */
+  identities: { made: number; throttled: number };
+  /** Things the profile allows but a user should know (a short signing secret), shown with the gate. */
+  warnings: string[];
 }

@@ -11,6 +11,8 @@ export function toSignoffJson(r: RunReport): unknown {
     durationMs: r.durationMs,
     tool: r.tool,
     target: r.target,
+    identities: r.identities,
+    ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
     suites: r.suites.map((s) => ({
       id: s.id,
       title: s.title,
@@ -62,7 +64,8 @@ export function toSignoffMarkdown(r: RunReport): string {
   const lines: string[] = [];
   lines.push(`## shipgate: ${r.gate === 'GO' ? '🟢 GO' : '🔴 NO-GO'} for ${r.target.name} (${r.target.kind})`, '');
   for (const reason of r.gateReasons) lines.push(`- ${reason}`);
-  lines.push('', `Seed \`${r.seed}\` · ${r.tests.length} checks · ${(r.durationMs / 1000).toFixed(1)} s · shipgate ${r.tool.version}`, '');
+  for (const w of r.warnings) lines.push(`- ⚠️ ${w}`);
+  lines.push('', `Seed \`${r.seed}\` · ${r.tests.length} checks · ${r.identities.made} identities · ${(r.durationMs / 1000).toFixed(1)} s · shipgate ${r.tool.version}`, '');
   lines.push('| suite | status | checks | failed | skipped | note |', '| --- | --- | ---: | ---: | ---: | --- |');
   for (const s of r.suites) {
     lines.push(`| ${s.id} | ${STATUS_MARK[s.status] ?? s.status} | ${s.tests} | ${s.failed} | ${s.skipped} | ${cell(s.reason ?? '')} |`);

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpResult } from '../http/client.ts';
 import { fillPath, parseRoute, type Route } from '../http/route.ts';
-import type { Tenant } from '../identities/tenants.ts';
-import type { ResourceProfile } from '../profile/schema.ts';
+import type { Caller, Tenant } from '../identities/tenants.ts';
+import type { ResourceProfile, TargetProfile } from '../profile/schema.ts';
+import { normaliseForTenancy, operationAccess, type OperationAccess, type Visibility } from '../access/model.ts';
+import { withPath } from '../access/body-paths.ts';
 import type { Sample } from '../generate/sample.ts';
 import { fail } from '../findings/finding.ts';
 import { trackForCleanup, type Removal } from './cleanup.ts';
@@ -17,6 +19,24 @@ export interface ResourceItem {
   created: unknown;
   /** Unique strings sent in the create body: if another tenant ever sees one, that is a leak. */
   markers: string[];
+  /** Made public or private through `visibility` (undefined when the resource has no such flag). */
+  visibility?: Visibility;
+}
+
+export interface CreateOptions {
+  instance?: number;
+  /** Create under this parent item (else a new one is made first). */
+  parent?: ResourceItem;
+  /** Keep it past the check on non-ephemeral targets (the caller removes it). */
+  keep?: boolean;
+  /** Public or private, for resources with a visibility flag (default public). */
+  visibility?: Visibility;
+  /** Send this body instead of the profile's factory's. */
+  body?: Json;
+  /** Extra query string and headers (a tenant named where it must be ignored). */
+  query?: string;
+  headers?: Record<string, string>;
+  label?: string;
 }
 
 /** One call a resource supports, as the auth suite enumerates them. */
@@ -46,16 +66,43 @@ function withQuery(path: string, query: string): string {
 }
 
 /** A hard limit on list pages: a list that never ends is reported, not followed forever. */
-const MAX_PAGES = 50;
+const MAX_PAGES = 500;
+
+/** What each tenant created through the profile's routes in this process: a brand-new tenant's list may show nothing else. */
+const created = new WeakMap<Tenant, Set<string>>();
+
+/** Ids of `resource` items `tenant` created in this process. */
+export function createdBy(tenant: Tenant, resource: string): Set<string> {
+  return new Set([...(created.get(tenant) ?? [])].filter((k) => k.startsWith(`${resource}\u0000`)).map((k) => k.slice(resource.length + 1)));
+}
+
+/** Notes an item a check created outside `ResourceApi.create` (a forged create, say). */
+export function noteCreated(tenant: Tenant, resource: string, id: string): void {
+  const set = created.get(tenant) ?? new Set<string>();
+  set.add(`${resource}\u0000${id}`);
+  created.set(tenant, set);
+}
 
 /** Calls a tenant-scoped resource the way the profile describes it. */
 export class ResourceApi {
   constructor(
     readonly name: string,
     readonly spec: ResourceProfile,
+    /** The policy and identities blocks: the defaults of the access model. */
+    readonly profile: Pick<TargetProfile, 'policy' | 'identities'>,
     /** The parent resource's API, when this one lives under another. */
     readonly parent?: ResourceApi,
   ) {}
+
+  /** Who may perform `op` and how its denial answers (see the access model). */
+  access(op: string): OperationAccess {
+    return normaliseForTenancy(operationAccess(this.profile, this.name, this.spec, op), this.profile.identities.tenantIs);
+  }
+
+  /** Whether the resource declares public and private items. */
+  get hasVisibility(): boolean {
+    return this.spec.visibility !== undefined;
+  }
 
   idOf(item: Json): string | undefined {
     const id = this.spec.idOf ? this.spec.idOf(item) : isObject(item) ? item.id : undefined;
@@ -106,23 +153,9 @@ export class ResourceApi {
    * precondition. On non-ephemeral targets the item is removed when the check ends, unless
    * `keep` (the caller then removes it with `removal(item)`).
    */
-  async create(owner: Tenant, sample: Sample, o: { instance?: number; parent?: ResourceItem; keep?: boolean } = {}): Promise<ResourceItem> {
-    let parentId: string | undefined;
-    if (this.parent) {
-      const parentItem = o.parent ?? (await this.parent.create(owner, sample, { instance: o.instance, ...(o.keep ? { keep: true } : {}) }));
-      parentId = parentItem.id;
-    }
-    const route = parseRoute(this.spec.create.route);
-    const body = this.bodyFor('create', sample);
-    const res = await owner.client.send({
-      method: route.method,
-      path: this.path(route, { parent: parentId }),
-      ...(body !== undefined ? { body } : {}),
-      instance: o.instance,
-      label: `${owner.label} creates a ${this.name}`,
-    });
-    const id = res.status >= 200 && res.status < 300 ? (this.spec.create.id ? this.spec.create.id(res.json) : this.idOf(res.json)) : undefined;
-    if (id === undefined || id === null || id === '') {
+  async create(owner: Tenant, sample: Sample, o: CreateOptions = {}): Promise<ResourceItem> {
+    const { res, item } = await this.tryCreate(owner, sample, o);
+    if (!item) {
       fail({
         code: 'CHECK_PRECONDITION',
         title: `could not create a ${this.name} as ${owner.label}, so the check cannot run`,
@@ -133,16 +166,65 @@ export class ResourceApi {
         evidence: [{ label: 'create', exchange: res.exchange }],
       });
     }
+    return item;
+  }
+
+  /**
+   * Sends the create call (its parent first, when it has one) and returns the answer, with the
+   * item when it was made: for checks where a refusal is a correct outcome (a forged body).
+   */
+  async tryCreate(owner: Tenant, sample: Sample, o: CreateOptions = {}): Promise<{ res: HttpResult; item?: ResourceItem }> {
+    let parentId: string | undefined;
+    if (this.parent) {
+      const parentItem = o.parent ?? (await this.parent.create(owner, sample, { instance: o.instance, ...(o.keep ? { keep: true } : {}), ...(this.parent.hasVisibility ? { visibility: 'public' as const } : {}) }));
+      parentId = parentItem.id;
+    }
+    const route = parseRoute(this.spec.create.route);
+    const visibility = this.spec.visibility ? (o.visibility ?? 'public') : undefined;
+    const base = o.body ?? this.bodyFor('create', sample);
+    const body = visibility && this.spec.visibility ? (withPath(base, this.spec.visibility.field, this.spec.visibility[visibility]) ?? base) : base;
+    const res = await owner.client.send({
+      method: route.method,
+      path: withQuery(this.path(route, { parent: parentId }), o.query ?? ''),
+      ...(body !== undefined ? { body } : {}),
+      ...(o.headers ? { headers: o.headers } : {}),
+      instance: o.instance,
+      label: o.label ?? `${owner.label} creates a ${visibility === 'private' ? 'private ' : ''}${this.name}`,
+    });
+    const id = res.status >= 200 && res.status < 300 ? this.createdId(res.json) : undefined;
+    if (id === undefined || id === '') return { res };
     const item: ResourceItem = {
       resource: this.name,
-      id: String(id),
+      id,
       ...(parentId !== undefined ? { parentId } : {}),
       owner,
       created: res.json,
       markers: stringsIn(body),
+      ...(visibility ? { visibility } : {}),
     };
+    noteCreated(owner, this.name, item.id);
     if (!o.keep) trackForCleanup(this.removal(item));
-    return item;
+    return { res, item };
+  }
+
+  /**
+   * The item's read answer as `as` gets it (`present` when 2xx), or, without a read route, its
+   * entry in `as`'s list.
+   */
+  async readBack(item: { id: string; parentId?: string }, as: Caller, o: { instance?: number; label?: string } = {}): Promise<{ present: boolean; body: Json; evidence: HttpResult }> {
+    if (this.spec.read) {
+      const res = await this.call(as, 'read', { id: item.id, parent: item.parentId }, { instance: o.instance, label: o.label ?? `${as.label} reads ${this.name} ${item.id}` });
+      return { present: res.status >= 200 && res.status < 300, body: res.json, evidence: res };
+    }
+    const listed = await this.list(as, { parentId: item.parentId, instance: o.instance, label: o.label ?? `${as.label} lists ${this.name}s to find ${item.id}` });
+    const found = listed.items.find((x) => this.idOf(x) === item.id);
+    return { present: found !== undefined, body: found, evidence: listed.pages[listed.pages.length - 1] as HttpResult };
+  }
+
+  /** The id in a create answer (`create.id`, else `idOf`), as text. */
+  createdId(body: Json): string | undefined {
+    const id = this.spec.create.id ? this.spec.create.id(body) : this.idOf(body);
+    return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
   }
 
   /** How to delete an item again (for clean-up on staging). */
@@ -158,18 +240,20 @@ export class ResourceApi {
   }
 
   async call(
-    as: Tenant,
+    as: Caller,
     op: string,
     ids: { id?: string; parent?: string },
-    o: { instance?: number; sample?: Sample; bulkIds?: string[]; label?: string; token?: string | null } = {},
+    o: { instance?: number; sample?: Sample; bulkIds?: string[]; label?: string; token?: string | null; body?: Json; query?: string; headers?: Record<string, string> } = {},
   ): Promise<HttpResult> {
     const c = this.calls().find((x) => x.op === op);
     if (!c) throw new Error(`resource ${this.name} has no ${op} route in the profile`);
-    const body = o.sample || o.bulkIds ? this.bodyFor(op, o.sample as Sample, o.bulkIds) : undefined;
+    const body = o.body !== undefined ? o.body : o.sample || o.bulkIds ? this.bodyFor(op, o.sample as Sample, o.bulkIds) : undefined;
+    const path = this.path(c.route, ids);
     return as.client.send({
       method: c.route.method,
-      path: this.path(c.route, ids),
+      path: o.query ? withQuery(path, o.query) : path,
       ...(body !== undefined ? { body } : {}),
+      ...(o.headers ? { headers: o.headers } : {}),
       instance: o.instance,
       ...(o.token !== undefined ? { token: o.token } : {}),
       label: o.label ?? `${as.label} ${op} ${this.name}`,
@@ -187,8 +271,8 @@ export class ResourceApi {
    * (someone else's cursor, say) instead of the first page; `maxPages` stops early.
    */
   async list(
-    as: Tenant,
-    o: { parentId?: string; instance?: number; label?: string; pageSize?: number; from?: string; maxPages?: number } = {},
+    as: Caller,
+    o: { parentId?: string; instance?: number; label?: string; pageSize?: number; from?: string; maxPages?: number; query?: string; headers?: Record<string, string> } = {},
   ): Promise<{ items: Json[]; pages: HttpResult[]; next?: string; error?: string }> {
     const spec = this.spec.list;
     if (!spec) throw new Error(`resource ${this.name} has no list route in the profile`);
@@ -198,23 +282,23 @@ export class ResourceApi {
       (typeof spec === 'object' && spec.next) ||
       ((b: Json) => (isObject(b) && typeof b.next_cursor === 'string' && b.next_cursor ? `cursor=${encodeURIComponent(b.next_cursor)}` : null));
     const sizeQuery = o.pageSize !== undefined && typeof spec === 'object' && spec.pageSize ? spec.pageSize(o.pageSize) : '';
-    const base = withQuery(this.path(route, { parent: o.parentId }), sizeQuery);
+    const base = withQuery(withQuery(this.path(route, { parent: o.parentId }), sizeQuery), o.query ?? '');
     const items: Json[] = [];
     const pages: HttpResult[] = [];
     let path = o.from ? withQuery(base, o.from) : base;
     for (let page = 0; page < (o.maxPages ?? MAX_PAGES); page++) {
-      const res = await as.client.send({ method: route.method, path, instance: o.instance, label: o.label ?? `${as.label} lists ${this.name}s` });
+      const res = await as.client.send({ method: route.method, path, instance: o.instance, ...(o.headers ? { headers: o.headers } : {}), label: o.label ?? `${as.label} lists ${this.name}s` });
       pages.push(res);
       if (res.status < 200 || res.status > 299) return { items, pages, error: `page ${page + 1} answered ${res.error ?? res.status}` };
       const got = itemsOf(res.json);
       if (!Array.isArray(got)) return { items, pages, error: `page ${page + 1} has no item array (resources.${this.name}.list.items)` };
       items.push(...got);
-      const next = nextOf(res.json);
+      const next = got.length === 0 ? null : nextOf(res.json, items.length);
       if (!next) return { items, pages };
       if (o.maxPages !== undefined && page + 1 >= o.maxPages) return { items, pages, next };
       path = withQuery(base, next);
     }
-    return { items, pages, error: `the list did not end within ${MAX_PAGES} pages` };
+    return { items, pages, ...(o.maxPages === undefined ? { error: `the list did not end within ${MAX_PAGES} pages` } : {}) };
   }
 
   /**
@@ -239,14 +323,15 @@ export class ResourceApi {
 }
 
 /** The resource APIs of a profile, parents wired. */
-export function resourceApis(resources: Record<string, ResourceProfile>): ResourceApi[] {
+export function resourceApis(profile: Pick<TargetProfile, 'resources' | 'policy' | 'identities'>): ResourceApi[] {
+  const resources = profile.resources;
   const apis = new Map<string, ResourceApi>();
   const build = (name: string, seen: string[] = []): ResourceApi => {
     const existing = apis.get(name);
     if (existing) return existing;
     const spec = resources[name] as ResourceProfile;
     if (seen.includes(name)) throw new Error(`resource parents form a cycle: ${[...seen, name].join(' -> ')}`);
-    const api = new ResourceApi(name, spec, spec.parent ? build(spec.parent, [...seen, name]) : undefined);
+    const api = new ResourceApi(name, spec, profile, spec.parent ? build(spec.parent, [...seen, name]) : undefined);
     apis.set(name, api);
     return api;
   };

@@ -19,6 +19,7 @@ export interface AssembleInput {
   startedAt: Date;
   target: TargetSummary;
   required: string[];
+  warnings?: string[];
 }
 
 function suiteResult(plan: SuitePlan, tests: TestRecord[], errors: string[]): SuiteResult {
@@ -74,5 +75,7 @@ export function assembleReport(i: AssembleInput): RunReport {
     tests: i.tests,
     findings,
     errors: i.errors,
+    identities: i.tests.reduce((sum, t) => ({ made: sum.made + (t.identities?.made ?? 0), throttled: sum.throttled + (t.identities?.throttled ?? 0) }), { made: 0, throttled: 0 }),
+    warnings: i.warnings ?? [],
   };
 }

@@ -9,6 +9,7 @@ import { assembleReport, type SuitePlan } from './assemble.ts';
 import type { RunContext } from './context.ts';
 import { assertReachable } from './reachability.ts';
 import { providerDoubleFor } from '../provider-double/for-run.ts';
+import { profileWarnings } from '../profile/warnings.ts';
 
 export interface VerifyOptions {
   /** The shipgate package root (suites and vitest config live there). */
@@ -103,6 +104,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       startedAt,
       // A run narrowed with --suite only answers for the suites it ran.
       required: o.selected.length > 0 ? o.profile.gate.require.filter((id) => o.selected.includes(id)) : o.profile.gate.require,
+      warnings: profileWarnings(o.profile),
       target: {
         name: o.profile.name,
         kind: o.profile.kind,

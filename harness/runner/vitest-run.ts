@@ -43,6 +43,7 @@ function toRecord(root: string, t: TestCase): TestRecord {
     ...(message ? { message } : {}),
     findings,
     sections: t.meta().sections ?? [],
+    ...(t.meta().identities ? { identities: t.meta().identities } : {}),
     file: relative(root, t.module.moduleId),
   };
 }

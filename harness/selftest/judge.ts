@@ -4,6 +4,8 @@ import type { DefectSpec } from './catalog.ts';
 /** What one defect run proved. */
 export interface DefectOutcome {
   id: string;
+  /** The embedded system that carries the defect. */
+  system: string;
   promise: string;
   expectedSuites: string[];
   failingSuites: string[];
@@ -19,7 +21,7 @@ export interface DefectOutcome {
  * code proves the right promise broke (a suite failing for another reason, a precondition say,
  * does not count).
  */
-export function judgeDefect(defect: DefectSpec, report: RunReport): DefectOutcome {
+export function judgeDefect(defect: DefectSpec, report: RunReport, system = 'reference'): DefectOutcome {
   const failingSuites = report.suites.filter((s) => s.status === 'failed').map((s) => s.id);
   const proving = report.findings.filter((f) => defect.findingCodes.includes(f.code));
   const unproven = defect.caughtBy.filter((s) => !failingSuites.includes(s) || !proving.some((f) => f.suite === s));
@@ -36,6 +38,7 @@ export function judgeDefect(defect: DefectSpec, report: RunReport): DefectOutcom
         .join('; ');
   return {
     id: defect.id,
+    system,
     promise: defect.promise,
     expectedSuites: defect.caughtBy,
     failingSuites,

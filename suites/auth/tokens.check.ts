@@ -1,80 +1,106 @@
 import { afterAll, describe } from 'vitest';
 import {
+  cleanUp,
+  decodeClaims,
+  describeTransport,
   fail,
   formatRoute,
   isJwt,
   leakedFrom,
   parseRoute,
-  TOKEN_VARIANTS,
+  precondition,
   useTarget,
   withAlgNone,
   withBadSignature,
   withTamperedClaims,
-  decodeClaims,
-  cleanUp,
   type CheckContext,
   type HttpResult,
+  type OperationAccess,
   type ResourceApi,
   type ResourceItem,
   type Route,
   type Tenant,
-  type TokenVariant,
 } from 'shipgate';
 import suite from './suite.ts';
-import { AUTH_FINDINGS, VARIANTS } from './findings.ts';
+import { AUTH_FINDINGS, FIXED_VARIANTS, variantInfo, type VariantId } from './findings.ts';
 
 const target = await useTarget();
 const { policy, kind } = target.profile;
 const instances = target.context.baseUrls.map((_, i) => i);
 
-/** A protected route to probe: a resource call (ids come from the fixture) or a fixed path. */
+/** A route to probe: a resource call (ids come from the fixture) or a fixed protected path. */
 interface Probe {
   route: Route;
   api?: ResourceApi;
   op?: string;
+  access?: OperationAccess;
 }
 
 const probes: Probe[] = [
-  ...target.resources.flatMap((api) => api.calls().map((call) => ({ route: call.route, api, op: call.op }))),
+  ...target.resources.flatMap((api) => api.calls().map((call) => ({ route: call.route, api, op: call.op, access: api.access(call.op) }))),
   ...target.profile.protectedRoutes.map((r) => ({ route: parseRoute(r) })),
   // Production targets get read-only probes only.
 ].filter((p) => kind !== 'production' || p.route.method === 'GET');
 
-/** One tenant with one item of every resource (none on production), made once per run of this file. */
+/** A call that changes its item: it gets an item of its own. */
+const destructive = (p: Probe) => p.route.method !== 'GET' && p.op !== 'create';
+const isPublic = (p: Probe) => p.access?.level === 'public';
+const siteRole = (p: Probe) => (typeof p.access?.level === 'object' && p.access.level.global ? p.access.level.role : undefined);
+
+/** A user with one item of every resource (none on production), private where items can be: a bad token must never see them. */
 interface Fixture {
   tenant: Tenant;
   /** Another tenant: tampered tokens claim its identity. */
   other: Tenant;
   items: Map<string, ResourceItem>;
+  /** Items made ahead for the destructive probes, by route: a revocation fixture's user can make none once its token is dead. */
+  spare: Map<string, ResourceItem>;
 }
-let fixture: Promise<Fixture> | undefined;
+const fixtures = new Map<string, Promise<Fixture>>();
 
-function useFixture(c: CheckContext): Promise<Fixture> {
-  fixture ??= (async () => {
-    const [tenant, other] = await c.target.tenants.pair();
-    const items = new Map<string, ResourceItem>();
-    for (const api of c.target.resources) {
-      if (kind === 'production') break;
-      const parent = api.parent ? items.get(api.parent.name) : undefined;
+async function itemsOf(c: CheckContext, tenant: Tenant, keep: boolean): Promise<Map<string, ResourceItem>> {
+  const items = new Map<string, ResourceItem>();
+  for (const api of c.target.resources) {
+    if (kind === 'production') break;
+    const parent = api.parent ? items.get(api.parent.name) : undefined;
+    items.set(api.name, await api.create(tenant, c.sample, { ...(keep ? { keep: true } : {}), ...(parent ? { parent } : {}), ...(api.hasVisibility ? { visibility: 'private' as const } : {}) }));
+  }
+  return items;
+}
+
+/** The file's fixture (`main`), or one of a revocation way's own (its user's tokens are killed). */
+function useFixture(c: CheckContext, name = 'main'): Promise<Fixture> {
+  let fx = fixtures.get(name);
+  if (!fx) {
+    fx = (async () => {
+      const [tenant, other] = await c.target.tenants.pair();
+      const own = name === 'main' || !c.target.tenants.fresh ? tenant : await c.target.tenants.create();
       // Kept for every check of this file; removed after the last one (on non-ephemeral targets).
-      items.set(api.name, await api.create(tenant, c.sample, { keep: true, ...(parent ? { parent } : {}) }));
-    }
-    return { tenant, other, items };
-  })();
-  return fixture;
+      const items = await itemsOf(c, own, true);
+      const spare = new Map<string, ResourceItem>();
+      if (own !== tenant) {
+        for (const probe of probes.filter((p) => p.api && destructive(p))) {
+          const parent = probe.api!.parent ? items.get(probe.api!.parent.name) : undefined;
+          spare.set(formatRoute(probe.route), await probe.api!.create(own, c.sample, { keep: true, ...(parent ? { parent } : {}), ...(probe.api!.hasVisibility ? { visibility: 'private' as const } : {}) }));
+        }
+      }
+      return { tenant: own, other, items, spare };
+    })();
+    fixtures.set(name, fx);
+  }
+  return fx;
 }
 
 afterAll(async () => {
-  const fx = await fixture?.catch(() => undefined);
-  if (!fx || kind === 'ephemeral') return;
-  const removals = target.resources.flatMap((api) => {
-    const item = fx.items.get(api.name);
-    return item ? [api.removal(item)] : [];
-  });
-  await cleanUp(removals);
+  if (kind === 'ephemeral') return;
+  for (const fx of fixtures.values()) {
+    const made = await fx.catch(() => undefined);
+    if (!made) continue;
+    await cleanUp(target.resources.flatMap((api) => [...(made.items.get(api.name) ? [made.items.get(api.name)!] : []), ...[...made.spare.values()].filter((i) => i.resource === api.name)].map((i) => api.removal(i))));
+  }
 });
 
-/** The request a probe sends: path filled with an item the tenant owns, a body where the call takes one. */
+/** The request a probe sends: path filled with an item the user owns, a body where the call takes one. */
 async function requestFor(c: CheckContext, probe: Probe, fx: Fixture): Promise<{ path: string; body?: unknown; items: ResourceItem[] } | { notApplicable: string }> {
   if (!probe.api || !probe.op) return { path: probe.route.path, items: [...fx.items.values()] };
   const api = probe.api;
@@ -82,10 +108,9 @@ async function requestFor(c: CheckContext, probe: Probe, fx: Fixture): Promise<{
     return { notApplicable: 'production targets get read-only probes, and this route needs an item shipgate would have to create' };
   }
   // Destructive calls get an item of their own, so an accepted bad token cannot spoil other checks.
-  const destructive = probe.route.method !== 'GET' && probe.op !== 'create';
   const shared = fx.items.get(api.name);
   const parent = api.parent ? fx.items.get(api.parent.name) : undefined;
-  const item = destructive || !shared ? await api.create(fx.tenant, c.sample, parent ? { parent } : {}) : shared;
+  const item = destructive(probe) && fx.spare.has(formatRoute(probe.route)) ? fx.spare.get(formatRoute(probe.route))! : destructive(probe) || !shared ? await api.create(fx.tenant, c.sample, { ...(parent ? { parent } : {}), ...(api.hasVisibility ? { visibility: 'private' as const } : {}) }) : shared;
   const body = probe.op === 'list' || probe.op === 'read' || probe.op === 'remove' ? undefined : api.bodyFor(probe.op, c.sample, [item.id]);
   return {
     path: api.path(probe.route, { id: item.id, parent: item.parentId }),
@@ -94,8 +119,8 @@ async function requestFor(c: CheckContext, probe: Probe, fx: Fixture): Promise<{
   };
 }
 
-type VariantTokens = { token: string | null; words: string }[] | { notApplicable: string };
-const variantTokens = new Map<TokenVariant, Promise<VariantTokens>>();
+type VariantTokens = { tokens: { token: string | null; words: string }[]; fixture: string } | { notApplicable: string };
+const variantTokens = new Map<VariantId, Promise<VariantTokens>>();
 
 /**
  * Tokens whose claims were edited after signing, one claim at a time and never `sub`: a system
@@ -105,24 +130,28 @@ function tamperedTokens(fx: Fixture): VariantTokens {
   const valid = fx.tenant.token;
   if (!isJwt(valid)) return { notApplicable: 'the tokens are not JWTs, so there are no claims to edit' };
   const claims = decodeClaims(valid);
-  const tenantClaim = Object.keys(claims).find((k) => claims[k] === fx.tenant.principal.tenantId);
+  const tenantClaim = Object.keys(claims).find((k) => k !== 'sub' && String(claims[k]) === fx.tenant.principal.tenantId);
   const edits: [string, Record<string, unknown>][] = [
     ['role raised', { role: 'service_role' }],
     ['expiry pushed a year ahead', { exp: Math.floor(Date.now() / 1000) + 365 * 24 * 3600 }],
     ...(tenantClaim ? [[`${tenantClaim} set to another tenant`, { [tenantClaim]: fx.other.principal.tenantId }] as [string, Record<string, unknown>]] : []),
   ];
-  return edits.map(([words, edit]) => ({ token: withTamperedClaims(valid, edit), words: `a token with its ${words} after signing` }));
+  return { tokens: edits.map(([words, edit]) => ({ token: withTamperedClaims(valid, edit), words: `a token with its ${words} after signing` })), fixture: 'main' };
 }
 
+const variants: VariantId[] = [...FIXED_VARIANTS, ...(target.tenants.revocations.length > 0 ? target.tenants.revocations.map((w) => `revoked:${w}` as const) : ['revoked:(none declared)' as const])];
+
 /** The tokens for a variant, made once per file; a variant that cannot be made says why. */
-function tokensFor(c: CheckContext, variant: TokenVariant, fx: Fixture): Promise<VariantTokens> {
+function tokensFor(c: CheckContext, variant: VariantId): Promise<VariantTokens> {
   const existing = variantTokens.get(variant);
   if (existing) return existing;
-  const one = (token: string | null): VariantTokens => [{ token, words: VARIANTS[variant].words }];
+  const one = (token: string | null): VariantTokens => ({ tokens: [{ token, words: variantInfo(variant).words }], fixture: 'main' });
   const make = async (): Promise<VariantTokens> => {
     const { tenants } = c.target;
+    const fx = await useFixture(c);
     const valid = fx.tenant.token;
     const jwt = isJwt(valid);
+    if (variant.startsWith('revoked:')) return revokedToken(c, variant.slice('revoked:'.length));
     switch (variant) {
       case 'missing':
         return one(null);
@@ -139,59 +168,67 @@ function tokensFor(c: CheckContext, variant: TokenVariant, fx: Fixture): Promise
         return t ? one(t) : { notApplicable: 'an expired token needs identities.jwt (the signing secret) and claims from the identity hook' };
       }
       case 'wrong-audience': {
+        if (target.profile.identities.jwt && !target.profile.identities.jwt.audience) {
+          return { notApplicable: 'identities.jwt.audience is not given: the tokens carry no aud, so there is no audience to get wrong' };
+        }
         const t = await tenants.variant(fx.tenant, 'wrong audience', { audience: 'shipgate-wrong-audience' });
         return t ? one(t) : { notApplicable: 'a wrong-audience token needs identities.jwt (the signing secret) and claims from the identity hook' };
       }
-      case 'revoked': {
-        const t = await revokedToken(c, fx);
-        return typeof t === 'string' ? one(t) : t;
-      }
     }
+    throw new Error(`unknown token variant ${variant}`);
   };
   const made = make();
   variantTokens.set(variant, made);
   return made;
 }
 
+/** A GET this user's token can be shown to work on (its own item, no site-wide role needed). */
+function workingProbe(): Probe | undefined {
+  return probes.find((p) => p.route.method === 'GET' && !siteRole(p));
+}
+
 /**
- * A second valid token for the fixture tenant: shown to work on every instance (so any
- * per-instance cache has seen it), then revoked through the first instance.
+ * A token killed the declared way. With `newTenant`, a user of its own (a password change kills
+ * every token of its user), whose items the probes then use; else a second token of the file's
+ * user. The token is shown to work on every instance first, so any per-instance cache has seen it.
  */
-async function revokedToken(c: CheckContext, fx: Fixture): Promise<string | { notApplicable: string }> {
+async function revokedToken(c: CheckContext, way: string): Promise<VariantTokens> {
   const { tenants } = c.target;
-  if (!tenants.canRevoke) return { notApplicable: 'the profile has no identities.revoke hook' };
-  const token = await tenants.freshToken(fx.tenant, 'token to revoke');
-  if (!token) return { notApplicable: 'a second token for the same user needs identities.jwt or identities.refresh' };
-  const read = probes.find((p) => p.route.method === 'GET');
-  const req = read ? await requestFor(c, read, fx) : undefined;
-  if (req && 'path' in req) {
+  if (way === '(none declared)') return { notApplicable: 'the profile declares no identities.revocations (logout, password change...): no revocation to check' };
+  const fixtureName = tenants.fresh ? `revoked:${way}` : 'main';
+  const fx = await useFixture(c, fixtureName);
+  const token = tenants.fresh ? fx.tenant.token : await tenants.freshToken(fx.tenant, 'token to revoke');
+  if (!token) return { notApplicable: 'a second token for the same user needs identities.jwt or identities.refresh (or identities.newTenant, for a user of its own)' };
+  const probe = workingProbe();
+  const req = probe ? await requestFor(c, probe, fx) : undefined;
+  const works = async (t: string, when: string) => {
+    if (!req || !('path' in req)) return;
     for (const instance of instances) {
-      const before = await fx.tenant.client.send({ method: 'GET', path: req.path, token, instance, label: `the token to revoke works on instance ${instance} before revocation` });
-      if (before.status < 200 || before.status > 299) {
-        fail({
-          code: 'CHECK_PRECONDITION',
-          title: `the token shipgate was about to revoke was refused on instance ${instance} before revocation (${before.status}), so revocation cannot be tested`,
-          promise: 'a fresh token for a user is accepted',
-          severity: 'high',
-          evidence: [{ label: 'fresh token', exchange: before.exchange }],
+      const res = await fx.tenant.client.send({ method: 'GET', path: req.path, token: t, instance, label: `the token ${when}, instance ${instance}` });
+      if (res.status < 200 || res.status > 299) {
+        precondition({
+          title: `the token ${when} was refused on instance ${instance} (${res.status}), so revocation by ${way} cannot be judged`,
+          needs: 'a valid token is accepted before it is revoked, and the token the system issues instead is accepted after',
+          evidence: [{ label: `the token ${when}`, exchange: res.exchange }],
         });
       }
     }
-  }
-  await tenants.revoke(token);
-  return token;
+  };
+  await works(token, `to be revoked by ${way}, before`);
+  const replacement = await tenants.revoke(way, { principal: fx.tenant.principal, token }, fx.tenant.label);
+  if (replacement) await works(replacement, `the system issued after ${way}`);
+  return { tokens: [{ token, words: variantInfo(`revoked:${way}`).words }], fixture: fixtureName };
 }
 
 type Verdict = { code: string; promise: string; severity: 'critical' | 'high' | 'medium' | 'low'; why: string } | undefined;
 
-function judge(res: HttpResult, variant: TokenVariant, items: ResourceItem[]): Verdict {
-  const v = VARIANTS[variant];
+function judgeRefusal(res: HttpResult, variant: VariantId, items: ResourceItem[]): Verdict {
+  const v = variantInfo(variant);
   if (res.error) return { ...AUTH_FINDINGS.AUTH_SERVER_ERROR, code: 'AUTH_SERVER_ERROR', why: `no response (${res.error})` };
   if (res.status === policy.unauthenticated) {
     const leaked = leakedFrom(res.text, items);
     if (leaked.length > 0) return { ...AUTH_FINDINGS.AUTH_ERROR_LEAKS_DATA, code: 'AUTH_ERROR_LEAKS_DATA', why: `the ${res.status} body contains ${leaked.join(', ')}` };
-    const isJsonObject = typeof res.json === 'object' && res.json !== null;
-    if (!isJsonObject) {
+    if (typeof res.json !== 'object' || res.json === null) {
       return { ...AUTH_FINDINGS.AUTH_ERROR_NOT_JSON, code: 'AUTH_ERROR_NOT_JSON', why: `the ${res.status} body is not a JSON object (content-type ${res.headers['content-type'] ?? 'none'})` };
     }
     return undefined;
@@ -205,11 +242,42 @@ function judge(res: HttpResult, variant: TokenVariant, items: ResourceItem[]): V
   };
 }
 
+function serverError(res: HttpResult): Verdict {
+  if (res.error || res.status >= 500) return { ...AUTH_FINDINGS.AUTH_SERVER_ERROR, code: 'AUTH_SERVER_ERROR', why: res.error ? `no response (${res.error})` : `answered ${res.status}` };
+  return undefined;
+}
+
+/** On a public route a bad token may be refused, or treated exactly as anonymous: never as the user it claims to be. */
+function judgePublic(res: HttpResult, variant: VariantId, items: ResourceItem[], views: { owner: HttpResult; anonymous: HttpResult }): Verdict {
+  const broken = serverError(res);
+  if (broken) return broken;
+  if (res.status === policy.unauthenticated) return judgeRefusal(res, variant, items);
+  const onlyTheUser = leakedFrom(views.owner.text, items).filter((m) => !views.anonymous.text.includes(m));
+  const seen = onlyTheUser.filter((m) => res.text.includes(m));
+  if (seen.length > 0) {
+    return {
+      ...AUTH_FINDINGS.AUTH_PUBLIC_BAD_TOKEN_TRUSTED,
+      code: 'AUTH_PUBLIC_BAD_TOKEN_TRUSTED',
+      why: `answered ${res.status} with what only the user it claims to be may see (${seen.join(', ')}), not what an anonymous caller gets (${views.anonymous.status})`,
+    };
+  }
+  if (res.status !== views.anonymous.status) {
+    return {
+      ...AUTH_FINDINGS.AUTH_PUBLIC_BAD_TOKEN_STATUS,
+      code: 'AUTH_PUBLIC_BAD_TOKEN_STATUS',
+      why: `answered ${res.status}, neither ${policy.unauthenticated} (refused) nor the ${views.anonymous.status} an anonymous call gets`,
+    };
+  }
+  return undefined;
+}
+
 const getProbes = probes.filter((p) => p.route.method === 'GET');
 if (getProbes.length > 0) {
   describe('valid token', () => {
     for (const probe of getProbes) {
       suite.check(`a valid token is accepted on ${formatRoute(probe.route)}`, async (c) => {
+        const role = siteRole(probe);
+        if (role) return c.notApplicable(`it needs the site-wide role ${role} (the roles suite checks its holder is served)`);
         const fx = await useFixture(c);
         const req = await requestFor(c, probe, fx);
         if ('notApplicable' in req) return c.notApplicable(req.notApplicable);
@@ -219,7 +287,7 @@ if (getProbes.length > 0) {
             fail({
               code: 'AUTH_VALID_TOKEN_REFUSED',
               ...AUTH_FINDINGS.AUTH_VALID_TOKEN_REFUSED,
-              title: `${formatRoute(probe.route)} refused a valid token on instance ${instance} (${res.error ?? res.status}): the refusals of bad tokens on it prove nothing`,
+              title: `${formatRoute(probe.route)} refused a valid token (${describeTransport(target.profile.identities.transport)}) on instance ${instance} (${res.error ?? res.status}): the refusals of bad tokens on it prove nothing`,
               expected: '2xx',
               actual: String(res.error ?? res.status),
               evidence: [{ label: 'valid token', exchange: res.exchange }],
@@ -231,35 +299,38 @@ if (getProbes.length > 0) {
   });
 }
 
-for (const variant of probes.length > 0 ? TOKEN_VARIANTS : []) {
-  describe(VARIANTS[variant].words, () => {
+for (const variant of probes.length > 0 ? variants : []) {
+  const info = variantInfo(variant);
+  describe(info.words, () => {
     for (const probe of probes) {
-      suite.check(`${formatRoute(probe.route)} refuses ${VARIANTS[variant].words} with ${policy.unauthenticated}`, async (c) => {
-        const fx = await useFixture(c);
-        const tokens = await tokensFor(c, variant, fx);
+      const expectation = isPublic(probe) ? `${policy.unauthenticated} or the anonymous answer` : String(policy.unauthenticated);
+      suite.check(`${formatRoute(probe.route)} refuses ${info.words} with ${expectation}`, async (c) => {
+        if (variant === 'missing' && isPublic(probe)) {
+          return c.notApplicable(`a public route (${probe.access!.declaredAt}): no token is an anonymous call, which tenant-isolation checks`);
+        }
+        const tokens = await tokensFor(c, variant);
         if ('notApplicable' in tokens) return c.notApplicable(tokens.notApplicable);
+        const fx = await useFixture(c, tokens.fixture);
         const req = await requestFor(c, probe, fx);
         if ('notApplicable' in req) return c.notApplicable(req.notApplicable);
-        for (const { token, words } of tokens) {
+        for (const { token, words } of tokens.tokens) {
           for (const instance of instances) {
-            const res = await fx.tenant.client.send({
-              method: probe.route.method,
-              path: req.path,
-              ...(req.body !== undefined ? { body: req.body } : {}),
-              token,
-              instance,
-              label: `${words} (instance ${instance})`,
-            });
-            const verdict = judge(res, variant, req.items);
+            const send = (t: string | null | undefined, label: string) =>
+              fx.tenant.client.send({ method: probe.route.method, path: req.path, ...(req.body !== undefined ? { body: req.body } : {}), ...(t !== undefined ? { token: t } : {}), instance, label });
+            const res = await send(token, `${words} (instance ${instance})`);
+            const views = isPublic(probe) && probe.route.method === 'GET' ? { owner: await send(undefined, `${fx.tenant.label} with its valid token`), anonymous: await send(null, 'anonymous') } : undefined;
+            // A public write may serve a bad token as an anonymous caller; only a server error is judged there.
+            const publicWrite = isPublic(probe) && !views;
+            const verdict = views ? judgePublic(res, variant, req.items, views) : publicWrite ? serverError(res) : judgeRefusal(res, variant, req.items);
             if (verdict) {
               fail({
                 code: verdict.code,
                 promise: verdict.promise,
                 severity: verdict.severity,
                 title: `${formatRoute(probe.route)} on instance ${instance} with ${words}: ${verdict.why}`,
-                expected: `${policy.unauthenticated} with a JSON error and no data`,
+                expected: `${expectation} with no data`,
                 actual: res.error ?? String(res.status),
-                evidence: [{ label: `${words}, instance ${instance}`, exchange: res.exchange }],
+                evidence: [{ label: `${words}, instance ${instance}`, exchange: res.exchange }, ...(views ? [{ label: 'the same call as the user', exchange: views.owner.exchange }, { label: 'the same call, anonymous', exchange: views.anonymous.exchange }] : [])],
               });
             }
           }

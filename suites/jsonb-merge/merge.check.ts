@@ -28,11 +28,13 @@ const IDENTITIES = 3;
 const raise = findingRaiser(JSONB_FINDINGS);
 
 type Patch = Record<string, unknown>;
+/** A route for one document: `{doc}` filled, or as it is when every tenant has one document. */
+const docPath = (path: string, doc: string) => (spec.document === 'per-tenant' ? path : fillPath(path, { doc }));
 const dataOf = (body: unknown): unknown => (spec.read.data ? spec.read.data(body) : isJsonObject(body) ? body.data : undefined);
 const acknowledgedStatus = (status: number) => status >= 200 && status < 300;
 
 async function readDocument(tenant: Tenant, doc: string, instance: number) {
-  const res = await tenant.client.send({ method: readRoute.method, path: fillPath(readRoute.path, { doc }), instance, label: `${tenant.label} reads document ${doc}` });
+  const res = await tenant.client.send({ method: readRoute.method, path: docPath(readRoute.path, doc), instance, label: `${tenant.label} reads ${doc}` });
   const data = res.status >= 200 && res.status < 300 ? dataOf(res.json) : undefined;
   if (!isJsonObject(data)) {
     precondition({
@@ -59,8 +61,12 @@ function valueOf(sample: Sample, shape: 'flat' | 'nested', label: string, varian
 }
 
 suite.check('concurrent merges of different keys into one document: every acknowledged key survives', async (c) => {
-  const tenant = await c.target.tenants.create();
-  const identities = await tenantIdentities(c.target.tenants, tenant, IDENTITIES);
+  // Per key: one tenant and its identities. With one document per tenant, each key's document is a
+  // tenant of this check's own (no other check may merge into it); else one tenant's documents by name.
+  const perTenant = spec.document === 'per-tenant';
+  const owners = perTenant ? [await c.target.tenants.create(), await c.target.tenants.create()] : [await c.target.tenants.create()];
+  const identitiesOf = await Promise.all(owners.map((t) => tenantIdentities(c.target.tenants, t, IDENTITIES)));
+  const ownerOf = (key: number) => owners[perTenant ? key : 0]!;
   const cases = fc.record({
     plan: burstPlan({ keys: { min: 1, max: 2 }, perKey: { min: 4, max: 10 }, identities: IDENTITIES, instances }),
     // Two merges writing one key too: the document must then hold one of their values.
@@ -72,13 +78,15 @@ suite.check('concurrent merges of different keys into one document: every acknow
   await c.forAll(
     cases,
     async ({ plan, overlap, baselineKeys, shapes }) => {
-      const docs = Array.from({ length: plan.keys }, () => c.sample.unique('doc').toLowerCase());
+      // Per tenant, a key names the tenant whose one document it is: the label only names it in evidence.
+      const docs = Array.from({ length: plan.keys }, (_, k) => (perTenant ? `${ownerOf(k).label}'s document` : c.sample.unique('doc').toLowerCase()));
       // Keys acknowledged before the burst, which no merge touches: they must survive it too.
       const baselines: Patch[] = [];
-      for (const doc of docs) {
+      for (const [k, doc] of docs.entries()) {
+        const tenant = ownerOf(k);
         const baseline: Patch = Object.fromEntries(Array.from({ length: baselineKeys }, (_, i) => [`before_${i}`, valueOf(c.sample, i % 2 ? 'nested' : 'flat', 'before', i)]));
         if (baselineKeys > 0) {
-          const res = await tenant.client.send({ method: mergeRoute.method, path: fillPath(mergeRoute.path, { doc }), body: spec.merge.body ? spec.merge.body(baseline) : baseline, label: 'baseline merge' });
+          const res = await tenant.client.send({ method: mergeRoute.method, path: docPath(mergeRoute.path, doc), body: spec.merge.body ? spec.merge.body(baseline) : baseline, label: 'baseline merge' });
           if (!acknowledgedStatus(res.status)) {
             precondition({
               title: `a single merge into ${doc} answered ${res.error ?? res.status} (is jsonbMerge.merge right?)`,
@@ -98,10 +106,10 @@ suite.check('concurrent merges of different keys into one document: every acknow
         if (overlap && earlier.length === 1) patch[`k${earlier[0]}`] = valueOf(c.sample, shapes[earlier[0]! % shapes.length]!, `v${earlier[0]}-again`, 1);
         seen.set(r.key, [...earlier, i]);
         return {
-          identity: identities[r.identity]!,
+          identity: identitiesOf[perTenant ? r.key : 0]![r.identity]!,
           instance: r.instance,
           method: mergeRoute.method,
-          path: fillPath(mergeRoute.path, { doc: docs[r.key]! }),
+          path: docPath(mergeRoute.path, docs[r.key]!),
           body: spec.merge.body ? spec.merge.body(patch) : patch,
           key: docs[r.key]!,
           meta: patch,
@@ -124,7 +132,7 @@ suite.check('concurrent merges of different keys into one document: every acknow
         });
       }
       for (const [k, doc] of docs.entries()) {
-        const { data, res } = await readDocument(tenant, doc, 0);
+        const { data, res } = await readDocument(ownerOf(k), doc, 0);
         const ops = history.ops.filter((op) => op.key === doc);
         const lost = checkLostUpdates(new History(ops, history.releasedAt), data, (op) => op.meta, baselines[k], { nested: spec.merge.nested });
         if (lost.length === 0) continue;

@@ -235,7 +235,9 @@ if ('missing' in settings || !settings.migrations) {
         });
       }
       const result = await runAdvisor(client, { schemas: s.schemas, apiRoles: roles.api, anonRoles: roles.anon, tenants: tenancy.relations.map((t) => ({ oid: t.relation.oid, column: t.column.name })) });
-      const t = triage(result.findings, s.advisor.accept, s.advisor.failOn);
+      // With tenancy in the application, row-level security lints are not findings (as in db-advisor).
+      const judged = target.profile.database?.isolation === 'app' ? result.findings.filter((f) => !result.runs.find((r) => r.lint.code === f.code)?.lint.judgesRls) : result.findings;
+      const t = triage(judged, s.advisor.accept, s.advisor.failOn);
       c.report({
         title: 'Advisor on the freshly migrated database',
         text: `${result.examined.tables} tables, ${result.examined.functions} functions examined; ${t.failing.length} failing, ${t.accepted.length} accepted, ${t.notes.length} below the failing level.`,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe } from 'vitest';
-import { drawFromGen, fail, formatRoute, sampleFrom, useTarget, type HttpResult, type ResourceApi, type ResourceItem, type Tenant } from 'shipgate';
+import { drawFromGen, fail, formatRoute, precondition, sampleFrom, useTarget, type AccessLevel, type CheckContext, type HttpResult, type ResourceApi, type ResourceItem, type Sample, type Tenant } from 'shipgate';
 import suite from './suite.ts';
 import { ROLE_FINDINGS } from './findings.ts';
 
@@ -9,29 +9,46 @@ const { policy } = target.profile;
 const instanceCount = target.context.baseUrls.length;
 const ok = (r: HttpResult) => r.status >= 200 && r.status < 300;
 
-/** A privileged call on `item`: bulk operations get its id as their list. */
-function callOn(api: ResourceApi, op: string, as: Tenant, item: ResourceItem, o: { instance: number; sample: ReturnType<typeof sampleFrom>; label: string }) {
+type Role = Extract<AccessLevel, { role: string }>;
+
+/** A role-only call on `item`: bulk operations get its id as their list. */
+function callOn(api: ResourceApi, op: string, as: Tenant, item: ResourceItem, o: { instance: number; sample: Sample; label: string }) {
   return api.call(as, op, { id: item.id, parent: item.parentId }, { ...o, ...(op.startsWith('bulk:') ? { bulkIds: [item.id] } : {}) });
 }
 
-function privilegedCheck(api: ResourceApi, op: string): void {
+/**
+ * Who holds the role and who does not. A tenant role: the tenant's first user holds it, a member
+ * made by identities.newMember does not. A site-wide role: identities.globalRoles[role] holds it,
+ * an ordinary user (the item's owner) does not.
+ */
+async function sides(c: CheckContext, role: Role): Promise<{ holder: Tenant; lesser: Tenant; owner: Tenant }> {
+  const [tenant] = await c.target.tenants.pooled(1);
+  if (role.global) return { holder: await c.target.tenants.globalRole(role.role), lesser: tenant!, owner: tenant! };
+  return { holder: tenant!, lesser: await c.target.tenants.memberOf(tenant!), owner: tenant! };
+}
+
+function roleCheck(api: ResourceApi, op: string, role: Role): void {
   const route = api.calls().find((c) => c.op === op)!.route;
-  suite.check(`${api.name}: a member is refused ${op} (${formatRoute(route)}) and nothing changes`, async (c) => {
+  const who = role.global ? `a user without the site-wide role ${role.role}` : `a member without the ${role.role} role`;
+  suite.check(`${api.name}: ${who} is refused ${op} (${formatRoute(route)}) and nothing changes`, async (c) => {
+    if (role.global && !c.target.tenants.canHoldGlobalRole(role.role)) return c.notApplicable(`the profile has no identities.globalRoles.${role.role} hook (a user holding the role)`);
+    if (!role.global && !c.target.tenants.canMakeMembers) {
+      return c.notApplicable(target.profile.identities.tenantIs === 'user' ? 'every user is its own tenant, so no user of the tenant lacks its roles' : 'the profile has no identities.newMember hook (a user of the tenant without its roles)');
+    }
     await c.forAll(fc.record({ g: fc.gen(), at: fc.nat({ max: instanceCount - 1 }) }), async ({ g, at }) => {
       const sample = sampleFrom(drawFromGen(g));
-      const admin = await c.target.tenants.create();
-      const member = await c.target.tenants.newMember(admin);
-      const item = await api.create(admin, sample, { instance: at });
+      const { holder, lesser, owner } = await sides(c, role);
+      const item = await api.create(owner, sample, { instance: at });
       const before = await api.snapshot(item, at);
-      const label = `${member.label} tries ${op} on its own tenant's ${api.name}`;
-      const res = await callOn(api, op, member, item, { instance: at, sample, label });
+      const label = `${lesser.label} tries ${op} on ${owner === lesser ? 'its own' : `${owner.label}'s`} ${api.name}`;
+      const res = await callOn(api, op, lesser, item, { instance: at, sample, label });
       const after = await api.snapshot(item, at);
       const changed = before.present !== after.present || JSON.stringify(before.value) !== JSON.stringify(after.value);
       if (ok(res) || changed) {
         fail({
           code: 'ROLE_DENIAL_MISSING',
           ...ROLE_FINDINGS.ROLE_DENIAL_MISSING,
-          title: `a member performed ${op} on a ${api.name} through ${formatRoute(route)} (answered ${res.status}${changed ? ', the item changed' : ''})`,
+          title: `${who} performed ${op} on a ${api.name} through ${formatRoute(route)} (answered ${res.status}${changed ? ', the item changed' : ''})`,
           expected: `${policy.roleDenied} and the item unchanged`,
           actual: `${res.status}${changed ? ', item changed' : ''}`,
           evidence: [
@@ -45,30 +62,31 @@ function privilegedCheck(api: ResourceApi, op: string): void {
         fail({
           code: 'ROLE_POLICY_STATUS',
           ...ROLE_FINDINGS.ROLE_POLICY_STATUS,
-          title: `${formatRoute(route)} refused a member with ${res.status}; the policy says ${policy.roleDenied}`,
+          title: `${formatRoute(route)} refused ${who} with ${res.status}; the policy says ${policy.roleDenied}`,
           evidence: [{ label, exchange: res.exchange }],
         });
       }
-      // The admin may do it: otherwise the member's refusal says nothing about roles.
-      const own = await api.create(admin, sample, { instance: at });
-      const allowed = await callOn(api, op, admin, own, { instance: at, sample, label: `${admin.label} (admin) performs ${op}` });
+      // The holder may do it: otherwise the refusal says nothing about roles.
+      const own = await api.create(owner, sample, { instance: at });
+      const allowed = await callOn(api, op, holder, own, { instance: at, sample, label: `${holder.label} (holds ${role.role}) performs ${op}` });
       if (!ok(allowed)) {
-        fail({
-          code: 'CHECK_PRECONDITION',
-          title: `the admin itself was refused ${op} (${allowed.status}), so the member's refusal proves nothing about roles`,
-          promise: 'a privileged operation works for the privileged role',
-          severity: 'high',
-          evidence: [{ label: 'admin performs it', exchange: allowed.exchange }],
+        precondition({
+          title: `${holder.label}, who holds ${role.role}, was itself refused ${op} (${allowed.status}), so the refusal of ${who} proves nothing about roles`,
+          needs: 'a role-only operation works for a holder of the role',
+          evidence: [{ label: 'the holder performs it', exchange: allowed.exchange }],
         });
       }
     });
   });
 }
 
+let declared = 0;
 for (const api of target.resources) {
-  const privileged = api.spec.privileged ?? [];
-  if (privileged.length === 0) continue;
+  const ops = api.calls().map((x) => x.op).filter((op) => typeof api.access(op).level === 'object');
+  if (ops.length === 0) continue;
+  declared += ops.length;
   describe(api.name, () => {
-    for (const op of privileged) privilegedCheck(api, op);
+    for (const op of ops) roleCheck(api, op, api.access(op).level as Role);
   });
 }
+if (declared === 0) suite.check('role-only operations refuse users without the role', async (c) => c.notApplicable('no operation declares access: { role }'));

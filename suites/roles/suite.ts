@@ -1,13 +1,13 @@
-import { defineSuite } from 'shipgate';
+import { defineSuite, operationAccess, operationsOf } from 'shipgate';
 
 export default defineSuite({
   id: 'roles',
   title: 'Role denial',
-  promise: "Inside its own tenant, a user without the privileged role is refused every privileged operation with the policy's status (403), and nothing changes.",
+  promise:
+    "A user without the role an operation needs (a member without its tenant's admin role, a user without a site-wide role) is refused with the policy's status (403) and nothing changes, while a holder of the role is served.",
   kinds: ['ephemeral'],
   notApplicable(p) {
-    if (!p.identities.newMember) return 'the profile has no identities.newMember hook (how to add a user with a lesser role)';
-    if (!Object.values(p.resources).some((r) => (r.privileged ?? []).length > 0)) return 'no resource lists privileged operations';
-    return undefined;
+    const roleOps = Object.entries(p.resources).flatMap(([name, r]) => operationsOf(r).filter((op) => typeof operationAccess(p, name, r, op).level === 'object'));
+    return roleOps.length === 0 ? 'no operation declares access: { role } (an operation only holders of a role may perform)' : undefined;
   },
 });

@@ -40,6 +40,10 @@ function firstDifference(a: Json, b: Json, b2: Json, path: string): string | und
   return JSON.stringify(a) === JSON.stringify(b) ? undefined : `${path.slice(0, -1) || 'the body'}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
 }
 
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `id` where it stands alone: not inside a longer word, number or UUID. */
+const wholeToken = (id: string) => new RegExp(`(?<![A-Za-z0-9_-])${escape(id)}(?![A-Za-z0-9_-])`, 'g');
+
 /**
  * How a foreign-id answer differs from the missing-id answer, or undefined when a client could
  * not tell them apart. The ids are replaced by placeholders, and whatever differs between two
@@ -53,7 +57,8 @@ export function differenceFromMissing(
   ids: [string, string, string][],
 ): string | undefined {
   if (foreign.status !== missing.status) return `status ${foreign.status} for the foreign id, ${missing.status} for a missing one`;
-  const norm = (text: string, side: 0 | 1 | 2) => ids.reduce((t, triple, i) => t.split(triple[side]).join(`{id${i}}`), text);
+  // Whole ids only: a short integer id must not match the 8 of "utf-8" or a digit of a date.
+  const norm = (text: string, side: 0 | 1 | 2) => ids.reduce((t, triple, i) => t.replace(wholeToken(triple[side]), `{id${i}}`), text);
   const [f, m, m2] = [norm(foreign.text, 0), norm(missing.text, 1), norm(missingAgain.text, 2)];
   const [fj, mj, m2j] = [parse(f), parse(m), parse(m2)];
   if (fj.ok && mj.ok && m2j.ok) {

@@ -2,9 +2,9 @@ import { defineSuite } from 'shipgate';
 
 export default defineSuite({
   id: 'tenant-isolation',
-  title: 'Tenant isolation',
+  title: 'Tenant isolation and access',
   promise:
-    "A tenant never reads, lists, changes or learns of another tenant's resources: a foreign id answers exactly like a missing one, and a bulk action with a foreign id changes nothing.",
+    "Every caller gets exactly what the profile's access model declares: another tenant (or a non-owner, or an anonymous caller on a private item) never reads, lists, changes or learns of an item it is denied, a denial answers as declared and carries no data, server-owned fields keep the server's values, and references name only items the caller may use.",
   kinds: ['ephemeral'],
   notApplicable: (p) => (Object.keys(p.resources).length === 0 ? 'the profile declares no resources' : undefined),
 });

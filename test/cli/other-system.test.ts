@@ -30,7 +30,8 @@ describe('the suites on a system that is not the reference, described only by it
     const reasons = signoff.skippedChecks.map((s) => s.reason);
     expect(reasons).toContain('not applicable: an expired token needs identities.jwt (the signing secret) and claims from the identity hook');
     expect(reasons).toContain("not applicable: the tokens are not JWTs, so 'alg: none' does not apply");
-    expect(reasons).toContain('not applicable: the profile has no identities.revoke hook');
+    expect(reasons).toContain('not applicable: the profile declares no identities.revocations (logout, password change...): no revocation to check');
+    expect(reasons).toContain('not applicable: a wrong-audience token needs identities.jwt (the signing secret) and claims from the identity hook');
   });
 
   it('gives NO-GO with the leak named when its list forgets the tenant filter', async () => {

@@ -9,7 +9,7 @@ const problems = profileProblems;
 describe('target profile validation', () => {
   it('accepts a minimal profile and fills the documented defaults', () => {
     const p = validateProfile(minimal, 'x');
-    expect(p.policy).toEqual({ crossTenant: 404, unauthenticated: 401, roleDenied: 403 });
+    expect(p.policy).toEqual({ notFound: 404, denied: 'as-missing', unauthenticated: 401, roleDenied: 403 });
     expect(p.http.timeoutMs).toBe(10_000);
     expect(p.resources).toEqual({});
   });
@@ -56,9 +56,9 @@ describe('target profile validation', () => {
     expect(problems({ ...minimal, http: {} })).toEqual([expect.stringMatching(/^http\.baseUrls: give the base URL/)]);
   });
 
-  it('names a privileged operation the resource does not have', () => {
-    const found = problems({ ...minimal, resources: { doc: { create: { route: 'POST /docs' }, read: 'GET /docs/{id}', privileged: ['read', 'remove'] } } });
-    expect(found).toEqual(["resources.doc.privileged.1: no operation 'remove' on doc (it has: create, read)"]);
+  it('says what replaced privileged, rather than ignoring it', () => {
+    const found = problems({ ...minimal, resources: { doc: { create: { route: 'POST /docs' }, read: 'GET /docs/{id}', privileged: ['read'] } } });
+    expect(found).toEqual([expect.stringMatching(/^resources\.doc\.privileged: privileged was replaced by the access model: give the operation access: \{ role: 'admin' \}/)]);
   });
 
   it('reports cross-field problems together with field problems, in one go', () => {

@@ -63,6 +63,8 @@ function report(o: Partial<RunReport> = {}): RunReport {
     tests: [test('passed'), test('failed'), test('skipped', { skipReason: 'not applicable: no jwt' })],
     findings: [finding],
     errors: [],
+    identities: { made: 4, throttled: 0 },
+    warnings: [],
     ...o,
   };
 }

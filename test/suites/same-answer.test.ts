@@ -15,6 +15,14 @@ describe('telling a foreign id from a missing one', () => {
     expect(differenceFromMissing(res(404, body('foreign-1')), res(404, body('missing-1')), res(404, body('missing-2')), ids)).toBeUndefined();
   });
 
+  it('replaces integer ids only where they stand alone, never inside "utf-8" or a number', () => {
+    const h = { 'content-type': 'application/json; charset=utf-8' };
+    const body = (id: string) => ({ errors: { article: [`article ${id} not found`] }, count: 18 });
+    const intIds: [string, string, string][] = [['8', '2147483000', '2147483000']];
+    expect(differenceFromMissing(res(404, body('8'), h), res(404, body('2147483000'), h), res(404, body('2147483000'), h), intIds)).toBeUndefined();
+    expect(differenceFromMissing(res(404, { n: 18 }, h), res(404, { n: 19 }, h), res(404, { n: 19 }, h), [['1', '2', '3']])).toBe('the bodies differ: n: 18 vs 19');
+  });
+
   it('names a different status or a different message', () => {
     expect(differenceFromMissing(res(403, {}), res(404, {}), res(404, {}), ids)).toBe('status 403 for the foreign id, 404 for a missing one');
     const d = differenceFromMissing(res(404, { error: { message: 'belongs to another org' } }), res(404, { error: { message: 'not found' } }), res(404, { error: { message: 'not found' } }), ids);

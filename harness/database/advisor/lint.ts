@@ -18,6 +18,11 @@ export interface Lint {
   code: string;
   title: string;
   level: LintLevel;
+  /**
+   * It judges row-level security (or what bypasses it): with `database.isolation: 'app'` the
+   * application enforces tenancy, so its findings are notes, not failures.
+   */
+  judgesRls?: boolean;
   /** The promise a finding breaks, for the sign-off. */
   promise: string;
   /** What it looks for, and where it differs from splinter's lint of the same name. */

@@ -6,6 +6,7 @@ export const materializedViewInApi: Lint = {
   code: 'materialized_view_in_api',
   title: 'Materialized view over RLS-protected or tenant tables readable by the API roles',
   level: 'warn',
+  judgesRls: true,
   promise: "Tenant rows reach the API roles only through relations that apply the caller's RLS.",
   description:
     'A materialized view in an examined schema that an API role can read, built from a table with RLS enabled or a tenant table: a materialized view has no RLS, so every reader sees every tenant\'s rows. Splinter reports every materialized view the API can read; this one only those over protected tables.',

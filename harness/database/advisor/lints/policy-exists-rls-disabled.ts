@@ -6,6 +6,7 @@ export const policyExistsRlsDisabled: Lint = {
   code: 'policy_exists_rls_disabled',
   title: 'Policies exist but RLS is disabled',
   level: 'error',
+  judgesRls: true,
   promise: 'Every table with policies has RLS enabled, so its policies apply.',
   description: 'A table in an examined schema that has RLS policies while row-level security is disabled, so none of them is applied.',
   sql: `

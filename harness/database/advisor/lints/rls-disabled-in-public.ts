@@ -6,6 +6,7 @@ export const rlsDisabledInPublic: Lint = {
   code: 'rls_disabled_in_public',
   title: 'RLS disabled on a table the API roles can reach',
   level: 'error',
+  judgesRls: true,
   promise: 'RLS is enabled on every table the API roles can read or write.',
   description:
     "A table in an examined schema with row-level security off while an API role has a privilege on it. Unlike splinter, a table the API roles cannot reach at all (no grant, no schema USAGE) is not reported: it is private by design.",

@@ -6,6 +6,7 @@ export const rlsEnabledNoPolicy: Lint = {
   code: 'rls_enabled_no_policy',
   title: 'RLS enabled without a policy on a table the API roles can reach',
   level: 'info',
+  judgesRls: true,
   promise: 'A table the API roles are granted has the policies that say what they may do with it.',
   description:
     'A table with RLS enabled and no policy, while an API role has a privilege on it (every statement of theirs sees or changes nothing). Unlike splinter, a table with no grant to the API roles is not reported: RLS without policies is then the intended "service only" lock.',

@@ -8,6 +8,7 @@ export const rlsPolicyAlwaysTrue: Lint = {
   code: 'rls_policy_always_true',
   title: 'Always-true RLS policy on a write operation',
   level: 'warn',
+  judgesRls: true,
   promise: "A write policy (INSERT, UPDATE, DELETE, ALL) scopes the rows to the caller's tenant; it is never USING (true) or WITH CHECK (true).",
   description:
     'A permissive INSERT/UPDATE/DELETE/ALL policy for PUBLIC or an API role whose USING or WITH CHECK is always true (or missing where it is the only guard), on a table with RLS enabled. SELECT policies with USING (true) are left alone: public read access is often deliberate. Same rule as splinter.',

@@ -6,6 +6,7 @@ export const securityDefinerView: Lint = {
   code: 'security_definer_view',
   title: 'View over RLS-protected or tenant tables runs with its owner\'s rights',
   level: 'error',
+  judgesRls: true,
   promise: "A view the API roles can read applies the caller's RLS (security_invoker = on), never its owner's.",
   description:
     'A view in an examined schema without security_invoker that an API role can read, over a table with RLS enabled or a tenant table. Splinter reports every such view; this one only those that would bypass RLS or tenant scoping.',

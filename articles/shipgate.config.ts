@@ -1,0 +1,60 @@
+// The articles system's profile: the worked example of describing an API unlike the reference.
+import { decodeClaims, defineTarget, type IdentityContext } from 'shipgate';
+
+const JWT_SECRET = 'short-secret'; // 12 characters: weak, as some systems' are; shipgate warns and tests it as it is
+const ADMIN = { email: 'admin@articles.test', password: 'admin-password-1' };
+type UserAnswer = { user: { id: number; token: string } };
+// The server's token, and its claims, so shipgate can sign expired and forged variants of it.
+const asPrincipal = ({ user }: UserAnswer, data: Record<string, unknown>) => ({ userId: String(user.id), token: user.token, claims: decodeClaims(user.token), data });
+async function signUp({ http, unique }: IdentityContext) {
+  const name = unique('user'), user = { username: name, email: `${name}@articles.test`, password: `pw-${name}` };
+  return asPrincipal(await http.json<UserAnswer>('POST', '/api/users', { body: { user } }), user);
+}
+const offsetPaging = (count: string) => (b: unknown, seen: number) => (seen < (b as Record<string, number>)[count]! ? `offset=${seen}` : null);
+const field = <T>(name: string) => (b: unknown) => (b as Record<string, T>)[name]!;
+const missingId = () => '2147483000';
+
+export default defineTarget({
+  name: 'articles', kind: 'ephemeral', http: { probePath: '/api/health' },
+  launch: {
+    env: { JWT_SECRET, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    database: { env: 'DATABASE_URL' }, setup: [{ name: 'migrate', command: ['node', '--import', 'tsx', 'migrate.ts'] }],
+    services: { api: { command: ['node', '--import', 'tsx', 'server.ts'], instances: 2, http: { portEnv: 'PORT', readiness: '/api/health' } } },
+  },
+  identities: {
+    jwt: { secret: JWT_SECRET }, transport: { scheme: 'Token' }, // no audience: the tokens carry none
+    tenantIs: 'user', newTenant: signUp, // every user is its own tenant
+    globalRoles: { admin: async ({ http }) => asPrincipal(await http.json<UserAnswer>('POST', '/api/users/login', { body: { user: ADMIN } }), ADMIN) },
+    revocations: { logout: async ({ http }, { token }) => void (await http.request('POST', '/api/users/logout', { token })),
+      'password change': async ({ http }, { principal, token }) => ({ token: (await http.json<UserAnswer>('PUT', '/api/user', { token, body: { user: { password: `${String(principal.data?.password)}-2` } } })).user.token }),
+    },
+  },
+  policy: { denied: 403 }, // a write by anyone but the owner is 403; what one may not see is as missing (below)
+  resources: {
+    folder: { access: 'owner', denied: 'as-missing', missingId, // private to its owner: to anyone else it does not exist
+      create: { route: 'POST /api/folders', body: (s) => ({ folder: { name: s.text('folder') } }), id: (b) => field<{ id: number }>('folder')(b).id },
+      read: 'GET /api/folders/{id}', remove: 'DELETE /api/folders/{id}',
+      list: { route: 'GET /api/folders', items: field('folders'), pageSize: (n) => `limit=${n}`, next: offsetPaging('foldersCount') },
+      update: { route: 'PUT /api/folders/{id}', body: (s) => ({ folder: { name: s.text('renamed') } }) },
+    },
+    article: { access: 'owner', missingId, // anyone may read a published one; only its author writes it; only the site admin features it
+      create: { route: 'POST /api/articles', access: 'signedIn', body: (s) => ({ article: { title: s.text('title'), body: s.text('body') } }), id: (b) => field<{ id: number }>('article')(b).id },
+      read: { route: 'GET /api/articles/{id}', access: 'public', denied: 'as-missing' }, remove: 'DELETE /api/articles/{id}',
+      list: { route: 'GET /api/articles', access: 'public', items: field('articles'), next: offsetPaging('articlesCount') },
+      update: { route: 'PUT /api/articles/{id}', body: (s) => ({ article: { title: s.text('renamed') } }) },
+      actions: { feature: { route: 'POST /api/articles/{id}/feature', access: { role: 'admin', global: true } } },
+      visibility: { field: 'article.published', public: true, private: false }, references: { 'article.folderId': 'folder' },
+      serverOwned: { 'article.author': 'user', 'article.createdAt': 'time', 'article.featured': { forge: () => true } },
+    },
+    comment: { parent: 'article', access: 'owner', missingId, // on an article the caller may see; only its author deletes it
+      create: { route: 'POST /api/articles/{parent}/comments', access: 'signedIn', denied: 'as-missing', body: (s) => ({ comment: { body: s.text('comment') } }), id: (b) => field<{ id: number }>('comment')(b).id },
+      list: { route: 'GET /api/articles/{parent}/comments', access: 'public', denied: 'as-missing', items: field('comments') },
+      remove: 'DELETE /api/articles/{parent}/comments/{id}',
+    },
+  },
+  database: { isolation: 'app', roles: { authenticated: 'articles_app', anon: null }, // ownership is checked in the application: no RLS
+    tenancy: { column: 'author_id', tables: { 'public.users': { column: 'id' }, 'public.folders': { column: 'owner_id' } } },
+    migrations: { command: ['node', '--import', 'tsx', 'migrate.ts'], dir: 'migrations', table: 'public.schema_migrations' },
+  },
+  gate: { require: ['auth', 'tenant-isolation', 'roles', 'db-advisor', 'migrations'] },
+});

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { Sample } from '../generate/sample.ts';
+import { accessLevel, denial, operationAccess, referencesSpec, serverOwnedSpec, visibilitySpec } from './access-schema.ts';
+import { fn, routeString } from './fields.ts';
+
+type Json = unknown;
+
+const bodyFn = fn<(sample: Sample) => Json>('sample => request body');
+
+/** An operation without a body: `'GET /v1/documents/{id}'`, or `{ route, access?, denied? }`. */
+const plainOperation = z.union([routeString, z.strictObject({ route: routeString, ...operationAccess })]);
+/** An operation that may take a body (update, actions). */
+const bodyOperation = z.union([routeString, z.strictObject({ route: routeString, body: bodyFn.optional(), ...operationAccess })]);
+
+const createSpec = z.strictObject({
+  route: routeString,
+  /** Builds the request body; `sample` gives seeded values that carry a unique marker. */
+  body: bodyFn.optional(),
+  /** Finds the new item's id in the create answer. Default: `body.id`. */
+  id: fn<(body: Json) => string | number>('create answer => id').optional(),
+  ...operationAccess,
+});
+
+const listSpec = z.strictObject({
+  route: routeString,
+  /** Finds the items in a list answer. Default: `body.items`, or the body if it is an array. */
+  items: fn<(body: Json) => Json[]>('list answer => items').optional(),
+  /**
+   * Query string for the next page, or null at the end; `seen` is how many items the earlier
+   * pages held (for offset paging: `(b, seen) => seen < b.total ? \`offset=${seen}\` : null`).
+   * Default: `?cursor=<body.next_cursor>`.
+   */
+  next: fn<(body: Json, seen: number) => string | null | undefined>('(list answer, items seen) => next page query').optional(),
+  /**
+   * Query string asking for pages of `size` items, e.g. `(n) => \`limit=${n}\``. With it, the
+   * isolation checks walk lists one item per page, so a leak only on later pages (a cursor query
+   * that forgets the tenant) is seen too.
+   */
+  pageSize: fn<(size: number) => string>('size => page size query').optional(),
+  ...operationAccess,
+});
+
+const bulkSpec = z.strictObject({
+  route: routeString,
+  /** Builds the bulk request body from the ids to act on. */
+  body: fn<(ids: string[]) => Json>('ids => request body'),
+  ...operationAccess,
+});
+
+export const resourceSpec = z.strictObject({
+  /** Name of another resource this one lives under; its id fills `{parent}` in every route. */
+  parent: z.string().optional(),
+  create: createSpec,
+  /** Reads one item: `'GET /v1/documents/{id}'`. */
+  read: plainOperation.optional(),
+  list: z.union([routeString, listSpec]).optional(),
+  update: bodyOperation.optional(),
+  remove: plainOperation.optional(),
+  /** Single-item writes other than update/remove, by name: `{ approve: 'POST /v1/sources/{id}/approve' }`. */
+  actions: z.record(z.string(), bodyOperation).optional(),
+  /** Actions on several ids at once, by name. */
+  bulk: z.record(z.string(), bulkSpec).optional(),
+  /** Who may perform each operation unless it says otherwise. Default: `'tenant'`. */
+  access: accessLevel.optional(),
+  /** How this resource's denials answer unless an operation says otherwise. Default: `policy.denied`. */
+  denied: denial.optional(),
+  /** Items are public or private one by one (a published article and a draft). */
+  visibility: visibilitySpec.optional(),
+  /**
+   * Fields the server owns, as paths into the request body (`org_id`, `article.author`,
+   * `created_at`), each with the kind of forged value shipgate tries on create, update and every
+   * action: `'tenant'` or `'user'` (another tenant's or user's id), `'time'` (a past date), `'id'`
+   * (another item's id), or `{ forge: ({ caller, victim }) => value, stored }`.
+   */
+  serverOwned: serverOwnedSpec.optional(),
+  /** Body fields naming another resource's item by id (`{ 'article.folderId': 'folder' }`): another tenant's must be refused. */
+  references: referencesSpec.optional(),
+  /** Finds an item's id in a list item (and in the create answer when `create.id` is not given). Default: `item.id`. */
+  idOf: fn<(item: Json) => string | number>('list item => id').optional(),
+  /** An id that exists in no tenant, used as the "missing" baseline. Default: a random UUID. */
+  missingId: fn<() => string>('() => id').optional(),
+  /** Fields that may change without a write (e.g. `last_seen_at`), ignored when comparing snapshots. */
+  volatileFields: z.array(z.string()).optional(),
+  /** Replaced by `access: { role: 'admin' }` on each operation. */
+  privileged: z.never({ error: "privileged was replaced by the access model: give the operation access: { role: 'admin' } (e.g. remove: { route: 'DELETE /v1/x/{id}', access: { role: 'admin' } })" }).optional(),
+});
