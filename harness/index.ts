@@ -29,7 +29,7 @@ export { sampleFrom, drawFromGen, type Sample } from './generate/sample.ts';
 export { leakedFrom, createdBy, noteCreated, type ResourceApi, type ResourceItem, type ResourceCall, type CreateOptions } from './resources/resource-api.ts';
 export { cleanUp, trackForCleanup, type Removal } from './resources/cleanup.ts';
 export { INTERNAL_SHAPES, findInternals, type InternalShape, type InternalsFound } from './errors/internals.ts';
-export { malformedIds, generatedIds, generatedIdArbitrary, showId, type MalformedId } from './errors/malformed-ids.ts';
+export { malformedIds, generatedIds, generatedIdArbitrary, isWellFormedText, showId, type MalformedId } from './errors/malformed-ids.ts';
 export { malformedBodies, generatedBodies, textsOf, type MalformedBody } from './errors/malformed-bodies.ts';
 export { derivedSeed } from './generate/property.ts';
 export { LaunchError, type RunningProcess } from './provision/processes.ts';

@@ -26,7 +26,7 @@ export const INTERNAL_SHAPES: readonly InternalShape[] = [
   { id: 'pg-invalid-input', family: 'postgres', what: "a PostgreSQL error message (invalid input for a column's type)", pattern: /invalid input (?:syntax|value) for (?:type |enum )?\w+/i },
   { id: 'pg-out-of-range', family: 'postgres', what: 'a PostgreSQL error message (value out of range)', pattern: /(?:value "[^"]*" is )?out of range for type (?:integer|bigint|smallint|numeric|double precision|real)/i },
   { id: 'pg-constraint', family: 'postgres', what: 'a PostgreSQL error message (a constraint by name)', pattern: /(?:duplicate key value violates unique constraint|violates (?:foreign key|not-null|check|exclusion) constraint|null value in column "[^"]+")/i },
-  { id: 'pg-undefined-object', family: 'postgres', what: 'a PostgreSQL error message (an undefined table, column or function)', pattern: /\b(?:relation|column|function|operator|schema|type) "?[\w.]+(?:\([^)]*\))?"? does not exist/i },
+  { id: 'pg-undefined-object', family: 'postgres', what: 'a PostgreSQL error message (an undefined table, column or function)', pattern: /\b(?:relation|column|schema|type) "[^"]+"(?: of relation "[^"]+")? does not exist|\b(?:function|operator) [\w.]+\([^)]*\) does not exist/i },
   { id: 'pg-syntax', family: 'postgres', what: 'a PostgreSQL error message (SQL syntax)', pattern: /syntax error at or near "/i },
   { id: 'pg-encoding', family: 'postgres', what: 'a PostgreSQL error message (a byte sequence the database cannot store)', pattern: /invalid byte sequence for encoding|unsupported Unicode escape sequence/i },
   { id: 'pg-too-long', family: 'postgres', what: 'a PostgreSQL error message (value too long for a column)', pattern: /value too long for type character(?: varying)?/i },

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { deleteAt, setAt } from '../provider-double/payload-paths.ts';
 
 /**
  * A request body a client may send by mistake: what to send and how it is labelled. `raw` is
@@ -26,24 +27,6 @@ function leaves(value: unknown, path: string[] = []): { path: string[]; value: u
   return [{ path, value }];
 }
 
-function replaced(body: unknown, path: string[], value: unknown): unknown {
-  if (path.length === 0) return value;
-  const [head, ...rest] = path as [string, ...string[]];
-  if (Array.isArray(body)) return body.map((v, i) => (String(i) === head ? replaced(v, rest, value) : v));
-  if (isObject(body)) return { ...body, [head]: replaced(body[head], rest, value) };
-  return body;
-}
-
-function without(body: unknown, path: string[]): unknown {
-  if (!isObject(body) || path.length === 0) return body;
-  const [head, ...rest] = path as [string, ...string[]];
-  if (rest.length === 0) {
-    const { [head]: _dropped, ...others } = body;
-    return others;
-  }
-  return { ...body, [head]: without(body[head], rest) };
-}
-
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 
 /**
@@ -68,12 +51,12 @@ export function malformedBodies(valid: unknown): MalformedBody[] {
     { kind: 'wrong content type', words: 'JSON with an unknown charset', raw: text, contentType: 'application/json; charset=utf-9' },
     { kind: 'wrong content type', words: 'XML', raw: '<?xml version="1.0"?><a>1</a>', contentType: 'application/xml' },
     { kind: 'absurd nesting', words: 'arrays nested 5000 deep', raw: nested(5_000) },
-    { kind: 'duplicate keys', words: 'the same key twice', raw: text.startsWith('{') && text.length > 2 ? `{"__proto__":{"polluted":true},${text.slice(1)}` : '{"a":1,"a":2}' },
+    { kind: 'prototype key', words: 'a __proto__ key beside the fields', raw: text.startsWith('{') && text.length > 2 ? `{"__proto__":{"polluted":true},${text.slice(1)}` : '{"a":1,"a":2}' },
   ];
   for (const leaf of leaves(valid)) {
     if (leaf.path.length === 0) continue;
     const at = leaf.path.join('.');
-    const swap = (kind: string, words: string, value: unknown) => out.push({ kind, words: `${at}: ${words}`, json: replaced(valid, leaf.path, value) });
+    const swap = (kind: string, words: string, value: unknown) => out.push({ kind, words: `${at}: ${words}`, json: setAt(valid, leaf.path, value) });
     swap('wrong field type', typeof leaf.value === 'number' ? 'a string instead of a number' : 'a number instead of its value', typeof leaf.value === 'number' ? 'abc' : 12345);
     swap('wrong field type', 'an object instead of its value', { $gt: '' });
     swap('wrong field type', 'an array instead of its value', [leaf.value, leaf.value]);
@@ -87,7 +70,7 @@ export function malformedBodies(valid: unknown): MalformedBody[] {
       swap('unicode field', 'a lone surrogate', 'a\ud800b');
       swap('injection-shaped field', 'SQL-shaped text', "x'); DROP TABLE users; --");
     }
-    out.push({ kind: 'missing field', words: `${at} left out`, json: without(valid, leaf.path) });
+    out.push({ kind: 'missing field', words: `${at} left out`, json: deleteAt(valid, leaf.path) });
   }
   return out;
 }
@@ -101,7 +84,7 @@ export function generatedBodies(valid: unknown, seed: number, count: number): Ma
       ? anyJson.map((json) => ({ kind: 'generated body', words: 'a generated JSON value', json }))
       : fc.oneof(
           anyJson.map((json) => ({ kind: 'generated body', words: 'a generated JSON value', json })),
-          fc.tuple(fc.constantFrom(...paths), anyJson).map(([path, v]) => ({ kind: 'generated field', words: `${path.join('.')}: a generated JSON value`, json: replaced(valid, path, v) })),
+          fc.tuple(fc.constantFrom(...paths), anyJson).map(([path, v]) => ({ kind: 'generated field', words: `${path.join('.')}: a generated JSON value`, json: setAt(valid, path, v) })),
         );
   return fc.sample(arb, { seed, numRuns: count });
 }

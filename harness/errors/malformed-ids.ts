@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { quoteControls } from '../provider-double/text-hazards.ts';
 
 /** A path id a client may send by mistake or on purpose; the system must answer it 4xx (or 2xx when it is one of its ids). */
 export interface MalformedId {
@@ -49,13 +50,24 @@ export function generatedIdArbitrary(): fc.Arbitrary<MalformedId> {
   );
 }
 
-/** `count` generated ids from `seed`: the same seed gives the same ids, so a finding replays. */
+/**
+ * `count` generated ids from `seed`: the same seed gives the same ids, so a finding replays. Left
+ * out: blank ids and dot segments (the URL would name another route) and lone surrogates (a URL
+ * cannot carry them).
+ */
 export function generatedIds(seed: number, count: number): MalformedId[] {
-  return fc.sample(generatedIdArbitrary(), { seed, numRuns: count }).filter((x) => x.value.trim() !== '' && x.value !== '.' && x.value !== '..');
+  return fc
+    .sample(generatedIdArbitrary(), { seed, numRuns: count })
+    .filter((x) => x.value.trim() !== '' && !/^\.{1,2}$/.test(x.value) && isWellFormedText(x.value));
 }
 
-/** How an id reads in a finding: control characters and long runs made visible. */
+/** Whether `text` has no lone surrogate (encodeURIComponent throws on one; String#isWellFormed needs ES2024 types). */
+export function isWellFormedText(text: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+}
+
+/** How an id reads in a finding: control and bidi characters (which reorder the title around them) and long runs made visible. */
 export function showId(value: string): string {
-  const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 24)}…(${value.length} characters)` : value);
-  return shown.replace(/[\u007f-\u009f\u202a-\u202e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const quoted = quoteControls(value.length > 60 ? `${value.slice(0, 24)}…(${value.length} characters)` : value);
+  return quoted.replace(/[\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }

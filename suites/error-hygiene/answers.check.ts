@@ -5,6 +5,8 @@ import { ERROR_FINDINGS } from './findings.ts';
 import { probesOf, tried, type Tried } from './probes.ts';
 
 const target = await useTarget();
+// The generated ids and bodies come from the run's seed: the same seed sends the same requests.
+const replay = { seed: target.context.seed, replay: target.replay('error-hygiene') };
 
 /** Counts by key, in first-seen order, as `a×2, b×1` (Object.groupBy needs Node 21). */
 function counted(ts: Tried[], key: (t: Tried) => string, sep: string): string {
@@ -28,6 +30,7 @@ for (const probe of probesOf(target)) {
       fail({
         code: 'ERROR_SERVER_ERROR',
         ...ERROR_FINDINGS.ERROR_SERVER_ERROR,
+        ...replay,
         title: `${probe.label} answered ${statusesOf(broken)} to ${broken.length} of ${all.length} malformed requests${down ? ', and stopped answering' : ''}: ${[...new Set(broken.map((t) => t.words))].slice(0, 3).join('; ')}`,
         expected: 'a 4xx for every malformed request (or a 2xx where the input is acceptable)',
         actual: statusesOf(broken),
@@ -46,6 +49,7 @@ for (const probe of probesOf(target)) {
       fail({
         code: 'ERROR_LEAKS_INTERNALS',
         ...ERROR_FINDINGS.ERROR_LEAKS_INTERNALS,
+        ...replay,
         title: `${leaks.length} of ${all.length} error answers of ${probe.label} carry internals: ${kinds.slice(0, 3).join('; ')}`,
         expected: 'error answers that say what was wrong with the request, and nothing about the server',
         actual: kinds.join('; '),

@@ -6,6 +6,7 @@ import {
   formatRoute,
   generatedBodies,
   generatedIds,
+  isWellFormedText,
   malformedBodies,
   malformedIds,
   parseRoute,
@@ -144,7 +145,7 @@ async function sendAll(c: CheckContext, probe: Probe): Promise<Tried[]> {
       instance,
       label: `${sender.label} sends ${words} to ${formatRoute(probe.route)}`,
     });
-    const t: Tried = { family, words, res, echoes: [...echoes, ...echoes.map(encodeURIComponent), o.path ?? filled()] };
+    const t: Tried = { family, words, res, echoes: [...echoes, ...echoes.filter(isWellFormedText).map(encodeURIComponent), o.path ?? filled()] };
     if (res.status === 0) t.dropped = await stillAnswers(c, instance);
     if (probe.op === 'create' && probe.api && res.status >= 200 && res.status < 300) keepTidy(probe.api, sender, res, c, item?.parentId);
     out.push(t);
@@ -175,7 +176,13 @@ async function sendAll(c: CheckContext, probe: Probe): Promise<Tried[]> {
   if (probe.op === 'list' && probe.api?.pageable) {
     const pageSize = typeof probe.api.spec.list === 'object' ? probe.api.spec.list.pageSize : undefined;
     for (const size of [-1, 0, 1e12, Number.NaN, 2.5]) {
-      const query = pageSize!(size);
+      // The profile's hook was written for sensible sizes: one it cannot render is not the system's fault.
+      let query: string;
+      try {
+        query = pageSize!(size);
+      } catch {
+        continue;
+      }
       await send('query', `a page size of ${size} (${query})`, { path: `${filled()}${filled().includes('?') ? '&' : '?'}${query}` }, [query, String(size)]);
     }
   }
