@@ -56,5 +56,5 @@ export default defineTarget({
     tenancy: { column: 'author_id', tables: { 'public.users': { column: 'id' }, 'public.folders': { column: 'owner_id' } } },
     migrations: { command: ['node', '--import', 'tsx', 'migrate.ts'], dir: 'migrations', table: 'public.schema_migrations' },
   },
-  gate: { require: ['auth', 'tenant-isolation', 'roles', 'db-advisor', 'migrations'] },
+  gate: { require: ['auth', 'tenant-isolation', 'roles', 'db-advisor', 'migrations', 'error-hygiene'] },
 });

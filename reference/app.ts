@@ -78,6 +78,8 @@ export function buildApp(config: ServerConfig): FastifyInstance {
       return reply.code(err.statusCode).send({ error: { code, message: err.message, issues: [] } });
     }
     request.log.error({ err }, 'unexpected error');
+    // DEFECT error-leaks-stack (2 of 2): the debugging form of the handler, left on, answers with the driver's message and the stack
+    if (config.defects.has('error-leaks-stack')) return reply.code(500).send({ error: { code: 'internal', message: err.message, stack: err.stack } });
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error', trace_id: request.id } });
   });
 

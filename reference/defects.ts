@@ -51,6 +51,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['TENANT_OVERRIDE'],
   },
   {
+    id: 'error-leaks-stack',
+    promise: 'a malformed body answers 4xx, never 5xx, and no error answer carries a stack or driver messages',
+    mistake:
+      'the document update route opts out of the NUL guard, so PostgreSQL refuses text with U+0000, and the error handler, left in its debugging form, answers that 500 with the driver message and the stack',
+    caughtBy: ['error-hygiene'],
+    findingCodes: ['ERROR_SERVER_ERROR', 'ERROR_LEAKS_INTERNALS'],
+  },
+  {
     id: 'existence-leak',
     promise: "another tenant's resource is indistinguishable from a missing one",
     mistake: 'a foreign source answers 403 "not yours" instead of the 404 of a missing id',

@@ -28,8 +28,13 @@ export class Authenticator {
     private readonly verifyToken: TokenVerifier,
     private readonly revocations: Revocations,
     private readonly authDisabled: boolean,
-    private readonly defects: ReadonlySet<string> = new Set(),
-  ) {}
+    defects: ReadonlySet<string> = new Set(),
+  ) {
+    this.actingCaller = defects.has('tenant-from-header') ? supportOrgSwitch : (_request, caller) => caller;
+  }
+
+  /** The caller a request acts as, once its token checks out (chosen once, like every defect switch). */
+  private readonly actingCaller: (request: FastifyRequest, caller: Caller) => Caller;
 
   /** The verified bearer of the request's token. Enough for sync-user and logout. */
   async principal(request: FastifyRequest): Promise<Principal> {
@@ -61,7 +66,7 @@ export class Authenticator {
       throw unauthorized('token_org_mismatch', "the token's org_id is not the user's org");
     }
     const caller: Caller = { sub: principal.sub, userId: user.id, orgId: user.org_id, role: user.role };
-    return this.defects.has('tenant-from-header') ? supportOrgSwitch(request, caller) : caller;
+    return this.actingCaller(request, caller);
   }
 
   private async devPrincipal(): Promise<Principal> {
