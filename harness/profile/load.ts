@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { findMissingEnv } from './env.ts';
+import { importProfileModule } from './import-module.ts';
+import { describeLoadFailure } from './load-errors.ts';
 import type { z } from 'zod';
 import { targetSchema, type TargetProfile } from './schema.ts';
 
@@ -19,7 +20,7 @@ export class ProfileError extends Error {
   ) {
     super(
       `the target profile ${file} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  - ${p.path || '(file)'}: ${p.message}`).join('\n'),
+        problems.map((p) => `  - ${p.path || '(file)'}: ${p.message.replaceAll('\n', '\n      ')}`).join('\n'),
     );
   }
 }
@@ -71,7 +72,7 @@ export function validateProfile(input: unknown, file: string): TargetProfile {
   throw new ProfileError(file, problems);
 }
 
-/** Imports a profile module (TypeScript or JavaScript) and validates its default export. */
+/** Imports a profile module (TypeScript or JavaScript, ES module or not) and validates its default export. */
 export async function loadProfile(file: string): Promise<TargetProfile> {
   const absolute = resolve(file);
   if (!existsSync(absolute)) {
@@ -79,10 +80,9 @@ export async function loadProfile(file: string): Promise<TargetProfile> {
   }
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(absolute).href)) as { default?: unknown };
+    mod = await importProfileModule(absolute);
   } catch (err) {
-    const e = err as Error;
-    throw new ProfileError(file, [{ path: '', message: `could not be loaded: ${e.message.split('\n')[0]}` }]);
+    throw new ProfileError(file, [{ path: '', message: describeLoadFailure(err, absolute) }]);
   }
   if (mod.default === undefined) {
     throw new ProfileError(file, [{ path: '', message: 'has no default export; export default defineTarget({...})' }]);
