@@ -98,7 +98,7 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
             replay: target.replay(suite),
           }),
         burst: async (title, requests) => {
-          const history = await runBurst(requests, { baseUrls: target.context.baseUrls, timeoutMs: target.profile.http.timeoutMs, warmPath: target.profile.http.probePath, transport: target.profile.identities.transport });
+          const history = await runBurst(requests, { baseUrls: target.context.baseUrls, timeoutMs: target.profile.http.timeoutMs, warmPath: target.profile.http.probePath, transport: target.profile.identities?.transport });
           bursts.add(title, history);
           return history;
         },

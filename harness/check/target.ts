@@ -19,7 +19,7 @@ export interface Target {
 }
 
 export function createTarget(profile: TargetProfile, context: RunContext): Target {
-  const anonymous = new HttpClient({ baseUrls: context.baseUrls, timeoutMs: profile.http.timeoutMs, transport: profile.identities.transport });
+  const anonymous = new HttpClient({ baseUrls: context.baseUrls, timeoutMs: profile.http.timeoutMs, transport: profile.identities?.transport });
   return {
     profile,
     context,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { HttpClient } from '../http/client.ts';
 import { HookCallError, profileHttp } from '../http/profile-http.ts';
 import { redactor } from '../http/redact.ts';
-import type { TargetProfile } from '../profile/schema.ts';
+import type { IdentitiesProfile, TargetProfile } from '../profile/schema.ts';
 import type { RevocationTarget } from '../profile/identities-schema.ts';
 import { uniqueToken } from '../generate/sample.ts';
 import type { IdentityContext, Principal, PrincipalInput } from './principal.ts';
@@ -53,20 +53,27 @@ export class Tenants {
   constructor(profile: TargetProfile, anonymous: HttpClient) {
     this.#profile = profile;
     this.#anonymous = anonymous;
-    redactor.register(profile.identities.jwt?.secret, 'JWT signing secret');
+    redactor.register(profile.identities?.jwt?.secret, 'JWT signing secret');
+  }
+
+  /** The identities block; every HTTP check needs it, and only a database-only profile leaves it out. */
+  get #ids(): IdentitiesProfile {
+    const ids = this.#profile.identities;
+    if (!ids) throw new IdentityError('the profile has no identities block: say how shipgate gets a tenant and its token (identities.newTenant or identities.tenants)');
+    return ids;
   }
 
   get canSign(): boolean {
-    return this.#profile.identities.jwt !== undefined;
+    return this.#ids.jwt !== undefined;
   }
 
   get canRefresh(): boolean {
-    return this.canSign || this.#profile.identities.refresh !== undefined;
+    return this.canSign || this.#ids.refresh !== undefined;
   }
 
   /** True when every call to `create()` gives a new tenant (not a pre-seeded one). */
   get fresh(): boolean {
-    return this.#profile.identities.newTenant !== undefined;
+    return this.#ids.newTenant !== undefined;
   }
 
   /** Identities made so far in this process, and how many of their sign-ups were throttled (429). */
@@ -88,7 +95,7 @@ export class Tenants {
   }
 
   async sign(claims: Record<string, unknown>, overrides: SignOverrides = {}): Promise<string> {
-    const jwt = this.#profile.identities.jwt;
+    const jwt = this.#ids.jwt;
     if (!jwt) throw new IdentityError('the profile has no identities.jwt block, so shipgate cannot sign tokens');
     return signClaims(jwt, claims, overrides);
   }
@@ -100,9 +107,9 @@ export class Tenants {
   }
 
   async #materialise(given: PrincipalInput, o: { name?: string; madeHere: boolean; hook: string }): Promise<Tenant> {
-    const principal = (this.#profile.identities.tenantIs === 'user' && given && !given.tenantId && given.userId ? { ...given, tenantId: String(given.userId) } : given) as Principal;
+    const principal = (this.#ids.tenantIs === 'user' && given && !given.tenantId && given.userId ? { ...given, tenantId: String(given.userId) } : given) as Principal;
     if (!principal || (typeof principal.tenantId !== 'string' && typeof principal.tenantId !== 'number') || principal.tenantId === '') {
-      throw new IdentityError(`${o.hook} returned ${JSON.stringify(given)}; expected { tenantId, token | claims }${this.#profile.identities.tenantIs === 'user' ? ' (or { userId, ... }: each user is its own tenant)' : ''}`);
+      throw new IdentityError(`${o.hook} returned ${JSON.stringify(given)}; expected { tenantId, token | claims }${this.#ids.tenantIs === 'user' ? ' (or { userId, ... }: each user is its own tenant)' : ''}`);
     }
     tenantCounter += 1;
     const label = o.name ?? `tenant-${tenantCounter}`;
@@ -117,7 +124,7 @@ export class Tenants {
    * a rate-limited sign-up is the system working as designed, not a failure of the run.
    */
   async #withRetries<T>(hook: string, run: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.#profile.identities.retryWithinMs;
+    const deadline = Date.now() + this.#ids.retryWithinMs;
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await run();
@@ -129,8 +136,8 @@ export class Tenants {
         const wait = retryAfterMs(err.result.headers['retry-after'], attempt);
         if (Date.now() + wait > deadline) {
           throw new IdentityError(
-            `${hook} was answered 429 (too many requests) and retrying would pass identities.retryWithinMs (${this.#profile.identities.retryWithinMs} ms): this suite file had ${this.#made} identities and needed one more. ` +
-              `Raise identities.retryWithinMs, lower identities.pool (now ${this.#profile.identities.pool}), or relax the system's sign-up limit for test runs.`,
+            `${hook} was answered 429 (too many requests) and retrying would pass identities.retryWithinMs (${this.#ids.retryWithinMs} ms): this suite file had ${this.#made} identities and needed one more. ` +
+              `Raise identities.retryWithinMs, lower identities.pool (now ${this.#ids.pool}), or relax the system's sign-up limit for test runs.`,
           );
         }
         await new Promise((resolve) => setTimeout(resolve, wait));
@@ -140,7 +147,7 @@ export class Tenants {
 
   /** A new tenant from `newTenant` (a check's own, shared with no other check), or the next pre-seeded one. */
   async create(): Promise<Tenant> {
-    const ids = this.#profile.identities;
+    const ids = this.#ids;
     if (ids.newTenant) {
       const hook = ids.newTenant;
       const principal = await this.#withRetries('identities.newTenant', () => hook(this.context()));
@@ -161,7 +168,7 @@ export class Tenants {
    * the victim as often as the attacker.
    */
   async pooled(count: number): Promise<Tenant[]> {
-    const size = Math.max(this.#profile.identities.pool, count);
+    const size = Math.max(this.#ids.pool, count);
     const made: Tenant[] = [];
     while (made.length < count && this.#pool.length < size && !this.#poolFull) {
       const tenant = await this.create();
@@ -189,12 +196,12 @@ export class Tenants {
   }
 
   get canMakeMembers(): boolean {
-    return this.#profile.identities.tenantIs === 'org' && this.#profile.identities.newMember !== undefined;
+    return this.#ids.tenantIs === 'org' && this.#ids.newMember !== undefined;
   }
 
   /** A new user without the tenant's roles in `admin`'s tenant (needs `identities.newMember`). */
   async newMember(admin: Tenant): Promise<Tenant> {
-    const hook = this.#profile.identities.newMember;
+    const hook = this.#ids.newMember;
     if (!hook) throw new IdentityError('the profile has no identities.newMember hook');
     const principal = await this.#withRetries('identities.newMember', () => hook(this.context(), admin.principal));
     const member = await this.#materialise(principal, { name: `${admin.label} member`, madeHere: true, hook: 'identities.newMember' });
@@ -214,14 +221,14 @@ export class Tenants {
   }
 
   canHoldGlobalRole(role: string): boolean {
-    return this.#profile.identities.globalRoles?.[role] !== undefined;
+    return this.#ids.globalRoles?.[role] !== undefined;
   }
 
   /** The user holding the site-wide `role` (`identities.globalRoles[role]`), made once. */
   globalRole(role: string): Promise<Tenant> {
     const existing = this.#roleHolders.get(role);
     if (existing) return existing;
-    const hook = this.#profile.identities.globalRoles?.[role];
+    const hook = this.#ids.globalRoles?.[role];
     if (!hook) return Promise.reject(new IdentityError(`the profile has no identities.globalRoles.${role} hook`));
     const holder = this.#withRetries(`identities.globalRoles.${role}`, () => hook(this.context())).then((p: PrincipalInput) =>
       this.#materialise(p, { name: `${role} (site-wide)`, madeHere: false, hook: `identities.globalRoles.${role}` }),
@@ -233,7 +240,7 @@ export class Tenants {
   /** Another valid token for the same principal, or undefined when neither signing nor `refresh` is available. */
   async freshToken(tenant: Tenant, label: string): Promise<string | undefined> {
     let token: string | undefined;
-    if (this.#profile.identities.refresh) token = await this.#profile.identities.refresh(this.context(), tenant.principal);
+    if (this.#ids.refresh) token = await this.#ids.refresh(this.context(), tenant.principal);
     else if (tenant.principal.claims && this.canSign) token = await this.sign(tenant.principal.claims);
     if (token) redactor.register(token, `${tenant.label} ${label}`);
     return token;
@@ -249,12 +256,12 @@ export class Tenants {
 
   /** The ways a token dies that the profile declares, by name. */
   get revocations(): string[] {
-    return Object.keys(this.#profile.identities.revocations ?? {});
+    return Object.keys(this.#ids.revocations ?? {});
   }
 
   /** Kills `target.token` the declared way; returns the token the system issued instead, if it gave one. */
   async revoke(way: string, target: RevocationTarget, label: string): Promise<string | undefined> {
-    const hook = this.#profile.identities.revocations?.[way];
+    const hook = this.#ids.revocations?.[way];
     if (!hook) throw new IdentityError(`the profile has no identities.revocations['${way}'] hook`);
     const result = await hook(this.context(), target);
     const replacement = result && typeof result === 'object' && typeof result.token === 'string' ? result.token : undefined;

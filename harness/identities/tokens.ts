@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { TargetProfile } from '../profile/schema.ts';
 
-export type JwtProfile = NonNullable<TargetProfile['identities']['jwt']>;
+export type JwtProfile = NonNullable<NonNullable<TargetProfile['identities']>['jwt']>;
 
 /** A bad-token variant the auth suite sends; each must be refused with the unauthenticated status. */
 export type TokenVariant =

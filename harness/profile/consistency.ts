@@ -99,13 +99,28 @@ function parentCycle(resources: Loose): string[] | undefined {
   return undefined;
 }
 
+/** Profile blocks whose checks call the API (and so need a base URL and identities). */
+const HTTP_BLOCKS = ['resources', 'protectedRoutes', 'tenantOverride', 'authBypass', 'adapters', 'search', 'jobClaim', 'jsonbMerge', 'idempotency', 'exports'] as const;
+
+const isDeclared = (v: unknown) =>
+  v !== undefined && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+
 export function crossFieldProblems(input: unknown): Problem[] {
   const t = obj(input) ?? {};
   const problems: Problem[] = [];
   const http = obj(t.http);
   const launch = obj(t.launch);
-  if (!http?.baseUrls && !launch) {
+  // A database-only profile (advisor, rls, migrations) needs neither an API nor identities; any
+  // block that is checked through the API needs both.
+  const httpBlocks = HTTP_BLOCKS.filter((k) => isDeclared(t[k]));
+  if (!http?.baseUrls && !launch && (httpBlocks.length > 0 || t.identities !== undefined || t.database === undefined)) {
     problems.push({ path: ['http', 'baseUrls'], message: 'give the base URL(s) of the API, or a `launch` block so shipgate starts the system' });
+  }
+  if (t.identities === undefined && httpBlocks.length > 0) {
+    problems.push({
+      path: ['identities'],
+      message: `${httpBlocks.join(', ')} ${httpBlocks.length === 1 ? 'is' : 'are'} checked through the API as tenants: say how shipgate gets a tenant and its token (identities.newTenant or identities.tenants)`,
+    });
   }
   if (launch && t.kind !== 'ephemeral' && typeof t.kind === 'string') {
     problems.push({ path: ['launch'], message: `shipgate only launches ephemeral targets; this one is '${t.kind}'` });

@@ -231,7 +231,8 @@ export const targetSchema = z
       .default({ timeoutMs: 10_000, probePath: '/' }),
     /** How shipgate starts the system itself (ephemeral runs, the embedded default). */
     launch: launchSpec.optional(),
-    identities: identitiesSpec,
+    /** How shipgate gets tenants and their tokens; needed by every HTTP check (a database-only profile leaves it out). */
+    identities: identitiesSpec.optional(),
     /** Tenant-scoped resources by name. */
     resources: z.record(z.string(), resourceSpec).default({}),
     /**
@@ -312,7 +313,7 @@ export const targetSchema = z
 export type TargetInput = z.input<typeof targetSchema>;
 export type TargetProfile = z.output<typeof targetSchema>;
 export type ResourceProfile = TargetProfile['resources'][string];
-export type IdentitiesProfile = TargetProfile['identities'];
+export type IdentitiesProfile = NonNullable<TargetProfile['identities']>;
 export type LaunchProfile = NonNullable<TargetProfile['launch']>;
 export type PolicyProfile = TargetProfile['policy'];
 export type { DatabaseProfile, TenantUser, ColumnValue } from './database-schema.ts';

@@ -96,7 +96,7 @@ export class ResourceApi {
 
   /** Who may perform `op` and how its denial answers (see the access model). */
   access(op: string): OperationAccess {
-    return normaliseForTenancy(operationAccess(this.profile, this.name, this.spec, op), this.profile.identities.tenantIs);
+    return normaliseForTenancy(operationAccess(this.profile, this.name, this.spec, op), this.profile.identities?.tenantIs ?? 'org');
   }
 
   /** Whether the resource declares public and private items. */

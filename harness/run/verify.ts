@@ -78,7 +78,9 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       baseUrls = booted.baseUrls;
       o.log(`  ready at ${baseUrls.join(', ')}${booted.databaseSource ? ` (database: ${booted.databaseSource})` : ''}`);
     }
-    await assertReachable(baseUrls, o.profile.http.probePath);
+    // A database-only run (advisor, rls, migrations) never touches the API, so it is not probed.
+    const callsApi = plans.some((p) => p.status === 'run' && p.suite.usesApi);
+    if (callsApi) await assertReachable(baseUrls, o.profile.http.probePath);
     const double = booted?.providerDouble ? { info: booted.providerDouble, stop: async () => {} } : await providerDoubleFor(o.profile);
     stopDouble = double?.stop;
     const context: RunContext = {

@@ -11,6 +11,8 @@ export interface SuiteSpec {
   promise: string;
   /** The environment kinds the suite is safe to run against. */
   kinds: readonly TargetKind[];
+  /** Whether its checks call the API (a run probes the base URLs only when some suite that does runs). */
+  usesApi: boolean;
   /** Why the suite cannot run against this profile (a missing capability), or undefined when it can. */
   notApplicable(profile: TargetProfile): string | undefined;
 }
@@ -28,6 +30,9 @@ export function defineSuite(spec: SuiteSpec): Suite {
     ...spec,
     check: (name, body, timeoutMs) => check(spec.id, name, body, timeoutMs),
     applicability(profile) {
+      if (spec.usesApi && !profile.http.baseUrls && !profile.launch) {
+        return 'it calls the API and the profile has neither http.baseUrls nor a launch block (a database-only profile)';
+      }
       if (!spec.kinds.includes(profile.kind)) {
         return `runs only against ${spec.kinds.join(' or ')} targets; this one is '${profile.kind}'`;
       }

@@ -30,7 +30,7 @@ const adapters = target.profile.adapters!;
 const double = target.context.providerDouble;
 const budgetMs = adapters.answerWithinMs ?? adapters.providerTimeoutMs * 3 + 2_000;
 const control = new ProviderDoubleControl(double?.controlUrl ?? 'http://127.0.0.1:9/_double', { ...(double?.controlToken ? { token: double.controlToken } : {}) });
-const client = new HttpClient({ baseUrls: target.context.baseUrls, timeoutMs: budgetMs + 5_000, transport: target.profile.identities.transport });
+const client = new HttpClient({ baseUrls: target.context.baseUrls, timeoutMs: budgetMs + 5_000, transport: target.profile.identities?.transport });
 const owner = `adapter-contracts-${process.pid}`;
 /** Slow and hung cases wait for timeouts: allow for several of them per check. */
 const CHECK_TIMEOUT_MS = 300_000;

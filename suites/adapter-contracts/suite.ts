@@ -7,6 +7,7 @@ export default defineSuite({
     'Whatever the provider answers (malformed JSON of every shape, non-JSON, truncated, huge, 429/500, slow, hung), each provider-backed endpoint answers in time with a response that meets its contract, marked as a fallback when the provider failed, and writes nothing for the failed call.',
   // Scripting the provider to fail is fault injection: only for throw-away targets.
   kinds: ['ephemeral'],
+  usesApi: true,
   notApplicable: (p) => {
     if (!p.adapters) return 'the profile has no adapters block (which endpoints call the provider, and their contracts)';
     if (!p.providerDouble && !p.launch?.providerDouble) {

@@ -168,7 +168,7 @@ function tokensFor(c: CheckContext, variant: VariantId): Promise<VariantTokens> 
         return t ? one(t) : { notApplicable: 'an expired token needs identities.jwt (the signing secret) and claims from the identity hook' };
       }
       case 'wrong-audience': {
-        if (target.profile.identities.jwt && !target.profile.identities.jwt.audience) {
+        if (target.profile.identities?.jwt && !target.profile.identities.jwt.audience) {
           return { notApplicable: 'identities.jwt.audience is not given: the tokens carry no aud, so there is no audience to get wrong' };
         }
         const t = await tenants.variant(fx.tenant, 'wrong audience', { audience: 'shipgate-wrong-audience' });
@@ -287,7 +287,7 @@ if (getProbes.length > 0) {
             fail({
               code: 'AUTH_VALID_TOKEN_REFUSED',
               ...AUTH_FINDINGS.AUTH_VALID_TOKEN_REFUSED,
-              title: `${formatRoute(probe.route)} refused a valid token (${describeTransport(target.profile.identities.transport)}) on instance ${instance} (${res.error ?? res.status}): the refusals of bad tokens on it prove nothing`,
+              title: `${formatRoute(probe.route)} refused a valid token (${describeTransport(target.profile.identities?.transport ?? { scheme: 'Bearer' })}) on instance ${instance} (${res.error ?? res.status}): the refusals of bad tokens on it prove nothing`,
               expected: '2xx',
               actual: String(res.error ?? res.status),
               evidence: [{ label: 'valid token', exchange: res.exchange }],

@@ -7,6 +7,8 @@ export default defineSuite({
     "The catalog keeps the database's security promises: RLS on every table the API roles reach with real policies, every SECURITY DEFINER function pinned to SET search_path = '' and not executable by PUBLIC or anon, no view that bypasses RLS, an index on every tenant column.",
   // It only reads the catalog, so it is safe against any environment.
   kinds: ['ephemeral', 'staging', 'production'],
+  // Only the database: no API call, so no base URL or identities needed.
+  usesApi: false,
   notApplicable: (p) =>
     p.database ? undefined : 'the profile has no `database` block (a privileged URL and the schemas to examine)',
 });

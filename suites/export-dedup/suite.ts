@@ -6,5 +6,6 @@ export default defineSuite({
   promise:
     'Exports queued together on several API instances, from several tenants, are each produced exactly once by the workers, as the system\'s own records show, and each can be downloaded.',
   kinds: ['ephemeral'],
+  usesApi: true,
   notApplicable: (p) => (p.exports ? undefined : 'the profile has no exports block (how exports are queued, read and counted)'),
 });

@@ -6,5 +6,6 @@ export default defineSuite({
   promise:
     'Concurrent identical requests with one idempotency key create one record and all get it back, and concurrent first logins of one new user create one user and one tenant.',
   kinds: ['ephemeral'],
+  usesApi: true,
   notApplicable: (p) => (p.idempotency ? undefined : 'the profile has no idempotency block (keyed create endpoints, first login)'),
 });

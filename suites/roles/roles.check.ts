@@ -33,7 +33,7 @@ function roleCheck(api: ResourceApi, op: string, role: Role): void {
   suite.check(`${api.name}: ${who} is refused ${op} (${formatRoute(route)}) and nothing changes`, async (c) => {
     if (role.global && !c.target.tenants.canHoldGlobalRole(role.role)) return c.notApplicable(`the profile has no identities.globalRoles.${role.role} hook (a user holding the role)`);
     if (!role.global && !c.target.tenants.canMakeMembers) {
-      return c.notApplicable(target.profile.identities.tenantIs === 'user' ? 'every user is its own tenant, so no user of the tenant lacks its roles' : 'the profile has no identities.newMember hook (a user of the tenant without its roles)');
+      return c.notApplicable(target.profile.identities?.tenantIs === 'user' ? 'every user is its own tenant, so no user of the tenant lacks its roles' : 'the profile has no identities.newMember hook (a user of the tenant without its roles)');
     }
     await c.forAll(fc.record({ g: fc.gen(), at: fc.nat({ max: instanceCount - 1 }) }), async ({ g, at }) => {
       const sample = sampleFrom(drawFromGen(g));

@@ -6,5 +6,6 @@ export default defineSuite({
   promise:
     "Golden queries find their expected documents in the top k, recall@k, MRR, nDCG@k and hit@k do not drop below the baseline, and search never returns another tenant's document.",
   kinds: ['ephemeral'],
+  usesApi: true,
   notApplicable: (p) => (p.search ? undefined : 'the profile has no search block (how to add a document and how to query)'),
 });

@@ -30,7 +30,7 @@ const target = await useTarget();
 export const policy = target.profile.policy;
 /** The callers' requests go to every instance: a leak on one instance only is still a leak. */
 export const instances = target.context.baseUrls.map((_, i) => i);
-const userIsTenant = target.profile.identities.tenantIs === 'user';
+const userIsTenant = target.profile.identities?.tenantIs === 'user';
 
 export const raise = findingRaiser(TENANT_FINDINGS);
 export const ex = (label: string, r: HttpResult): Evidence => ({ label, exchange: r.exchange });

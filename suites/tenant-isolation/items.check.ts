@@ -52,7 +52,7 @@ function itemCheck(api: ResourceApi, op: string): void {
   suite.check(`${api.name}: ${verbOf(op)} another caller's item follows its access (${accessWords(api, op)})`, async (c) => {
     const { pairs, left } = plan(c, api, op);
     if (pairs.length === 0) return c.notApplicable(`no caller this suite judges for ${op}: ${left.join('; ')}`);
-    if (!canMakeMember(c) && target.profile.identities.tenantIs === 'org') {
+    if (!canMakeMember(c) && target.profile.identities?.tenantIs === 'org') {
       c.report({ title: `${api.name} ${op}: callers not tried`, text: 'a member of the owner\'s tenant (the profile has no identities.newMember hook)' });
     }
     await eachCase(c, async (k) => {

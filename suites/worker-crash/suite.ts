@@ -7,6 +7,7 @@ export default defineSuite({
     'When a worker is killed (kill -9) while it holds an export, the export goes back to the queue after its lease and finishes exactly once, within the lease plus a bound; the kill leaves no process behind.',
   // It kills and freezes processes: never anything but a throw-away system.
   kinds: ['ephemeral'],
+  usesApi: true,
   notApplicable: (p) => {
     if (!p.exports) return 'the profile has no exports block';
     if (!p.exports.workers) return 'the profile has no exports.workers block (the worker service, its id variable and lease)';

@@ -1,5 +1,4 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +16,6 @@ interface Signoff {
 
 describe('shipgate verify with the rls and db-advisor suites on a database that is not the reference', () => {
   let server: DatabaseServer;
-  let http: Server;
   let url: string;
   let run: CliRun;
   let signoff: Signoff;
@@ -29,16 +27,12 @@ describe('shipgate verify with the rls and db-advisor suites on a database that 
     url = await server.createDatabase('planted_cli');
     await execSql(url, `${createRoles('member', 'visitor')}\n${fixture('planted-schema.sql')}\n${fixture('planted-rows.sql')}`);
     before = await tableContents(url, 'app');
-    // The profile needs an API that answers; this one only has to be reachable.
-    http = createServer((_, res) => res.end('ok'));
-    const port = await new Promise<number>((resolve) => http.listen(0, '127.0.0.1', () => resolve((http.address() as { port: number }).port)));
     run = await runCli(['verify', '--config', 'test/fixtures/profiles/planted-database.config.ts', '--reports', reports], {
-      env: { TARGET_URL: `http://127.0.0.1:${port}`, PLANTED_DATABASE_URL: url },
+      env: { PLANTED_DATABASE_URL: url },
     });
     signoff = JSON.parse(readFileSync(join(reports, 'signoff.json'), 'utf8')) as Signoff;
   });
   afterAll(async () => {
-    http?.close();
     await server?.stop();
   });
 
@@ -47,6 +41,15 @@ describe('shipgate verify with the rls and db-advisor suites on a database that 
     const status = Object.fromEntries(signoff.suites.map((s) => [s.id, s.status]));
     expect(status).toMatchObject({ rls: 'failed', 'db-advisor': 'failed', migrations: 'not-applicable' });
     expect(signoff.suites.find((s) => s.id === 'migrations')!.reason).toBe("runs only against ephemeral targets; this one is 'staging'");
+  });
+
+  it('needs no API: the profile has only a database block, every API suite says so, and nothing is probed', () => {
+    expect(run.stderr + run.stdout).not.toMatch(/unreachable|GET http/);
+    for (const id of ['auth', 'tenant-isolation', 'error-hygiene', 'roles']) {
+      const suite = signoff.suites.find((s) => s.id === id)!;
+      expect(suite.status, id).toBe('not-applicable');
+      expect(suite.reason, id).toMatch(/database-only profile/);
+    }
   });
 
   it('the advisor reports exactly the planted problems, and the accepted ones as accepted with their reason', () => {
@@ -104,7 +107,7 @@ describe('shipgate verify with the rls and db-advisor suites on a database that 
   it('fails db-advisor when a role the profile names does not exist, instead of judging nobody', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-planted-role-'));
     const wrong = await runCli(['verify', '--config', 'test/fixtures/profiles/planted-database.config.ts', '--suite', 'db-advisor', '--reports', dir], {
-      env: { TARGET_URL: `http://127.0.0.1:${(http.address() as { port: number }).port}`, PLANTED_DATABASE_URL: url, PLANTED_ANON_ROLE: 'vistor' },
+      env: { PLANTED_DATABASE_URL: url, PLANTED_ANON_ROLE: 'vistor' },
     });
     expect(wrong.code).toBe(1);
     const report = JSON.parse(readFileSync(join(dir, 'signoff.json'), 'utf8')) as Signoff;

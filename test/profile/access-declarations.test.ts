@@ -68,14 +68,14 @@ describe('the access model in a profile', () => {
 
   it('accepts any credential transport it can send, and refuses others', () => {
     for (const transport of [{ scheme: 'Token' }, { header: 'X-API-Key' }, { cookie: 'session' }]) {
-      expect(validateProfile({ ...minimal, identities: { ...minimal.identities, transport } }, 'x').identities.transport).toEqual(transport);
+      expect(validateProfile({ ...minimal, identities: { ...minimal.identities, transport } }, 'x').identities?.transport).toEqual(transport);
     }
     expect(profileProblems({ ...minimal, identities: { ...minimal.identities, transport: { query: 'token' } } })).toEqual([expect.stringMatching(/^identities\.transport: expected \{ scheme: 'Bearer' \}/)]);
   });
 
   it('takes a short signing secret as the system uses it, with a warning that never shows it', () => {
     const p = validateProfile({ ...minimal, identities: { ...minimal.identities, jwt: { secret: 'short-secret' } } }, 'x');
-    expect(p.identities.jwt?.audience).toBeUndefined();
+    expect(p.identities?.jwt?.audience).toBeUndefined();
     const warnings = profileWarnings(p);
     expect(warnings).toEqual([expect.stringMatching(/^identities\.jwt\.secret is 12 characters/)]);
     expect(warnings.join()).not.toContain('short-secret');

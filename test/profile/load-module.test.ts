@@ -23,6 +23,7 @@ async function freePortThenClosed(): Promise<number> {
 const body = (url: string) => `{
   name: 'user-api', kind: 'staging', http: { baseUrls: ['${url}'] },
   identities: { newTenant: async () => ({ tenantId: 't', token: 'x' }) },
+  protectedRoutes: ['GET /me'],
 }`;
 
 beforeAll(async () => {
