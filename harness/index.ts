@@ -17,6 +17,9 @@ export { TOKEN_VARIANTS, isJwt, withAlgNone, withBadSignature, withTamperedClaim
 export type { ProfileHttp } from './http/profile-http.ts';
 export type { HttpResult, SendOptions } from './http/client.ts';
 export { formatRoute, parseRoute, fillPath, type Route } from './http/route.ts';
+export { profileRoutes, type NamedRoute, type RoutePlace, type RouteRequest } from './inventory/profile-routes.ts';
+export type { RouteInventory, TokenRoute, UnclassifiedOperation } from './inventory/route-inventory.ts';
+export type { ApiDescription, ApiOperation, ApiParameter, ApiAuth } from './openapi/operations.ts';
 export type { Exchange } from './http/exchange.ts';
 export { defineSuite, type Suite, type SuiteSpec } from './suites/define.ts';
 export type { CheckContext } from './check/check.ts';

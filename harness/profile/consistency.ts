@@ -100,7 +100,7 @@ function parentCycle(resources: Loose): string[] | undefined {
 }
 
 /** Profile blocks whose checks call the API (and so need a base URL and identities). */
-const HTTP_BLOCKS = ['resources', 'protectedRoutes', 'tenantOverride', 'authBypass', 'adapters', 'search', 'jobClaim', 'jsonbMerge', 'idempotency', 'exports'] as const;
+const HTTP_BLOCKS = ['resources', 'protectedRoutes', 'openapi', 'tenantOverride', 'authBypass', 'adapters', 'search', 'jobClaim', 'jsonbMerge', 'idempotency', 'exports'] as const;
 
 const isDeclared = (v: unknown) =>
   v !== undefined && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
@@ -133,11 +133,6 @@ export function crossFieldProblems(input: unknown): Problem[] {
   }
   const cycle = parentCycle(resources);
   if (cycle) problems.push({ path: ['resources', cycle[0] as string, 'parent'], message: `resource parents form a cycle: ${cycle.join(' -> ')}` });
-  (Array.isArray(t.protectedRoutes) ? t.protectedRoutes : []).forEach((route, i) => {
-    if (typeof route === 'string' && placeholders(route).length > 0) {
-      problems.push({ path: ['protectedRoutes', i], message: `protectedRoutes are fixed paths; '${route}' has a placeholder (declare it as a resource route instead)` });
-    }
-  });
   const identities = obj(t.identities) ?? {};
   const globalRoles = obj(identities.globalRoles) ?? {};
   for (const { path, level } of accessLevels(resources)) {
