@@ -26,10 +26,11 @@ export interface ApiOperation {
   schemes: string[];
   parameters: ApiParameter[];
   requestBody?: { required: boolean; contentType: string; schema: JsonSchema };
-  /** Documented answers by status (`200`, `4XX`, `default`), with the JSON schema where there is one. */
-  responses: { status: string; schema?: JsonSchema }[];
+  /** Documented answers by status (`200`, `4XX`, `default`), with their description and the JSON schema where there is one. */
+  responses: { status: string; description?: string; schema?: JsonSchema }[];
 }
 
+/** A security scheme as the document declares it. */
 export type SecuritySchemeInfo =
   | { type: 'http'; scheme: string; bearerFormat?: string; description?: string }
   | { type: 'apiKey'; name: string; in: 'header' | 'query' | 'cookie'; description?: string }
@@ -103,7 +104,11 @@ export function describeApi(doc: OpenApiDocument, source: string): ApiDescriptio
       const responses = Object.entries((op.responses as Record<string, unknown>) ?? {}).map(([status, r]) => {
         const res = follow(doc, r);
         const json = Object.entries((res?.content as Record<string, { schema?: unknown }>) ?? {}).find(([type]) => JSON_TYPE.test(type));
-        return { status, ...(json?.[1]?.schema !== undefined ? { schema: derefSchema(doc, json[1].schema) } : {}) };
+        return {
+          status,
+          ...(typeof res?.description === 'string' && res.description ? { description: res.description } : {}),
+          ...(json?.[1]?.schema !== undefined ? { schema: derefSchema(doc, json[1].schema) } : {}),
+        };
       });
       operations.push({
         method: upper as HttpMethod,
