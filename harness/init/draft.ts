@@ -28,6 +28,8 @@ export interface DraftResource {
   /** The collection path, e.g. `/api/articles`. */
   collection: string;
   parent?: string;
+  /** Its parent's read is public (others may see a parent and act on it). */
+  parentIsPublic?: boolean;
   ops: DraftOperation[];
   /** Resource-level property lines (missingId, visibility, serverOwned, references). */
   fields: { line: string; note?: string; todo?: string }[];

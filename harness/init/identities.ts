@@ -106,6 +106,7 @@ export function draftIdentities(api: ApiDescription, candidates: readonly ApiOpe
       `    token,`,
       `    // The token's claims let shipgate sign expired and forged copies of it (with jwt below).`,
       `    ...(isJwt(token) ? { claims: decodeClaims(token) } : {}),`,
+      ...(sendsPassword(signUp.requestBody?.schema) ? [`    data: { password: \`\${name}-Pw1!\` }, // for the hooks below`] : []),
       `  };`,
       `},`,
     );
@@ -142,22 +143,66 @@ export function draftIdentities(api: ApiDescription, candidates: readonly ApiOpe
   if (logout) {
     uses.push(route(logout));
     ops.push(logout);
-    lines.push(
-      `// Each way a token dies, checked on every route: ${route(logout)}${name(logout)} ends the token it is sent with.`,
-      `revocations: {`,
-      `  logout: async ({ http }, { token }) => void (await http.request(${str(logout.method)}, ${str(logout.path)}, { token })),`,
-      `  // TODO: other ways a token dies (a password change, a key rotation, a role removal)? One hook each.`,
-      `},`,
-    );
-  } else {
-    lines.push(`// TODO: how does a token die (a logout, a password change)? revocations: { logout: async ({ http }, { token }) => ... } (each is checked on every route).`);
   }
+  const change = signUp ? passwordChange(candidates) : undefined;
+  const changeHook = change ? passwordChangeHook(change) : undefined;
+  const says = change && /\b(end|revoke|invalidate|log(s|ging)? out)\w*\b.*\btokens?\b|\btokens?\b.*\b(end|revoke|invalidate)/i.test(`${change.summary ?? ''}`);
+  if (logout || (change && says)) {
+    lines.push(`// Each way a token dies, checked on every route and every instance.`, `revocations: {`);
+    if (logout) lines.push(`  // ${route(logout)}${name(logout)} ends the token it is sent with.`, `  logout: async ({ http }, { token }) => void (await http.request(${str(logout.method)}, ${str(logout.path)}, { token })),`);
+    if (change && says) {
+      uses.push(route(change));
+      lines.push(`  // ${route(change)}${name(change)}: "${(change.summary ?? '').trim()}"`, `  'password change': ${changeHook},`);
+    }
+    lines.push(`  // TODO: other ways a token dies (${change && says ? '' : 'a password change, '}a key rotation, a role removal)? One hook each.`, `},`);
+  } else {
+    lines.push(`// TODO: how does a token die (a logout, a password change)? One hook per way, each checked on every route: revocations: { logout: async ({ http }, { token }) => ... }`);
+  }
+  if (change && !says) lines.push(`// TODO: does a password change (${route(change)}) end the user's other tokens? Then: revocations: { 'password change': ${changeHook} }`);
   if (signUp && login) {
-    lines.push(`// TODO: a site-wide role such as an admin? Log in as it with ${route(login)}: globalRoles: { admin: async ({ http }) => ({ token: ... }) }.`);
+    const token = tokenPath(login)!;
+    const loginUser = findProperty(successSchema(login)?.schema, (n) => n === 'id' || /^user_?id$/i.test(n), 3);
+    lines.push(
+      `// TODO: a site-wide role such as an admin (access: { role: 'admin', global: true })? Log in as it with ${route(login)}${name(login)}:`,
+      `// globalRoles: { admin: async ({ http }) => { const answer = await http.json<unknown>(${str(login.method)}, ${str(login.path)}, { body: ${credentialsCode(login.requestBody?.schema).replace(/`\$\{name\}-Pw1!`/g, "env('ADMIN_PASSWORD')").replace(/`\$\{name\}@example\.com`/g, "env('ADMIN_EMAIL')").replace(/: name\b/g, ": env('ADMIN_EMAIL')")} }); const token = String(${fieldCall(token)}(answer)); return { ${loginUser ? `userId: String(${fieldCall(loginUser)}(answer)), ` : ''}token, ...(isJwt(token) ? { claims: decodeClaims(token) } : {}) }; } },`,
+    );
   }
   // A login the hooks do not call is still the API's, not a resource's.
   if (login && !ops.includes(login)) ops.push(login);
   return { lines, imports: [...imports], uses, ops };
+}
+
+function sendsPassword(schema: JsonSchema | undefined): boolean {
+  return findProperty(schema, (n, p) => /password/i.test(n) || p.format === 'password', 3) !== undefined;
+}
+
+/** A secured operation outside any collection that sets the caller's password (`PUT /user`, `POST /me/password`). */
+function passwordChange(candidates: readonly ApiOperation[]): ApiOperation | undefined {
+  return candidates.find((o) => o.auth === 'required' && ['PUT', 'PATCH', 'POST'].includes(o.method) && !/\{/.test(o.path) && sendsPassword(o.requestBody?.schema));
+}
+
+/** The hook that changes the password (from the one `newTenant` kept) and hands back the token the system issues instead, when it does. */
+function passwordChangeHook(op: ApiOperation): string {
+  const body = changeBody(op.requestBody?.schema);
+  const token = tokenPath(op);
+  const call = `await http.json<unknown>(${str(op.method)}, ${str(op.path)}, { token, body: ${body} })`;
+  return token
+    ? `async ({ http }, { principal, token }) => ({ token: String(${fieldCall(token)}(${call})) })`
+    : `async ({ http }, { principal, token }) => void (${call})`;
+}
+
+/** The password-change body: the new password (the old one with a suffix), the current one where the schema asks for it. */
+function changeBody(schema: JsonSchema | undefined, depth = 0): string {
+  const o = objectOf(schema);
+  if (!o || depth > 4) return '{}';
+  const required = new Set(o.required ?? []);
+  const parts = Object.entries(o.properties ?? {}).flatMap(([n, p]) => {
+    if (objectOf(p)) return [`${key(n)}: ${changeBody(p, depth + 1)}`];
+    if (/current|old|existing/i.test(n) && /password/i.test(n)) return [`${key(n)}: String(principal.data?.password)`];
+    if (/password/i.test(n) || p.format === 'password') return [`${key(n)}: \`\${String(principal.data?.password)}-2\``];
+    return required.has(n) ? [`${key(n)}: ${valueCode(n, p).code}`] : [];
+  });
+  return parts.length === 0 ? '{}' : `{ ${parts.join(', ')} }`;
 }
 
 /** `['org']` → `['org', 'id']`. */

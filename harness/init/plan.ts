@@ -14,7 +14,7 @@ export function draftFromApi(api: ApiDescription, o: { ref: string; baseUrl?: st
   const line = (op: DraftRoute['op']): DraftRoute => ({
     route: `${op.method} ${op.path}`,
     op,
-    ...((op.operationId ?? op.summary) ? { note: [op.operationId, op.summary].filter(Boolean).join(': ') } : {}),
+    ...((op.operationId ?? op.summary) ? { note: [op.operationId, op.summary?.replace(/\.$/, '')].filter(Boolean).join(': ') } : {}),
   });
   const secured = rest.filter((op) => op.auth === 'required').map(line);
   const open = rest.filter((op) => op.auth !== 'required').map(line);

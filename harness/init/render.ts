@@ -28,7 +28,7 @@ function resourceLines(r: DraftResource): string[] {
   const body: string[] = [];
   if (r.parent) body.push(`parent: ${str(r.parent)}, // its routes' {parent} is ${article(r.parent)}'s id`);
   body.push(
-    `// TODO: who may act on ${article(r.name)}${r.parent ? ` (for create and list: on its ${r.parent})` : ''}? 'tenant' (members of its tenant: the default), 'owner' (only the user who made it), 'signedIn' (any user), or { role: 'admin' }. Operations marked public below are anyone's.`,
+    `// TODO: who may act on ${article(r.name)}${r.parent ? ` (for create and list: on its ${r.parent})` : ''}? 'tenant' (members of its tenant: the default), 'owner' (only the user who made it), 'signedIn' (any user), or { role: 'admin' }. Operations marked public below are anyone's.${r.parentIsPublic ? ` Anyone may read ${article(r.parent!)}: may any signed-in user create ${article(r.name)} on one? (then access: 'signedIn' on create)` : ''}`,
     "access: 'tenant',",
   );
   body.push(...todoLines(r.todos));

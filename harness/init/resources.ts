@@ -156,6 +156,9 @@ export function groupResources(api: ApiDescription, elsewhere: ReadonlySet<ApiOp
     describeItems(resource, create, itemOps, found);
     resources.push(resource);
   }
+  for (const r of resources.filter((x) => x.parent)) {
+    if (resources.find((p) => p.name === r.parent)?.ops.some((o) => o.kind === 'read' && o.access === 'public')) r.parentIsPublic = true;
+  }
   return { resources, rest: api.operations.filter((o) => !placed.has(o) || elsewhere.has(o)) };
 }
 

@@ -132,8 +132,3 @@ export function describeApi(doc: OpenApiDocument, source: string): ApiDescriptio
 export function successSchema(op: ApiOperation): { status: string; schema?: JsonSchema } | undefined {
   return op.responses.find((r) => /^2/.test(r.status) && r.schema) ?? op.responses.find((r) => /^2/.test(r.status));
 }
-
-/** Whether the operation documents an answer with this status (or its class, `4XX`). */
-export function documents(op: ApiOperation, status: number): boolean {
-  return op.responses.some((r) => r.status === String(status) || r.status === `${String(status)[0]}XX`);
-}

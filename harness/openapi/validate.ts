@@ -57,7 +57,7 @@ const documentSchema = z.looseObject({
   openapi: z.string().regex(/^3\.[0-9]+\.[0-9]+/, 'expected an OpenAPI 3.x version such as 3.0.3 or 3.1.0'),
   info: z.looseObject({ title: z.string(), version: z.string() }),
   servers: z.array(z.looseObject({ url: z.string() })).optional(),
-  paths: z.record(z.string().startsWith('/', 'a path starts with /'), pathItem),
+  paths: z.record(z.string(), pathItem),
   components: z
     .looseObject({
       schemas: z.record(z.string(), schemaLike).optional(),
@@ -86,7 +86,8 @@ export function validateOpenApi(raw: unknown, source: string): OpenApiDocument {
     throw new OpenApiError(source, parsed.error.issues.map((i) => ({ path: dotted(i.path), message: i.message })));
   }
   const doc = parsed.data;
-  const problems: OpenApiProblem[] = [...refProblems(doc), ...pathParameterProblems(doc), ...securityProblems(doc)];
+  const badPaths = Object.keys(doc.paths).filter((p) => !p.startsWith('/')).map((p) => ({ path: `paths.${p}`, message: `a path starts with / (got '${p}')` }));
+  const problems: OpenApiProblem[] = [...badPaths, ...refProblems(doc), ...pathParameterProblems(doc), ...securityProblems(doc)];
   if (problems.length > 0) throw new OpenApiError(source, problems);
   return doc;
 }

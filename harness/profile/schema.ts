@@ -271,7 +271,12 @@ export const targetSchema = z
         /** Operations anyone may call without a token (health, sign-up, login, the docs): known, and not token-checked. */
         public: z.array(routeString).default([]),
         /** Operations shipgate leaves alone, each with why: `{ 'POST /webhooks/stripe': 'signed by Stripe, not a user token' }`. */
-        ignore: z.record(routeString, z.string().min(1, 'say why shipgate leaves it alone')).default({}),
+        ignore: z
+          .record(z.string(), z.string().min(1, 'say why shipgate leaves it alone'))
+          .superRefine((o, ctx) => {
+            for (const k of Object.keys(o)) if (!routeString.safeParse(k).success) ctx.addIssue({ code: 'custom', path: [k], message: `expected 'METHOD /path' as the key (e.g. 'POST /webhooks/stripe'), got '${k}'` });
+          })
+          .default({}),
       })
       .default({ public: [], ignore: {} }),
     /** Start-up guard against an auth bypass in production (needs `launch` and an ephemeral target). */

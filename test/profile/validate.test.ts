@@ -96,11 +96,12 @@ describe('target profile validation', () => {
   });
 
   it('names a wrong route classification, a reason left out, and a gate setting that is not warn or fail', () => {
-    const found = problems({ ...minimal, openapi: '', routes: { public: ['/health'], ignore: { 'POST /hooks': '' } }, gate: { unclassified: 'block' } });
+    const found = problems({ ...minimal, openapi: '', routes: { public: ['/health'], ignore: { 'POST /hooks': '', '/stripe': 'signed by Stripe' } }, gate: { unclassified: 'block' } });
     expect(found).toEqual([
       'openapi: give a file (relative to the profile) or an http(s) URL (got "")',
       "routes.public.0: expected 'METHOD /path' with METHOD one of GET, POST, PUT, PATCH, DELETE (e.g. 'GET /v1/documents/{id}') (got \"/health\")",
       'routes.ignore.POST /hooks: say why shipgate leaves it alone (got "")',
+      "routes.ignore./stripe: expected 'METHOD /path' as the key (e.g. 'POST /webhooks/stripe'), got '/stripe'",
       'gate.unclassified: Invalid option: expected one of "warn"|"fail" (got "block")',
     ]);
   });
