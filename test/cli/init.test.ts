@@ -35,7 +35,7 @@ describe('shipgate init --openapi', () => {
     const run = await init(['--openapi', 'api/openapi.json', '--base-url', NOWHERE, '--out', 'draft.config.ts']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^wrote draft\.config\.ts from api\/openapi\.json \(articles API 1\.0\.0\): 21 operations\n  3 resource\(s\) \(article, comment, folder\) hold 14; 3 protected and 4 public route\(s\) the rest\n  \d+ TODO\(s\) to answer; then: npx shipgate verify --config draft\.config\.ts\n$/);
+    expect(run.stdout).toMatch(/^wrote draft\.config\.ts from api\/openapi\.json \(articles API 1\.0\.0\): 21 operations\n {2}3 resource\(s\) \(article, comment, folder\) hold 14; 3 protected and 4 public route\(s\) the rest\n {2}\d+ TODO\(s\) to answer; then: npx shipgate verify --config draft\.config\.ts\n$/);
     const profile = await loadProfile(join(project, 'draft.config.ts'));
     expect(profile.openapi).toBe('api/openapi.json');
     expect(profile.kind).toBe('staging');
