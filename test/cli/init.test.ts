@@ -172,5 +172,5 @@ describe('the articles draft with its TODOs answered', () => {
     expect(run.code).toBe(0);
     expect(signoff.gate).toBe('GO');
     expect(signoff.suites.filter((s) => s.status === 'passed').map((s) => s.id)).toEqual(['auth', 'error-hygiene', 'roles', 'tenant-isolation']);
-  });
+  }, 360_000);
 });

@@ -33,6 +33,7 @@ function run(command: string, args: string[], cwd: string, env: Record<string, s
   });
 }
 
+// npm installs and whole runs take minutes on a busy machine: these tests get a deadline of their own.
 const INSTALL = ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund'];
 let work: string;
 let tarball: string;
@@ -101,7 +102,7 @@ describe('installing shipgate into a project of your own', () => {
     expect(ran.every((s) => s.tests > 20)).toBe(true);
     expect(signoff.gate).toBe('GO');
     expect(verified.code).toBe(0);
-  });
+  }, 420_000);
 
   it('from a git URL (a git+file:// clone standing in for the repository)', async () => {
     const clone = join(work, 'clone');
@@ -120,5 +121,5 @@ describe('installing shipgate into a project of your own', () => {
     expect(doctor.stdout).toMatch(/✓ profile +.*shipgate\.config\.ts \(articles-api, staging\)/);
     expect(doctor.stdout).toMatch(/✓ target +/);
     expect(doctor.code).toBe(0);
-  });
+  }, 420_000);
 });
