@@ -49,7 +49,7 @@ export class PostgresClientStream {
       return;
     }
     let at = 0;
-    while (at < chunk.length && this.#phase !== 'opaque' && this.#phase !== 'negotiating') {
+    while (at < chunk.length && this.#reading()) {
       if (this.#skip > 0) {
         const n = Math.min(this.#skip, chunk.length - at);
         this.#skip -= n;
@@ -66,7 +66,7 @@ export class PostgresClientStream {
       if (this.#phase === 'startup') this.#startupMessage(header);
       else this.#typedMessage(header);
     }
-    if (this.#phase === 'negotiating' && at < chunk.length) this.#held.push(chunk.subarray(at));
+    if (this.phase === 'negotiating' && at < chunk.length) this.#held.push(chunk.subarray(at));
   }
 
   /** Bytes the server sent towards the client: only its answer to an SSL or GSS request matters here. */
@@ -82,6 +82,11 @@ export class PostgresClientStream {
     const held = this.#held;
     this.#held = [];
     for (const c of held) this.client(c);
+  }
+
+  /** Still reading messages (the phase changes as messages are read). */
+  #reading(): boolean {
+    return this.#phase === 'startup' || this.#phase === 'messages';
   }
 
   #startupMessage(header: Buffer): void {
