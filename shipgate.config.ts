@@ -4,6 +4,7 @@
  * at your API (or keep a `launch` block if shipgate should start it), and map your routes.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { defineTarget, env, multipartBody, type ExportState } from 'shipgate';
 import {
   answerQueryV1,
@@ -279,6 +280,24 @@ export default defineTarget({
     download: 'GET /v1/exports/{id}/download',
     completeWithinMs: 20_000,
     workers: { service: 'worker', idEnv: 'EXPORT_WORKER_ID', leaseMs: EXPORT_LEASE_MS, recoveryBoundMs: 5_000 },
+  },
+
+  // Operations routes (seed: a 2 s readiness timeout, a 5 s success cache, 503 on failure,
+  // liveness that never touches the database). shipgate starts one more api instance with its
+  // database behind a fault proxy, blackholes the database and watches every route.
+  health: {
+    liveness: 'GET /liveness',
+    readiness: {
+      route: 'GET /readiness',
+      timeoutMs: 2_000,
+      cacheMs: 5_000,
+      notReady: { status: 503, contract: z.object({ status: z.literal('not_ready'), error: z.string().min(1) }) },
+    },
+    report: {
+      route: 'GET /health',
+      contract: z.object({ version: z.string().min(1), dependencies: z.object({ database: z.object({ status: z.string() }) }) }),
+      dependencies: { database: { state: (b) => (b as { dependencies: { database: { status: string } } }).dependencies.database.status, up: 'up', down: 'down' } },
+    },
   },
 
   authBypass: { service: 'api', env: { AUTH_DISABLED: '1' }, productionEnv: { NODE_ENV: 'production' } },
