@@ -1,11 +1,15 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import type { FaultProxyStats, HealthProfile } from 'shipgate';
 import type { FaultLab } from './lab.ts';
-import { marginFor, probe, type Probe } from './probes.ts';
+import { costedProbe, marginFor, probe, type CostedProbe, type Probe } from './probes.ts';
 
 /** Between probes of one route: the pace of the polling, not a guess at how long anything takes. */
 const READINESS_PACE_MS = 100;
 const OTHER_PACE_MS = 250;
+/** Readiness probes spread over the cache window that follows the recovery. */
+export const SPREAD_PROBES = 10;
+/** Longest part of a cache window the spread covers (a long window is checked over its start). */
+const SPREAD_MAX_MS = 5_000;
 
 export type ReadinessOutcome =
   /** It answered something other than ready (judged against the not-ready contract). */
@@ -33,7 +37,13 @@ export interface Episode {
   /** Whether the health route named the database down during the blackhole, and when. */
   health?: { reportedDown: boolean; afterMs: number };
   reset: Probe[];
-  recovery: { probes: Probe[]; readyAfterMs?: number };
+  recovery: { probes: CostedProbe[]; readyAfterMs?: number };
+  /**
+   * Once ready again, the ready answer (which asked the database: a failure is never reused)
+   * starts a cache window; readiness probes spread over 80 % of it (at most 5 s), each with the
+   * round trips it cost. Absent without a declared cache window or without a recovery.
+   */
+  cache?: { windowMs: number; probes: CostedProbe[] };
   /** The proxy's counters when the blackhole began and when the database passed again. */
   stats: { before: FaultProxyStats; after: FaultProxyStats };
 }
@@ -142,15 +152,34 @@ export async function runEpisode(lab: FaultLab, health: HealthProfile): Promise<
   }
 
   const back = performance.now();
+  let ready: CostedProbe | undefined;
   for (;;) {
-    const p = await probe(readinessClient, health, 'readiness', 'none', back, 'readiness once the database answers again');
+    const p = await costedProbe(lab.proxy, readinessClient, health, 'readiness', 'none', back, 'readiness once the database answers again');
     recovery.probes.push(p);
     if (p.result.status === r.status) {
       recovery.readyAfterMs = p.at + p.ms;
+      ready = p;
       break;
     }
     if (performance.now() - back > bounds.recoverMs) break;
     await pause(READINESS_PACE_MS);
   }
-  return { marginMs, bounds, baseline, blackhole, readiness, ...(reported ? { health: reported } : {}), reset, recovery, stats: { before, after } };
+  const cache = r.cacheMs !== undefined && ready ? await spreadOverWindow(lab, health, r.cacheMs, ready, back) : undefined;
+  return { marginMs, bounds, baseline, blackhole, readiness, ...(reported ? { health: reported } : {}), reset, recovery, ...(cache ? { cache } : {}), stats: { before, after } };
+}
+
+/** Readiness probes at even steps after `first` (sent `first.at` ms after `since`), all inside the window it started. */
+async function spreadOverWindow(lab: FaultLab, health: HealthProfile, cacheMs: number, first: CostedProbe, since: number): Promise<Episode['cache']> {
+  const client = lab.client(health.readiness.timeoutMs + 30_000);
+  const span = Math.min(SPREAD_MAX_MS, Math.round(cacheMs * 0.8));
+  const step = span / (SPREAD_PROBES - 1);
+  const probes: CostedProbe[] = [first];
+  for (let k = 1; k < SPREAD_PROBES; k++) {
+    const wait = since + first.at + k * step - performance.now();
+    if (wait > 0) await pause(wait);
+    // A probe a loaded machine sends too late could fall outside the window: it is not sent.
+    if (performance.now() - since - first.at > cacheMs * 0.9) break;
+    probes.push(await costedProbe(lab.proxy, client, health, 'readiness', 'none', since, 'readiness inside the cache window started by the first ready answer'));
+  }
+  return { windowMs: cacheMs, probes };
 }

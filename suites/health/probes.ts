@@ -1,4 +1,4 @@
-import { parseRoute, type HealthProfile, type HttpClient, type HttpResult } from 'shipgate';
+import { parseRoute, type DatabaseProxy, type FaultProxyStats, type HealthProfile, type HttpClient, type HttpResult } from 'shipgate';
 
 export type ProbeWhat = 'liveness' | 'readiness' | 'health';
 
@@ -12,6 +12,33 @@ export interface Probe {
   /** How long the answer took (or until the client gave up). */
   ms: number;
   result: HttpResult;
+}
+
+/** What the service sent its database between a probe's request and its answer. */
+export interface Cost {
+  queries: number;
+  connections: number;
+}
+
+export interface CostedProbe extends Probe {
+  cost: Cost;
+}
+
+export const costs = (p: CostedProbe) => p.cost.queries + p.cost.connections > 0;
+
+export function costBetween(a: FaultProxyStats, b: FaultProxyStats): Cost {
+  return { queries: b.queries - a.queries, connections: b.connections - a.connections };
+}
+
+/**
+ * A probe with the database round trips the proxy saw while it was answered: a probe that made
+ * the service ask its database shows them, one answered from memory shows none. (Something the
+ * service does on its own at that moment shows too; see `backgroundNoise`.)
+ */
+export async function costedProbe(proxy: DatabaseProxy, client: HttpClient, health: HealthProfile, what: ProbeWhat, fault: Probe['fault'], since: number, label?: string): Promise<CostedProbe> {
+  const before = await proxy.stats();
+  const p = await probe(client, health, what, fault, since, label);
+  return { ...p, cost: costBetween(before, await proxy.stats()) };
 }
 
 export function routeOf(health: HealthProfile, what: ProbeWhat): string {
