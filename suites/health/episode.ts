@@ -144,8 +144,7 @@ export async function runEpisode(lab: FaultLab, health: HealthProfile): Promise<
     // Refused connections are another outage: readiness must still answer its contract, and fast.
     if (readiness.outcome === 'not-ready') {
       await lab.proxy.setMode({ mode: 'reset' });
-      const resetStart = performance.now();
-      reset.push(await probe(readinessClient, health, 'readiness', 'reset', resetStart));
+      reset.push(await probe(readinessClient, health, 'readiness', 'reset', start));
     }
   } finally {
     after = await lab.proxy.setMode({ mode: 'pass' });
