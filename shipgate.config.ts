@@ -300,6 +300,15 @@ export default defineTarget({
     },
   },
 
+  // Start-up configuration (seed: fails fast on a missing required variable, and a JWT secret
+  // not fit for production is refused here rather than warned about). shipgate starts the api
+  // again without each variable, then in production with weak and missing secrets.
+  config: {
+    required: ['DATABASE_URL', 'JWT_SECRET', 'PORT'],
+    exitWithinMs: 10_000,
+    jwtSecret: { env: 'JWT_SECRET', productionEnv: { NODE_ENV: 'production' }, weak: 'refuse', missing: 'refuse' },
+  },
+
   authBypass: { service: 'api', env: { AUTH_DISABLED: '1' }, productionEnv: { NODE_ENV: 'production' } },
 
   // The database behind the API. shipgate provisions it (launch.database), so there is no URL

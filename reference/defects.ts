@@ -337,6 +337,20 @@ export const DEFECTS: readonly DefectSpec[] = [
     caughtBy: ['health'],
     findingCodes: ['READINESS_NOT_CACHED'],
   },
+  {
+    id: 'env-missing-silent',
+    promise: 'without a required variable the service refuses to start, naming it',
+    mistake: 'JWT_SECRET falls back to a development secret when unset outside production "so the server starts without a .env", and every test and staging deploy runs with that published secret',
+    caughtBy: ['config'],
+    findingCodes: ['CONFIG_MISSING_STARTED'],
+  },
+  {
+    id: 'jwt-default-secret',
+    promise: 'in production a weak JWT secret (too short, or a published default) is refused at start-up',
+    mistake: "the secret check counts characters only, so the Supabase CLI's published 55-character development secret passes in production",
+    caughtBy: ['config'],
+    findingCodes: ['CONFIG_WEAK_SECRET_ACCEPTED'],
+  },
 ];
 
 export const DEFECT_IDS: ReadonlySet<string> = new Set(DEFECTS.map((d) => d.id));
