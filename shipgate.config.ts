@@ -338,6 +338,6 @@ export default defineTarget({
 
   policy: { notFound: 404, unauthenticated: 401, roleDenied: 403 },
   gate: {
-    require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash'],
+    require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash', 'health', 'config'],
   },
 });

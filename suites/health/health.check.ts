@@ -241,7 +241,7 @@ suite.check('readiness answers its not-ready contract within its timeout when th
     ], { expected: `${r.notReady.status} within ${e.bounds.readinessMs} ms`, actual: `no answer after ${last.ms} ms` });
   }
   if (e.readiness.outcome === 'stayed-ready') {
-    raise('READINESS_STAYS_READY', `${r.route} still answered ${r.status} ${(e.readiness.afterMs / 1000).toFixed(1)} s after the database stopped answering (its cache window ${r.cacheMs ?? 0} ms, timeout ${r.timeoutMs} ms, margin ${e.marginMs} ms)`, [
+    raise('READINESS_STAYS_READY', `${r.route} still answered ${r.status} ${(e.readiness.afterMs / 1000).toFixed(1)} s after the database stopped answering (${r.cacheMs === undefined ? 'no cache window declared' : `its cache window ${r.cacheMs} ms`}, timeout ${r.timeoutMs} ms, margin ${e.marginMs} ms)`, [
       { label: 'the last readiness probe', exchange: last.result.exchange },
       ...outageEvidence(e, 'readiness'),
     ], { expected: `${r.notReady.status} within ${e.bounds.staysReadyMs} ms`, actual: `${r.status} after ${e.readiness.afterMs} ms` });
@@ -268,7 +268,7 @@ suite.check('readiness answers its not-ready contract within its timeout when th
       raise('READINESS_HANGS', `${r.route} took ${p.ms} ms to answer ${p.result.status} ${under}, beyond its ${r.timeoutMs} ms timeout plus ${e.marginMs} ms`, [{ label: `readiness ${under}`, exchange: p.result.exchange }, ...outageEvidence(e, 'readiness')]);
     }
   }
-  c.report({ title: 'readiness under a database outage', text: `not ready ${(e.readiness.afterMs / 1000).toFixed(2)} s after the database stopped answering (cache window ${r.cacheMs ?? 0} ms, timeout ${r.timeoutMs} ms, margin ${e.marginMs} ms); the not-ready answer took ${last.ms} ms${e.reset[0] ? `; with connections refused: ${e.reset[0].ms} ms` : ''}` });
+  c.report({ title: 'readiness under a database outage', text: `not ready ${(e.readiness.afterMs / 1000).toFixed(2)} s after the database stopped answering (${r.cacheMs === undefined ? 'no cache window declared' : `cache window ${r.cacheMs} ms`}, timeout ${r.timeoutMs} ms, margin ${e.marginMs} ms); the not-ready answer took ${last.ms} ms${e.reset[0] ? `; with connections refused: ${e.reset[0].ms} ms` : ''}` });
 });
 
 suite.check('readiness is ready again once the database answers again', async (c) => {
