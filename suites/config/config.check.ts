@@ -5,11 +5,15 @@ import { describeOutcome, echoed, launchedSecrets, linesNaming, tryStart, type S
 import suite from './suite.ts';
 
 const raise = findingRaiser(CONFIG_FINDINGS);
-const target = await useTarget();
-const config = target.profile.config;
-
 /** A 12-character secret (HS256 needs 32 bytes, RFC 7518 §3.2) and the Supabase CLI's published development secret. */
 const DEFAULT_WEAK_SECRETS = ['dev-secret12', 'super-secret-jwt-token-with-at-least-32-characters-long'];
+const target = await useTarget();
+const config = target.profile.config;
+const readyMs = target.profile.launch?.readyTimeoutMs ?? 30_000;
+/** A start is bounded by exitWithinMs (a refusal) or the ready time-out (a warning), and retried twice if it loses its port. */
+const startMs = 3 * Math.max(config?.exitWithinMs ?? 0, readyMs) + 10_000;
+const SECRET_CHECK_MS = startMs * (1 + (config?.jwtSecret?.weakValues ?? DEFAULT_WEAK_SECRETS).length + 1);
+
 
 /** The service the block means, and the secrets it is given; or not applicable, with why. */
 function serviceOf(c: CheckContext, cfg: ConfigProfile): { service: string; secrets: SecretValue[] } {
@@ -65,7 +69,7 @@ for (const variable of config?.required ?? []) {
     const o = await tryStart(c.target, service, { unset: [variable], label: `without-${variable}`, boundMs: cfg.exitWithinMs });
     judgeRefusal(o, { service, variable, what, boundMs: cfg.exitWithinMs, secrets, startedCode: 'CONFIG_MISSING_STARTED' });
     c.report({ title: `start-up without ${variable}`, text: `${service} ${describeOutcome(o)}, naming ${variable}` });
-  });
+  }, startMs);
 }
 
 /** A start in production with a strong secret: what the service prints when nothing is wrong (and proof that it can start so). */
@@ -114,7 +118,7 @@ suite.check('in production a weak JWT secret is refused or warned about, as decl
     seen.push(`"${weak}": ${judgeSecret(o, { service, variable: jwt.env, what, promise: jwt.weak, boundMs: cfg.exitWithinMs, secrets, control: ctl, acceptedCode: 'CONFIG_WEAK_SECRET_ACCEPTED' })}`);
   }
   c.report({ title: `weak ${jwt.env} in production (declared: ${jwt.weak})`, text: seen.join('\n') });
-});
+}, SECRET_CHECK_MS);
 
 suite.check('in production a missing JWT secret is refused or warned about, as declared', async (c) => {
   const cfg = c.target.profile.config!;
@@ -126,4 +130,4 @@ suite.check('in production a missing JWT secret is refused or warned about, as d
   const o = await tryStart(c.target, service, { env: jwt.productionEnv, unset: [jwt.env], label: 'no-secret', boundMs: jwt.missing === 'refuse' ? cfg.exitWithinMs : c.target.profile.launch!.readyTimeoutMs });
   const verdict = judgeSecret(o, { service, variable: jwt.env, what, promise: jwt.missing, boundMs: cfg.exitWithinMs, secrets, control: ctl, acceptedCode: 'CONFIG_MISSING_SECRET_ACCEPTED' });
   c.report({ title: `no ${jwt.env} in production (declared: ${jwt.missing})`, text: verdict });
-});
+}, SECRET_CHECK_MS);

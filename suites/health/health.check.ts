@@ -1,6 +1,6 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { afterAll } from 'vitest';
-import { findingRaiser, parseRoute, precondition, type CheckContext, type FaultProxyStats, type HealthProfile } from 'shipgate';
+import { findingRaiser, parseRoute, precondition, useTarget, type CheckContext, type FaultProxyStats, type HealthProfile } from 'shipgate';
 import { databaseDependency, databaseState, runEpisode, type Episode } from './episode.ts';
 import { HEALTH_FINDINGS } from './findings.ts';
 import { closeFaultLabs, noFaultLab, openFaultLab, type FaultLab } from './lab.ts';
@@ -10,6 +10,18 @@ import { costedProbe, costs, probe, timeline, type CostedProbe, type Probe } fro
 import suite from './suite.ts';
 
 const raise = findingRaiser(HEALTH_FINDINGS);
+const target = await useTarget();
+/**
+ * Time limit of a check that may start the lab and wait out the outage (the first to need either
+ * does): the instance's start-up, then every bound of the outage at its worst, with room to spare.
+ */
+const FAULT_CHECK_MS = (() => {
+  const h = target.profile.health;
+  if (!h) return undefined;
+  const start = target.profile.launch?.readyTimeoutMs ?? 30_000;
+  const window = (h.readiness.cacheMs ?? 0) + h.readiness.timeoutMs + (h.marginMs ?? 10_000);
+  return start + 4 * window + (h.report?.timeoutMs ?? 0) + 60_000;
+})();
 /** Probes per measurement of database round trips. */
 const PROBES = 10;
 
@@ -157,7 +169,7 @@ suite.check('liveness never touches the database', async (c) => {
       { label: 'a liveness probe that touched the database', exchange: costing[0]!.result.exchange },
     ], { expected: 'no database round trip while liveness answers', actual: `${costing.length} of ${PROBES} probes` });
   }
-});
+}, FAULT_CHECK_MS);
 
 suite.check('readiness probes inside its cache window cost at most one database round trip', async (c) => {
   const health = healthOf(c);
@@ -202,7 +214,7 @@ suite.check('readiness probes inside its cache window cost at most one database 
       { label: 'the probe that asked the database inside the window', exchange: second.result.exchange },
     ], { expected: `no database round trip for ${cacheMs} ms after a success`, actual: `one ${second.at - spread[0]!.at} ms after it` });
   }
-});
+}, FAULT_CHECK_MS);
 
 /** The timeline and counters of the outage, as evidence. */
 function outageEvidence(e: Episode, only?: Probe['what']): { label: string; text: string }[] {
@@ -226,7 +238,7 @@ suite.check('liveness keeps answering while the database does not answer', async
     { label: 'liveness while the database does not answer', exchange: bad.result.exchange },
     ...outageEvidence(e),
   ], { expected: `${health.liveness.status} within ${e.bounds.livenessMs} ms`, actual: bad.result.status === 0 ? 'no answer' : `${bad.result.status} after ${bad.ms} ms` });
-});
+}, FAULT_CHECK_MS);
 
 suite.check('readiness answers its not-ready contract within its timeout when the database stops answering or refuses connections', async (c) => {
   const health = healthOf(c);
@@ -269,7 +281,7 @@ suite.check('readiness answers its not-ready contract within its timeout when th
     }
   }
   c.report({ title: 'readiness under a database outage', text: `not ready ${(e.readiness.afterMs / 1000).toFixed(2)} s after the database stopped answering (${r.cacheMs === undefined ? 'no cache window declared' : `cache window ${r.cacheMs} ms`}, timeout ${r.timeoutMs} ms, margin ${e.marginMs} ms); the not-ready answer took ${last.ms} ms${e.reset[0] ? `; with connections refused: ${e.reset[0].ms} ms` : ''}` });
-});
+}, FAULT_CHECK_MS);
 
 suite.check('readiness is ready again once the database answers again', async (c) => {
   const health = healthOf(c);
@@ -285,7 +297,7 @@ suite.check('readiness is ready again once the database answers again', async (c
     { label: 'the last readiness probe', exchange: last.result.exchange },
     { label: 'readiness once the database answers again', text: timeline(e.recovery.probes) },
   ], { expected: `${r.status} within ${e.bounds.recoverMs} ms`, actual: `${last.result.status} after ${e.bounds.recoverMs} ms` });
-});
+}, FAULT_CHECK_MS);
 
 suite.check('the health route names the database down while it does not answer', async (c) => {
   const health = healthOf(c);
@@ -307,4 +319,4 @@ suite.check('the health route names the database down while it does not answer',
     { label: 'the last health probe', exchange: last.result.exchange },
     ...outageEvidence(e, 'health'),
   ], { expected: `${dependency}: ${spec.down.join(' or ')}`, actual: last.result.status === 0 ? 'no answer' : `${dependency}: ${JSON.stringify(seen.state)}` });
-});
+}, FAULT_CHECK_MS);
