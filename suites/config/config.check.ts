@@ -3,6 +3,7 @@ import { cannotLaunch, findingRaiser, launchedService, precondition, useTarget, 
 import { CONFIG_FINDINGS } from './findings.ts';
 import { describeOutcome, echoed, launchedSecrets, linesNaming, tryStart, type SecretValue, type StartOutcome } from './start-up.ts';
 import suite from './suite.ts';
+import { Trials } from './trials.ts';
 
 const raise = findingRaiser(CONFIG_FINDINGS);
 /** A 12-character secret (HS256 needs 32 bytes, RFC 7518 §3.2) and the Supabase CLI's published development secret. */
@@ -13,7 +14,8 @@ const readyMs = target.profile.launch?.readyTimeoutMs ?? 30_000;
 /** A start is bounded by exitWithinMs (a refusal) or the ready time-out (a warning), and retried twice if it loses its port. */
 const startMs = 3 * Math.max(config?.exitWithinMs ?? 0, readyMs) + 10_000;
 const SECRET_CHECK_MS = startMs * (1 + (config?.jwtSecret?.weakValues ?? DEFAULT_WEAK_SECRETS).length + 1);
-
+/** Starts at once: the service's start-up is mostly waiting (module loading, connecting), so two overlap well even on two cores. */
+const trials = new Trials(2);
 
 /** The service the block means, and the secrets it is given; or not applicable, with why. */
 function serviceOf(c: CheckContext, cfg: ConfigProfile): { service: string; secrets: SecretValue[] } {
@@ -22,6 +24,32 @@ function serviceOf(c: CheckContext, cfg: ConfigProfile): { service: string; secr
   const why = cannotLaunch(c.target, found.service);
   if (why) return c.notApplicable(why);
   return { service: found.service, secrets: launchedSecrets(c.target, found.service) };
+}
+
+/** Every start the suite will judge, by key; asking for all of them at once lets them overlap. */
+function plan(c: CheckContext, service: string): Record<string, () => Promise<StartOutcome>> {
+  const cfg = c.target.profile.config!;
+  const starts: Record<string, () => Promise<StartOutcome>> = {};
+  for (const variable of cfg.required) {
+    starts[`without ${variable}`] = () => tryStart(c.target, service, { unset: [variable], label: `without-${variable}`, boundMs: cfg.exitWithinMs });
+  }
+  const jwt = cfg.jwtSecret;
+  if (jwt) {
+    const bound = (promise: 'refuse' | 'warn') => (promise === 'refuse' ? cfg.exitWithinMs : readyMs);
+    starts.control = () => tryStart(c.target, service, { env: { ...jwt.productionEnv, [jwt.env]: randomBytes(32).toString('hex') }, label: 'production-control', boundMs: readyMs });
+    for (const weak of jwt.weakValues ?? DEFAULT_WEAK_SECRETS) {
+      starts[`weak ${weak}`] = () => tryStart(c.target, service, { env: { ...jwt.productionEnv, [jwt.env]: weak }, label: 'weak-secret', boundMs: bound(jwt.weak) });
+    }
+    starts.missing = () => tryStart(c.target, service, { env: jwt.productionEnv, unset: [jwt.env], label: 'no-secret', boundMs: bound(jwt.missing) });
+  }
+  return starts;
+}
+
+/** The start named `key`, after asking for every start of the plan (the first check begins them all). */
+function start(c: CheckContext, service: string, key: string): Promise<StartOutcome> {
+  const starts = plan(c, service);
+  for (const [k, run] of Object.entries(starts)) trials.get(k, run);
+  return trials.get(key, starts[key]!);
 }
 
 const logEvidence = (o: StartOutcome, what: string) => ({ label: `its output (${what}; ${describeOutcome(o)})`, text: o.log || '(nothing)' });
@@ -66,17 +94,15 @@ for (const variable of config?.required ?? []) {
       });
     }
     const what = `without ${variable}`;
-    const o = await tryStart(c.target, service, { unset: [variable], label: `without-${variable}`, boundMs: cfg.exitWithinMs });
+    const o = await start(c, service, `without ${variable}`);
     judgeRefusal(o, { service, variable, what, boundMs: cfg.exitWithinMs, secrets, startedCode: 'CONFIG_MISSING_STARTED' });
     c.report({ title: `start-up without ${variable}`, text: `${service} ${describeOutcome(o)}, naming ${variable}` });
   }, startMs);
 }
 
 /** A start in production with a strong secret: what the service prints when nothing is wrong (and proof that it can start so). */
-let control: Promise<StartOutcome> | undefined;
 async function productionControl(c: CheckContext, service: string, jwt: NonNullable<ConfigProfile['jwtSecret']>): Promise<StartOutcome> {
-  control ??= tryStart(c.target, service, { env: { ...jwt.productionEnv, [jwt.env]: randomBytes(32).toString('hex') }, label: 'production-control', boundMs: c.target.profile.launch!.readyTimeoutMs });
-  const o = await control;
+  const o = await start(c, service, 'control');
   if (o.kind !== 'started') {
     precondition({
       title: `${service} does not start in production mode even with a strong ${jwt.env} (it ${describeOutcome(o)}), so a refusal of a weak one proves nothing`,
@@ -114,7 +140,7 @@ suite.check('in production a weak JWT secret is refused or warned about, as decl
   const seen: string[] = [];
   for (const weak of jwt.weakValues ?? DEFAULT_WEAK_SECRETS) {
     const what = `in production with ${jwt.env} set to a weak secret ("${weak}", ${weak.length} characters)`;
-    const o = await tryStart(c.target, service, { env: { ...jwt.productionEnv, [jwt.env]: weak }, label: 'weak-secret', boundMs: jwt.weak === 'refuse' ? cfg.exitWithinMs : c.target.profile.launch!.readyTimeoutMs });
+    const o = await start(c, service, `weak ${weak}`);
     seen.push(`"${weak}": ${judgeSecret(o, { service, variable: jwt.env, what, promise: jwt.weak, boundMs: cfg.exitWithinMs, secrets, control: ctl, acceptedCode: 'CONFIG_WEAK_SECRET_ACCEPTED' })}`);
   }
   c.report({ title: `weak ${jwt.env} in production (declared: ${jwt.weak})`, text: seen.join('\n') });
@@ -127,7 +153,7 @@ suite.check('in production a missing JWT secret is refused or warned about, as d
   const { service, secrets } = serviceOf(c, cfg);
   const ctl = await productionControl(c, service, jwt);
   const what = `in production without ${jwt.env}`;
-  const o = await tryStart(c.target, service, { env: jwt.productionEnv, unset: [jwt.env], label: 'no-secret', boundMs: jwt.missing === 'refuse' ? cfg.exitWithinMs : c.target.profile.launch!.readyTimeoutMs });
+  const o = await start(c, service, 'missing');
   const verdict = judgeSecret(o, { service, variable: jwt.env, what, promise: jwt.missing, boundMs: cfg.exitWithinMs, secrets, control: ctl, acceptedCode: 'CONFIG_MISSING_SECRET_ACCEPTED' });
   c.report({ title: `no ${jwt.env} in production (declared: ${jwt.missing})`, text: verdict });
 }, SECRET_CHECK_MS);
