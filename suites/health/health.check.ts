@@ -4,10 +4,10 @@ import { findingRaiser, parseRoute, precondition, useTarget, type CheckContext, 
 import { databaseDependency, databaseState, runEpisode, type Episode } from './episode.ts';
 import { HEALTH_FINDINGS } from './findings.ts';
 import { closeFaultLabs, noFaultLab, openFaultLab, type FaultLab } from './lab.ts';
-
-type FaultLabClient = ReturnType<FaultLab['client']>;
 import { costedProbe, costs, probe, timeline, type CostedProbe, type Probe } from './probes.ts';
 import suite from './suite.ts';
+
+type FaultLabClient = ReturnType<FaultLab['client']>;
 
 const raise = findingRaiser(HEALTH_FINDINGS);
 const target = await useTarget();
