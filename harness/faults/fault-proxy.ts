@@ -217,7 +217,12 @@ class ProxiedConnection {
     server.on('end', () => this.#ended(this.#toClient));
     // The database refused or dropped the connection: the client sees its connection end too.
     server.on('error', () => this.destroy());
-    server.on('close', () => this.destroy());
+    // A server that closed cleanly may still have answers on their way (latency): they are delivered first.
+    server.on('close', (hadError) => {
+      this.#serverConnected = false;
+      if (hadError || this.#toClient.queue.length === 0) this.destroy();
+      else this.#ended(this.#toClient);
+    });
   }
 
   #fromClient(chunk: Buffer): void {
@@ -292,7 +297,11 @@ class ProxiedConnection {
       }
     }
     if (lane.bytes <= HELD_BYTES_LIMIT && source?.isPaused()) source.resume();
-    if (lane.ended) destination.end();
+    if (lane.ended) {
+      // Towards a client whose server has gone, nothing more will come: close once the rest is flushed.
+      if (!toServer && !this.#serverConnected) destination.end(() => this.destroy());
+      else destination.end();
+    }
   }
 
   #clearTimers(): void {

@@ -139,6 +139,22 @@ describe('fault proxy on a fake TCP server', () => {
     again.socket.destroy();
   });
 
+  it('a server that answers and closes at once under latency still gets its answer to the client, then the close', async () => {
+    const oneShot = createServer((s) => s.on('data', () => s.end('bye')).on('error', () => {}));
+    await new Promise<void>((resolve) => oneShot.listen(0, '127.0.0.1', resolve));
+    try {
+      proxy = await FaultProxy.start({ target: { host: '127.0.0.1', port: (oneShot.address() as { port: number }).port } });
+      proxy.setMode({ mode: 'latency', ms: 100 });
+      const c = await connect(proxy.port);
+      c.socket.write('hello');
+      await pollUntil(async () => (c.closed() ? true : undefined), { what: 'the connection to close', deadlineMs: 5_000, intervalMs: 5 });
+      expect(c.text()).toBe('bye');
+      expect(c.error()).toBeUndefined();
+    } finally {
+      await new Promise<void>((resolve) => oneShot.close(() => resolve()));
+    }
+  });
+
   it('refuses a latency that is not a number of milliseconds', async () => {
     proxy = await FaultProxy.start({ target: { host: '127.0.0.1', port: echo.port } });
     expect(() => proxy.setMode({ mode: 'latency', ms: -1 })).toThrow(/latency needs ms >= 0/);
