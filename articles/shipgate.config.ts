@@ -17,7 +17,7 @@ const missingId = () => '2147483000';
 export default defineTarget({
   name: 'articles', kind: 'ephemeral', http: { probePath: '/api/health' },
   openapi: 'openapi.json', // every operation is known: what the profile does not place below is listed as unclassified
-  protectedRoutes: ['GET /api/user', 'PUT /api/user', 'POST /api/users/logout'], routes: { public: ['POST /api/users', 'POST /api/users/login', 'GET /api/health', 'GET /api/openapi.json'] },
+  protectedRoutes: ['GET /api/user', 'PUT /api/user', 'POST /api/users/logout'], routes: { public: ['POST /api/users', 'POST /api/users/login', 'GET /api/openapi.json'] }, // health routes: the health block
   launch: {
     env: { JWT_SECRET, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
     database: { env: 'DATABASE_URL' }, setup: [{ name: 'migrate', command: ['node', '--import', 'tsx', 'migrate.ts'] }],
@@ -58,5 +58,7 @@ export default defineTarget({
     tenancy: { column: 'author_id', tables: { 'public.users': { column: 'id' }, 'public.folders': { column: 'owner_id' } } },
     migrations: { command: ['node', '--import', 'tsx', 'migrate.ts'], dir: 'migrations', table: 'public.schema_migrations' },
   },
-  gate: { require: ['auth', 'tenant-isolation', 'roles', 'db-advisor', 'migrations', 'error-hygiene'] },
+  health: { liveness: 'GET /api/ping', readiness: { route: 'GET /api/health', timeoutMs: 2_000, notReady: { status: 503 } } }, // no cache, no dependency report
+  config: { required: ['DATABASE_URL', 'JWT_SECRET', 'PORT'] }, // no production mode, so no rule for a weak JWT secret
+  gate: { require: ['auth', 'tenant-isolation', 'roles', 'db-advisor', 'migrations', 'error-hygiene', 'health', 'config'] },
 });

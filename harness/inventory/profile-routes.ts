@@ -10,7 +10,7 @@ export type RoutePlace =
   | 'protected'
   /** named by a capability block (jobClaim, exports, adapters, search...): called as a tenant */
   | 'capability'
-  /** in routes.public: anyone may call it */
+  /** in routes.public, or a health probe: anyone may call it */
   | 'public'
   /** in routes.ignore: shipgate leaves it alone */
   | 'ignored';
@@ -92,6 +92,12 @@ export function profileRoutes(p: TargetProfile): NamedRoute[] {
     add(index.route, 'capability', 'search.index', (sample) => ({ body: index.body({ docno: sample.unique('probe'), title: sample.text('title'), text: sample.text('text') }) }));
     p.search.refresh.forEach((r, i) => add(r, 'capability', `search.refresh.${i}`));
     add(query.route, 'capability', 'search.query', () => (query.body ? { body: query.body('shipgate', 3) } : {}));
+  }
+  // Health probes answer anyone (an orchestrator has no token): known, never token-checked.
+  if (p.health) {
+    add(p.health.liveness.route, 'public', 'health.liveness');
+    add(p.health.readiness.route, 'public', 'health.readiness');
+    add(p.health.report?.route, 'public', 'health.report');
   }
   p.routes.public.forEach((r, i) => add(r, 'public', `routes.public.${i}`));
   for (const r of Object.keys(p.routes.ignore)) add(r, 'ignored', `routes.ignore.${r}`);

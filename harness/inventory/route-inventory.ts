@@ -91,7 +91,7 @@ export function routeInventory(profile: TargetProfile, api?: ApiDescription): Ro
     .map((op) => ({ route: formatRoute(opRoute(op)), auth: op.auth, ...(op.summary ? { summary: op.summary } : {}) }));
 
   const problems: ProfileProblem[] = [];
-  for (const n of named.filter((x) => x.place === 'public' || x.place === 'ignored')) {
+  for (const n of named.filter((x) => x.origin.startsWith('routes.'))) {
     if (matchOf(n.route).length > 0 || named.some((o) => o !== n && o.place !== 'public' && o.place !== 'ignored' && overlaps(o.route, n.route))) continue;
     problems.push({
       path: n.origin,

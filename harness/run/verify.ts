@@ -11,6 +11,8 @@ import { assertReachable } from './reachability.ts';
 import { providerDoubleFor } from '../provider-double/for-run.ts';
 import { profileWarnings } from '../profile/warnings.ts';
 import { inventoryForRun } from '../inventory/for-run.ts';
+import type { FaultControl } from '../faults/control-server.ts';
+import { faultControlFor } from '../faults/for-run.ts';
 
 export interface VerifyOptions {
   /** The shipgate package root (suites and vitest config live there). */
@@ -65,6 +67,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   const toRun = plans.filter((p) => p.status === 'run').map((p) => p.suite.id);
   let booted: BootedSystem | undefined;
   let stopDouble: (() => Promise<void>) | undefined;
+  let faults: FaultControl | undefined;
   try {
     let baseUrls = o.profile.http.baseUrls ?? [];
     if (o.profile.launch) {
@@ -85,6 +88,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     if (callsApi) await assertReachable(baseUrls, o.profile.http.probePath);
     const double = booted?.providerDouble ? { info: booted.providerDouble, stop: async () => {} } : await providerDoubleFor(o.profile);
     stopDouble = double?.stop;
+    faults = await faultControlFor(o.profile, booted);
     const context: RunContext = {
       configPath: resolve(o.configPath),
       seed: o.seed,
@@ -97,6 +101,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       ...(booted ? { launch: booted.launched } : {}),
       ...(double ? { providerDouble: double.info } : {}),
       ...(api ? { openapi: api } : {}),
+      ...(faults ? { faults: faults.info } : {}),
     };
     const { tests, errors } =
       toRun.length > 0 ? await runSuites({ root: o.root, suiteIds: toRun, context, progress: o.log }) : { tests: [], errors: [] };
@@ -120,6 +125,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       },
     });
   } finally {
+    await faults?.stop();
     await stopDouble?.();
     await booted?.stop();
   }
