@@ -35,11 +35,11 @@ describe('shipgate init --openapi', () => {
     const run = await init(['--openapi', 'api/openapi.json', '--base-url', NOWHERE, '--out', 'draft.config.ts']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^wrote draft\.config\.ts from api\/openapi\.json \(articles API 1\.0\.0\): 21 operations\n {2}3 resource\(s\) \(article, comment, folder\) hold 14; 3 protected and 4 public route\(s\) the rest\n {2}\d+ TODO\(s\) to answer; then: npx shipgate verify --config draft\.config\.ts\n$/);
+    expect(run.stdout).toMatch(/^wrote draft\.config\.ts from api\/openapi\.json \(articles API 1\.0\.0\): 22 operations\n {2}3 resource\(s\) \(article, comment, folder\) hold 14; 3 protected and 5 public route\(s\) the rest\n {2}\d+ TODO\(s\) to answer; then: npx shipgate verify --config draft\.config\.ts\n$/);
     const profile = await loadProfile(join(project, 'draft.config.ts'));
     expect(profile.openapi).toBe('api/openapi.json');
     expect(profile.kind).toBe('staging');
-    expect(profile.http).toMatchObject({ baseUrls: [NOWHERE], probePath: '/api/health' });
+    expect(profile.http).toMatchObject({ baseUrls: [NOWHERE], probePath: '/api/ping' });
     expect(profile.identities).toMatchObject({ transport: { scheme: 'Token' }, tenantIs: 'user' });
     expect(Object.keys(profile.identities!.revocations ?? {})).toEqual(['logout', 'password change']);
     expect(Object.keys(profile.resources)).toEqual(['article', 'comment', 'folder']);
@@ -62,7 +62,7 @@ describe('shipgate init --openapi', () => {
     const list = folder!.list as { items: (b: unknown) => unknown[]; next: (b: unknown, seen: number) => string | null; pageSize: (n: number) => string };
     expect([list.items({ folders: [1] }), list.next({ foldersCount: 3 }, 1), list.next({ foldersCount: 3 }, 3), list.pageSize(1)]).toEqual([[1], 'offset=1', null, 'limit=1']);
     expect(profile.protectedRoutes).toEqual(['POST /api/users/logout', 'GET /api/user', 'PUT /api/user']);
-    expect(profile.routes.public).toEqual(['GET /api/health', 'GET /api/openapi.json', 'POST /api/users', 'POST /api/users/login']);
+    expect(profile.routes.public).toEqual(['GET /api/ping', 'GET /api/health', 'GET /api/openapi.json', 'POST /api/users', 'POST /api/users/login']);
     // Nothing is left unclassified, and the inventory agrees with every route the draft names.
     const inventory = routeInventory(profile, await loadApiDescription(DOCUMENT, ROOT));
     expect(inventory).toMatchObject({ unclassified: [], problems: [] });
