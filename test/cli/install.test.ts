@@ -115,9 +115,10 @@ describe('installing shipgate into a project of your own', () => {
     expect(readdirSync(join(dir, 'node_modules', 'shipgate'))).not.toContain('test');
     const drafted = await run('npx', ['--no', 'shipgate', 'init', '--openapi', 'openapi.json', '--base-url', api.url], dir);
     expect(drafted.code, drafted.stderr).toBe(0);
-    // doctor loads the profile as verify does, and reaches the API.
+    // doctor loads the profile and its document as verify does, and reaches the API.
     const doctor = await run('npx', ['--no', 'shipgate', 'doctor', '--config', 'shipgate.config.ts'], dir);
     expect(doctor.stdout).toMatch(/✓ profile +.*shipgate\.config\.ts \(articles-api, staging\)/);
+    expect(doctor.stdout).toMatch(/✓ openapi +openapi\.json: 22 operations, every one placed by the profile/);
     expect(doctor.stdout).toMatch(/✓ target +/);
     expect(doctor.code).toBe(0);
   }, 420_000);
