@@ -65,7 +65,7 @@ export async function initCommand(argv: string[], log: (line: string) => void): 
   const draft = draftFromApi(api, { ref: referenceFrom(out, values.openapi), ...(origin ? { baseUrl: origin } : {}) });
   const text = renderDraft(draft, { out: shown });
   writeFileSync(out, text);
-  const todos = text.split('\n').filter((l) => l.includes('// TODO:')).length;
+  const todos = text.split('\n').filter((l) => /^\s*\/\/ TODO:/.test(l)).length;
   const operations = api.operations.length;
   const inResources = draft.resources.reduce((n, r) => n + r.ops.length, 0);
   log(`wrote ${shown} from ${values.openapi} (${api.title} ${api.version}): ${operations} operations`);

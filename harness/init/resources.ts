@@ -213,7 +213,7 @@ function describeItems(r: DraftResource, create: DraftOperation, itemOps: ApiOpe
     const privateMeans = /private|draft|hidden/i.test(flag);
     r.fields.push({
       line: `visibility: { field: ${str(prefix + flag)}, public: ${!privateMeans}, private: ${privateMeans} }`,
-      todo: `does ${flag} make a ${r.name} public or private? (a private one is seen by its owner only; seenBy: 'tenant' for every member of its tenant)`,
+      todo: `does ${flag} make ${article(r.name)} public or private? (a private one is seen by its owner only; seenBy: 'tenant' for every member of its tenant)`,
     });
   }
   const refs = [...sent].map((n) => [n, REFERENCE(all.map((a) => a.name).filter((a) => a !== r.name))(n)] as const).filter(([, to]) => to !== undefined);
