@@ -159,8 +159,10 @@ describe('the articles draft with its TODOs answered', () => {
   });
 
   it(`is GO on the clean system, running auth, tenant-isolation, roles and error-hygiene (${ARTICLES_ANSWERS.length} lines answered)`, async () => {
-    const drafted = await init(['--openapi', 'api/openapi.json', '--base-url', articles.url, '--out', 'live.config.ts']);
+    // The document as the system serves it: the profile names its URL, and verify reads it from there.
+    const drafted = await init(['--openapi', `${articles.url}/api/openapi.json`, '--base-url', articles.url, '--out', 'live.config.ts']);
     expect(drafted.code).toBe(0);
+    expect(readFileSync(join(project, 'live.config.ts'), 'utf8')).toContain(`openapi: '${articles.url}/api/openapi.json',`);
     writeFileSync(join(project, 'live.config.ts'), answerArticlesDraft(readFileSync(join(project, 'live.config.ts'), 'utf8')));
     const reports = join(project, 'reports-live');
     const run = await runCli(['verify', '--config', 'live.config.ts', '--reports', reports, '--seed', '5'], {
