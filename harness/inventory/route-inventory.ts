@@ -92,7 +92,7 @@ export function routeInventory(profile: TargetProfile, api?: ApiDescription): Ro
 
   const problems: ProfileProblem[] = [];
   for (const n of named.filter((x) => x.origin.startsWith('routes.'))) {
-    if (matchOf(n.route).length > 0 || named.some((o) => o !== n && o.place !== 'public' && o.place !== 'ignored' && overlaps(o.route, n.route))) continue;
+    if (matchOf(n.route).length > 0 || named.some((o) => !o.origin.startsWith('routes.') && overlaps(o.route, n.route))) continue;
     problems.push({
       path: n.origin,
       message: api
