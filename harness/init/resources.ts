@@ -162,6 +162,14 @@ export function groupResources(api: ApiDescription, elsewhere: ReadonlySet<ApiOp
   return { resources, rest: api.operations.filter((o) => !placed.has(o) || elsewhere.has(o)) };
 }
 
+function safeTest(pattern: string, text: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(text);
+  } catch {
+    return false;
+  }
+}
+
 const REFERENCE = (names: string[]) => (n: string) => {
   const m = /^(.+?)[-_]?(Id|ID|_id|id)$/.exec(n);
   return m ? names.find((r) => r.toLowerCase() === camel(m[1]!).toLowerCase()) : undefined;
@@ -196,10 +204,19 @@ function describeList(list: DraftOperation): void {
 
 /** missingId, visibility, server-owned fields and references, from the item's schema and the create body. */
 function describeItems(r: DraftResource, create: DraftOperation, itemOps: ApiOperation[], all: { name: string }[]): void {
-  const idParam = itemOps[0]?.parameters.find((p) => p.in === 'path');
-  if (idParam && (typeOf(idParam.schema) === 'integer' || typeOf(idParam.schema) === 'number')) {
+  // The item's own id is the last placeholder of its path (a child's first one is its parent's).
+  const own = /\{([^}]+)\}$/.exec(itemOps[0]?.path ?? '')?.[1];
+  const idParam = itemOps[0]?.parameters.find((p) => p.in === 'path' && p.name === own);
+  const idType = typeOf(idParam?.schema);
+  if (idParam && (idType === 'integer' || idType === 'number')) {
     const hi = Math.min(idParam.schema.maximum ?? 2_147_483_000, 2_147_483_000);
     r.fields.push({ line: `missingId: () => ${str(String(hi))}`, note: 'ids are integers: one no item has' });
+  } else if (idParam && idType === 'string' && idParam.schema.format !== 'uuid' && (idParam.schema.pattern || (idParam.schema.maxLength ?? 36) < 36)) {
+    // The default missing id is a random UUID: one the id's pattern or length refuses would answer 400, not like a missing item.
+    const candidate = 'sgmissing0';
+    const fits = (!idParam.schema.pattern || safeTest(idParam.schema.pattern, candidate)) && candidate.length <= (idParam.schema.maxLength ?? Infinity) && candidate.length >= (idParam.schema.minLength ?? 0);
+    if (fits) r.fields.push({ line: `missingId: () => ${str(candidate)}`, note: 'an id of the documented form that no item has' });
+    else r.todos.push(`ids look like ${idParam.schema.pattern ?? `at most ${idParam.schema.maxLength} characters`}: give missingId: () => '<a well-formed id no item has>'`);
   }
   const bodySchema = create.op.requestBody?.schema;
   // Each of these is tried by setting a field of the create body: none without one.

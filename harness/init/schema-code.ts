@@ -85,7 +85,8 @@ function stringCode(name: string, s: JsonSchema): ValueCode {
   if (s.pattern) {
     // The sample's unique token is tried against the pattern now, so the draft does not send what the system refuses.
     const pattern = safeRegExp(s.pattern);
-    if (pattern?.test(`sg-${label}-abc123-1`)) return { code: `s.unique(${str(label)})` };
+    // As long as a real one: `sg-<label>-<12 characters of run tag>-<counter>`.
+    if (pattern?.test(`sg-${label}-abcdef123456-99`)) return { code: `s.unique(${str(label)})` };
     if (typeof example === 'string') return { code: str(example), todo: `${name} must match ${s.pattern}: the document's example is sent as it is; is a fixed value right?` };
     return { code: str(''), todo: `${name} must match ${s.pattern}: give a value that does` };
   }

@@ -106,4 +106,19 @@ describe('drafting from documents of other shapes', () => {
     expect(profile.resources.store!.remove).toBe('DELETE /stores/{id}');
     expect(profile.protectedRoutes).toEqual(['GET /stores/{storeId}/shelves/{shelfId}/items', 'GET /stores/{storeId}/report']);
   });
+
+  it('gives a missing id of the documented form when a random UUID would not be one', async () => {
+    const { profile } = await draft({
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+      paths: {
+        '/tags': { get: { responses: ok({ type: 'array', items: { type: 'object' } }) }, post: { requestBody: body({ type: 'object', required: ['slug', 'code'], properties: { slug: { type: 'string', pattern: '^[a-z0-9-]{1,40}$' }, code: { type: 'string', pattern: '^[A-Z]{3}$', example: 'ABC' } } }), responses: ok() } },
+        '/tags/{slug}': { parameters: [{ name: 'slug', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9-]{1,20}$' } }], get: { responses: ok() } },
+      },
+    });
+    const tag = profile.resources.tag!;
+    expect(tag.missingId!()).toMatch(/^[a-z0-9-]{1,20}$/);
+    // The slug gets the sample's unique token, which its pattern takes; the code, which would refuse it, the example.
+    expect(tag.create.body!({ unique: (l = 'x') => `sg-${l}-abcdef123456-1` } as never)).toEqual({ slug: 'sg-slug-abcdef123456-1', code: 'ABC' });
+  });
 });
