@@ -30,6 +30,14 @@ beforeAll(() => {
 
 const init = (args: string[], env: Record<string, string> = {}) => runCli(['init', ...args], { cwd: project, env });
 
+/** A small API on other conventions: UUIDs, a server path, cursor paging, a bulk action. */
+const NOTES = { openapi: '3.1.0', info: { title: 'Notes', version: '2' }, servers: [{ url: 'https://notes.example.com/v2' }], security: [{ bearer: [] }], components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } }, paths: {
+  '/notes': { get: { operationId: 'listNotes', parameters: [{ name: 'cursor', in: 'query', schema: { type: 'string' } }, { name: 'limit', in: 'query', schema: { type: 'integer' } }], responses: { 200: { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } }, next_cursor: { type: ['string', 'null'] } } } } } } } },
+    post: { operationId: 'createNote', requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['text'], properties: { text: { type: 'string' } } } } } }, responses: { 201: { description: 'made' } } } },
+  '/notes/{noteId}': { parameters: [{ name: 'noteId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], get: { responses: { 200: { description: 'ok' } } }, patch: { requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { text: { type: 'string' } } } } } }, responses: { 200: { description: 'ok' } } } },
+  '/notes/bulk-delete': { post: { requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['ids'], properties: { ids: { type: 'array', items: { type: 'string' } } } } } } }, responses: { 204: { description: 'gone' } } } },
+} };
+
 describe('shipgate init --openapi', () => {
   it('drafts a profile from the articles document that loads, validates and places every operation', async () => {
     const run = await init(['--openapi', 'api/openapi.json', '--base-url', NOWHERE, '--out', 'draft.config.ts']);
@@ -80,13 +88,7 @@ describe('shipgate init --openapi', () => {
   });
 
   it('reads a YAML document', async () => {
-    const doc = { openapi: '3.1.0', info: { title: 'Notes', version: '2' }, servers: [{ url: 'https://notes.example.com/v2' }], security: [{ bearer: [] }], components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } }, paths: {
-      '/notes': { get: { operationId: 'listNotes', parameters: [{ name: 'cursor', in: 'query', schema: { type: 'string' } }, { name: 'limit', in: 'query', schema: { type: 'integer' } }], responses: { 200: { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } }, next_cursor: { type: ['string', 'null'] } } } } } } } },
-        post: { operationId: 'createNote', requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['text'], properties: { text: { type: 'string' } } } } } }, responses: { 201: { description: 'made' } } } },
-      '/notes/{noteId}': { parameters: [{ name: 'noteId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], get: { responses: { 200: { description: 'ok' } } }, patch: { requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { text: { type: 'string' } } } } } }, responses: { 200: { description: 'ok' } } } },
-      '/notes/bulk-delete': { post: { requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['ids'], properties: { ids: { type: 'array', items: { type: 'string' } } } } } } }, responses: { 204: { description: 'gone' } } } },
-    } };
-    writeFileSync(join(project, 'api', 'notes.yaml'), toYaml(doc));
+    writeFileSync(join(project, 'api', 'notes.yaml'), toYaml(NOTES));
     const run = await init(['--openapi', 'api/notes.yaml', '--out', 'notes.config.ts']);
     expect(run.code).toBe(0);
     const profile = await loadProfile(join(project, 'notes.config.ts'));
@@ -131,11 +133,15 @@ describe('shipgate init without a document', () => {
 });
 
 describe('the drafts are TypeScript a user can keep', () => {
-  it('type-check under strict settings (the draft, its answered form and the skeleton)', async () => {
-    writeFileSync(join(project, 'answered.config.ts'), answerArticlesDraft(readFileSync(join(project, 'draft.config.ts'), 'utf8')));
+  it('type-check under strict settings (the articles draft, its answered form, the notes draft and the skeleton)', async () => {
+    writeFileSync(join(project, 'api', 'tc-notes.yaml'), toYaml(NOTES));
+    for (const args of [['--openapi', 'api/openapi.json', '--out', 'tc-draft.config.ts'], ['--openapi', 'api/tc-notes.yaml', '--out', 'tc-notes.config.ts'], ['--out', 'tc-skeleton.config.ts']]) {
+      expect((await init([...args, '--force'])).code).toBe(0);
+    }
+    writeFileSync(join(project, 'tc-answered.config.ts'), answerArticlesDraft(readFileSync(join(project, 'tc-draft.config.ts'), 'utf8')));
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', allowImportingTsExtensions: true, skipLibCheck: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] }, files: ['draft.config.ts', 'answered.config.ts', 'skeleton.config.ts', 'notes.config.ts'] }),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', allowImportingTsExtensions: true, skipLibCheck: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] }, files: ['tc-draft.config.ts', 'tc-answered.config.ts', 'tc-skeleton.config.ts', 'tc-notes.config.ts'] }),
     );
     const tsc = spawn(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
