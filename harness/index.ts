@@ -5,7 +5,7 @@
 export { defineTarget } from './profile/define.ts';
 export { env } from './profile/env.ts';
 export type { TargetInput, TargetProfile, ResourceProfile, HttpMethod } from './profile/schema.ts';
-export type { AdapterInput, AdapterPrepareContext, AdaptersProfile, AdapterEndpointProfile, GoldenDocument, SearchProfile } from './profile/schema.ts';
+export type { AdapterInput, AdapterPrepareContext, AdaptersProfile, AdapterEndpointProfile, GoldenDocument, IndexedDocument, AddedDocument, RefreshPlan, SearchProfile } from './profile/schema.ts';
 export type { Principal, PrincipalInput, IdentityContext } from './identities/principal.ts';
 export type { Tenant, Caller } from './identities/tenants.ts';
 export { operationAccess, operationsOf, expectationFor, listMayShow, isPrivateLevel, describeLevel, type OperationAccess, type Relation, type Expectation, type ItemFacts, type Visibility } from './access/model.ts';
