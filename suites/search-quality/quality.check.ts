@@ -308,7 +308,7 @@ check(`${labelList} do not drop below the baseline`, async (c) => {
   const base = golden.baseline?.value;
   const lacking = base ? missingMeasures(base) : [];
   c.report({
-    title: `Search quality at k=${k}, depth ${depth}: ${evaluation.queries.size} judged queries, ${golden.documents.length} documents (trec_eval definitions, averaged like trec_eval -c; ${join(c.target.context.reportsDir, 'search-quality', 'trec_eval.txt')} is what \`${trecEvalCommand(k, join(golden.dir, 'qrels.txt'), 'run.trec')}\` prints)`,
+    title: `Search quality at k=${k}, depth ${depth}${ix.incomplete ? ', on an incomplete index (shown, not judged)' : ''}: ${evaluation.queries.size} judged queries, ${golden.documents.length} documents (trec_eval definitions, averaged like trec_eval -c; ${join(c.target.context.reportsDir, 'search-quality', 'trec_eval.txt')} is what \`${trecEvalCommand(k, join(golden.dir, 'qrels.txt'), 'run.trec')}\` prints)`,
     rows: [
       ...[...evaluation.queries].map(([qid, m]) =>
         row(qid, golden.queries.get(qid) ?? '', m as unknown as Record<string, number>, { [`top ${k}`]: show(top(ix.results.get(qid) ?? { docnos: [] } as unknown as Ranked)) }),
