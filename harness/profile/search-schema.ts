@@ -26,13 +26,13 @@ export interface AddedDocument extends IndexedDocument {
 const withinMs = z.number().int().positive().max(3_600_000);
 
 const refreshObject = z.strictObject({
-  /** Calls that make a tenant's documents searchable (e.g. an embeddings sync), made in order. */
-  calls: z.array(routeString).min(1, 'give at least one call (or leave refresh out)'),
+  /** Calls that make a tenant's documents searchable (e.g. an embeddings sync), made in order; none for an index that catches up by itself. */
+  calls: z.array(routeString),
   /**
    * Repeat until the index is complete (`search.complete` says every golden document is
    * searchable), at most `withinMs` per tenant. `repeat: true` (default) makes the calls again each
-   * round (a refresh that does one page of work per call); `repeat: false` makes them once and
-   * polls `search.complete` (an index that catches up in the background).
+   * round (a refresh that does one page of work per call); `repeat: false` makes them once (or
+   * none) and polls `search.complete` (an index that catches up in the background).
    */
   until: z
     .strictObject({
@@ -162,6 +162,9 @@ export const searchSpec = z
         path: ['refresh', 'until'],
         message: 'repeating refresh until the index is complete needs search.complete: how shipgate sees that a document is searchable ({ count }, { lookup } or { search })',
       });
+    }
+    if (s.refresh.until?.repeat && s.refresh.calls.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['refresh', 'calls'], message: 'there is no call to repeat: name the refresh calls, or set until.repeat: false to poll search.complete' });
     }
     if (s.k > s.depth) ctx.addIssue({ code: 'custom', path: ['k'], message: `k (${s.k}) cannot exceed depth (${s.depth}): the top k comes from the ${s.depth} hits asked for` });
     const lookup = 'lookup' in (s.complete ?? {}) ? (s.complete as { lookup: { route: string } }).lookup.route : undefined;

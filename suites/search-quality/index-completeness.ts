@@ -64,8 +64,9 @@ function perDocumentProbe(api: SearchApi, tenant: Tenant, docs: AddedDocument[],
 /**
  * Runs the profile's refresh for a tenant whose golden documents were just added, then proves with
  * `search.complete` that every one of them is searchable. With `refresh.until`, the calls are
- * repeated (or the probe polled) until it is, within `withinMs`; a round that made no progress is
- * followed by a short pause that grows (50 ms up to 1 s) so a stalled index is not hammered.
+ * repeated (or, with `repeat: false` or no calls, the probe polled) until it is, within `withinMs`;
+ * a round that made no progress is followed by a pause that grows (50 ms up to 1 s) so a stalled
+ * index is not hammered.
  */
 export async function makeSearchable(o: {
   api: SearchApi;
@@ -109,9 +110,11 @@ export async function makeSearchable(o: {
     searchable = await probe.searchable();
     if (searchable >= docs.length) return result();
     if (!until || Date.now() - started >= until.withinMs) return result();
-    if (before !== undefined && searchable <= before) {
+    // Polling the probe, or a round that made no progress: pause, longer each time it stays still.
+    const stalled = before !== undefined && searchable <= before;
+    if (stalled || !until.repeat || spec.refresh.calls.length === 0) {
       await pause(Math.min(wait, Math.max(1, until.withinMs - (Date.now() - started))));
-      wait = Math.min(wait * 2, 1_000);
+      wait = stalled ? Math.min(wait * 2, 1_000) : 50;
     } else {
       wait = 50;
     }
@@ -131,7 +134,9 @@ export function describeIncomplete(c: Completeness, spec: SearchProfile): { titl
   const until = spec.refresh.until;
   const tried = until
     ? `after ${c.rounds} refresh round${c.rounds === 1 ? '' : 's'} over ${(c.ms / 1000).toFixed(1)} s (search.refresh.until.withinMs ${until.withinMs})`
-    : `after ${c.rounds === 0 ? 'adding them (no refresh calls)' : `one refresh round`}; a refresh that does one page of work per call needs search.refresh.until`;
+    : c.rounds === 0
+      ? 'once they were added (no search.refresh calls; an index that catches up in the background needs search.refresh: { calls: [], until: { complete: true, repeat: false } })'
+      : 'after one refresh round; a refresh that does one page of work per call needs search.refresh.until';
   return {
     title: `the index is incomplete: ${missing} of ${c.documents} golden documents are not searchable for ${c.tenant.label} ${tried}, by search.complete.${c.how}${which}. Search quality is not measured on a partial index`,
     expected: `${c.documents} of ${c.documents} golden documents searchable`,

@@ -20,6 +20,14 @@ describe('the search block: refresh, completeness, what is expected', () => {
     ]);
   });
 
+  it('refuses until.repeat with no call to repeat', () => {
+    const complete = { count: { route: 'GET /n', searchable: () => 1 } };
+    expect(profileProblems({ ...minimal, search: { ...base, complete, refresh: { calls: [], until: { complete: true } } } })).toEqual([
+      'search.refresh.calls: there is no call to repeat: name the refresh calls, or set until.repeat: false to poll search.complete',
+    ]);
+    expect(searchOf({ complete, refresh: { calls: [], until: { complete: true, repeat: false } } }).refresh.calls).toEqual([]);
+  });
+
   it('accepts each way of proving completeness, and refuses an unknown lookup placeholder', () => {
     expect(searchOf({ complete: { lookup: { route: 'GET /docs/{id}' } } }).complete).toMatchObject({ lookup: { route: 'GET /docs/{id}' } });
     expect(searchOf({ complete: { search: {} } }).complete).toEqual({ search: {} });

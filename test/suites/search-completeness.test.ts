@@ -107,6 +107,16 @@ describe('index completeness after refresh', () => {
     expect({ complete: isComplete(c), rounds: c.rounds }).toEqual({ complete: true, rounds: 3 });
   });
 
+  it('polls the probe, without calls, for an index that catches up in the background', async () => {
+    const spec = specOf({ refresh: { calls: [], until: { complete: true, repeat: false, withinMs: 10_000 } }, complete: count });
+    const s = system({ documents: 9, perCall: 0 });
+    let polls = 0;
+    const send = s.tenant.client.send.bind(s.tenant.client);
+    const behind = { ...s.tenant, client: { send: async (r: SendOptions) => (r.path === '/status' ? answer(200, { indexed: Math.min(9, 4 * polls++) }) : send(r)) } } as unknown as Tenant;
+    const c = await makeSearchable({ api: new SearchApi(spec), spec, tenant: behind, docs: s.docs, countBefore: 0, instances: 1 });
+    expect({ complete: isComplete(c), rounds: c.rounds, calls: s.calls(), polls }).toEqual({ complete: true, rounds: 0, calls: 0, polls: 4 });
+  });
+
   it('without search.complete, refreshes once and leaves completeness unproven', async () => {
     const spec = specOf({ refresh: ['POST /sync'] });
     const s = system({ documents: 3, perCall: 1 });
