@@ -97,7 +97,7 @@ export class SearchApi {
       instance,
       label,
     });
-    if (res.status >= 400 && res.status < 500 && limit > 1) {
+    if ((res.status === 400 || res.status === 422) && limit > 1) {
       precondition(
         `the search for "${query}" answered ${res.status} for ${tenant.label} when asked for ${limit} hits (search.depth): if the route caps how many hits it returns, set search.depth to at most that`,
         "the profile's search.query route answers 2xx for search.depth hits",
