@@ -223,7 +223,10 @@ export default defineTarget({
   // Hybrid search: golden documents are added as documents, embedded by a sync, then searched.
   search: {
     index: { route: 'POST /v1/documents', body: (doc) => ({ title: doc.title, body: doc.text }) },
-    refresh: ['POST /v1/sync/openai'],
+    // One sync call embeds up to 200 documents: call it again until the sync status counts every
+    // golden document as indexed (text search alone would find them all, embedded or not).
+    refresh: { calls: ['POST /v1/sync/openai'], until: { complete: true, withinMs: 30_000 } },
+    complete: { count: { route: 'GET /v1/sync/openai/status', searchable: (b) => (b as { indexed: number }).indexed } },
     query: { route: 'GET /v1/search?q={query}&limit={limit}' },
     // A search whose query could not be embedded ran on full text alone.
     degraded: (b) => (b as { mode: string }).mode === 'text',
