@@ -89,8 +89,14 @@ export function profileRoutes(p: TargetProfile): NamedRoute[] {
   }
   if (p.search) {
     const { index, query } = p.search;
-    add(index.route, 'capability', 'search.index', (sample) => ({ body: index.body({ docno: sample.unique('probe'), title: sample.text('title'), text: sample.text('text') }) }));
-    p.search.refresh.forEach((r, i) => add(r, 'capability', `search.refresh.${i}`));
+    add(index.route, 'capability', 'search.index', (sample) => {
+      const marker = sample.unique('probe');
+      return { body: index.body({ docno: marker, marker, title: sample.text('title'), text: `${marker} ${sample.text('text')}` }) };
+    });
+    p.search.refresh.calls.forEach((r, i) => add(r, 'capability', `search.refresh.calls.${i}`));
+    const complete = p.search.complete;
+    if (complete && 'count' in complete) add(complete.count.route, 'capability', 'search.complete.count');
+    if (complete && 'lookup' in complete) add(complete.lookup.route, 'capability', 'search.complete.lookup');
     add(query.route, 'capability', 'search.query', () => (query.body ? { body: query.body('shipgate', 3) } : {}));
   }
   // Health probes answer anyone (an orchestrator has no token): known, never token-checked.
