@@ -62,6 +62,14 @@ function resourceProblems(name: string, r: Loose, names: string[]): Problem[] {
       }
     }
   }
+  const list = obj(r.list);
+  const paging = obj(list?.paging);
+  if (paging && list?.next !== undefined) {
+    problems.push({ path: at('list', 'next'), message: `give list.paging (a named style) or list.next (a function), not both` });
+  }
+  if (paging && list?.pageSize !== undefined && (paging.size !== undefined || paging.style === 'none')) {
+    problems.push({ path: at('list', 'pageSize'), message: paging.style === 'none' ? "list.paging.style is 'none' (one page), so there is no page size to ask for: remove pageSize" : 'give list.paging.size (the query parameter) or list.pageSize (a function), not both' });
+  }
   if (obj(r.visibility) && !create?.body) problems.push({ path: at('visibility'), message: `a private item is made by setting the flag in the create body, so resources.${name}.create needs a body factory` });
   return problems;
 }

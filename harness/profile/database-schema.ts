@@ -1,8 +1,6 @@
 import { z } from 'zod';
-
-/** A function-valued field: zod cannot describe its signature, so the type carries it. */
-const fn = <T extends (...args: never[]) => unknown>(what: string) =>
-  z.custom<T>((v) => typeof v === 'function', { message: `expected a function (${what})` });
+import { fn } from './fields.ts';
+import { RETURNS } from './hook-result.ts';
 
 const QUALIFIED = /^[^.\s]+\.[^.\s]+$/;
 const QUALIFIED_HINT = "expected 'schema.name' (e.g. 'public.documents')";
@@ -40,7 +38,7 @@ const tenantTableSpec = z.strictObject({
    * impersonated user, a code with a format the database checks). The rest it derives from the
    * catalog: foreign keys, defaults, CHECK lists, types.
    */
-  values: fn<(who: TenantUser) => Record<string, ColumnValue>>('who => { column: value }').optional(),
+  values: fn<(who: TenantUser) => Record<string, ColumnValue>>('who => { column: value }', RETURNS.object).optional(),
   /**
    * A row here is what makes a user a member of a tenant (e.g. `public.memberships`, when
    * policies look the caller's org up by `auth.uid()`): shipgate creates one for each tenant's
@@ -111,7 +109,7 @@ export const databaseSpec = z.strictObject({
    * The claims of an impersonated user. Default: `{ sub, role, aud: 'authenticated', <tenancy.column>: tenantId }`,
    * which is what `auth.uid()` and a policy reading the tenant claim expect.
    */
-  claims: fn<(who: TenantUser) => Record<string, unknown>>('who => claims').optional(),
+  claims: fn<(who: TenantUser) => Record<string, unknown>>('who => claims', RETURNS.object).optional(),
   /**
    * Limits on every rls probe statement. Probes write without a WHERE clause inside a transaction
    * that is rolled back, so on a shared database the rows they reach stay locked this long at

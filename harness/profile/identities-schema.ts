@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { IdentityContext, Principal, PrincipalInput } from '../identities/principal.ts';
 import { fn } from './fields.ts';
+import { RETURNS } from './hook-result.ts';
 
-const principalFn = fn<(ctx: IdentityContext) => Promise<PrincipalInput>>('ctx => Promise<principal>');
+const principalFn = fn<(ctx: IdentityContext) => Promise<PrincipalInput>>('ctx => Promise<principal>', RETURNS.principal);
 
 /** What a revocation hook is given: the user and the token that must stop working. */
 export interface RevocationTarget {
@@ -69,16 +70,16 @@ export const identitiesSpec = z
      * principal made by `newTenant`: enables the checks of `tenant`, `owner` and role access
      * between users of one tenant.
      */
-    newMember: fn<(ctx: IdentityContext, admin: Principal) => Promise<PrincipalInput>>('(ctx, admin) => Promise<principal>').optional(),
+    newMember: fn<(ctx: IdentityContext, admin: Principal) => Promise<PrincipalInput>>('(ctx, admin) => Promise<principal>', RETURNS.principal).optional(),
     /** Users holding a site-wide role, by role name (`{ admin: (ctx) => login(...) }`), for `access: { role, global: true }`. */
     globalRoles: z.record(z.string(), principalFn).optional(),
     /**
      * Each way a token is meant to die, by name (`logout`, `password change`, `key rotation`,
      * `role removal`): each is checked on every route and every instance.
      */
-    revocations: z.record(z.string(), fn<RevocationHook>('(ctx, { principal, token }) => Promise<void | { token }>')).optional(),
+    revocations: z.record(z.string(), fn<RevocationHook>('(ctx, { principal, token }) => Promise<void | { token }>', RETURNS.revocation)).optional(),
     /** Another valid token for the same principal (e.g. a fresh login); with `jwt`, shipgate mints one itself. */
-    refresh: fn<(ctx: IdentityContext, principal: Principal) => Promise<string>>('(ctx, principal) => Promise<token>').optional(),
+    refresh: fn<(ctx: IdentityContext, principal: Principal) => Promise<string>>('(ctx, principal) => Promise<token>', RETURNS.token).optional(),
     /**
      * How many tenants each suite file makes and then reuses across its checks (sign-ups are
      * often rate-limited). Checks that need a tenant of their own still make one.
