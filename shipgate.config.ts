@@ -304,7 +304,8 @@ export default defineTarget({
     migrations: {
       command: ['node', '--import', 'tsx', 'reference/migrate.ts'],
       dir: 'reference/migrations',
-      table: 'public.schema_migrations',
+      // The reference's own runner: a row per file, named without its .sql.
+      records: { table: 'public.schema_migrations', column: 'version', match: 'name' },
     },
   },
 

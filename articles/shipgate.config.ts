@@ -53,7 +53,7 @@ export default defineTarget({
   },
   database: { isolation: 'app', roles: { authenticated: 'articles_app', anon: null }, // ownership is checked in the application: no RLS
     tenancy: { column: 'author_id', tables: { 'public.users': { column: 'id' }, 'public.folders': { column: 'owner_id' } } },
-    migrations: { command: ['node', '--import', 'tsx', 'migrate.ts'], dir: 'migrations', table: 'public.schema_migrations' },
+    migrations: { command: ['node', '--import', 'tsx', 'migrate.ts'], dir: 'migrations', records: { table: 'public.schema_migrations', column: 'version', match: 'name' } },
   },
   gate: { require: ['auth', 'tenant-isolation', 'roles', 'db-advisor', 'migrations', 'error-hygiene'] },
 });

@@ -23,6 +23,7 @@ export type { CheckContext } from './check/check.ts';
 export { useTarget, type Target } from './check/target.ts';
 export { fail, FindingError, type Finding, type Evidence, type Severity, type ReportSection } from './findings/finding.ts';
 export { findingRaiser, precondition, type FindingTable, type RaiseDetails } from './findings/raise.ts';
+export { fieldChanges, describeChanges, changedPaths, changesEvidence, type FieldChange } from './findings/changes.ts';
 export { isJsonObject } from './http/json-object.ts';
 export { registerSecret } from './http/redact.ts';
 export { sampleFrom, drawFromGen, type Sample } from './generate/sample.ts';

@@ -1,5 +1,7 @@
 import {
+  changedPaths,
   fail,
+  fieldChanges,
   formatRoute,
   parseRoute,
   pollUntil,
@@ -185,7 +187,8 @@ export async function runTrial(c: CheckContext, env: TrialEnv, endpoint: Endpoin
       ).catch(() => after);
     }
     if (after.value !== before.value) {
-      raise('ADAPTER_PARTIAL_WRITE', `${where} answered a fallback, yet ${tenant.label}'s stored data changed (seen through ${witness.how})`, [
+      const fields = fieldChanges(before.evidence.data, after.evidence.data);
+      raise('ADAPTER_PARTIAL_WRITE', `${where} answered a fallback, yet ${tenant.label}'s stored data changed${fields.length > 0 ? ` (${changedPaths(fields)})` : ''}, seen through ${witness.how}`, [
         sent,
         got,
         { label: `what changed in ${tenant.label}'s data (before -> after)`, data: changes(before.evidence.data, after.evidence.data) },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationInvocation } from '../../harness/database/migration-command.ts';
+import { resolveRecords } from '../../harness/database/migration-records.ts';
 import type { MigrationsProfile } from '../../harness/profile/database-schema.ts';
 import type { DatabaseServer } from '../../harness/provision/database.ts';
 import { runCli } from '../support/cli.ts';
@@ -17,8 +18,7 @@ const MIGRATIONS: MigrationsProfile = {
   command: ['npx', 'supabase', 'migration', 'up', '--db-url', '{url}'],
   urlEnv: 'DATABASE_URL',
   env: { PGAPPNAME: 'kept: the profile asked for it' },
-  table: 'supabase_migrations.schema_migrations',
-  versionColumn: 'version',
+  records: resolveRecords('supabase'),
   timeoutMs: 1000,
 };
 
