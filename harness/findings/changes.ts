@@ -42,7 +42,7 @@ export function describeChanges(changes: FieldChange[], max = 3): string {
 }
 
 /** The changed field paths, for a title: `title, updated_at`. */
-export function changedPaths(changes: FieldChange[], max = 5): string {
+export function changedPaths(changes: FieldChange[], max = 3): string {
   const paths = changes.map((c) => c.path || '(the whole value)');
   return `${paths.slice(0, max).join(', ')}${paths.length > max ? ` and ${paths.length - max} more` : ''}`;
 }

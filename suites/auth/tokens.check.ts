@@ -9,6 +9,7 @@ import {
   leakedFrom,
   parseRoute,
   precondition,
+  strangerToken,
   useTarget,
   withAlgNone,
   withBadSignature,
@@ -27,6 +28,13 @@ import { AUTH_FINDINGS, FIXED_VARIANTS, variantInfo, type VariantId } from './fi
 const target = await useTarget();
 const { policy, kind } = target.profile;
 const instances = target.context.baseUrls.map((_, i) => i);
+/**
+ * Whether the profile says how to get a tenant. Without one (protected routes alone), the tokens
+ * that need no valid one are still sent (none, malformed, forged signature, unsigned), and the
+ * checks that need one are listed as not run.
+ */
+const withTenants = target.tenants.available;
+const NO_TENANT = 'the profile has no identities.newTenant or identities.tenants, so shipgate has no valid token';
 
 /** A route to probe: a resource call (ids come from the fixture) or a fixed protected path. */
 interface Probe {
@@ -147,6 +155,7 @@ function tokensFor(c: CheckContext, variant: VariantId): Promise<VariantTokens> 
   if (existing) return existing;
   const one = (token: string | null): VariantTokens => ({ tokens: [{ token, words: variantInfo(variant).words }], fixture: 'main' });
   const make = async (): Promise<VariantTokens> => {
+    if (!withTenants) return tokenFreeVariant(variant);
     const { tenants } = c.target;
     const fx = await useFixture(c);
     const valid = fx.tenant.token;
@@ -180,6 +189,29 @@ function tokensFor(c: CheckContext, variant: VariantId): Promise<VariantTokens> 
   const made = make();
   variantTokens.set(variant, made);
   return made;
+}
+
+/** A variant made without any valid token (a profile of protected routes alone), or why it needs one. */
+async function tokenFreeVariant(variant: VariantId): Promise<VariantTokens> {
+  const one = (token: string | null): VariantTokens => ({ tokens: [{ token, words: variantInfo(variant).words }], fixture: 'none' });
+  const jwt = target.profile.identities?.jwt;
+  switch (variant) {
+    case 'missing':
+      return one(null);
+    case 'malformed':
+      return one('not-a-token');
+    case 'bad-signature':
+      return one(await strangerToken(jwt));
+    case 'alg-none':
+      return one(withAlgNone(await strangerToken(jwt)));
+    case 'tampered':
+      return { notApplicable: `${NO_TENANT} whose claims could be edited after signing` };
+    case 'expired':
+      return { notApplicable: `${NO_TENANT}: an expired token needs the claims of a real user (and identities.jwt to sign them)` };
+    case 'wrong-audience':
+      return { notApplicable: `${NO_TENANT}: a wrong-audience token needs the claims of a real user (and identities.jwt to sign them)` };
+  }
+  return { notApplicable: `${NO_TENANT}: a revoked token needs a user whose token is revoked (identities.revocations)` };
 }
 
 /** A GET this user's token can be shown to work on (its own item, no site-wide role needed). */
@@ -276,6 +308,7 @@ if (getProbes.length > 0) {
   describe('valid token', () => {
     for (const probe of getProbes) {
       suite.check(`a valid token is accepted on ${formatRoute(probe.route)}`, async (c) => {
+        if (!withTenants) return c.notApplicable(`${NO_TENANT}: without one, a refusal of the bad tokens cannot be told apart from a route that refuses everyone`);
         const role = siteRole(probe);
         if (role) return c.notApplicable(`it needs the site-wide role ${role} (the roles suite checks its holder is served)`);
         const fx = await useFixture(c);
@@ -310,15 +343,17 @@ for (const variant of probes.length > 0 ? variants : []) {
         }
         const tokens = await tokensFor(c, variant);
         if ('notApplicable' in tokens) return c.notApplicable(tokens.notApplicable);
-        const fx = await useFixture(c, tokens.fixture);
-        const req = await requestFor(c, probe, fx);
+        // Without tenants only fixed protected routes are probed: no item, no user's client.
+        const fx = withTenants ? await useFixture(c, tokens.fixture) : undefined;
+        const req = fx ? await requestFor(c, probe, fx) : { path: probe.route.path, items: [] };
         if ('notApplicable' in req) return c.notApplicable(req.notApplicable);
+        const client = fx?.tenant.client ?? c.target.anonymous;
         for (const { token, words } of tokens.tokens) {
           for (const instance of instances) {
             const send = (t: string | null | undefined, label: string) =>
-              fx.tenant.client.send({ method: probe.route.method, path: req.path, ...(req.body !== undefined ? { body: req.body } : {}), ...(t !== undefined ? { token: t } : {}), instance, label });
+              client.send({ method: probe.route.method, path: req.path, ...(req.body !== undefined ? { body: req.body } : {}), ...(t !== undefined ? { token: t } : {}), instance, label });
             const res = await send(token, `${words} (instance ${instance})`);
-            const views = isPublic(probe) && probe.route.method === 'GET' ? { owner: await send(undefined, `${fx.tenant.label} with its valid token`), anonymous: await send(null, 'anonymous') } : undefined;
+            const views = fx && isPublic(probe) && probe.route.method === 'GET' ? { owner: await send(undefined, `${fx.tenant.label} with its valid token`), anonymous: await send(null, 'anonymous') } : undefined;
             // A public write may serve a bad token as an anonymous caller; only a server error is judged there.
             const publicWrite = isPublic(probe) && !views;
             const verdict = views ? judgePublic(res, variant, req.items, views) : publicWrite ? serverError(res) : judgeRefusal(res, variant, req.items);

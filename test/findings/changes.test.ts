@@ -23,7 +23,7 @@ describe('what a write changed, field by field', () => {
   it('says it in a line for a title, and in full for the evidence, with secrets redacted', () => {
     redactor.register('tok-secret-value-123', 'tenant-1 token');
     const changes = fieldChanges({ a: 1, b: 'x', c: null, d: 'tok-secret-value-123', e: 0 }, { a: 2, b: 'y', c: 'z'.repeat(100), d: 'tok-secret-value-1234', e: 1 });
-    expect(changedPaths(changes, 3)).toBe('a, b, c and 2 more');
+    expect(changedPaths(changes)).toBe('a, b, c and 2 more');
     expect(describeChanges(changes, 2)).toBe('a: 1 -> 2; b: "x" -> "y"; and 3 more fields');
     expect(describeChanges(changes.slice(2, 3))).toMatch(/^c: null -> "z{50}z*\.\.\.$/);
     const evidence = changesEvidence('what changed', changes);
