@@ -138,7 +138,7 @@ export const exportsSpec = z.strictObject({
     /** Maps the answer to queued / running / done / failed. */
     state: fn<(body: Json) => ExportState>('body => queued | running | done | failed', RETURNS.exportState),
     /** The worker that holds (or last held) the export, as the system's heartbeats record it. */
-    holder: fn<(body: Json) => string | undefined>('body => worker id', RETURNS.optionalText).optional(),
+    holder: fn<(body: Json) => string | null | undefined>('body => worker id', RETURNS.optionalText).optional(),
   }),
   /**
    * The system's own record of every time an export was produced (ledger events, stored files):
@@ -149,9 +149,9 @@ export const exportsSpec = z.strictObject({
     /** The production records in the answer. Default: `body.items`. */
     items: fn<(body: Json) => Json[]>('body => productions', RETURNS.items).optional(),
     /** The worker that made a production (as `status.holder` names workers): the crash suite confirms that another worker took over. */
-    worker: fn<(item: Json) => string | undefined>('production => worker id', RETURNS.optionalText).optional(),
+    worker: fn<(item: Json) => string | null | undefined>('production => worker id', RETURNS.optionalText).optional(),
     /** Which claim of the export a production came from (1 for the first): 2 or more means the export was taken over. */
-    attempt: fn<(item: Json) => number | undefined>('production => attempt', RETURNS.optionalNumber).optional(),
+    attempt: fn<(item: Json) => number | null | undefined>('production => attempt', RETURNS.optionalNumber).optional(),
   }),
   /**
    * A second witness of productions, in the database (needs the `database` block; its URL or the

@@ -15,6 +15,8 @@ export interface HookExpectation {
   async?: boolean;
   /** `null` is read as "none": the checked value is `undefined`. */
   nullIsNone?: boolean;
+  /** `undefined` and `null` read as `false` (a predicate over a field that is not there). */
+  nullIsFalse?: boolean;
 }
 
 /** A hook threw, or returned what its field does not allow: the profile is wrong, not the system. */
@@ -56,7 +58,8 @@ export const RETURNS = {
     test: (v: unknown) => v === null || v === undefined || typeof v === 'string',
   },
   query: { words: 'a query string such as `limit=5`', test: (v: unknown) => typeof v === 'string' },
-  boolean: { words: 'true or false', test: (v: unknown) => typeof v === 'boolean' },
+  // A predicate: undefined or null (a field that is not there) reads as false.
+  boolean: { words: 'true or false', test: (v: unknown) => typeof v === 'boolean', nullIsFalse: true },
   text: { words: 'a string', test: (v: unknown) => typeof v === 'string' && v !== '' },
   object: { words: 'an object (`{ key: value }`)', test: isPlainObject },
   optionalText: { words: 'a string, or undefined / null when there is none', test: (v: unknown) => v === undefined || (typeof v === 'string' && v !== ''), nullIsNone: true },
@@ -138,7 +141,7 @@ export function hookResult<T>(hook: string, value: unknown, expected: HookExpect
   if (!expected.async && isThenable(value)) {
     throw new HookError(hook, `${hook} returned a Promise${showGiven(given)}; it must return its value directly (remove async/await): expected ${expected.words}`);
   }
-  const v = expected.nullIsNone && value === null ? undefined : value;
+  const v = expected.nullIsNone && value === null ? undefined : expected.nullIsFalse && (value === null || value === undefined) ? false : value;
   if (!expected.test(v)) throw new HookError(hook, `${hook} returned ${showValue(value)}${showGiven(given)}; expected ${expected.words}`);
   return v as T;
 }
