@@ -67,6 +67,18 @@ describe('the migrations suite on a system with its own migration tool', () => {
     expect(applied.text).toContain('The command got the fresh database through DATABASE_URL and {url}, with no inherited PG*, DATABASE_URL or SUPABASE_* variable');
   });
 
+  it("reads the records the way the profile's tool keeps them: goose's numeric versions, only rows it marks applied", async () => {
+    const good = await verify({ MIGRATE_WITH_URL: '1', MIGRATE_RECORDS: 'goose' });
+    expect(good.signoff.findings).toEqual([]);
+    const applied = good.signoff.suites.find((s) => s.id === 'migrations')!.details!.find((d) => d.title === 'Migrations applied to a fresh database')!;
+    expect(applied.text).toContain('1 migrations recorded in public.goose_db_version.version_id (goose) for 1 files in ../migrations/sql');
+    const unapplied = await verify({ MIGRATE_WITH_URL: '1', MIGRATE_RECORDS: 'goose-unapplied' });
+    expect(unapplied.run.code).toBe(1);
+    expect(unapplied.signoff.findings.map((f) => [f.code, f.title])).toEqual([
+      ['MIGRATIONS_NOT_RECORDED', "the migrations ran, but public.goose_db_version (goose's) records none of them (counting rows where is_applied AND version_id <> 0)"],
+    ]);
+  });
+
   it("stops with MIGRATIONS_WRONG_DATABASE when the command migrates the target's own database instead", async () => {
     const { run, signoff } = await verify({ APP_DATABASE_URL: target });
     expect(run.code).toBe(1);
