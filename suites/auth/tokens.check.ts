@@ -155,12 +155,14 @@ function tokensFor(c: CheckContext, variant: VariantId): Promise<VariantTokens> 
   if (existing) return existing;
   const one = (token: string | null): VariantTokens => ({ tokens: [{ token, words: variantInfo(variant).words }], fixture: 'main' });
   const make = async (): Promise<VariantTokens> => {
-    if (!withTenants) return tokenFreeVariant(variant);
     const { tenants } = c.target;
-    const fx = await useFixture(c);
-    const valid = fx.tenant.token;
+    // Without tenants the bad tokens are made from a stranger's token, signed with a key nobody has.
+    const fx = withTenants ? await useFixture(c) : undefined;
+    const valid = fx?.tenant.token ?? (await strangerToken(target.profile.identities?.jwt));
     const jwt = isJwt(valid);
-    if (variant.startsWith('revoked:')) return revokedToken(c, variant.slice('revoked:'.length));
+    if (variant.startsWith('revoked:')) {
+      return fx ? revokedToken(c, variant.slice('revoked:'.length)) : { notApplicable: `${NO_TENANT}: a revoked token needs a user whose token is revoked (identities.revocations)` };
+    }
     switch (variant) {
       case 'missing':
         return one(null);
@@ -169,14 +171,16 @@ function tokensFor(c: CheckContext, variant: VariantId): Promise<VariantTokens> 
       case 'bad-signature':
         return one(jwt ? withBadSignature(valid) : `${valid.slice(0, -1)}${valid.endsWith('A') ? 'B' : 'A'}`);
       case 'tampered':
-        return tamperedTokens(fx);
+        return fx ? tamperedTokens(fx) : { notApplicable: `${NO_TENANT} whose claims could be edited after signing` };
       case 'alg-none':
         return jwt ? one(withAlgNone(valid)) : { notApplicable: "the tokens are not JWTs, so 'alg: none' does not apply" };
       case 'expired': {
+        if (!fx) return { notApplicable: `${NO_TENANT}: an expired token needs the claims of a real user (and identities.jwt to sign them)` };
         const t = await tenants.variant(fx.tenant, 'expired', { expiresAt: Math.floor(Date.now() / 1000) - 3600 });
         return t ? one(t) : { notApplicable: 'an expired token needs identities.jwt (the signing secret) and claims from the identity hook' };
       }
       case 'wrong-audience': {
+        if (!fx) return { notApplicable: `${NO_TENANT}: a wrong-audience token needs the claims of a real user (and identities.jwt to sign them)` };
         if (target.profile.identities?.jwt && !target.profile.identities.jwt.audience) {
           return { notApplicable: 'identities.jwt.audience is not given: the tokens carry no aud, so there is no audience to get wrong' };
         }
@@ -189,29 +193,6 @@ function tokensFor(c: CheckContext, variant: VariantId): Promise<VariantTokens> 
   const made = make();
   variantTokens.set(variant, made);
   return made;
-}
-
-/** A variant made without any valid token (a profile of protected routes alone), or why it needs one. */
-async function tokenFreeVariant(variant: VariantId): Promise<VariantTokens> {
-  const one = (token: string | null): VariantTokens => ({ tokens: [{ token, words: variantInfo(variant).words }], fixture: 'none' });
-  const jwt = target.profile.identities?.jwt;
-  switch (variant) {
-    case 'missing':
-      return one(null);
-    case 'malformed':
-      return one('not-a-token');
-    case 'bad-signature':
-      return one(await strangerToken(jwt));
-    case 'alg-none':
-      return one(withAlgNone(await strangerToken(jwt)));
-    case 'tampered':
-      return { notApplicable: `${NO_TENANT} whose claims could be edited after signing` };
-    case 'expired':
-      return { notApplicable: `${NO_TENANT}: an expired token needs the claims of a real user (and identities.jwt to sign them)` };
-    case 'wrong-audience':
-      return { notApplicable: `${NO_TENANT}: a wrong-audience token needs the claims of a real user (and identities.jwt to sign them)` };
-  }
-  return { notApplicable: `${NO_TENANT}: a revoked token needs a user whose token is revoked (identities.revocations)` };
 }
 
 /** A GET this user's token can be shown to work on (its own item, no site-wide role needed). */
