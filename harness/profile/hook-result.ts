@@ -58,6 +58,7 @@ export const RETURNS = {
     test: (v: unknown) => v === null || v === undefined || typeof v === 'string',
   },
   query: { words: 'a query string such as `limit=5`', test: (v: unknown) => typeof v === 'string' },
+  count: { words: 'a count: a whole number, 0 or more', test: (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 },
   // A predicate: undefined or null (a field that is not there) reads as false.
   boolean: { words: 'true or false', test: (v: unknown) => typeof v === 'boolean', nullIsFalse: true },
   text: { words: 'a string', test: (v: unknown) => typeof v === 'string' && v !== '' },
