@@ -14,7 +14,7 @@ const ID_LIKE = /^(id|uuid|key)$|(Id|_id|Uuid|_uuid)$/;
  * when there is one (its example, default or first enum value; else a value of its type and
  * format), else from the name: ids get the profile's `missingId` or a fresh UUID.
  */
-export function placeholderValue(name: string, o: { schema?: JsonSchema; missingId?: () => string } = {}): string {
+export function placeholderValue(name: string, o: { schema?: JsonSchema; missingId?: () => string | number } = {}): string {
   const s = o.schema;
   if (s && Object.keys(s).length > 0) {
     const given = s.example ?? (Array.isArray(s.examples) ? s.examples[0] : undefined) ?? s.default ?? s.enum?.[0] ?? s.const;
@@ -28,11 +28,11 @@ export function placeholderValue(name: string, o: { schema?: JsonSchema; missing
     if (s.format === 'date') return '2030-01-15';
     if (s.format === 'date-time') return '2030-01-15T09:30:00Z';
     if (type === 'boolean') return 'true';
-    if (type === 'string' && ID_LIKE.test(name)) return o.missingId?.() ?? NOWHERE_UUID;
+    if (type === 'string' && ID_LIKE.test(name)) return o.missingId ? String(o.missingId()) : NOWHERE_UUID;
     if (type === 'string') return 'shipgate-probe';
   }
   if (name === 'query') return 'shipgate';
   if (name === 'limit') return '3';
-  if (ID_LIKE.test(name)) return o.missingId?.() ?? NOWHERE_UUID;
+  if (ID_LIKE.test(name)) return o.missingId ? String(o.missingId()) : NOWHERE_UUID;
   return 'shipgate-probe';
 }

@@ -57,7 +57,7 @@ function requestFromSchema(op: ApiOperation | undefined): (sample: Sample) => Ro
   return (sample) => ({ body: exampleOf(body.schema, [sample.unique('probe'), 'shipgate', 'probe']) });
 }
 
-function filledPath(route: Route, op: ApiOperation | undefined, missingId: (() => string) | undefined): { path: string; placeholders: boolean } {
+function filledPath(route: Route, op: ApiOperation | undefined, missingId: (() => string | number) | undefined): { path: string; placeholders: boolean } {
   const names = templateParams(route.path);
   if (names.length === 0) return { path: route.path, placeholders: false };
   // The operation's parameters are by its own names; a profile route may name them otherwise ({job}), so they are matched by position too.

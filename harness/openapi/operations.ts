@@ -27,7 +27,7 @@ export interface ApiOperation {
   parameters: ApiParameter[];
   requestBody?: { required: boolean; contentType: string; schema: JsonSchema };
   /** Documented answers by status (`200`, `4XX`, `default`), with their description and the JSON schema where there is one. */
-  responses: { status: string; description?: string; schema?: JsonSchema }[];
+  responses: { status: string; description?: string; schema?: JsonSchema; headers?: string[] }[];
 }
 
 /** A security scheme as the document declares it. */
@@ -107,6 +107,7 @@ export function describeApi(doc: OpenApiDocument, source: string): ApiDescriptio
         return {
           status,
           ...(typeof res?.description === 'string' && res.description ? { description: res.description } : {}),
+          ...(res?.headers && typeof res.headers === 'object' ? { headers: Object.keys(res.headers) } : {}),
           ...(json?.[1]?.schema !== undefined ? { schema: derefSchema(doc, json[1].schema) } : {}),
         };
       });

@@ -67,8 +67,11 @@ describe('shipgate init --openapi', () => {
     expect(article!.create.body!(s)).toEqual({ article: { title: 'T<title>', body: 'T<body>' } });
     expect(article!.create.id!({ article: { id: 7 } })).toBe(7);
     expect(comment).toMatchObject({ parent: 'article', create: { route: 'POST /api/articles/{parent}/comments' }, remove: { route: 'DELETE /api/articles/{parent}/comments/{id}', denied: 403 } });
-    const list = folder!.list as { items: (b: unknown) => unknown[]; next: (b: unknown, seen: number) => string | null; pageSize: (n: number) => string };
-    expect([list.items({ folders: [1] }), list.next({ foldersCount: 3 }, 1), list.next({ foldersCount: 3 }, 3), list.pageSize(1)]).toEqual([[1], 'offset=1', null, 'limit=1']);
+    const list = folder!.list as { items: (b: unknown) => unknown[]; paging: unknown };
+    expect(list.items({ folders: [1] })).toEqual([1]);
+    expect(list.paging).toEqual({ style: 'offset', param: 'offset', total: 'foldersCount', size: 'limit' });
+    expect(article!.list).toMatchObject({ paging: { style: 'offset', total: 'articlesCount', size: 'limit' } });
+    expect(comment!.list).toMatchObject({ paging: { style: 'none' } });
     expect(profile.protectedRoutes).toEqual(['POST /api/users/logout', 'GET /api/user', 'PUT /api/user']);
     expect(profile.routes.public).toEqual(['GET /api/ping', 'GET /api/health', 'GET /api/openapi.json', 'POST /api/users', 'POST /api/users/login']);
     // Nothing is left unclassified, and the inventory agrees with every route the draft names.
@@ -96,8 +99,7 @@ describe('shipgate init --openapi', () => {
     expect(profile.resources.note).toMatchObject({ create: { route: 'POST /v2/notes' }, read: 'GET /v2/notes/{id}', update: { route: 'PATCH /v2/notes/{id}' }, bulk: { delete: { route: 'POST /v2/notes/bulk-delete' } } });
     const note = profile.resources.note!;
     expect(note.bulk!.delete!.body(['a', 'b'])).toEqual({ ids: ['a', 'b'] });
-    const list = note.list as { next: (b: unknown, seen: number) => string | null };
-    expect([list.next({ items: [], next_cursor: 'c 2' }, 1), list.next({ items: [], next_cursor: null }, 1)]).toEqual(['cursor=c%202', null]);
+    expect(note.list).toMatchObject({ paging: { style: 'cursor', param: 'cursor', next: 'next_cursor', size: 'limit' } });
     expect(note.missingId).toBeUndefined(); // UUIDs: the default missing id is a random UUID
   });
 

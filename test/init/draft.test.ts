@@ -99,12 +99,23 @@ describe('drafting from documents of other shapes', () => {
         '/stores/{storeId}/report': { parameters: [{ name: 'storeId', in: 'path', required: true, schema: { type: 'string' } }], get: { responses: ok() } },
       },
     });
-    const list = profile.resources.store!.list as { next: (b: unknown, seen: number) => string | null; pageSize: (n: number) => string };
-    expect([list.pageSize(5), list.next({ stores: [1, 2] }, 2), list.next({ stores: [1, 2] }, 4), list.next({ stores: [1, 2] }, 5), list.next({ stores: [] }, 4)]).toEqual(['per_page=5', 'page=2', 'page=3', null, null]);
+    expect(profile.resources.store!.list).toMatchObject({ paging: { style: 'page', param: 'page', first: 1, size: 'per_page' } });
     expect(text).toContain('// TODO: does ?page= count from 1?');
     expect(text).toContain('// TODO: who may remove a store? The document answers 403 "Only an admin of the store may delete it.": give access: { role: \'admin\' }');
     expect(profile.resources.store!.remove).toBe('DELETE /stores/{id}');
     expect(profile.protectedRoutes).toEqual(['GET /stores/{storeId}/shelves/{shelfId}/items', 'GET /stores/{storeId}/report']);
+  });
+
+  it('names the paging style: the next URL in a Link header, or in the body', async () => {
+    const list = (responses: Record<string, unknown>) => ({
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+      paths: { '/repos': { get: { parameters: [{ name: 'per_page', in: 'query', schema: { type: 'integer' } }], responses }, post: { requestBody: body({ type: 'object', required: ['name'], properties: { name: { type: 'string' } } }), responses: ok() } } },
+    });
+    const link = await draft(list({ 200: { description: 'ok', headers: { Link: { schema: { type: 'string' } } }, content: { 'application/json': { schema: { type: 'array', items: { type: 'object' } } } } } }));
+    expect(link.profile.resources.repo!.list).toMatchObject({ paging: { style: 'link', size: 'per_page' } });
+    const nextUrl = await draft(list(ok({ type: 'object', properties: { results: items, links: { type: 'object', properties: { next: { type: ['string', 'null'], format: 'uri' } } } } })));
+    expect(nextUrl.profile.resources.repo!.list).toMatchObject({ items: expect.any(Function), paging: { style: 'next-url', next: 'links.next', size: 'per_page' } });
   });
 
   it('gives a missing id of the documented form when a random UUID would not be one', async () => {
