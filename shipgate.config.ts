@@ -273,10 +273,32 @@ export default defineTarget({
       items: (b) => (b as { items: { kind: string }[] }).items.filter((e) => e.kind === 'export.generated'),
       worker: (e) => (e as { payload: { worker_id?: string } }).payload.worker_id,
       attempt: (e) => (e as { payload: { attempt?: number } }).payload.attempt,
+      hash: (e) => (e as { payload: { sha256?: string } }).payload.sha256,
     },
     // The second witness: the bundles stored, counted in the database whatever the ledger says.
     files: { sql: 'SELECT id, worker_id, sha256, created_at FROM public.export_files WHERE export_id = $1::uuid ORDER BY created_at, id' },
     download: 'GET /v1/exports/{id}/download',
+    // The golden path (the exports suite): the manifest's hashes, the system's own verification, and
+    // how shipgate recomputes each hash from the download: RFC 8785 canonical JSON (the default),
+    // SHA-256 in hex, the whole bundle and each of its items.
+    manifest: {
+      route: 'GET /v1/exports/{id}/manifest',
+      hash: (m) => (m as { sha256: string }).sha256,
+      items: (m) => (m as { items: { id: string; sha256: string }[] }).items.map((i) => ({ id: i.id, hash: i.sha256 })),
+    },
+    verify: { route: 'GET /v1/exports/{id}/verify', valid: (b) => (b as { valid?: boolean }).valid === true },
+    hashes: {
+      items: { list: (b) => (b as { items: unknown[] }).items, id: (i) => (i as { id: string }).id },
+      // What the database computes from the stored bundle with its own canonical_json, and what it stored.
+      database: {
+        sql: 'SELECT public.export_bundle_sha256(f.bundle) AS computed, f.sha256 AS stored FROM public.exports AS x JOIN public.export_files AS f ON f.id = x.file_id WHERE x.id = $1::uuid',
+      },
+    },
+    // An export of an org's documents: two of them, one with text that only a canonical form hashes the same way twice.
+    async prepare({ http, sample }) {
+      await http.json('POST', '/v1/documents', { body: { title: sample.text('export'), body: 'Quarterly “numbers”: 12 % up, \\ and a tab\there 🚀' } });
+      await http.json('POST', '/v1/documents', { body: { title: sample.text('export'), body: sample.text('body') } });
+    },
     completeWithinMs: 20_000,
     workers: { service: 'worker', idEnv: 'EXPORT_WORKER_ID', leaseMs: EXPORT_LEASE_MS, recoveryBoundMs: 5_000 },
   },
@@ -310,6 +332,6 @@ export default defineTarget({
 
   policy: { notFound: 404, unauthenticated: 401, roleDenied: 403 },
   gate: {
-    require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash'],
+    require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash', 'exports'],
   },
 });

@@ -81,3 +81,5 @@ export { pollUntil, DeadlineError } from './provision/poll.ts';
 export type { ExportState, KeyedRequest, FirstLoginIds } from './profile/concurrency-capabilities.ts';
 export { ExportsApi, type QueuedExport, type ExportObservation, type Producer, type Witnessed } from './exports/exports-api.ts';
 export { FilesWitness, FilesWitnessError, type FilesSeen } from './exports/files-witness.ts';
+export type { ManifestItem, ExportPrepareContext } from './profile/concurrency-capabilities.ts';
+export { hashValue, canonicalText, jsonbText, stripNulls, digest, sameHash, explainHash, type CanonicalForm, type HashRecipe, type HashAlgorithm, type HashEncoding } from './exports/canonical-hash.ts';

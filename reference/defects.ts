@@ -295,6 +295,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['EXPORT_DUPLICATE'],
   },
   {
+    id: 'hash-mismatch',
+    promise: "an export's ledger event records the hash of its data in canonical JSON (RFC 8785), as its manifest and the database compute it",
+    mistake:
+      'the ledger event still takes the hash of JSON.stringify(bundle), keys in the order the code wrote them, left over from before the manifest moved to canonical JSON',
+    caughtBy: ['exports'],
+    findingCodes: ['EXPORT_LEDGER_HASH_MISMATCH'],
+  },
+  {
     id: 'completion-unfenced',
     promise: 'a worker that stalled past its lease and resumes never produces the export a second time',
     mistake:
