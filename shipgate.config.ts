@@ -28,6 +28,10 @@ const PLAN_DATE = '2030-01-15';
 // Export workers hold a claim for this long without a heartbeat; short, so a crash test takes seconds.
 const EXPORT_LEASE_MS = 1_500;
 const EXPORT_STATES: Record<string, ExportState> = { queued: 'queued', preparing: 'running', ready: 'done', failed: 'failed' };
+// The evidence size limit. The system promises 50 MiB in production (EVIDENCE_MAX_BYTES, its
+// default); the embedded run sets 8 MiB so the size checks move tens of megabytes, not hundreds.
+// A deployed system's profile declares the limit that system enforces.
+const EVIDENCE_MAX_BYTES = 8 * 1024 * 1024;
 // Operations only an org's admin may perform (the org's first user is its admin; members are not).
 const ADMIN = { role: 'admin' } as const;
 
@@ -38,7 +42,7 @@ export default defineTarget({
   // shipgate starts the system: a fresh PostgreSQL database, the migrations, then two API
   // instances on OS-chosen ports (two, so per-instance state such as caches is exercised).
   launch: {
-    env: { JWT_SECRET, NODE_ENV: 'test', PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS) },
+    env: { JWT_SECRET, NODE_ENV: 'test', PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS), EVIDENCE_MAX_BYTES: String(EVIDENCE_MAX_BYTES) },
     database: { env: 'DATABASE_URL' },
     // shipgate's OpenAI-compatible provider double, which the API reaches through OPENAI_BASE_URL.
     providerDouble: { env: 'OPENAI_BASE_URL' },
@@ -303,6 +307,30 @@ export default defineTarget({
     workers: { service: 'worker', idEnv: 'EXPORT_WORKER_ID', leaseMs: EXPORT_LEASE_MS, recoveryBoundMs: 5_000 },
   },
 
+  // Evidence uploads: the limit and the allow-list the system promises (seed 003), how it refuses,
+  // its idempotency key, and the read route that shows what it stored (size and SHA-256). Another
+  // tenant's read answers as a missing id (the default access and denial).
+  uploads: {
+    route: 'POST /v1/evidence',
+    field: 'file',
+    fields: (s) => ({ description: s.text('evidence') }),
+    maxBytes: EVIDENCE_MAX_BYTES,
+    allowedTypes: [
+      'image/jpeg',
+      'image/png',
+      'image/gif',
+      'image/webp',
+      'application/pdf',
+      'video/mp4',
+      'video/quicktime',
+      'application/msword',
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    ],
+    refusals: { tooLarge: 413, type: 415 },
+    idempotencyHeader: 'Idempotency-Key',
+    read: { route: 'GET /v1/evidence/{id}', size: (b) => Number((b as { size_bytes: number }).size_bytes), sha256: (b) => (b as { sha256: string }).sha256 },
+  },
+
   authBypass: { service: 'api', env: { AUTH_DISABLED: '1' }, productionEnv: { NODE_ENV: 'production' } },
 
   // The database behind the API. shipgate provisions it (launch.database), so there is no URL
@@ -332,6 +360,6 @@ export default defineTarget({
 
   policy: { notFound: 404, unauthenticated: 401, roleDenied: 403 },
   gate: {
-    require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash', 'exports'],
+    require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash', 'exports', 'uploads'],
   },
 });

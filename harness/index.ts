@@ -8,8 +8,10 @@ export type { TargetInput, TargetProfile, ResourceProfile, HttpMethod } from './
 export type { AdapterInput, AdapterPrepareContext, AdaptersProfile, AdapterEndpointProfile, GoldenDocument, SearchProfile } from './profile/schema.ts';
 export type { Principal, PrincipalInput, IdentityContext } from './identities/principal.ts';
 export type { Tenant, Caller } from './identities/tenants.ts';
+export { normaliseForTenancy } from './access/model.ts';
 export { operationAccess, operationsOf, expectationFor, listMayShow, isPrivateLevel, describeLevel, type OperationAccess, type Relation, type Expectation, type ItemFacts, type Visibility } from './access/model.ts';
 export { getPath, withPath } from './access/body-paths.ts';
+export { differenceFromMissing } from './access/same-answer.ts';
 export type { AccessLevel, Denial, ForgeKind, ForgeInput, ServerOwnedField, VisibilityProfile } from './profile/access-schema.ts';
 export type { Transport, RevocationHook, RevocationTarget } from './profile/identities-schema.ts';
 export { withCredentials, describeTransport, credentialHeader } from './http/credentials.ts';
@@ -83,3 +85,6 @@ export { ExportsApi, type QueuedExport, type ExportObservation, type Producer, t
 export { FilesWitness, FilesWitnessError, type FilesSeen } from './exports/files-witness.ts';
 export type { ManifestItem, ExportPrepareContext } from './profile/concurrency-capabilities.ts';
 export { hashValue, canonicalText, jsonbText, stripNulls, digest, sameHash, explainHash, type CanonicalForm, type HashRecipe, type HashAlgorithm, type HashEncoding } from './exports/canonical-hash.ts';
+export { sendStreamed, type StreamedOutcome, type StreamedRequest } from './http/streamed-request.ts';
+export { SAMPLE_FILES, REFUSED_SAMPLES, SIGNED_TYPES, PADDABLE_TYPES, fixtureBytes, sampleOf, padTo } from './uploads/samples.ts';
+export type { UploadsProfile } from './profile/uploads-schema.ts';

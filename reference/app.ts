@@ -57,6 +57,7 @@ export function buildApp(config: ServerConfig): FastifyInstance {
     defects: config.defects,
     version: config.version,
     provider: new ProviderClient(config.provider, config.defects, app.log),
+    evidenceMaxBytes: config.evidenceMaxBytes,
   };
   if (config.authDisabled) app.log.warn(`AUTH_DISABLED: requests without a token act as the dev user`);
   if (config.defects.size > 0) app.log.warn({ defects: [...config.defects] }, 'reference defects switched on');

@@ -279,6 +279,20 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['IDEMPOTENCY_CROSS_TENANT'],
   },
   {
+    id: 'upload-no-limit',
+    promise: 'evidence uploads are limited to their size limit (413 above it), refused before the body is consumed',
+    mistake: "the size limit is left to the reverse proxy in front of production (client_max_body_size), so the app sets none: no Content-Length guard and an unbounded multipart file part",
+    caughtBy: ['uploads'],
+    findingCodes: ['UPLOAD_OVER_LIMIT_ACCEPTED'],
+  },
+  {
+    id: 'upload-type-spoof',
+    promise: "an upload whose bytes are not of its declared (allowed) type is refused with 415",
+    mistake: 'the magic-number check was dropped as redundant with the allowlist, so the content type the client declares is believed',
+    caughtBy: ['uploads'],
+    findingCodes: ['UPLOAD_TYPE_SPOOF_ACCEPTED'],
+  },
+  {
     id: 'export-double-claim',
     promise: 'any number of workers and API instances never produce two exports for one job',
     mistake:

@@ -8,6 +8,7 @@ import { exportsSpec, idempotencySpec, jobClaimSpec, jsonbMergeSpec } from './co
 import { denial } from './access-schema.ts';
 import { identitiesSpec } from './identities-schema.ts';
 import { resourceSpec } from './resource-schema.ts';
+import { uploadsSpec } from './uploads-schema.ts';
 
 export type { HttpMethod };
 
@@ -292,8 +293,10 @@ export const targetSchema = z
     jsonbMerge: jsonbMergeSpec.optional(),
     /** Create calls that honour an idempotency key, and first login (idempotency). */
     idempotency: idempotencySpec.optional(),
-    /** Exports queued by the API and produced by workers (export-dedup, worker-crash). */
+    /** Exports queued by the API and produced by workers (export-dedup, worker-crash, exports). */
     exports: exportsSpec.optional(),
+    /** File uploads: size limit, allowed types, idempotency and who may read them back (uploads). */
+    uploads: uploadsSpec.optional(),
     policy: policySpec.default({ notFound: 404, denied: 'as-missing', unauthenticated: 401, roleDenied: 403 }),
     gate: z
       .strictObject({

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  differenceFromMissing,
   describeLevel,
   drawFromGen,
   fail,
@@ -23,7 +24,6 @@ import {
   type Tenant,
   type Visibility,
 } from 'shipgate';
-import { differenceFromMissing } from './same-answer.ts';
 import { TENANT_FINDINGS } from './findings.ts';
 
 const target = await useTarget();
