@@ -331,6 +331,15 @@ export default defineTarget({
     read: { route: 'GET /v1/evidence/{id}', size: (b) => Number((b as { size_bytes: number }).size_bytes), sha256: (b) => (b as { sha256: string }).sha256 },
   },
 
+  // Browser access. The reference allows the origins in ALLOWED_ORIGINS; shipgate serves its pages
+  // from origins of its own and passes those in that variable. A web app calls who-am-I and creates
+  // a document (JSON: the browser asks first), with its bearer token and cookies (credentials: 'include').
+  cors: {
+    origins: { env: 'ALLOWED_ORIGINS' },
+    routes: ['GET /auth/me', { route: 'POST /v1/documents', body: (s) => ({ title: s.text('cors'), body: 'written from a page' }) }],
+    credentials: 'include',
+  },
+
   authBypass: { service: 'api', env: { AUTH_DISABLED: '1' }, productionEnv: { NODE_ENV: 'production' } },
 
   // The database behind the API. shipgate provisions it (launch.database), so there is no URL

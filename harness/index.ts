@@ -88,3 +88,8 @@ export { hashValue, canonicalText, jsonbText, stripNulls, digest, sameHash, expl
 export { sendStreamed, type StreamedOutcome, type StreamedRequest } from './http/streamed-request.ts';
 export { SAMPLE_FILES, REFUSED_SAMPLES, SIGNED_TYPES, PADDABLE_TYPES, fixtureBytes, sampleOf, padTo } from './uploads/samples.ts';
 export type { UploadsProfile } from './profile/uploads-schema.ts';
+export { findChromium, CHROMIUM_FLAGS, INSTALL_HINT, type FoundBrowser } from './browser/chromium.ts';
+export { BrowserSession, type PageOrigin, type PageCookie, type OpenPage } from './browser/browser-session.ts';
+export { unknownOrigins, corsGrant, judgeGrant, type UnknownOrigin, type CorsGrant, type GrantProblem } from './cors/origins.ts';
+export type { CorsPages } from './cors/pages.ts';
+export type { CorsProfile, CorsRoute } from './profile/cors-schema.ts';

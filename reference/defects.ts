@@ -279,6 +279,20 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['IDEMPOTENCY_CROSS_TENANT'],
   },
   {
+    id: 'cors-reflect',
+    promise: 'CORS grants only the allowed origins (ALLOWED_ORIGINS): never an unknown origin, with credentials or without',
+    mistake: "preview deployments get a new origin each time, so the allowlist check was replaced by echoing the request's Origin (the cors middleware's origin: true), credentials still allowed",
+    caughtBy: ['cors'],
+    findingCodes: ['CORS_REFLECTS_ORIGIN', 'CORS_DISALLOWED_ORIGIN_READ'],
+  },
+  {
+    id: 'cors-wildcard-credentials',
+    promise: 'CORS never answers * with credentials, and an allowed origin can call the API with its credentials',
+    mistake: 'a public embed widget needed any site to read, so the allowlist became *, and the credentials header the web app needs was kept beside it',
+    caughtBy: ['cors'],
+    findingCodes: ['CORS_WILDCARD_WITH_CREDENTIALS', 'CORS_ALLOWED_ORIGIN_BLOCKED'],
+  },
+  {
     id: 'upload-no-limit',
     promise: 'evidence uploads are limited to their size limit (413 above it), refused before the body is consumed',
     mistake: "the size limit is left to the reverse proxy in front of production (client_max_body_size), so the app sets none: no Content-Length guard and an unbounded multipart file part",

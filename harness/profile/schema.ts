@@ -9,6 +9,7 @@ import { denial } from './access-schema.ts';
 import { identitiesSpec } from './identities-schema.ts';
 import { resourceSpec } from './resource-schema.ts';
 import { uploadsSpec } from './uploads-schema.ts';
+import { corsProblems, corsSpec } from './cors-schema.ts';
 
 export type { HttpMethod };
 
@@ -297,6 +298,8 @@ export const targetSchema = z
     exports: exportsSpec.optional(),
     /** File uploads: size limit, allowed types, idempotency and who may read them back (uploads). */
     uploads: uploadsSpec.optional(),
+    /** Browser access: the allowed origins, the calls a web app makes and how it sends credentials (cors). */
+    cors: corsSpec.optional(),
     policy: policySpec.default({ notFound: 404, denied: 'as-missing', unauthenticated: 401, roleDenied: 403 }),
     gate: z
       .strictObject({
@@ -308,7 +311,7 @@ export const targetSchema = z
   // Cross-field checks run even when a field is wrong, so one load names every problem.
   .superRefine(
     (t, ctx) => {
-      for (const p of crossFieldProblems(t)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+      for (const p of [...crossFieldProblems(t), ...corsProblems(t)]) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     },
     { when: () => true },
   );

@@ -1,4 +1,5 @@
 import type {} from 'vitest';
+import type { CorsPages } from '../cors/pages.ts';
 
 /**
  * What the main process knows about this run and the suites' workers need: serialisable, so it
@@ -21,6 +22,8 @@ export interface RunContext {
   launch?: LaunchedSystem;
   /** The provider double the system is pointed at, when there is one (launched with it, or named in the profile). */
   providerDouble?: ProviderDoubleInfo;
+  /** The pages the cors suite opens, served for this run (when the profile has a cors block). */
+  corsPages?: CorsPages;
 }
 
 export interface ProviderDoubleInfo {
