@@ -64,7 +64,8 @@ export class BrowserSession {
     const context = await this.browser.newContext();
     try {
       if (o.cookies?.length) {
-        await context.addCookies(o.cookies.map((c) => ({ ...c, sameSite: 'None' as const, secure: true })));
+        // A session cookie as web apps set it: SameSite=Lax, so it travels to a same-site API only.
+        await context.addCookies(o.cookies.map((c) => ({ ...c, sameSite: 'Lax' as const, secure: c.url.startsWith('https:') })));
       }
       const page = await context.newPage();
       if (at.routed) {

@@ -113,6 +113,21 @@ suite.check('pages at the allowed origins call the API from a real browser, with
       );
     }
   }
+  // A credentialed call proves something only if the credentials reached the API (a cookie the
+  // browser withholds makes it an anonymous call): the page's answer must be the one shipgate gets.
+  const unauthenticated = c.target.profile.policy.unauthenticated;
+  for (const run of runs) {
+    for (const o of run.outcomes.filter((x) => x.credentialed && x.read && !x.call.write && x.status === unauthenticated)) {
+      const raw = await rawExchanges(target, run.tenant, run.at.origin, o.call, true, { sendWrites: false });
+      if (raw.actual && raw.actual.status >= 200 && raw.actual.status < 300) {
+        precondition({
+          title: `the page at ${run.at.origin} sent ${callName(o)} but the API answered ${o.status}, where the same call from shipgate answers ${raw.actual.status}: the browser did not send the credentials`,
+          needs: 'the credentials reach the API from an allowed page (a session cookie travels only to a same-site API, as SameSite=Lax)',
+          evidence: await evidenceFor(run, o),
+        });
+      }
+    }
+  }
 });
 
 suite.check('the browser blocks pages at every other origin, with and without credentials', async (c) => {
