@@ -21,7 +21,10 @@ export function unknownOrigins(allowed: readonly string[]): UnknownOrigin[] {
     const port = u.port ? `:${u.port}` : '';
     const host = u.hostname;
     const flipped = u.protocol === 'https:' ? 'http:' : 'https:';
-    out.push({ origin: `${u.protocol}//${host}.evil.shipgate.test${port}`, why: `${a}'s host with a suffix (an allowlist matched by prefix or an unanchored pattern)` });
+    out.push({ origin: `${u.protocol}//${host}.evil.shipgate.test${port}`, why: `${a}'s host with a suffix (an allowlist matched by an unanchored pattern)` });
+    // The allowed origin with more after it: another host, or another port whose digits start the same.
+    const longer = !u.port ? `${a}.evil.shipgate.test` : Number(u.port) * 10 <= 65_535 ? `${a}0` : undefined;
+    if (longer) out.push({ origin: longer, why: `${a} followed by more characters (an allowlist matched by prefix)` });
     if (!isIp(host)) {
       out.push({ origin: `${u.protocol}//evil${host}${port}`, why: `a host that ends like ${a}'s (an allowlist matched by suffix)` });
       out.push({ origin: `${u.protocol}//evil.${host}${port}`, why: `a subdomain of ${a}'s host (an allowlist that takes any subdomain)` });

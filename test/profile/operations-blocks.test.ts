@@ -77,3 +77,29 @@ describe('the exports golden path in the profile', () => {
     ]);
   });
 });
+
+describe('the cors block', () => {
+  it('takes a deployed system\'s origins, and defaults to credentials included and reads for the allowlist only', () => {
+    const p = validateProfile({ ...minimal, cors: { origins: ['https://app.example.com'], routes: ['GET /me'] } }, 'x');
+    expect(p.cors).toMatchObject({ credentials: 'include', anonymous: 'allowlist' });
+  });
+
+  it('refuses origins it cannot serve or compare: a path, a missing scheme; and routes with placeholders', () => {
+    expect(profileProblems({ ...minimal, cors: { origins: ['https://app.example.com/', 'app.example.com'], routes: ['GET /v1/items/{id}'] } })).toEqual([
+      "cors.origins.0: expected an origin such as 'https://app.example.com' (scheme, host and port; no path or trailing slash)",
+      "cors.origins.1: expected an origin such as 'https://app.example.com' (scheme, host and port; no path or trailing slash)",
+      'cors.routes: a route called from the browser has no {placeholder}: name a concrete path',
+    ]);
+  });
+
+  it('passes origins of its own only to a system it launches, and needs credentials included for a cookie', () => {
+    expect(profileProblems({ ...minimal, identities: { ...minimal.identities, transport: { cookie: 'sid' } }, cors: { origins: { env: 'ALLOWED_ORIGINS' }, routes: ['GET /me'], credentials: 'omit' } })).toEqual([
+      "cors.origins: shipgate passes origins of its own only to a system it launches (launch block); for a deployed system list the origins it allows, e.g. ['https://app.example.com']",
+      "cors.credentials: tokens travel in a cookie (identities.transport), which a page only sends with credentials: 'include'",
+    ]);
+  });
+
+  it('is not applicable without a cors block, by name', () => {
+    expect(suite('cors').applicability(validateProfile(minimal, 'x'))).toMatch(/^the profile has no cors block/);
+  });
+});
