@@ -5,7 +5,8 @@
 export { defineTarget } from './profile/define.ts';
 export { env } from './profile/env.ts';
 export type { TargetInput, TargetProfile, ResourceProfile, HttpMethod } from './profile/schema.ts';
-export type { AdapterInput, AdapterPrepareContext, AdaptersProfile, AdapterEndpointProfile, GoldenDocument, SearchProfile } from './profile/schema.ts';
+export type { AdapterInput, AdapterPrepareContext, AdaptersProfile, AdapterEndpointProfile, GoldenDocument, SearchProfile, HealthProfile, ConfigProfile } from './profile/schema.ts';
+export { launchedService } from './profile/operations-consistency.ts';
 export type { Principal, PrincipalInput, IdentityContext } from './identities/principal.ts';
 export type { Tenant, Caller } from './identities/tenants.ts';
 export { normaliseForTenancy } from './access/model.ts';
@@ -93,3 +94,5 @@ export { BrowserSession, type PageOrigin, type PageCookie, type OpenPage } from 
 export { unknownOrigins, corsGrant, judgeGrant, type UnknownOrigin, type CorsGrant, type GrantProblem } from './cors/origins.ts';
 export type { CorsPages } from './cors/pages.ts';
 export type { CorsProfile, CorsRoute } from './profile/cors-schema.ts';
+export { FaultControl, FaultControlError, type DatabaseProxy } from './faults/control.ts';
+export { FaultProxy, FAULT_MODES, type FaultMode, type FaultProxyStats, type FaultProxyOptions } from './faults/fault-proxy.ts';

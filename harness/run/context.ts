@@ -1,5 +1,6 @@
 import type {} from 'vitest';
 import type { CorsPages } from '../cors/pages.ts';
+import type { FaultControlInfo } from '../faults/control-server.ts';
 
 /**
  * What the main process knows about this run and the suites' workers need: serialisable, so it
@@ -24,6 +25,8 @@ export interface RunContext {
   providerDouble?: ProviderDoubleInfo;
   /** The pages the cors suite opens, served for this run (when the profile has a cors block). */
   corsPages?: CorsPages;
+  /** The fault control (fault proxies in front of the database), for an ephemeral system shipgate launched. */
+  faults?: FaultControlInfo;
 }
 
 export interface ProviderDoubleInfo {

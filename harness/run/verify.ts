@@ -11,6 +11,8 @@ import { assertReachable } from './reachability.ts';
 import { providerDoubleFor } from '../provider-double/for-run.ts';
 import { profileWarnings } from '../profile/warnings.ts';
 import { startCorsPages, type StartedCorsPages } from '../cors/pages.ts';
+import type { FaultControl } from '../faults/control-server.ts';
+import { faultControlFor } from '../faults/for-run.ts';
 
 export interface VerifyOptions {
   /** The shipgate package root (suites and vitest config live there). */
@@ -65,6 +67,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   let booted: BootedSystem | undefined;
   let stopDouble: (() => Promise<void>) | undefined;
   let corsPages: StartedCorsPages | undefined;
+  let faults: FaultControl | undefined;
   try {
     let baseUrls = o.profile.http.baseUrls ?? [];
     // Before the launch: a launched system is told the origins of shipgate's pages.
@@ -87,6 +90,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     if (callsApi) await assertReachable(baseUrls, o.profile.http.probePath);
     const double = booted?.providerDouble ? { info: booted.providerDouble, stop: async () => {} } : await providerDoubleFor(o.profile);
     stopDouble = double?.stop;
+    faults = await faultControlFor(o.profile, booted);
     const context: RunContext = {
       configPath: resolve(o.configPath),
       seed: o.seed,
@@ -99,6 +103,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       ...(booted ? { launch: booted.launched } : {}),
       ...(double ? { providerDouble: double.info } : {}),
       ...(corsPages ? { corsPages: corsPages.pages } : {}),
+      ...(faults ? { faults: faults.info } : {}),
     };
     const { tests, errors } =
       toRun.length > 0 ? await runSuites({ root: o.root, suiteIds: toRun, context, progress: o.log }) : { tests: [], errors: [] };
@@ -121,6 +126,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       },
     });
   } finally {
+    await faults?.stop();
     await stopDouble?.();
     await booted?.stop();
     await corsPages?.close();

@@ -1,105 +1,108 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { validateProfile } from '../../harness/profile/load.ts';
+import { planSuites } from '../../harness/run/verify.ts';
 import { discoverSuites } from '../../harness/suites/registry.ts';
 import { minimalProfile, profileProblems } from '../support/profile.ts';
 import { ROOT } from '../support/cli.ts';
 
 const minimal = minimalProfile('ephemeral', 'http://127.0.0.1:3000');
-const suites = await discoverSuites(ROOT);
-const suite = (id: string) => suites.find((s) => s.id === id)!;
-
-const uploads = {
-  route: 'POST /v1/files',
-  maxBytes: 1_000_000,
-  allowedTypes: ['application/pdf', 'image/png'],
-  read: 'GET /v1/files/{id}',
+const launch = {
+  database: {},
+  services: {
+    api: { command: ['node', 'server.js'], http: {} },
+    worker: { command: ['node', 'worker.js'] },
+  },
 };
+const health = { liveness: 'GET /liveness', readiness: { route: 'GET /readiness', timeoutMs: 2_000 } };
+const launched = { name: 'api', kind: 'ephemeral', launch, identities: minimal.identities };
 
-describe('the uploads block', () => {
-  it('fills the declared refusals and the file field by default', () => {
-    const p = validateProfile({ ...minimal, uploads }, 'x');
-    expect(p.uploads).toMatchObject({ field: 'file', refusals: { tooLarge: 413, type: 415 }, samples: {} });
-    expect(suite('uploads').applicability(p)).toBeUndefined();
+describe('the health block', () => {
+  it('fills its defaults: liveness 200, ready 200, not-ready 503, no cache, faults found from the launch block', () => {
+    const p = validateProfile({ ...minimal, health }, 'x');
+    expect(p.health).toMatchObject({
+      liveness: { route: 'GET /liveness', status: 200 },
+      readiness: { route: 'GET /readiness', timeoutMs: 2_000, status: 200, notReady: { status: 503 } },
+      faults: {},
+    });
+    expect(p.health?.readiness.cacheMs).toBeUndefined();
   });
 
-  it('takes another refusal status, or several, for a system that does not answer 415', () => {
-    const p = validateProfile({ ...minimal, uploads: { ...uploads, refusals: { type: [400, 422], tooLarge: 400 } } }, 'x');
-    expect(p.uploads?.refusals).toEqual({ type: [400, 422], tooLarge: 400 });
+  it('takes a dependency report with states as one value or several', () => {
+    const p = validateProfile(
+      {
+        ...minimal,
+        health: {
+          ...health,
+          report: { route: 'GET /health', contract: z.object({ version: z.string() }), dependencies: { postgres: { state: (b: { db: string }) => b.db, up: 'ok', down: ['down', 'degraded'] } }, database: 'postgres' },
+        },
+      },
+      'x',
+    );
+    expect(p.health?.report?.dependencies.postgres).toMatchObject({ up: ['ok'], down: ['down', 'degraded'] });
   });
 
-  it('names a sample or a large type that is not allowed, and a read route without {id}', () => {
-    expect(profileProblems({ ...minimal, uploads: { ...uploads, largeType: 'text/plain', samples: { 'image/x-icon': Buffer.from('x') }, read: 'GET /v1/files' } })).toEqual([
-      'uploads.read: the read route names the upload with {id}',
-      'uploads.largeType: text/plain is not in allowedTypes',
-      'uploads.samples.image/x-icon: image/x-icon is not in allowedTypes (a sample is a file the system must accept)',
+  it('names every wrong field', () => {
+    expect(
+      profileProblems({
+        ...minimal,
+        health: {
+          liveness: '/liveness',
+          readiness: { route: 'GET /readiness', timeoutMs: 0, notReady: { status: 200, contract: { type: 'object' } } },
+          report: { route: 'GET /health', dependencies: {}, database: 'db' },
+        },
+      }),
+    ).toEqual([
+      "health.liveness: expected 'METHOD /path' with METHOD one of GET, POST, PUT, PATCH, DELETE (e.g. 'GET /v1/documents/{id}') (got \"/liveness\")",
+      'health.readiness.timeoutMs: Too small: expected number to be >0 (got 0)',
+      'health.readiness.notReady.status: Too small: expected number to be >=400 (got 200)',
+      'health.readiness.notReady.contract: expected a zod 4 schema (e.g. z.object({...}))',
+      'health.report.dependencies: name at least one dependency',
     ]);
+    const report = { route: 'GET /health', dependencies: { postgres: { state: () => 'up', up: 'up', down: 'down' } }, database: 'db' };
+    expect(profileProblems({ ...minimal, health: { ...health, report } })).toEqual(["health.report.database: no dependency named 'db' in health.report.dependencies (declared: postgres)"]);
   });
 
-  it('asks for a sample when shipgate has none of any allowed type', () => {
-    const [problem] = profileProblems({ ...minimal, uploads: { ...uploads, allowedTypes: ['model/gltf-binary'] } });
-    expect(problem).toMatch(/^uploads\.samples: shipgate has no sample of any allowed type \(it has application\/pdf, .*\): give a file of one, e\.g\. samples: \{ 'model\/gltf-binary': /);
-  });
-
-  it('does not run on staging without a remove route (its uploads must be cleaned up), nor on production', () => {
-    const staging = validateProfile({ ...minimalProfile('staging', 'https://api.example.com'), uploads }, 'x');
-    expect(suite('uploads').applicability(staging)).toMatch(/^on a staging target shipgate removes every upload it makes: give uploads\.remove/);
-    expect(suite('uploads').applicability(validateProfile({ ...minimalProfile('staging', 'https://api.example.com'), uploads: { ...uploads, remove: 'DELETE /v1/files/{id}' } }, 'x'))).toBeUndefined();
-    expect(suite('uploads').applicability(validateProfile({ ...minimalProfile('production', 'https://api.example.com'), uploads }, 'x'))).toMatch(/^runs only against ephemeral or staging targets/);
+  it('refuses a fault service the launch block does not have, and guesses none among several http services', () => {
+    expect(profileProblems({ ...launched, health: { ...health, faults: { service: 'web' } } })).toEqual(["health.faults.service: no launched service named 'web' (launched: api, worker)"]);
+    const two = { ...launched, launch: { ...launch, services: { ...launch.services, admin: { command: ['node', 'admin.js'], http: {} } } } };
+    expect(profileProblems({ ...two, health })).toEqual(['health.faults.service: the launch block has 2 services with an http block (api, admin): name the one to check']);
+    expect(validateProfile({ ...two, health: { ...health, faults: { service: 'admin' } } }, 'x').health?.faults.service).toBe('admin');
   });
 });
 
-const exportsBlock = {
-  request: { route: 'POST /v1/exports' },
-  status: { route: 'GET /v1/exports/{id}', state: () => 'done' as const },
-  productions: { route: 'GET /v1/exports/{id}/ledger' },
-};
-
-describe('the exports golden path in the profile', () => {
-  it('says what is missing for the exports suite, one thing at a time', () => {
-    const reason = (x: object) => suite('exports').applicability(validateProfile({ ...minimal, exports: { ...exportsBlock, ...x } }, 'x'));
-    expect(reason({})).toMatch(/^exports\.download is not given/);
-    expect(reason({ download: 'GET /v1/exports/{id}/file' })).toMatch(/^exports\.hashes is not given/);
-    expect(reason({ download: 'GET /v1/exports/{id}/file', hashes: {} })).toMatch(/^nothing records a hash to compare with: give exports\.manifest, exports\.productions\.hash or exports\.hashes\.database/);
-    expect(reason({ download: 'GET /v1/exports/{id}/file', hashes: {}, manifest: { route: 'GET /v1/exports/{id}/manifest', hash: () => 'h' } })).toBeUndefined();
+describe('the config block', () => {
+  it('fills its defaults and takes the JWT secret rules', () => {
+    const p = validateProfile({ ...launched, config: { required: ['DATABASE_URL'], jwtSecret: { productionEnv: { NODE_ENV: 'production' }, weak: 'warn', missing: 'refuse' } } }, 'x');
+    expect(p.config).toMatchObject({ required: ['DATABASE_URL'], exitWithinMs: 10_000, jwtSecret: { env: 'JWT_SECRET', weak: 'warn', missing: 'refuse' } });
   });
 
-  it('defaults to RFC 8785, SHA-256 in hex, nulls kept', () => {
-    const p = validateProfile({ ...minimal, exports: { ...exportsBlock, hashes: {} } }, 'x');
-    expect(p.exports?.hashes).toEqual({ canonical: 'rfc8785', stripNulls: false, algorithm: 'sha256', encoding: 'hex' });
-  });
-
-  it("refuses items or a covered part with 'bytes', which hashes the download as served", () => {
-    expect(profileProblems({ ...minimal, exports: { ...exportsBlock, hashes: { canonical: 'bytes', items: { list: () => [], id: () => 'x' } } } })).toEqual([
-      "exports.hashes.canonical: with canonical: 'bytes' the hash covers the download as served: 'of' and 'items' need a JSON canonical form",
-    ]);
-    expect(profileProblems({ ...minimal, exports: { ...exportsBlock, hashes: { canonical: 'xml' } } })).toEqual([
-      "exports.hashes.canonical: expected 'rfc8785', 'jsonb', 'bytes' or a function (value) => canonical text (got \"xml\")",
+  it('names every wrong field', () => {
+    expect(profileProblems({ ...launched, config: { service: 'web', required: [], jwtSecret: { productionEnv: {}, weak: 'ignore', missing: 'refuse' } } })).toEqual([
+      'config.required: name at least one required variable (got [])',
+      "config.jwtSecret.productionEnv: name the variables that make the service production, e.g. { NODE_ENV: 'production' }",
+      'config.jwtSecret.weak: Invalid option: expected one of "refuse"|"warn" (got "ignore")',
+      "config.service: no launched service named 'web' (launched: api, worker)",
     ]);
   });
 });
 
-describe('the cors block', () => {
-  it('takes a deployed system\'s origins, and defaults to credentials included and reads for the allowlist only', () => {
-    const p = validateProfile({ ...minimal, cors: { origins: ['https://app.example.com'], routes: ['GET /me'] } }, 'x');
-    expect(p.cors).toMatchObject({ credentials: 'include', anonymous: 'allowlist' });
-  });
-
-  it('refuses origins it cannot serve or compare: a path, a missing scheme; and routes with placeholders', () => {
-    expect(profileProblems({ ...minimal, cors: { origins: ['https://app.example.com/', 'app.example.com'], routes: ['GET /v1/items/{id}'] } })).toEqual([
-      "cors.origins.0: expected an origin such as 'https://app.example.com' (scheme, host and port; no path or trailing slash)",
-      "cors.origins.1: expected an origin such as 'https://app.example.com' (scheme, host and port; no path or trailing slash)",
-      'cors.routes: a route called from the browser has no {placeholder}: name a concrete path',
-    ]);
-  });
-
-  it('passes origins of its own only to a system it launches, and needs credentials included for a cookie', () => {
-    expect(profileProblems({ ...minimal, identities: { ...minimal.identities, transport: { cookie: 'sid' } }, cors: { origins: { env: 'ALLOWED_ORIGINS' }, routes: ['GET /me'], credentials: 'omit' } })).toEqual([
-      "cors.origins: shipgate passes origins of its own only to a system it launches (launch block); for a deployed system list the origins it allows, e.g. ['https://app.example.com']",
-      "cors.credentials: tokens travel in a cookie (identities.transport), which a page only sends with credentials: 'include'",
-    ]);
-  });
-
-  it('is not applicable without a cors block, by name', () => {
-    expect(suite('cors').applicability(validateProfile(minimal, 'x'))).toMatch(/^the profile has no cors block/);
+describe('when the health and config suites apply', () => {
+  it('say by name what is missing: the block, a launched target, a safe kind', async () => {
+    const suites = (await discoverSuites(ROOT)).filter((s) => s.id === 'health' || s.id === 'config');
+    const reasons = (input: unknown) => Object.fromEntries(planSuites(suites, validateProfile(input, 'x'), []).map((p) => [p.suite.id, p.status === 'run' ? 'run' : p.reason]));
+    expect(reasons(minimal)).toEqual({
+      config: 'the profile has no config block (the required variables, and the JWT secret rules in production)',
+      health: 'the profile has no health block (the liveness, readiness and health routes, the readiness timeout and cache window, and the not-ready contract)',
+    });
+    expect(reasons({ ...minimal, health, config: { required: ['X'] } })).toEqual({
+      config: 'shipgate does not launch this target, so it cannot start the service with a variable removed',
+      health: 'run',
+    });
+    expect(reasons({ ...minimalProfile('production', 'http://127.0.0.1:3000'), health, config: { required: ['X'] } })).toEqual({
+      config: "runs only against ephemeral targets; this one is 'production'",
+      health: 'run',
+    });
+    expect(reasons({ ...launched, health, config: { required: ['X'] } })).toEqual({ config: 'run', health: 'run' });
   });
 });
