@@ -37,6 +37,8 @@ export interface StreamedRequest {
 }
 
 const HEAD_END = Buffer.from('\r\n\r\n');
+/** How long the body waits for an answer to the head alone. */
+const HEAD_WAIT_MS = 250;
 const BODY_SHOWN = 4_000;
 
 function open(url: URL, timeoutMs: number): Promise<Socket> {
@@ -68,7 +70,10 @@ export async function sendStreamed(r: StreamedRequest): Promise<StreamedOutcome>
   const url = new URL(r.url);
   const started = performance.now();
   const chunkBytes = r.chunkBytes ?? 64 * 1024;
-  const headers: Record<string, string> = { host: url.host, connection: 'close', ...r.headers, 'content-length': String(r.body.length) };
+  // Keep-alive, not close: a server that answers early must then read and drop the rest of the
+  // body before the next request, instead of closing a socket with unread data, whose reset would
+  // make the client's kernel drop the answer unread.
+  const headers: Record<string, string> = { host: url.host, connection: 'keep-alive', ...r.headers, 'content-length': String(r.body.length) };
   const exchange: Exchange = {
     ...(r.label ? { label: r.label } : {}),
     instance: r.instance ?? 0,
@@ -137,6 +142,13 @@ export async function sendStreamed(r: StreamedRequest): Promise<StreamedOutcome>
 
   try {
     await write(head, false);
+    // A server that refuses by the Content-Length answers now: waiting a moment for that answer
+    // (as curl waits after Expect: 100-continue) lets it close a connection it has read in full,
+    // instead of resetting one with body bytes unread, which can cost the client the answer.
+    const headDeadline = performance.now() + HEAD_WAIT_MS;
+    while (sentWhenAnswered === undefined && !failure && !closed && performance.now() < headDeadline) {
+      await nextEvent(Math.max(1, headDeadline - performance.now()));
+    }
     let offset = 0;
     while (offset < r.body.length && sentWhenAnswered === undefined && !failure && !closed) {
       const chunk = r.body.subarray(offset, offset + chunkBytes);

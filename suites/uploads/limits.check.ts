@@ -22,6 +22,7 @@ function largeFile(bytes: number, what: string): UploadFile {
 
 function answered(o: StreamedOutcome): string {
   if (o.status === 0) return `no answer (${o.error})`;
+  if (o.sentWhenAnswered === 0) return `${o.status} from the headers alone, before any of the body was sent`;
   return `${o.status} ${o.early ? `after ${size(o.sentWhenAnswered ?? 0)} of ${size(o.total)} were sent` : `only once all ${size(o.total)} were sent`}`;
 }
 
