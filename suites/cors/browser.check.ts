@@ -1,8 +1,8 @@
 import { afterAll } from 'vitest';
-import { BrowserSession, findChromium, findingRaiser, precondition, useTarget, type CheckContext, type Evidence, type PageOrigin, type Tenant } from 'shipgate';
+import { BrowserSession, findChromium, findingRaiser, precondition, useTarget, type CheckContext, type Evidence, type PageOrigin } from 'shipgate';
 import suite from './suite.ts';
 import { CORS_FINDINGS } from './findings.ts';
-import { callFromPage, corsCalls, describeOutcome, rawExchanges, type PageOutcome } from './cors-calls.ts';
+import { callFromPage, corsCalls, credentialFor, describeOutcome, isPlaceholder, rawExchanges, type Credential, type PageOutcome } from './cors-calls.ts';
 
 const target = await useTarget();
 const cors = target.profile.cors!;
@@ -44,7 +44,7 @@ function browserCalls(c: CheckContext) {
 
 interface PageRun {
   at: PageOrigin;
-  tenant: Tenant;
+  credential: Credential;
   outcomes: PageOutcome[];
 }
 
@@ -54,10 +54,10 @@ let allowedRuns: Promise<PageRun[]> | undefined;
 function fromAllowed(c: CheckContext): Promise<PageRun[]> {
   allowedRuns ??= (async () => {
     const session = await browser(c);
-    const [tenant] = await c.target.tenants.pair();
+    const credential = await credentialFor(c);
     const calls = browserCalls(c);
     const runs: PageRun[] = [];
-    for (const at of pages().allowed) runs.push({ at, tenant, outcomes: await callFromPage(session, at, calls, { apiBase, tenant, target: c.target, mode: cors.credentials }) });
+    for (const at of pages().allowed) runs.push({ at, credential, outcomes: await callFromPage(session, at, calls, { apiBase, credential, mode: cors.credentials }) });
     return runs;
   })();
   return allowedRuns;
@@ -67,9 +67,9 @@ const timedOut = (o: PageOutcome) => o.error?.startsWith('TimeoutError') ?? fals
 const callName = (o: PageOutcome) => `${o.call.route.method} ${o.call.route.path} ${o.credentialed ? 'with credentials' : 'without credentials'}`;
 
 async function evidenceFor(run: PageRun, o: PageOutcome): Promise<Evidence[]> {
-  const raw = await rawExchanges(target, run.tenant, run.at.origin, o.call, o.credentialed, { sendWrites });
+  const raw = await rawExchanges(target, run.credential, run.at.origin, o.call, o.credentialed, { sendWrites });
   return [
-    { label: `what the browser did at ${run.at.origin}`, text: describeOutcome(run.at, o, run.tenant, cors.credentials, apiBase) },
+    { label: `what the browser did at ${run.at.origin}`, text: describeOutcome(run.at, o, run.credential, cors.credentials, apiBase) },
     { label: `the preflight, as shipgate sends it with Origin: ${run.at.origin}`, exchange: raw.preflight.exchange },
     ...(raw.actual ? [{ label: `the call, as shipgate sends it with Origin: ${run.at.origin}`, exchange: raw.actual.exchange }] : []),
   ];
@@ -93,7 +93,7 @@ function inconclusiveOnTimeout(runs: PageRun[]): void {
     precondition({
       title: `the API did not answer a call from a page within 10 s (${callName(o)} from ${r.at.origin}): a call that never came back says nothing about CORS`,
       needs: 'the API answers the calls the cors block names',
-      evidence: [{ label: 'what the browser did', text: describeOutcome(r.at, o, r.tenant, cors.credentials, apiBase) }],
+      evidence: [{ label: 'what the browser did', text: describeOutcome(r.at, o, r.credential, cors.credentials, apiBase) }],
     });
   }
 }
@@ -116,9 +116,9 @@ suite.check('pages at the allowed origins call the API from a real browser, with
   // A credentialed call proves something only if the credentials reached the API (a cookie the
   // browser withholds makes it an anonymous call): the page's answer must be the one shipgate gets.
   const unauthenticated = c.target.profile.policy.unauthenticated;
-  for (const run of runs) {
+  for (const run of runs.filter((r) => !isPlaceholder(r.credential))) {
     for (const o of run.outcomes.filter((x) => x.credentialed && x.read && !x.call.write && x.status === unauthenticated)) {
-      const raw = await rawExchanges(target, run.tenant, run.at.origin, o.call, true, { sendWrites: false });
+      const raw = await rawExchanges(target, run.credential, run.at.origin, o.call, true, { sendWrites: false });
       if (raw.actual && raw.actual.status >= 200 && raw.actual.status < 300) {
         precondition({
           title: `the page at ${run.at.origin} sent ${callName(o)} but the API answered ${o.status}, where the same call from shipgate answers ${raw.actual.status}: the browser did not send the credentials`,
@@ -139,10 +139,10 @@ suite.check('the browser blocks pages at every other origin, with and without cr
     });
   }
   const session = await browser(c);
-  const [tenant] = await c.target.tenants.pair();
+  const credential = await credentialFor(c);
   const calls = browserCalls(c);
   const runs: PageRun[] = [];
-  for (const at of pages().disallowed) runs.push({ at, tenant, outcomes: await callFromPage(session, at, calls, { apiBase, tenant, target: c.target, mode: cors.credentials }) });
+  for (const at of pages().disallowed) runs.push({ at, credential, outcomes: await callFromPage(session, at, calls, { apiBase, credential, mode: cors.credentials }) });
   c.report({ title: 'browser: other origins', rows: table(runs, false) });
   inconclusiveOnTimeout(runs);
   for (const run of runs) {

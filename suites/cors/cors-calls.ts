@@ -7,8 +7,9 @@ import {
   type PageOrigin,
   type Route,
   type Sample,
+  type CheckContext,
   type Target,
-  type Tenant,
+  type Transport,
 } from 'shipgate';
 
 type Json = unknown;
@@ -48,12 +49,37 @@ export function corsCalls(routes: readonly CorsRoute[], sample: Sample): CorsCal
   });
 }
 
-/** How the tenant's credentials travel from a page: a header the script sets, or a cookie in the browser. */
-export function pageCredentials(target: Target, tenant: Tenant): { header?: [string, string]; cookie?: { name: string; value: string } } {
-  const transport = tenant.client.transport;
-  if ('cookie' in transport) return { cookie: { name: transport.cookie, value: tenant.token } };
+/** What a page's credentialed calls carry: a tenant's token, or a placeholder where shipgate makes no identity. */
+export interface Credential {
+  /** How evidence names it: `tenant-1`, `a placeholder credential`. */
+  label: string;
+  token: string;
+  transport: Transport;
+}
+
+/**
+ * The credential of the calls "with credentials": a tenant's token, except on production (making a
+ * tenant is a write) or without an identities block, where a placeholder token travels the same
+ * way: CORS is decided before authentication, so the browser's verdict is the same.
+ */
+export async function credentialFor(c: CheckContext): Promise<Credential> {
+  const transport: Transport = c.target.profile.identities?.transport ?? { scheme: 'Bearer' };
+  if (c.target.profile.kind === 'production' || !c.target.profile.identities) {
+    return { label: 'a placeholder credential (no identity is made on this target)', token: 'shipgate-cors-probe', transport };
+  }
+  const [tenant] = await c.target.tenants.pair();
+  return { label: tenant.label, token: tenant.token, transport: tenant.client.transport };
+}
+
+/** Whether the credential is a real one, whose calls the API answers as the user. */
+export const isPlaceholder = (cred: Credential) => cred.token === 'shipgate-cors-probe';
+
+/** How the credential travels from a page: a header the script sets, or a cookie in the browser. */
+export function pageCredentials(cred: Credential): { header?: [string, string]; cookie?: { name: string; value: string } } {
+  const transport = cred.transport;
+  if ('cookie' in transport) return { cookie: { name: transport.cookie, value: cred.token } };
   const name = credentialHeader(transport);
-  return { header: [name, 'scheme' in transport ? `${transport.scheme} ${tenant.token}` : tenant.token] };
+  return { header: [name, 'scheme' in transport ? `${transport.scheme} ${cred.token}` : cred.token] };
 }
 
 /** The headers a browser names in the preflight of `call` (lower case, sorted), as the page sends them. */
@@ -70,9 +96,9 @@ export async function callFromPage(
   session: BrowserSession,
   at: PageOrigin,
   calls: CorsCall[],
-  o: { apiBase: string; tenant: Tenant; target: Target; mode: 'include' | 'omit' },
+  o: { apiBase: string; credential: Credential; mode: 'include' | 'omit' },
 ): Promise<PageOutcome[]> {
-  const creds = pageCredentials(o.target, o.tenant);
+  const creds = pageCredentials(o.credential);
   const apiOrigin = new URL(o.apiBase).origin;
   const opened = await session.open(at, creds.cookie ? { cookies: [{ ...creds.cookie, url: apiOrigin }] } : {});
   const consoleErrors: string[] = [];
@@ -133,8 +159,8 @@ export async function callFromPage(
 }
 
 /** The browser's side of an outcome, for evidence (the token shown by its label). */
-export function describeOutcome(at: PageOrigin, o: PageOutcome, tenant: Tenant, mode: 'include' | 'omit', apiBase: string): string {
-  const how = o.credentialed ? `with ${tenant.label}'s credentials (credentials: '${mode}')` : "without credentials (credentials: 'omit')";
+export function describeOutcome(at: PageOrigin, o: PageOutcome, cred: Credential, mode: 'include' | 'omit', apiBase: string): string {
+  const how = o.credentialed ? `with ${cred.label}'s credentials (credentials: '${mode}')` : "without credentials (credentials: 'omit')";
   const lines = [
     `page: ${at.origin}/ (${at.routed ? "served by the browser's routing for the navigation only" : "shipgate's page server"})`,
     `fetch('${new URL(o.call.route.path, apiBase).toString()}', { method: '${o.call.route.method}' }) ${how}`,
@@ -147,13 +173,13 @@ export function describeOutcome(at: PageOrigin, o: PageOutcome, tenant: Tenant, 
 /** The same call sent by shipgate with the page's Origin: the preflight, and the call itself when it is safe to send. */
 export async function rawExchanges(
   target: Target,
-  tenant: Tenant,
+  cred: Credential,
   origin: string,
   call: CorsCall,
   credentialed: boolean,
   o: { sendWrites: boolean },
 ): Promise<{ preflight: HttpResult; actual?: HttpResult }> {
-  const creds = pageCredentials(target, tenant);
+  const creds = pageCredentials(cred);
   const requested = preflightHeaders(call, credentialed ? creds.header?.[0] : undefined);
   const preflight = await target.anonymous.send({
     method: 'OPTIONS',
@@ -163,13 +189,13 @@ export async function rawExchanges(
     label: `preflight of ${call.route.method} ${call.route.path} from ${origin}`,
   });
   if (call.write && !o.sendWrites) return { preflight };
-  const actual = await (credentialed ? tenant.client : target.anonymous).send({
+  const actual = await target.anonymous.send({
     method: call.route.method,
     path: call.route.path,
     ...(call.body !== undefined ? { body: call.body } : {}),
     headers: { ...call.headers, origin },
-    ...(credentialed ? {} : { token: null }),
-    label: `${call.route.method} ${call.route.path} from ${origin} ${credentialed ? `with ${tenant.label}'s credentials` : 'without credentials'}`,
+    token: credentialed ? cred.token : null,
+    label: `${call.route.method} ${call.route.path} from ${origin} ${credentialed ? `with ${cred.label}'s credentials` : 'without credentials'}`,
   });
   return { preflight, actual };
 }

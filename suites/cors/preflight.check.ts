@@ -1,7 +1,7 @@
 import { corsGrant, findingRaiser, judgeGrant, precondition, unknownOrigins, useTarget, type CheckContext, type GrantProblem, type HttpResult } from 'shipgate';
 import suite from './suite.ts';
 import { CORS_FINDINGS } from './findings.ts';
-import { corsCalls, rawExchanges } from './cors-calls.ts';
+import { corsCalls, credentialFor, rawExchanges } from './cors-calls.ts';
 
 const target = await useTarget();
 const cors = target.profile.cors!;
@@ -27,14 +27,14 @@ function allowedOrigins(): string[] {
 
 /** Sends every call's preflight and, when safe, the call itself, from each origin; judges each answer's grant. */
 async function judgeAll(c: CheckContext, origins: { origin: string; why: string }[], allowed: boolean): Promise<{ judged: Judged[]; sent: number }> {
-  const [tenant] = await c.target.tenants.pair();
+  const credential = await credentialFor(c);
   const calls = corsCalls(cors.routes, c.sample);
   const judged: Judged[] = [];
   let sent = 0;
   for (const { origin, why } of origins) {
     for (const call of calls) {
       for (const credentialed of [true, false]) {
-        const raw = await rawExchanges(c.target, tenant, origin, call, credentialed, { sendWrites });
+        const raw = await rawExchanges(c.target, credential, origin, call, credentialed, { sendWrites });
         for (const exchange of [raw.preflight, ...(raw.actual ? [raw.actual] : [])]) {
           sent += 1;
           if (exchange.status === 0) {

@@ -14,6 +14,7 @@ interface Signoff {
   gate: string;
   suites: { id: string; status: string; tests: number; reason?: string; details?: { title: string; rows?: Record<string, unknown>[] }[] }[];
   findings: { code: string; title: string }[];
+  identities: { made: number };
 }
 
 const running: ChildProcess[] = [];
@@ -51,6 +52,13 @@ describe.skipIf('missing' in browser)('cors on a deployed system: a fixed allowe
     expect(rows).toContainEqual({ page: 'http://127.0.0.1:4999', allowed: true, call: 'GET /me with credentials', browser: 'read 200' });
     expect(rows).toContainEqual({ page: 'http://127.0.0.1:4999', allowed: true, call: 'GET /me without credentials', browser: 'read 401' });
     expect(rows.filter((r) => r.allowed === false).every((r) => r.browser === 'TypeError: Failed to fetch')).toBe(true);
+  });
+
+  it('runs on production without making an identity: a placeholder credential travels the same way', async () => {
+    const { code, signoff } = await verify({}, { CORS_API_KIND: 'production' });
+    expect(signoff.suites.find((s) => s.id === 'cors')).toMatchObject({ status: 'passed', tests: 4 });
+    expect(signoff.identities.made).toBe(0);
+    expect(code).toBe(0);
   });
 
   it('names the origin a prefix match lets through (origin.startsWith(allowed))', async () => {
