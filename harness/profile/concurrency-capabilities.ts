@@ -142,7 +142,7 @@ const hashSpec = z
   .strictObject({
     /** `'rfc8785'` (default), `'jsonb'` (PostgreSQL's jsonb text), `'bytes'` (the download as served) or a function. */
     canonical: z
-      .union([z.enum(['rfc8785', 'jsonb', 'bytes']), fn<(value: Json) => string>('value => canonical text')], {
+      .union([z.enum(['rfc8785', 'jsonb', 'bytes']), fn<(value: Json) => string>('value => canonical text', RETURNS.text)], {
         error: "expected 'rfc8785', 'jsonb', 'bytes' or a function (value) => canonical text",
       })
       .default('rfc8785'),
@@ -151,12 +151,12 @@ const hashSpec = z
     algorithm: z.enum(['sha256', 'sha384', 'sha512', 'sha1', 'md5']).default('sha256'),
     encoding: z.enum(['hex', 'base64', 'base64url']).default('hex'),
     /** The part of the downloaded document the export's hash covers. Default: all of it. */
-    of: fn<(download: Json) => Json>('downloaded document => the value its hash covers').optional(),
+    of: fn<(download: Json) => Json>('downloaded document => the value its hash covers', RETURNS.anyValue).optional(),
     /** The items of the download that are hashed one by one (their hashes are in `manifest.items`). */
     items: z
       .strictObject({
-        list: fn<(download: Json) => Json[]>('downloaded document => items'),
-        id: fn<(item: Json) => string>('item => id'),
+        list: fn<(download: Json) => Json[]>('downloaded document => items', RETURNS.items),
+        id: fn<(item: Json) => string | number>('item => id', RETURNS.id),
       })
       .optional(),
     /**
@@ -204,7 +204,7 @@ export const exportsSpec = z.strictObject({
     /** Which claim of the export a production came from (1 for the first): 2 or more means the export was taken over. */
     attempt: fn<(item: Json) => number | null | undefined>('production => attempt', RETURNS.optionalNumber).optional(),
     /** The hash of the export's data a production records (a ledger event's hash): the exports suite recomputes it. */
-    hash: fn<(item: Json) => string | undefined>('production => hash of the export').optional(),
+    hash: fn<(item: Json) => string | undefined>('production => hash of the export', RETURNS.optionalText).optional(),
   }),
   /**
    * A second witness of productions, in the database (needs the `database` block; its URL or the
@@ -220,22 +220,22 @@ export const exportsSpec = z.strictObject({
     .strictObject({
       route: routeString,
       /** The hash of the whole export in the manifest. */
-      hash: fn<(manifest: Json) => string>('manifest => hash of the export'),
+      hash: fn<(manifest: Json) => string>('manifest => hash of the export', RETURNS.text),
       /** The hash of each item, by the item's id (see `hashes.items`). */
-      items: fn<(manifest: Json) => ManifestItem[]>('manifest => [{ id, hash }]').optional(),
+      items: fn<(manifest: Json) => ManifestItem[]>('manifest => [{ id, hash }]', RETURNS.manifestItems).optional(),
     })
     .optional(),
   /** The system's own manifest verification, e.g. `'GET /v1/exports/{id}/verify'`, and how its answer says the export is intact. */
   verify: z
     .strictObject({
       route: routeString,
-      valid: fn<(body: Json, status: number) => boolean>('(body, status) => the export verified'),
+      valid: fn<(body: Json, status: number) => boolean>('(body, status) => the export verified', RETURNS.boolean),
     })
     .optional(),
   /** How shipgate recomputes the hashes from the downloaded data (the exports suite). */
   hashes: hashSpec.optional(),
   /** Makes the data an export of a fresh tenant will hold (e.g. two documents), so its items and their hashes are checked. */
-  prepare: fn<(ctx: ExportPrepareContext) => Promise<void>>('ctx => Promise<void>').optional(),
+  prepare: fn<(ctx: ExportPrepareContext) => Promise<void>>('ctx => Promise<void>', RETURNS.done).optional(),
   /** How long a healthy system may take to finish a batch of exports. */
   completeWithinMs: z.number().int().positive().default(30_000),
   /** The worker processes, for the crash suite (needs a `launch` block and an ephemeral target). */

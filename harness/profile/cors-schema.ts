@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Sample } from '../generate/sample.ts';
 import { fn, routeString } from './fields.ts';
+import { RETURNS } from './hook-result.ts';
 
 type Json = unknown;
 
@@ -22,7 +23,7 @@ const corsRoute = z.union([
   z.strictObject({
     route: routeString,
     /** The JSON body the web app sends (sent as application/json, which makes the browser ask first). */
-    body: fn<(sample: Sample) => Json>('sample => request body').optional(),
+    body: fn<(sample: Sample) => Json>('sample => request body', RETURNS.body).optional(),
     /** Other headers the web app sends on this call, e.g. `{ 'x-client': 'web' }`. */
     headers: z.record(z.string(), z.string()).optional(),
   }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Sample } from '../generate/sample.ts';
 import { accessLevel, denial } from './access-schema.ts';
 import { fn, routeString } from './fields.ts';
+import { RETURNS } from './hook-result.ts';
 import { SAMPLE_FILES } from '../uploads/samples.ts';
 
 type Json = unknown;
@@ -19,9 +20,9 @@ const readSpec = z.strictObject({
   /** How a denied read answers (default: `policy.denied`). */
   denied: denial.optional(),
   /** The size the system stored, from the read answer: checked against what was sent. */
-  size: fn<(body: Json) => number>('read answer => size in bytes').optional(),
+  size: fn<(body: Json) => number>('read answer => size in bytes', RETURNS.count).optional(),
   /** The SHA-256 (hex) of the stored bytes, from the read answer: checked against what was sent. */
-  sha256: fn<(body: Json) => string>('read answer => sha256 hex').optional(),
+  sha256: fn<(body: Json) => string>('read answer => sha256 hex', RETURNS.text).optional(),
 });
 
 /**
@@ -34,7 +35,7 @@ export const uploadsSpec = z.strictObject({
   /** The form field that carries the file. */
   field: z.string().min(1).default('file'),
   /** Other form fields an upload needs (sent before the file), e.g. `(s) => ({ description: s.text('d') })`. */
-  fields: fn<(sample: Sample) => Record<string, string>>('sample => { field: value }').optional(),
+  fields: fn<(sample: Sample) => Record<string, string>>('sample => { field: value }', RETURNS.formFields).optional(),
   /** The largest file, in bytes, the system promises to accept: exactly this passes, one byte more is refused. */
   maxBytes: z.number().int().positive().max(2 ** 31),
   /** Every content type the system accepts; any other is refused. */
@@ -51,14 +52,14 @@ export const uploadsSpec = z.strictObject({
     .strictObject({ tooLarge: statuses.default(413), type: statuses.default(415) })
     .default({ tooLarge: 413, type: 415 }),
   /** The new upload's id in the answer. Default: `body.id`. */
-  id: fn<(body: Json) => string>('answer => id').optional(),
+  id: fn<(body: Json) => string | number>('answer => id', RETURNS.id).optional(),
   read: z.union([routeString.refine((r) => r.includes('{id}'), 'the read route names the upload with {id}'), readSpec]),
   /** Deletes an upload: on a staging target shipgate removes every upload it made (required there). */
   remove: routeString.refine((r) => r.includes('{id}'), 'the remove route names the upload with {id}').optional(),
   /** The header that carries an idempotency key, when uploads honour one: the same key returns the same record. */
   idempotencyHeader: z.string().min(1).optional(),
   /** An id that names no upload, in the system's form (default: a random UUID). */
-  missingId: fn<() => string>('() => id').optional(),
+  missingId: fn<() => string>('() => id', RETURNS.id).optional(),
 }).superRefine((u, ctx) => {
   const allowed = u.allowedTypes ?? [];
   if (u.largeType && !allowed.includes(u.largeType)) ctx.addIssue({ code: 'custom', path: ['largeType'], message: `${u.largeType} is not in allowedTypes` });

@@ -75,6 +75,7 @@ export class UploadApi {
     ]);
   }
 
+  /** The id in an accepted upload's answer (call it on a 2xx only: the profile's hook reads a success). */
   idOf(body: unknown): string | undefined {
     const id = this.spec.id ? this.spec.id(body) : isJsonObject(body) ? body.id : undefined;
     return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
