@@ -13,7 +13,9 @@ export type RoutePlace =
   /** in routes.public, or a health probe: anyone may call it */
   | 'public'
   /** in routes.ignore: shipgate leaves it alone */
-  | 'ignored';
+  | 'ignored'
+  /** named by a block that says nothing of its auth (cors): token-checked only when the OpenAPI document says it needs a token */
+  | 'listed';
 
 /** A request the profile's own factory makes for a route, where it has one. */
 export interface RouteRequest {
@@ -99,6 +101,14 @@ export function profileRoutes(p: TargetProfile): NamedRoute[] {
     if (complete && 'lookup' in complete) add(complete.lookup.route, 'capability', 'search.complete.lookup');
     add(query.route, 'capability', 'search.query', () => (query.body ? { body: query.body('shipgate', 3) } : {}));
   }
+  if (p.uploads) {
+    const u = p.uploads;
+    add(u.route, 'capability', 'uploads.route');
+    const read = typeof u.read === 'string' ? { route: u.read, access: undefined } : u.read;
+    add(read.route, read.access === 'public' ? 'public' : 'capability', 'uploads.read');
+    add(u.remove, 'capability', 'uploads.remove');
+  }
+  (p.cors?.routes ?? []).forEach((r, i) => add(typeof r === 'string' ? r : r.route, 'listed', `cors.routes.${i}`));
   // Health probes answer anyone (an orchestrator has no token): known, never token-checked.
   if (p.health) {
     add(p.health.liveness.route, 'public', 'health.liveness');

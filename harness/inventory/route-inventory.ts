@@ -119,6 +119,11 @@ export function routeInventory(profile: TargetProfile, api?: ApiDescription): Ro
     if (covered(n.route, exempt)) continue;
     push(n.route, n.origin, 'relative', op, n.request);
   }
+  // A route a block names without saying whether it needs a token (cors): the document says.
+  for (const n of named.filter((x) => x.place === 'listed')) {
+    const op = matchOf(n.route)[0];
+    if (op?.auth === 'required' && !covered(n.route, exempt)) push(n.route, n.origin, 'relative', op, n.request);
+  }
   for (const op of operations.filter((o) => o.auth === 'required' && !placed.has(o))) {
     push(opRoute(op), `OpenAPI ${op.operationId ?? formatRoute(opRoute(op))}`, 'relative', op);
   }

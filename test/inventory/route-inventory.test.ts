@@ -91,6 +91,24 @@ describe('the route inventory', () => {
     expect(inventory.unclassified.map((u) => u.route)).not.toContain('POST /api/users/logout');
   });
 
+  it('places upload routes (a public read is public) and the routes a web app calls, which get token checks only where the document says so', () => {
+    const profile = validateProfile(
+      {
+        ...minimalProfile('ephemeral', 'http://127.0.0.1:1'),
+        openapi: 'openapi.json',
+        uploads: { route: 'POST /api/files', maxBytes: 1024, allowedTypes: ['application/pdf'], read: { route: 'GET /api/files/{id}', access: 'public' }, remove: 'DELETE /api/files/{id}' },
+        cors: { origins: ['https://app.example.com'], routes: ['GET /api/user', 'GET /api/health'] },
+      },
+      'x',
+    );
+    const inventory = routeInventory(profile, articlesApi);
+    const token = Object.fromEntries(inventory.tokenRoutes.map((t) => [t.origin, `${t.route.method} ${t.route.path}`]));
+    expect(token).toMatchObject({ 'uploads.route': 'POST /api/files', 'uploads.remove': 'DELETE /api/files/{id}', 'cors.routes.0': 'GET /api/user' });
+    expect(Object.keys(token)).not.toContain('uploads.read');
+    expect(Object.keys(token)).not.toContain('cors.routes.1');
+    expect(inventory.unclassified.map((u) => u.route)).not.toContain('GET /api/health');
+  });
+
   it('names a routes entry that is no operation, and leaves a capability route the document calls public unprobed', () => {
     const profile = validateProfile(
       {
