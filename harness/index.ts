@@ -53,12 +53,13 @@ export { startProviderDouble, type ProviderDouble, type ProviderDoubleOptions } 
 export { ProviderDoubleControl, ProviderDoubleError, type ScriptHandle } from './provider-double/control.ts';
 export type { RecordedCall, CallFilter } from './provider-double/calls.ts';
 export type { ScriptInput, Behaviour, Matcher } from './provider-double/scripts.ts';
-export { MALFORMED_SHAPES, malformedSites, nonJsonText, truncatedJson, hugePayload, type MalformedShape, type MalformedCase, type MalformedSite } from './provider-double/malformed.ts';
-export { CONSTRAINT_BREAKS, constraintSites, type ConstraintBreak } from './provider-double/constraint-breaks.ts';
-export { TEXT_HAZARDS, textHazardSites, quoteControls, type TextHazard } from './provider-double/text-hazards.ts';
+export { MALFORMED_SHAPES, malformedSites, wrongValue, type MalformedShape, type MalformedCase, type MalformedSite } from './json-schema/type-breaks.ts';
+export { nonJsonText, truncatedJson, hugePayload } from './provider-double/malformed.ts';
+export { CONSTRAINT_BREAKS, constraintSites, type ConstraintBreak } from './json-schema/constraint-breaks.ts';
+export { TEXT_HAZARDS, textHazardSites, quoteControls, type TextHazard } from './json-schema/text-hazards.ts';
 export { embed } from './provider-double/embedding-function.ts';
-export { validArbitrary, exampleOf, limitsExample, LIMITS_ITEMS_CAP } from './provider-double/schema-instance.ts';
-export type { JsonSchema } from './provider-double/json-schema.ts';
+export { validArbitrary, exampleOf, limitsExample, LIMITS_ITEMS_CAP } from './json-schema/instances.ts';
+export type { JsonSchema } from './json-schema/schema.ts';
 export { parseQrels, parseRun, parseQueries, formatRun, TrecFormatError, type Qrels, type Run, type RunEntry } from './search-metrics/trec-files.ts';
 export { measureQuery, evaluateRun, rankRun, measureLabel, trecEvalName, MEASURE_NAMES, ZERO_MEASURES, type QueryMeasures, type Evaluation, type MeasureName } from './search-metrics/measures.ts';
 export { compareToBaseline, toBaseline, formatBaseline, missingMeasures, type Baseline, type BaselineMeasures, type Regression, type MeasureDrop } from './search-metrics/baseline.ts';

@@ -3,7 +3,7 @@ import { fillPath, formatRoute, templateParams, type Route } from '../http/route
 import type { ApiDescription, ApiOperation } from '../openapi/operations.ts';
 import type { ProfileProblem } from '../profile/load.ts';
 import type { TargetProfile } from '../profile/schema.ts';
-import { exampleOf } from '../provider-double/schema-instance.ts';
+import { exampleOf } from '../json-schema/instances.ts';
 import { placeholderValue } from './placeholder-values.ts';
 import { profileRoutes, type NamedRoute, type RouteRequest } from './profile-routes.ts';
 import { bestMatches, matchScore } from './route-match.ts';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { formatPath, nonNull, schemaPlaces, typeOf, type JsonSchema } from './json-schema.ts';
-import type { MalformedCase, MalformedSite } from './malformed.ts';
+import { formatPath, nonNull, schemaPlaces, typeOf, type JsonSchema } from './schema.ts';
+import type { MalformedCase, MalformedSite } from './type-breaks.ts';
 import { concretise, setAt } from './payload-paths.ts';
-import { validArbitrary } from './schema-instance.ts';
+import { validArbitrary } from './instances.ts';
 
 /**
  * Text that JSON and most contracts allow but a system may not handle: U+0000 (PostgreSQL text
