@@ -7,6 +7,7 @@ import { plannedItem, rewritePlanV1, type RewritePlanV1 } from '../../contracts/
 import type { AppContext } from '../context.ts';
 import { asCaller, type Caller, type Db } from '../db/transactions.ts';
 import { todayUtc } from '../http/dates.ts';
+import { notFound } from '../http/errors.ts';
 import { parseInput } from '../http/validation.ts';
 import type { ChatMessage, ProviderClient } from '../provider/client.ts';
 import { prompts } from '../provider/prompts.ts';
@@ -105,5 +106,14 @@ export function registerPlanRoutes(app: FastifyInstance, { pool, auth, provider,
     const caller = await auth.caller(request);
     const { date } = parseInput(planReadParamsV1, request.params, 'plan date');
     return asCaller(pool, caller, (db) => readPlan(db, caller.orgId, date));
+  });
+
+  // Drops one day's plan and its items (the tasks they were made from stay).
+  app.delete<{ Params: { date: string } }>('/v1/plan/:date', async (request, reply) => {
+    const caller = await auth.caller(request);
+    const { date } = parseInput(planReadParamsV1, request.params, 'plan date');
+    const { rowCount } = await asCaller(pool, caller, (db) => db.query('DELETE FROM public.plans WHERE org_id = $1 AND plan_date = $2', [caller.orgId, date]));
+    if (rowCount !== 1) throw notFound('plan');
+    return reply.code(204).send();
   });
 }
