@@ -316,6 +316,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     caughtBy: ['worker-crash'],
     findingCodes: ['EXPORT_STUCK_AFTER_CRASH', 'EXPORT_STUCK_AFTER_STALL'],
   },
+  {
+    id: 'pact-breaking-rename',
+    promise: "an answer keeps the fields its consumers' pacts rely on: a rename is a new version, never an edit",
+    mistake: "today's plan is reshaped for the dashboard and its items are renamed today_plan, the planner's own word for them; every other plan answer still says items",
+    caughtBy: ['pact'],
+    findingCodes: ['PACT_MISMATCH'],
+  },
 ];
 
 export const DEFECT_IDS: ReadonlySet<string> = new Set(DEFECTS.map((d) => d.id));

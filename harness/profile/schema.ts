@@ -8,6 +8,7 @@ import { exportsSpec, idempotencySpec, jobClaimSpec, jsonbMergeSpec } from './co
 import { denial } from './access-schema.ts';
 import { identitiesSpec } from './identities-schema.ts';
 import { resourceSpec } from './resource-schema.ts';
+import { smokeSpec } from './smoke-schema.ts';
 
 export type { HttpMethod };
 
@@ -294,6 +295,8 @@ export const targetSchema = z
     idempotency: idempotencySpec.optional(),
     /** Exports queued by the API and produced by workers (export-dedup, worker-crash). */
     exports: exportsSpec.optional(),
+    /** User journeys written with pactum that `shipgate smoke` walks on a deployed system (RUN_STAGING_SMOKE=1). */
+    smoke: smokeSpec.optional(),
     policy: policySpec.default({ notFound: 404, denied: 'as-missing', unauthenticated: 401, roleDenied: 403 }),
     gate: z
       .strictObject({

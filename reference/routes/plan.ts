@@ -69,6 +69,11 @@ async function replaceWhileReading(provider: ProviderClient, pool: pg.Pool, call
   return asCaller(pool, caller, (db) => readPlan(db, caller.orgId, date));
 }
 
+// DEFECT pact-breaking-rename: today's plan, reshaped for the dashboard, calls its items today_plan like the planner does
+function renamedForDashboard({ items, ...plan }: PlanV1): Omit<PlanV1, 'items'> & { today_plan: PlanV1['items'] } {
+  return { ...plan, today_plan: items };
+}
+
 export function registerPlanRoutes(app: FastifyInstance, { pool, auth, provider, defects }: AppContext): void {
   app.post('/v1/plan/refresh', async (request): Promise<PlanV1> => {
     const caller = await auth.caller(request);
@@ -96,9 +101,10 @@ export function registerPlanRoutes(app: FastifyInstance, { pool, auth, provider,
     });
   });
 
-  app.get('/v1/plan/today', async (request): Promise<PlanV1> => {
+  const todayView = defects.has('pact-breaking-rename') ? renamedForDashboard : (plan: PlanV1) => plan;
+  app.get('/v1/plan/today', async (request) => {
     const caller = await auth.caller(request);
-    return asCaller(pool, caller, (db) => readPlan(db, caller.orgId, todayUtc()));
+    return todayView(await asCaller(pool, caller, (db) => readPlan(db, caller.orgId, todayUtc())));
   });
 
   // One day by date: a plan refreshed for a given date reads back the same whatever day it is now.
