@@ -26,11 +26,6 @@ const runTenant = () => (tenantOfRun ??= target.tenants.create());
 const chosen = target.context.smokeFlows;
 const flows = Object.entries(smoke?.flows ?? {}).filter(([name]) => !chosen || chosen.includes(name));
 
-function pathOf(step: Step): string {
-  const x = step.exchanges.at(-1);
-  return x ? `${x.request.method} ${new URL(x.request.url).pathname}` : step.request;
-}
-
 function stepRows(steps: Step[]): Record<string, string | number>[] {
   return steps.map((s) => {
     const x = s.exchanges.at(-1);
