@@ -4,7 +4,7 @@
  * at your API (or keep a `launch` block if shipgate should start it), and map your routes.
  */
 import { randomUUID } from 'node:crypto';
-import { defineTarget, env, multipartBody, type ExportState } from 'shipgate';
+import { defineTarget, env, multipartBody, pollUntil, type ExportState } from 'shipgate';
 import {
   answerQueryV1,
   captureV1,
@@ -417,6 +417,45 @@ export default defineTarget({
     },
   },
 
+  // The pacts of the reference's web client (contracts/pact/, generated from reference/web by
+  // test/pact): the reference must answer each interaction as its consumer expects. Each
+  // interaction runs as a new tenant; its provider states are set up here, through the API, or in
+  // the database for what no API call makes (a disabled account).
+  pact: {
+    provider: 'reference-api',
+    files: ['contracts/pact'],
+    states: {
+      'a signed-in user': async () => {},
+      // A token for a subject the system has never seen: the request is its first sign-in.
+      'a user who has never signed in': async ({ sign, sendAs, unique }) => {
+        sendAs(await sign({ sub: randomUUID(), email: `${unique('pact')}@shipgate.test` }));
+      },
+      'a signed-in user whose account was disabled': async ({ sql, tenant }) => {
+        await sql('UPDATE public.users SET disabled_at = now() WHERE id = $1', [tenant.userId]);
+      },
+      'a document exists': async ({ http }) => {
+        const doc = await http.json<{ id: string }>('POST', '/v1/documents', { body: { title: 'Roadmap', body: 'Ship the importer in Q3.' } });
+        return { documentId: doc.id };
+      },
+      'a document about a topic exists': async ({ http, params }) => {
+        const topic = String(params.topic);
+        await http.json('POST', '/v1/documents', { body: { title: `Decision on the ${topic}`, body: `We ship the ${topic} in Q3.` } });
+      },
+      'a plan for today exists': async ({ http }) => {
+        await http.json('POST', '/v1/plan/refresh', { body: { focus: 'review the week' } });
+      },
+      'an export is ready': async ({ http }) => {
+        await http.json('POST', '/v1/documents', { body: { title: 'Roadmap', body: 'Ship the importer in Q3.' } });
+        const queued = await http.json<{ id: string }>('POST', '/v1/exports', { body: { kind: 'documents' } });
+        await pollUntil(async () => ((await http.json<{ status: string }>('GET', `/v1/exports/${queued.id}`)).status === 'ready' ? true : undefined), {
+          what: `export ${queued.id} to be ready`,
+          deadlineMs: 20_000,
+        });
+        return { exportId: queued.id };
+      },
+    },
+  },
+
   authBypass: { service: 'api', env: { AUTH_DISABLED: '1' }, productionEnv: { NODE_ENV: 'production' } },
 
   // The database behind the API. shipgate provisions it (launch.database), so there is no URL
@@ -446,6 +485,6 @@ export default defineTarget({
 
   policy: { notFound: 404, unauthenticated: 401, roleDenied: 403 },
   gate: {
-    require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash'],
+    require: ['auth', 'pact', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash'],
   },
 });

@@ -30,6 +30,10 @@ export { leakedFrom, createdBy, noteCreated, type ResourceApi, type ResourceItem
 export { cleanUp, trackForCleanup, type Removal } from './resources/cleanup.ts';
 export { runFlow, unique, type FlowOutcome, type FlowRunOptions } from './smoke/run-flow.ts';
 export { stepWords, type Step } from './smoke/steps.ts';
+export { verifyProvider, type PactRun, type VerifiedInteraction } from './pact/verify-provider.ts';
+export type { InteractionVerdict, PactMismatch } from './pact/results.ts';
+export type { InteractionRecord, StateSetup, StateRemoval } from './pact/provider-proxy.ts';
+export type { PactProfile, PactStateContext, PactStateHook } from './profile/pact-schema.ts';
 export type { Removal as SmokeRemoval } from './smoke/cleanup-registry.ts';
 export type { SmokeFlow, SmokeFlowContext, SmokeTenant, SmokeTenantContext, SmokeProfile } from './profile/smoke-schema.ts';
 export { INTERNAL_SHAPES, findInternals, type InternalShape, type InternalsFound } from './errors/internals.ts';

@@ -9,6 +9,7 @@ import { denial } from './access-schema.ts';
 import { identitiesSpec } from './identities-schema.ts';
 import { resourceSpec } from './resource-schema.ts';
 import { smokeSpec } from './smoke-schema.ts';
+import { pactSpec } from './pact-schema.ts';
 
 export type { HttpMethod };
 
@@ -297,6 +298,8 @@ export const targetSchema = z
     exports: exportsSpec.optional(),
     /** User journeys written with pactum that `shipgate smoke` walks on a deployed system (RUN_STAGING_SMOKE=1). */
     smoke: smokeSpec.optional(),
+    /** Consumer pacts this system must honour, verified with it as the provider (the pact suite). */
+    pact: pactSpec.optional(),
     policy: policySpec.default({ notFound: 404, denied: 'as-missing', unauthenticated: 401, roleDenied: 403 }),
     gate: z
       .strictObject({
