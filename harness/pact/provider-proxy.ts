@@ -27,6 +27,8 @@ export interface InteractionRecord {
   /** Who the request went as (`tenant-3`, `a token from the state hook`, `no credentials`). */
   actor: string;
   exchange?: Exchange;
+  /** Why its request was answered by shipgate instead of being sent on (a state that could not be set up). */
+  notSent?: string;
   removals: StateRemoval[];
 }
 
@@ -48,8 +50,19 @@ export interface ProviderProxyOptions {
   openInteraction(): Promise<InteractionSession>;
 }
 
+interface Open {
+  record: InteractionRecord;
+  session: InteractionSession;
+  /** Its request has come: the next one belongs to another interaction. */
+  requested: boolean;
+  closed: boolean;
+}
+
 /** Where the verifier posts provider-state changes (a path no API serves). */
 export const STATE_PATH = '/_shipgate/pact/provider-states';
+
+/** The session of an interaction no tenant could be made for: nothing is sent for it. */
+const NO_SESSION: InteractionSession = { label: 'nobody', token: () => null, setUp: async () => ({}), tearDown: async () => [] };
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'proxy-connection', 'te', 'trailer']);
 
@@ -80,7 +93,7 @@ export class ProviderProxy {
   readonly #o: ProviderProxyOptions;
   readonly #agent: Agent;
   #server: Server | undefined;
-  #open: { record: InteractionRecord; session: InteractionSession; closed: boolean } | undefined;
+  #open: Open | undefined;
 
   constructor(o: ProviderProxyOptions) {
     this.#o = o;
@@ -99,12 +112,12 @@ export class ProviderProxy {
     await this.#agent.close();
   }
 
-  async #current(): Promise<{ record: InteractionRecord; session: InteractionSession; closed: boolean }> {
-    if (!this.#open || this.#open.closed || this.#open.record.exchange) {
+  async #current(): Promise<Open> {
+    if (!this.#open || this.#open.closed || this.#open.requested) {
       const session = await this.#o.openInteraction();
       const record: InteractionRecord = { states: [], actor: session.label, removals: [] };
       this.records.push(record);
-      this.#open = { record, session, closed: false };
+      this.#open = { record, session, requested: false, closed: false };
     }
     return this.#open;
   }
@@ -136,11 +149,11 @@ export class ProviderProxy {
     try {
       open = await this.#current();
     } catch (err) {
-      // No identity for the interaction: recorded on a record of its own, so the check can say why.
+      // No identity for the interaction: a record of its own says why, and its request is not sent.
       const record: InteractionRecord = { states: [{ name, params, error: `no tenant for the interaction: ${(err as Error).message}` }], actor: 'nobody', removals: [] };
       this.records.push(record);
-      this.#open = undefined;
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: record.states[0]!.error }));
+      this.#open = { record, session: NO_SESSION, requested: false, closed: false };
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       return;
     }
     if (name === '') {
@@ -154,14 +167,24 @@ export class ProviderProxy {
       open.record.actor = open.session.label;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(values ?? {}));
     } catch (err) {
+      // Answered 200 all the same: the verifier would retry a failed state change, then skip the
+      // interaction's request and teardown, and the records would no longer line up with it.
       setup.error = (err as Error).message;
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: setup.error }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     }
   }
 
   async #forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const open = await this.#current();
+    open.requested = true;
     const body = await readBody(req);
+    const broken = open.record.states.find((s) => s.error !== undefined);
+    if (broken) {
+      // Its state is not there: sending the request would only test something else.
+      open.record.notSent = `provider state '${broken.name}' could not be set up`;
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ shipgate: `not sent to the provider: ${open.record.notSent}: ${broken.error}` }));
+      return;
+    }
     const given = flat(req.headers);
     const credential = credentialHeader(this.#o.transport);
     const headers: Record<string, string> = Object.fromEntries(Object.entries(given).filter(([k]) => !HOP_BY_HOP.has(k)));

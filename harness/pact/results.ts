@@ -44,7 +44,7 @@ export interface VerifierJson {
 // eslint-disable-next-line no-control-regex -- the transcript is coloured with ANSI escapes
 const ANSI = /\u001b\[[0-9;]*m/g;
 const PACT_HEADER = /^Verifying a pact between (.+) and (.+)$/;
-const INTERACTION_LINE = /^ {2}(\S.*) \(\d+ms loading, \d+ms verification\)/;
+const INTERACTION_LINE = /^ {2}(\S.*) \([^()]* loading, [^()]* verification\)$/;
 
 /** The consumer of each interaction of the transcript, in order. */
 function consumersInOrder(output: string[]): { consumer: string; description: string }[] {

@@ -1,0 +1,154 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MatchersV3, PactV4 } from '@pact-foundation/pact';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTarget } from '../../harness/check/target.ts';
+import { verifyProvider, type PactRun } from '../../harness/pact/verify-provider.ts';
+import { defineTarget } from '../../harness/profile/define.ts';
+import { validateProfile } from '../../harness/profile/load.ts';
+import { startNotesApi, type NotesApi } from './notes-api.ts';
+
+const { integer, string, regex, fromProviderState } = MatchersV3;
+const token = { authorization: regex(/^Token \S+$/, 'Token example') };
+const noteBody = { note: { id: integer(1), text: string('hello') } };
+
+/** Two consumers' pacts with a notes API on its own conventions (Token auth, integer ids, wrapped answers). */
+async function writePacts(dir: string): Promise<void> {
+  const web = new PactV4({ consumer: 'notes-web', provider: 'notes-api', dir, logLevel: 'error' });
+  await web
+    .addInteraction()
+    .given('a note exists', { text: 'hello' })
+    .uponReceiving('reading a note')
+    .withRequest('GET', fromProviderState('/notes/${noteId}', '/notes/1'), (b) => b.headers(token))
+    .willRespondWith(200, (b) => b.jsonBody(noteBody))
+    .executeTest(async (mock) => void (await fetch(`${mock.url}/notes/1`, { headers: { authorization: 'Token example' } })));
+  await web
+    .addInteraction()
+    .uponReceiving('adding a note')
+    .withRequest('POST', '/notes', (b) => b.headers(token).jsonBody({ note: { text: string('hello') } }))
+    .willRespondWith(201, (b) => b.jsonBody(noteBody))
+    .executeTest(async (mock) => void (await fetch(`${mock.url}/notes`, { method: 'POST', headers: { authorization: 'Token example', 'content-type': 'application/json' }, body: JSON.stringify({ note: { text: 'hello' } }) })));
+  const cli = new PactV4({ consumer: 'notes-cli', provider: 'notes-api', dir, logLevel: 'error' });
+  await cli
+    .addInteraction()
+    .given('a visitor')
+    .uponReceiving('a visitor reading a note')
+    .withRequest('GET', '/notes/1', (b) => b.headers(token))
+    .willRespondWith(401, (b) => b.jsonBody({ errors: { token: [string('is missing or invalid')] } }))
+    .executeTest(async (mock) => void (await fetch(`${mock.url}/notes/1`, { headers: { authorization: 'Token example' } })));
+  for (const [state, description] of [
+    ['a state nobody declared', 'a note in an undeclared state'],
+    ['a state whose hook fails', 'a note in a state that cannot be made'],
+    ['a note written in the database', 'a note made in the database'],
+  ] as const) {
+    await cli
+      .addInteraction()
+      .given(state)
+      .uponReceiving(description)
+      .withRequest('GET', '/notes/1', (b) => b.headers(token))
+      .willRespondWith(200, (b) => b.jsonBody(noteBody))
+      .executeTest(async (mock) => void (await fetch(`${mock.url}/notes/1`, { headers: { authorization: 'Token example' } })));
+  }
+}
+
+let pacts: string;
+let api: NotesApi | undefined;
+
+beforeAll(async () => {
+  pacts = mkdtempSync(join(tmpdir(), 'shipgate-notes-pacts-'));
+  await writePacts(pacts);
+});
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+async function verify(o: { rename?: boolean; pact?: Record<string, unknown> } = {}): Promise<PactRun> {
+  api = await startNotesApi({ rename: o.rename ?? false });
+  const profile = validateProfile(
+    defineTarget({
+      name: 'notes',
+      kind: 'staging',
+      http: { baseUrls: [api.url] },
+      identities: {
+        transport: { scheme: 'Token' },
+        newTenant: async ({ http }) => {
+          const made = await http.json<{ user: { token: string } }>('POST', '/users');
+          return { tenantId: made.user.token.slice(0, 8), token: made.user.token };
+        },
+      },
+      pact: {
+        provider: 'notes-api',
+        files: [pacts],
+        states: {
+          'a note exists': async ({ http, params }) => ({ noteId: (await http.json<{ note: { id: number } }>('POST', '/notes', { body: { note: { text: String(params.text) } } })).note.id }),
+          'a visitor': async ({ sendAs }) => sendAs(null),
+          'a state whose hook fails': async () => {
+            throw new Error('the fixture service is down');
+          },
+          'a note written in the database': async ({ sql }) => void (await sql('INSERT INTO notes DEFAULT VALUES')),
+        },
+        ...o.pact,
+      },
+    }),
+    'notes.config.ts',
+  );
+  const reports = mkdtempSync(join(tmpdir(), 'shipgate-notes-reports-'));
+  return verifyProvider(createTarget(profile, { configPath: join(pacts, 'notes.config.ts'), seed: 1, runs: 1, iterations: 1, baseUrls: [api.url], reportsDir: reports, replayCommand: '' }));
+}
+
+const byName = (run: PactRun, description: string) => run.interactions.find((i) => i.verdict.description === description)!;
+
+describe('the pact suite on a provider that is not the reference', () => {
+  it("verifies each consumer's interactions with real credentials in the provider's own scheme, and says which could not be set up and why", async () => {
+    const run = await verify();
+    expect(run.error).toBeUndefined();
+    expect(run.interactions.map((i) => [i.verdict.consumer, i.verdict.description, i.verdict.passed])).toEqual([
+      ['notes-cli', 'a note in a state that cannot be made', false],
+      ['notes-cli', 'a note in an undeclared state', false],
+      ['notes-cli', 'a note made in the database', false],
+      ['notes-cli', 'a visitor reading a note', true],
+      ['notes-web', 'adding a note', true],
+      ['notes-web', 'reading a note', true],
+    ]);
+    // The pact's example token never reached the provider; each interaction went as a tenant of its own.
+    expect(api!.seen.filter((s) => s.auth === 'Token example')).toEqual([]);
+    const read = byName(run, 'reading a note');
+    expect(read.record?.states).toEqual([{ name: 'a note exists', params: { text: 'hello' } }]);
+    expect(read.record?.exchange?.request.url).toMatch(/\/notes\/\d+$/);
+    expect(read.record?.exchange?.request.headers.authorization).toMatch(/^Token «tenant-\d+ token»$/);
+    expect(byName(run, 'a visitor reading a note').record?.exchange?.request.headers.authorization).toBeUndefined();
+    expect(byName(run, 'a note in an undeclared state').record?.states[0]?.error).toBe("the profile has no hook for provider state 'a state nobody declared': declare pact.states['a state nobody declared']");
+    expect(byName(run, 'a note in a state that cannot be made').record?.states[0]?.error).toBe('the fixture service is down');
+    expect(byName(run, 'a note in a state that cannot be made').record?.notSent).toBe("provider state 'a state whose hook fails' could not be set up");
+    // Not sent on: the provider saw no request for them.
+    expect(api!.seen.filter((s) => s.method === 'GET' && s.path === '/notes/1')).toHaveLength(1); // the visitor's
+    expect(byName(run, 'a note made in the database').record?.states[0]?.error).toBe(
+      "a state hook reaches the database only on ephemeral targets; this one is 'staging': set the state up through the API",
+    );
+    const log = readFileSync(run.logFile, 'utf8');
+    expect(log).toContain('Verifying a pact between notes-cli and notes-api');
+  });
+
+  it('names the interaction, the field and the exchange when the provider renames a field its consumers read', async () => {
+    const run = await verify({ rename: true });
+    const read = byName(run, 'reading a note');
+    expect(read.verdict.passed).toBe(false);
+    expect(read.verdict.mismatches).toContainEqual(expect.objectContaining({ type: 'BodyMismatch', path: '$.note', mismatch: expect.stringContaining('missing the following keys: text') }));
+    expect(read.record?.exchange?.response?.body).toContain('"body":"hello"');
+    expect(JSON.stringify(run)).not.toMatch(new RegExp([...api!.tokens].join('|')));
+    expect(byName(run, 'adding a note').verdict.passed).toBe(false);
+    expect(byName(run, 'a visitor reading a note').verdict.passed).toBe(true);
+  });
+
+  it('keeps to the consumers it is given, and says when no pact names the provider', async () => {
+    const web = await verify({ pact: { consumers: ['notes-web'] } });
+    expect(web.interactions.map((i) => i.verdict.description)).toEqual(['adding a note', 'reading a note']);
+    expect(web.notes).toContainEqual(expect.stringMatching(/notes-cli-notes-api\.json: consumer 'notes-cli' is not in pact.consumers$/));
+    await api!.close();
+    const none = await verify({ pact: { provider: 'billing-api' } });
+    expect(none.error).toBe("no interaction to verify: no pact in pact.files names provider 'billing-api'");
+    expect(readdirSync(pacts).sort()).toEqual(['notes-cli-notes-api.json', 'notes-web-notes-api.json']);
+  });
+});
