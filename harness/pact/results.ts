@@ -43,6 +43,9 @@ export interface VerifierJson {
 
 // eslint-disable-next-line no-control-regex -- the transcript is coloured with ANSI escapes
 const ANSI = /\u001b\[[0-9;]*m/g;
+/** The verifier's coloured text, without its colours. */
+export const withoutColours = (text: string) => text.replace(ANSI, '');
+
 const PACT_HEADER = /^Verifying a pact between (.+) and (.+)$/;
 const INTERACTION_LINE = /^ {2}(\S.*) \([^()]* loading, [^()]* verification\)$/;
 
@@ -51,7 +54,7 @@ function consumersInOrder(output: string[]): { consumer: string; description: st
   const out: { consumer: string; description: string }[] = [];
   let consumer: string | undefined;
   for (const raw of output.flatMap((l) => l.split('\n'))) {
-    const line = raw.replace(ANSI, '');
+    const line = withoutColours(raw);
     const pactHeader = PACT_HEADER.exec(line.trim());
     if (pactHeader) consumer = pactHeader[1];
     const interaction = INTERACTION_LINE.exec(line);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import type { Target } from '../check/target.ts';
@@ -9,7 +9,7 @@ import { redactor } from '../http/redact.ts';
 import type { PactProfile, PactStateContext } from '../profile/pact-schema.ts';
 import { pactFiles } from './pact-sources.ts';
 import { ProviderProxy, STATE_PATH, type InteractionRecord, type InteractionSession, type StateRemoval } from './provider-proxy.ts';
-import { verdictsOf, type InteractionVerdict, type VerifierJson } from './results.ts';
+import { verdictsOf, withoutColours, type InteractionVerdict, type VerifierJson } from './results.ts';
 
 /** One interaction: what the verifier concluded, and what shipgate saw of it. */
 export interface VerifiedInteraction {
@@ -19,7 +19,7 @@ export interface VerifiedInteraction {
 
 export interface PactRun {
   interactions: VerifiedInteraction[];
-  /** Why nothing could be verified (no pact, the verifier or the broker failed), if so. */
+  /** What went wrong with the verification as a whole (no pact, the verifier or the broker failed, results not published), if anything. */
   error?: string;
   /** Files skipped, the verifier's notices, where results were published. */
   notes: string[];
@@ -28,6 +28,9 @@ export interface PactRun {
 }
 
 const VERIFIER = join(import.meta.dirname, 'verifier-process.mjs');
+
+/** The broker's recommended selection: each consumer's main branch, and what is deployed or released. */
+export const DEFAULT_SELECTORS = [{ mainBranch: true }, { deployedOrReleased: true }];
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -147,7 +150,7 @@ export async function verifyProvider(target: Target): Promise<PactRun> {
       pactBrokerUrl: b.url,
       ...(b.token ? { pactBrokerToken: b.token } : {}),
       ...(b.username ? { pactBrokerUsername: b.username, pactBrokerPassword: b.password ?? '' } : {}),
-      ...(b.consumerVersionSelectors.length > 0 ? { consumerVersionSelectors: b.consumerVersionSelectors } : {}),
+      consumerVersionSelectors: b.consumerVersionSelectors.length > 0 ? b.consumerVersionSelectors : DEFAULT_SELECTORS,
       enablePending: b.enablePending,
       ...(b.includeWipPactsSince ? { includeWipPactsSince: b.includeWipPactsSince } : {}),
       ...(b.providerBranch ? { providerVersionBranch: b.providerBranch } : {}),
@@ -185,10 +188,20 @@ export async function verifyProvider(target: Target): Promise<PactRun> {
     return { interactions: [], error: `the Pact verifier could not run: ${redactor.scrub((outcome as { message: string }).message.split('\n')[0] ?? '')} (its log: ${logFile})`, notes, logFile };
   }
   notes.push(...(json.notices ?? []).map((n) => n.text ?? '').filter((t) => t !== ''));
-  if (pact.publish) notes.push(`verification results published to ${pact.broker?.url} as provider version ${pact.publish.providerVersion}`);
   const verdicts = verdictsOf(json);
   const aligned = verdicts.length === proxy.records.length;
   if (!aligned) notes.push(`the verifier ran ${verdicts.length} interaction(s) and shipgate saw ${proxy.records.length}: exchanges are not shown per interaction`);
-  if (verdicts.length === 0) return { interactions: [], error: `the Pact verifier found no interaction to verify for provider '${pact.provider}'${pact.broker ? ` at ${pact.broker.url}` : ''}`, notes, logFile };
-  return { interactions: verdicts.map((verdict, i) => ({ verdict, ...(aligned ? { record: proxy.records[i] } : {}) })), notes, logFile };
+  if (verdicts.length === 0) {
+    const why = (json.errors ?? []).map((e) => e.mismatch?.message ?? e.interaction).filter((m): m is string => !!m);
+    const where = pact.broker ? ` at ${pact.broker.url}` : '';
+    return { interactions: [], error: redactor.scrub(why.length > 0 ? `the Pact verifier could not load the pacts${where}: ${why.join('; ')}` : `the Pact verifier found no interaction to verify for provider '${pact.provider}'${where}`), notes, logFile };
+  }
+  const interactions = verdicts.map((verdict, i) => ({ verdict, ...(aligned ? { record: proxy.records[i] } : {}) }));
+  if (pact.publish) {
+    // The verifier reports a failed publication only in its log, and still passes: shipgate says so.
+    const failed = readFileSync(logFile, 'utf8').match(/Publishing of verification results failed[^\n]*/)?.[0];
+    if (failed) return { interactions, error: `pact.publish: the verification results were not published: ${redactor.scrub(withoutColours(failed))}`, notes, logFile };
+    notes.push(`verification results published to ${pact.broker?.url} as provider version ${pact.publish.providerVersion}`);
+  }
+  return { interactions, notes, logFile };
 }

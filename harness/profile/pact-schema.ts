@@ -41,7 +41,7 @@ const brokerSpec = z.strictObject({
   /** Basic auth instead of a token. */
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
-  /** Which consumer versions to verify; default the broker's own (every consumer's main branch and deployed versions). */
+  /** Which consumer versions to verify. Default: each consumer's main branch, and the versions deployed or released (`[{ mainBranch: true }, { deployedOrReleased: true }]`). */
   consumerVersionSelectors: z.array(z.record(z.string(), z.union([z.string(), z.boolean()]))).default([]),
   /** Verify pending pacts too, without failing on them (the broker's pending-pacts feature). */
   enablePending: z.boolean().default(false),

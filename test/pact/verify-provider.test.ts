@@ -7,6 +7,7 @@ import { createTarget } from '../../harness/check/target.ts';
 import { verifyProvider, type PactRun } from '../../harness/pact/verify-provider.ts';
 import { defineTarget } from '../../harness/profile/define.ts';
 import { validateProfile } from '../../harness/profile/load.ts';
+import { startFakeBroker, type FakeBroker } from './fake-broker.ts';
 import { startNotesApi, type NotesApi } from './notes-api.ts';
 
 const { integer, string, regex, fromProviderState } = MatchersV3;
@@ -54,6 +55,7 @@ async function writePacts(dir: string): Promise<void> {
 
 let pacts: string;
 let api: NotesApi | undefined;
+let broker: FakeBroker | undefined;
 
 beforeAll(async () => {
   pacts = mkdtempSync(join(tmpdir(), 'shipgate-notes-pacts-'));
@@ -61,7 +63,9 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await api?.close();
+  await broker?.close();
   api = undefined;
+  broker = undefined;
 });
 
 async function verify(o: { rename?: boolean; pact?: Record<string, unknown> } = {}): Promise<PactRun> {
@@ -150,5 +154,49 @@ describe('the pact suite on a provider that is not the reference', () => {
     const none = await verify({ pact: { provider: 'billing-api' } });
     expect(none.error).toBe("no interaction to verify: no pact in pact.files names provider 'billing-api'");
     expect(readdirSync(pacts).sort()).toEqual(['notes-cli-notes-api.json', 'notes-web-notes-api.json']);
+  });
+});
+
+describe('the pact suite with a Pact Broker', () => {
+  const BROKER_TOKEN = 'broker-token-0123456789abcdef';
+  const webPact = () => JSON.parse(readFileSync(join(pacts, 'notes-web-notes-api.json'), 'utf8')) as Record<string, unknown>;
+
+  it('fetches the pacts with the broker token and publishes no result unless asked', async () => {
+    broker = await startFakeBroker({ provider: 'notes-api', pacts: [webPact()], token: BROKER_TOKEN });
+    const run = await verify({ pact: { files: undefined, broker: { url: broker.url, token: BROKER_TOKEN } } });
+    expect(run.error).toBeUndefined();
+    expect(run.interactions.map((i) => [i.verdict.description, i.verdict.passed])).toEqual([
+      ['adding a note', true],
+      ['reading a note', true],
+    ]);
+    expect(broker.calls.every((c) => c.authorization === `Bearer ${BROKER_TOKEN}`)).toBe(true);
+    expect(broker.calls.filter((c) => c.path.endsWith('/verification-results'))).toEqual([]);
+    expect(run.notes).toContain('verifying pact 0 from the fake broker');
+    expect(JSON.stringify(run)).not.toContain(BROKER_TOKEN);
+  });
+
+  it('publishes the result with the provider version when the profile asks, failures included', async () => {
+    broker = await startFakeBroker({ provider: 'notes-api', pacts: [webPact()], token: BROKER_TOKEN });
+    const run = await verify({ rename: true, pact: { files: undefined, broker: { url: broker.url, token: BROKER_TOKEN }, publish: { providerVersion: '1.4.2', branch: 'main' } } });
+    expect(run.interactions.every((i) => !i.verdict.passed)).toBe(true);
+    const published = broker.calls.filter((c) => c.path === '/pacts/0/verification-results');
+    expect(published).toHaveLength(1);
+    expect(published[0]!.body).toMatchObject({ success: false, providerApplicationVersion: '1.4.2' });
+    expect(run.notes).toContain(`verification results published to ${broker.url} as provider version 1.4.2`);
+  });
+
+  it('fails, saying so, when the results the profile asked to publish were not published', async () => {
+    // A broker that cannot record the provider's branch: the verifier drops the publication and still passes.
+    broker = await startFakeBroker({ provider: 'notes-api', pacts: [webPact()], token: BROKER_TOKEN, noBranches: true });
+    const run = await verify({ pact: { files: undefined, broker: { url: broker.url, token: BROKER_TOKEN }, publish: { providerVersion: '1.4.2', branch: 'main' } } });
+    expect(run.error).toMatch(/^pact.publish: the verification results were not published: .*pb:branch-version/);
+    expect(broker.calls.filter((c) => c.path.endsWith('/verification-results'))).toEqual([]);
+  });
+
+  it('says why when the broker refuses the token', async () => {
+    broker = await startFakeBroker({ provider: 'notes-api', pacts: [webPact()], token: BROKER_TOKEN });
+    const run = await verify({ pact: { files: undefined, broker: { url: broker.url, token: 'wrong-token-0123456789' } } });
+    expect(run.interactions).toEqual([]);
+    expect(run.error).toMatch(/^the Pact verifier could not load the pacts at http:\/\/127\.0\.0\.1:\d+: .*401 Unauthorized/);
   });
 });
