@@ -409,6 +409,34 @@ export default defineTarget({
           .expectHeader('x-content-sha256', '$S{bundleSha256}')
           .expectJsonLike('items', [{ id: '$S{documentId}' }]);
       },
+      'chat, then its graph job is done': async ({ spec, token, unique, created }) => {
+        created('the conversation, its messages and its graph', 'DELETE /v1/conversations/$S{conversationId}');
+        await spec()
+          .name('start a conversation')
+          .post('/v1/conversations')
+          .withBearerToken(token)
+          .withJson({ title: unique('smoke chat') })
+          .stores('conversationId', 'id')
+          .expectStatus(201)
+          .expectJsonSchema(itemWithId);
+        await spec()
+          .name('send a message')
+          .post('/v1/conversations/{id}/messages')
+          .withPathParams('id', '$S{conversationId}')
+          .withBearerToken(token)
+          .withJson({ role: 'user', content: `Ana and Ben review the Q3 Roadmap on Friday (${unique('smoke')}).` })
+          .expectStatus(201)
+          .expectJsonSchema({ ...itemWithId, required: ['id', 'graph_job'], properties: { ...itemWithId.properties, graph_job: itemWithId } });
+        // The workers extract its graph: poll the job's status (up to 30 s) until it is done either way.
+        await spec()
+          .name('its graph job is done')
+          .get('/v1/conversations/{id}/graph-job')
+          .withPathParams('id', '$S{conversationId}')
+          .withBearerToken(token)
+          .retry({ count: 60, delay: 500, strategy: ({ res }) => ['done', 'failed'].includes((res.body as { job?: { status?: string } })?.job?.status ?? '') })
+          .expectStatus(200)
+          .expectJson('job.status', 'done');
+      },
     },
     // The run's tenant (a new user's org) is closed at the end: the org and all it holds.
     async removeTenant({ http }) {

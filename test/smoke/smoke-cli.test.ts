@@ -15,6 +15,7 @@ const FLOWS = [
   'sync, then read its status',
   'ingest a document, then read it back',
   'export, download, verify its manifest',
+  'chat, then its graph job is done',
 ];
 
 interface Signoff {
