@@ -32,11 +32,15 @@ export interface InteractionRecord {
   removals: StateRemoval[];
 }
 
-/** The identity and state hooks of one interaction (the pact suite makes one per interaction). */
+/**
+ * The identity and state hooks of one interaction (the pact suite makes one per interaction). Its
+ * tenant is made when first needed: an interaction without states or credentials makes none.
+ */
 export interface InteractionSession {
-  label: string;
+  /** Who the interaction runs as, once known. */
+  label(): string;
   /** The credentials the request goes with: the tenant's token, the one a hook chose, or none. */
-  token(): string | null;
+  token(): Promise<string | null>;
   setUp(state: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
   tearDown(): Promise<StateRemoval[]>;
 }
@@ -62,7 +66,7 @@ interface Open {
 export const STATE_PATH = '/_shipgate/pact/provider-states';
 
 /** The session of an interaction no tenant could be made for: nothing is sent for it. */
-const NO_SESSION: InteractionSession = { label: 'nobody', token: () => null, setUp: async () => ({}), tearDown: async () => [] };
+const NO_SESSION: InteractionSession = { label: () => 'nobody', token: async () => null, setUp: async () => ({}), tearDown: async () => [] };
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'proxy-connection', 'te', 'trailer']);
 
@@ -115,7 +119,7 @@ export class ProviderProxy {
   async #current(): Promise<Open> {
     if (!this.#open || this.#open.closed || this.#open.requested) {
       const session = await this.#o.openInteraction();
-      const record: InteractionRecord = { states: [], actor: session.label, removals: [] };
+      const record: InteractionRecord = { states: [], actor: session.label(), removals: [] };
       this.records.push(record);
       this.#open = { record, session, requested: false, closed: false };
     }
@@ -164,7 +168,7 @@ export class ProviderProxy {
     open.record.states.push(setup);
     try {
       const values = await open.session.setUp(name, params);
-      open.record.actor = open.session.label;
+      open.record.actor = open.session.label();
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(values ?? {}));
     } catch (err) {
       // Answered 200 all the same: the verifier would retry a failed state change, then skip the
@@ -189,12 +193,14 @@ export class ProviderProxy {
     const credential = credentialHeader(this.#o.transport);
     const headers: Record<string, string> = Object.fromEntries(Object.entries(given).filter(([k]) => !HOP_BY_HOP.has(k)));
     // The pact holds the consumer's example credentials: a request that carried them goes with real ones.
-    const token = open.session.token();
     if (credential in given) {
+      const token = await open.session.token();
       delete headers[credential];
       if (token !== null) Object.assign(headers, withCredentials({}, token, this.#o.transport));
+      open.record.actor = token === null ? `${open.session.label()}, sent without credentials by its state hook` : open.session.label();
+    } else {
+      open.record.actor = 'no credentials (the pact sends none)';
     }
-    open.record.actor = credential in given ? (token === null ? `${open.session.label}, sent without credentials by its state hook` : open.session.label) : 'no credentials (the pact sends none)';
     const url = new URL(req.url ?? '/', this.#o.target).toString();
     const exchange: Exchange = {
       label: `${req.method} ${req.url}`,

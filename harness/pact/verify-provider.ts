@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import type { Target } from '../check/target.ts';
+import type { Tenant } from '../identities/tenants.ts';
 import { uniqueToken } from '../generate/sample.ts';
 import { profileHttp } from '../http/profile-http.ts';
 import { redactor } from '../http/redact.ts';
@@ -82,15 +83,23 @@ function sqlFor(target: Target): PactStateContext['sql'] {
 function sessionFor(target: Target, pact: PactProfile, timeoutMs: number): () => Promise<InteractionSession> {
   const sql = sqlFor(target);
   return async () => {
-    const tenant = await target.tenants.create();
-    let token: string | null = tenant.token;
+    let made: Promise<Tenant> | undefined;
+    let label = 'a tenant not made yet';
+    const tenantOf = () =>
+      (made ??= target.tenants.create().then((t) => {
+        label = t.label;
+        return t;
+      }));
+    // undefined: the tenant's own token; null: none (a hook's sendAs(null)); else the hook's choice.
+    let chosen: string | null | undefined;
     const removals: { what: string; remove: () => Promise<unknown> }[] = [];
     return {
-      label: tenant.label,
-      token: () => token,
+      label: () => label,
+      token: async () => (chosen !== undefined ? chosen : (await tenantOf()).token),
       async setUp(state, params) {
         const hook = pact.states[state];
         if (!hook) throw new Error(`the profile has no hook for provider state '${state}': declare pact.states['${state}']`);
+        const tenant = await tenantOf();
         const ctx: PactStateContext = {
           params,
           http: profileHttp(tenant.client, { asCaller: true, label: `pact state '${state}'` }),
@@ -98,9 +107,9 @@ function sessionFor(target: Target, pact: PactProfile, timeoutMs: number): () =>
           token: tenant.token,
           sign: (claims) => target.tenants.sign(claims),
           unique: uniqueToken,
-          sendAs(chosen) {
-            token = chosen;
-            redactor.register(chosen ?? undefined, `${tenant.label} token chosen by state '${state}'`);
+          sendAs(token) {
+            chosen = token;
+            redactor.register(token ?? undefined, `${tenant.label} token chosen by state '${state}'`);
           },
           sql,
           created(what, remove) {
