@@ -20,6 +20,7 @@ const FLOWS = [
 
 interface Signoff {
   gate: string;
+  skippedChecks: { suite: string; check: string; reason: string }[];
   suites: { id: string; status: string; tests: number; failed: number }[];
   findings: { code: string; title: string; evidence: { label: string; exchange?: { request: { headers: Record<string, string> }; response?: { body: string } }; text?: string }[] }[];
 }
@@ -29,9 +30,9 @@ function everythingWritten(dir: string, run: CliRun): string {
   return [run.stdout, run.stderr, ...readdirSync(dir).filter((f) => /\.(json|md|xml)$/.test(f)).map((f) => readFileSync(join(dir, f), 'utf8'))].join('\n');
 }
 
-async function smoke(staging: StagingReference, args: string[] = []): Promise<{ run: CliRun; reports: string; signoff: Signoff }> {
+async function smoke(staging: StagingReference, args: string[] = [], env: Record<string, string> = {}): Promise<{ run: CliRun; reports: string; signoff: Signoff }> {
   const reports = mkdtempSync(join(tmpdir(), 'shipgate-smoke-'));
-  const run = await runCli(['smoke', '--config', PROFILE, '--reports', reports, ...args], { env: { RUN_STAGING_SMOKE: '1', STAGING_URL: staging.url } });
+  const run = await runCli(['smoke', '--config', PROFILE, '--reports', reports, ...args], { env: { RUN_STAGING_SMOKE: '1', STAGING_URL: staging.url, ...env } });
   return { run, reports, signoff: JSON.parse(readFileSync(join(reports, 'signoff.json'), 'utf8')) as Signoff };
 }
 
@@ -99,6 +100,17 @@ describe('shipgate smoke against the reference deployed as staging', () => {
     expect(md).toMatch(/tenant-1 \(tenant [0-9a-f-]{36}\), made for this run by identities.newTenant, was removed by smoke.removeTenant/);
     expect(await tableContents(clean.databaseUrl, 'public')).toEqual(before);
     expect(everythingWritten(reports, run)).not.toMatch(/eyJ[\w-]{4,}\.[\w-]{4,}/);
+  });
+
+  it('says so when the tenant it made stays, and removes everything else', async () => {
+    const before = await tableContents(clean.databaseUrl, 'public');
+    const { run, signoff } = await smoke(clean, ['--flow', 'ingest a document, then read it back'], { STAGING_KEEP_TENANT: '1' });
+    expect(run.code).toBe(0);
+    expect(signoff.skippedChecks).toEqual([
+      expect.objectContaining({ check: 'the run removes the tenant it made', reason: expect.stringMatching(/no smoke.removeTenant hook, so tenant-1 \(tenant [0-9a-f-]{36}\), made for this run, stays on the target$/) }),
+    ]);
+    const left = (await tableContents(clean.databaseUrl, 'public')).filter((row) => !before.includes(row));
+    expect(left.map((row) => row.split(' ')[0])).toEqual(['public.orgs', 'public.users']);
   });
 
   it('names the flow and the step that broke, with its exchange but no token, and still removes what the flow made', async () => {
