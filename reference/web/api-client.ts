@@ -1,6 +1,6 @@
 /**
  * The reference's web client: what its browser app calls, typed by the answers it reads. Its
- * consumer pact (`contracts/pact/`) is generated from it by `test/pact/reference-web.pact.test.ts`,
+ * consumer pact (`contracts/pact/`) is generated from it by `test/pact/reference-web.consumer.ts`,
  * so the pact holds exactly the requests this client sends and the fields it relies on.
  */
 
@@ -86,6 +86,8 @@ export class ReferenceWebClient {
     private readonly baseUrl: string,
     /** The signed-in user's token, or undefined before sign-in. */
     private readonly token: () => string | undefined,
+    /** The fetch to send with (the browser's by default). */
+    private readonly send: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -93,7 +95,7 @@ export class ReferenceWebClient {
     const token = this.token();
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(new URL(path, this.baseUrl), { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await this.send(new URL(path, this.baseUrl), { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await res.text();
     const parsed: unknown = text === '' ? undefined : JSON.parse(text);
     if (!res.ok) throw new ApiClientError(res.status, parsed);

@@ -1,66 +1,19 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MatchersV3, PactV4 } from '@pact-foundation/pact';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createTarget } from '../../harness/check/target.ts';
 import { verifyProvider, type PactRun } from '../../harness/pact/verify-provider.ts';
 import { defineTarget } from '../../harness/profile/define.ts';
 import { validateProfile } from '../../harness/profile/load.ts';
 import { startFakeBroker, type FakeBroker } from './fake-broker.ts';
 import { startNotesApi, type NotesApi } from './notes-api.ts';
+import { NOTES_PACTS } from './notes.consumer.ts';
 
-const { integer, string, regex, fromProviderState } = MatchersV3;
-const token = { authorization: regex(/^Token \S+$/, 'Token example') };
-const noteBody = { note: { id: integer(1), text: string('hello') } };
-
-/** Two consumers' pacts with a notes API on its own conventions (Token auth, integer ids, wrapped answers). */
-async function writePacts(dir: string): Promise<void> {
-  const web = new PactV4({ consumer: 'notes-web', provider: 'notes-api', dir, logLevel: 'error' });
-  await web
-    .addInteraction()
-    .given('a note exists', { text: 'hello' })
-    .uponReceiving('reading a note')
-    .withRequest('GET', fromProviderState('/notes/${noteId}', '/notes/1'), (b) => b.headers(token))
-    .willRespondWith(200, (b) => b.jsonBody(noteBody))
-    .executeTest(async (mock) => void (await fetch(`${mock.url}/notes/1`, { headers: { authorization: 'Token example' } })));
-  await web
-    .addInteraction()
-    .uponReceiving('adding a note')
-    .withRequest('POST', '/notes', (b) => b.headers(token).jsonBody({ note: { text: string('hello') } }))
-    .willRespondWith(201, (b) => b.jsonBody(noteBody))
-    .executeTest(async (mock) => void (await fetch(`${mock.url}/notes`, { method: 'POST', headers: { authorization: 'Token example', 'content-type': 'application/json' }, body: JSON.stringify({ note: { text: 'hello' } }) })));
-  const cli = new PactV4({ consumer: 'notes-cli', provider: 'notes-api', dir, logLevel: 'error' });
-  await cli
-    .addInteraction()
-    .given('a visitor')
-    .uponReceiving('a visitor reading a note')
-    .withRequest('GET', '/notes/1', (b) => b.headers(token))
-    .willRespondWith(401, (b) => b.jsonBody({ errors: { token: [string('is missing or invalid')] } }))
-    .executeTest(async (mock) => void (await fetch(`${mock.url}/notes/1`, { headers: { authorization: 'Token example' } })));
-  for (const [state, description] of [
-    ['a state nobody declared', 'a note in an undeclared state'],
-    ['a state whose hook fails', 'a note in a state that cannot be made'],
-    ['a note written in the database', 'a note made in the database'],
-  ] as const) {
-    await cli
-      .addInteraction()
-      .given(state)
-      .uponReceiving(description)
-      .withRequest('GET', '/notes/1', (b) => b.headers(token))
-      .willRespondWith(200, (b) => b.jsonBody(noteBody))
-      .executeTest(async (mock) => void (await fetch(`${mock.url}/notes/1`, { headers: { authorization: 'Token example' } })));
-  }
-}
-
-let pacts: string;
+const pacts = NOTES_PACTS;
 let api: NotesApi | undefined;
 let broker: FakeBroker | undefined;
 
-beforeAll(async () => {
-  pacts = mkdtempSync(join(tmpdir(), 'shipgate-notes-pacts-'));
-  await writePacts(pacts);
-});
 afterEach(async () => {
   await api?.close();
   await broker?.close();
