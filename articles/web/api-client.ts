@@ -38,8 +38,6 @@ export class ArticlesWebClient {
     private readonly baseUrl: string,
     /** The signed-in user's token; undefined for a visitor. */
     private readonly token: () => string | undefined,
-    /** The fetch to send with (the browser's by default). */
-    private readonly send: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -47,7 +45,7 @@ export class ArticlesWebClient {
     const token = this.token();
     if (token !== undefined) headers.authorization = `Token ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await this.send(new URL(path, this.baseUrl), { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(new URL(path, this.baseUrl), { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const parsed = (await res.json()) as T & { errors?: Record<string, string[]> };
     if (!res.ok) throw new ArticlesClientError(res.status, parsed.errors);
     return parsed;

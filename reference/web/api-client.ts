@@ -86,8 +86,6 @@ export class ReferenceWebClient {
     private readonly baseUrl: string,
     /** The signed-in user's token, or undefined before sign-in. */
     private readonly token: () => string | undefined,
-    /** The fetch to send with (the browser's by default). */
-    private readonly send: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -95,7 +93,7 @@ export class ReferenceWebClient {
     const token = this.token();
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await this.send(new URL(path, this.baseUrl), { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(new URL(path, this.baseUrl), { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await res.text();
     const parsed: unknown = text === '' ? undefined : JSON.parse(text);
     if (!res.ok) throw new ApiClientError(res.status, parsed);

@@ -1,5 +1,4 @@
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ArticlesClientError, ArticlesWebClient } from '../../articles/web/api-client.ts';
 import { checkPactFile, PACT_DIR, scratchDir } from './pact-files.ts';
@@ -15,11 +14,7 @@ const CONSUMER = 'articles-web';
 const PROVIDER = 'articles-api';
 
 const tokenHeader = { authorization: regex(/^Token \S+$/, 'Token example-token') };
-// A connection per request: pact starts a mock server per interaction, and a kept-alive connection
-// to a port the previous one had could reach that one, never the new.
-const noKeepAlive = new Agent({ pipelining: 0 });
-const send = ((input, init) => undiciFetch(input as string, { ...(init as object), dispatcher: noKeepAlive })) as typeof fetch;
-const client = (url: string, token: string | undefined = 'example-token') => new ArticlesWebClient(url, () => token, send);
+const client = (url: string, token: string | undefined = 'example-token') => new ArticlesWebClient(url, () => token);
 const article = { id: integer(7), title: string('How we ship'), body: string('Small steps.'), published: boolean(true), author: { username: string('ana') } };
 const errors = (field: string, message: string) => ({ errors: { [field]: eachLike(string(message)) } });
 

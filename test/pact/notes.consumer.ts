@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, describe, it } from 'vitest';
 import { checkPactFile, scratchDir } from './pact-files.ts';
 
@@ -10,10 +9,6 @@ export const NOTES_PACTS = join(import.meta.dirname, '..', 'fixtures', 'pacts');
 const { integer, string, regex, fromProviderState } = MatchersV3;
 const token = { authorization: regex(/^Token \S+$/, 'Token example') };
 const noteBody = { note: { id: integer(1), text: string('hello') } };
-// A connection per request: pact starts a mock server per interaction, and a kept-alive connection
-// to a port the previous one had could reach that one, never the new.
-const noKeepAlive = new Agent({ pipelining: 0 });
-const fetch = (url: string, init: Parameters<typeof undiciFetch>[1] = {}) => undiciFetch(url, { ...init, dispatcher: noKeepAlive });
 
 /** Two consumers' pacts with a notes API on its own conventions (Token auth, integer ids, wrapped answers). */
 async function writePacts(webDir: string, cliDir: string): Promise<void> {

@@ -1,5 +1,4 @@
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClientError, ReferenceWebClient } from '../../reference/web/api-client.ts';
 import { checkPactFile, PACT_DIR, scratchDir } from './pact-files.ts';
@@ -16,11 +15,7 @@ const PROVIDER = 'reference-api';
 
 const EXAMPLE_ID = '8b5f3d2a-6c41-4e0b-9a57-0d2c6f1e4b93';
 const bearer = { authorization: regex(/^Bearer \S+$/, 'Bearer example-token') };
-// A connection per request: pact starts a mock server per interaction, and a kept-alive connection
-// to a port the previous one had could reach that one, never the new.
-const noKeepAlive = new Agent({ pipelining: 0 });
-const send = ((input, init) => undiciFetch(input as string, { ...(init as object), dispatcher: noKeepAlive })) as typeof fetch;
-const client = (url: string, token: string | undefined = 'example-token') => new ReferenceWebClient(url, () => token, send);
+const client = (url: string, token: string | undefined = 'example-token') => new ReferenceWebClient(url, () => token);
 const day = () => date('yyyy-MM-dd', '2030-01-15');
 const errorBody = { error: { code: string('not_found'), message: string('document not found') } };
 

@@ -31,6 +31,8 @@ describe("the reference's graph job queue", () => {
     const url = await server.createDatabase('graph_jobs');
     await runMigrations({ databaseUrl: url, defects: new Set(), print: () => {} });
     pool = new pg.Pool({ connectionString: url, max: 2 });
+    // The server stops after the pool ends, but a connection's goodbye may still be on its way then.
+    pool.on('error', () => {});
     org = (await pool.query<{ id: string }>(`INSERT INTO public.orgs (name) VALUES ('org') RETURNING id`)).rows[0]!.id;
     conversation = (await pool.query<{ id: string }>('INSERT INTO public.conversations (org_id, title) VALUES ($1, $2) RETURNING id', [org, 'chat'])).rows[0]!.id;
   });
