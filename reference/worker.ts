@@ -33,6 +33,7 @@ const worker = new ExportWorker({
   recover: noRecovery ? recoverOwnOnly : recoverExpiredLeases,
   // DEFECT recovery-on-start-only: expired leases are recovered when a worker starts, never by a running one
   sweep: !noRecovery && !defects.has('recovery-on-start-only'),
+  render: { ledgerFromStringify: defects.has('hash-mismatch') },
   log,
 });
 // Graph jobs share the lease, sweep and attempt settings of exports.

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Sample } from '../generate/sample.ts';
 import type { IdentityContext } from '../identities/principal.ts';
+import type { ProfileHttp } from '../http/profile-http.ts';
 import { fn, routeString } from './fields.ts';
+import { RETURNS } from './hook-result.ts';
 
 type Json = unknown;
 
@@ -9,7 +11,7 @@ const listOf = z.strictObject({
   /** Lists the caller's items, e.g. `'GET /v1/evidence?limit=100'`. */
   route: routeString,
   /** Finds the items in the answer. Default: `body.items`, or the body if it is an array. */
-  items: fn<(body: Json) => Json[]>('body => items').optional(),
+  items: fn<(body: Json) => Json[]>('body => items', RETURNS.items).optional(),
 });
 
 /** Scheduled job runs that every instance may try to claim: of concurrent claims of one run, exactly one wins. */
@@ -18,18 +20,18 @@ export const jobClaimSpec = z.strictObject({
   claim: z.strictObject({
     route: routeString,
     /** The request body for a run at `scheduledFor` (ISO 8601). Default: `{ scheduled_for }`. */
-    body: fn<(scheduledFor: string, job: string) => Json>('(scheduledFor, job) => request body').optional(),
+    body: fn<(scheduledFor: string, job: string) => Json>('(scheduledFor, job) => request body', RETURNS.body).optional(),
     /** Whether an answer won the claim. Default: a 2xx whose body has `claimed: true`. */
-    won: fn<(body: Json, status: number) => boolean>('(body, status) => won').optional(),
+    won: fn<(body: Json, status: number) => boolean>('(body, status) => won', RETURNS.boolean).optional(),
   }),
   /** The runs the system recorded for `{job}`: proves from its own data that one run was made per time. */
   runs: z
     .strictObject({
       route: routeString,
       /** Default: `body.items`. */
-      items: fn<(body: Json) => Json[]>('body => runs').optional(),
+      items: fn<(body: Json) => Json[]>('body => runs', RETURNS.items).optional(),
       /** A run's scheduled time (compared as an instant). Default: `run.scheduled_for`. */
-      scheduledFor: fn<(run: Json) => string>('run => scheduled time').optional(),
+      scheduledFor: fn<(run: Json) => string>('run => scheduled time', RETURNS.text).optional(),
     })
     .optional(),
 });
@@ -47,7 +49,7 @@ export const jsonbMergeSpec = z.strictObject({
   merge: z.strictObject({
     route: routeString,
     /** The request body for a patch of keys. Default: the patch itself. */
-    body: fn<(patch: Record<string, unknown>) => Json>('patch => request body').optional(),
+    body: fn<(patch: Record<string, unknown>) => Json>('patch => request body', RETURNS.body).optional(),
     /**
      * What a merge does with an object value of a key: `'replace'` (default; a shallow merge such as
      * PostgreSQL's `data || patch`: the key takes the patch's value whole, so of concurrent writes
@@ -60,7 +62,7 @@ export const jsonbMergeSpec = z.strictObject({
   read: z.strictObject({
     route: routeString,
     /** The merged document in the answer. Default: `body.data`. */
-    data: fn<(body: Json) => Record<string, unknown>>('body => document').optional(),
+    data: fn<(body: Json) => Record<string, unknown>>('body => document', RETURNS.object).optional(),
   }),
 });
 
@@ -76,9 +78,9 @@ const idempotentEndpoint = z.strictObject({
   /** The header that carries the key. */
   header: z.string().min(1).default('Idempotency-Key'),
   /** Builds the request; `marker` must end up in the created record (a name or description), so its copies can be counted. */
-  request: fn<(o: { marker: string; sample: Sample }) => KeyedRequest>('({ marker, sample }) => { body, headers }'),
+  request: fn<(o: { marker: string; sample: Sample }) => KeyedRequest>('({ marker, sample }) => { body, headers }', RETURNS.keyedRequest),
   /** The record's id in the answer. Default: `body.id`. */
-  id: fn<(body: Json) => string>('body => id').optional(),
+  id: fn<(body: Json) => string>('body => id', RETURNS.id).optional(),
   /** Lists the caller's records: proves from the system's own data that one key made one record. */
   list: listOf.optional(),
   /**
@@ -106,17 +108,67 @@ export const idempotencySpec = z
         /** The first-login call, e.g. `'POST /auth/sync-user'`. */
         route: routeString,
         /** A brand-new identity that has never logged in: the token its first login sends. */
-        identity: fn<(ctx: IdentityContext) => Promise<{ token: string }>>('ctx => Promise<{ token }>'),
+        identity: fn<(ctx: IdentityContext) => Promise<{ token: string }>>('ctx => Promise<{ token }>', RETURNS.tokenObject),
         /** The user and tenant the answer names. */
-        ids: fn<(body: Json) => FirstLoginIds>('body => { user, tenant }'),
+        ids: fn<(body: Json) => FirstLoginIds>('body => { user, tenant }', RETURNS.firstLoginIds),
         /** Who the system says the identity is afterwards (e.g. `'GET /auth/me'`), as a second witness. */
-        whoami: z.strictObject({ route: routeString, ids: fn<(body: Json) => FirstLoginIds>('body => { user, tenant }') }).optional(),
+        whoami: z.strictObject({ route: routeString, ids: fn<(body: Json) => FirstLoginIds>('body => { user, tenant }', RETURNS.firstLoginIds) }).optional(),
       })
       .optional(),
   })
   .refine((v) => Object.keys(v.endpoints).length > 0 || v.firstLogin !== undefined, {
     message: 'give at least one endpoint or firstLogin',
     path: ['endpoints'],
+  });
+
+/** One item of a manifest: the item's id and the hash the system recorded for it. */
+export interface ManifestItem {
+  id: string;
+  hash: string;
+}
+
+/** What `exports.prepare` is given: the tenant's HTTP access (its token is sent) and seeded values. */
+export interface ExportPrepareContext {
+  http: ProfileHttp;
+  sample: Sample;
+  tenantId: string;
+}
+
+/**
+ * How the hash of an export is computed from its data: the canonical form of the JSON, the
+ * algorithm and the encoding, what part of the download it covers, and the items hashed one by one.
+ */
+const hashSpec = z
+  .strictObject({
+    /** `'rfc8785'` (default), `'jsonb'` (PostgreSQL's jsonb text), `'bytes'` (the download as served) or a function. */
+    canonical: z
+      .union([z.enum(['rfc8785', 'jsonb', 'bytes']), fn<(value: Json) => string>('value => canonical text', RETURNS.text)], {
+        error: "expected 'rfc8785', 'jsonb', 'bytes' or a function (value) => canonical text",
+      })
+      .default('rfc8785'),
+    /** Null members of objects are dropped before hashing (PostgreSQL's `jsonb_strip_nulls`). */
+    stripNulls: z.boolean().default(false),
+    algorithm: z.enum(['sha256', 'sha384', 'sha512', 'sha1', 'md5']).default('sha256'),
+    encoding: z.enum(['hex', 'base64', 'base64url']).default('hex'),
+    /** The part of the downloaded document the export's hash covers. Default: all of it. */
+    of: fn<(download: Json) => Json>('downloaded document => the value its hash covers', RETURNS.anyValue).optional(),
+    /** The items of the download that are hashed one by one (their hashes are in `manifest.items`). */
+    items: z
+      .strictObject({
+        list: fn<(download: Json) => Json[]>('downloaded document => items', RETURNS.items),
+        id: fn<(item: Json) => string | number>('item => id', RETURNS.id),
+      })
+      .optional(),
+    /**
+     * SQL the database answers for the export `$1` with a `computed` column (the hash the database
+     * computes from what it stored, e.g. with its canonical JSON function) and optionally `stored`
+     * (the hash the system recorded). Needs the `database` block or a database shipgate provisioned.
+     */
+    database: z.strictObject({ sql: z.string().min(1) }).optional(),
+  })
+  .refine((h) => h.canonical !== 'bytes' || (h.of === undefined && h.items === undefined), {
+    message: "with canonical: 'bytes' the hash covers the download as served: 'of' and 'items' need a JSON canonical form",
+    path: ['canonical'],
   });
 
 /** An export's state, as shipgate names it; the profile maps the system's own words. */
@@ -127,17 +179,17 @@ export const exportsSpec = z.strictObject({
   /** Queues an export, e.g. `'POST /v1/exports'`. */
   request: z.strictObject({
     route: routeString,
-    body: fn<(sample: Sample) => Json>('sample => request body').optional(),
+    body: fn<(sample: Sample) => Json>('sample => request body', RETURNS.body).optional(),
     /** The export's id in the answer. Default: `body.id`. */
-    id: fn<(body: Json) => string>('body => id').optional(),
+    id: fn<(body: Json) => string>('body => id', RETURNS.id).optional(),
   }),
   /** Reads an export's state: `'GET /v1/exports/{id}'`. */
   status: z.strictObject({
     route: routeString,
     /** Maps the answer to queued / running / done / failed. */
-    state: fn<(body: Json) => ExportState>('body => queued | running | done | failed'),
+    state: fn<(body: Json) => ExportState>('body => queued | running | done | failed', RETURNS.exportState),
     /** The worker that holds (or last held) the export, as the system's heartbeats record it. */
-    holder: fn<(body: Json) => string | undefined>('body => worker id').optional(),
+    holder: fn<(body: Json) => string | null | undefined>('body => worker id', RETURNS.optionalText).optional(),
   }),
   /**
    * The system's own record of every time an export was produced (ledger events, stored files):
@@ -146,11 +198,13 @@ export const exportsSpec = z.strictObject({
   productions: z.strictObject({
     route: routeString,
     /** The production records in the answer. Default: `body.items`. */
-    items: fn<(body: Json) => Json[]>('body => productions').optional(),
+    items: fn<(body: Json) => Json[]>('body => productions', RETURNS.items).optional(),
     /** The worker that made a production (as `status.holder` names workers): the crash suite confirms that another worker took over. */
-    worker: fn<(item: Json) => string | undefined>('production => worker id').optional(),
+    worker: fn<(item: Json) => string | null | undefined>('production => worker id', RETURNS.optionalText).optional(),
     /** Which claim of the export a production came from (1 for the first): 2 or more means the export was taken over. */
-    attempt: fn<(item: Json) => number | undefined>('production => attempt').optional(),
+    attempt: fn<(item: Json) => number | null | undefined>('production => attempt', RETURNS.optionalNumber).optional(),
+    /** The hash of the export's data a production records (a ledger event's hash): the exports suite recomputes it. */
+    hash: fn<(item: Json) => string | undefined>('production => hash of the export', RETURNS.optionalText).optional(),
   }),
   /**
    * A second witness of productions, in the database (needs the `database` block; its URL or the
@@ -161,6 +215,27 @@ export const exportsSpec = z.strictObject({
   files: z.strictObject({ sql: z.string().min(1) }).optional(),
   /** Downloads a finished export: it must answer 2xx once the export is done. */
   download: routeString.optional(),
+  /** Reads a finished export's manifest, e.g. `'GET /v1/exports/{id}/manifest'`: the hashes the system claims for its data. */
+  manifest: z
+    .strictObject({
+      route: routeString,
+      /** The hash of the whole export in the manifest. */
+      hash: fn<(manifest: Json) => string>('manifest => hash of the export', RETURNS.text),
+      /** The hash of each item, by the item's id (see `hashes.items`). */
+      items: fn<(manifest: Json) => ManifestItem[]>('manifest => [{ id, hash }]', RETURNS.manifestItems).optional(),
+    })
+    .optional(),
+  /** The system's own manifest verification, e.g. `'GET /v1/exports/{id}/verify'`, and how its answer says the export is intact. */
+  verify: z
+    .strictObject({
+      route: routeString,
+      valid: fn<(body: Json, status: number) => boolean>('(body, status) => the export verified', RETURNS.boolean),
+    })
+    .optional(),
+  /** How shipgate recomputes the hashes from the downloaded data (the exports suite). */
+  hashes: hashSpec.optional(),
+  /** Makes the data an export of a fresh tenant will hold (e.g. two documents), so its items and their hashes are checked. */
+  prepare: fn<(ctx: ExportPrepareContext) => Promise<void>>('ctx => Promise<void>', RETURNS.done).optional(),
   /** How long a healthy system may take to finish a batch of exports. */
   completeWithinMs: z.number().int().positive().default(30_000),
   /** The worker processes, for the crash suite (needs a `launch` block and an ephemeral target). */

@@ -4,14 +4,20 @@ import { databaseSpec } from './database-schema.ts';
 import type { ProfileHttp } from '../http/profile-http.ts';
 import type { Sample } from '../generate/sample.ts';
 import { fn, routeString, zodContract, type HttpMethod } from './fields.ts';
+import { RETURNS } from './hook-result.ts';
 import { exportsSpec, idempotencySpec, jobClaimSpec, jsonbMergeSpec } from './concurrency-capabilities.ts';
 import { denial } from './access-schema.ts';
 import { identitiesSpec } from './identities-schema.ts';
 import { resourceSpec } from './resource-schema.ts';
 import { smokeSpec } from './smoke-schema.ts';
 import { pactSpec } from './pact-schema.ts';
+import { uploadsSpec } from './uploads-schema.ts';
+import { corsProblems, corsSpec } from './cors-schema.ts';
+import { searchSpec } from './search-schema.ts';
 import { healthSpec } from './health-schema.ts';
 import { configSpec } from './config-schema.ts';
+
+export type { GoldenDocument, IndexedDocument, AddedDocument, RefreshPlan, SearchProfile } from './search-schema.ts';
 
 export type { HttpMethod };
 
@@ -108,15 +114,15 @@ const adapterEndpointSpec = z.strictObject({
   /** The endpoint, e.g. `'POST /v1/capture/thought'`. */
   route: routeString,
   /** Request body; it must carry `marker` where the system forwards it to its provider. */
-  body: fn<(input: AdapterInput) => Json>('({ marker, sample }) => request body').optional(),
+  body: fn<(input: AdapterInput) => Json>('({ marker, sample }) => request body', RETURNS.body).optional(),
   /** zod contract of the endpoint's answer (a fallback answer must satisfy it too). */
   contract: zodContract,
   /** Whether an answer is marked as a fallback. Default: `body.fallback === true`. */
-  fallback: fn<(body: Json) => boolean>('response body => boolean').optional(),
+  fallback: fn<(body: Json) => boolean>('response body => boolean', RETURNS.boolean).optional(),
   /** Provider operations the endpoint calls, by the name the double sees: the chat call's `response_format.json_schema.name`, or `embeddings`. */
   ops: z.record(z.string(), adapterOpSpec).refine((o) => Object.keys(o).length > 0, 'name at least one provider operation'),
   /** Runs for each fresh tenant before the call: creates what it needs (e.g. a document that contains the marker). */
-  prepare: fn<(ctx: AdapterPrepareContext) => Promise<void>>('ctx => Promise<void>').optional(),
+  prepare: fn<(ctx: AdapterPrepareContext) => Promise<void>>('ctx => Promise<void>', RETURNS.done).optional(),
   /** Read routes (no `{id}`) whose answers must not change when a call fails: the no-partial-write check without database access. */
   observe: z.array(routeString).default([]),
   /** Fields of observed answers that change without a write (e.g. `generated_at` of an empty plan). */
@@ -131,7 +137,7 @@ const adapterEndpointSpec = z.strictObject({
     .strictObject({
       /** A resource in `resources` with a `read` route, e.g. `'document'`. */
       resource: z.string().min(1),
-      ids: fn<(body: Json) => string[]>('response body => ids of the documents it shows'),
+      ids: fn<(body: Json) => string[]>('response body => ids of the documents it shows', RETURNS.ids),
     })
     .optional(),
 });
@@ -154,57 +160,6 @@ const adaptersSpec = z.strictObject({
       snapshot: z.string().min(1),
     })
     .optional(),
-});
-
-/** One golden document, as the fixtures hold it. */
-export interface GoldenDocument {
-  docno: string;
-  title: string;
-  text: string;
-}
-
-const searchSpec = z.strictObject({
-  /** Adds one golden document for a tenant. */
-  index: z.strictObject({
-    route: routeString,
-    body: fn<(doc: GoldenDocument) => Json>('doc => request body'),
-    /** The new document's id in the system. Default: `body.id`. */
-    id: fn<(body: Json) => string>('response body => id').optional(),
-  }),
-  /** Calls made once a tenant's documents are added, before it is queried (e.g. an embeddings sync). */
-  refresh: z.array(routeString).default([]),
-  /**
-   * Whether a refresh answer says it did not do its work (e.g. the sync fell back because the
-   * provider did not answer in time). Default: `body.fallback === true`. Such an answer stops the
-   * suite with a precondition: measuring half-indexed documents would be a false quality finding.
-   */
-  refreshFallback: fn<(body: Json) => boolean>('refresh response body => boolean').optional(),
-  query: z.strictObject({
-    /** With `{query}` and `{limit}` filled in, e.g. `'GET /v1/search?q={query}&limit={limit}'`. */
-    route: routeString,
-    /** Request body, for a search that is a POST. */
-    body: fn<(query: string, limit: number) => Json>('(query, limit) => request body').optional(),
-    /** The ranked hits, best first. Default: `body.items`. */
-    items: fn<(body: Json) => Json[]>('response body => hits').optional(),
-    /** A hit's document id. Default: `hit.document_id ?? hit.id`. */
-    id: fn<(hit: Json) => string>('hit => document id').optional(),
-  }),
-  /**
-   * Whether a search answer says it ran degraded (e.g. full text only because the query could not
-   * be embedded): quality measured on it says nothing about the search, so it stops the suite with
-   * a precondition. Default: `body.degraded === true || body.fallback === true`.
-   */
-  degraded: fn<(body: Json) => boolean>('search response body => boolean').optional(),
-  /** The cutoff of "expected in the top k" and of recall@k, nDCG@k and hit@k. */
-  k: z.number().int().min(1).max(100).default(3),
-  /** How many results to ask for; MRR looks this deep. */
-  depth: z.number().int().min(1).max(100).default(10),
-  /** Folder of documents.jsonl, queries.tsv and qrels.txt (relative to the profile). Default: shipgate's golden set. */
-  fixtures: z.string().optional(),
-  /** Baseline file (relative to the profile). Default: `baseline.json` in the fixtures folder, when there is one. */
-  baseline: z.string().optional(),
-  /** Documents judged at least this relevant must be in the top k. */
-  expectGrade: z.number().int().min(1).default(2),
 });
 
 export const targetSchema = z
@@ -250,8 +205,33 @@ export const targetSchema = z
           .optional(),
       })
       .optional(),
-    /** Routes that need authentication beyond the resource routes (e.g. `'GET /auth/me'`). */
+    /**
+     * Routes that need authentication beyond the resource routes (e.g. `'GET /auth/me'`). A
+     * `{placeholder}` is filled with a value that names nothing: such a route is judged against an
+     * anonymous call to it (a bad token must be refused exactly where no token is).
+     */
     protectedRoutes: z.array(routeString).default([]),
+    /**
+     * The API's OpenAPI 3.x document (JSON or YAML): a file relative to this profile, or an http(s)
+     * URL of one already served. With it shipgate knows every operation: each secured one gets the
+     * auth suite's token checks, and each one the profile does not place (under a resource, a
+     * capability block, protectedRoutes or `routes`) is listed in the sign-off as unclassified.
+     */
+    openapi: z.string().min(1, 'give a file (relative to the profile) or an http(s) URL').optional(),
+    /** What the operations no resource or capability block covers are. */
+    routes: z
+      .strictObject({
+        /** Operations anyone may call without a token (health, sign-up, login, the docs): known, and not token-checked. */
+        public: z.array(routeString).default([]),
+        /** Operations shipgate leaves alone, each with why: `{ 'POST /webhooks/stripe': 'signed by Stripe, not a user token' }`. */
+        ignore: z
+          .record(z.string(), z.string().min(1, 'say why shipgate leaves it alone'))
+          .superRefine((o, ctx) => {
+            for (const k of Object.keys(o)) if (!routeString.safeParse(k).success) ctx.addIssue({ code: 'custom', path: [k], message: `expected 'METHOD /path' as the key (e.g. 'POST /webhooks/stripe'), got '${k}'` });
+          })
+          .default({}),
+      })
+      .default({ public: [], ignore: {} }),
     /** Start-up guard against an auth bypass in production (needs `launch` and an ephemeral target). */
     authBypass: z
       .strictObject({
@@ -290,12 +270,16 @@ export const targetSchema = z
     jsonbMerge: jsonbMergeSpec.optional(),
     /** Create calls that honour an idempotency key, and first login (idempotency). */
     idempotency: idempotencySpec.optional(),
-    /** Exports queued by the API and produced by workers (export-dedup, worker-crash). */
+    /** Exports queued by the API and produced by workers (export-dedup, worker-crash, exports). */
     exports: exportsSpec.optional(),
     /** User journeys written with pactum that `shipgate smoke` walks on a deployed system (RUN_STAGING_SMOKE=1). */
     smoke: smokeSpec.optional(),
     /** Consumer pacts this system must honour, verified with it as the provider (the pact suite). */
     pact: pactSpec.optional(),
+    /** File uploads: size limit, allowed types, idempotency and who may read them back (uploads). */
+    uploads: uploadsSpec.optional(),
+    /** Browser access: the allowed origins, the calls a web app makes and how it sends credentials (cors). */
+    cors: corsSpec.optional(),
     /** Liveness, readiness and health routes and what they promise (health). */
     health: healthSpec.optional(),
     /** Required variables and the JWT secret's production rules, checked at start-up (config). */
@@ -305,13 +289,15 @@ export const targetSchema = z
       .strictObject({
         /** Suites that must run and pass: not-applicable counts as NO-GO for these. */
         require: z.array(z.string()).default([]),
+        /** What an operation of the OpenAPI document that the profile does not place does to the gate: a warning (default) or NO-GO. */
+        unclassified: z.enum(['warn', 'fail']).default('warn'),
       })
-      .default({ require: [] }),
+      .default({ require: [], unclassified: 'warn' }),
   })
   // Cross-field checks run even when a field is wrong, so one load names every problem.
   .superRefine(
     (t, ctx) => {
-      for (const p of crossFieldProblems(t)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+      for (const p of [...crossFieldProblems(t), ...corsProblems(t)]) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     },
     { when: () => true },
   );
@@ -325,6 +311,5 @@ export type PolicyProfile = TargetProfile['policy'];
 export type { DatabaseProfile, TenantUser, ColumnValue } from './database-schema.ts';
 export type AdaptersProfile = NonNullable<TargetProfile['adapters']>;
 export type AdapterEndpointProfile = AdaptersProfile['endpoints'][string];
-export type SearchProfile = NonNullable<TargetProfile['search']>;
 export type { HealthProfile } from './health-schema.ts';
 export type { ConfigProfile } from './config-schema.ts';

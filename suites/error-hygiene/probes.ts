@@ -82,10 +82,15 @@ afterAll(async () => {
   await cleanUp(target.resources.flatMap((api) => (made.items.has(api.name) ? [api.removal(made.items.get(api.name)!)] : [])));
 });
 
-/** Who sends: the holder of a site-wide role the call needs (when the profile can make one), else the items' owner. */
+/**
+ * Who sends: the holder of a site-wide role the call needs (when the profile can make one), else
+ * the items' owner. A protected route that writes (a logout, a password change) may end the
+ * token that sends it, so it gets a user of its own when the profile can make one.
+ */
 async function senderFor(c: CheckContext, probe: Probe, owner: Tenant): Promise<Tenant> {
   const level = probe.api && probe.op ? probe.api.access(probe.op).level : undefined;
   if (typeof level === 'object' && level.global && c.target.tenants.canHoldGlobalRole(level.role)) return c.target.tenants.globalRole(level.role);
+  if (!probe.api && probe.route.method !== 'GET' && c.target.tenants.fresh) return c.target.tenants.create();
   return owner;
 }
 
@@ -174,15 +179,16 @@ async function sendAll(c: CheckContext, probe: Probe): Promise<Tried[]> {
   }
   // List paging with sizes no client should send.
   if (probe.op === 'list' && probe.api?.pageable) {
-    const pageSize = typeof probe.api.spec.list === 'object' ? probe.api.spec.list.pageSize : undefined;
+    const api = probe.api;
     for (const size of [-1, 0, 1e12, Number.NaN, 2.5]) {
       // The profile's hook was written for sensible sizes: one it cannot render is not the system's fault.
-      let query: string;
+      let query: string | undefined;
       try {
-        query = pageSize!(size);
+        query = api.pageSizeQuery(size);
       } catch {
         continue;
       }
+      if (query === undefined) continue;
       await send('query', `a page size of ${size} (${query})`, { path: `${filled()}${filled().includes('?') ? '&' : '?'}${query}` }, [query, String(size)]);
     }
   }
