@@ -9,13 +9,17 @@ export interface RouteParameter {
 
 /**
  * The placeholders of a route with their OpenAPI parameters. The operation's parameters are by its
- * own names; a profile route may name them otherwise (`{job}` for `{jobId}`), so they are matched
- * by position too.
+ * own names; a profile route may name them otherwise (`{parent}/comments/{id}` for
+ * `{id}/comments/{commentId}`), so they are matched by position (the route matched the operation
+ * segment by segment), and by name only when the positions do not line up.
  */
 export function routeParameters(route: Route, op: ApiOperation | undefined): RouteParameter[] {
   const opParams = op ? templateParams(op.path) : [];
-  return templateParams(route.path).map((name, i) => {
-    const parameter = op?.parameters.find((p) => p.in === 'path' && (p.name === name || p.name === opParams[i]));
+  const names = templateParams(route.path);
+  const byPosition = opParams.length === names.length;
+  return names.map((name, i) => {
+    const wanted = byPosition ? opParams[i] : name;
+    const parameter = op?.parameters.find((p) => p.in === 'path' && p.name === wanted);
     return { name, ...(parameter ? { parameter } : {}) };
   });
 }

@@ -2,7 +2,8 @@ import { describe } from 'vitest';
 import { fail, findInternals, useTarget, type Evidence } from 'shipgate';
 import suite from './suite.ts';
 import { ERROR_FINDINGS } from './findings.ts';
-import { notSent, probesOf, tried, type ProbeResult, type Tried } from './probes.ts';
+import { tried, type ProbeResult, type Tried } from './probes.ts';
+import { notSent, probesOf } from './routes.ts';
 
 const target = await useTarget();
 // The generated ids and bodies come from the run's seed: the same seed sends the same requests.
