@@ -125,7 +125,6 @@ async function senderFor(c: CheckContext, probe: Probe, owner: Tenant): Promise<
   };
 }
 
-
 const results = new Map<string, Promise<ProbeResult>>();
 
 /** Every malformed request of `probe`, sent once and shared by the checks that judge the answers. */
