@@ -18,7 +18,10 @@ export interface AssembleInput {
   version: string;
   startedAt: Date;
   target: TargetSummary;
+  /** `gate.require`, whole: a narrowed run is judged against it too (see decideGate). */
   required: string[];
+  /** Suite ids chosen with `--suite`; empty: every suite. */
+  selected?: string[];
   warnings?: string[];
 }
 
@@ -60,12 +63,13 @@ function dedupe(findings: Finding[]): Finding[] {
 export function assembleReport(i: AssembleInput): RunReport {
   const suites = i.plans.map((p) => suiteResult(p, i.tests, i.errors));
   const findings = dedupe(i.tests.flatMap((t) => t.findings.map((f) => ({ ...f, suite: t.suite }))));
-  const { gate, reasons } = decideGate({ suites, errors: i.errors, required: i.required });
+  const { gate, reasons, narrowed } = decideGate({ suites, errors: i.errors, required: i.required, ...(i.selected ? { selected: i.selected } : {}) });
   const finishedAt = new Date();
   return {
     tool: { name: 'shipgate', version: i.version },
     gate,
     gateReasons: reasons,
+    ...(narrowed ? { narrowed } : {}),
     seed: i.seed,
     startedAt: i.startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),

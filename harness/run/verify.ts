@@ -1,4 +1,4 @@
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DatabaseServer } from '../provision/database.ts';
 import { bootSystem, type BootedSystem } from '../provision/system.ts';
 import type { TargetProfile } from '../profile/schema.ts';
@@ -10,6 +10,8 @@ import type { RunContext } from './context.ts';
 import { assertReachable } from './reachability.ts';
 import { providerDoubleFor } from '../provider-double/for-run.ts';
 import { profileWarnings } from '../profile/warnings.ts';
+import { variablesRead } from '../profile/env.ts';
+import { replayCommand, replayEnvironment } from './replay.ts';
 
 export interface VerifyOptions {
   /** The shipgate package root (suites and vitest config live there). */
@@ -27,19 +29,12 @@ export interface VerifyOptions {
   version: string;
   /** Variables layered over the launch block's (selftest's defect switch). */
   envOverrides?: Record<string, string>;
+  /** The embedded system's name, when the run is one of shipgate's (replays then name it with `--embedded`). */
+  embedded?: string;
   databaseServer?: DatabaseServer;
   /** Names the throw-away database and log folder (selftest runs one per defect). */
   label?: string;
   log: (line: string) => void;
-}
-
-/** `REFERENCE_DEFECTS=x npx shipgate verify --config c --seed n --runs r`: everything a replay needs. */
-function replayCommand(o: VerifyOptions): string {
-  const env = Object.entries(o.envOverrides ?? {})
-    .filter(([, v]) => v !== '')
-    .map(([k, v]) => `${k}=${v} `)
-    .join('');
-  return `${env}npx shipgate verify --config ${relative(process.cwd(), resolve(o.configPath)) || '.'} --seed ${o.seed} --runs ${o.runs} --iterations ${o.iterations}`;
 }
 
 /** Which suites run, and why the others do not. */
@@ -87,7 +82,15 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       configPath: resolve(o.configPath),
       seed: o.seed,
       runs: o.runs,
-      replayCommand: replayCommand(o),
+      replayCommand: replayCommand({
+        configPath: o.configPath,
+        ...(o.embedded ? { embedded: o.embedded } : {}),
+        reportsDir: o.reportsDir,
+        seed: o.seed,
+        runs: o.runs,
+        iterations: o.iterations,
+        env: replayEnvironment({ configPath: o.configPath, ...(o.envOverrides ? { overrides: o.envOverrides } : {}), profileVariables: variablesRead() }),
+      }),
       iterations: o.iterations,
       baseUrls,
       reportsDir: resolve(o.reportsDir),
@@ -104,8 +107,9 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       seed: o.seed,
       version: o.version,
       startedAt,
-      // A run narrowed with --suite only answers for the suites it ran.
-      required: o.selected.length > 0 ? o.profile.gate.require.filter((id) => o.selected.includes(id)) : o.profile.gate.require,
+      // Never narrowed: a run that left out a required suite says so and is not a release GO.
+      required: o.profile.gate.require,
+      selected: o.selected,
       warnings: profileWarnings(o.profile),
       target: {
         name: o.profile.name,
