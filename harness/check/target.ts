@@ -5,6 +5,7 @@ import { loadProfile } from '../profile/load.ts';
 import type { TargetProfile } from '../profile/schema.ts';
 import { resourceApis, type ResourceApi } from '../resources/resource-api.ts';
 import type { RunContext } from '../run/context.ts';
+import { enforceReadOnly, PRODUCTION_READ_ONLY } from '../safety/read-only.ts';
 
 /** The system under test as a suite sees it: only through its profile and the run context. */
 export interface Target {
@@ -19,6 +20,8 @@ export interface Target {
 }
 
 export function createTarget(profile: TargetProfile, context: RunContext): Target {
+  // The worker is read-only already (worker-setup.ts); the profile says so too, whichever came first.
+  if (profile.kind === 'production') enforceReadOnly(PRODUCTION_READ_ONLY);
   const anonymous = new HttpClient({ baseUrls: context.baseUrls, timeoutMs: profile.http.timeoutMs, transport: profile.identities?.transport });
   return {
     profile,

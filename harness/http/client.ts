@@ -4,6 +4,7 @@ import { record } from './recorder.ts';
 import { describeNetworkError } from './network-error.ts';
 import { redactor } from './redact.ts';
 import { BEARER, withCredentials, type Transport } from './credentials.ts';
+import { assertMayRequest } from '../safety/read-only.ts';
 
 export interface SendOptions {
   method: string;
@@ -83,6 +84,8 @@ export class HttpClient {
     const base = this.#options.baseUrls[instance];
     if (base === undefined) throw new Error(`no base URL for instance ${instance} (there are ${this.#options.baseUrls.length})`);
     const url = new URL(opts.path, base).toString();
+    // Every request of every suite and hook passes here: a read-only (production) run sends only reads.
+    assertMayRequest(opts.method, redactor.scrub(url));
     const token = opts.token === undefined ? this.#options.token : opts.token;
     const plain: Record<string, string> = { accept: 'application/json', ...opts.headers };
     const headers = token !== null && token !== undefined ? withCredentials(plain, token, this.#options.transport ?? BEARER) : plain;

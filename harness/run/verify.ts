@@ -12,6 +12,7 @@ import { providerDoubleFor } from '../provider-double/for-run.ts';
 import { profileWarnings } from '../profile/warnings.ts';
 import { variablesRead } from '../profile/env.ts';
 import { replayCommand, replayEnvironment } from './replay.ts';
+import { enforceReadOnly, PRODUCTION_READ_ONLY } from '../safety/read-only.ts';
 
 export interface VerifyOptions {
   /** The shipgate package root (suites and vitest config live there). */
@@ -54,6 +55,8 @@ export function planSuites(suites: Suite[], profile: TargetProfile, selected: st
  */
 export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   const startedAt = new Date();
+  // This process too: nothing it sends the target (probes, a provider double's setup) may write.
+  if (o.profile.kind === 'production') enforceReadOnly(PRODUCTION_READ_ONLY);
   const plans = planSuites(o.suites, o.profile, o.selected);
   const toRun = plans.filter((p) => p.status === 'run').map((p) => p.suite.id);
   let booted: BootedSystem | undefined;
@@ -80,6 +83,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     stopDouble = double?.stop;
     const context: RunContext = {
       configPath: resolve(o.configPath),
+      kind: o.profile.kind,
       seed: o.seed,
       runs: o.runs,
       replayCommand: replayCommand({

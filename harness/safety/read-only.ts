@@ -1,0 +1,111 @@
+/**
+ * Read-only production, by construction: once a process is declared read-only (its run's target is
+ * `production`), the HTTP layer refuses every method but GET, HEAD and OPTIONS, and the database
+ * layer every statement but reads, whoever asks: a suite, a profile hook, a future suite. The
+ * declaration is a one-way latch on the global object (non-writable, non-configurable): nothing
+ * in the process can lift it again, and a second copy of this module sees the same latch.
+ */
+
+const LATCH = Symbol.for('shipgate.readOnly');
+const REFUSALS = Symbol.for('shipgate.readOnly.refusals');
+
+type Slots = Record<symbol, unknown>;
+const slots = globalThis as unknown as Slots;
+
+/** The methods a read-only target is sent: they read, and change nothing by HTTP's own definition. */
+export const READ_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
+
+/** Why a production run is read-only, as refusals say it. */
+export const PRODUCTION_READ_ONLY = "the target is 'production', which shipgate only reads (GET, HEAD, OPTIONS; read-only SQL)";
+
+/** Starts every refusal message: a check (or a suite file) that hit one is not applicable, with the message as the reason. */
+export const REFUSAL_PREFIX = 'read-only target:';
+
+/** Something asked to write to a read-only target; nothing was sent. The message says what and why. */
+export class ReadOnlyTargetError extends Error {
+  constructor(
+    /** What was refused, e.g. `POST /v1/documents` or `INSERT INTO ...`. */
+    readonly refused: string,
+    /** Why the process is read-only. */
+    readonly why: string,
+  ) {
+    super(`${REFUSAL_PREFIX} ${why}, so shipgate refused to send ${refused}: this needs a write`);
+    this.name = 'ReadOnlyTargetError';
+  }
+}
+
+/** Declares this process read-only for the rest of its life; a second call changes nothing. */
+export function enforceReadOnly(why: string): void {
+  if (LATCH in slots) return;
+  Object.defineProperty(globalThis, LATCH, { value: why, writable: false, configurable: false, enumerable: false });
+}
+
+/** Why this process is read-only, or undefined when it may write. */
+export function readOnlyReason(): string | undefined {
+  return slots[LATCH] as string | undefined;
+}
+
+function refusals(): string[] {
+  let list = slots[REFUSALS] as string[] | undefined;
+  if (!list) {
+    list = [];
+    Object.defineProperty(globalThis, REFUSALS, { value: list, writable: false, configurable: false, enumerable: false });
+  }
+  return list;
+}
+
+/**
+ * Records and throws the refusal of `refused` (e.g. `POST /v1/documents`, or a profile hook that
+ * writes by definition); `refusalsSince` lets a check see it even if something caught the error.
+ */
+export function refuseWrite(refused: string): never {
+  const error = new ReadOnlyTargetError(refused, readOnlyReason()!);
+  refusals().push(error.message);
+  throw error;
+}
+
+/** How many refusals this process has had: a check takes the count when it starts, to see its own. */
+export function refusalCount(): number {
+  return refusals().length;
+}
+
+/** The refusals after `mark` (a `refusalCount()` taken earlier). */
+export function refusalsSince(mark: number): string[] {
+  return refusals().slice(mark);
+}
+
+/** Throws (sending nothing) unless `method` only reads or this process may write. */
+export function assertMayRequest(method: string, where: string): void {
+  if (readOnlyReason() === undefined) return;
+  if (!READ_METHODS.includes(method.toUpperCase())) refuseWrite(`${method.toUpperCase()} ${where}`);
+}
+
+/** A statement's text with comments and string literals blanked, for the keyword checks below. */
+function bare(sql: string): string {
+  return sql
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/\$([A-Za-z_]*)\$[\s\S]*?\$\1\$/g, "''")
+    .replace(/'(?:[^']|'')*'/g, "''")
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Statements a read-only session may run: reads, and the transaction and timeout handling around them. */
+const READ_STATEMENT = /^(select|with|show|values|table|explain|fetch|close|declare\s+\w+\s+(?:(?:binary|insensitive|asensitive|no\s+scroll|scroll)\s+)*cursor|begin|start\s+transaction|commit|end|rollback|abort|savepoint|release|set\s+(?:local\s+|session\s+)?(?:statement_timeout|lock_timeout|idle_in_transaction_session_timeout|application_name|search_path)\b)/i;
+/**
+ * What may not appear anywhere in a read-only session's statement: whatever could lift the
+ * read-only transaction (`READ WRITE`, the `*_read_only` settings, `set_config`), run elsewhere
+ * (`dblink`), or reach past the rows (advisory locks the system itself may use, signalling backends,
+ * large objects, server files, `EXPLAIN ANALYZE`, which runs its statement).
+ */
+const FORBIDDEN = /\bread\s+write\b|read_only|default_transaction|session\s+characteristics|\bset_config\b|\bdblink|\bpg_(?:try_)?advisory|\bpg_(?:terminate|cancel)_backend\b|\bpg_reload_conf\b|\bpg_switch_wal\b|\bpg_rotate_logfile\b|\blo_\w+\s*\(|\bpg_(?:read|write|stat)_(?:binary_)?file\b|\bpg_ls_dir\b|\bcopy\b|\bexplain\s*(?:\(\s*)?analy[sz]e\b|\bnextval\b|\bsetval\b|\bpg_notify\b/i;
+
+/** Throws (sending nothing) unless `sql` is a read, or this process may write. */
+export function assertMayQuery(sql: string): void {
+  if (readOnlyReason() === undefined) return;
+  const text = bare(sql);
+  if (!READ_STATEMENT.test(text) || FORBIDDEN.test(text)) {
+    refuseWrite(`the statement ${text.length > 120 ? `${text.slice(0, 117)}...` : text}`);
+  }
+}
