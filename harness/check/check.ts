@@ -9,7 +9,7 @@ import { seededSample, type Sample } from '../generate/sample.ts';
 import { startRecording, type Recording } from '../http/recorder.ts';
 import { redactor } from '../http/redact.ts';
 import { cleanUp, startCleanupScope } from '../resources/cleanup.ts';
-import { refusalCount, refusalsSince } from '../safety/read-only.ts';
+import { ReadOnlyTargetError, refusalCount, refusalsSince } from '../safety/read-only.ts';
 import type fc from 'fast-check';
 import { useTarget, type Target } from './target.ts';
 
@@ -119,6 +119,8 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
       } catch (err) {
         if ((err as { code?: string }).code === 'VITEST_PENDING') throw err; // a skip, not a failure
         notApplicableIfRefused();
+        // A refusal met by an earlier check and shared with this one (a fixture made once per file).
+        if (err instanceof ReadOnlyTargetError) ctx.skip(`not applicable: ${err.message}`);
         const found = { ...asFinding(err, recording) };
         if (!bursts.empty && found.seed !== undefined) found.replayNote = RACE_REPLAY_NOTE;
         // Scrubbed here, where the tokens are known: the main process only sees the result.
