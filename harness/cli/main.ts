@@ -2,6 +2,11 @@ import { redactor } from '../http/redact.ts';
 import { disposeAll, installTeardown } from '../provision/teardown.ts';
 import { EXIT } from './exit-codes.ts';
 import { describeFailure } from './failure.ts';
+import { sweepDeadRunFolders } from '../provision/run-folders.ts';
+import { beginRun, startWatchdog } from '../provision/watchdog-link.ts';
+
+/** Commands that launch systems and suite workers: their watchdog starts with them, not at the first launch. */
+const RUNS_SUITES = new Set(['verify', 'nightly', 'selftest']);
 import { VERSION } from './package-info.ts';
 import { VERIFY_USAGE, verifyCommand } from './verify-command.ts';
 import { NIGHTLY_ITERATIONS } from './options.ts';
@@ -63,6 +68,11 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   installTeardown();
+  // Every process this run starts carries its marker; what a killed run left behind goes first.
+  beginRun();
+  if (RUNS_SUITES.has(name)) startWatchdog();
+  const swept = await sweepDeadRunFolders();
+  if (swept.length > 0) log(`shipgate: removed ${swept.length} temporary folder${swept.length === 1 ? '' : 's'} left by a run that was killed (${swept.join(', ')})`);
   try {
     const command = await load();
     if (rest.includes('--help') || rest.includes('-h')) {
