@@ -9,7 +9,7 @@ import { seededSample, type Sample } from '../generate/sample.ts';
 import { startRecording, type Recording } from '../http/recorder.ts';
 import { redactor } from '../http/redact.ts';
 import { cleanUp, startCleanupScope } from '../resources/cleanup.ts';
-import { ReadOnlyTargetError, refusalCount, refusalsSince } from '../safety/read-only.ts';
+import { ReadOnlyTargetError, refusalCount, refusalsSince } from '../safety/refusals.ts';
 import type fc from 'fast-check';
 import { useTarget, type Target } from './target.ts';
 

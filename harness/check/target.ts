@@ -6,6 +6,8 @@ import type { TargetProfile } from '../profile/schema.ts';
 import { resourceApis, type ResourceApi } from '../resources/resource-api.ts';
 import type { RunContext } from '../run/context.ts';
 import { enforceReadOnly, PRODUCTION_READ_ONLY } from '../safety/read-only.ts';
+import { limitStagingWrites } from '../safety/staging-writes.ts';
+import { formatRoute } from '../http/route.ts';
 
 /** The system under test as a suite sees it: only through its profile and the run context. */
 export interface Target {
@@ -22,13 +24,17 @@ export interface Target {
 export function createTarget(profile: TargetProfile, context: RunContext): Target {
   // The worker is read-only already (worker-setup.ts); the profile says so too, whichever came first.
   if (profile.kind === 'production') enforceReadOnly(PRODUCTION_READ_ONLY);
+  const resources = resourceApis(profile);
+  if (profile.kind === 'staging') {
+    limitStagingWrites(resources.flatMap((api) => api.calls().filter((c) => c.route.method !== 'GET').map((c) => formatRoute(c.route))));
+  }
   const anonymous = new HttpClient({ baseUrls: context.baseUrls, timeoutMs: profile.http.timeoutMs, transport: profile.identities?.transport });
   return {
     profile,
     context,
     anonymous,
     tenants: new Tenants(profile, anonymous),
-    resources: resourceApis(profile),
+    resources,
     replay: (suite) => `${context.replayCommand} --suite ${suite}`,
   };
 }

@@ -5,6 +5,7 @@ import { describeNetworkError } from './network-error.ts';
 import { redactor } from './redact.ts';
 import { BEARER, withCredentials, type Transport } from './credentials.ts';
 import { assertMayRequest } from '../safety/read-only.ts';
+import { assertStagingWrite } from '../safety/staging-writes.ts';
 
 export interface SendOptions {
   method: string;
@@ -87,6 +88,8 @@ export class HttpClient {
     // Every request of every suite and hook passes here: a read-only (production) run sends only reads.
     assertMayRequest(opts.method, redactor.scrub(url));
     const token = opts.token === undefined ? this.#options.token : opts.token;
+    // On staging, a tenant's own credentials write only what shipgate can remove again.
+    assertStagingWrite(opts.method, opts.path, token !== null && token !== undefined && token === this.#options.token);
     const plain: Record<string, string> = { accept: 'application/json', ...opts.headers };
     const headers = token !== null && token !== undefined ? withCredentials(plain, token, this.#options.transport ?? BEARER) : plain;
     let payload: string | Buffer | undefined;

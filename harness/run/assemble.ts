@@ -2,7 +2,7 @@ import type { Finding } from '../findings/finding.ts';
 import { decideGate } from '../report/gate.ts';
 import type { RunReport, SuiteResult, TargetSummary, TestRecord } from '../report/model.ts';
 import type { Suite } from '../suites/define.ts';
-import { REFUSAL_PREFIX } from '../safety/read-only.ts';
+import { refusalIn } from '../safety/refusals.ts';
 
 export interface SuitePlan {
   suite: Suite;
@@ -37,15 +37,15 @@ function suiteResult(plan: SuitePlan, tests: TestRecord[], errors: string[]): Su
   const failed = count('failed');
   const allFileErrors = errors.filter((e) => e.startsWith(`suites/${plan.suite.id}/`));
   // A suite file that needed a write while loading, on a read-only target, is not applicable for that reason.
-  const refusals = allFileErrors.filter((e) => e.includes(REFUSAL_PREFIX));
-  const fileErrors = allFileErrors.filter((e) => !e.includes(REFUSAL_PREFIX));
+  const refusals = allFileErrors.flatMap((e) => refusalIn(e) ?? []);
+  const fileErrors = allFileErrors.filter((e) => refusalIn(e) === undefined);
   const codes = [...new Set(mine.flatMap((t) => t.findings.map((f) => f.code)))];
   let status: SuiteResult['status'] = failed > 0 || fileErrors.length > 0 ? 'failed' : 'passed';
   let reason: string | undefined = codes.length > 0 ? codes.join(', ') : fileErrors[0]?.split('\n')[0];
   if (status === 'passed' && count('passed') === 0) {
     // Every check was skipped as not applicable: the suite verified nothing.
     status = 'not-applicable';
-    const refused = refusals[0]?.slice(refusals[0].indexOf(REFUSAL_PREFIX)).split('\n')[0];
+    const refused = refusals[0];
     reason = refused ? `not applicable: ${refused}` : `every check was skipped: ${mine[0]?.skipReason ?? 'no checks ran'}`;
   }
   const sections = mine.flatMap((t) => t.sections);
@@ -69,7 +69,7 @@ export function assembleReport(i: AssembleInput): RunReport {
   const suites = i.plans.map((p) => suiteResult(p, i.tests, i.errors));
   const findings = dedupe(i.tests.flatMap((t) => t.findings.map((f) => ({ ...f, suite: t.suite }))));
   // A refused write while a suite file loaded made that suite not applicable; it is no error of the run.
-  const errors = i.errors.filter((e) => !e.includes(REFUSAL_PREFIX));
+  const errors = i.errors.filter((e) => refusalIn(e) === undefined);
   const { gate, reasons, narrowed } = decideGate({ suites, errors, required: i.required, ...(i.selected ? { selected: i.selected } : {}) });
   const finishedAt = new Date();
   return {

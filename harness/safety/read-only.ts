@@ -6,8 +6,9 @@
  * in the process can lift it again, and a second copy of this module sees the same latch.
  */
 
+import { refuse } from './refusals.ts';
+
 const LATCH = Symbol.for('shipgate.readOnly');
-const REFUSALS = Symbol.for('shipgate.readOnly.refusals');
 
 type Slots = Record<symbol, unknown>;
 const slots = globalThis as unknown as Slots;
@@ -17,22 +18,6 @@ export const READ_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
 
 /** Why a production run is read-only, as refusals say it. */
 export const PRODUCTION_READ_ONLY = "the target is 'production', which shipgate only reads (GET, HEAD, OPTIONS; read-only SQL)";
-
-/** Starts every refusal message: a check (or a suite file) that hit one is not applicable, with the message as the reason. */
-export const REFUSAL_PREFIX = 'read-only target:';
-
-/** Something asked to write to a read-only target; nothing was sent. The message says what and why. */
-export class ReadOnlyTargetError extends Error {
-  constructor(
-    /** What was refused, e.g. `POST /v1/documents` or `INSERT INTO ...`. */
-    readonly refused: string,
-    /** Why the process is read-only. */
-    readonly why: string,
-  ) {
-    super(`${REFUSAL_PREFIX} ${why}, so shipgate refused to send ${refused}: this needs a write`);
-    this.name = 'ReadOnlyTargetError';
-  }
-}
 
 /** Declares this process read-only for the rest of its life; a second call changes nothing. */
 export function enforceReadOnly(why: string): void {
@@ -45,33 +30,9 @@ export function readOnlyReason(): string | undefined {
   return slots[LATCH] as string | undefined;
 }
 
-function refusals(): string[] {
-  let list = slots[REFUSALS] as string[] | undefined;
-  if (!list) {
-    list = [];
-    Object.defineProperty(globalThis, REFUSALS, { value: list, writable: false, configurable: false, enumerable: false });
-  }
-  return list;
-}
-
-/**
- * Records and throws the refusal of `refused` (e.g. `POST /v1/documents`, or a profile hook that
- * writes by definition); `refusalsSince` lets a check see it even if something caught the error.
- */
+/** Records and throws the refusal of `refused` on a read-only target (a request, a statement, a profile hook that writes by definition). */
 export function refuseWrite(refused: string): never {
-  const error = new ReadOnlyTargetError(refused, readOnlyReason()!);
-  refusals().push(error.message);
-  throw error;
-}
-
-/** How many refusals this process has had: a check takes the count when it starts, to see its own. */
-export function refusalCount(): number {
-  return refusals().length;
-}
-
-/** The refusals after `mark` (a `refusalCount()` taken earlier). */
-export function refusalsSince(mark: number): string[] {
-  return refusals().slice(mark);
+  return refuse(refused, `read-only target: ${readOnlyReason() ?? 'this run is read-only'}, so shipgate refused to send ${refused}: this needs a write`);
 }
 
 /** Throws (sending nothing) unless `method` only reads or this process may write. */
