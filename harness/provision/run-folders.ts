@@ -77,3 +77,14 @@ export async function sweepDeadRunFolders(root = tmpdir()): Promise<string[]> {
   }
   return removed;
 }
+
+/** The run folders of run `runId` (made by any of its processes, its suites' workers included). */
+export function foldersOfRun(runId: string, root = tmpdir()): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(root).filter((n) => n.startsWith(PREFIX));
+  } catch {
+    return [];
+  }
+  return entries.map((n) => join(root, n)).filter((dir) => ownerOf(dir)?.runId === runId);
+}

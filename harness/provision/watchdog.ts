@@ -7,7 +7,8 @@
  * run still has running (see reap.ts), removes the folders, and exits. It starts nothing itself,
  * so it cannot leave anything behind.
  */
-import { reap, type Leftovers, type WatchedGroup, type WatchedPid } from './reap.ts';
+import { reap, running, type Leftovers, type WatchedGroup, type WatchedPid } from './reap.ts';
+import { foldersOfRun } from './run-folders.ts';
 import { processStartTime } from './signals.ts';
 
 const [runId, parentArg] = process.argv.slice(2);
@@ -40,7 +41,9 @@ let ending = false;
 async function end(): Promise<void> {
   if (ending) return;
   ending = true;
-  const leftovers: Leftovers = { ...(runId ? { runId } : {}), groups: [...groups.values()], pids: [...pids.values()], dirs: [...dirs] };
+  // The folders it was told about, and those the run's other processes (suite workers) made.
+  const folders = new Set([...dirs, ...(runId ? foldersOfRun(runId) : [])]);
+  const leftovers: Leftovers = { ...(runId ? { runId } : {}), groups: [...groups.values()], pids: [...pids.values()], dirs: [...folders] };
   try {
     await reap(leftovers);
   } finally {
@@ -67,7 +70,7 @@ process.stdin.on('end', () => void end());
 process.stdin.on('error', () => void end());
 // A second way to notice: the CLI's pid no longer names the CLI (in case something else holds the pipe open).
 setInterval(() => {
-  if (processStartTime(parent) !== parentStart || parentStart === undefined) void end();
+  if (!running(parent, parentStart)) void end(); // a zombie waiting for its parent to reap it has ended too
 }, 1_000);
 // A terminal's signals never reach it (its own session); if it is told to stop, the run is not over: it just goes.
 for (const sig of ['SIGINT', 'SIGHUP'] as const) process.on(sig, () => {});
