@@ -43,7 +43,7 @@ export function reportsDirOf(argv: string[]): string {
  * on to the CLI, which prints it and exits with its code.
  */
 export async function verifyCommand(argv: string[], log: (line: string) => void, defaults = { iterations: CI_ITERATIONS }): Promise<number> {
-  if (argv.includes('--embedded') && argv[argv.indexOf('--embedded') + 1] === 'list') {
+  if ((argv.includes('--embedded') && argv[argv.indexOf('--embedded') + 1] === 'list') || argv.includes('--embedded=list')) {
     log(embeddedList());
     return EXIT.go;
   }
