@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadProfile } from '../profile/load.ts';
@@ -14,6 +14,7 @@ import { detectionMatrix } from '../selftest/matrix.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { CI_ITERATIONS, parseIntOption, seedOption } from './options.ts';
 import { PACKAGE_ROOT, VERSION } from './package-info.ts';
+import { reportsDirOf } from './verify-command.ts';
 
 export const SELFTEST_USAGE = `shipgate selftest [--system name ...] [--defect id ...] [--seed n] [--runs n] [--iterations n] [--reports dir]
 
@@ -54,6 +55,8 @@ async function choose(systems: string[], defects: string[]): Promise<Chosen[]> {
 }
 
 export async function selftestCommand(argv: string[], log: (line: string) => void): Promise<number> {
+  // An earlier selftest's verdict never outlives this one, whatever stops it.
+  for (const name of ['selftest.json', 'selftest.md']) rmSync(join(reportsDirOf(argv), name), { force: true });
   const { values } = parseArgs({
     args: argv,
     options: {
