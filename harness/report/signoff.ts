@@ -73,9 +73,9 @@ const GATE_MARK: Record<RunReport['gate'], string> = { GO: '🟢', 'NO-GO': '�
 const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** `text` cut to `max` characters (at a line end when one is near), saying how much was left out. */
+/** `text` cut to about `max` characters (at a line end when one is near), saying how much was left out; never cut for less than the note would take. */
 export function clip(text: string, max: number, where = FINDINGS_FILE): string {
-  if (text.length <= max) return text;
+  if (text.length <= max + 40) return text;
   const cut = text.lastIndexOf('\n', max);
   const at = cut > max * 0.6 ? cut : max;
   return `${text.slice(0, at)}… (${text.length - at} more characters in ${where})`;
@@ -151,7 +151,8 @@ function findingSummary(group: Finding[], b: Budget): string[] {
   if (f.check) lines.push(`- **check:** ${cell(clip(f.check, b.fieldChars))}`);
   if (f.expected) lines.push(`- **expected:** ${cell(clip(f.expected, b.fieldChars))}`);
   if (f.actual) lines.push(`- **actual:** ${cell(clip(f.actual, b.fieldChars))}`);
-  if (f.seed !== undefined) lines.push(`- **replay:** \`${clip(f.replay ?? `--seed ${f.seed}`, 600)}\`${f.counterexample ? ` (case ${cell(clip(f.counterexample, b.fieldChars))})` : ''}`);
+  // A replay command that is cut replays nothing: it is shown whole (it is a command line, not evidence).
+  if (f.seed !== undefined) lines.push(`- **replay:** \`${clip(f.replay ?? `--seed ${f.seed}`, 4_000)}\`${f.counterexample ? ` (case ${cell(clip(f.counterexample, b.fieldChars))})` : ''}`);
   for (const other of group.slice(1, 1 + b.titles)) lines.push(`- **also:** ${cell(clip(other.title, b.fieldChars))}`);
   if (group.length > 1 + b.titles) lines.push(`- …and ${group.length - 1 - b.titles} more in ${FINDINGS_FILE}`);
   if (b.evidenceChars > 0 && f.evidence.length > 0) {
