@@ -228,6 +228,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['SEARCH_EXPECTED_NOT_IN_TOP_K', 'SEARCH_QUALITY_DROPPED', 'SEARCH_QUERY_DROPPED'],
   },
   {
+    id: 'index-partial',
+    promise: 'after refresh (the sync, repeated while it has work), every document is searchable',
+    mistake:
+      "the sync was rewritten as an incremental one that pages through the documents created since the last sync, taking the newest embedding's time as that point: it embeds one page, answers completed with nothing pending, and every older document looks synced from then on",
+    caughtBy: ['search-quality'],
+    findingCodes: ['SEARCH_INDEX_INCOMPLETE'],
+  },
+  {
     id: 'claim-race',
     promise: 'of any number of concurrent claims of one job run, exactly one wins',
     mistake: 'try_claim is SELECT then INSERT, and job runs have no unique key',
@@ -315,6 +323,41 @@ export const DEFECTS: readonly DefectSpec[] = [
     mistake: 'expired leases are recovered when a worker starts, never by a running one: a dead worker\'s export waits for the next deploy or restart',
     caughtBy: ['worker-crash'],
     findingCodes: ['EXPORT_STUCK_AFTER_CRASH', 'EXPORT_STUCK_AFTER_STALL'],
+  },
+  {
+    id: 'readiness-hangs',
+    promise: 'readiness answers 503 within its 2 s timeout when the database stops answering',
+    mistake: 'readiness runs SELECT 1 on the pool with no timeout of its own ("the pool has a 5 s connection timeout"), so a query on a connection the database stopped answering waits forever',
+    caughtBy: ['health'],
+    findingCodes: ['READINESS_HANGS'],
+  },
+  {
+    id: 'liveness-touches-db',
+    promise: 'liveness never touches the database and answers 200 while the database does not',
+    mistake: 'liveness pings the database "so a process whose pool is wedged gets restarted", so a database outage hangs it',
+    caughtBy: ['health'],
+    findingCodes: ['LIVENESS_TOUCHES_DATABASE', 'LIVENESS_FAILS_WITHOUT_DATABASE'],
+  },
+  {
+    id: 'readiness-no-cache',
+    promise: 'readiness reuses a success for 5 s: probes inside that window cost at most one database round trip',
+    mistake: "the cache was ported from the seed's time.monotonic() (seconds) to performance.now() (milliseconds) with the TTL left at 5, so a success is trusted for 5 ms and every probe queries the database",
+    caughtBy: ['health'],
+    findingCodes: ['READINESS_NOT_CACHED'],
+  },
+  {
+    id: 'env-missing-silent',
+    promise: 'without a required variable the service refuses to start, naming it',
+    mistake: 'JWT_SECRET falls back to a development secret when unset outside production "so the server starts without a .env", and every test and staging deploy runs with that published secret',
+    caughtBy: ['config'],
+    findingCodes: ['CONFIG_MISSING_STARTED'],
+  },
+  {
+    id: 'jwt-default-secret',
+    promise: 'in production a weak JWT secret (too short, or a published default) is refused at start-up',
+    mistake: "the secret check counts characters only, so the Supabase CLI's published 55-character development secret passes in production",
+    caughtBy: ['config'],
+    findingCodes: ['CONFIG_WEAK_SECRET_ACCEPTED'],
   },
 ];
 

@@ -3,11 +3,16 @@ import { crossFieldProblems } from './consistency.ts';
 import { databaseSpec } from './database-schema.ts';
 import type { ProfileHttp } from '../http/profile-http.ts';
 import type { Sample } from '../generate/sample.ts';
-import { fn, routeString, type HttpMethod } from './fields.ts';
+import { fn, routeString, zodContract, type HttpMethod } from './fields.ts';
 import { exportsSpec, idempotencySpec, jobClaimSpec, jsonbMergeSpec } from './concurrency-capabilities.ts';
 import { denial } from './access-schema.ts';
 import { identitiesSpec } from './identities-schema.ts';
 import { resourceSpec } from './resource-schema.ts';
+import { searchSpec } from './search-schema.ts';
+import { healthSpec } from './health-schema.ts';
+import { configSpec } from './config-schema.ts';
+
+export type { GoldenDocument, IndexedDocument, AddedDocument, RefreshPlan, SearchProfile } from './search-schema.ts';
 
 export type { HttpMethod };
 
@@ -76,12 +81,6 @@ const policySpec = z.strictObject({
   /** Replaced by `notFound` and `denied`. */
   crossTenant: z.never({ error: "crossTenant was replaced by notFound (the status of a missing id) and denied ('as-missing', the default, or a status such as 403)" }).optional(),
 });
-
-/** A zod 4 schema (the suites turn it into JSON Schema and validate with it). */
-const zodContract = z.custom<z.ZodType>(
-  (v) => typeof v === 'object' && v !== null && '_zod' in v && typeof (v as { safeParse?: unknown }).safeParse === 'function',
-  { message: 'expected a zod 4 schema (e.g. z.object({...}))' },
-);
 
 /** What an adapter endpoint's body and hooks are given. */
 export interface AdapterInput {
@@ -156,57 +155,6 @@ const adaptersSpec = z.strictObject({
       snapshot: z.string().min(1),
     })
     .optional(),
-});
-
-/** One golden document, as the fixtures hold it. */
-export interface GoldenDocument {
-  docno: string;
-  title: string;
-  text: string;
-}
-
-const searchSpec = z.strictObject({
-  /** Adds one golden document for a tenant. */
-  index: z.strictObject({
-    route: routeString,
-    body: fn<(doc: GoldenDocument) => Json>('doc => request body'),
-    /** The new document's id in the system. Default: `body.id`. */
-    id: fn<(body: Json) => string>('response body => id').optional(),
-  }),
-  /** Calls made once a tenant's documents are added, before it is queried (e.g. an embeddings sync). */
-  refresh: z.array(routeString).default([]),
-  /**
-   * Whether a refresh answer says it did not do its work (e.g. the sync fell back because the
-   * provider did not answer in time). Default: `body.fallback === true`. Such an answer stops the
-   * suite with a precondition: measuring half-indexed documents would be a false quality finding.
-   */
-  refreshFallback: fn<(body: Json) => boolean>('refresh response body => boolean').optional(),
-  query: z.strictObject({
-    /** With `{query}` and `{limit}` filled in, e.g. `'GET /v1/search?q={query}&limit={limit}'`. */
-    route: routeString,
-    /** Request body, for a search that is a POST. */
-    body: fn<(query: string, limit: number) => Json>('(query, limit) => request body').optional(),
-    /** The ranked hits, best first. Default: `body.items`. */
-    items: fn<(body: Json) => Json[]>('response body => hits').optional(),
-    /** A hit's document id. Default: `hit.document_id ?? hit.id`. */
-    id: fn<(hit: Json) => string>('hit => document id').optional(),
-  }),
-  /**
-   * Whether a search answer says it ran degraded (e.g. full text only because the query could not
-   * be embedded): quality measured on it says nothing about the search, so it stops the suite with
-   * a precondition. Default: `body.degraded === true || body.fallback === true`.
-   */
-  degraded: fn<(body: Json) => boolean>('search response body => boolean').optional(),
-  /** The cutoff of "expected in the top k" and of recall@k, nDCG@k and hit@k. */
-  k: z.number().int().min(1).max(100).default(3),
-  /** How many results to ask for; MRR looks this deep. */
-  depth: z.number().int().min(1).max(100).default(10),
-  /** Folder of documents.jsonl, queries.tsv and qrels.txt (relative to the profile). Default: shipgate's golden set. */
-  fixtures: z.string().optional(),
-  /** Baseline file (relative to the profile). Default: `baseline.json` in the fixtures folder, when there is one. */
-  baseline: z.string().optional(),
-  /** Documents judged at least this relevant must be in the top k. */
-  expectGrade: z.number().int().min(1).default(2),
 });
 
 export const targetSchema = z
@@ -294,6 +242,10 @@ export const targetSchema = z
     idempotency: idempotencySpec.optional(),
     /** Exports queued by the API and produced by workers (export-dedup, worker-crash). */
     exports: exportsSpec.optional(),
+    /** Liveness, readiness and health routes and what they promise (health). */
+    health: healthSpec.optional(),
+    /** Required variables and the JWT secret's production rules, checked at start-up (config). */
+    config: configSpec.optional(),
     policy: policySpec.default({ notFound: 404, denied: 'as-missing', unauthenticated: 401, roleDenied: 403 }),
     gate: z
       .strictObject({
@@ -319,4 +271,5 @@ export type PolicyProfile = TargetProfile['policy'];
 export type { DatabaseProfile, TenantUser, ColumnValue } from './database-schema.ts';
 export type AdaptersProfile = NonNullable<TargetProfile['adapters']>;
 export type AdapterEndpointProfile = AdaptersProfile['endpoints'][string];
-export type SearchProfile = NonNullable<TargetProfile['search']>;
+export type { HealthProfile } from './health-schema.ts';
+export type { ConfigProfile } from './config-schema.ts';

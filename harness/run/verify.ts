@@ -13,6 +13,8 @@ import { profileWarnings } from '../profile/warnings.ts';
 import { variablesRead } from '../profile/env.ts';
 import { replayCommand, replayEnvironment } from './replay.ts';
 import { enforceReadOnly, PRODUCTION_READ_ONLY } from '../safety/read-only.ts';
+import type { FaultControl } from '../faults/control-server.ts';
+import { faultControlFor } from '../faults/for-run.ts';
 
 export interface VerifyOptions {
   /** The shipgate package root (suites and vitest config live there). */
@@ -61,6 +63,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   const toRun = plans.filter((p) => p.status === 'run').map((p) => p.suite.id);
   let booted: BootedSystem | undefined;
   let stopDouble: (() => Promise<void>) | undefined;
+  let faults: FaultControl | undefined;
   try {
     let baseUrls = o.profile.http.baseUrls ?? [];
     if (o.profile.launch) {
@@ -81,6 +84,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     if (callsApi) await assertReachable(baseUrls, o.profile.http.probePath);
     const double = booted?.providerDouble ? { info: booted.providerDouble, stop: async () => {} } : await providerDoubleFor(o.profile);
     stopDouble = double?.stop;
+    faults = await faultControlFor(o.profile, booted);
     const context: RunContext = {
       configPath: resolve(o.configPath),
       kind: o.profile.kind,
@@ -101,6 +105,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),
       ...(booted ? { launch: booted.launched } : {}),
       ...(double ? { providerDouble: double.info } : {}),
+      ...(faults ? { faults: faults.info } : {}),
     };
     const { tests, errors } =
       toRun.length > 0 ? await runSuites({ root: o.root, suiteIds: toRun, context, progress: o.log }) : { tests: [], errors: [] };
@@ -124,6 +129,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       },
     });
   } finally {
+    await faults?.stop();
     await stopDouble?.();
     await booted?.stop();
   }
