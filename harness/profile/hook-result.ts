@@ -115,7 +115,7 @@ export function showValue(value: unknown): string {
   try {
     // Secret fields go before the cut: a token cut in half would no longer look like one to the scrub.
     text =
-      JSON.stringify(withoutSecrets(value), (_k, v: unknown) => {
+      JSON.stringify(withoutSecrets(value, [], { numbers: false }), (_k, v: unknown) => {
         if (typeof v === 'function') return '<function>';
         if (typeof v === 'bigint') return `${v}n`;
         if (v === undefined) return '<undefined>';

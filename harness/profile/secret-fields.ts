@@ -11,9 +11,13 @@ export function isSecretName(name: PropertyKey): boolean {
   return typeof name === 'string' && SECRET_NAME.test(name);
 }
 
-/** A path is secret when any of its fields is: `identities.jwt.secret`, `launch.env.JWT_SECRET`. */
+/**
+ * A path is secret when its field is (`identities.jwt.secret`, `launch.env.JWT_SECRET`, an item of
+ * a list of secrets); a field inside a block named for a secret (`config.jwtSecret.weak`) is not.
+ */
 export function isSecretPath(path: readonly PropertyKey[]): boolean {
-  return path.some(isSecretName);
+  const field = [...path].reverse().find((k) => typeof k === 'string');
+  return field !== undefined && isSecretName(field);
 }
 
 /** What is shown instead of a secret: its label and its length, never a character of it. */
@@ -39,13 +43,14 @@ export function maskUrlPassword(text: string): string {
  * A copy of `value` fit to show: secret fields (by name, at any depth, or everything when `path`
  * is secret) replaced by their label and length, URL passwords masked. Functions stay functions.
  */
-export function withoutSecrets(value: unknown, path: readonly PropertyKey[] = []): unknown {
+export function withoutSecrets(value: unknown, path: readonly PropertyKey[] = [], o: { numbers?: boolean } = { numbers: true }): unknown {
   const label = String([...path].reverse().find((k) => typeof k === 'string') ?? 'secret');
-  if (isSecretPath(path) && (typeof value === 'string' || typeof value === 'number')) return secretLabel(label, String(value));
+  // A number where a secret belongs (a PIN) is one too; where a string is expected, a caller may show it as the type error it is.
+  if (isSecretPath(path) && (typeof value === 'string' || (o.numbers && typeof value === 'number'))) return secretLabel(label, String(value));
   if (typeof value === 'string') return maskUrlPassword(value);
-  if (Array.isArray(value)) return value.map((v, i) => withoutSecrets(v, [...path, i]));
+  if (Array.isArray(value)) return value.map((v, i) => withoutSecrets(v, [...path, i], o));
   if (value && typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutSecrets(v, [...path, k])]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutSecrets(v, [...path, k], o)]));
   }
   return value;
 }
