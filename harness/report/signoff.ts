@@ -144,7 +144,20 @@ const BUDGETS: Budget[] = [
   { reasons: 6, reasonChars: 120, noteChars: 40, fieldChars: 120, evidenceChars: 0, titles: 0, sectionRows: 0, sectionText: 0, skippedNames: 0, skippedReasonChars: 60, errorsShown: 0, errorChars: 0 },
 ];
 
-function findingSummary(group: Finding[], b: Budget): string[] {
+/**
+ * The part every finding's replay command shares (variables, config, reports, seed, runs,
+ * iterations: the run's), so the sign-off prints it once and each finding only what it adds.
+ */
+export function replayBase(findings: Finding[]): string | undefined {
+  const replays = findings.flatMap((f) => (f.replay ? [f.replay] : []));
+  const first = replays[0];
+  const cut = first?.indexOf(' --suite ') ?? -1;
+  if (!first || replays.length < 2 || cut < 0) return undefined;
+  const base = first.slice(0, cut);
+  return replays.every((r) => r.startsWith(`${base} `)) ? base : undefined;
+}
+
+function findingSummary(group: Finding[], b: Budget, base?: string): string[] {
   const f = group[0]!;
   const suites = [...new Set(group.map((x) => x.suite).filter(Boolean))].join(', ');
   const lines = ['', `#### \`${f.code}\` ×${countOf(group)} · ${f.severity} · ${suites}`, '', `- **first:** ${cell(clip(f.title, b.fieldChars))}`, `- **promise:** ${cell(clip(f.promise, 300))}`];
@@ -152,7 +165,8 @@ function findingSummary(group: Finding[], b: Budget): string[] {
   if (f.expected) lines.push(`- **expected:** ${cell(clip(f.expected, b.fieldChars))}`);
   if (f.actual) lines.push(`- **actual:** ${cell(clip(f.actual, b.fieldChars))}`);
   // A replay command that is cut replays nothing: it is shown whole (it is a command line, not evidence).
-  if (f.seed !== undefined) lines.push(`- **replay:** \`${clip(f.replay ?? `--seed ${f.seed}`, 4_000)}\`${f.counterexample ? ` (case ${cell(clip(f.counterexample, b.fieldChars))})` : ''}`);
+  const replay = f.replay && base && f.replay.startsWith(`${base} `) ? `the run's replay (above) with \`${f.replay.slice(base.length + 1)}\`` : `\`${clip(f.replay ?? `--seed ${f.seed}`, 4_000)}\``;
+  if (f.seed !== undefined) lines.push(`- **replay:** ${replay}${f.counterexample ? ` (case ${cell(clip(f.counterexample, b.fieldChars))})` : ''}`);
   for (const other of group.slice(1, 1 + b.titles)) lines.push(`- **also:** ${cell(clip(other.title, b.fieldChars))}`);
   if (group.length > 1 + b.titles) lines.push(`- …and ${group.length - 1 - b.titles} more in ${FINDINGS_FILE}`);
   if (b.evidenceChars > 0 && f.evidence.length > 0) {
@@ -193,8 +207,10 @@ function render(r: RunReport, b: Budget): string {
   lines.push(...suiteTable(r, b.noteChars));
   if (r.findings.length > 0) {
     const groups = byCode(r.findings);
+    const base = replayBase(r.findings);
     lines.push('', `### Findings: ${r.findings.length} (${groups.length} codes), each code once; the full evidence of every finding is in [${FINDINGS_FILE}](${FINDINGS_FILE})`);
-    for (const group of groups) lines.push(...findingSummary(group, b));
+    if (base) lines.push('', `Replay of this run (each finding adds its own \`--suite\`): \`${base}\``);
+    for (const group of groups) lines.push(...findingSummary(group, b, base));
   }
   const measured = r.suites.filter((x) => x.sections.length > 0);
   if (measured.length > 0 && b.sectionRows > 0) {

@@ -86,6 +86,10 @@ describe('the sign-off fits where it is posted', () => {
     }
     // Every code keeps its first evidence while there is room for it.
     expect(md).toContain('first evidence');
+    // The replay the findings share is printed once, each finding adding its suite.
+    expect(md.match(/Replay of this run/g)).toHaveLength(1);
+    expect(md).toContain('Replay of this run (each finding adds its own `--suite`): `npx shipgate verify --config /a/b/shipgate.config.ts --reports reports --seed 7 --runs 5 --iterations 4`');
+    expect(md).toContain("- **replay:** the run's replay (above) with `--suite suite-0`");
     expect(md).toContain('[findings.md](findings.md)');
     // The full evidence is all in findings.md.
     const full = toFindingsMarkdown(r);
