@@ -13,6 +13,7 @@ import { profileWarnings } from '../profile/warnings.ts';
 import { variablesRead } from '../profile/env.ts';
 import { replayCommand, replayEnvironment } from './replay.ts';
 import { enforceReadOnly, PRODUCTION_READ_ONLY } from '../safety/read-only.ts';
+import { startCorsPages, type StartedCorsPages } from '../cors/pages.ts';
 import type { FaultControl } from '../faults/control-server.ts';
 import { faultControlFor } from '../faults/for-run.ts';
 
@@ -63,16 +64,19 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   const toRun = plans.filter((p) => p.status === 'run').map((p) => p.suite.id);
   let booted: BootedSystem | undefined;
   let stopDouble: (() => Promise<void>) | undefined;
+  let corsPages: StartedCorsPages | undefined;
   let faults: FaultControl | undefined;
   try {
     let baseUrls = o.profile.http.baseUrls ?? [];
+    // Before the launch: a launched system is told the origins of shipgate's pages.
+    corsPages = await startCorsPages(o.profile);
     if (o.profile.launch) {
       o.log(`starting ${o.profile.name} (${Object.keys(o.profile.launch.services).join(', ')})...`);
       booted = await bootSystem({
         launch: o.profile.launch,
         configPath: o.configPath,
         logsDir: join(o.reportsDir, 'logs', o.label ?? 'verify'),
-        ...(o.envOverrides ? { envOverrides: o.envOverrides } : {}),
+        envOverrides: { ...o.envOverrides, ...corsPages?.env },
         ...(o.databaseServer ? { databaseServer: o.databaseServer } : {}),
         ...(o.label ? { label: o.label.replace(/[^a-z0-9]+/gi, '_') } : {}),
       });
@@ -105,6 +109,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),
       ...(booted ? { launch: booted.launched } : {}),
       ...(double ? { providerDouble: double.info } : {}),
+      ...(corsPages ? { corsPages: corsPages.pages } : {}),
       ...(faults ? { faults: faults.info } : {}),
     };
     const { tests, errors } =
@@ -132,5 +137,6 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     await faults?.stop();
     await stopDouble?.();
     await booted?.stop();
+    await corsPages?.close();
   }
 }

@@ -6,7 +6,7 @@
  * in the process can lift it again, and a second copy of this module sees the same latch.
  */
 
-import { refuse } from './refusals.ts';
+import { recordRefusal, refuse } from './refusals.ts';
 
 const LATCH = Symbol.for('shipgate.readOnly');
 
@@ -30,9 +30,56 @@ export function readOnlyReason(): string | undefined {
   return slots[LATCH] as string | undefined;
 }
 
+const refusalMessage = (refused: string) => `read-only target: ${readOnlyReason() ?? 'this run is read-only'}, so shipgate refused to send ${refused}: this needs a write`;
+
 /** Records and throws the refusal of `refused` on a read-only target (a request, a statement, a profile hook that writes by definition). */
 export function refuseWrite(refused: string): never {
-  return refuse(refused, `read-only target: ${readOnlyReason() ?? 'this run is read-only'}, so shipgate refused to send ${refused}: this needs a write`);
+  return refuse(refused, refusalMessage(refused));
+}
+
+/** Records the refusal of `refused` made where nothing can be thrown into shipgate (a browser page), and returns its message. */
+export function noteRefusedWrite(refused: string): string {
+  return recordRefusal(refusalMessage(refused));
+}
+
+/**
+ * What a browser page runs before its own scripts in a read-only run: `fetch`, XMLHttpRequest,
+ * `sendBeacon` and form submission send only GET, HEAD and OPTIONS; anything else is refused in
+ * the page (a rejected fetch, a thrown error) and reported to shipgate through `binding`.
+ */
+export function pageReadOnlyScript(binding: string): string {
+  return `(() => {
+  const READ = new Set(${JSON.stringify(READ_METHODS)});
+  const refuse = (method, url) => {
+    const what = method + ' ' + url + ' (from a browser page)';
+    try { window[${JSON.stringify(binding)}](what); } catch {}
+    return new TypeError('read-only target: shipgate refused to let the page send ' + what);
+  };
+  const fetch0 = window.fetch;
+  window.fetch = function (input, init) {
+    const request = input instanceof Request ? input : undefined;
+    const method = String((init && init.method) || (request ? request.method : 'GET')).toUpperCase();
+    if (!READ.has(method)) return Promise.reject(refuse(method, String(request ? request.url : input)));
+    return fetch0.apply(this, arguments);
+  };
+  const open0 = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function (method, url) {
+    if (!READ.has(String(method).toUpperCase())) throw refuse(String(method).toUpperCase(), String(url));
+    return open0.apply(this, arguments);
+  };
+  if (navigator.sendBeacon) navigator.sendBeacon = function (url) { refuse('POST', String(url)); return false; };
+  const submit0 = HTMLFormElement.prototype.submit;
+  HTMLFormElement.prototype.submit = function () {
+    const method = String(this.method || 'GET').toUpperCase();
+    if (!READ.has(method)) throw refuse(method, String(this.action));
+    return submit0.apply(this, arguments);
+  };
+  document.addEventListener('submit', (event) => {
+    const form = event.target;
+    const method = String((form && form.method) || 'GET').toUpperCase();
+    if (!READ.has(method)) { event.preventDefault(); refuse(method, String(form.action)); }
+  }, true);
+})();`;
 }
 
 /** Throws (sending nothing) unless `method` only reads or this process may write. */

@@ -37,10 +37,16 @@ function recorded(): string[] {
   return list;
 }
 
+/** Records a refusal made elsewhere (in a browser page, say) without throwing; returns its message. */
+export function recordRefusal(message: string): string {
+  recorded().push(message);
+  return message;
+}
+
 /** Records and throws a refusal (`message` starts with `read-only target: ` or `staging target: `). */
 export function refuse(refused: string, message: string): never {
   const error = new ReadOnlyTargetError(refused, message);
-  recorded().push(message);
+  recordRefusal(message);
   throw error;
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseServer } from '../../harness/provision/database.ts';
+import { findChromium } from '../../harness/browser/chromium.ts';
 import { ROOT } from '../support/cli.ts';
 import { execSql, testDatabaseServer } from '../support/postgres.ts';
 
@@ -76,4 +77,14 @@ describe('a read-only process cannot write, whatever it calls', () => {
     expect(r['lift the latch: delete']).toMatch(/^error /);
     expect(r['still read-only']).toBe('true');
   });
+});
+
+describe.runIf(!('missing' in findChromium()))('a page in the browser of a read-only run cannot write either', () => {
+  it('sends GET, and refuses fetch, XMLHttpRequest, sendBeacon and form writes in the page, reporting each to shipgate', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'test/fixtures/read-only/browser-attempts.ts')], { cwd: ROOT });
+    const { results, seen, refusals } = JSON.parse(stdout.trim().split('\n').pop()!) as { results: Record<string, string>; seen: string[]; refusals: number };
+    expect(results).toEqual({ 'fetch GET': 'sent', 'fetch POST': 'refused', 'fetch DELETE Request': 'refused', 'XHR PUT': 'refused', sendBeacon: 'false', 'form POST': 'refused' });
+    expect(seen).toEqual(['GET /items']);
+    expect(refusals).toBe(5);
+  }, 120_000);
 });
