@@ -43,6 +43,7 @@ describe('a read-only process cannot write, whatever it calls', () => {
     expect([r['http GET'], r['http HEAD'], r['http OPTIONS'], r['http get']]).toEqual(['sent', 'sent', 'sent', 'sent']);
     expect([r['http POST'], r['http PUT'], r['http PATCH'], r['http DELETE'], r['http post'], r['hook POST'], r['http POST after the attempts']]).toEqual(Array(7).fill('refused'));
     expect(r['burst POST']).toBe('refused');
+    expect(r['streamed POST']).toBe('refused');
     expect(r['burst GET']).toBe('sent');
     // What the server received: reads only (the burst's warm-up and its GET included).
     expect(attempts.seen.filter((s) => !/^(GET|HEAD|OPTIONS) /.test(s))).toEqual([]);
