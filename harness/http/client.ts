@@ -20,6 +20,32 @@ export interface SendOptions {
   token?: string | null;
   /** What the request is for, in words, for evidence. */
   label?: string;
+  /** The caller removes what this request creates itself (a resource's own create): no write observer need track it. */
+  tracked?: boolean;
+}
+
+/** A write the target answered: what `observeWrites` listeners see (staging tracks what it created this way). */
+export interface AnsweredWrite {
+  method: string;
+  /** Path and query, as sent. */
+  path: string;
+  status: number;
+  json: unknown;
+  /** The client that sent it (its credentials remove what it made). */
+  client: HttpClient;
+  tracked: boolean;
+}
+
+const WRITE_OBSERVERS = Symbol.for('shipgate.writeObservers');
+
+function writeObservers(): ((w: AnsweredWrite) => void)[] {
+  const slots = globalThis as unknown as Record<symbol, ((w: AnsweredWrite) => void)[] | undefined>;
+  return (slots[WRITE_OBSERVERS] ??= []);
+}
+
+/** Calls `listener` after every write (not GET, HEAD, OPTIONS) any client of this process got an answer to. */
+export function observeWrites(listener: (w: AnsweredWrite) => void): void {
+  writeObservers().push(listener);
 }
 
 export interface HttpResult {
@@ -131,6 +157,9 @@ export class HttpClient {
         } catch {
           json = undefined;
         }
+      }
+      if (!['GET', 'HEAD', 'OPTIONS'].includes(opts.method.toUpperCase())) {
+        for (const observe of writeObservers()) observe({ method: opts.method.toUpperCase(), path: opts.path, status: res.statusCode, json, client: this, tracked: opts.tracked === true });
       }
       return { status: res.statusCode, headers: resHeaders, text, json, bytes, exchange };
     } catch (err) {

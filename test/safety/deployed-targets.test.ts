@@ -48,7 +48,13 @@ const tenants: { tenantId: string; userId: string; claims: Record<string, unknow
 beforeAll(async () => {
   const configPath = join(ROOT, 'shipgate.config.ts');
   const reference = await loadProfile(configPath);
-  system = await bootSystem({ launch: reference.launch!, configPath, logsDir: mkdtempSync(join(tmpdir(), 'shipgate-deployed-logs-')), label: 'deployed_target' });
+  system = await bootSystem({
+    launch: reference.launch!,
+    configPath,
+    logsDir: mkdtempSync(join(tmpdir(), 'shipgate-deployed-logs-')),
+    label: 'deployed_target',
+    envOverrides: { ALLOWED_ORIGINS: 'http://app.deployed.test' },
+  });
   // Signed up before any run, as a deployed system's test accounts are.
   const jwt = reference.identities!.jwt!;
   for (let i = 0; i < 2; i++) {
