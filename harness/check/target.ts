@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import { HttpClient, observeWrites } from '../http/client.ts';
 import { trackForCleanup } from '../resources/cleanup.ts';
+import { routeInventory, type RouteInventory } from '../inventory/route-inventory.ts';
 import { Tenants, type Tenant } from '../identities/tenants.ts';
 import { loadProfile } from '../profile/load.ts';
 import type { TargetProfile } from '../profile/schema.ts';
@@ -18,6 +19,8 @@ export interface Target {
   anonymous: HttpClient;
   tenants: Tenants;
   resources: ResourceApi[];
+  /** Every route shipgate knows: the profile's, and the OpenAPI document's when it gives one. */
+  routes: RouteInventory;
   /** The command that replays this run's generated cases for one suite. */
   replay(suite: string): string;
 }
@@ -37,6 +40,7 @@ export function createTarget(profile: TargetProfile, context: RunContext): Targe
     anonymous,
     tenants: new Tenants(profile, anonymous),
     resources,
+    routes: routeInventory(profile, context.openapi),
     replay: (suite) => `${context.replayCommand} --suite ${suite}`,
   };
 }

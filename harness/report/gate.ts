@@ -1,4 +1,4 @@
-import type { Narrowing, RunReport, SuiteResult } from './model.ts';
+import type { Narrowing, RunReport, SuiteResult, UnclassifiedRoutes } from './model.ts';
 
 export interface GateInput {
   suites: SuiteResult[];
@@ -7,6 +7,7 @@ export interface GateInput {
   required: string[];
   /** Suite ids chosen with `--suite`; empty or absent: every suite. */
   selected?: string[];
+  unclassified?: UnclassifiedRoutes;
 }
 
 export interface GateDecision {
@@ -26,6 +27,10 @@ function verdictOf(i: GateInput, required: string[]): { gate: 'GO' | 'NO-GO'; re
     const s = i.suites.find((x) => x.id === id);
     if (!s) reasons.push(`required suite ${id} does not exist`);
     else if (s.status !== 'passed' && s.status !== 'failed') reasons.push(`required suite ${id} did not run (${s.status}${s.reason ? `: ${s.reason}` : ''})`);
+  }
+  const unplaced = i.unclassified?.fail ? i.unclassified.operations : [];
+  if (unplaced.length > 0) {
+    reasons.push(`${unplaced.length} operation(s) of ${i.unclassified!.source} are unclassified and gate.unclassified is 'fail': ${unplaced.map((o) => o.route).join(', ')} (place each under a resource, a capability block, protectedRoutes, or routes.public / routes.ignore)`);
   }
   if (reasons.length === 0 && !i.suites.some((s) => s.status === 'passed')) reasons.push('no suite passed: nothing was verified');
   return reasons.length === 0 ? { gate: 'GO', reasons: [`${i.suites.filter((s) => s.status === 'passed').length} suites passed, none failed`] } : { gate: 'NO-GO', reasons };

@@ -19,6 +19,7 @@ export function toSignoffJson(r: RunReport): unknown {
     target: r.target,
     identities: r.identities,
     ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
+    ...(r.unclassified ? { unclassified: r.unclassified.operations } : {}),
     suites: r.suites.map((s) => ({
       id: s.id,
       title: s.title,
@@ -190,6 +191,16 @@ function skippedSummary(r: RunReport, b: Budget): string[] {
   return lines;
 }
 
+/** The operations of the profile's OpenAPI document nothing places, the first `max` of them. */
+function unclassifiedSection(r: RunReport, max: number): string[] {
+  const u = r.unclassified;
+  if (!u || u.operations.length === 0) return [];
+  const lines = ['', `### Unclassified routes (${u.operations.length})`, '', `Operations of \`${u.source}\` that no resource, capability block, \`protectedRoutes\` or \`routes\` entry places${u.fail ? ' (gate.unclassified: fail)' : ''}: secured ones still get the auth suite's token checks; nothing else checks them.`, ''];
+  for (const o of u.operations.slice(0, max)) lines.push(`- \`${o.route}\` (${o.auth === 'required' ? 'secured' : o.auth === 'optional' ? 'optional auth' : 'no auth'})${o.summary ? `: ${cell(clip(o.summary, 200))}` : ''}`);
+  if (u.operations.length > max) lines.push(`- …and ${u.operations.length - max} more in ${FINDINGS_FILE}`);
+  return lines;
+}
+
 function render(r: RunReport, b: Budget): string {
   const lines = heading(r);
   for (const reason of r.gateReasons.slice(0, b.reasons)) lines.push(`- ${cell(clip(reason, b.reasonChars))}`);
@@ -221,6 +232,7 @@ function render(r: RunReport, b: Budget): string {
   } else if (measured.length > 0) {
     lines.push('', `Measurements of ${measured.map((s) => s.id).join(', ')}: in [${FINDINGS_FILE}](${FINDINGS_FILE}).`);
   }
+  lines.push(...unclassifiedSection(r, b.sectionRows > 0 ? 30 : 5));
   lines.push(...skippedSummary(r, b));
   if (r.errors.length > 0) {
     lines.push('', `### Errors outside any check (${r.errors.length})`, '');
@@ -267,6 +279,7 @@ export function toFindingsMarkdown(r: RunReport): string {
     lines.push('', `### ${s.title} (${s.id})`);
     for (const section of s.sections) lines.push('', ...renderSection(section));
   }
+  lines.push(...unclassifiedSection(r, Infinity));
   const skipped = r.tests.filter((t) => t.status === 'skipped');
   if (skipped.length > 0) {
     lines.push('', `### Checks not run (${skipped.length})`, '');

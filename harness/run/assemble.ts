@@ -1,6 +1,6 @@
 import type { Finding } from '../findings/finding.ts';
 import { decideGate } from '../report/gate.ts';
-import type { RunReport, SuiteResult, TargetSummary, TestRecord } from '../report/model.ts';
+import type { RunReport, SuiteResult, TargetSummary, TestRecord, UnclassifiedRoutes } from '../report/model.ts';
 import type { Suite } from '../suites/define.ts';
 import { refusalIn } from '../safety/refusals.ts';
 
@@ -24,6 +24,8 @@ export interface AssembleInput {
   /** Suite ids chosen with `--suite`; empty: every suite. */
   selected?: string[];
   warnings?: string[];
+  /** The OpenAPI operations the profile does not place, when it gives a document. */
+  unclassified?: UnclassifiedRoutes;
 }
 
 function suiteResult(plan: SuitePlan, tests: TestRecord[], errors: string[]): SuiteResult {
@@ -70,7 +72,17 @@ export function assembleReport(i: AssembleInput): RunReport {
   const findings = dedupe(i.tests.flatMap((t) => t.findings.map((f) => ({ ...f, suite: t.suite }))));
   // A refused write while a suite file loaded made that suite not applicable; it is no error of the run.
   const errors = i.errors.filter((e) => refusalIn(e) === undefined);
-  const { gate, reasons, narrowed } = decideGate({ suites, errors, required: i.required, ...(i.selected ? { selected: i.selected } : {}) });
+  const { gate, reasons, narrowed } = decideGate({
+    suites,
+    errors,
+    required: i.required,
+    ...(i.selected ? { selected: i.selected } : {}),
+    ...(i.unclassified ? { unclassified: i.unclassified } : {}),
+  });
+  const unclassifiedWarning =
+    i.unclassified && i.unclassified.operations.length > 0 && !i.unclassified.fail
+      ? [`${i.unclassified.operations.length} operation(s) of ${i.unclassified.source} are unclassified (no resource, capability, protectedRoutes or routes entry places them): ${i.unclassified.operations.map((o) => o.route).join(', ')}`]
+      : [];
   const finishedAt = new Date();
   return {
     tool: { name: 'shipgate', version: i.version },
@@ -87,6 +99,7 @@ export function assembleReport(i: AssembleInput): RunReport {
     findings,
     errors,
     identities: i.tests.reduce((sum, t) => ({ made: sum.made + (t.identities?.made ?? 0), throttled: sum.throttled + (t.identities?.throttled ?? 0) }), { made: 0, throttled: 0 }),
-    warnings: i.warnings ?? [],
+    warnings: [...(i.warnings ?? []), ...unclassifiedWarning],
+    ...(i.unclassified ? { unclassified: i.unclassified } : {}),
   };
 }

@@ -13,6 +13,7 @@ import { profileWarnings } from '../profile/warnings.ts';
 import { variablesRead } from '../profile/env.ts';
 import { replayCommand, replayEnvironment } from './replay.ts';
 import { enforceReadOnly, PRODUCTION_READ_ONLY } from '../safety/read-only.ts';
+import { inventoryForRun } from '../inventory/for-run.ts';
 import { startCorsPages, type StartedCorsPages } from '../cors/pages.ts';
 import type { FaultControl } from '../faults/control-server.ts';
 import { faultControlFor } from '../faults/for-run.ts';
@@ -61,6 +62,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   // This process too: nothing it sends the target (probes, a provider double's setup) may write.
   if (o.profile.kind === 'production') enforceReadOnly(PRODUCTION_READ_ONLY);
   const plans = planSuites(o.suites, o.profile, o.selected);
+  const { api, inventory } = await inventoryForRun(o.profile, o.configPath);
   const toRun = plans.filter((p) => p.status === 'run').map((p) => p.suite.id);
   let booted: BootedSystem | undefined;
   let stopDouble: (() => Promise<void>) | undefined;
@@ -109,6 +111,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),
       ...(booted ? { launch: booted.launched } : {}),
       ...(double ? { providerDouble: double.info } : {}),
+      ...(api ? { openapi: api } : {}),
       ...(corsPages ? { corsPages: corsPages.pages } : {}),
       ...(faults ? { faults: faults.info } : {}),
     };
@@ -121,10 +124,12 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       seed: o.seed,
       version: o.version,
       startedAt,
-      // Never narrowed: a run that left out a required suite says so and is not a release GO.
-      required: o.profile.gate.require,
+      // Never narrowed by --suite: a run that left out a required suite says so and is not a release
+      // GO. (A suite another command runs, such as smoke, is that command's to require.)
+      required: o.profile.gate.require.filter((id) => o.suites.some((s) => s.id === id)),
       selected: o.selected,
       warnings: profileWarnings(o.profile),
+      ...(api ? { unclassified: { operations: inventory.unclassified, source: api.source, fail: o.profile.gate.unclassified === 'fail' } } : {}),
       target: {
         name: o.profile.name,
         kind: o.profile.kind,
