@@ -31,6 +31,8 @@ export default defineConfig({
         test: {
           name: 'suites',
           include: ['suites/**/*.check.ts'],
+          // Makes a production run's workers read-only before any suite file loads.
+          setupFiles: ['harness/check/worker-setup.ts'],
           // Checks talk to a live system; a slow start-up of an extra instance must not time out.
           testTimeout: 60_000,
           hookTimeout: 60_000,
