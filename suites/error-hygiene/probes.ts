@@ -5,12 +5,10 @@ import {
   formatRoute,
   isWellFormedText,
   retryAfterMs,
-  trackForCleanup,
   useTarget,
   type Caller,
   type CheckContext,
   type HttpResult,
-  type ResourceApi,
   type ResourceItem,
   type Tenant,
 } from 'shipgate';
@@ -80,9 +78,7 @@ afterAll(async () => {
 /** Who sends a probe's requests, and how to get another one when the route ended its token. */
 interface Sender {
   caller: Caller;
-  /** The tenant behind the caller (a create it made is removed as its owner on staging). */
-  tenant?: Tenant;
-  renew?: () => Promise<{ caller: Caller; tenant?: Tenant } | undefined>;
+  renew?: () => Promise<Caller | undefined>;
 }
 
 /**
@@ -97,30 +93,20 @@ async function senderFor(c: CheckContext, probe: Probe, owner: Tenant): Promise<
   if (probe.api && probe.op) {
     const level = probe.api.access(probe.op).level;
     if (typeof level === 'object' && level.global && tenants.canHoldGlobalRole(level.role)) {
-      const holder = await tenants.globalRole(level.role);
-      return { caller: holder, tenant: holder };
+      return { caller: await tenants.globalRole(level.role) };
     }
-    return { caller: owner, tenant: owner };
+    return { caller: owner };
   }
   if (probe.known?.caller === 'anyone') return { caller: tenants.anonymous };
-  if (!isWrite(probe.route)) return { caller: owner, tenant: owner };
+  if (!isWrite(probe.route)) return { caller: owner };
   if (tenants.fresh) {
-    const own = await tenants.create();
-    return {
-      caller: own,
-      tenant: own,
-      renew: async () => {
-        const next = await tenants.create();
-        return { caller: next, tenant: next };
-      },
-    };
+    return { caller: await tenants.create(), renew: () => tenants.create() };
   }
   return {
     caller: owner,
-    tenant: owner,
     renew: async () => {
       const token = await tenants.freshToken(owner, 'token (another)');
-      return token ? { caller: { label: owner.label, client: c.target.anonymous.withToken(token) }, tenant: { ...owner, token } } : undefined;
+      return token ? { label: owner.label, client: c.target.anonymous.withToken(token) } : undefined;
     },
   };
 }
@@ -145,7 +131,6 @@ async function sendAll(c: CheckContext, probe: Probe): Promise<ProbeResult> {
   const seed = derivedSeed(c.target.context.seed, `error-hygiene/${probe.label}`);
   const base = baseOf(probe, items, c.sample);
   const { planned, schema } = planOf(probe, base, { sample: c.sample, runs: c.target.context.runs, seed });
-  const parentId = probe.api ? items.get(probe.api.name)?.parentId : undefined;
   const unauthenticated = c.target.profile.policy.unauthenticated;
   let renewals = 0;
   let renewing = sender.renew !== undefined;
@@ -180,7 +165,7 @@ async function sendAll(c: CheckContext, probe: Probe): Promise<ProbeResult> {
       const next = await sender.renew!();
       if (next) {
         renewals += 1;
-        sender = { ...sender, ...next };
+        sender = { ...sender, caller: next };
         res = await sendOnce(p, instance, sender);
         // Refused for a token that has just been made: this input is refused as unauthenticated, not a dead token.
         if (res.status === unauthenticated) renewing = false;
@@ -198,7 +183,6 @@ async function sendAll(c: CheckContext, probe: Probe): Promise<ProbeResult> {
     }
     const t: Tried = { family: p.family, words: p.words, res, echoes: [...p.echoes, ...p.echoes.filter(isWellFormedText).map(encodeURIComponent), p.path] };
     if (res.status === 0) t.dropped = await stillAnswers(c, instance);
-    if (probe.op === 'create' && probe.api && res.status >= 200 && res.status < 300 && sender.tenant) keepTidy(probe.api, sender.tenant, res, c, parentId);
     return t;
   };
 
@@ -221,11 +205,4 @@ async function sendAll(c: CheckContext, probe: Probe): Promise<ProbeResult> {
 async function stillAnswers(c: CheckContext, instance: number): Promise<boolean> {
   const res = await c.target.anonymous.send({ method: 'GET', path: c.target.profile.http.probePath, instance, label: 'is the instance still answering?' });
   return res.status > 0;
-}
-
-/** A malformed create the system accepted still made an item: on staging it is removed with the others. */
-function keepTidy(api: ResourceApi, owner: Tenant, res: HttpResult, c: CheckContext, parentId?: string): void {
-  if (c.target.profile.kind === 'ephemeral') return;
-  const id = api.createdId(res.json);
-  if (id !== undefined) trackForCleanup(api.removal({ resource: api.name, id, ...(parentId !== undefined ? { parentId } : {}), owner, created: res.json, markers: [] }));
 }
