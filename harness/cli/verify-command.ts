@@ -8,8 +8,9 @@ import { CI_ITERATIONS, configOption, embeddedList, NIGHTLY_ITERATIONS, parseInt
 import { PACKAGE_ROOT, VERSION } from './package-info.ts';
 import { printSummary } from './summary.ts';
 import { profileWarnings } from '../profile/warnings.ts';
+import { StartupClock } from '../run/timings.ts';
 
-export const VERIFY_USAGE = `shipgate verify [--config file | --embedded name] [--suite id ...] [--seed n] [--runs n] [--iterations n] [--reports dir]
+export const VERIFY_USAGE = `shipgate verify [--config file | --embedded name] [--suite id ...] [--seed n] [--runs n] [--iterations n] [--reports dir] [--timings]
 
 Runs every suite that applies to the target and writes reports/{signoff.json,signoff.md,ctrf.json,junit.xml}.
   --config   target profile (default ./shipgate.config.ts, else the embedded reference system)
@@ -19,9 +20,13 @@ Runs every suite that applies to the target and writes reports/{signoff.json,sig
   --runs     generated cases per property (default 5; nightly runs use more)
   --iterations  schedules each concurrency check tries (default ${CI_ITERATIONS}; \`shipgate nightly\` uses ${NIGHTLY_ITERATIONS})
   --reports  output folder (default ./reports)
+  --timings  print the start-up phases (they are always in signoff.json and signoff.md)
 Exit: 0 GO, 1 NO-GO, 2 usage or profile error, 3 target unreachable.`;
 
 export async function verifyCommand(argv: string[], log: (line: string) => void, defaults = { iterations: CI_ITERATIONS }): Promise<number> {
+  // From the process start: loading Node, TypeScript and the CLI is the first phase.
+  const clock = new StartupClock('process');
+  clock.record('node, TypeScript and the CLI', 0);
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -32,6 +37,7 @@ export async function verifyCommand(argv: string[], log: (line: string) => void,
       runs: { type: 'string' },
       iterations: { type: 'string' },
       reports: { type: 'string' },
+      timings: { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -44,8 +50,8 @@ export async function verifyCommand(argv: string[], log: (line: string) => void,
   const seed = seedOption(values.seed);
   const runs = parseIntOption('runs', values.runs, 1, 5);
   const iterations = parseIntOption('iterations', values.iterations, 1, defaults.iterations);
-  const profile = await loadProfile(config.path);
-  const suites = await discoverSuites(PACKAGE_ROOT);
+  const profile = await clock.time('profile', () => loadProfile(config.path));
+  const suites = await clock.time('suite discovery', () => discoverSuites(PACKAGE_ROOT));
   const selected = values.suite ?? [];
   const unknown = selected.filter((id) => !suites.some((s) => s.id === id));
   if (unknown.length > 0) {
@@ -58,8 +64,8 @@ export async function verifyCommand(argv: string[], log: (line: string) => void,
   log(`shipgate verify · ${profile.name} (${profile.kind})${config.embedded ? ` · embedded system '${config.system ?? 'reference'}'` : ''} · seed ${seed} · ${iterations} iterations`);
   for (const w of profileWarnings(profile)) log(`warning: ${w}`);
   const reportsDir = values.reports ?? 'reports';
-  const report = await runVerify({ root: PACKAGE_ROOT, configPath: config.path, profile, suites, selected, seed, runs, iterations, reportsDir, version: VERSION, log });
+  const report = await runVerify({ root: PACKAGE_ROOT, configPath: config.path, profile, suites, selected, seed, runs, iterations, reportsDir, version: VERSION, log, clock });
   const files = writeReports(report, reportsDir);
-  printSummary(report, files, log);
+  printSummary(report, files, log, { timings: values.timings === true });
   return report.gate === 'GO' ? EXIT.go : EXIT.noGo;
 }

@@ -7,6 +7,7 @@ import type { DatabaseServer } from './database.ts';
 import { startDatabaseServer } from './database.ts';
 import { runToCompletion, startHttpInstance, startPlainInstance, type ProcessSpec, type RunningProcess } from './processes.ts';
 import { track } from './teardown.ts';
+import type { StartupClock } from '../run/timings.ts';
 
 export interface BootOptions {
   launch: LaunchProfile;
@@ -19,6 +20,13 @@ export interface BootOptions {
   databaseServer?: DatabaseServer;
   /** Prefix of the throw-away database's name. */
   label?: string;
+  /**
+   * `database`: only the database and the setup steps (a run whose suites read the database
+   * alone); the services and the provider double are not started.
+   */
+  only?: 'database';
+  /** Where the boot's phases are recorded. */
+  clock?: StartupClock;
 }
 
 export interface BootedSystem {
@@ -61,19 +69,21 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
     if (server && ownServer) await server.stop();
   };
 
+  const time = <T>(phase: string, fn: () => Promise<T>) => (o.clock ? o.clock.time(phase, fn) : fn());
   try {
     if (o.launch.database) {
       server = o.databaseServer;
       if (!server) {
-        server = await startDatabaseServer(o.logsDir);
+        server = await time('database server', () => startDatabaseServer(o.logsDir));
         ownServer = true;
       }
-      databaseUrl = await server.createDatabase(o.label ?? 'shipgate');
+      const on = server;
+      databaseUrl = await time('database', () => on.createDatabase(o.label ?? 'shipgate'));
       // Dropped on Ctrl-C too: a shared DATABASE_URL server must not collect throw-away databases.
       untrackDatabase = track({ name: 'throw-away database', dispose: dropDatabase, killNow: () => {} });
       env[o.launch.database.env] = databaseUrl;
     }
-    if (o.launch.providerDouble) {
+    if (o.launch.providerDouble && o.only !== 'database') {
       double = await startProviderDouble({ dimensions: o.launch.providerDouble.dimensions });
       env[o.launch.providerDouble.env] = double.apiBaseUrl;
     }
@@ -85,10 +95,11 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
       logsDir: o.logsDir,
     });
     for (const step of o.launch.setup) {
-      await runToCompletion(spec(step.name, step.command), o.launch.readyTimeoutMs);
+      await time(`setup: ${step.name}`, () => runToCompletion(spec(step.name, step.command), o.launch.readyTimeoutMs));
     }
     const services: LaunchedService[] = [];
-    for (const [name, svc] of Object.entries(o.launch.services)) {
+    const servicesStart = o.clock?.now();
+    for (const [name, svc] of Object.entries(o.only === 'database' ? {} : o.launch.services)) {
       const settled = await Promise.allSettled(
         Array.from({ length: svc.instances }, (_, i) =>
           svc.http
@@ -116,6 +127,7 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
         logFiles: started.map((p) => p.logFile),
       });
     }
+    if (servicesStart !== undefined && services.length > 0) o.clock?.record(`services (${services.map((s) => s.name).join(', ')})`, servicesStart);
     return {
       baseUrls: services.flatMap((s) => s.urls),
       ...(databaseUrl ? { databaseUrl } : {}),

@@ -1,4 +1,5 @@
 import type { Finding, ReportSection } from '../findings/finding.ts';
+import type { StartupTimings } from '../run/timings.ts';
 
 export type SuiteStatus = 'passed' | 'failed' | 'not-applicable' | 'skipped';
 export type TestStatus = 'passed' | 'failed' | 'skipped';
@@ -32,7 +33,15 @@ export interface SuiteResult {
   passed: number;
   failed: number;
   skipped: number;
+  /**
+   * Wall time: from the moment the runner queued the suite's first file until its last file
+   * ended (0 when it did not run). Files of other suites may run in between on other workers.
+   */
   durationMs: number;
+  /** Of that, loading its files (vitest's environment, set-up and collect time: imports, the profile, top-level set-up). */
+  loadMs?: number;
+  /** The sum of its checks' own durations (vitest's test durations, hooks excluded). */
+  checksMs?: number;
   /** Why the suite is not-applicable or skipped, or a summary of why it failed. */
   reason?: string;
   /** Measurements its checks reported (metrics, counts), in check order. */
@@ -46,6 +55,22 @@ export interface TargetSummary {
   /** Where the database came from when shipgate provisioned one. */
   database?: string;
   launched: boolean;
+}
+
+/** When one suite file ran (ms since the process start) and how long it took to load (vitest's diagnostics). */
+export interface ModuleTime {
+  suite: string;
+  file: string;
+  queuedMs: number;
+  endedMs: number;
+  loadMs: number;
+}
+
+/** Where a run's time went: its start-up phases and its slowest checks. */
+export interface RunTimings {
+  startup: StartupTimings;
+  /** The slowest checks of the run, slowest first. */
+  slowest: { suite: string; check: string; ms: number }[];
 }
 
 /** Everything a run produced: the single model every report renders. */
@@ -68,4 +93,6 @@ export interface RunReport {
   identities: { made: number; throttled: number };
   /** Things the profile allows but a user should know (a short signing secret), shown with the gate. */
   warnings: string[];
+  /** Where the time went (absent in reports made before shipgate measured it). */
+  timings?: RunTimings;
 }

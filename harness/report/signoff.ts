@@ -13,6 +13,7 @@ export function toSignoffJson(r: RunReport): unknown {
     target: r.target,
     identities: r.identities,
     ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
+    ...(r.timings ? { timings: r.timings } : {}),
     suites: r.suites.map((s) => ({
       id: s.id,
       title: s.title,
@@ -20,6 +21,9 @@ export function toSignoffJson(r: RunReport): unknown {
       tests: s.tests,
       failed: s.failed,
       skipped: s.skipped,
+      durationMs: s.durationMs,
+      ...(s.loadMs !== undefined ? { loadMs: s.loadMs } : {}),
+      ...(s.checksMs !== undefined ? { checksMs: s.checksMs } : {}),
       ...(s.reason ? { reason: s.reason } : {}),
       ...(s.sections.length > 0 ? { details: s.sections } : {}),
     })),
@@ -56,6 +60,38 @@ export function renderSection(section: ReportSection): string[] {
   return lines;
 }
 
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Where the run's time went: each suite that ran, the slowest checks, and the start-up phases. */
+function timeSection(r: RunReport): string[] {
+  const ran = r.suites.filter((s) => s.status === 'passed' || s.status === 'failed');
+  if (!r.timings && ran.length === 0) return [];
+  const lines = ['', '### Where the time went', ''];
+  if (ran.length > 0) {
+    lines.push(
+      'Per suite: wall time from its first file queued to its last file done, of which loading its files (imports, profile, top-level set-up) and its checks\' own time, as vitest measured them.',
+      '',
+      '| suite | wall | loading | checks |',
+      '| --- | ---: | ---: | ---: |',
+    );
+    for (const s of [...ran].sort((a, b) => b.durationMs - a.durationMs)) {
+      lines.push(`| ${s.id} | ${secs(s.durationMs)} | ${s.loadMs !== undefined ? secs(s.loadMs) : '—'} | ${s.checksMs !== undefined ? secs(s.checksMs) : '—'} |`);
+    }
+  }
+  if (r.timings && r.timings.slowest.length > 0) {
+    lines.push('', '| slowest checks | suite | time |', '| --- | --- | ---: |');
+    for (const c of r.timings.slowest) lines.push(`| ${cell(c.check)} | ${c.suite} | ${secs(c.ms)} |`);
+  }
+  if (r.timings) {
+    const st = r.timings.startup;
+    const first = st.firstCheckMs !== undefined ? `the first check began ${secs(st.firstCheckMs)} after the ${st.from === 'process' ? 'process' : 'run'} started` : 'no check ran';
+    lines.push('', `<details><summary>start-up: ${first}</summary>`, '', '| phase | ms |', '| --- | ---: |');
+    for (const p of st.phases) lines.push(`| ${cell(p.phase)} | ${p.ms} |`);
+    lines.push('', '</details>');
+  }
+  return lines;
+}
+
 const STATUS_MARK: Record<string, string> = { passed: '✅ passed', failed: '❌ failed', 'not-applicable': '➖ not applicable', skipped: '⏭️ skipped' };
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -66,9 +102,10 @@ export function toSignoffMarkdown(r: RunReport): string {
   for (const reason of r.gateReasons) lines.push(`- ${reason}`);
   for (const w of r.warnings) lines.push(`- ⚠️ ${w}`);
   lines.push('', `Seed \`${r.seed}\` · ${r.tests.length} checks · ${r.identities.made} identities · ${(r.durationMs / 1000).toFixed(1)} s · shipgate ${r.tool.version}`, '');
-  lines.push('| suite | status | checks | failed | skipped | note |', '| --- | --- | ---: | ---: | ---: | --- |');
+  lines.push('| suite | status | checks | failed | skipped | time | note |', '| --- | --- | ---: | ---: | ---: | ---: | --- |');
   for (const s of r.suites) {
-    lines.push(`| ${s.id} | ${STATUS_MARK[s.status] ?? s.status} | ${s.tests} | ${s.failed} | ${s.skipped} | ${cell(s.reason ?? '')} |`);
+    const ran = s.status === 'passed' || s.status === 'failed';
+    lines.push(`| ${s.id} | ${STATUS_MARK[s.status] ?? s.status} | ${s.tests} | ${s.failed} | ${s.skipped} | ${ran ? secs(s.durationMs) : ''} | ${cell(s.reason ?? '')} |`);
   }
   for (const s of r.suites.filter((x) => x.sections.length > 0)) {
     lines.push('', `### ${s.title} (${s.id})`);
@@ -89,6 +126,7 @@ export function toSignoffMarkdown(r: RunReport): string {
       }
     }
   }
+  lines.push(...timeSection(r));
   const skipped = r.tests.filter((t) => t.status === 'skipped');
   if (skipped.length > 0) {
     lines.push('', `### Checks not run (${skipped.length})`, '');
