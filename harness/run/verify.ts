@@ -1,5 +1,6 @@
 import { join, relative, resolve } from 'node:path';
 import type { DatabaseServer } from '../provision/database.ts';
+import type { SetupTemplates } from '../provision/setup-templates.ts';
 import { bootSystem, type BootedSystem } from '../provision/system.ts';
 import type { TargetProfile } from '../profile/schema.ts';
 import type { RunReport } from '../report/model.ts';
@@ -30,6 +31,10 @@ export interface VerifyOptions {
   version: string;
   /** Variables layered over the launch block's (selftest's defect switch). */
   envOverrides?: Record<string, string>;
+  /** Variables layered over those for the setup steps alone (see BootOptions). */
+  setupEnvOverrides?: Record<string, string>;
+  /** Copies of a migrated template instead of the setup steps (see BootOptions; selftest). */
+  setupTemplates?: SetupTemplates;
   databaseServer?: DatabaseServer;
   /** Names the throw-away database and log folder (selftest runs one per defect). */
   label?: string;
@@ -92,7 +97,10 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
         launch: o.profile.launch,
         configPath: o.configPath,
         logsDir: join(o.reportsDir, 'logs', o.label ?? 'verify'),
-        envOverrides: { ...o.envOverrides, ...corsPages?.env },
+        ...(o.envOverrides ? { envOverrides: o.envOverrides } : {}),
+        ...(corsPages ? { generatedEnv: corsPages.env } : {}),
+        ...(o.setupEnvOverrides ? { setupEnvOverrides: o.setupEnvOverrides } : {}),
+        ...(o.setupTemplates ? { setupTemplates: o.setupTemplates } : {}),
         ...(o.databaseServer ? { databaseServer: o.databaseServer } : {}),
         ...(o.label ? { label: o.label.replace(/[^a-z0-9]+/gi, '_') } : {}),
         ...(databaseOnly ? { only: 'database' as const } : {}),
