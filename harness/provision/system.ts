@@ -108,7 +108,8 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
           databaseUrl = copy.url;
           setupDone = true;
           for (const step of recipe.steps) {
-            writeFileSync(join(o.logsDir, `${step.name}.log`), `not run for this boot: the database is a fresh copy of template ${copy.template}, made once by this step (log: ${join(copy.logsDir, `${step.name}.log`)})\n`);
+            // Where the step's own log would be, so whoever looks for it is sent to the one run.
+            writeFileSync(join(o.logsDir, `${step.name}-0.log`), `not run for this boot: the database is a fresh copy of template ${copy.template}, made once by this step (log: ${join(copy.logsDir, `${step.name}-0.log`)})\n`);
           }
         } else {
           writeFileSync(join(o.logsDir, 'setup-template.log'), `the setup ran for this boot: ${copy.notCopyable}\n`);

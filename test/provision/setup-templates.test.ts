@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseServer } from '../../harness/provision/database.ts';
@@ -114,7 +114,9 @@ describe('setup templates: a migrated database made once, a fresh copy for every
     expect(templates.built).toBe(1);
     expect(one!.databaseUrl).not.toBe(two!.databaseUrl);
     expect(await tables(one!.databaseUrl!)).toEqual(['migrated']);
-    expect(readFileSync(join(dir, 'boot-2', 'migrate.log'), 'utf8')).toMatch(/^not run for this boot: the database is a fresh copy of template shipgate_template_/);
+    const note = readFileSync(join(dir, 'boot-2', 'migrate-0.log'), 'utf8');
+    expect(note).toMatch(/^not run for this boot: the database is a fresh copy of template shipgate_template_\w+, made once by this step \(log: (.+)\)\n$/);
+    expect(readdirSync(dirname(note.match(/\(log: (.+)\)/)![1]!))).toEqual(['migrate-0.log']);
     await one!.stop();
     await two!.stop();
     await templates.dispose();
