@@ -1,3 +1,5 @@
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { startVitest } from 'vitest/node';
@@ -119,12 +121,34 @@ class Collector implements Reporter {
 }
 
 /**
+ * Where vitest keeps the suites' transformed modules between runs (its `fsModuleCache`, keyed by
+ * each file's content, path and vitest's configuration), so a run does not transform shipgate
+ * again for its first worker. Per user (a folder another user could write to could plant code),
+ * owned by this user and closed to others; none when it cannot be had or `SHIPGATE_NO_CACHE` is
+ * set, and the run transforms everything as usual.
+ */
+export function moduleCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.SHIPGATE_NO_CACHE) return undefined;
+  try {
+    const dir = join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'shipgate', 'vitest-modules');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = statSync(dir);
+    if (st.uid !== userInfo().uid || (st.mode & 0o022) !== 0) return undefined;
+    accessSync(dir, constants.W_OK);
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Runs the chosen suites through vitest's Node API with the run context provided to every
  * worker. Vitest's own exit code handling is undone: the gate, not vitest, decides the exit.
  */
 export async function runSuites(i: SuiteRunInput): Promise<SuiteRunOutput> {
   const collector = new Collector(i.root, i.progress, i.clock);
   const exitCode = process.exitCode;
+  const cache = moduleCacheDir();
   const vitest = await startVitest(
     'test',
     i.suiteIds.map((id) => join('suites', id) + '/'),
@@ -139,6 +163,7 @@ export async function runSuites(i: SuiteRunInput): Promise<SuiteRunOutput> {
       testTimeout: 60_000 * Math.max(1, Math.ceil(i.context.runs / 5)),
       hookTimeout: 60_000 * Math.max(1, Math.ceil(i.context.runs / 5)),
       passWithNoTests: false,
+      ...(cache ? { experimental: { fsModuleCache: true, fsModuleCachePath: cache } } : {}),
     },
     { logLevel: 'silent' },
   );
