@@ -153,6 +153,8 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
   const took = (ms: number) => `(${(ms / 1000).toFixed(1)} s)`;
   let results: Done[];
   try {
+    // Clean runs (every suite of a system) take longest: they start first.
+    const cleanFirst = [...work.keys()].sort((a, b) => Number(work[a]!.defect !== undefined) - Number(work[b]!.defect !== undefined));
     results = await runBounded(work, jobs, run, (done, job) => {
       const o = done.outcome;
       if (!o) {
@@ -161,7 +163,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
         return;
       }
       log(`  ${o.caught ? 'caught ' : 'MISSED '} ${`${o.system}:${o.id}`.padEnd(36)} ${o.caught ? `[${o.findings[0]?.code}] ${o.findings[0]?.title}` : o.why} ${took(done.durationMs)}`);
-    });
+    }, cleanFirst);
   } finally {
     await templates.dispose();
     await database.stop();

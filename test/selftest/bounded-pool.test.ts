@@ -76,6 +76,21 @@ describe('runBounded (selftest runs several defects at a time)', () => {
     expect(started).toEqual([0, 1]);
   });
 
+  it('starts items in the order asked (the longest first), and still reports them in their own order', async () => {
+    const started: string[] = [];
+    const reported: string[] = [];
+    await runBounded(
+      ['a', 'b', 'c', 'd'],
+      1,
+      async (x) => void started.push(x),
+      (_r, x) => reported.push(x),
+      [2, 0, 3, 1],
+    );
+    expect(started).toEqual(['c', 'a', 'd', 'b']);
+    expect(reported).toEqual(['a', 'b', 'c', 'd']);
+    await expect(runBounded(['a', 'b'], 1, async () => 1, () => {}, [0, 0])).rejects.toThrow('startOrder must name every item once');
+  });
+
   it('runs one at a time with a limit of 1, and copes with no items', async () => {
     const order: string[] = [];
     await runBounded(['a', 'b', 'c'], 1, async (x) => {
