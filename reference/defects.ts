@@ -94,6 +94,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['AUTH_REVOKED_TOKEN_ACCEPTED'],
   },
   {
+    id: 'export-poll-skips-revocation',
+    promise: 'a revoked token is refused with 401 on every route, also one that only a capability block (exports) names',
+    mistake: 'the export status route, polled every second, verifies the token but skips the revocation lookup "to save a query per poll"',
+    caughtBy: ['auth'],
+    findingCodes: ['AUTH_REVOKED_TOKEN_ACCEPTED'],
+  },
+  {
     id: 'wrong-audience',
     promise: 'a token minted for another audience is refused with 401',
     mistake: 'the token is verified without an expected audience',
@@ -361,6 +368,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     mistake: 'expired leases are recovered when a worker starts, never by a running one: a dead worker\'s export waits for the next deploy or restart',
     caughtBy: ['worker-crash'],
     findingCodes: ['EXPORT_STUCK_AFTER_CRASH', 'EXPORT_STUCK_AFTER_STALL'],
+  },
+  {
+    id: 'pact-breaking-rename',
+    promise: "an answer keeps the fields its consumers' pacts rely on: a rename is a new version, never an edit",
+    mistake: "today's plan is reshaped for the dashboard and its items are renamed today_plan, the planner's own word for them; every other plan answer still says items",
+    caughtBy: ['pact'],
+    findingCodes: ['PACT_MISMATCH'],
   },
   {
     id: 'readiness-hangs',

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,11 +13,12 @@ import { runBounded } from '../selftest/bounded-pool.ts';
 import { discoverSuites } from '../suites/registry.ts';
 import { defectChangesSetup, EMBEDDED_SYSTEMS, embeddedConfigPath, loadDefects, type EmbeddedSystem } from '../embedded/systems.ts';
 import type { DefectSpec } from '../selftest/catalog.ts';
-import { judgeDefect, type DefectOutcome } from '../selftest/judge.ts';
+import { cleanVerdict, judgeDefect, type DefectOutcome } from '../selftest/judge.ts';
 import { detectionMatrix } from '../selftest/matrix.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { CI_ITERATIONS, parseIntOption, seedOption } from './options.ts';
 import { PACKAGE_ROOT, VERSION } from './package-info.ts';
+import { reportsDirOf } from './verify-command.ts';
 
 export const SELFTEST_USAGE = `shipgate selftest [--system name ...] [--defect id ...] [--seed n] [--runs n] [--iterations n] [--reports dir] [--jobs n]
 
@@ -74,6 +75,8 @@ interface Done {
 }
 
 export async function selftestCommand(argv: string[], log: (line: string) => void): Promise<number> {
+  // An earlier selftest's verdict never outlives this one, whatever stops it.
+  for (const name of ['selftest.json', 'selftest.md']) rmSync(join(reportsDirOf(argv), name), { force: true });
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -94,7 +97,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
   const iterations = parseIntOption('iterations', values.iterations, 1, CI_ITERATIONS);
   const jobs = parseIntOption('jobs', values.jobs, 1, availableParallelism());
   const reportsDir = join(values.reports ?? 'reports', 'selftest');
-  const suites = await discoverSuites(PACKAGE_ROOT);
+  const suites = (await discoverSuites(PACKAGE_ROOT)).filter((s) => s.runBy === 'verify');
   mkdirSync(reportsDir, { recursive: true });
 
   const total = chosen.reduce((n, c) => n + c.defects.length, 0);
@@ -131,6 +134,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
     const report = await runVerify({
       root: PACKAGE_ROOT,
       configPath,
+      embedded: system.name,
       profile: await profileOf(system),
       suites,
       seed,
@@ -159,7 +163,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       const o = done.outcome;
       if (!o) {
         const r = done.report;
-        log(`  clean ${job.system.name}: ${r.gate}${r.gate === 'GO' ? '' : ` (${r.gateReasons.join('; ')})`} ${took(done.durationMs)}`);
+        log(`  clean ${job.system.name}: ${cleanVerdict(r)}${cleanVerdict(r) === 'GO' ? '' : ` (${r.gateReasons.join('; ')})`} ${took(done.durationMs)}`);
         return;
       }
       log(`  ${o.caught ? 'caught ' : 'MISSED '} ${`${o.system}:${o.id}`.padEnd(36)} ${o.caught ? `[${o.findings[0]?.code}] ${o.findings[0]?.title}` : o.why} ${took(done.durationMs)}`);
@@ -170,7 +174,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
   }
   const cleans = results.flatMap((d, i) => (d.outcome ? [] : [{ system: work[i]!.system.name, report: d.report, durationMs: d.durationMs }]));
   const outcomes = results.flatMap((d) => (d.outcome ? [{ ...d.outcome, durationMs: d.durationMs }] : []));
-  const cleanGo = cleans.every((c) => c.report.gate === 'GO');
+  const cleanGo = cleans.every((c) => cleanVerdict(c.report) === 'GO');
   const allCaught = outcomes.every((o) => o.caught);
   writeFileSync(
     join(reportsDir, '..', 'selftest.json'),
@@ -180,7 +184,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
         seed,
         jobs,
         durationMs: Date.now() - started,
-        systems: cleans.map((c) => ({ name: c.system, clean: c.report.gate, cleanReasons: c.report.gateReasons, findings: c.report.findings.length, identities: c.report.identities.made, durationMs: c.durationMs })),
+        systems: cleans.map((c) => ({ name: c.system, clean: cleanVerdict(c.report), cleanReasons: c.report.gateReasons, findings: c.report.findings.length, identities: c.report.identities.made, durationMs: c.durationMs })),
         defects: outcomes,
       },
       null,
@@ -189,7 +193,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
   );
   writeFileSync(join(reportsDir, '..', 'selftest.md'), detectionMatrix(cleans, outcomes));
   log('');
-  const systemsWord = cleans.map((c) => `${c.system} ${c.report.gate}`).join(', ');
+  const systemsWord = cleans.map((c) => `${c.system} ${cleanVerdict(c.report)}`).join(', ');
   log(
     cleanGo && allCaught
       ? `selftest passed: clean ${systemsWord}, ${outcomes.length}/${outcomes.length} defects caught`

@@ -1,3 +1,4 @@
+import { gateLabel } from '../report/gate.ts';
 import type { RunReport } from '../report/model.ts';
 
 /** `12.3 s`, or `—` for a suite that did not run. */
@@ -17,7 +18,7 @@ export function printSummary(r: RunReport, files: string[], log: (line: string) 
     log('');
     log(`findings (${r.findings.length}):`);
     for (const f of r.findings.slice(0, 30)) log(`  [${f.code}] ${f.suite}: ${f.title}`);
-    if (r.findings.length > 30) log(`  ... and ${r.findings.length - 30} more in signoff.md`);
+    if (r.findings.length > 30) log(`  ... and ${r.findings.length - 30} more in findings.md`);
   }
   for (const e of r.errors) log(`error: ${e.split('\n')[0]}`);
   for (const w of r.warnings) log(`warning: ${w}`);
@@ -36,6 +37,6 @@ export function printSummary(r: RunReport, files: string[], log: (line: string) 
     }
   }
   log(`identities: ${r.identities.made} made${r.identities.throttled > 0 ? ` (${r.identities.throttled} sign-ups answered 429 and retried after their Retry-After)` : ''}`);
-  log(`${r.gate}: ${r.gateReasons.join('; ')}`);
+  log(`${gateLabel(r)}: ${r.gateReasons.join('; ')}`);
   log(`seed ${r.seed} · reports: ${files.join(', ')}`);
 }

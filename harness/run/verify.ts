@@ -1,4 +1,4 @@
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DatabaseServer } from '../provision/database.ts';
 import type { SetupTemplates } from '../provision/setup-templates.ts';
 import { bootSystem, type BootedSystem } from '../provision/system.ts';
@@ -10,6 +10,10 @@ import type { RunContext } from './context.ts';
 import { assertReachable } from './reachability.ts';
 import { providerDoubleFor } from '../provider-double/for-run.ts';
 import { profileWarnings } from '../profile/warnings.ts';
+import { variablesRead } from '../profile/env.ts';
+import { replayCommand, replayEnvironment } from './replay.ts';
+import { enforceReadOnly, PRODUCTION_READ_ONLY } from '../safety/read-only.ts';
+import { inventoryForRun } from '../inventory/for-run.ts';
 import { startCorsPages, type StartedCorsPages } from '../cors/pages.ts';
 import type { FaultControl } from '../faults/control-server.ts';
 import { faultControlFor } from '../faults/for-run.ts';
@@ -35,21 +39,14 @@ export interface VerifyOptions {
   setupEnvOverrides?: Record<string, string>;
   /** Copies of a migrated template instead of the setup steps (see BootOptions; selftest). */
   setupTemplates?: SetupTemplates;
+  /** The embedded system's name, when the run is one of shipgate's (replays then name it with `--embedded`). */
+  embedded?: string;
   databaseServer?: DatabaseServer;
   /** Names the throw-away database and log folder (selftest runs one per defect). */
   label?: string;
   /** Where the start-up phases are recorded (`verify` starts it with the process); default: a clock from this call. */
   clock?: StartupClock;
   log: (line: string) => void;
-}
-
-/** `REFERENCE_DEFECTS=x npx shipgate verify --config c --seed n --runs r`: everything a replay needs. */
-function replayCommand(o: VerifyOptions): string {
-  const env = Object.entries(o.envOverrides ?? {})
-    .filter(([, v]) => v !== '')
-    .map(([k, v]) => `${k}=${v} `)
-    .join('');
-  return `${env}npx shipgate verify --config ${relative(process.cwd(), resolve(o.configPath)) || '.'} --seed ${o.seed} --runs ${o.runs} --iterations ${o.iterations}`;
 }
 
 /** Which suites run, and why the others do not. */
@@ -70,6 +67,8 @@ export function planSuites(suites: Suite[], profile: TargetProfile, selected: st
 export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   const startedAt = new Date();
   const clock = o.clock ?? new StartupClock('run');
+  // This process too: nothing it sends the target (probes, a provider double's setup) may write.
+  if (o.profile.kind === 'production') enforceReadOnly(PRODUCTION_READ_ONLY);
   const plans = planSuites(o.suites, o.profile, o.selected);
   const running = plans.filter((p) => p.status === 'run');
   const toRun = running.map((p) => p.suite.id);
@@ -77,6 +76,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   // would otherwise wait for the boot, which mostly waits for other processes.
   const runner = toRun.length > 0 ? import('../runner/vitest-run.ts') : undefined;
   runner?.catch(() => {}); // a failed import is reported where it is awaited
+  const { api, inventory } = await clock.time('route inventory', () => inventoryForRun(o.profile, o.configPath));
   // Suites that read the database alone need neither the services nor anything that serves them.
   const databaseOnly = running.length > 0 && running.every((p) => p.suite.databaseOnly === true);
   let booted: BootedSystem | undefined;
@@ -125,15 +125,25 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     if (!databaseOnly) faults = await clock.time('fault control', () => faultControlFor(o.profile, booted));
     const context: RunContext = {
       configPath: resolve(o.configPath),
+      kind: o.profile.kind,
       seed: o.seed,
       runs: o.runs,
-      replayCommand: replayCommand(o),
+      replayCommand: replayCommand({
+        configPath: o.configPath,
+        ...(o.embedded ? { embedded: o.embedded } : {}),
+        reportsDir: o.reportsDir,
+        seed: o.seed,
+        runs: o.runs,
+        iterations: o.iterations,
+        env: replayEnvironment({ configPath: o.configPath, ...(o.envOverrides ? { overrides: o.envOverrides } : {}), profileVariables: variablesRead() }),
+      }),
       iterations: o.iterations,
       baseUrls,
       reportsDir: resolve(o.reportsDir),
       ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),
       ...(booted ? { launch: booted.launched } : {}),
       ...(double ? { providerDouble: double.info } : {}),
+      ...(api ? { openapi: api } : {}),
       ...(corsPages ? { corsPages: corsPages.pages } : {}),
       ...(faults ? { faults: faults.info } : {}),
     };
@@ -149,9 +159,12 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       seed: o.seed,
       version: o.version,
       startedAt,
-      // A run narrowed with --suite only answers for the suites it ran.
-      required: o.selected.length > 0 ? o.profile.gate.require.filter((id) => o.selected.includes(id)) : o.profile.gate.require,
+      // Never narrowed by --suite: a run that left out a required suite says so and is not a release
+      // GO. (A suite another command runs, such as smoke, is that command's to require.)
+      required: o.profile.gate.require.filter((id) => o.suites.some((s) => s.id === id)),
+      selected: o.selected,
       warnings: profileWarnings(o.profile),
+      ...(api ? { unclassified: { operations: inventory.unclassified, source: api.source, fail: o.profile.gate.unclassified === 'fail' } } : {}),
       target: {
         name: o.profile.name,
         kind: o.profile.kind,
