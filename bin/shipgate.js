@@ -8,7 +8,7 @@ import { register } from 'tsx/esm/api';
 // modules (Node caches them by their resolved URL). Only for the commands that run suites.
 const RUNS_SUITES = new Set(['verify', 'nightly', 'selftest']);
 if (RUNS_SUITES.has(process.argv[2]) && !process.argv.includes('--help') && !process.argv.includes('-h')) {
-  await Promise.all(['vitest/node', 'vitest', 'zod', 'undici', 'pg', 'fast-check', 'jose', 'canonicalize', 'esbuild'].map((m) => import(m)));
+  await Promise.all(['vitest/node', 'vitest', 'zod', 'undici', 'pg', 'fast-check', 'jose', 'canonicalize', 'esbuild', 'yaml', 'pactum'].map((m) => import(m)));
 }
 register();
 const { main } = await import('../harness/cli/main.ts');
