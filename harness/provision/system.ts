@@ -97,7 +97,7 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
       if (templates) {
         // Made without the variables generated for one run: the setup must not depend on them.
         const recipe = { cwd, steps: o.launch.setup.map((st) => ({ name: st.name, command: st.command })), env: { ...o.launch.env, ...o.envOverrides, ...o.setupEnvOverrides } };
-        const copy = await time('database (a fresh copy of the migrated template)', () =>
+        const copy = await time('database (a fresh copy of the migrated template, made on first use)', () =>
           templates.copy(recipe, o.label ?? 'shipgate', async (templateUrl, logsDir) => {
             for (const step of recipe.steps) {
               await runToCompletion({ name: step.name, command: step.command, cwd, env: { ...recipe.env, [database.env]: templateUrl }, logsDir }, readyTimeoutMs);
