@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { usableCores } from '../selftest/usable-cores.ts';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadProfile } from '../profile/load.ts';
@@ -32,9 +32,10 @@ reports/selftest/<system>/<defect>/.
   --runs     generated cases per property (default 5)
   --iterations  schedules per concurrency check (default: the CI depth)
   --reports  output folder (default ./reports)
-  --jobs     runs at a time (default: the cores, ${availableParallelism()} here); each run boots its own
-             system on one shared database server, its database a fresh copy of the system's migrated
-             template unless its defect changes the migrations; the console keeps the catalog's order
+  --jobs     runs at a time (default: the cores this process may use, a cgroup CPU quota included:
+             ${usableCores()} here); each run boots its own system on one shared database server, its
+             database a fresh copy of the system's migrated template unless its defect changes the
+             migrations; the console keeps the catalog's order
 Exit: 0 when every clean system is GO and every defect is caught by the suites named for it,
 1 otherwise, 2 on a usage error.`;
 
@@ -95,7 +96,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
   const seed = seedOption(values.seed);
   const runs = parseIntOption('runs', values.runs, 1, 5);
   const iterations = parseIntOption('iterations', values.iterations, 1, CI_ITERATIONS);
-  const jobs = parseIntOption('jobs', values.jobs, 1, availableParallelism());
+  const jobs = parseIntOption('jobs', values.jobs, 1, usableCores());
   const reportsDir = join(values.reports ?? 'reports', 'selftest');
   const suites = (await discoverSuites(PACKAGE_ROOT)).filter((s) => s.runBy === 'verify');
   mkdirSync(reportsDir, { recursive: true });

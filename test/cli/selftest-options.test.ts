@@ -14,6 +14,6 @@ describe('selftest --jobs', () => {
   it('is described in the usage, with its default', async () => {
     const run = await runCli(['selftest', '--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/--jobs +runs at a time \(default: the cores, \d+ here\)/);
+    expect(run.stdout).toMatch(/--jobs +runs at a time \(default: the cores this process may use, a cgroup CPU quota included:\s+\d+ here\)/);
   });
 });
