@@ -32,6 +32,24 @@ describe('which defects selftest may run on a copy of the clean migrated databas
     });
   }
 
+  it("a defect's schema-level SQL changes its own database only: runs side by side share one server, so a cluster-wide change would reach the others", () => {
+    // Roles, role memberships and server settings belong to the whole cluster: one defect's switch
+    // there would hold in every run that overlaps it (a clean run failing, or another defect
+    // "caught" by this one's finding).
+    const clusterWide = /\b(ALTER|DROP)\s+(ROLE|USER|GROUP)\b|\bCREATE\s+(ROLE|USER|GROUP)\b|\bALTER\s+SYSTEM\b|\bALTER\s+DATABASE\b|\bGRANT\s+\w+\s+TO\b|\bREVOKE\s+\w+\s+FROM\b|\bCREATE\s+TABLESPACE\b/i;
+    const seen: string[] = [];
+    for (const system of EMBEDDED_SYSTEMS.filter((s) => s.setupMigratesOnly?.defectSql)) {
+      const dir = join(ROOT, system.setupMigratesOnly!.defectSql!);
+      if (!existsSync(dir)) continue;
+      for (const f of readdirSync(dir).filter((n) => n.endsWith('.sql'))) {
+        seen.push(f);
+        const sql = readFileSync(join(dir, f), 'utf8').replace(/--.*$/gm, '');
+        expect(sql.match(clusterWide)?.[0], `${system.name}: ${f}`).toBeUndefined();
+      }
+    }
+    expect(seen.length).toBeGreaterThan(0);
+  });
+
   it('counts every defect as changing the setup of a system that does not declare it only migrates', () => {
     const system = { ...embeddedSystem('reference')!, setupMigratesOnly: undefined };
     expect(defectChangesSetup(ROOT, system, { id: 'tenant-leak-read', promise: '', mistake: '', caughtBy: [], findingCodes: [] })).toBe(true);
