@@ -34,8 +34,9 @@ export interface SuiteResult {
   failed: number;
   skipped: number;
   /**
-   * Wall time: from the moment the runner queued the suite's first file until its last file
-   * ended (0 when it did not run). Files of other suites may run in between on other workers.
+   * Wall time its files ran: each file from the moment the runner queued it until it ended,
+   * summed over the suite's files (0 when it did not run). Files of other suites may run at the
+   * same time on other workers.
    */
   durationMs: number;
   /** Of that, loading its files (vitest's environment, set-up and collect time: imports, the profile, top-level set-up). */

@@ -35,12 +35,16 @@ export interface AssembleInput {
   startup?: StartupTimings;
 }
 
-/** A suite's times: wall time from its first file queued to its last file ended, load time, and its checks' own time. */
+/**
+ * A suite's times: the time its files ran (each from queued to ended, summed: the files of one
+ * suite may run far apart, with other suites' files between them, and that time is theirs), load
+ * time, and its checks' own time.
+ */
 function suiteTimes(id: string, tests: TestRecord[], modules: ModuleTime[]): Pick<SuiteResult, 'durationMs' | 'loadMs' | 'checksMs'> {
   const files = modules.filter((m) => m.suite === id);
   const checksMs = tests.reduce((sum, t) => sum + t.durationMs, 0);
   if (files.length === 0) return { durationMs: checksMs, loadMs: 0, checksMs };
-  const wall = Math.max(...files.map((m) => m.endedMs)) - Math.min(...files.map((m) => m.queuedMs));
+  const wall = files.reduce((sum, m) => sum + (m.endedMs - m.queuedMs), 0);
   return { durationMs: Math.round(wall), loadMs: files.reduce((sum, m) => sum + m.loadMs, 0), checksMs };
 }
 
