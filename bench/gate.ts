@@ -87,7 +87,7 @@ export function gateRows(run: GateRun): Record<string, string | number>[] {
       'before (s)': GATE_BEFORE.suiteChecksSeconds[s.id] ?? '',
       'now (s)': seconds(s.checksMs),
       'now vs before': (s.checksMs ?? 0) >= 1_000 ? ratio(GATE_BEFORE.suiteChecksSeconds[s.id], (s.checksMs ?? 0) / 1000) : '',
-      note: `${s.status}; first file queued to last done ${seconds(s.durationMs)} s, its files loading ${seconds(s.loadMs)} s`,
+      note: `${s.status}; its files ran ${seconds(s.durationMs)} s, of which loading ${seconds(s.loadMs)} s`,
     }));
   const firstCheck = run.report.timings?.startup.firstCheckMs;
   rows.push({
@@ -161,14 +161,14 @@ export function databaseOnlyRows(runs: GateRun[], floor: { psqlMs: number[]; que
       'before (s)': GATE_BEFORE.databaseOnlySeconds || '',
       'now (s)': seconds(wall),
       'now vs before': ratio(GATE_BEFORE.databaseOnlySeconds, wall / 1000),
-      note: `first check after ${seconds(first)} s; the suite ${seconds(advisor?.durationMs)} s (${advisor?.tests ?? 0} checks, ${runs.map((r) => r.report.gate).join(', ')})`,
+      note: `first check after ${seconds(first)} s; the suite ${seconds(advisor?.durationMs)} s (${advisor?.tests ?? 0} checks ${advisor?.status}; the gate ${runs.map((r) => r.report.gate).join(', ')}: a narrowed run leaves required suites out)`,
     },
     {
       what: `psql -f (the ${floor.lints} lint statements, PREPARE + EXECUTE; median of ${floor.psqlMs.length})`,
       'before (s)': '',
       'now (s)': seconds(median(floor.psqlMs)),
       'now vs before': '',
-      note: `the same statements through one open connection: ${Math.round(floor.queriesMs)} ms; shipgate's run is ${(wall / median(floor.psqlMs)).toFixed(0)}× psql's`,
+      note: `each run ${floor.psqlMs.map((ms) => Math.round(ms)).join(', ')} ms; the same statements through one open connection: ${Math.round(floor.queriesMs)} ms; shipgate's run is ${(wall / median(floor.psqlMs)).toFixed(0)}× psql's`,
     },
   ];
 }
