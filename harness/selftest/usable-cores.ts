@@ -14,10 +14,25 @@ export function usableCores(o: { cpus?: number; read?: (file: string) => string 
   return Math.max(1, quota === undefined ? cpus : Math.min(cpus, quota));
 }
 
-/** Whole cores granted by the cgroup (v2 `cpu.max`, else v1 `cpu.cfs_quota_us`), rounded up; undefined when unlimited or unknown. */
+/**
+ * Whole cores granted by the cgroup (v2 `cpu.max`, else v1 `cpu.cfs_quota_us`), rounded up;
+ * undefined when unlimited or unknown. Under cgroup v2 the process's own group and each group
+ * above it may set a quota (a container without its own cgroup namespace sees the host's tree):
+ * the smallest holds.
+ */
 function cgroupQuota(read: (file: string) => string | undefined): number | undefined {
-  const v2 = read('/sys/fs/cgroup/cpu.max')?.trim().split(/\s+/);
-  if (v2 && v2.length === 2) return cores(v2[0]!, v2[1]!);
+  const own = read('/proc/self/cgroup')?.split('\n').find((l) => l.startsWith('0::'))?.slice(3).trim() ?? '';
+  const parts = own.split('/').filter((p) => p !== '' && p !== '..');
+  const v2: number[] = [];
+  let found = false;
+  for (let depth = parts.length; depth >= 0; depth--) {
+    const fields = read(`/sys/fs/cgroup/${parts.slice(0, depth).map((p) => `${p}/`).join('')}cpu.max`)?.trim().split(/\s+/);
+    if (fields?.length !== 2) continue;
+    found = true;
+    const n = cores(fields[0]!, fields[1]!);
+    if (n !== undefined) v2.push(n);
+  }
+  if (found) return v2.length > 0 ? Math.min(...v2) : undefined;
   const quota = read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us')?.trim();
   const period = read('/sys/fs/cgroup/cpu/cpu.cfs_period_us')?.trim();
   return quota !== undefined && period !== undefined ? cores(quota, period) : undefined;

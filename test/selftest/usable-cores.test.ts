@@ -11,6 +11,18 @@ describe("selftest's default --jobs: the cores this process may use", () => {
     expect(usableCores({ cpus: 64, read: files({ '/sys/fs/cgroup/cpu.max': '50000 100000\n' }) })).toBe(1);
   });
 
+  it("under cgroup v2, takes the smallest quota of the process's own group and those above it", () => {
+    const tree = {
+      '/proc/self/cgroup': '0::/ci.slice/job-7.scope\n',
+      '/sys/fs/cgroup/ci.slice/job-7.scope/cpu.max': 'max 100000\n',
+      '/sys/fs/cgroup/ci.slice/cpu.max': '300000 100000\n',
+    };
+    expect(usableCores({ cpus: 64, read: files(tree) })).toBe(3);
+    expect(usableCores({ cpus: 64, read: files({ ...tree, '/sys/fs/cgroup/ci.slice/job-7.scope/cpu.max': '100000 100000\n' }) })).toBe(1);
+    // No quota anywhere on the way up: the CPUs.
+    expect(usableCores({ cpus: 8, read: files({ '/proc/self/cgroup': '0::/a/b\n', '/sys/fs/cgroup/a/b/cpu.max': 'max 100000\n', '/sys/fs/cgroup/a/cpu.max': 'max 100000\n' }) })).toBe(8);
+  });
+
   it('reads a cgroup v1 quota when there is no v2 file', () => {
     expect(usableCores({ cpus: 16, read: files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '400000\n', '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000\n' }) })).toBe(4);
   });
