@@ -185,6 +185,8 @@ export const DEFECTS: readonly DefectSpec[] = [
     mistake: 'the runner records only the newest migration of a run, but looks for pending ones file by file, so a second run re-applies the others',
     caughtBy: ['migrations'],
     findingCodes: ['MIGRATIONS_NOT_RECORDED', 'MIGRATIONS_RERUN_CHANGED'],
+    // The migration runner itself reads this switch (reference/db/migrations.ts).
+    changesSetup: true,
   },
   {
     id: 'migration-not-idempotent',

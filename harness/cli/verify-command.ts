@@ -10,8 +10,9 @@ import { CI_ITERATIONS, configOption, embeddedList, NIGHTLY_ITERATIONS, parseInt
 import { PACKAGE_ROOT, VERSION } from './package-info.ts';
 import { printSummary } from './summary.ts';
 import { profileWarnings } from '../profile/warnings.ts';
+import { StartupClock } from '../run/timings.ts';
 
-export const VERIFY_USAGE = `shipgate verify [--config file | --embedded name] [--suite id ...] [--seed n] [--runs n] [--iterations n] [--reports dir]
+export const VERIFY_USAGE = `shipgate verify [--config file | --embedded name] [--suite id ...] [--seed n] [--runs n] [--iterations n] [--reports dir] [--timings]
 
 Runs every suite that applies to the target and writes reports/{signoff.json,signoff.md,ctrf.json,junit.xml}.
   --config   target profile (default ./shipgate.config.ts, else the embedded reference system)
@@ -21,6 +22,7 @@ Runs every suite that applies to the target and writes reports/{signoff.json,sig
   --runs     generated cases per property (default 5; nightly runs use more)
   --iterations  schedules each concurrency check tries (default ${CI_ITERATIONS}; \`shipgate nightly\` uses ${NIGHTLY_ITERATIONS})
   --reports  output folder (default ./reports)
+  --timings  print the start-up phases (they are always in signoff.json and signoff.md)
 Exit: 0 GO, 1 NO-GO, 2 usage or profile error, 3 target unreachable.`;
 
 /**
@@ -43,6 +45,9 @@ export function reportsDirOf(argv: string[]): string {
  * on to the CLI, which prints it and exits with its code.
  */
 export async function verifyCommand(argv: string[], log: (line: string) => void, defaults = { iterations: CI_ITERATIONS }): Promise<number> {
+  // From the process start: loading Node, TypeScript and the CLI is the first phase.
+  const clock = new StartupClock('process');
+  clock.record('node, TypeScript and the CLI', 0);
   if ((argv.includes('--embedded') && argv[argv.indexOf('--embedded') + 1] === 'list') || argv.includes('--embedded=list')) {
     log(embeddedList());
     return EXIT.go;
@@ -52,7 +57,7 @@ export async function verifyCommand(argv: string[], log: (line: string) => void,
   const startedAt = new Date();
   const known: { seed?: number; target?: TargetSummary } = {};
   try {
-    return await verify(argv, log, defaults, reportsDir, known);
+    return await verify(argv, log, defaults, reportsDir, known, clock);
   } catch (error) {
     const failure = describeFailure(error);
     const report = errorReport({ reason: failure.message.split('\n')[0]!, detail: failure.message, exitCode: failure.code, version: VERSION, startedAt, ...known });
@@ -71,6 +76,7 @@ async function verify(
   defaults: { iterations: number },
   reportsDir: string,
   known: { seed?: number; target?: TargetSummary },
+  clock: StartupClock,
 ): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -82,6 +88,7 @@ async function verify(
       runs: { type: 'string' },
       iterations: { type: 'string' },
       reports: { type: 'string' },
+      timings: { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -91,9 +98,9 @@ async function verify(
   known.seed = seed;
   const runs = parseIntOption('runs', values.runs, 1, 5);
   const iterations = parseIntOption('iterations', values.iterations, 1, defaults.iterations);
-  const profile = await loadProfile(config.path);
+  const profile = await clock.time('profile', () => loadProfile(config.path));
   known.target = { name: profile.name, kind: profile.kind, baseUrls: profile.http.baseUrls ?? [], launched: profile.launch !== undefined };
-  const all = await discoverSuites(PACKAGE_ROOT);
+  const all = await clock.time('suite discovery', () => discoverSuites(PACKAGE_ROOT));
   const suites = all.filter((s) => s.runBy === 'verify');
   const selected = values.suite ?? [];
   const elsewhere = selected.filter((id) => all.some((s) => s.id === id && s.runBy !== 'verify'));
@@ -108,8 +115,8 @@ async function verify(
   }
   log(`shipgate verify · ${profile.name} (${profile.kind})${config.embedded ? ` · embedded system '${config.system ?? 'reference'}'` : ''} · seed ${seed} · ${iterations} iterations`);
   for (const w of profileWarnings(profile)) log(`warning: ${w}`);
-  const report = await runVerify({ root: PACKAGE_ROOT, configPath: config.path, ...(config.system ? { embedded: config.system } : {}), profile, suites, selected, seed, runs, iterations, reportsDir, version: VERSION, log });
+  const report = await runVerify({ root: PACKAGE_ROOT, configPath: config.path, ...(config.system ? { embedded: config.system } : {}), profile, suites, selected, seed, runs, iterations, reportsDir, version: VERSION, log, clock });
   const files = writeReports(report, reportsDir);
-  printSummary(report, files, log);
+  printSummary(report, files, log, { timings: values.timings === true });
   return report.gate === 'GO' ? EXIT.go : EXIT.noGo;
 }

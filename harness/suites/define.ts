@@ -13,6 +13,12 @@ export interface SuiteSpec {
   kinds: readonly TargetKind[];
   /** Whether its checks call the API (a run probes the base URLs only when some suite that does runs). */
   usesApi: boolean;
+  /**
+   * Its checks use the database alone (the profile's URL, or the database shipgate provisioned),
+   * never a launched service: a run of such suites alone starts the database and the setup steps,
+   * and neither the services nor the provider double. Leave it out when a check starts services.
+   */
+  databaseOnly?: boolean;
   /** Why the suite cannot run against this profile (a missing capability), or undefined when it can. */
   notApplicable(profile: TargetProfile): string | undefined;
   /**
