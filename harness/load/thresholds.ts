@@ -28,7 +28,7 @@ const AGGREGATIONS: Record<MetricType, RegExp> = {
 const AGGREGATION_WORDS: Record<MetricType, string> = { trend: 'avg, min, med, max or p(N)', rate: 'rate', counter: 'count or rate' };
 
 export type Operator = '<' | '<=' | '>' | '>=' | '==' | '===' | '!=';
-const EXPRESSION = /^\s*([a-z]+(?:\(\s*\d+(?:\.\d+)?\s*\))?)\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/i;
+const EXPRESSION = /^\s*([a-z][a-z0-9]*(?:\(\s*\d+(?:\.\d+)?\s*\))?)\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/i;
 
 /** One threshold, parsed: `http_req_duration{route:list}` `p(95)` `<` `300`. */
 export interface Threshold {
