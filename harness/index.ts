@@ -86,3 +86,12 @@ export { ExportsApi, type QueuedExport, type ExportObservation, type Producer, t
 export { FilesWitness, FilesWitnessError, type FilesSeen } from './exports/files-witness.ts';
 export { FaultControl, FaultControlError, type DatabaseProxy } from './faults/control.ts';
 export { FaultProxy, FAULT_MODES, type FaultMode, type FaultProxyStats, type FaultProxyOptions } from './faults/fault-proxy.ts';
+export type { ChartHistogram } from './findings/finding.ts';
+export type { LoadProfile } from './profile/load-schema.ts';
+export { compileLoadPlan, loadRoutes, loadThresholds, type CompiledLoad } from './load/compile.ts';
+export { runLoadPlan, chooseExecutor, findK6, LoadRunError, type ExecutorResult, type ExecutorName } from './load/executor.ts';
+export { evaluateThresholds, formatMeasured, parseThreshold, LOAD_METRICS, type Threshold, type ThresholdVerdict } from './load/thresholds.ts';
+export { requestAt, totalDurationMs, weightedSchedule, type LoadPlan, type LoadRoutePlan, type LoadIdentity } from './load/plan.ts';
+export { histogramRows, type LatencyHistogram } from './load/histogram.ts';
+export { describeDuration, parseDuration } from './load/duration.ts';
+export type { LoadSummary, SummaryMetric } from './load/summary.ts';

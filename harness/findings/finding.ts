@@ -83,4 +83,15 @@ export interface ReportSection {
   text?: string;
   /** Rows of a table; every row has the same keys, which become the columns. */
   rows?: Record<string, string | number | boolean | null>[];
+  /** A latency histogram the HTML sign-off draws as a chart (Markdown shows the rows). */
+  histogram?: ChartHistogram;
+}
+
+/** Requests per latency bucket: `counts[i]` requests took at most `bounds[i]` ms (and more than `bounds[i - 1]`). */
+export interface ChartHistogram {
+  bounds: number[];
+  counts: number[];
+  total: number;
+  /** `samples`: every request measured; `percentiles`: estimated from a summary's percentiles. */
+  from: 'samples' | 'percentiles';
 }
