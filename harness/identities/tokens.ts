@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { TargetProfile } from '../profile/schema.ts';
 
@@ -86,4 +86,16 @@ export function withAlgNone(token: string): string {
 
 export function decodeClaims(token: string): Record<string, unknown> {
   return JSON.parse(fromB64url(token.split('.')[1] as string)) as Record<string, unknown>;
+}
+
+/**
+ * A well-formed HS256 token for a user no system has, signed with a key nobody has: for a profile
+ * with no way to get a valid token, the forged-signature and unsigned variants are made from it
+ * (with the profile's audience and issuer when it names them, so only the signature is wrong).
+ */
+export function strangerToken(jwt?: Pick<JwtProfile, 'audience' | 'issuer' | 'ttlSeconds'>): Promise<string> {
+  return signClaims(
+    { algorithm: 'HS256', secret: randomBytes(32).toString('hex'), ttlSeconds: jwt?.ttlSeconds ?? 900, ...(jwt?.audience ? { audience: jwt.audience } : {}), ...(jwt?.issuer ? { issuer: jwt.issuer } : {}) },
+    { sub: `shipgate-probe-${randomUUID()}`, role: 'authenticated' },
+  );
 }

@@ -4,6 +4,7 @@ import { databaseSpec } from './database-schema.ts';
 import type { ProfileHttp } from '../http/profile-http.ts';
 import type { Sample } from '../generate/sample.ts';
 import { fn, routeString, zodContract, type HttpMethod } from './fields.ts';
+import { RETURNS } from './hook-result.ts';
 import { exportsSpec, idempotencySpec, jobClaimSpec, jsonbMergeSpec } from './concurrency-capabilities.ts';
 import { denial } from './access-schema.ts';
 import { identitiesSpec } from './identities-schema.ts';
@@ -110,15 +111,15 @@ const adapterEndpointSpec = z.strictObject({
   /** The endpoint, e.g. `'POST /v1/capture/thought'`. */
   route: routeString,
   /** Request body; it must carry `marker` where the system forwards it to its provider. */
-  body: fn<(input: AdapterInput) => Json>('({ marker, sample }) => request body').optional(),
+  body: fn<(input: AdapterInput) => Json>('({ marker, sample }) => request body', RETURNS.body).optional(),
   /** zod contract of the endpoint's answer (a fallback answer must satisfy it too). */
   contract: zodContract,
   /** Whether an answer is marked as a fallback. Default: `body.fallback === true`. */
-  fallback: fn<(body: Json) => boolean>('response body => boolean').optional(),
+  fallback: fn<(body: Json) => boolean>('response body => boolean', RETURNS.boolean).optional(),
   /** Provider operations the endpoint calls, by the name the double sees: the chat call's `response_format.json_schema.name`, or `embeddings`. */
   ops: z.record(z.string(), adapterOpSpec).refine((o) => Object.keys(o).length > 0, 'name at least one provider operation'),
   /** Runs for each fresh tenant before the call: creates what it needs (e.g. a document that contains the marker). */
-  prepare: fn<(ctx: AdapterPrepareContext) => Promise<void>>('ctx => Promise<void>').optional(),
+  prepare: fn<(ctx: AdapterPrepareContext) => Promise<void>>('ctx => Promise<void>', RETURNS.done).optional(),
   /** Read routes (no `{id}`) whose answers must not change when a call fails: the no-partial-write check without database access. */
   observe: z.array(routeString).default([]),
   /** Fields of observed answers that change without a write (e.g. `generated_at` of an empty plan). */
@@ -133,7 +134,7 @@ const adapterEndpointSpec = z.strictObject({
     .strictObject({
       /** A resource in `resources` with a `read` route, e.g. `'document'`. */
       resource: z.string().min(1),
-      ids: fn<(body: Json) => string[]>('response body => ids of the documents it shows'),
+      ids: fn<(body: Json) => string[]>('response body => ids of the documents it shows', RETURNS.ids),
     })
     .optional(),
 });

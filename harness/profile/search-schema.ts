@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fn, routeString } from './fields.ts';
+import { RETURNS } from './hook-result.ts';
 
 type Json = unknown;
 
@@ -69,18 +70,18 @@ const completeSpec = z.union([
     count: z.strictObject({
       route: routeString,
       /** The number of the tenant's documents that are searchable, from the answer. */
-      searchable: fn<(body: Json) => number>('response body => number of searchable documents'),
+      searchable: fn<(body: Json) => number>('response body => number of searchable documents', RETURNS.count),
     }),
   }),
   z.strictObject({
     lookup: z.strictObject({
       route: routeString,
-      found: fn<(body: Json, doc: AddedDocument, status: number) => boolean>('(body, doc, status) => searchable').optional(),
+      found: fn<(body: Json, doc: AddedDocument, status: number) => boolean>('(body, doc, status) => searchable', RETURNS.boolean).optional(),
     }),
   }),
   z.strictObject({
     search: z.strictObject({
-      query: fn<(doc: AddedDocument) => string>('doc => query text that finds it').optional(),
+      query: fn<(doc: AddedDocument) => string>('doc => query text that finds it', RETURNS.text).optional(),
     }),
   }),
 ]);
@@ -97,9 +98,9 @@ export const searchSpec = z
     /** Adds one golden document for a tenant. */
     index: z.strictObject({
       route: routeString,
-      body: fn<(doc: IndexedDocument) => Json>('doc => request body'),
+      body: fn<(doc: IndexedDocument) => Json>('doc => request body', RETURNS.body),
       /** The new document's id in the system. Default: `body.id`. */
-      id: fn<(body: Json) => string>('response body => id').optional(),
+      id: fn<(body: Json) => string>('response body => id', RETURNS.id).optional(),
     }),
     /**
      * What makes a tenant's documents searchable once they are added: a list of calls made once,
@@ -112,7 +113,7 @@ export const searchSpec = z
      * provider did not answer in time). Default: `body.fallback === true`. Such an answer stops the
      * suite with a precondition: measuring half-indexed documents would be a false quality finding.
      */
-    refreshFallback: fn<(body: Json) => boolean>('refresh response body => boolean').optional(),
+    refreshFallback: fn<(body: Json) => boolean>('refresh response body => boolean', RETURNS.boolean).optional(),
     /**
      * How shipgate proves every golden document is searchable after refresh. An incomplete index
      * stops the suite with a precondition naming how many documents (and which) are missing, never
@@ -123,18 +124,18 @@ export const searchSpec = z
       /** With `{query}` and `{limit}` filled in, e.g. `'GET /v1/search?q={query}&limit={limit}'`. */
       route: routeString,
       /** Request body, for a search that is a POST. */
-      body: fn<(query: string, limit: number) => Json>('(query, limit) => request body').optional(),
+      body: fn<(query: string, limit: number) => Json>('(query, limit) => request body', RETURNS.body).optional(),
       /** The ranked hits, best first. Default: `body.items`. */
-      items: fn<(body: Json) => Json[]>('response body => hits').optional(),
+      items: fn<(body: Json) => Json[]>('response body => hits', RETURNS.items).optional(),
       /** A hit's document id. Default: `hit.document_id ?? hit.id`. */
-      id: fn<(hit: Json) => string>('hit => document id').optional(),
+      id: fn<(hit: Json) => string>('hit => document id', RETURNS.id).optional(),
     }),
     /**
      * Whether a search answer says it ran degraded (e.g. full text only because the query could not
      * be embedded): quality measured on it says nothing about the search, so it stops the suite with
      * a precondition. Default: `body.degraded === true || body.fallback === true`.
      */
-    degraded: fn<(body: Json) => boolean>('search response body => boolean').optional(),
+    degraded: fn<(body: Json) => boolean>('search response body => boolean', RETURNS.boolean).optional(),
     /** The cutoff of "expected in the top k" and of P@k, recall@k, nDCG@k and hit@k. */
     k: z.number().int().min(1).max(100).default(3),
     /** How many results to ask for; MAP and MRR look this deep. More than the route returns is reported, never silently measured shallower. */
