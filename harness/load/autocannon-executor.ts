@@ -16,28 +16,25 @@ interface TaggedRequest extends autocannon.Request {
 
 /** The internals of autocannon's client that attribute a request that got no answer to its route. */
 interface ClientInternals extends NodeJS.EventEmitter {
+  requestIterator: { currentRequest: TaggedRequest };
   pipelinedRequests: { peek(): { req?: TaggedRequest } | undefined };
   _destroyConnection(): void;
 }
 
-/** How many distinct requests each connection cycles through: the schedule, repeated to vary ids and bodies. */
+/**
+ * How many requests each connection cycles through: the schedule, repeated to vary ids and bodies,
+ * and to at least 64 (autocannon copies its per-connection context at every wrap-around).
+ */
 function cycleLength(plan: LoadPlan): number {
   const variants = Math.max(1, ...plan.routes.map((r) => r.bodies.length), ...plan.identities.flatMap((i) => Object.values(i.ids).map((ids) => ids.length)));
-  return plan.schedule.length * variants;
+  const cycle = plan.schedule.length * variants;
+  return cycle * Math.ceil(64 / cycle);
 }
 
-function requestsFor(plan: LoadPlan, vu: number, onRoute: (route: number) => void): TaggedRequest[] {
+function requestsFor(plan: LoadPlan, vu: number): TaggedRequest[] {
   return Array.from({ length: cycleLength(plan) }, (_, n) => {
     const r = requestAt(plan, vu, n);
-    return {
-      route: r.route,
-      method: plan.routes[r.route]!.method,
-      path: r.path,
-      headers: r.headers,
-      ...(r.body !== undefined ? { body: r.body } : {}),
-      // Called with the answer, just before the client reports its status and time.
-      onResponse: () => onRoute(r.route),
-    };
+    return { route: r.route, method: plan.routes[r.route]!.method, path: r.path, headers: r.headers, ...(r.body !== undefined ? { body: r.body } : {}) };
   });
 }
 
@@ -54,10 +51,10 @@ async function runStep(plan: LoadPlan, m: Measurements, o: { connections: number
     timeout: plan.timeoutMs / 1_000,
     pipelining: 1,
     setupClient(client) {
-      let route = 0;
-      client.setRequests(requestsFor(plan, vu++, (r) => (route = r)));
-      client.on('response', (status: number, _bytes: number, ms: number) => m.record(route, status, ms));
+      client.setRequests(requestsFor(plan, vu++));
       const internals = client as unknown as ClientInternals;
+      // With one request in flight per connection, the request being answered is still the current one.
+      client.on('response', (status: number, _bytes: number, ms: number) => m.record(internals.requestIterator.currentRequest.route, status, ms));
       let lost: number | undefined;
       const destroy = internals._destroyConnection.bind(client);
       // A time-out tears the connection down before it is reported: note whose request was lost.
@@ -65,8 +62,10 @@ async function runStep(plan: LoadPlan, m: Measurements, o: { connections: number
         lost = internals.pipelinedRequests.peek()?.req?.route;
         destroy();
       };
-      internals.on('timeout', () => m.recordFailure(lost ?? route, `no answer within ${plan.timeoutMs} ms`));
-      internals.on('connError', (err: NodeJS.ErrnoException) => m.recordFailure(internals.pipelinedRequests.peek()?.req?.route ?? route, `connection error: ${err.code ?? err.message}`));
+      internals.on('timeout', () => m.recordFailure(lost ?? internals.requestIterator.currentRequest.route, `no answer within ${plan.timeoutMs} ms`));
+      internals.on('connError', (err: NodeJS.ErrnoException) =>
+        m.recordFailure(internals.pipelinedRequests.peek()?.req?.route ?? internals.requestIterator.currentRequest.route, `connection error: ${err.code ?? err.message}`),
+      );
     },
   }) as unknown as Promise<autocannon.Result> & autocannon.Instance;
   const stop = () => instance.stop();
