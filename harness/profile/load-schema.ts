@@ -62,13 +62,15 @@ export const loadSpec = z.strictObject({
     })
     .optional(),
   /** The routes, by name (the name tags their metrics: `http_req_duration{route:list}`). */
-  routes: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a route name is letters, digits, _ . or - (it becomes the route tag)'), z.union([routeString, routeSpec])),
+  routes: z.record(z.string(), z.union([routeString, routeSpec])),
   /** Tenants made once for the run and shared by the virtual users (user i runs as tenant i mod n): a load run never signs up thousands of users. */
   tenants: z.number().int().min(1).max(50).default(4),
   /** Items created per pooled tenant for routes with `items`, and request-body variants per write route. */
   itemsPerTenant: z.number().int().min(1).max(100).default(3),
   /** Thresholds in k6's syntax, by metric (`http_req_duration`, `http_req_failed`, `http_reqs`, `iterations`, `dropped_iterations`, with `{route:name}` and other tags). */
-  thresholds: z.record(z.string(), z.array(thresholdEntry).min(1)),
+  thresholds: z.record(z.string(), z.array(thresholdEntry).min(1), {
+    error: (issue) => (issue.input === undefined ? "give the thresholds that judge the run, e.g. { http_req_duration: ['p(95)<300'], http_req_failed: ['rate<0.01'] }" : undefined),
+  }),
   /** Per-request time-out, at least a second (autocannon's shortest). Default: http.timeoutMs. */
   timeoutMs: z.number().int().min(1_000, 'at least 1000 ms (autocannon times out in whole seconds)').optional(),
   /** Load against a `production` target happens only when this is `true`, and then only with GET routes. */
@@ -101,6 +103,7 @@ export function loadProblems(input: unknown): Problem[] {
   if (!obj(t.http)?.baseUrls && !obj(t.launch)) problems.push({ path: at(), message: 'load calls the API: give http.baseUrls or a launch block' });
   const kind = t.kind;
   for (const [name, raw] of Object.entries(routes)) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) problems.push({ path: at('routes', name), message: 'a route name is letters, digits, _ . or - (it becomes the route tag)' });
     const spec = typeof raw === 'string' ? { route: raw } : obj(raw);
     if (!spec || typeof spec.route !== 'string') continue;
     const routePath = typeof raw === 'string' ? at('routes', name) : at('routes', name, 'route');

@@ -130,7 +130,12 @@ function describeScenario(run: LoadRun): string {
   const { result } = run;
   const total = result.summary.metrics.http_reqs?.values.count ?? 0;
   const seconds = result.summary.state.testRunDurationMs / 1_000;
-  const stages = plan.stages.map((s) => `${describeDuration(s.durationMs)} → ${s.target}`).join(', ');
+  const stages = plan.stages
+    .map((s, i) => {
+      const from = i === 0 ? (plan.model.kind === 'vus' ? 0 : plan.model.startRate) : plan.stages[i - 1]!.target;
+      return s.durationMs === 0 ? `straight to ${s.target}` : `${describeDuration(s.durationMs)} ${from === s.target ? 'at' : 'to'} ${s.target}`;
+    })
+    .join(', ');
   const model = plan.model.kind === 'vus' ? `virtual users: ${stages}` : `arrival rate per ${describeDuration(plan.model.timeUnitMs)} (at most ${plan.model.maxVUs} in flight): ${stages}`;
   const lines = [
     `executor: ${result.executor} (${result.why})`,
