@@ -8,6 +8,7 @@ import type { Sample } from '../generate/sample.ts';
 import { parseDuration } from '../load/duration.ts';
 import { parseMetricKey, parseThreshold, ThresholdSyntaxError } from '../load/thresholds.ts';
 import { fn, routeString } from './fields.ts';
+import { RETURNS } from './hook-result.ts';
 
 type Json = unknown;
 
@@ -32,7 +33,7 @@ const routeSpec = z.strictObject({
   /** For a route with `{id}`: the resource whose items fill it (shipgate creates `itemsPerTenant` of them for each pooled tenant before the run). */
   items: z.string().min(1).optional(),
   /** Request body for a write, from seeded values (`itemsPerTenant` variants are made before the run and cycled). */
-  body: fn<(s: Sample) => Json>('sample => request body').optional(),
+  body: fn<(s: Sample) => Json>('sample => request body', RETURNS.body).optional(),
   /** Statuses that count as success (default 200–399). */
   expect: z.array(status).min(1).optional(),
 });
