@@ -29,6 +29,10 @@ const PLAN_DATE = '2030-01-15';
 // Export workers hold a claim for this long without a heartbeat; short, so a crash test takes seconds.
 const EXPORT_LEASE_MS = 1_500;
 const EXPORT_STATES: Record<string, ExportState> = { queued: 'queued', preparing: 'running', ready: 'done', failed: 'failed' };
+// The evidence size limit. The system promises 50 MiB in production (EVIDENCE_MAX_BYTES, its
+// default); the embedded run sets 8 MiB so the size checks move tens of megabytes, not hundreds.
+// A deployed system's profile declares the limit that system enforces.
+const EVIDENCE_MAX_BYTES = 8 * 1024 * 1024;
 // Operations only an org's admin may perform (the org's first user is its admin; members are not).
 const ADMIN = { role: 'admin' } as const;
 
@@ -39,7 +43,7 @@ export default defineTarget({
   // shipgate starts the system: a fresh PostgreSQL database, the migrations, then two API
   // instances on OS-chosen ports (two, so per-instance state such as caches is exercised).
   launch: {
-    env: { JWT_SECRET, NODE_ENV: 'test', PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS) },
+    env: { JWT_SECRET, NODE_ENV: 'test', PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS), EVIDENCE_MAX_BYTES: String(EVIDENCE_MAX_BYTES) },
     database: { env: 'DATABASE_URL' },
     // shipgate's OpenAI-compatible provider double, which the API reaches through OPENAI_BASE_URL.
     providerDouble: { env: 'OPENAI_BASE_URL' },
@@ -277,12 +281,67 @@ export default defineTarget({
       items: (b) => (b as { items: { kind: string }[] }).items.filter((e) => e.kind === 'export.generated'),
       worker: (e) => (e as { payload: { worker_id?: string } }).payload.worker_id,
       attempt: (e) => (e as { payload: { attempt?: number } }).payload.attempt,
+      hash: (e) => (e as { payload: { sha256?: string } }).payload.sha256,
     },
     // The second witness: the bundles stored, counted in the database whatever the ledger says.
     files: { sql: 'SELECT id, worker_id, sha256, created_at FROM public.export_files WHERE export_id = $1::uuid ORDER BY created_at, id' },
     download: 'GET /v1/exports/{id}/download',
+    // The golden path (the exports suite): the manifest's hashes, the system's own verification, and
+    // how shipgate recomputes each hash from the download: RFC 8785 canonical JSON (the default),
+    // SHA-256 in hex, the whole bundle and each of its items.
+    manifest: {
+      route: 'GET /v1/exports/{id}/manifest',
+      hash: (m) => (m as { sha256: string }).sha256,
+      items: (m) => (m as { items: { id: string; sha256: string }[] }).items.map((i) => ({ id: i.id, hash: i.sha256 })),
+    },
+    verify: { route: 'GET /v1/exports/{id}/verify', valid: (b) => (b as { valid?: boolean }).valid === true },
+    hashes: {
+      items: { list: (b) => (b as { items: unknown[] }).items, id: (i) => (i as { id: string }).id },
+      // What the database computes from the stored bundle with its own canonical_json, and what it stored.
+      database: {
+        sql: 'SELECT public.export_bundle_sha256(f.bundle) AS computed, f.sha256 AS stored FROM public.exports AS x JOIN public.export_files AS f ON f.id = x.file_id WHERE x.id = $1::uuid',
+      },
+    },
+    // An export of an org's documents: two of them, one with text that only a canonical form hashes the same way twice.
+    async prepare({ http, sample }) {
+      await http.json('POST', '/v1/documents', { body: { title: sample.text('export'), body: 'Quarterly “numbers”: 12 % up, \\ and a tab\there 🚀' } });
+      await http.json('POST', '/v1/documents', { body: { title: sample.text('export'), body: sample.text('body') } });
+    },
     completeWithinMs: 20_000,
     workers: { service: 'worker', idEnv: 'EXPORT_WORKER_ID', leaseMs: EXPORT_LEASE_MS, recoveryBoundMs: 5_000 },
+  },
+
+  // Evidence uploads: the limit and the allow-list the system promises (seed 003), how it refuses,
+  // its idempotency key, and the read route that shows what it stored (size and SHA-256). Another
+  // tenant's read answers as a missing id (the default access and denial).
+  uploads: {
+    route: 'POST /v1/evidence',
+    field: 'file',
+    fields: (s) => ({ description: s.text('evidence') }),
+    maxBytes: EVIDENCE_MAX_BYTES,
+    allowedTypes: [
+      'image/jpeg',
+      'image/png',
+      'image/gif',
+      'image/webp',
+      'application/pdf',
+      'video/mp4',
+      'video/quicktime',
+      'application/msword',
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    ],
+    refusals: { tooLarge: 413, type: 415 },
+    idempotencyHeader: 'Idempotency-Key',
+    read: { route: 'GET /v1/evidence/{id}', size: (b) => Number((b as { size_bytes: number }).size_bytes), sha256: (b) => (b as { sha256: string }).sha256 },
+  },
+
+  // Browser access. The reference allows the origins in ALLOWED_ORIGINS; shipgate serves its pages
+  // from origins of its own and passes those in that variable. A web app calls who-am-I and creates
+  // a document (JSON: the browser asks first), with its bearer token and cookies (credentials: 'include').
+  cors: {
+    origins: { env: 'ALLOWED_ORIGINS' },
+    routes: ['GET /auth/me', { route: 'POST /v1/documents', body: (s) => ({ title: s.text('cors'), body: 'written from a page' }) }],
+    credentials: 'include',
   },
 
   // Operations routes (seed: a 2 s readiness timeout, a 5 s success cache, 503 on failure,
@@ -366,6 +425,6 @@ export default defineTarget({
 
   policy: { notFound: 404, unauthenticated: 401, roleDenied: 403 },
   gate: {
-    require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash', 'health', 'config'],
+    require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash', 'health', 'config', 'exports', 'uploads'],
   },
 });

@@ -20,7 +20,14 @@ export interface ServerConfig {
   defects: ReadonlySet<string>;
   version: string;
   provider: ProviderConfig;
+  /** The largest evidence file accepted, in bytes (`EVIDENCE_MAX_BYTES`, default 50 MiB). */
+  evidenceMaxBytes: number;
+  /** Browser origins allowed to call the API (`ALLOWED_ORIGINS`, comma-separated); none by default. */
+  allowedOrigins: ReadonlySet<string>;
 }
+
+/** The evidence size limit the system promises (seed 003): 50 MB. */
+export const EVIDENCE_MAX_BYTES = 50 * 1024 * 1024;
 
 /** The OpenAI-compatible provider behind capture, query, plan and sync. */
 export interface ProviderConfig {
@@ -56,6 +63,8 @@ export function loadServerConfig(env: Env): ServerConfig {
     defects: readDefects(env),
     version: env.APP_VERSION || REFERENCE_VERSION,
     provider: readProvider(env),
+    evidenceMaxBytes: readInt(env, 'EVIDENCE_MAX_BYTES', EVIDENCE_MAX_BYTES, 1, 2 ** 31),
+    allowedOrigins: readOrigins(env),
   };
   if (config.authDisabled && !authBypassAllowed(env, config.defects)) {
     throw new ConfigError(
@@ -218,6 +227,23 @@ function readInt(env: Env, name: string, fallback: number, min: number, max: num
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
   return n;
+}
+
+/** `https://app.example.com,http://localhost:5173`: exact origins, compared as the browser sends them. */
+function readOrigins(env: Env): ReadonlySet<string> {
+  const origins = (env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin) {
+      throw new ConfigError(`ALLOWED_ORIGINS must list origins such as https://app.example.com (scheme, host and port, no path; got "${origin}")`);
+    }
+  }
+  return new Set(origins);
 }
 
 const TRUE_VALUES = new Set(['1', 'true', 'yes', 'on']);

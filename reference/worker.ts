@@ -31,6 +31,7 @@ const worker = new ExportWorker({
   recover: noRecovery ? recoverOwnOnly : recoverExpiredLeases,
   // DEFECT recovery-on-start-only: expired leases are recovered when a worker starts, never by a running one
   sweep: !noRecovery && !defects.has('recovery-on-start-only'),
+  render: { ledgerFromStringify: defects.has('hash-mismatch') },
   log,
 });
 if (config.defects.size > 0) log({ level: 'warn', msg: 'reference defects switched on', defects: [...config.defects] });

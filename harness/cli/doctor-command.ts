@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ import { assertReachable } from '../run/reachability.ts';
 import { EXIT } from './exit-codes.ts';
 import { configOption } from './options.ts';
 import { PACKAGE_ROOT } from './package-info.ts';
+import { findChromium, INSTALL_HINT } from '../browser/chromium.ts';
 
 interface Check {
   name: string;
@@ -94,15 +95,11 @@ async function databaseCheck(): Promise<Check[]> {
 }
 
 function chromiumCheck(): Check {
-  const candidates = [process.env.SHIPGATE_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((x): x is string => Boolean(x));
-  const found = candidates.find((c) => existsSync(c));
-  if (found) return { name: 'chromium', state: 'ok', detail: `${found} (${versionOf(found) ?? 'version unknown'})` };
-  return {
-    name: 'chromium',
-    state: 'optional',
-    detail: 'no Chromium found (needed only by browser suites)',
-    fix: "apt-get install -y chromium, or 'npx playwright install chromium' where downloads work, or set SHIPGATE_CHROMIUM",
-  };
+  const found = findChromium();
+  if ('missing' in found) {
+    return { name: 'chromium', state: 'optional', detail: `${found.missing.split(';')[0]} (needed only by the cors suite)`, fix: INSTALL_HINT };
+  }
+  return { name: 'chromium', state: 'ok', detail: `${found.source}: ${found.path} (${versionOf(found.path) ?? 'version unknown'})` };
 }
 
 function k6Check(): Check {

@@ -9,6 +9,8 @@ import { exportsSpec, idempotencySpec, jobClaimSpec, jsonbMergeSpec } from './co
 import { denial } from './access-schema.ts';
 import { identitiesSpec } from './identities-schema.ts';
 import { resourceSpec } from './resource-schema.ts';
+import { uploadsSpec } from './uploads-schema.ts';
+import { corsProblems, corsSpec } from './cors-schema.ts';
 import { searchSpec } from './search-schema.ts';
 import { healthSpec } from './health-schema.ts';
 import { configSpec } from './config-schema.ts';
@@ -242,8 +244,12 @@ export const targetSchema = z
     jsonbMerge: jsonbMergeSpec.optional(),
     /** Create calls that honour an idempotency key, and first login (idempotency). */
     idempotency: idempotencySpec.optional(),
-    /** Exports queued by the API and produced by workers (export-dedup, worker-crash). */
+    /** Exports queued by the API and produced by workers (export-dedup, worker-crash, exports). */
     exports: exportsSpec.optional(),
+    /** File uploads: size limit, allowed types, idempotency and who may read them back (uploads). */
+    uploads: uploadsSpec.optional(),
+    /** Browser access: the allowed origins, the calls a web app makes and how it sends credentials (cors). */
+    cors: corsSpec.optional(),
     /** Liveness, readiness and health routes and what they promise (health). */
     health: healthSpec.optional(),
     /** Required variables and the JWT secret's production rules, checked at start-up (config). */
@@ -261,7 +267,7 @@ export const targetSchema = z
   // Cross-field checks run even when a field is wrong, so one load names every problem.
   .superRefine(
     (t, ctx) => {
-      for (const p of [...crossFieldProblems(t), ...loadProblems(t)]) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+      for (const p of [...crossFieldProblems(t), ...corsProblems(t), ...loadProblems(t)]) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     },
     { when: () => true },
   );

@@ -1,4 +1,5 @@
 import type {} from 'vitest';
+import type { CorsPages } from '../cors/pages.ts';
 import type { FaultControlInfo } from '../faults/control-server.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface RunContext {
   launch?: LaunchedSystem;
   /** The provider double the system is pointed at, when there is one (launched with it, or named in the profile). */
   providerDouble?: ProviderDoubleInfo;
+  /** The pages the cors suite opens, served for this run (when the profile has a cors block). */
+  corsPages?: CorsPages;
   /** The fault control (fault proxies in front of the database), for an ephemeral system shipgate launched. */
   faults?: FaultControlInfo;
 }

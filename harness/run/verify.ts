@@ -10,6 +10,7 @@ import type { RunContext } from './context.ts';
 import { assertReachable } from './reachability.ts';
 import { providerDoubleFor } from '../provider-double/for-run.ts';
 import { profileWarnings } from '../profile/warnings.ts';
+import { startCorsPages, type StartedCorsPages } from '../cors/pages.ts';
 import type { FaultControl } from '../faults/control-server.ts';
 import { faultControlFor } from '../faults/for-run.ts';
 
@@ -65,16 +66,19 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   const toRun = plans.filter((p) => p.status === 'run').map((p) => p.suite.id);
   let booted: BootedSystem | undefined;
   let stopDouble: (() => Promise<void>) | undefined;
+  let corsPages: StartedCorsPages | undefined;
   let faults: FaultControl | undefined;
   try {
     let baseUrls = o.profile.http.baseUrls ?? [];
+    // Before the launch: a launched system is told the origins of shipgate's pages.
+    corsPages = await startCorsPages(o.profile);
     if (o.profile.launch) {
       o.log(`starting ${o.profile.name} (${Object.keys(o.profile.launch.services).join(', ')})...`);
       booted = await bootSystem({
         launch: o.profile.launch,
         configPath: o.configPath,
         logsDir: join(o.reportsDir, 'logs', o.label ?? 'verify'),
-        ...(o.envOverrides ? { envOverrides: o.envOverrides } : {}),
+        envOverrides: { ...o.envOverrides, ...corsPages?.env },
         ...(o.databaseServer ? { databaseServer: o.databaseServer } : {}),
         ...(o.label ? { label: o.label.replace(/[^a-z0-9]+/gi, '_') } : {}),
       });
@@ -98,6 +102,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),
       ...(booted ? { launch: booted.launched } : {}),
       ...(double ? { providerDouble: double.info } : {}),
+      ...(corsPages ? { corsPages: corsPages.pages } : {}),
       ...(faults ? { faults: faults.info } : {}),
     };
     const { tests, errors } =
@@ -124,5 +129,6 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     await faults?.stop();
     await stopDouble?.();
     await booted?.stop();
+    await corsPages?.close();
   }
 }

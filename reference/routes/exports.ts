@@ -14,6 +14,13 @@ const createBody = z.object({ kind: z.enum(['documents']).default('documents') }
 
 type Params = { Params: { id: string } };
 
+interface Verification {
+  computed_sha256: string | null;
+  manifest_sha256: string | null;
+  ledger_sha256: string | null;
+  items_differing: number;
+}
+
 /** Exports: queued here, produced by the worker processes (reference/worker.ts). */
 export function registerExportRoutes(app: FastifyInstance, { pool, auth }: AppContext): void {
   app.post('/v1/exports', async (request, reply) => {
@@ -66,6 +73,36 @@ export function registerExportRoutes(app: FastifyInstance, { pool, auth }: AppCo
   app.get<Params>('/v1/exports/:id/manifest', async (request) => {
     const caller = await auth.caller(request);
     return (await readFile(pool, caller, resourceId(request.params.id, RESOURCE))).manifest;
+  });
+
+  // Recomputes the export's hashes in the database from what was stored, and compares them with
+  // the manifest (whole and item by item) and the ledger: what an auditor asks before trusting a file.
+  app.get<Params>('/v1/exports/:id/verify', async (request) => {
+    const caller = await auth.caller(request);
+    const id = resourceId(request.params.id, RESOURCE);
+    const row = await asCaller(pool, caller, async (db) => {
+      const { rows } = await db.query<Verification & { status: string; file_id: string | null }>(
+        `SELECT x.status, x.file_id, f.manifest->>'sha256' AS manifest_sha256,
+                public.export_bundle_sha256(f.bundle) AS computed_sha256,
+                (SELECT e.payload->>'sha256' FROM public.ledger_events AS e
+                  WHERE e.org_id = x.org_id AND e.subject_id = x.id AND e.kind = 'export.generated' AND e.payload->>'file_id' = f.id::text
+                  ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS ledger_sha256,
+                coalesce((SELECT count(*) FROM pg_catalog.jsonb_array_elements(f.bundle->'items') AS i
+                           LEFT JOIN pg_catalog.jsonb_array_elements(f.manifest->'items') AS m ON m->>'id' = i->>'id'
+                          WHERE m IS NULL OR m->>'sha256' IS DISTINCT FROM public.export_bundle_sha256(i)), 0)::int AS items_differing
+           FROM public.exports AS x LEFT JOIN public.export_files AS f ON f.id = x.file_id AND f.org_id = x.org_id
+          WHERE x.id = $1 AND x.org_id = $2`,
+        [id, caller.orgId],
+      );
+      return rows[0];
+    });
+    if (!row) throw notFound(RESOURCE);
+    if (row.status !== 'ready' || row.file_id === null) {
+      throw new ApiError(409, 'export_not_ready', `the export is ${row.status}, not ready`, { status: row.status });
+    }
+    const { manifest_sha256, computed_sha256, ledger_sha256, items_differing } = row;
+    const valid = computed_sha256 === manifest_sha256 && computed_sha256 === ledger_sha256 && items_differing === 0;
+    return { export_id: id, valid, computed_sha256, manifest_sha256, ledger_sha256, items_differing };
   });
 
   // The export's audit trail: one `export.generated` event per bundle produced.
