@@ -93,6 +93,17 @@ function routeRows(plan: LoadPlan, result: ExecutorResult): Record<string, strin
 }
 
 /** A histogram section; with `rows`, the Markdown sign-off shows it as a table too (the HTML one draws every histogram). */
+/** The figures the trend follows across runs: throughput, failures and the latency percentiles of all routes. */
+function keyFigures(result: ExecutorResult): Record<string, number> {
+  const m = result.summary.metrics;
+  const d = m.http_req_duration?.values ?? {};
+  const count = m.http_reqs?.values.count ?? 0;
+  const seconds = result.summary.state.testRunDurationMs / 1_000;
+  const out: Record<string, number> = { 'req/s': seconds > 0 ? Number((count / seconds).toFixed(1)) : 0, 'failed %': Number(((m.http_req_failed?.values.rate ?? 0) * 100).toFixed(3)) };
+  for (const [label, key] of [['p50 ms', 'med'], ['p95 ms', 'p(95)'], ['p99 ms', 'p(99)']] as const) if (d[key] !== undefined) out[label] = Number(d[key].toFixed(2));
+  return out;
+}
+
 function histogramSection(title: string, h: LatencyHistogram, rows: boolean): ReportSection {
   return {
     title,
@@ -157,7 +168,7 @@ suite.check(
     const run = await scenario;
     c.report({ title: 'load scenario', text: describeScenario(run) });
     c.report({ title: 'load thresholds', rows: verdictRows(run.verdicts) });
-    c.report({ title: 'latency by route', rows: routeRows(run.compiled.plan, run.result) });
+    c.report({ title: 'latency by route', rows: routeRows(run.compiled.plan, run.result), metrics: keyFigures(run.result) });
     if (run.result.histogram) c.report(histogramSection('latency histogram (all routes)', run.result.histogram, true));
     for (const [name, h] of Object.entries(run.result.routeHistograms ?? {})) if (h.total > 0) c.report(histogramSection(`latency histogram (route ${name})`, h, false));
   },
