@@ -17,6 +17,8 @@ interface TaggedRequest extends autocannon.Request {
 /** The internals of autocannon's client that attribute a request that got no answer to its route. */
 interface ClientInternals extends NodeJS.EventEmitter {
   requestIterator: { currentRequest: TaggedRequest };
+  conn: import('node:net').Socket;
+  _connect(): void;
   pipelinedRequests: { peek(): { req?: TaggedRequest } | undefined };
   _destroyConnection(): void;
 }
@@ -53,6 +55,12 @@ async function runStep(plan: LoadPlan, m: Measurements, o: { connections: number
     setupClient(client) {
       client.setRequests(requestsFor(plan, vu++));
       const internals = client as unknown as ClientInternals;
+      // Every connection (and reconnection) sends at once, as k6 (Go) and wrk do: Nagle's delay is not the system's latency.
+      const connect = internals._connect.bind(client);
+      internals._connect = () => {
+        connect();
+        internals.conn.setNoDelay(true);
+      };
       // With one request in flight per connection, the request being answered is still the current one.
       client.on('response', (status: number, _bytes: number, ms: number) => m.record(internals.requestIterator.currentRequest.route, status, ms));
       let lost: number | undefined;
