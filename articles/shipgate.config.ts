@@ -15,6 +15,8 @@ const missingId = () => '2147483000';
 
 export default defineTarget({
   name: 'articles', kind: 'ephemeral', http: { probePath: '/api/health' },
+  openapi: 'openapi.json', // every operation is known: what the profile does not place below is listed as unclassified
+  protectedRoutes: ['GET /api/user', 'PUT /api/user', 'POST /api/users/logout'], routes: { public: ['POST /api/users', 'POST /api/users/login', 'GET /api/openapi.json'] }, // health routes: the health block
   launch: {
     env: { JWT_SECRET, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
     database: { env: 'DATABASE_URL' }, setup: [{ name: 'migrate', command: ['node', '--import', 'tsx', 'migrate.ts'] }],

@@ -94,6 +94,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['AUTH_REVOKED_TOKEN_ACCEPTED'],
   },
   {
+    id: 'export-poll-skips-revocation',
+    promise: 'a revoked token is refused with 401 on every route, also one that only a capability block (exports) names',
+    mistake: 'the export status route, polled every second, verifies the token but skips the revocation lookup "to save a query per poll"',
+    caughtBy: ['auth'],
+    findingCodes: ['AUTH_REVOKED_TOKEN_ACCEPTED'],
+  },
+  {
     id: 'wrong-audience',
     promise: 'a token minted for another audience is refused with 401',
     mistake: 'the token is verified without an expected audience',

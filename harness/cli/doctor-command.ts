@@ -5,6 +5,8 @@ import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadProfile, ProfileError } from '../profile/load.ts';
+import type { TargetProfile } from '../profile/schema.ts';
+import { inventoryForRun } from '../inventory/for-run.ts';
 import { dockerEngineAnswers } from '../provision/docker.ts';
 import { assertReachable } from '../run/reachability.ts';
 import { EXIT } from './exit-codes.ts';
@@ -119,6 +121,7 @@ async function targetChecks(configFlag: string | undefined): Promise<Check[]> {
   try {
     const profile = await loadProfile(config.path);
     const checks: Check[] = [{ name: 'profile', state: 'ok', detail: `${config.path} (${profile.name}, ${profile.kind})` }];
+    if (profile.openapi) checks.push(await openapiCheck(profile, config.path));
     if (profile.launch) {
       checks.push({ name: 'target', state: 'ok', detail: 'launched by shipgate for each run (ephemeral)' });
     } else {
@@ -133,6 +136,22 @@ async function targetChecks(configFlag: string | undefined): Promise<Check[]> {
   } catch (err) {
     const detail = err instanceof ProfileError ? err.message : (err as Error).message;
     return [{ name: 'profile', state: 'missing', detail, fix: 'fix the fields named above' }];
+  }
+}
+
+/** The profile's OpenAPI document: it reads, and how many of its operations the profile leaves unclassified. */
+async function openapiCheck(profile: TargetProfile, configPath: string): Promise<Check> {
+  try {
+    const { api, inventory } = await inventoryForRun(profile, configPath);
+    const left = inventory.unclassified;
+    return {
+      name: 'openapi',
+      state: left.length > 0 && profile.gate.unclassified === 'fail' ? 'missing' : 'ok',
+      detail: `${profile.openapi}: ${api?.operations.length ?? 0} operations, ${left.length === 0 ? 'every one placed by the profile' : `${left.length} unclassified (${left.map((o) => o.route).join(', ')})`}`,
+      ...(left.length > 0 ? { fix: 'place each under a resource, a capability block, protectedRoutes, or routes.public / routes.ignore' } : {}),
+    };
+  } catch (err) {
+    return { name: 'openapi', state: 'missing', detail: (err as Error).message, fix: 'fix openapi in the profile, or the document' };
   }
 }
 

@@ -10,6 +10,7 @@ import type { RunContext } from './context.ts';
 import { assertReachable } from './reachability.ts';
 import { providerDoubleFor } from '../provider-double/for-run.ts';
 import { profileWarnings } from '../profile/warnings.ts';
+import { inventoryForRun } from '../inventory/for-run.ts';
 import { startCorsPages, type StartedCorsPages } from '../cors/pages.ts';
 import type { FaultControl } from '../faults/control-server.ts';
 import { faultControlFor } from '../faults/for-run.ts';
@@ -63,6 +64,7 @@ export function planSuites(suites: Suite[], profile: TargetProfile, selected: st
 export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   const startedAt = new Date();
   const plans = planSuites(o.suites, o.profile, o.selected);
+  const { api, inventory } = await inventoryForRun(o.profile, o.configPath);
   const toRun = plans.filter((p) => p.status === 'run').map((p) => p.suite.id);
   let booted: BootedSystem | undefined;
   let stopDouble: (() => Promise<void>) | undefined;
@@ -102,6 +104,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),
       ...(booted ? { launch: booted.launched } : {}),
       ...(double ? { providerDouble: double.info } : {}),
+      ...(api ? { openapi: api } : {}),
       ...(corsPages ? { corsPages: corsPages.pages } : {}),
       ...(faults ? { faults: faults.info } : {}),
     };
@@ -117,6 +120,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       // A run narrowed with --suite only answers for the suites it ran.
       required: o.selected.length > 0 ? o.profile.gate.require.filter((id) => o.selected.includes(id)) : o.profile.gate.require,
       warnings: profileWarnings(o.profile),
+      ...(api ? { unclassified: { operations: inventory.unclassified, source: api.source, fail: o.profile.gate.unclassified === 'fail' } } : {}),
       target: {
         name: o.profile.name,
         kind: o.profile.kind,
