@@ -87,6 +87,8 @@ export interface WorkerConfig {
   heartbeatMs: number;
   sweepMs: number;
   maxAttempts: number;
+  /** The first retry of a failed graph-extraction job waits this long; each next one twice as long. */
+  graphRetryBaseMs: number;
   defects: ReadonlySet<string>;
 }
 
@@ -103,6 +105,7 @@ export function loadWorkerConfig(env: Env, defaultWorkerId: string): WorkerConfi
     heartbeatMs,
     sweepMs: readPositiveInt(env, 'EXPORT_SWEEP_MS', Math.max(1, Math.floor(leaseMs / 2))),
     maxAttempts: readPositiveInt(env, 'EXPORT_MAX_ATTEMPTS', 5),
+    graphRetryBaseMs: readPositiveInt(env, 'GRAPH_RETRY_BASE_MS', 1_000),
     defects: readDefects(env),
   };
 }

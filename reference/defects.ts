@@ -368,6 +368,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['EXPORT_STUCK_AFTER_CRASH', 'EXPORT_STUCK_AFTER_STALL'],
   },
   {
+    id: 'pact-breaking-rename',
+    promise: "an answer keeps the fields its consumers' pacts rely on: a rename is a new version, never an edit",
+    mistake: "today's plan is reshaped for the dashboard and its items are renamed today_plan, the planner's own word for them; every other plan answer still says items",
+    caughtBy: ['pact'],
+    findingCodes: ['PACT_MISMATCH'],
+  },
+  {
     id: 'readiness-hangs',
     promise: 'readiness answers 503 within its 2 s timeout when the database stops answering',
     mistake: 'readiness runs SELECT 1 on the pool with no timeout of its own ("the pool has a 5 s connection timeout"), so a query on a connection the database stopped answering waits forever',

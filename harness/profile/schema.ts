@@ -9,6 +9,8 @@ import { exportsSpec, idempotencySpec, jobClaimSpec, jsonbMergeSpec } from './co
 import { denial } from './access-schema.ts';
 import { identitiesSpec } from './identities-schema.ts';
 import { resourceSpec } from './resource-schema.ts';
+import { smokeSpec } from './smoke-schema.ts';
+import { pactSpec } from './pact-schema.ts';
 import { uploadsSpec } from './uploads-schema.ts';
 import { corsProblems, corsSpec } from './cors-schema.ts';
 import { searchSpec } from './search-schema.ts';
@@ -271,6 +273,10 @@ export const targetSchema = z
     idempotency: idempotencySpec.optional(),
     /** Exports queued by the API and produced by workers (export-dedup, worker-crash, exports). */
     exports: exportsSpec.optional(),
+    /** User journeys written with pactum that `shipgate smoke` walks on a deployed system (RUN_STAGING_SMOKE=1). */
+    smoke: smokeSpec.optional(),
+    /** Consumer pacts this system must honour, verified with it as the provider (the pact suite). */
+    pact: pactSpec.optional(),
     /** File uploads: size limit, allowed types, idempotency and who may read them back (uploads). */
     uploads: uploadsSpec.optional(),
     /** Browser access: the allowed origins, the calls a web app makes and how it sends credentials (cors). */

@@ -22,6 +22,8 @@ export interface RunContext {
   replayCommand: string;
   /** Present when shipgate launched the system: lets suites start extra instances the same way. */
   launch?: LaunchedSystem;
+  /** `shipgate smoke --flow`: the smoke flows to walk (default: every flow of the profile). */
+  smokeFlows?: string[];
   /** The provider double the system is pointed at, when there is one (launched with it, or named in the profile). */
   providerDouble?: ProviderDoubleInfo;
   /** The profile's OpenAPI document (`openapi`), read once by the main process. */

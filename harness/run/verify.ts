@@ -118,7 +118,8 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       version: o.version,
       startedAt,
       // A run narrowed with --suite only answers for the suites it ran.
-      required: o.selected.length > 0 ? o.profile.gate.require.filter((id) => o.selected.includes(id)) : o.profile.gate.require,
+      // (A suite another command runs, such as smoke, is that command's to require.)
+      required: o.profile.gate.require.filter((id) => o.suites.some((s) => s.id === id) && (o.selected.length === 0 || o.selected.includes(id))),
       warnings: profileWarnings(o.profile),
       ...(api ? { unclassified: { operations: inventory.unclassified, source: api.source, fail: o.profile.gate.unclassified === 'fail' } } : {}),
       target: {

@@ -78,6 +78,26 @@ export function registerExportRoutes(app: FastifyInstance, { pool, auth, defects
     return (await readFile(pool, caller, resourceId(request.params.id, RESOURCE))).manifest;
   });
 
+  // An export a worker holds is not deleted under it (409); its ledger events stay (the audit trail).
+  app.delete<Params>('/v1/exports/:id', async (request, reply) => {
+    const caller = await auth.caller(request);
+    const id = resourceId(request.params.id, RESOURCE);
+    const outcome = await asCaller(pool, caller, async (db) => {
+      await db.query(
+        `DELETE FROM public.export_files AS f USING public.exports AS x
+          WHERE f.export_id = x.id AND x.id = $1 AND x.org_id = $2 AND f.org_id = $2 AND x.status <> 'preparing'`,
+        [id, caller.orgId],
+      );
+      const gone = await db.query(`DELETE FROM public.exports WHERE id = $1 AND org_id = $2 AND status <> 'preparing'`, [id, caller.orgId]);
+      if (gone.rowCount === 1) return 'deleted';
+      const { rows } = await db.query<{ status: string }>('SELECT status FROM public.exports WHERE id = $1 AND org_id = $2', [id, caller.orgId]);
+      return rows[0]?.status;
+    });
+    if (outcome === undefined) throw notFound(RESOURCE);
+    if (outcome === 'preparing') throw new ApiError(409, 'export_in_progress', 'the export is being prepared by a worker; delete it once it is ready or failed', { status: outcome });
+    return reply.code(204).send();
+  });
+
   // Recomputes the export's hashes in the database from what was stored, and compares them with
   // the manifest (whole and item by item) and the ledger: what an auditor asks before trusting a file.
   app.get<Params>('/v1/exports/:id/verify', async (request) => {
