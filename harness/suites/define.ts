@@ -13,18 +13,14 @@ export interface SuiteSpec {
   kinds: readonly TargetKind[];
   /** Whether its checks call the API (a run probes the base URLs only when some suite that does runs). */
   usesApi: boolean;
-  /**
-   * Set for a suite that runs only when asked for (by `--suite`, or a command that includes it,
-   * such as `shipgate load`), and then after every other suite, alone: it says how to ask.
-   */
-  onDemand?: string;
   /** Why the suite cannot run against this profile (a missing capability), or undefined when it can. */
   notApplicable(profile: TargetProfile): string | undefined;
   /**
-   * The command that runs it: `verify` (with nightly and selftest), the default, or `smoke` (only
-   * `shipgate smoke`, against a deployed system).
+   * The command that runs it: `verify` (with nightly and selftest), the default; `smoke` (only
+   * `shipgate smoke`, against a deployed system); or `load` (`shipgate load` and `shipgate
+   * nightly`, after every other suite and alone, since a load run skews every timing beside it).
    */
-  runBy?: 'verify' | 'smoke';
+  runBy?: 'verify' | 'smoke' | 'load';
 }
 
 export interface Suite extends SuiteSpec {

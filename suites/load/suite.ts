@@ -9,8 +9,8 @@ export default defineSuite({
   // (refused at profile load otherwise); staging gets reads only.
   kinds: ['ephemeral', 'staging', 'production'],
   usesApi: true,
-  // A load run takes minutes and skews every timing beside it: it runs when asked, after the rest.
-  onDemand: "it runs with 'shipgate load' or 'shipgate nightly' (or --suite load)",
+  // A load run takes minutes and skews every timing beside it: shipgate load and nightly run it, after the rest.
+  runBy: 'load',
   notApplicable: (p) =>
     p.load ? undefined : "the profile has no load block (stages, routes, thresholds such as http_req_duration: ['p(95)<300'])",
 });
