@@ -96,4 +96,6 @@ export interface RunReport {
   warnings: string[];
   /** With an OpenAPI document: its operations the profile does not place. */
   unclassified?: UnclassifiedRoutes;
+  /** The suites of `gate.require` this command answers for: what `shipgate report --merge` judges shards against. */
+  gateRequire?: string[];
 }

@@ -101,5 +101,6 @@ export function assembleReport(i: AssembleInput): RunReport {
     identities: i.tests.reduce((sum, t) => ({ made: sum.made + (t.identities?.made ?? 0), throttled: sum.throttled + (t.identities?.throttled ?? 0) }), { made: 0, throttled: 0 }),
     warnings: [...(i.warnings ?? []), ...unclassifiedWarning],
     ...(i.unclassified ? { unclassified: i.unclassified } : {}),
+    gateRequire: i.required,
   };
 }

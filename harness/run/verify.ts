@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { DatabaseServer } from '../provision/database.ts';
 import { bootSystem, type BootedSystem } from '../provision/system.ts';
 import type { TargetProfile } from '../profile/schema.ts';
-import type { RunReport } from '../report/model.ts';
+import type { RunReport, TestRecord } from '../report/model.ts';
 import { runSuites } from '../runner/vitest-run.ts';
 import type { Suite } from '../suites/define.ts';
 import { assembleReport, type SuitePlan } from './assemble.ts';
@@ -115,8 +115,16 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       ...(corsPages ? { corsPages: corsPages.pages } : {}),
       ...(faults ? { faults: faults.info } : {}),
     };
-    const { tests, errors } =
-      toRun.length > 0 ? await runSuites({ root: o.root, suiteIds: toRun, context, progress: o.log }) : { tests: [], errors: [] };
+    // A load suite runs after every other suite, alone: its timings must not share the machine with them.
+    const alone = new Set(o.suites.filter((s) => s.runBy === 'load').map((s) => s.id));
+    const tests: TestRecord[] = [];
+    const errors: string[] = [];
+    for (const phase of [toRun.filter((id) => !alone.has(id)), toRun.filter((id) => alone.has(id))]) {
+      if (phase.length === 0) continue;
+      const out = await runSuites({ root: o.root, suiteIds: phase, context, progress: o.log });
+      tests.push(...out.tests);
+      errors.push(...out.errors);
+    }
     return assembleReport({
       plans,
       tests,
