@@ -8,6 +8,7 @@ const config = 'test/fixtures/toy-api/shipgate.config.ts';
 
 interface Signoff {
   gate: string;
+  selectedVerdict?: string;
   suites: { id: string; status: string; tests: number; failed: number; skipped: number; reason?: string }[];
   findings: { code: string; suite: string; check: string; title: string }[];
   skippedChecks: { suite: string; check: string }[];
@@ -36,7 +37,8 @@ describe('shipgate report --merge', () => {
     expect(runs[0]!.code).toBe(1);
     // Every suite ran in exactly one shard; a shard's exit code is its own suites' verdict.
     const ran = shards.map((dir) => read(dir).suites.filter((s) => s.status !== 'skipped').map((s) => s.id));
-    ran.forEach((ids, i) => expect(runs[i + 1]!.code, `shard ${i + 1}: ${ids.join(', ')}`).toBe(ids.includes('tenant-isolation') ? 1 : 0));
+    shards.forEach((dir, i) => expect(runs[i + 1]!.code, `shard ${i + 1}: ${ran[i]!.join(', ')}`).toBe(read(dir).selectedVerdict === 'GO' ? 0 : 1));
+    expect(shards.map((dir, i) => (ran[i]!.includes('tenant-isolation') ? read(dir).selectedVerdict : 'n/a'))).toContain('NO-GO');
     expect(ran.flat().sort()).toEqual(read(single).suites.map((s) => s.id).sort());
     const merged = join(root, 'merged');
     const merge = await runCli(['report', '--merge', ...shards, '--reports', merged, '--no-pdf']);
