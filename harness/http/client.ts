@@ -22,6 +22,11 @@ export interface SendOptions {
   label?: string;
   /** The caller removes what this request creates itself (a resource's own create): no write observer need track it. */
   tracked?: boolean;
+  /**
+   * A profile hook sends it (a pact state, smoke.removeTenant): the user's own code declared this
+   * write and how it is undone, so the staging limit on shipgate's own writes leaves it alone.
+   */
+  fromProfileHook?: boolean;
 }
 
 /** A write the target answered: what `observeWrites` listeners see (staging tracks what it created this way). */
@@ -117,7 +122,7 @@ export class HttpClient {
     assertMayRequest(opts.method, redactor.scrub(url));
     const token = opts.token === undefined ? this.#options.token : opts.token;
     // On staging, a tenant's own credentials write only what shipgate can remove again.
-    assertStagingWrite(opts.method, opts.path, token !== null && token !== undefined && token === this.#options.token);
+    if (!opts.fromProfileHook) assertStagingWrite(opts.method, opts.path, token !== null && token !== undefined && token === this.#options.token);
     const plain: Record<string, string> = { accept: 'application/json', ...opts.headers };
     const headers = token !== null && token !== undefined ? withCredentials(plain, token, this.#options.transport ?? BEARER) : plain;
     let payload: string | Buffer | undefined;

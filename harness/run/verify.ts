@@ -90,7 +90,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     if (callsApi) await assertReachable(baseUrls, o.profile.http.probePath);
     const double = booted?.providerDouble ? { info: booted.providerDouble, stop: async () => {} } : await providerDoubleFor(o.profile);
     stopDouble = double?.stop;
-    faults = await faultControlFor(o.profile, booted);
+    faults = await faultControlFor(o.profile, booted, o.log);
     const context: RunContext = {
       configPath: resolve(o.configPath),
       kind: o.profile.kind,

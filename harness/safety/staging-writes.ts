@@ -7,8 +7,9 @@ import { READ_METHODS } from './read-only.ts';
  * tracks and removes again through the `remove` route. A write elsewhere with a tenant's own
  * token (a protected route such as `POST /v1/plan/refresh`) would make something shipgate cannot
  * remove, so it is refused, and the check that needed it is not applicable. Requests with a token
- * the system must refuse (the auth suite's bad tokens) and the profile's identity hooks, which
- * send their own credentials, are not limited: a sign-up is how staging gets tenants.
+ * the system must refuse (the auth suite's bad tokens) and the profile's own hooks (identities,
+ * pact states, smoke.removeTenant) are not limited: the user wrote those writes, and how they are
+ * undone, and a sign-up is how staging gets tenants.
  */
 const ROUTES = Symbol.for('shipgate.stagingWrites');
 
