@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { mergeShards, MergeError, readShard, RUN_FILE, shardSuites } from '../report/merge.ts';
+import { checkShardSet, mergeShards, MergeError, readShard, RUN_FILE, shardSuites } from '../report/merge.ts';
 import type { RunReport } from '../report/model.ts';
 import { clearEarlierOutputs, errorReport, writeErrorReport, writePdf, writeReports } from '../report/write.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
@@ -18,7 +18,9 @@ Writes the sign-off of a run: signoff.{json,md,html,pdf}, findings.md, junit.xml
              run is added to the history of --reports (the HTML's trend)
   --reports  where the run is read (without --merge: its run.json) and the sign-off written (default ./reports)
   --no-pdf   skip signoff.pdf (printed by Chromium; skipped with the reason when there is none)
-Exit: the gate (0 GO, 1 NO-GO); 2 when a folder holds no run, or two shards ran the same suite.`;
+Exit: the gate (0 GO, 1 NO-GO); 2 when a folder holds no run, two shards ran the same suite, or a
+shard of a 'verify --shard i/n' set is missing (a shard that stopped early, with gate ERROR, makes
+the merge NO-GO, named).`;
 
 function readRun(dir: string): RunReport {
   const file = resolve(dir, RUN_FILE);
@@ -43,6 +45,7 @@ export async function reportCommand(argv: string[], log: (line: string) => void)
     const startedAt = new Date();
     try {
       const read = positionals.map((dir) => readShard(dir));
+      checkShardSet(read);
       clearEarlierOutputs(reportsDir);
       report = mergeShards(read);
       shards = read.map((s) => ({ dir: s.dir, suites: shardSuites(s), gate: s.report.narrowed?.selectedVerdict ?? s.report.gate }));

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+import { chooseExecutor, LoadRunError } from '../load/executor.ts';
 import { loadProfile, ProfileError } from '../profile/load.ts';
 import { withStagingSmoke } from '../run/nightly-smoke.ts';
-import type { TargetSummary } from '../report/model.ts';
+import type { ShardOf, TargetSummary } from '../report/model.ts';
 import { clearEarlierOutputs, errorReport, writeErrorReport, writePdf, writeReports } from '../report/write.ts';
 import { runVerify } from '../run/verify.ts';
 import { discoverSuites } from '../suites/registry.ts';
@@ -58,11 +59,17 @@ export const VERIFY_MODE: RunMode = { command: 'verify', runBy: ['verify'], iter
 export const NIGHTLY_MODE: RunMode = { command: 'nightly', runBy: ['verify', 'load'], iterations: NIGHTLY_ITERATIONS, narrowable: true, pdfByDefault: true };
 export const LOAD_MODE: RunMode = { command: 'load', runBy: ['load'], iterations: CI_ITERATIONS, narrowable: false, pdfByDefault: false };
 
-/** `--shard 2/3`: the suites of shard i of n, dealt in turn over the suite ids in order. */
-export function shardSuites(value: string, ids: string[]): string[] {
+/** `--shard 2/3` as numbers, or a usage error naming the option. */
+export function parseShard(value: string): ShardOf {
   const m = /^(\d+)\/(\d+)$/.exec(value);
   const [i, n] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
   if (!m || n < 1 || i < 1 || i > n) throw new UsageError(`--shard ${value}: expected i/n with 1 <= i <= n, e.g. --shard 2/3`);
+  return { index: i, count: n };
+}
+
+/** `--shard 2/3`: the suites of shard i of n, dealt in turn over the suite ids in order. */
+export function shardSuites(value: string, ids: string[]): string[] {
+  const { index: i, count: n } = parseShard(value);
   if (n > ids.length) throw new UsageError(`--shard ${value}: there are ${ids.length} suites, so at most ${ids.length} shards`);
   return [...ids].sort((a, b) => a.localeCompare(b)).filter((_, k) => k % n === i - 1);
 }
@@ -94,7 +101,7 @@ export async function verifyCommand(argv: string[], log: (line: string) => void,
   const reportsDir = reportsDirOf(argv);
   clearEarlierOutputs(reportsDir);
   const startedAt = new Date();
-  const known: { seed?: number; target?: TargetSummary } = {};
+  const known: Known = {};
   try {
     return await verify(argv, log, mode, reportsDir, known);
   } catch (error) {
@@ -109,7 +116,14 @@ export async function verifyCommand(argv: string[], log: (line: string) => void,
   }
 }
 
-async function verify(argv: string[], log: (line: string) => void, mode: RunMode, reportsDir: string, known: { seed?: number; target?: TargetSummary }): Promise<number> {
+/** What a run that stops early still knows, for its ERROR sign-off. */
+interface Known {
+  seed?: number;
+  target?: TargetSummary;
+  shard?: ShardOf;
+}
+
+async function verify(argv: string[], log: (line: string) => void, mode: RunMode, reportsDir: string, known: Known): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -132,6 +146,8 @@ async function verify(argv: string[], log: (line: string) => void, mode: RunMode
   const runs = parseIntOption('runs', v.runs, 1, 5);
   const iterations = parseIntOption('iterations', v.iterations, 1, mode.iterations);
   if (v.suite && v.shard) throw new UsageError('give --suite or --shard, not both');
+  const shard = v.shard ? parseShard(v.shard) : undefined;
+  if (shard) known.shard = shard;
   const profile = await loadProfile(config.path);
   known.target = { name: profile.name, kind: profile.kind, baseUrls: profile.http.baseUrls ?? [], launched: profile.launch !== undefined };
   if (mode.command === 'load' && !profile.load) {
@@ -151,11 +167,22 @@ async function verify(argv: string[], log: (line: string) => void, mode: RunMode
   if (unknownRequired.length > 0) {
     throw new UsageError(`gate.require in ${config.path} names unknown suite ${unknownRequired.join(', ')}; known suites: ${all.map((s) => s.id).join(', ')}`);
   }
+  if (profile.load && suites.some((s) => s.runBy === 'load' && (selected.length === 0 || selected.includes(s.id)))) {
+    // A missing k6 is this machine's setup, not a verdict on the target: refused before anything starts.
+    try {
+      chooseExecutor(profile.load.executor);
+    } catch (err) {
+      if (err instanceof LoadRunError) throw new UsageError(`${err.message} (${config.path})`);
+      throw err;
+    }
+  }
   const depth = mode.command === 'load' ? '' : ` · ${iterations} iterations`;
   log(`shipgate ${mode.command} · ${profile.name} (${profile.kind})${config.embedded ? ` · embedded system '${config.system ?? 'reference'}'` : ''} · seed ${seed}${depth}${v.shard ? ` · shard ${v.shard}: ${selected.join(', ')}` : ''}`);
   for (const w of profileWarnings(profile)) log(`warning: ${w}`);
   const verified = await runVerify({ root: PACKAGE_ROOT, configPath: config.path, ...(config.system ? { embedded: config.system } : {}), profile, suites, selected, seed, runs, iterations, reportsDir, version: VERSION, log });
-  const report = mode.command === 'nightly' ? await withStagingSmoke(verified, { profile, configPath: config.path, seed, reportsDir, log }) : verified;
+  // Sharded, the staging smoke is walked once, by shard 1: a merge takes each suite from one shard.
+  const smoked = mode.command === 'nightly' && (!shard || shard.index === 1) ? await withStagingSmoke(verified, { profile, configPath: config.path, seed, reportsDir, log }) : verified;
+  const report = shard ? { ...smoked, shard } : smoked;
   const files = writeReports(report, reportsDir, { history: true });
   if (mode.pdfByDefault ? !v['no-pdf'] : v.pdf) {
     const pdf = await writePdf(reportsDir);

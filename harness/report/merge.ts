@@ -45,6 +45,30 @@ export function shardSuites(shard: Shard): string[] {
 }
 
 /**
+ * For shards made with `verify --shard i/n`: every i from 1 to n once, all of one n. A missing
+ * shard (a cancelled job, an artifact not downloaded) would leave its suites out of the verdict.
+ * A shard that stopped before reading its options carries no i/n and is judged by its ERROR.
+ */
+export function checkShardSet(shards: Shard[]): void {
+  const numbered = shards.filter((s) => s.report.shard);
+  if (numbered.length === 0) return;
+  const counts = [...new Set(numbered.map((s) => s.report.shard!.count))];
+  if (counts.length > 1) throw new MergeError(`the shards split the suites differently (${numbered.map((s) => `${s.dir}: ${s.report.shard!.index}/${s.report.shard!.count}`).join(', ')}): merge the shards of one run`);
+  const n = counts[0]!;
+  const seen = new Map<number, string>();
+  for (const s of numbered) {
+    const i = s.report.shard!.index;
+    if (seen.has(i)) throw new MergeError(`shard ${i}/${n} was given twice (${seen.get(i)} and ${s.dir})`);
+    seen.set(i, s.dir);
+  }
+  const missing = Array.from({ length: n }, (_, k) => k + 1).filter((i) => !seen.has(i));
+  const unnumbered = shards.filter((s) => !s.report.shard).map((s) => s.dir);
+  if (missing.length > 0 && unnumbered.length < missing.length) {
+    throw new MergeError(`shard ${missing.map((i) => `${i}/${n}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing: give the --reports folder of every shard, or the merged verdict would leave their suites out`);
+  }
+}
+
+/**
  * Joins shards into one run. A suite answered by two shards is refused (each suite belongs in
  * one shard, or the counts would double); a suite no shard ran stays `skipped`, and the gate
  * then says the merged run was narrowed, exactly as a single run with those suites left out.
@@ -70,7 +94,12 @@ export function mergeShards(shards: Shard[]): RunReport {
   const tests = shards.flatMap((s) => s.report.tests.filter((t) => owner.get(t.suite) === s));
   const findings = shards.flatMap((s) => s.report.findings.filter((f) => f.suite !== undefined && owner.get(f.suite) === s));
   // An error outside any check belongs to the shard whose suite file it names, or to every shard (it stops the gate either way).
-  const errors = shards.flatMap((s) => s.report.errors.filter((e) => !/^suites\/([^/]+)\//.test(e) || owner.get(/^suites\/([^/]+)\//.exec(e)![1]!) === s));
+  // A shard that stopped before it verified anything is named, with why: its suites are missing from the merge.
+  const errors = shards.flatMap((s) =>
+    s.report.gate === 'ERROR'
+      ? [`shard ${s.dir}${s.report.shard ? ` (${s.report.shard.index}/${s.report.shard.count})` : ''} stopped before it verified anything (exit ${s.report.exitCode ?? '?'}): ${s.report.gateReasons[0] ?? s.report.errors[0] ?? 'no reason recorded'}`]
+      : s.report.errors.filter((e) => !/^suites\/([^/]+)\//.test(e) || owner.get(/^suites\/([^/]+)\//.exec(e)![1]!) === s),
+  );
   const required = [...new Set(shards.flatMap((s) => s.report.gateRequire ?? []))];
   const ran = [...owner.keys()];
   const everySuite = ids.every((id) => owner.has(id));

@@ -6,7 +6,7 @@ import { appendHistory, historyEntry, readHistory, TREND_RUNS } from './history.
 import { toSignoffHtml, type HtmlInput, type SelftestSummary } from './html.ts';
 import { toJunit } from './junit.ts';
 import { RUN_FILE } from './merge.ts';
-import type { RunReport, TargetSummary } from './model.ts';
+import type { RunReport, ShardOf, TargetSummary } from './model.ts';
 import { printPdf, type PdfOutcome } from './pdf.ts';
 import { FINDINGS_FILE, toFindingsMarkdown, toSignoffJson, toSignoffMarkdown } from './signoff.ts';
 
@@ -107,6 +107,7 @@ export interface ErrorReportInput {
   startedAt: Date;
   seed?: number;
   target?: TargetSummary;
+  shard?: ShardOf;
 }
 
 /** A run that stopped before verifying anything (exit 2 or 3): gate ERROR, the reason, no suite results. */
@@ -128,6 +129,7 @@ export function errorReport(i: ErrorReportInput): RunReport {
     errors: [i.detail],
     identities: { made: 0, throttled: 0 },
     warnings: [],
+    ...(i.shard ? { shard: i.shard } : {}),
   };
 }
 

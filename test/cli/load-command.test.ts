@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 
@@ -59,6 +59,16 @@ describe('shipgate load', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/load: shipgate load runs the profile's load block, and .* has none/);
     expect(read(reports).gate).toBe('ERROR');
+  });
+
+  it("refuses load.executor 'k6' where no k6 is on PATH (exit 2) before starting anything, naming k6 and the way out", async () => {
+    const reports = mkdtempSync(join(tmpdir(), 'shipgate-load-'));
+    // Only node's own folder on PATH: no k6 there, whatever this machine has installed.
+    const run = await runCli(['load', '--config', 'test/fixtures/toy-api/load-k6.config.ts', '--reports', reports], { env: { PATH: dirname(process.execPath) } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/load\.executor is 'k6' and no k6 executable is on PATH: install k6 .* or set load\.executor to 'auto'/);
+    expect(run.stdout).not.toMatch(/starting toy-api/);
+    expect(read(reports)).toMatchObject({ gate: 'ERROR' });
   });
 
   it('is not part of verify: --suite load names the command that runs it', async () => {

@@ -49,6 +49,11 @@ describe('shipgate report --merge', () => {
     expect(read(merged).findings.map((f) => f.code)).toContain('TENANT_LIST_LEAK');
     const html = readFileSync(join(merged, 'signoff.html'), 'utf8');
     expect(html).toContain('Merged from 3 shards');
+    // A shard left out (a cancelled job, an artifact not downloaded) is named, not merged around.
+    const partial = await runCli(['report', '--merge', shards[0]!, shards[2]!, '--reports', join(root, 'partial'), '--no-pdf']);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toContain('shard 2/3 is missing');
+    expect(read(join(root, 'partial')).gate).toBe('ERROR');
   }, 300_000);
 
   it('refuses a suite two shards ran, and a folder that holds no run', async () => {
