@@ -59,6 +59,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['ERROR_SERVER_ERROR', 'ERROR_LEAKS_INTERNALS'],
   },
   {
+    id: 'claim-time-driver-message',
+    promise: 'no error answer of any route, a capability route as much as a resource, carries driver messages',
+    mistake:
+      'the job claim (a route no resource holds) takes any text as its scheduled time, lets PostgreSQL read it, and answers a time it cannot read with a 400 carrying the database\'s own message',
+    caughtBy: ['error-hygiene'],
+    findingCodes: ['ERROR_LEAKS_INTERNALS'],
+  },
+  {
     id: 'existence-leak',
     promise: "another tenant's resource is indistinguishable from a missing one",
     mistake: 'a foreign source answers 403 "not yours" instead of the 404 of a missing id',
