@@ -4,8 +4,10 @@
  * pass rate); (c) search-quality on a generated golden set of Cranfield's size (1,400 documents,
  * 225 queries) beside the time recorded before; (d) the PR gate: verify's wall time on the embedded
  * default with every suite, per suite and its start-up, and a database-only run beside psql
- * (`bench/gate.ts`). Options: --runs N (default 20; the gate's database-only runs: 3),
- * --only spread|detection|search|gate, --defect id (repeatable), --concurrency N (search, default 4).
+ * (`bench/gate.ts`); (e) the load executor's throughput beside wrk's on the same endpoint.
+ * Options: --runs N (default 20; the gate's database-only runs: 3; load rounds: 6),
+ * --only spread|detection|search|gate|load, --defect id (repeatable), --concurrency N (search,
+ * default 4; load connections, default 16).
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +20,7 @@ import { measureBurstSpread } from './burst-spread.ts';
 import { measureDetection, type DetectionRow } from './detection-rate.ts';
 import { beforeRow, measureSearchAtSize } from './search-at-size.ts';
 import { databaseOnlyRows, gateRows, GATE_BEFORE, psqlFloor, timedVerify, type GateRun } from './gate.ts';
+import { measureLoadVsWrk } from './load-vs-wrk.ts';
 
 /** The race defects of the concurrency suites. */
 const RACE_DEFECTS = [
@@ -39,13 +42,14 @@ const { values } = parseArgs({
   options: { runs: { type: 'string' }, only: { type: 'string' }, defect: { type: 'string', multiple: true }, bursts: { type: 'string' }, concurrency: { type: 'string' } },
   strict: true,
 });
-const PARTS = ['spread', 'detection', 'search', 'gate'] as const;
+const PARTS = ['spread', 'detection', 'search', 'gate', 'load'] as const;
 if (values.only !== undefined && !(PARTS as readonly string[]).includes(values.only)) {
   process.stderr.write(`--only: expected one of ${PARTS.join(', ')} (got '${values.only}')\n`);
   process.exit(2);
 }
 const wanted = (part: (typeof PARTS)[number]) => values.only === undefined || values.only === part;
 const runs = Number(values.runs ?? 20);
+// --runs also sets the load part's rounds (default 6 there).
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const root = join(import.meta.dirname, '..');
 const reportsDir = join(root, 'reports', 'bench');
@@ -104,6 +108,14 @@ try {
     } finally {
       await database.stop();
     }
+  }
+  if (wanted('load')) {
+    const connections = Number(values.concurrency ?? 16);
+    const rounds = Number(values.runs ?? 6);
+    log(`## (e) load executor throughput: shipgate's executor and wrk on the same endpoint, ${connections} connections, ${rounds} alternating rounds of 5 s\n`);
+    const rows = await measureLoadVsWrk({ root, reportsDir, connections, seconds: 5, rounds, log });
+    log('');
+    table('load executor throughput', renderSection({ title: `load executor throughput (${connections} connections, ${rounds} rounds of 5 s, each generator in turn)`, rows: rows as never }).join('\n'));
   }
   log(`\ntables: ${tablesFile}`);
 } finally {

@@ -14,6 +14,13 @@ export function printSummary(r: RunReport, files: string[], log: (line: string) 
     const ran = s.status === 'passed' || s.status === 'failed';
     log(`${s.id.padEnd(20)} ${s.status.padEnd(15)} ${String(s.tests).padStart(6)} ${String(s.failed).padStart(6)} ${(ran ? seconds(s.durationMs) : '').padStart(8)}  ${s.reason ?? ''}`);
   }
+  // Key figures (load throughput and latency, search quality) on the console too, so a run by hand shows its numbers.
+  const figures = r.suites.flatMap((s) => s.sections.filter((x) => x.metrics && Object.keys(x.metrics).length > 0).map((x) => ({ suite: s.id, title: x.title, metrics: x.metrics! })));
+  if (figures.length > 0) {
+    log('');
+    const round = (v: number) => (Number.isInteger(v) ? v : Number(v.toPrecision(4)));
+    for (const f of figures) log(`${f.suite} · ${f.title.split(':')[0]}: ${Object.entries(f.metrics).map(([k, v]) => `${k} ${round(v)}`).join(' · ')}`);
+  }
   if (r.findings.length > 0) {
     log('');
     log(`findings (${r.findings.length}):`);

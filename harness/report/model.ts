@@ -124,4 +124,14 @@ export interface RunReport {
   timings?: RunTimings;
   /** With an OpenAPI document: its operations the profile does not place. */
   unclassified?: UnclassifiedRoutes;
+  /** The suites of `gate.require` this command answers for: what `shipgate report --merge` judges shards against. */
+  gateRequire?: string[];
+  /** `verify --shard i/n`: which part of the suites this run was, so a merge can tell when a shard is missing. */
+  shard?: ShardOf;
+}
+
+/** Shard `index` of `count` (1-based). */
+export interface ShardOf {
+  index: number;
+  count: number;
 }

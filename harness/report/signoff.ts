@@ -54,6 +54,9 @@ export function toSignoffJson(r: RunReport): unknown {
   };
 }
 
+/** A chart with nothing else to say is drawn in signoff.html only. */
+const shownInMarkdown = (s: ReportSection) => !(s.histogram && !s.text && !s.rows?.length);
+
 /** A section as Markdown: its title, its text, its rows as a table (the first `maxRows` of them). */
 export function renderSection(section: ReportSection, maxRows = Infinity): string[] {
   const lines = [`**${section.title}**`];
@@ -266,7 +269,7 @@ function render(r: RunReport, b: Budget): string {
   if (measured.length > 0 && b.sectionRows > 0) {
     for (const s of measured) {
       lines.push('', `### ${s.title} (${s.id})`);
-      for (const section of s.sections) lines.push('', ...renderSection({ ...section, ...(section.text ? { text: clip(section.text, b.sectionText) } : {}) }, b.sectionRows));
+      for (const section of s.sections.filter(shownInMarkdown)) lines.push('', ...renderSection({ ...section, ...(section.text ? { text: clip(section.text, b.sectionText) } : {}) }, b.sectionRows));
     }
   } else if (measured.length > 0) {
     lines.push('', `Measurements of ${measured.map((s) => s.id).join(', ')}: in [${FINDINGS_FILE}](${FINDINGS_FILE}).`);
@@ -317,7 +320,7 @@ export function toFindingsMarkdown(r: RunReport): string {
   }
   for (const s of r.suites.filter((x) => x.sections.length > 0)) {
     lines.push('', `### ${s.title} (${s.id})`);
-    for (const section of s.sections) lines.push('', ...renderSection(section));
+    for (const section of s.sections.filter(shownInMarkdown)) lines.push('', ...renderSection(section));
   }
   lines.push(...timeSection(r));
   lines.push(...unclassifiedSection(r, Infinity));

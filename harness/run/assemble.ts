@@ -130,5 +130,6 @@ export function assembleReport(i: AssembleInput): RunReport {
     warnings: [...(i.warnings ?? []), ...unclassifiedWarning],
     ...(i.unclassified ? { unclassified: i.unclassified } : {}),
     ...(i.startup ? { timings: { startup: i.startup, slowest: slowestChecks(i.tests) } } : {}),
+    gateRequire: i.required,
   };
 }

@@ -3,7 +3,7 @@ import type { DatabaseServer } from '../provision/database.ts';
 import type { SetupTemplates } from '../provision/setup-templates.ts';
 import { bootSystem, type BootedSystem } from '../provision/system.ts';
 import type { TargetProfile } from '../profile/schema.ts';
-import type { RunReport } from '../report/model.ts';
+import type { ModuleTime, RunReport, TestRecord } from '../report/model.ts';
 import type { Suite } from '../suites/define.ts';
 import { assembleReport, type SuitePlan } from './assemble.ts';
 import type { RunContext } from './context.ts';
@@ -147,9 +147,19 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       ...(corsPages ? { corsPages: corsPages.pages } : {}),
       ...(faults ? { faults: faults.info } : {}),
     };
-    const { tests, errors, modules } = runner
-      ? await (await clock.time('test runner load (vitest)', () => runner)).runSuites({ root: o.root, suiteIds: toRun, context, progress: o.log, clock })
-      : { tests: [], errors: [], modules: [] };
+    // A load suite runs after every other suite, alone: its timings must not share the machine with them.
+    const alone = new Set(o.suites.filter((s) => s.runBy === 'load').map((s) => s.id));
+    const tests: TestRecord[] = [];
+    const errors: string[] = [];
+    const modules: ModuleTime[] = [];
+    const loaded = runner ? await clock.time('test runner load (vitest)', () => runner) : undefined;
+    for (const phase of [toRun.filter((id) => !alone.has(id)), toRun.filter((id) => alone.has(id))]) {
+      if (phase.length === 0 || !loaded) continue;
+      const out = await loaded.runSuites({ root: o.root, suiteIds: phase, context, progress: o.log, clock });
+      tests.push(...out.tests);
+      errors.push(...out.errors);
+      modules.push(...out.modules);
+    }
     return assembleReport({
       plans,
       tests,

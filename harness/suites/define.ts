@@ -22,10 +22,11 @@ export interface SuiteSpec {
   /** Why the suite cannot run against this profile (a missing capability), or undefined when it can. */
   notApplicable(profile: TargetProfile): string | undefined;
   /**
-   * The command that runs it: `verify` (with nightly and selftest), the default, or `smoke` (only
-   * `shipgate smoke`, against a deployed system).
+   * The command that runs it: `verify` (with nightly and selftest), the default; `smoke` (only
+   * `shipgate smoke`, against a deployed system); or `load` (`shipgate load` and `shipgate
+   * nightly`, after every other suite and alone, since a load run skews every timing beside it).
    */
-  runBy?: 'verify' | 'smoke';
+  runBy?: 'verify' | 'smoke' | 'load';
 }
 
 export interface Suite extends SuiteSpec {

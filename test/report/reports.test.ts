@@ -180,9 +180,10 @@ describe('report renderers', () => {
     const leaky = report({ findings: [{ ...finding, evidence: [{ label: 'oops', text: `Authorization: Bearer ${token}` }] }] });
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-report-'));
     const files = writeReports(leaky, dir);
-    expect(files.map((f) => f.split('/').pop())).toEqual(['signoff.json', 'signoff.md', 'findings.md', 'ctrf.json', 'junit.xml']);
-    const signoff = readFileSync(join(dir, 'signoff.json'), 'utf8');
-    expect(signoff).not.toContain(token);
-    expect(signoff).toContain('«tenant-1 token»');
+    expect(files.map((f) => f.split('/').pop())).toEqual(['signoff.json', 'signoff.md', 'findings.md', 'ctrf.json', 'junit.xml', 'signoff.html', 'run.json']);
+    // run.json is the whole run (what `shipgate report` re-renders): it is scrubbed like the rest.
+    for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(token);
+    expect(readFileSync(join(dir, 'signoff.json'), 'utf8')).toContain('«tenant-1 token»');
+    expect(readFileSync(join(dir, 'run.json'), 'utf8')).toContain('«tenant-1 token»');
   });
 });
