@@ -109,6 +109,13 @@ export function profileRoutes(p: TargetProfile): NamedRoute[] {
     add(u.remove, 'capability', 'uploads.remove');
   }
   (p.cors?.routes ?? []).forEach((r, i) => add(typeof r === 'string' ? r : r.route, 'listed', `cors.routes.${i}`));
+  // Health probes answer anyone (an orchestrator has no token): known, never token-checked.
+  if (p.health) {
+    add(p.health.liveness.route, 'public', 'health.liveness');
+    add(p.health.readiness.route, 'public', 'health.readiness');
+    add(p.health.report?.route, 'public', 'health.report');
+  }
+  // After the probes named above: a load route that is also one of them keeps that name.
   // Load routes a tenant sends are called with its token; an anonymous one that expects success is public.
   for (const [name, r] of Object.entries(p.load?.routes ?? {})) {
     const spec = typeof r === 'string' ? { route: r, as: 'tenant' as const } : r;
@@ -116,12 +123,6 @@ export function profileRoutes(p: TargetProfile): NamedRoute[] {
     const body = 'body' in spec ? spec.body : undefined;
     if (spec.as === 'anonymous') add(spec.route, succeeds ? 'public' : 'listed', `load.routes.${name}`);
     else add(spec.route, 'capability', `load.routes.${name}`, body ? (sample) => ({ body: body(sample) }) : undefined);
-  }
-  // Health probes answer anyone (an orchestrator has no token): known, never token-checked.
-  if (p.health) {
-    add(p.health.liveness.route, 'public', 'health.liveness');
-    add(p.health.readiness.route, 'public', 'health.readiness');
-    add(p.health.report?.route, 'public', 'health.report');
   }
   p.routes.public.forEach((r, i) => add(r, 'public', `routes.public.${i}`));
   for (const r of Object.keys(p.routes.ignore)) add(r, 'ignored', `routes.ignore.${r}`);
