@@ -66,6 +66,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['TENANT_EXISTENCE_LEAK'],
   },
   {
+    id: 'header-presence-leak',
+    promise: "another tenant's resource is indistinguishable from a missing one, headers included",
+    mistake:
+      "conversation reads look the version tag (ETag) up by id alone through the service client, for conditional GETs, and set it before the org-scoped read: a foreign conversation's 404 carries an ETag, a missing one's does not",
+    caughtBy: ['tenant-isolation'],
+    findingCodes: ['TENANT_EXISTENCE_LEAK'],
+  },
+  {
     id: 'bulk-ownership',
     promise: 'a bulk action checks ownership of every id and changes nothing if one is foreign',
     mistake: 'bulk-approve checks ownership of the first id only',
