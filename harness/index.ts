@@ -13,7 +13,7 @@ export { getPath, withPath } from './access/body-paths.ts';
 export type { AccessLevel, Denial, ForgeKind, ForgeInput, ServerOwnedField, VisibilityProfile } from './profile/access-schema.ts';
 export type { Transport, RevocationHook, RevocationTarget } from './profile/identities-schema.ts';
 export { withCredentials, describeTransport, credentialHeader } from './http/credentials.ts';
-export { TOKEN_VARIANTS, isJwt, withAlgNone, withBadSignature, withTamperedClaims, decodeClaims, type TokenVariant } from './identities/tokens.ts';
+export { TOKEN_VARIANTS, DEFAULT_CLOCK_SKEW_SECONDS, expiredAges, describeAge, isJwt, withAlgNone, withBadSignature, withTamperedClaims, decodeClaims, type TokenVariant } from './identities/tokens.ts';
 export type { ProfileHttp } from './http/profile-http.ts';
 export type { HttpResult, SendOptions } from './http/client.ts';
 export { formatRoute, parseRoute, fillPath, type Route } from './http/route.ts';

@@ -95,6 +95,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['AUTH_EXPIRED_TOKEN_ACCEPTED'],
   },
   {
+    id: 'expiry-leeway',
+    promise: 'a token expired for longer than the allowed clock skew is refused with 401',
+    mistake: 'exp is checked with a clock tolerance of 15 minutes, chosen to silence refused logins when the clocks drifted, so a token lives a quarter of an hour past its exp',
+    caughtBy: ['auth'],
+    findingCodes: ['AUTH_EXPIRED_TOKEN_ACCEPTED'],
+  },
+  {
     id: 'revoked-token',
     promise: 'a revoked token is refused with 401',
     mistake: 'revocations are kept in a process-local cache, so other instances still accept the token',

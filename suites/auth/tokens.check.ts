@@ -2,6 +2,9 @@ import { afterAll, describe } from 'vitest';
 import {
   cleanUp,
   decodeClaims,
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  describeAge,
+  expiredAges,
   describeTransport,
   fail,
   formatRoute,
@@ -27,6 +30,8 @@ import { AUTH_FINDINGS, FIXED_VARIANTS, variantInfo, type VariantId } from './fi
 const target = await useTarget();
 const { policy, kind } = target.profile;
 const instances = target.context.baseUrls.map((_, i) => i);
+/** The clock skew the system allows on exp and nbf: younger expired tokens are not judged. */
+const skew = target.profile.identities?.jwt?.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
 
 /** A route to probe: a resource call (ids come from the fixture) or a fixed protected path. */
 interface Probe {
@@ -119,7 +124,8 @@ async function requestFor(c: CheckContext, probe: Probe, fx: Fixture): Promise<{
   };
 }
 
-type VariantTokens = { tokens: { token: string | null; words: string }[]; fixture: string } | { notApplicable: string };
+/** A variant's tokens; an expired one knows its age past `exp` (seconds). */
+type VariantTokens = { tokens: { token: string | null; words: string; age?: number }[]; fixture: string } | { notApplicable: string };
 const variantTokens = new Map<VariantId, Promise<VariantTokens>>();
 
 /**
@@ -164,8 +170,20 @@ function tokensFor(c: CheckContext, variant: VariantId): Promise<VariantTokens> 
       case 'alg-none':
         return jwt ? one(withAlgNone(valid)) : { notApplicable: "the tokens are not JWTs, so 'alg: none' does not apply" };
       case 'expired': {
-        const t = await tenants.variant(fx.tenant, 'expired', { expiresAt: Math.floor(Date.now() / 1000) - 3600 });
-        return t ? one(t) : { notApplicable: 'an expired token needs identities.jwt (the signing secret) and claims from the identity hook' };
+        // Youngest first: the first one accepted is the youngest, which is what the finding states.
+        const now = Math.floor(Date.now() / 1000);
+        const tokens: { token: string | null; words: string; age?: number }[] = [];
+        for (const age of expiredAges(skew)) {
+          const t = await tenants.variant(fx.tenant, `expired ${describeAge(age)} ago`, { expiresAt: now - age });
+          if (!t) return { notApplicable: 'an expired token needs identities.jwt (the signing secret) and claims from the identity hook' };
+          tokens.push({ token: t, words: `a token ${describeAge(age)} past its exp`, age });
+        }
+        return { tokens, fixture: 'main' };
+      }
+      case 'not-yet-valid': {
+        // Not valid for another hour beyond the skew: it stays in the future for the whole run.
+        const t = await tenants.variant(fx.tenant, 'not yet valid', { notBefore: Math.floor(Date.now() / 1000) + skew + 3_600 });
+        return t ? { tokens: [{ token: t, words: `a token whose nbf is ${describeAge(skew + 3_600)} ahead` }], fixture: 'main' } : { notApplicable: 'a token with nbf ahead needs identities.jwt (the signing secret) and claims from the identity hook' };
       }
       case 'wrong-audience': {
         if (target.profile.identities?.jwt && !target.profile.identities.jwt.audience) {
@@ -313,7 +331,8 @@ for (const variant of probes.length > 0 ? variants : []) {
         const fx = await useFixture(c, tokens.fixture);
         const req = await requestFor(c, probe, fx);
         if ('notApplicable' in req) return c.notApplicable(req.notApplicable);
-        for (const { token, words } of tokens.tokens) {
+        const found: { verdict: NonNullable<Verdict>; words: string; age?: number; instance: number; res: HttpResult; views?: { owner: HttpResult; anonymous: HttpResult } }[] = [];
+        for (const { token, words, age } of tokens.tokens) {
           for (const instance of instances) {
             const send = (t: string | null | undefined, label: string) =>
               fx.tenant.client.send({ method: probe.route.method, path: req.path, ...(req.body !== undefined ? { body: req.body } : {}), ...(t !== undefined ? { token: t } : {}), instance, label });
@@ -322,18 +341,30 @@ for (const variant of probes.length > 0 ? variants : []) {
             // A public write may serve a bad token as an anonymous caller; only a server error is judged there.
             const publicWrite = isPublic(probe) && !views;
             const verdict = views ? judgePublic(res, variant, req.items, views) : publicWrite ? serverError(res) : judgeRefusal(res, variant, req.items);
-            if (verdict) {
-              fail({
-                code: verdict.code,
-                promise: verdict.promise,
-                severity: verdict.severity,
-                title: `${formatRoute(probe.route)} on instance ${instance} with ${words}: ${verdict.why}`,
-                expected: `${expectation} with no data`,
-                actual: res.error ?? String(res.status),
-                evidence: [{ label: `${words}, instance ${instance}`, exchange: res.exchange }, ...(views ? [{ label: 'the same call as the user', exchange: views.owner.exchange }, { label: 'the same call, anonymous', exchange: views.anonymous.exchange }] : [])],
-              });
-            }
+            if (verdict) found.push({ verdict, words, ...(age !== undefined ? { age } : {}), instance, res, ...(views ? { views } : {}) });
           }
+        }
+        const first = found[0];
+        if (first) {
+          const { verdict, words, instance, res, views } = first;
+          // The sweep's verdict names the youngest expired token that got through, and the allowed skew.
+          const aged = found.filter((f) => f.age !== undefined && f.verdict.code === variantInfo(variant).acceptedCode);
+          const sweep = aged.length > 0
+            ? `; the youngest expired token accepted was ${describeAge(Math.min(...aged.map((f) => f.age!)))} past its exp (the profile allows ${skew} s of clock skew: identities.jwt.clockSkewSeconds); accepted: ${[...new Set(aged.map((f) => describeAge(f.age!)))].join(', ')} past exp, refused: ${tokens.tokens.filter((t) => t.age !== undefined && !aged.some((f) => f.age === t.age)).map((t) => describeAge(t.age!)).join(', ') || 'none'}`
+            : '';
+          fail({
+            code: verdict.code,
+            promise: verdict.promise,
+            severity: verdict.severity,
+            title: `${formatRoute(probe.route)} on instance ${instance} with ${words}: ${verdict.why}${sweep}`,
+            expected: `${expectation} with no data`,
+            actual: res.error ?? String(res.status),
+            evidence: [
+              { label: `${words}, instance ${instance}`, exchange: res.exchange },
+              ...(views ? [{ label: 'the same call as the user', exchange: views.owner.exchange }, { label: 'the same call, anonymous', exchange: views.anonymous.exchange }] : []),
+              ...found.slice(1, 3).map((f) => ({ label: `also: ${f.words}, instance ${f.instance} (${f.verdict.why})`, exchange: f.res.exchange })),
+            ],
+          });
         }
       });
     }
