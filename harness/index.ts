@@ -26,7 +26,7 @@ export { findingRaiser, precondition, type FindingTable, type RaiseDetails } fro
 export { isJsonObject } from './http/json-object.ts';
 export { registerSecret } from './http/redact.ts';
 export { sampleFrom, drawFromGen, type Sample } from './generate/sample.ts';
-export { leakedFrom, createdBy, noteCreated, type ResourceApi, type ResourceItem, type ResourceCall, type CreateOptions } from './resources/resource-api.ts';
+export { leakedFrom, containsToken, createdBy, noteCreated, type ResourceApi, type ResourceItem, type ResourceCall, type CreateOptions } from './resources/resource-api.ts';
 export { cleanUp, trackForCleanup, type Removal } from './resources/cleanup.ts';
 export { INTERNAL_SHAPES, findInternals, type InternalShape, type InternalsFound } from './errors/internals.ts';
 export { malformedIds, generatedIds, generatedIdArbitrary, isWellFormedText, showId, type MalformedId } from './errors/malformed-ids.ts';
