@@ -33,7 +33,7 @@ export const DEFECTS: readonly DefectSpec[] = [
     id: 'tenant-leak-later-page',
     promise: "lists never contain another tenant's items, on any page, however large the pages are",
     mistake:
-      "the sources list's next-page query, written for the moderation queue's infinite scroll, reads through the service client with the keyset condition only; pages hold at least 10 sources, so only a list longer than a page reaches it",
+      "the sources list's next-page query, written for the moderation queue's infinite scroll, reads through the service client with the keyset condition only; pages hold at least 25 sources, so only a list longer than a page reaches it",
     caughtBy: ['tenant-isolation'],
     findingCodes: ['TENANT_LIST_LEAK'],
   },

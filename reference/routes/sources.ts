@@ -25,7 +25,7 @@ const RETRYABLE = ['failed', 'rejected'];
 type Params = { Params: { id: string } };
 
 /** The smallest page of sources a list answers with. */
-const MIN_SOURCES_PAGE = 10;
+const MIN_SOURCES_PAGE = 25;
 const SOURCES_ORDER = 'ORDER BY s.created_at DESC, s.id DESC';
 
 async function firstSourcesPage(pool: pg.Pool, caller: Caller, limit: number): Promise<Resource[]> {
@@ -47,7 +47,7 @@ async function nextOwnSourcesPage(pool: pg.Pool, caller: Caller, after: Keyset, 
   );
 }
 
-// DEFECT tenant-leak-later-page: the moderation queue's infinite scroll got its own next-page query, run through the service client with the keyset condition only; pages hold at least 10 sources, so only a list longer than a page reaches it
+// DEFECT tenant-leak-later-page: the moderation queue's infinite scroll got its own next-page query, run through the service client with the keyset condition only; pages hold at least 25 sources, so only a list longer than a page reaches it
 async function nextSourcesPageOfAnyOrg(pool: pg.Pool, _caller: Caller, after: Keyset, limit: number): Promise<Resource[]> {
   return asService(pool, async (db) =>
     allItems(await db.query<ItemRow>(`SELECT to_jsonb(s) AS item FROM public.sources AS s WHERE (s.created_at, s.id) < ($1, $2::uuid) ${SOURCES_ORDER} LIMIT $3`, [after.createdAt, after.id, limit + 1])),
