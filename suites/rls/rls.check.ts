@@ -151,10 +151,19 @@ function raise(code: RlsFindingCode, r: ProbeResult): never {
       ...(before.count > 0
         ? [
             {
+              // A read tells rows that were there before from rows written while it ran; a write only counts rows of tenants the probe did not make.
               label:
-                `rows that were there before the probe and ${reached}: ${before.atLeast ? 'more than ' : ''}${before.count} ` +
+                `${r.operation === 'select' ? 'rows that were there before the probe' : 'rows of tenants that existed before the probe'} and ${reached}: ${before.atLeast ? 'more than ' : ''}${before.count} ` +
                 `(somebody's real data, so not copied${before.keys.length > 0 ? '; their keys' : r.operation === 'select' ? '; the relation has no primary key or id' : ''})`,
               data: before.keys,
+            },
+          ]
+        : []),
+      ...(before.writtenDuring
+        ? [
+            {
+              label: `rows of tenants the probe did not make, written while it ran by ${before.writtenDuring.by.join(' and ')}, that ${reached}: ${before.writtenDuring.count} (possibly real data, so not copied; their keys)`,
+              data: before.writtenDuring.keys,
             },
           ]
         : []),

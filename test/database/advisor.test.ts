@@ -72,7 +72,7 @@ describe('db-advisor on a database that is not the reference', () => {
       functionSchemas: ['app', 'private', 'public'],
       tables: 12,
       views: 3,
-      functions: 5,
+      functions: 6,
       securityDefinerFunctions: ['app.archive_project(uuid)', 'app.project_count()', 'app.rename_project(uuid, text)', 'private.reassign_task(bigint, bigint)'],
     });
   });

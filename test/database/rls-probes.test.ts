@@ -148,6 +148,31 @@ describe('RLS probes on a database that is not the reference (custom claims conv
     expect(JSON.stringify(r)).not.toContain('renew the contract'); // the existing reminders' text
   });
 
+  it("places rows that triggers make inside the probe by their tenant column: org A's user's personal account is its own, never somebody's real data", async () => {
+    // Making org A's member made org A's user a personal account (and a membership in it), in the probe's own transaction.
+    const accounts = await run('app.accounts', 'select');
+    expect(accounts.verdict).toBe('isolated');
+    expect(accounts.summary).toBe('sees only its own rows (2)');
+    const members = await run('app.members', 'select');
+    expect(members.verdict).toBe('isolated');
+    expect(members.summary).toBe('sees only its own rows (2)');
+    expect((await run('app.accounts', 'select', 'unknown-tenant')).verdict).toBe('isolated');
+    await client.query('CREATE POLICY accounts_open ON app.accounts FOR SELECT TO member USING (true)');
+    try {
+      const leak = await run('app.accounts', 'select');
+      expect(leak.verdict).toBe('leak');
+      // Org B's account and its user's personal account are the probe's own rows: shown in full.
+      expect(leak.leaked.map((row) => (row as { personal: boolean }).personal).sort()).toEqual([false, true]);
+      // Only the four accounts that were there before (two companies, their members' personal ones) are "there before": keys only.
+      expect(leak.preexisting).toEqual({ count: 4, atLeast: false, keys: [{ id: expect.any(Number) }, { id: expect.any(Number) }, { id: expect.any(Number) }, { id: expect.any(Number) }] });
+      expect(leak.preexisting.writtenDuring).toBeUndefined();
+      expect(leak.summary).toBe('sees 6 rows of other tenants');
+      expect(leak.tenantIds).toHaveLength(4); // org A, org B and their users' personal accounts, all rolled back
+    } finally {
+      await client.query('DROP POLICY accounts_open ON app.accounts');
+    }
+  });
+
   it("a WHERE-less UPDATE that WITH CHECK refuses reached another tenant's row: a leak, unless org A's own rows cause it", async () => {
     const r = await run('app.labels', 'update');
     expect(r.verdict).toBe('leak');

@@ -70,7 +70,7 @@ describe('shipgate verify with the rls and db-advisor suites on a database that 
       ['rls_enabled_no_policy:app.notes', 'notes are read through a SECURITY DEFINER function only'],
       ['tenant_column_unindexed:app.tasks', 'tasks holds a few hundred rows; an index costs more than it saves'],
     ]);
-    expect(details[details.length - 2]!.title).toBe('Catalog examined: 12 tables, 3 views, 5 functions in app');
+    expect(details[details.length - 2]!.title).toBe('Catalog examined: 12 tables, 3 views, 6 functions in app');
     expect(details[details.length - 2]!.text).toMatch(/^Privileges judged for the API roles member, visitor\. .* looked for in app, private, public /);
   });
 
