@@ -145,6 +145,7 @@ export default defineTarget({
   protectedRoutes: [
     'GET /auth/me',
     'POST /v1/org/members',
+    'PATCH /v1/org',
     'GET /v1/captures',
     'GET /v1/plan/today',
     `GET /v1/plan/${PLAN_DATE}`,
@@ -294,9 +295,17 @@ export default defineTarget({
       column: 'org_id',
       tables: {
         'public.orgs': { column: 'id' },
+        // A tenant's user as the functions look it up: by its subject, and the org's first user is its admin.
+        'public.users': { values: (who) => ({ auth_sub: who.subject, role: 'admin' }) },
         'public.revoked_tokens': { notTenant: 'token revocations by subject, read and written by the service role only (no API role grant)' },
         'public.schema_migrations': { notTenant: 'the migration history, written by the migration runner only (no API role grant)' },
       },
+    },
+    // The SECURITY DEFINER functions the API roles may execute, and what each acts on: the rls
+    // suite calls every rpc as org A's user with org B's values and expects it refused.
+    functions: {
+      'public.sync_user': { rpc: { args: { p_sub: 'subject', p_email: { value: null } }, seed: ['public.users'] } },
+      'public.rename_org': { rpc: { args: { p_org: 'tenant', p_name: { value: 'renamed by shipgate' } }, seed: ['public.users'] } },
     },
     // Supabase's convention (the default): SET LOCAL ROLE authenticated and request.jwt.claims,
     // with the org in the org_id claim, which is what auth.org_id() reads.

@@ -174,6 +174,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['anon_security_definer_function_executable'],
   },
   {
+    id: 'rpc-foreign-tenant',
+    promise: "a function the API roles may execute refuses to act on another tenant's rows",
+    mistake:
+      "rename_org's check became \"is the caller an admin\" (of its own org) when the admin console learned to rename orgs in one place, so any org's admin renames any other org by calling the function with its id (migrations/defects/rpc-foreign-tenant.sql)",
+    caughtBy: ['rls'],
+    findingCodes: ['RLS_RPC_FOREIGN'],
+  },
+  {
     id: 'security-definer-view',
     promise: "a view the API roles read applies the caller's RLS",
     mistake: 'a document_titles view was added without security_invoker, so it reads documents with its owner\'s rights (migrations/defects/security-definer-view.sql)',
