@@ -4,6 +4,7 @@
  * at your API (or keep a `launch` block if shipgate should start it), and map your routes.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { defineTarget, env, multipartBody, type ExportState } from 'shipgate';
 import {
   answerQueryV1,
@@ -282,6 +283,33 @@ export default defineTarget({
     workers: { service: 'worker', idEnv: 'EXPORT_WORKER_ID', leaseMs: EXPORT_LEASE_MS, recoveryBoundMs: 5_000 },
   },
 
+  // Operations routes (seed: a 2 s readiness timeout, a 5 s success cache, 503 on failure,
+  // liveness that never touches the database). shipgate starts one more api instance with its
+  // database behind a fault proxy, blackholes the database and watches every route.
+  health: {
+    liveness: 'GET /liveness',
+    readiness: {
+      route: 'GET /readiness',
+      timeoutMs: 2_000,
+      cacheMs: 5_000,
+      notReady: { status: 503, contract: z.object({ status: z.literal('not_ready'), error: z.string().min(1) }) },
+    },
+    report: {
+      route: 'GET /health',
+      contract: z.object({ version: z.string().min(1), dependencies: z.object({ database: z.object({ status: z.string() }) }) }),
+      dependencies: { database: { state: (b) => (b as { dependencies: { database: { status: string } } }).dependencies.database.status, up: 'up', down: 'down' } },
+    },
+  },
+
+  // Start-up configuration (seed: fails fast on a missing required variable, and a JWT secret
+  // not fit for production is refused here rather than warned about). shipgate starts the api
+  // again without each variable, then in production with weak and missing secrets.
+  config: {
+    required: ['DATABASE_URL', 'JWT_SECRET', 'PORT'],
+    exitWithinMs: 10_000,
+    jwtSecret: { env: 'JWT_SECRET', productionEnv: { NODE_ENV: 'production' }, weak: 'refuse', missing: 'refuse' },
+  },
+
   authBypass: { service: 'api', env: { AUTH_DISABLED: '1' }, productionEnv: { NODE_ENV: 'production' } },
 
   // The database behind the API. shipgate provisions it (launch.database), so there is no URL
@@ -319,6 +347,6 @@ export default defineTarget({
 
   policy: { notFound: 404, unauthenticated: 401, roleDenied: 403 },
   gate: {
-    require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash'],
+    require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash', 'health', 'config'],
   },
 });

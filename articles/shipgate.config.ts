@@ -56,5 +56,7 @@ export default defineTarget({
     tenancy: { column: 'author_id', tables: { 'public.users': { column: 'id' }, 'public.folders': { column: 'owner_id' } } },
     migrations: { command: ['node', '--import', 'tsx', 'migrate.ts'], dir: 'migrations', table: 'public.schema_migrations' },
   },
-  gate: { require: ['auth', 'tenant-isolation', 'roles', 'db-advisor', 'migrations', 'error-hygiene'] },
+  health: { liveness: 'GET /api/ping', readiness: { route: 'GET /api/health', timeoutMs: 2_000, notReady: { status: 503 } } }, // no cache, no dependency report
+  config: { required: ['DATABASE_URL', 'JWT_SECRET', 'PORT'] }, // no production mode, so no rule for a weak JWT secret
+  gate: { require: ['auth', 'tenant-isolation', 'roles', 'db-advisor', 'migrations', 'error-hygiene', 'health', 'config'] },
 });

@@ -5,7 +5,8 @@
 export { defineTarget } from './profile/define.ts';
 export { env } from './profile/env.ts';
 export type { TargetInput, TargetProfile, ResourceProfile, HttpMethod } from './profile/schema.ts';
-export type { AdapterInput, AdapterPrepareContext, AdaptersProfile, AdapterEndpointProfile, GoldenDocument, SearchProfile } from './profile/schema.ts';
+export type { AdapterInput, AdapterPrepareContext, AdaptersProfile, AdapterEndpointProfile, GoldenDocument, SearchProfile, HealthProfile, ConfigProfile } from './profile/schema.ts';
+export { launchedService } from './profile/operations-consistency.ts';
 export type { Principal, PrincipalInput, IdentityContext } from './identities/principal.ts';
 export type { Tenant, Caller } from './identities/tenants.ts';
 export { operationAccess, operationsOf, expectationFor, listMayShow, isPrivateLevel, describeLevel, type OperationAccess, type Relation, type Expectation, type ItemFacts, type Visibility } from './access/model.ts';
@@ -81,3 +82,5 @@ export { pollUntil, DeadlineError } from './provision/poll.ts';
 export type { ExportState, KeyedRequest, FirstLoginIds } from './profile/concurrency-capabilities.ts';
 export { ExportsApi, type QueuedExport, type ExportObservation, type Producer, type Witnessed } from './exports/exports-api.ts';
 export { FilesWitness, FilesWitnessError, type FilesSeen } from './exports/files-witness.ts';
+export { FaultControl, FaultControlError, type DatabaseProxy } from './faults/control.ts';
+export { FaultProxy, FAULT_MODES, type FaultMode, type FaultProxyStats, type FaultProxyOptions } from './faults/fault-proxy.ts';

@@ -53,7 +53,7 @@ export function buildApp(config: ServerConfig): FastifyInstance {
     pool,
     auth: new Authenticator(pool, verifyToken, revocations, config.authDisabled, config.defects),
     revocations,
-    readiness: new Readiness(pool),
+    readiness: new Readiness(pool, config.defects),
     defects: config.defects,
     version: config.version,
     provider: new ProviderClient(config.provider, config.defects, app.log),

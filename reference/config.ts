@@ -47,7 +47,7 @@ export class ConfigError extends Error {}
 export function loadServerConfig(env: Env): ServerConfig {
   const config: ServerConfig = {
     databaseUrl: readDatabaseUrl(env),
-    jwtSecret: readJwtSecret(env),
+    jwtSecret: readJwtSecret(env, readDefects(env)),
     jwtAudience: env.JWT_AUDIENCE || 'authenticated',
     host: env.HOST || '127.0.0.1',
     port: readPort(env),
@@ -154,8 +154,21 @@ function readDatabaseUrl(env: Env): string {
 
 const MIN_SECRET_LENGTH = 32;
 
-function readJwtSecret(env: Env): string {
-  const value = env.JWT_SECRET;
+/** Secrets published in tools' documentation and templates: anyone can sign tokens with them. */
+const PUBLISHED_SECRETS = new Set([
+  // The Supabase CLI's local development JWT secret.
+  'super-secret-jwt-token-with-at-least-32-characters-long',
+]);
+
+/** What the env-missing-silent defect falls back to when JWT_SECRET is unset outside production. */
+const DEV_FALLBACK_SECRET = 'reference-dev-secret-do-not-use-in-production';
+
+function readJwtSecret(env: Env, defects: ReadonlySet<string>): string {
+  let value = env.JWT_SECRET;
+  if (!value && defects.has('env-missing-silent') && env.NODE_ENV !== 'production') {
+    // DEFECT env-missing-silent: a development fallback "so the server starts without a .env", which every non-production deploy (test, staging) then runs with
+    value = DEV_FALLBACK_SECRET;
+  }
   if (!value) {
     throw new ConfigError('JWT_SECRET is required (the HS256 secret used to verify access tokens)');
   }
@@ -163,6 +176,10 @@ function readJwtSecret(env: Env): string {
     throw new ConfigError(
       `JWT_SECRET is too short (${value.length} characters; an HS256 secret needs at least ${MIN_SECRET_LENGTH})`,
     );
+  }
+  // DEFECT jwt-default-secret: only the length is checked, so a published secret of 32+ characters passes in production
+  if (env.NODE_ENV === 'production' && PUBLISHED_SECRETS.has(value) && !defects.has('jwt-default-secret')) {
+    throw new ConfigError('JWT_SECRET is a published default secret (anyone can sign tokens with it); set your own in production');
   }
   return value;
 }

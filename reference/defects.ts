@@ -347,6 +347,41 @@ export const DEFECTS: readonly DefectSpec[] = [
     caughtBy: ['worker-crash'],
     findingCodes: ['EXPORT_STUCK_AFTER_CRASH', 'EXPORT_STUCK_AFTER_STALL'],
   },
+  {
+    id: 'readiness-hangs',
+    promise: 'readiness answers 503 within its 2 s timeout when the database stops answering',
+    mistake: 'readiness runs SELECT 1 on the pool with no timeout of its own ("the pool has a 5 s connection timeout"), so a query on a connection the database stopped answering waits forever',
+    caughtBy: ['health'],
+    findingCodes: ['READINESS_HANGS'],
+  },
+  {
+    id: 'liveness-touches-db',
+    promise: 'liveness never touches the database and answers 200 while the database does not',
+    mistake: 'liveness pings the database "so a process whose pool is wedged gets restarted", so a database outage hangs it',
+    caughtBy: ['health'],
+    findingCodes: ['LIVENESS_TOUCHES_DATABASE', 'LIVENESS_FAILS_WITHOUT_DATABASE'],
+  },
+  {
+    id: 'readiness-no-cache',
+    promise: 'readiness reuses a success for 5 s: probes inside that window cost at most one database round trip',
+    mistake: "the cache was ported from the seed's time.monotonic() (seconds) to performance.now() (milliseconds) with the TTL left at 5, so a success is trusted for 5 ms and every probe queries the database",
+    caughtBy: ['health'],
+    findingCodes: ['READINESS_NOT_CACHED'],
+  },
+  {
+    id: 'env-missing-silent',
+    promise: 'without a required variable the service refuses to start, naming it',
+    mistake: 'JWT_SECRET falls back to a development secret when unset outside production "so the server starts without a .env", and every test and staging deploy runs with that published secret',
+    caughtBy: ['config'],
+    findingCodes: ['CONFIG_MISSING_STARTED'],
+  },
+  {
+    id: 'jwt-default-secret',
+    promise: 'in production a weak JWT secret (too short, or a published default) is refused at start-up',
+    mistake: "the secret check counts characters only, so the Supabase CLI's published 55-character development secret passes in production",
+    caughtBy: ['config'],
+    findingCodes: ['CONFIG_WEAK_SECRET_ACCEPTED'],
+  },
 ];
 
 export const DEFECT_IDS: ReadonlySet<string> = new Set(DEFECTS.map((d) => d.id));

@@ -19,14 +19,26 @@ export function cannotLaunch(target: Target, service: string, o: { http?: boolea
  * ready the way the profile says: its HTTP readiness path, or its `readyLog` line. It is stopped by
  * the caller, or at the end of the run at the latest. Check `cannotLaunch` first.
  */
-export async function launchExtraInstance(target: Target, service: string, env: Record<string, string>, name: string): Promise<RunningProcess> {
+export async function launchExtraInstance(
+  target: Target,
+  service: string,
+  env: Record<string, string>,
+  name: string,
+  o: {
+    /** Variables it must not get at all (removed from shipgate's environment too). */
+    unset?: string[];
+    /** How long it may take to be ready; default `launch.readyTimeoutMs`. */
+    deadlineMs?: number;
+  } = {},
+): Promise<RunningProcess> {
   const why = cannotLaunch(target, service);
   if (why) throw new Error(why);
   const launch = target.profile.launch!;
   const svc = launch.services[service]!;
   const launched = target.context.launch!;
   extraInstances += 1;
-  const spec = { name: `${service}-${name}`, command: svc.command, cwd: launched.cwd, env: { ...launched.env, ...svc.env, ...env }, logsDir: launched.logsDir };
-  if (svc.http) return startHttpInstance(spec, extraInstances, { portEnv: svc.http.portEnv, readiness: svc.http.readiness, deadlineMs: launch.readyTimeoutMs });
-  return startPlainInstance(spec, extraInstances, svc.readyLog ? { text: svc.readyLog, deadlineMs: launch.readyTimeoutMs } : undefined);
+  const spec = { name: `${service}-${name}`, command: svc.command, cwd: launched.cwd, env: { ...launched.env, ...svc.env, ...env }, logsDir: launched.logsDir, ...(o.unset ? { unset: o.unset } : {}) };
+  const deadlineMs = o.deadlineMs ?? launch.readyTimeoutMs;
+  if (svc.http) return startHttpInstance(spec, extraInstances, { portEnv: svc.http.portEnv, readiness: svc.http.readiness, deadlineMs });
+  return startPlainInstance(spec, extraInstances, svc.readyLog ? { text: svc.readyLog, deadlineMs } : undefined);
 }

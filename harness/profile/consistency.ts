@@ -3,6 +3,8 @@
  * parent, a privileged operation against the declared ones...). They run even when other fields
  * are wrong, on a value that may be partly invalid, so every problem is reported in one go.
  */
+import { operationsProblems } from './operations-consistency.ts';
+
 export interface Problem {
   path: (string | number)[];
   message: string;
@@ -125,6 +127,7 @@ export function crossFieldProblems(input: unknown): Problem[] {
   if (launch && t.kind !== 'ephemeral' && typeof t.kind === 'string') {
     problems.push({ path: ['launch'], message: `shipgate only launches ephemeral targets; this one is '${t.kind}'` });
   }
+  problems.push(...operationsProblems(t));
   const resources = obj(t.resources) ?? {};
   const names = Object.keys(resources);
   for (const [name, r] of Object.entries(resources)) {

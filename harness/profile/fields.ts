@@ -14,3 +14,9 @@ export const routeString = z
     new RegExp(`^(${METHODS.join('|')}) /\\S*$`),
     `expected 'METHOD /path' with METHOD one of ${METHODS.join(', ')} (e.g. 'GET /v1/documents/{id}')`,
   );
+
+/** A zod 4 schema (the suites turn it into JSON Schema and validate with it). */
+export const zodContract = z.custom<z.ZodType>(
+  (v) => typeof v === 'object' && v !== null && '_zod' in v && typeof (v as { safeParse?: unknown }).safeParse === 'function',
+  { message: 'expected a zod 4 schema (e.g. z.object({...}))' },
+);

@@ -3,11 +3,13 @@ import { crossFieldProblems } from './consistency.ts';
 import { databaseSpec } from './database-schema.ts';
 import type { ProfileHttp } from '../http/profile-http.ts';
 import type { Sample } from '../generate/sample.ts';
-import { fn, routeString, type HttpMethod } from './fields.ts';
+import { fn, routeString, zodContract, type HttpMethod } from './fields.ts';
 import { exportsSpec, idempotencySpec, jobClaimSpec, jsonbMergeSpec } from './concurrency-capabilities.ts';
 import { denial } from './access-schema.ts';
 import { identitiesSpec } from './identities-schema.ts';
 import { resourceSpec } from './resource-schema.ts';
+import { healthSpec } from './health-schema.ts';
+import { configSpec } from './config-schema.ts';
 
 export type { HttpMethod };
 
@@ -76,12 +78,6 @@ const policySpec = z.strictObject({
   /** Replaced by `notFound` and `denied`. */
   crossTenant: z.never({ error: "crossTenant was replaced by notFound (the status of a missing id) and denied ('as-missing', the default, or a status such as 403)" }).optional(),
 });
-
-/** A zod 4 schema (the suites turn it into JSON Schema and validate with it). */
-const zodContract = z.custom<z.ZodType>(
-  (v) => typeof v === 'object' && v !== null && '_zod' in v && typeof (v as { safeParse?: unknown }).safeParse === 'function',
-  { message: 'expected a zod 4 schema (e.g. z.object({...}))' },
-);
 
 /** What an adapter endpoint's body and hooks are given. */
 export interface AdapterInput {
@@ -294,6 +290,10 @@ export const targetSchema = z
     idempotency: idempotencySpec.optional(),
     /** Exports queued by the API and produced by workers (export-dedup, worker-crash). */
     exports: exportsSpec.optional(),
+    /** Liveness, readiness and health routes and what they promise (health). */
+    health: healthSpec.optional(),
+    /** Required variables and the JWT secret's production rules, checked at start-up (config). */
+    config: configSpec.optional(),
     policy: policySpec.default({ notFound: 404, denied: 'as-missing', unauthenticated: 401, roleDenied: 403 }),
     gate: z
       .strictObject({
@@ -320,3 +320,5 @@ export type { DatabaseProfile, TenantUser, ColumnValue } from './database-schema
 export type AdaptersProfile = NonNullable<TargetProfile['adapters']>;
 export type AdapterEndpointProfile = AdaptersProfile['endpoints'][string];
 export type SearchProfile = NonNullable<TargetProfile['search']>;
+export type { HealthProfile } from './health-schema.ts';
+export type { ConfigProfile } from './config-schema.ts';

@@ -16,6 +16,8 @@ export interface ProcessSpec {
   logsDir: string;
   /** Variables of shipgate's own environment not to pass on (e.g. a database URL a migration tool would pick up). */
   withoutInherited?: RegExp;
+  /** Variables the process must not get at all, from anywhere (the config suite removes a required one). */
+  unset?: string[];
 }
 
 export interface HttpReadiness {
@@ -132,9 +134,11 @@ function spawnLogged(spec: ProcessSpec, index: number, extraEnv: Record<string, 
   const fd = openSync(logFile, flags);
   const [program, ...args] = spec.command as [string, ...string[]];
   try {
+    const env = { ...inheritedEnv(spec), ...spec.env, ...extraEnv };
+    for (const name of spec.unset ?? []) delete env[name];
     const child = spawn(program, args, {
       cwd: spec.cwd,
-      env: { ...inheritedEnv(spec), ...spec.env, ...extraEnv },
+      env,
       stdio: ['ignore', fd, fd],
       detached: true,
     });

@@ -1,4 +1,5 @@
 import type {} from 'vitest';
+import type { FaultControlInfo } from '../faults/control-server.ts';
 
 /**
  * What the main process knows about this run and the suites' workers need: serialisable, so it
@@ -21,6 +22,8 @@ export interface RunContext {
   launch?: LaunchedSystem;
   /** The provider double the system is pointed at, when there is one (launched with it, or named in the profile). */
   providerDouble?: ProviderDoubleInfo;
+  /** The fault control (fault proxies in front of the database), for an ephemeral system shipgate launched. */
+  faults?: FaultControlInfo;
 }
 
 export interface ProviderDoubleInfo {

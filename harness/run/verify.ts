@@ -10,6 +10,8 @@ import type { RunContext } from './context.ts';
 import { assertReachable } from './reachability.ts';
 import { providerDoubleFor } from '../provider-double/for-run.ts';
 import { profileWarnings } from '../profile/warnings.ts';
+import type { FaultControl } from '../faults/control-server.ts';
+import { faultControlFor } from '../faults/for-run.ts';
 
 export interface VerifyOptions {
   /** The shipgate package root (suites and vitest config live there). */
@@ -63,6 +65,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   const toRun = plans.filter((p) => p.status === 'run').map((p) => p.suite.id);
   let booted: BootedSystem | undefined;
   let stopDouble: (() => Promise<void>) | undefined;
+  let faults: FaultControl | undefined;
   try {
     let baseUrls = o.profile.http.baseUrls ?? [];
     if (o.profile.launch) {
@@ -83,6 +86,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     if (callsApi) await assertReachable(baseUrls, o.profile.http.probePath);
     const double = booted?.providerDouble ? { info: booted.providerDouble, stop: async () => {} } : await providerDoubleFor(o.profile);
     stopDouble = double?.stop;
+    faults = await faultControlFor(o.profile, booted);
     const context: RunContext = {
       configPath: resolve(o.configPath),
       seed: o.seed,
@@ -94,6 +98,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),
       ...(booted ? { launch: booted.launched } : {}),
       ...(double ? { providerDouble: double.info } : {}),
+      ...(faults ? { faults: faults.info } : {}),
     };
     const { tests, errors } =
       toRun.length > 0 ? await runSuites({ root: o.root, suiteIds: toRun, context, progress: o.log }) : { tests: [], errors: [] };
@@ -116,6 +121,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       },
     });
   } finally {
+    await faults?.stop();
     await stopDouble?.();
     await booted?.stop();
   }

@@ -4,9 +4,13 @@ import { probeDatabase } from '../health/database-probe.ts';
 
 const HEALTH_PROBE_TIMEOUT_MS = 2_000;
 
-export function registerOperationRoutes(app: FastifyInstance, { pool, readiness, version }: AppContext): void {
+export function registerOperationRoutes(app: FastifyInstance, { pool, readiness, version, defects }: AppContext): void {
   // Proves the process answers; never touches the database, so a DB outage cannot restart it.
-  app.get('/liveness', async () => ({ status: 'alive' }));
+  app.get('/liveness', async () => {
+    // DEFECT liveness-touches-db: "restart the process when its pool is wedged": liveness pings the database, so a database outage hangs it and the orchestrator kills healthy processes
+    if (defects.has('liveness-touches-db')) await pool.query('SELECT 1');
+    return { status: 'alive' };
+  });
 
   app.get('/readiness', async (_request, reply) => {
     const result = await readiness.check();

@@ -303,8 +303,9 @@ describe('error answers', () => {
     expect((await api.call('GET', `/api/articles?author=${encodeURIComponent('a\u0000')}`)).status).toBe(400);
   });
 
-  it('reports the database in /api/health', async () => {
+  it('reports the database in /api/health, and answers /api/ping', async () => {
     expect(await api.call('GET', '/api/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await api.call('GET', '/api/ping')).toMatchObject({ status: 200, body: { pong: true } });
   });
 });
 

@@ -73,4 +73,18 @@ describe('process launcher', () => {
     const step = { ...spec(), name: 'migrate', command: [process.execPath, '-e', 'console.error("relation \\"x\\" does not exist"); process.exit(3)'] };
     await expect(runToCompletion(step, 10_000)).rejects.toThrow(/setup step 'migrate' exited with code 3[\s\S]*relation "x" does not exist/);
   });
+
+  it('unset removes a variable whatever gives it: the spec, the port variable, or shipgate\'s own environment', async () => {
+    process.env.SHIPGATE_TEST_INHERITED = 'from-shipgate';
+    try {
+      const print = "console.log(['SHIPGATE_TEST_INHERITED', 'GIVEN', 'KEPT'].map((n) => `${n}=${process.env[n] ?? '(unset)'}`).join(' '))";
+      const probe = { name: 'env-probe', command: [process.execPath, '-e', print], cwd: ROOT, env: { GIVEN: 'x', KEPT: 'y' }, logsDir, unset: ['SHIPGATE_TEST_INHERITED', 'GIVEN'] };
+      await runToCompletion(probe, 10_000);
+      expect(readFileSync(join(logsDir, 'env-probe-0.log'), 'utf8')).toContain('SHIPGATE_TEST_INHERITED=(unset) GIVEN=(unset) KEPT=y');
+      const withoutPort = await startHttpInstance({ ...spec(), unset: ['PORT'] }, 7, { ...readiness, deadlineMs: 3_000 }).catch((err: unknown) => err);
+      expect(withoutPort).toBeInstanceOf(LaunchError);
+    } finally {
+      delete process.env.SHIPGATE_TEST_INHERITED;
+    }
+  });
 });

@@ -47,6 +47,21 @@ describe('reference configuration', () => {
     expect(loadServerConfig({ ...valid, AUTH_DISABLED: 'true', NODE_ENV: 'development' }).authDisabled).toBe(true);
   });
 
+  it('refuses a published default JWT secret in production, naming the variable but not the value', () => {
+    const published = 'super-secret-jwt-token-with-at-least-32-characters-long';
+    const message = configError({ ...valid, JWT_SECRET: published, NODE_ENV: 'production' });
+    expect(message).toMatch(/^JWT_SECRET is a published default secret/);
+    expect(message).not.toContain(published);
+    expect(loadServerConfig({ ...valid, JWT_SECRET: published, NODE_ENV: 'test' }).jwtSecret).toBe(published);
+    expect(loadServerConfig({ ...valid, JWT_SECRET: published, NODE_ENV: 'production', REFERENCE_DEFECTS: 'jwt-default-secret' }).jwtSecret).toBe(published);
+  });
+
+  it('with env-missing-silent, a missing JWT_SECRET falls back to a development secret outside production only', () => {
+    const env = { ...valid, JWT_SECRET: undefined, REFERENCE_DEFECTS: 'env-missing-silent' };
+    expect(loadServerConfig({ ...env, NODE_ENV: 'test' }).jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(configError({ ...env, NODE_ENV: 'production' })).toMatch(/^JWT_SECRET is required/);
+  });
+
   it('with auth-bypass-in-prod, only a Cloud Run variable counts as production', () => {
     const env = { ...valid, AUTH_DISABLED: '1', NODE_ENV: 'production', REFERENCE_DEFECTS: 'auth-bypass-in-prod' };
     expect(loadServerConfig(env).authDisabled).toBe(true);
