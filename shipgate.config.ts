@@ -209,6 +209,17 @@ export default defineTarget({
         async prepare({ http, marker }) {
           await http.json('POST', '/v1/documents', { body: { title: 'Meeting notes', body: `Notes of the ${marker} meeting.` } });
         },
+        // A sync embeds 50 documents per provider request: 50 (calls - 1) + 1 documents make it call
+        // the provider `calls` times, each request carrying the marker.
+        multiCall: {
+          op: 'embeddings',
+          calls: 3,
+          async prepare({ http, marker, calls }) {
+            for (let i = 0; i < 50 * (calls - 1) + 1; i++) {
+              await http.json('POST', '/v1/documents', { body: { title: `Meeting notes ${i + 1}`, body: `Notes of the ${marker} meeting, part ${i + 1}.` } });
+            }
+          },
+        },
         observe: ['GET /v1/sync/openai/status'],
       },
     },
@@ -257,9 +268,19 @@ export default defineTarget({
     },
     firstLogin: {
       route: 'POST /auth/sync-user',
-      identity: async ({ sign, unique }) => ({ token: await sign({ sub: randomUUID(), email: `${unique('first-login')}@shipgate.test` }) }),
+      identity: async ({ sign, unique }) => {
+        const email = `${unique('first-login')}@shipgate.test`;
+        return { token: await sign({ sub: randomUUID(), email }), subject: email };
+      },
       ids: (b) => ({ user: (b as { user_id: string }).user_id, tenant: (b as { org_id: string }).org_id }),
       whoami: { route: 'GET /auth/me', ids: (b) => ({ user: (b as { user: { id: string } }).user.id, tenant: (b as { org: { id: string } }).org.id }) },
+      // What exists for the new user in the database, whatever the answers say: its users rows, and
+      // the orgs a first login makes for it (named after its e-mail).
+      records: {
+        sql: `SELECT 'user' AS kind, u.id::text AS id FROM public.users AS u WHERE u.email = $1
+              UNION ALL
+              SELECT 'tenant', o.id::text FROM public.orgs AS o WHERE o.name = $1 || '''s org'`,
+      },
     },
   },
   exports: {
@@ -278,6 +299,8 @@ export default defineTarget({
     },
     // The second witness: the bundles stored, counted in the database whatever the ledger says.
     files: { sql: 'SELECT id, worker_id, sha256, created_at FROM public.export_files WHERE export_id = $1::uuid ORDER BY created_at, id' },
+    // The tenant's exports, counted before and after each burst: only the ones the answers name may be new.
+    list: { route: 'GET /v1/exports' },
     download: 'GET /v1/exports/{id}/download',
     completeWithinMs: 20_000,
     workers: { service: 'worker', idEnv: 'EXPORT_WORKER_ID', leaseMs: EXPORT_LEASE_MS, recoveryBoundMs: 5_000 },

@@ -29,6 +29,7 @@ export { registerSecret } from './http/redact.ts';
 export { sampleFrom, drawFromGen, type Sample } from './generate/sample.ts';
 export { leakedFrom, containsToken, createdBy, noteCreated, type ResourceApi, type ResourceItem, type ResourceCall, type CreateOptions } from './resources/resource-api.ts';
 export { cleanUp, trackForCleanup, type Removal } from './resources/cleanup.ts';
+export { walkList, type ListRoute } from './resources/list-walk.ts';
 export { INTERNAL_SHAPES, findInternals, type InternalShape, type InternalsFound } from './errors/internals.ts';
 export { malformedIds, generatedIds, generatedIdArbitrary, isWellFormedText, showId, type MalformedId } from './errors/malformed-ids.ts';
 export { malformedBodies, generatedBodies, textsOf, type MalformedBody } from './errors/malformed-bodies.ts';

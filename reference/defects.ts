@@ -224,6 +224,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['ADAPTER_PARTIAL_WRITE'],
   },
   {
+    id: 'partial-batch-write',
+    promise: 'a failed provider call writes nothing, also when it is one of several and the ones before it succeeded',
+    mistake: "sync writes each batch's vectors as soon as they arrive (\"so a long sync's progress survives a provider hiccup\"), so when a later batch fails the earlier batches stay embedded behind a fallback answer",
+    caughtBy: ['adapter-contracts'],
+    findingCodes: ['ADAPTER_PARTIAL_WRITE'],
+  },
+  {
     id: 'adapter-no-timeout',
     promise: 'a slow or hung provider gets a fallback answer within the endpoint budget, not a wait without end',
     mistake: "the provider timeout is never applied, so the client library's 10-minute default is the only bound",
@@ -301,6 +308,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     mistake: 'sync-user looks the user up, then inserts org and user from the app, with no unique subject',
     caughtBy: ['idempotency'],
     findingCodes: ['FIRST_LOGIN_DUPLICATE'],
+  },
+  {
+    id: 'orphan-records',
+    promise: 'concurrent first logins of one user leave one user and one org, and nothing a losing login made',
+    mistake:
+      'sync_user no longer drops the org a losing first login created ("the nightly job sweeps orphan orgs"): every answer names the winner\'s user and org, the losers\' orgs stay behind (migrations/defects/orphan-records.sql)',
+    caughtBy: ['idempotency'],
+    findingCodes: ['FIRST_LOGIN_ORPHANS'],
   },
   {
     id: 'idempotency-cache-unscoped',
