@@ -9,7 +9,7 @@ export type { AdapterInput, AdapterPrepareContext, AdaptersProfile, AdapterEndpo
 export { launchedService } from './profile/operations-consistency.ts';
 export type { Principal, PrincipalInput, IdentityContext } from './identities/principal.ts';
 export type { Tenant, Caller } from './identities/tenants.ts';
-export { operationAccess, operationsOf, expectationFor, listMayShow, isPrivateLevel, describeLevel, type OperationAccess, type Relation, type Expectation, type ItemFacts, type Visibility } from './access/model.ts';
+export { operationAccess, operationsOf, expectationFor, listMayShow, isPrivateLevel, describeLevel, normaliseForTenancy, type OperationAccess, type Relation, type Expectation, type ItemFacts, type Visibility } from './access/model.ts';
 export { getPath, withPath } from './access/body-paths.ts';
 export type { AccessLevel, Denial, ForgeKind, ForgeInput, ServerOwnedField, VisibilityProfile } from './profile/access-schema.ts';
 export type { Transport, RevocationHook, RevocationTarget } from './profile/identities-schema.ts';

@@ -45,6 +45,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['TENANT_FOREIGN_WRITE'],
   },
   {
+    id: 'export-download-foreign',
+    promise: "another tenant's export cannot be read by its id, on any of its routes",
+    mistake: "downloads were moved onto the workers' file lookup (to stream large bundles), which reads by export id through the service client, so any signed-in caller downloads any org's finished export",
+    caughtBy: ['tenant-isolation'],
+    findingCodes: ['TENANT_FOREIGN_READ'],
+  },
+  {
     id: 'tenant-from-body',
     promise: 'the tenant comes from the credentials, never from the request body',
     mistake: 'document create honours an org_id in the body (for an import tool) and writes through the service client',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Sample } from '../generate/sample.ts';
 import type { IdentityContext } from '../identities/principal.ts';
 import { fn, routeString } from './fields.ts';
+import { operationAccess } from './access-schema.ts';
 
 type Json = unknown;
 
@@ -134,6 +135,12 @@ export type ExportState = 'queued' | 'running' | 'done' | 'failed';
 
 /** Exports the API queues and worker processes produce: each exactly once, even when a worker dies. */
 export const exportsSpec = z.strictObject({
+  /**
+   * Who may read an export by its id (status, productions, download), and how a denial answers
+   * (the access model's levels; default `'tenant'` and `policy.denied`): tenant-isolation reads
+   * every export it queues as another tenant, and as a member of the owner's tenant.
+   */
+  ...operationAccess,
   /** Queues an export, e.g. `'POST /v1/exports'`. */
   request: z.strictObject({
     route: routeString,
