@@ -104,7 +104,7 @@ export default defineTarget({
     document: {
       create: { route: 'POST /v1/documents', body: (s) => ({ title: s.text('title'), body: s.text('body') }) },
       read: 'GET /v1/documents/{id}',
-      list: { route: 'GET /v1/documents', pageSize: (n) => `limit=${n}` },
+      list: { route: 'GET /v1/documents', paging: { style: 'cursor', size: 'limit' } },
       update: { route: 'PATCH /v1/documents/{id}', body: (s) => ({ title: s.text('renamed') }) },
       remove: 'DELETE /v1/documents/{id}',
       bulk: { delete: { route: 'POST /v1/documents/bulk-delete', body: (ids) => ({ ids }) } },
@@ -113,7 +113,7 @@ export default defineTarget({
     conversation: {
       create: { route: 'POST /v1/conversations', body: (s) => ({ title: s.text('conversation') }) },
       read: 'GET /v1/conversations/{id}',
-      list: { route: 'GET /v1/conversations', pageSize: (n) => `limit=${n}` },
+      list: { route: 'GET /v1/conversations', paging: { style: 'cursor', size: 'limit' } },
       update: { route: 'PATCH /v1/conversations/{id}', body: (s) => ({ title: s.text('renamed') }) },
       remove: 'DELETE /v1/conversations/{id}',
       serverOwned: { org_id: 'tenant', id: 'id', created_at: 'time' },
@@ -129,7 +129,7 @@ export default defineTarget({
     source: {
       create: { route: 'POST /v1/sources', body: (s) => ({ name: s.text('source'), url: `https://example.com/${s.unique('doc')}` }) },
       read: 'GET /v1/sources/{id}',
-      list: { route: 'GET /v1/sources', pageSize: (n) => `limit=${n}` },
+      list: { route: 'GET /v1/sources', paging: { style: 'cursor', size: 'limit' } },
       // Moderation is for the org's admins: a member gets 403 (policy.roleDenied).
       remove: { route: 'DELETE /v1/sources/{id}', access: ADMIN },
       actions: {
@@ -235,7 +235,10 @@ export default defineTarget({
   // Hybrid search: golden documents are added as documents, embedded by a sync, then searched.
   search: {
     index: { route: 'POST /v1/documents', body: (doc) => ({ title: doc.title, body: doc.text }) },
-    refresh: ['POST /v1/sync/openai'],
+    // One sync call embeds up to 200 documents: call it again until the sync status counts every
+    // golden document as indexed (text search alone would find them all, embedded or not).
+    refresh: { calls: ['POST /v1/sync/openai'], until: { complete: true, withinMs: 30_000 } },
+    complete: { count: { route: 'GET /v1/sync/openai/status', searchable: (b) => (b as { indexed: number }).indexed } },
     query: { route: 'GET /v1/search?q={query}&limit={limit}' },
     // A search whose query could not be embedded ran on full text alone.
     degraded: (b) => (b as { mode: string }).mode === 'text',
@@ -364,7 +367,8 @@ export default defineTarget({
     migrations: {
       command: ['node', '--import', 'tsx', 'reference/migrate.ts'],
       dir: 'reference/migrations',
-      table: 'public.schema_migrations',
+      // The reference's own runner: a row per file, named without its .sql.
+      records: { table: 'public.schema_migrations', column: 'version', match: 'name' },
     },
   },
 

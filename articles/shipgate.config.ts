@@ -10,7 +10,6 @@ async function signUp({ http, unique }: IdentityContext) {
   const name = unique('user'), user = { username: name, email: `${name}@articles.test`, password: `pw-${name}` };
   return asPrincipal(await http.json<UserAnswer>('POST', '/api/users', { body: { user } }), user);
 }
-const offsetPaging = (count: string) => (b: unknown, seen: number) => (seen < (b as Record<string, number>)[count]! ? `offset=${seen}` : null);
 const field = <T>(name: string) => (b: unknown) => (b as Record<string, T>)[name]!;
 const missingId = () => '2147483000';
 
@@ -34,13 +33,13 @@ export default defineTarget({
     folder: { access: 'owner', denied: 'as-missing', missingId, // private to its owner: to anyone else it does not exist
       create: { route: 'POST /api/folders', body: (s) => ({ folder: { name: s.text('folder') } }), id: (b) => field<{ id: number }>('folder')(b).id },
       read: 'GET /api/folders/{id}', remove: 'DELETE /api/folders/{id}',
-      list: { route: 'GET /api/folders', items: field('folders'), pageSize: (n) => `limit=${n}`, next: offsetPaging('foldersCount') },
+      list: { route: 'GET /api/folders', items: field('folders'), paging: { style: 'offset', size: 'limit', total: 'foldersCount' } },
       update: { route: 'PUT /api/folders/{id}', body: (s) => ({ folder: { name: s.text('renamed') } }) },
     },
     article: { access: 'owner', missingId, // anyone may read a published one; only its author writes it; only the site admin features it
       create: { route: 'POST /api/articles', access: 'signedIn', body: (s) => ({ article: { title: s.text('title'), body: s.text('body') } }), id: (b) => field<{ id: number }>('article')(b).id },
       read: { route: 'GET /api/articles/{id}', access: 'public', denied: 'as-missing' }, remove: 'DELETE /api/articles/{id}',
-      list: { route: 'GET /api/articles', access: 'public', items: field('articles'), next: offsetPaging('articlesCount') },
+      list: { route: 'GET /api/articles', access: 'public', items: field('articles'), paging: { style: 'offset', total: 'articlesCount' } },
       update: { route: 'PUT /api/articles/{id}', body: (s) => ({ article: { title: s.text('renamed') } }) },
       actions: { feature: { route: 'POST /api/articles/{id}/feature', access: { role: 'admin', global: true } } },
       visibility: { field: 'article.published', public: true, private: false }, references: { 'article.folderId': 'folder' },
@@ -48,13 +47,13 @@ export default defineTarget({
     },
     comment: { parent: 'article', access: 'owner', missingId, // on an article the caller may see; only its author deletes it
       create: { route: 'POST /api/articles/{parent}/comments', access: 'signedIn', denied: 'as-missing', body: (s) => ({ comment: { body: s.text('comment') } }), id: (b) => field<{ id: number }>('comment')(b).id },
-      list: { route: 'GET /api/articles/{parent}/comments', access: 'public', denied: 'as-missing', items: field('comments') },
+      list: { route: 'GET /api/articles/{parent}/comments', access: 'public', denied: 'as-missing', items: field('comments'), paging: { style: 'none' } },
       remove: 'DELETE /api/articles/{parent}/comments/{id}',
     },
   },
   database: { isolation: 'app', roles: { authenticated: 'articles_app', anon: null }, // ownership is checked in the application: no RLS
     tenancy: { column: 'author_id', tables: { 'public.users': { column: 'id' }, 'public.folders': { column: 'owner_id' } } },
-    migrations: { command: ['node', '--import', 'tsx', 'migrate.ts'], dir: 'migrations', table: 'public.schema_migrations' },
+    migrations: { command: ['node', '--import', 'tsx', 'migrate.ts'], dir: 'migrations', records: { table: 'public.schema_migrations', column: 'version', match: 'name' } },
   },
   health: { liveness: 'GET /api/ping', readiness: { route: 'GET /api/health', timeoutMs: 2_000, notReady: { status: 503 } } }, // no cache, no dependency report
   config: { required: ['DATABASE_URL', 'JWT_SECRET', 'PORT'] }, // no production mode, so no rule for a weak JWT secret

@@ -273,6 +273,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['SEARCH_EXPECTED_NOT_IN_TOP_K', 'SEARCH_QUALITY_DROPPED', 'SEARCH_QUERY_DROPPED'],
   },
   {
+    id: 'index-partial',
+    promise: 'after refresh (the sync, repeated while it has work), every document is searchable',
+    mistake:
+      "the sync was rewritten as an incremental one that pages through the documents created since the last sync, taking the newest embedding's time as that point: it embeds one page, answers completed with nothing pending, and every older document looks synced from then on",
+    caughtBy: ['search-quality'],
+    findingCodes: ['SEARCH_INDEX_INCOMPLETE'],
+  },
+  {
     id: 'claim-race',
     promise: 'of any number of concurrent claims of one job run, exactly one wins',
     mistake: 'try_claim is SELECT then INSERT, and job runs have no unique key',

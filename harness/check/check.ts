@@ -4,6 +4,7 @@ import { BurstLog, RACE_REPLAY_NOTE } from '../concurrency/burst-log.ts';
 import type { History } from '../concurrency/history.ts';
 import { fail, FindingError, type Finding, type ReportSection } from '../findings/finding.ts';
 import { precondition } from '../findings/raise.ts';
+import { HookError } from '../profile/hook-result.ts';
 import { forAll } from '../generate/property.ts';
 import { seededSample, type Sample } from '../generate/sample.ts';
 import { startRecording, type Recording } from '../http/recorder.ts';
@@ -52,6 +53,15 @@ function asFinding(err: unknown, recording: Recording): Finding {
     return f.evidence.length > 0 ? f : { ...f, evidence: recording.last(3).map((x) => ({ label: 'last exchange', exchange: x })) };
   }
   const e = err as Error;
+  if (err instanceof HookError) {
+    return {
+      code: 'PROFILE_HOOK_INVALID',
+      title: `a profile hook failed, so the check could not run: ${e.message.split('\n')[0]}`,
+      promise: "the profile's hooks return what their fields document (docs/profile.md)",
+      severity: 'high',
+      evidence: [{ label: `${err.hook}`, text: e.message }, ...recording.last(3).map((x) => ({ label: 'last exchange', exchange: x }))],
+    };
+  }
   return {
     code: 'CHECK_ERROR',
     title: `the check could not run: ${e.message.split('\n')[0]}`,

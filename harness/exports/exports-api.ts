@@ -80,7 +80,7 @@ export class ExportsApi {
     const observation: ExportObservation = {
       at: Date.now(),
       state: ok ? this.#spec.status.state(res.json) : 'unreadable',
-      ...(ok && this.#spec.status.holder ? { holder: this.#spec.status.holder(res.json) } : {}),
+      ...(ok && this.#spec.status.holder ? { holder: this.#spec.status.holder(res.json) ?? undefined } : {}),
       exchange: res.exchange,
       body: res.json,
     };
@@ -110,8 +110,8 @@ export class ExportsApi {
     const counts = [...(ledger ? [ledger.length] : []), ...(seenFiles ? [seenFiles.rows.length] : [])];
     const { worker, attempt } = this.#spec.productions;
     const producers = (ledger ?? []).map((item): Producer => {
-      const w = worker?.(item);
-      const a = attempt?.(item);
+      const w = worker?.(item) ?? undefined;
+      const a = attempt?.(item) ?? undefined;
       return { ...(w !== undefined ? { worker: w } : {}), ...(a !== undefined ? { attempt: a } : {}) };
     });
     return {

@@ -8,6 +8,12 @@ import { uniqueToken } from '../generate/sample.ts';
 import type { IdentityContext, Principal, PrincipalInput } from './principal.ts';
 import { signClaims, type SignOverrides } from './tokens.ts';
 import { retryAfterMs } from './retry-after.ts';
+import { showValue } from '../profile/hook-result.ts';
+
+/** Whether a profile says how to get tenants: `identities.newTenant` or `identities.tenants`. */
+export function tenantsAvailable(profile: Pick<TargetProfile, 'identities'>): boolean {
+  return profile.identities?.newTenant !== undefined || profile.identities?.tenants !== undefined;
+}
 
 /** Who sends a request: a label for evidence and a client that carries its credentials (none for an anonymous caller). */
 export interface Caller {
@@ -63,6 +69,15 @@ export class Tenants {
     return ids;
   }
 
+  /**
+   * Whether the profile says how to get tenants (`identities.newTenant` or `identities.tenants`).
+   * A profile of protected routes alone may leave them out: only the token checks that need no
+   * valid token then run.
+   */
+  get available(): boolean {
+    return tenantsAvailable(this.#profile);
+  }
+
   get canSign(): boolean {
     return this.#ids.jwt !== undefined;
   }
@@ -109,7 +124,7 @@ export class Tenants {
   async #materialise(given: PrincipalInput, o: { name?: string; madeHere: boolean; hook: string }): Promise<Tenant> {
     const principal = (this.#ids.tenantIs === 'user' && given && !given.tenantId && given.userId ? { ...given, tenantId: String(given.userId) } : given) as Principal;
     if (!principal || (typeof principal.tenantId !== 'string' && typeof principal.tenantId !== 'number') || principal.tenantId === '') {
-      throw new IdentityError(`${o.hook} returned ${JSON.stringify(given)}; expected { tenantId, token | claims }${this.#ids.tenantIs === 'user' ? ' (or { userId, ... }: each user is its own tenant)' : ''}`);
+      throw new IdentityError(`${o.hook} returned ${showValue(given)}; expected { tenantId, token | claims }${this.#ids.tenantIs === 'user' ? ' (or { userId, ... }: each user is its own tenant)' : ''}`);
     }
     tenantCounter += 1;
     const label = o.name ?? `tenant-${tenantCounter}`;
@@ -153,6 +168,7 @@ export class Tenants {
       const principal = await this.#withRetries('identities.newTenant', () => hook(this.context()));
       return this.#materialise(principal, { madeHere: true, hook: 'identities.newTenant' });
     }
+    if (!ids.tenants) throw new IdentityError('the profile gives no way to get a tenant: identities.newTenant (a hook that makes one) or identities.tenants (pre-seeded ones)');
     this.#fixed ??= Promise.all(
       (ids.tenants ?? []).map(async (hook, i) => this.#materialise(await this.#withRetries(`identities.tenants[${i}]`, () => hook(this.context())), { madeHere: false, hook: `identities.tenants[${i}]` })),
     );
@@ -256,7 +272,7 @@ export class Tenants {
 
   /** The ways a token dies that the profile declares, by name. */
   get revocations(): string[] {
-    return Object.keys(this.#ids.revocations ?? {});
+    return Object.keys(this.#profile.identities?.revocations ?? {});
   }
 
   /** Kills `target.token` the declared way; returns the token the system issued instead, if it gave one. */

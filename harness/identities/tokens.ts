@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { TargetProfile } from '../profile/schema.ts';
 
@@ -43,7 +43,7 @@ export interface SignOverrides {
 const REGISTERED = ['iat', 'exp', 'jti', 'aud', 'nbf'];
 
 /** Signs claims the way the target's identity provider would (HS256), with a fresh `jti`. */
-export async function signClaims(jwt: JwtProfile, claims: Record<string, unknown>, o: SignOverrides = {}): Promise<string> {
+export async function signClaims(jwt: Omit<JwtProfile, 'clockSkewSeconds'>, claims: Record<string, unknown>, o: SignOverrides = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const own = Object.fromEntries(Object.entries(claims).filter(([k]) => !REGISTERED.includes(k)));
   const builder = new SignJWT(own)
@@ -113,4 +113,16 @@ export function describeAge(seconds: number): string {
   if (seconds < 86_400) return `${Math.round(seconds / 3_600)} h`;
   const days = Math.round(seconds / 86_400);
   return `${days} day${days === 1 ? '' : 's'}`;
+}
+
+/**
+ * A well-formed HS256 token for a user no system has, signed with a key nobody has: for a profile
+ * with no way to get a valid token, the forged-signature and unsigned variants are made from it
+ * (with the profile's audience and issuer when it names them, so only the signature is wrong).
+ */
+export function strangerToken(jwt?: Pick<JwtProfile, 'audience' | 'issuer' | 'ttlSeconds'>): Promise<string> {
+  return signClaims(
+    { algorithm: 'HS256', secret: randomBytes(32).toString('hex'), ttlSeconds: jwt?.ttlSeconds ?? 900, ...(jwt?.audience ? { audience: jwt.audience } : {}), ...(jwt?.issuer ? { issuer: jwt.issuer } : {}) },
+    { sub: `shipgate-probe-${randomUUID()}`, role: 'authenticated' },
+  );
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '../identities/principal.ts';
 import { fn } from './fields.ts';
+import { RETURNS } from './hook-result.ts';
 
 type Json = unknown;
 
@@ -49,13 +50,13 @@ export interface ForgeInput {
   victim: Principal;
 }
 
-const storedFn = fn<(readBody: Json) => unknown>('read answer => the stored value');
+const storedFn = fn<(readBody: Json) => unknown>('read answer => the stored value', RETURNS.anyValue);
 
 const serverOwnedField = z.union([
   z.enum(FORGE_KINDS, { error: `expected one of ${FORGE_KINDS.join(', ')}, or { forge, stored }` }),
   z.strictObject({
     /** The forged value: a kind, or a function of the caller and the victim. */
-    forge: z.union([z.enum(FORGE_KINDS), fn<(o: ForgeInput) => Json>('({ caller, victim }) => forged value')]),
+    forge: z.union([z.enum(FORGE_KINDS), fn<(o: ForgeInput) => Json>('({ caller, victim }) => forged value', RETURNS.body)]),
     /**
      * Where the stored value is in the item's read answer. Default: the same path in the body
      * the read route answers (`article.author` in `{ article: { author: ... } }`).

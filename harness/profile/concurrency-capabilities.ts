@@ -3,6 +3,7 @@ import type { Sample } from '../generate/sample.ts';
 import type { IdentityContext } from '../identities/principal.ts';
 import { fn, routeString } from './fields.ts';
 import { operationAccess } from './access-schema.ts';
+import { RETURNS } from './hook-result.ts';
 
 type Json = unknown;
 
@@ -10,9 +11,9 @@ const listOf = z.strictObject({
   /** Lists the caller's items, e.g. `'GET /v1/evidence?limit=100'`; every page is read. */
   route: routeString,
   /** Finds the items in the answer. Default: `body.items`, or the body if it is an array. */
-  items: fn<(body: Json) => Json[]>('body => items').optional(),
+  items: fn<(body: Json) => Json[]>('body => items', RETURNS.items).optional(),
   /** The next page's query string, or null at the end (`seen`: items so far). Default: `?cursor=<body.next_cursor>`. */
-  next: fn<(body: Json, seen: number) => string | null | undefined>('(body, seen) => next page query').optional(),
+  next: fn<(body: Json, seen: number) => string | null | undefined>('(body, seen) => next page query', RETURNS.nextPage).optional(),
 });
 
 /** Scheduled job runs that every instance may try to claim: of concurrent claims of one run, exactly one wins. */
@@ -21,18 +22,18 @@ export const jobClaimSpec = z.strictObject({
   claim: z.strictObject({
     route: routeString,
     /** The request body for a run at `scheduledFor` (ISO 8601). Default: `{ scheduled_for }`. */
-    body: fn<(scheduledFor: string, job: string) => Json>('(scheduledFor, job) => request body').optional(),
+    body: fn<(scheduledFor: string, job: string) => Json>('(scheduledFor, job) => request body', RETURNS.body).optional(),
     /** Whether an answer won the claim. Default: a 2xx whose body has `claimed: true`. */
-    won: fn<(body: Json, status: number) => boolean>('(body, status) => won').optional(),
+    won: fn<(body: Json, status: number) => boolean>('(body, status) => won', RETURNS.boolean).optional(),
   }),
   /** The runs the system recorded for `{job}`: proves from its own data that one run was made per time. */
   runs: z
     .strictObject({
       route: routeString,
       /** Default: `body.items`. */
-      items: fn<(body: Json) => Json[]>('body => runs').optional(),
+      items: fn<(body: Json) => Json[]>('body => runs', RETURNS.items).optional(),
       /** A run's scheduled time (compared as an instant). Default: `run.scheduled_for`. */
-      scheduledFor: fn<(run: Json) => string>('run => scheduled time').optional(),
+      scheduledFor: fn<(run: Json) => string>('run => scheduled time', RETURNS.text).optional(),
     })
     .optional(),
 });
@@ -50,7 +51,7 @@ export const jsonbMergeSpec = z.strictObject({
   merge: z.strictObject({
     route: routeString,
     /** The request body for a patch of keys. Default: the patch itself. */
-    body: fn<(patch: Record<string, unknown>) => Json>('patch => request body').optional(),
+    body: fn<(patch: Record<string, unknown>) => Json>('patch => request body', RETURNS.body).optional(),
     /**
      * What a merge does with an object value of a key: `'replace'` (default; a shallow merge such as
      * PostgreSQL's `data || patch`: the key takes the patch's value whole, so of concurrent writes
@@ -63,7 +64,7 @@ export const jsonbMergeSpec = z.strictObject({
   read: z.strictObject({
     route: routeString,
     /** The merged document in the answer. Default: `body.data`. */
-    data: fn<(body: Json) => Record<string, unknown>>('body => document').optional(),
+    data: fn<(body: Json) => Record<string, unknown>>('body => document', RETURNS.object).optional(),
   }),
 });
 
@@ -79,9 +80,9 @@ const idempotentEndpoint = z.strictObject({
   /** The header that carries the key. */
   header: z.string().min(1).default('Idempotency-Key'),
   /** Builds the request; `marker` must end up in the created record (a name or description), so its copies can be counted. */
-  request: fn<(o: { marker: string; sample: Sample }) => KeyedRequest>('({ marker, sample }) => { body, headers }'),
+  request: fn<(o: { marker: string; sample: Sample }) => KeyedRequest>('({ marker, sample }) => { body, headers }', RETURNS.keyedRequest),
   /** The record's id in the answer. Default: `body.id`. */
-  id: fn<(body: Json) => string>('body => id').optional(),
+  id: fn<(body: Json) => string>('body => id', RETURNS.id).optional(),
   /** Lists the caller's records: proves from the system's own data that one key made one record. */
   list: listOf.optional(),
   /**
@@ -109,11 +110,11 @@ export const idempotencySpec = z
         /** The first-login call, e.g. `'POST /auth/sync-user'`. */
         route: routeString,
         /** A brand-new identity that has never logged in: the token its first login sends, and the `subject` its records carry (for `records`). */
-        identity: fn<(ctx: IdentityContext) => Promise<{ token: string; subject?: string }>>('ctx => Promise<{ token, subject? }>'),
+        identity: fn<(ctx: IdentityContext) => Promise<{ token: string; subject?: string }>>('ctx => Promise<{ token, subject? }>', RETURNS.loginIdentity),
         /** The user and tenant the answer names. */
-        ids: fn<(body: Json) => FirstLoginIds>('body => { user, tenant }'),
+        ids: fn<(body: Json) => FirstLoginIds>('body => { user, tenant }', RETURNS.firstLoginIds),
         /** Who the system says the identity is afterwards (e.g. `'GET /auth/me'`), as a second witness. */
-        whoami: z.strictObject({ route: routeString, ids: fn<(body: Json) => FirstLoginIds>('body => { user, tenant }') }).optional(),
+        whoami: z.strictObject({ route: routeString, ids: fn<(body: Json) => FirstLoginIds>('body => { user, tenant }', RETURNS.firstLoginIds) }).optional(),
         /**
          * The system's own records of the new identity, counted in the database before and after its
          * first logins (needs the `database` block): SQL returning one row per record, with `kind`
@@ -144,17 +145,17 @@ export const exportsSpec = z.strictObject({
   /** Queues an export, e.g. `'POST /v1/exports'`. */
   request: z.strictObject({
     route: routeString,
-    body: fn<(sample: Sample) => Json>('sample => request body').optional(),
+    body: fn<(sample: Sample) => Json>('sample => request body', RETURNS.body).optional(),
     /** The export's id in the answer. Default: `body.id`. */
-    id: fn<(body: Json) => string>('body => id').optional(),
+    id: fn<(body: Json) => string>('body => id', RETURNS.id).optional(),
   }),
   /** Reads an export's state: `'GET /v1/exports/{id}'`. */
   status: z.strictObject({
     route: routeString,
     /** Maps the answer to queued / running / done / failed. */
-    state: fn<(body: Json) => ExportState>('body => queued | running | done | failed'),
+    state: fn<(body: Json) => ExportState>('body => queued | running | done | failed', RETURNS.exportState),
     /** The worker that holds (or last held) the export, as the system's heartbeats record it. */
-    holder: fn<(body: Json) => string | undefined>('body => worker id').optional(),
+    holder: fn<(body: Json) => string | null | undefined>('body => worker id', RETURNS.optionalText).optional(),
   }),
   /**
    * The system's own record of every time an export was produced (ledger events, stored files):
@@ -163,11 +164,11 @@ export const exportsSpec = z.strictObject({
   productions: z.strictObject({
     route: routeString,
     /** The production records in the answer. Default: `body.items`. */
-    items: fn<(body: Json) => Json[]>('body => productions').optional(),
+    items: fn<(body: Json) => Json[]>('body => productions', RETURNS.items).optional(),
     /** The worker that made a production (as `status.holder` names workers): the crash suite confirms that another worker took over. */
-    worker: fn<(item: Json) => string | undefined>('production => worker id').optional(),
+    worker: fn<(item: Json) => string | null | undefined>('production => worker id', RETURNS.optionalText).optional(),
     /** Which claim of the export a production came from (1 for the first): 2 or more means the export was taken over. */
-    attempt: fn<(item: Json) => number | undefined>('production => attempt').optional(),
+    attempt: fn<(item: Json) => number | null | undefined>('production => attempt', RETURNS.optionalNumber).optional(),
   }),
   /**
    * A second witness of productions, in the database (needs the `database` block; its URL or the

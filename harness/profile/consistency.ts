@@ -64,6 +64,14 @@ function resourceProblems(name: string, r: Loose, names: string[]): Problem[] {
       }
     }
   }
+  const list = obj(r.list);
+  const paging = obj(list?.paging);
+  if (paging && list?.next !== undefined) {
+    problems.push({ path: at('list', 'next'), message: `give list.paging (a named style) or list.next (a function), not both` });
+  }
+  if (paging && list?.pageSize !== undefined && (paging.size !== undefined || paging.style === 'none')) {
+    problems.push({ path: at('list', 'pageSize'), message: paging.style === 'none' ? "list.paging.style is 'none' (one page), so there is no page size to ask for: remove pageSize" : 'give list.paging.size (the query parameter) or list.pageSize (a function), not both' });
+  }
   if (obj(r.visibility) && !create?.body) problems.push({ path: at('visibility'), message: `a private item is made by setting the flag in the create body, so resources.${name}.create needs a body factory` });
   return problems;
 }
@@ -101,8 +109,15 @@ function parentCycle(resources: Loose): string[] | undefined {
   return undefined;
 }
 
-/** Profile blocks whose checks call the API (and so need a base URL and identities). */
+/** Profile blocks whose checks call the API (and so need a base URL). */
 const HTTP_BLOCKS = ['resources', 'protectedRoutes', 'tenantOverride', 'authBypass', 'adapters', 'search', 'jobClaim', 'jsonbMerge', 'idempotency', 'exports'] as const;
+/**
+ * Blocks whose checks can run with no tenant: the bad-token checks of protected routes (a missing,
+ * malformed, forged or unsigned token needs no valid one) and the bypass start-up guard.
+ */
+const TENANT_FREE_BLOCKS: readonly string[] = ['protectedRoutes', 'authBypass'];
+/** Identity hooks that act on a user shipgate got from newTenant or tenants. */
+const TENANT_HOOKS = ['newMember', 'revocations', 'refresh', 'globalRoles'] as const;
 
 const isDeclared = (v: unknown) =>
   v !== undefined && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
@@ -118,11 +133,24 @@ export function crossFieldProblems(input: unknown): Problem[] {
   if (!http?.baseUrls && !launch && (httpBlocks.length > 0 || t.identities !== undefined || t.database === undefined)) {
     problems.push({ path: ['http', 'baseUrls'], message: 'give the base URL(s) of the API, or a `launch` block so shipgate starts the system' });
   }
-  if (t.identities === undefined && httpBlocks.length > 0) {
+  // Most blocks are checked as tenants; protected routes alone (an http-only partial target) get
+  // the bad-token checks that need no valid token, and list the others as not run.
+  const tenantBlocks = httpBlocks.filter((k) => !TENANT_FREE_BLOCKS.includes(k));
+  const ids = obj(t.identities);
+  const hasTenants = ids !== undefined && (ids.newTenant !== undefined || ids.tenants !== undefined);
+  if (t.identities === undefined && tenantBlocks.length > 0) {
     problems.push({
       path: ['identities'],
-      message: `${httpBlocks.join(', ')} ${httpBlocks.length === 1 ? 'is' : 'are'} checked through the API as tenants: say how shipgate gets a tenant and its token (identities.newTenant or identities.tenants)`,
+      message: `${tenantBlocks.join(', ')} ${tenantBlocks.length === 1 ? 'is' : 'are'} checked through the API as tenants: say how shipgate gets a tenant and its token (identities.newTenant or identities.tenants)`,
     });
+  } else if (ids && !hasTenants) {
+    const needs = [...tenantBlocks, ...TENANT_HOOKS.filter((h) => ids[h] !== undefined).map((h) => `identities.${h}`)];
+    if (needs.length > 0 || httpBlocks.length === 0) {
+      problems.push({
+        path: ['identities', 'newTenant'],
+        message: `give newTenant (a hook that creates a tenant) or tenants (at least two pre-seeded ones)${needs.length > 0 ? `: ${needs.join(', ')} ${needs.length === 1 ? 'needs' : 'need'} a tenant` : ''}`,
+      });
+    }
   }
   if (launch && t.kind !== 'ephemeral' && typeof t.kind === 'string') {
     problems.push({ path: ['launch'], message: `shipgate only launches ephemeral targets; this one is '${t.kind}'` });

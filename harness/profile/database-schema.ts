@@ -1,8 +1,7 @@
 import { z } from 'zod';
-
-/** A function-valued field: zod cannot describe its signature, so the type carries it. */
-const fn = <T extends (...args: never[]) => unknown>(what: string) =>
-  z.custom<T>((v) => typeof v === 'function', { message: `expected a function (${what})` });
+import { fn } from './fields.ts';
+import { RETURNS } from './hook-result.ts';
+import { MIGRATION_TOOL_NAMES, resolveRecords, type MigrationTool } from '../database/migration-records.ts';
 
 const QUALIFIED = /^[^.\s]+\.[^.\s]+$/;
 const QUALIFIED_HINT = "expected 'schema.name' (e.g. 'public.documents')";
@@ -44,7 +43,7 @@ const tenantTableSpec = z.strictObject({
    * impersonated user, a code with a format the database checks). The rest it derives from the
    * catalog: foreign keys, defaults, CHECK lists, types.
    */
-  values: fn<(who: TenantUser) => Record<string, ColumnValue>>('who => { column: value }').optional(),
+  values: fn<(who: TenantUser) => Record<string, ColumnValue>>('who => { column: value }', RETURNS.object).optional(),
   /**
    * A row here is what makes a user a member of a tenant (e.g. `public.memberships`, when
    * policies look the caller's org up by `auth.uid()`): shipgate creates one for each tenant's
@@ -122,6 +121,42 @@ const customImpersonation = z.strictObject({
   anon: z.array(z.string().min(1)).optional(),
 });
 
+const toolName = z.enum(MIGRATION_TOOL_NAMES as [MigrationTool, ...MigrationTool[]], {
+  error: `expected a migration tool: ${MIGRATION_TOOL_NAMES.map((t) => `'${t}'`).join(', ')}`,
+});
+
+/** How applied migrations are recorded: a preset by tool name, or the table and column (see docs/profile.md#migration-records). */
+const migrationRecordsSpec = z
+  .union(
+    [
+      // A string first, so a value of the wrong type reports the other branch's problems (see unwrapUnions).
+      z.string().pipe(toolName),
+      z
+        .strictObject({
+          /** Start from a tool's preset (its table renamed, say). */
+          tool: toolName.optional(),
+          /** `schema.name` of the table (quote a mixed-case name: `public."SequelizeMeta"`). */
+          table: z.string().regex(QUALIFIED, QUALIFIED_HINT).optional(),
+          /** The column holding each applied migration's name or version. */
+          column: z.string().min(1).optional(),
+          /** How a recorded value names a file: `'name'`, `'version'` or `'name-or-version'` (default for a custom table). */
+          match: z.enum(['name', 'version', 'name-or-version'], { error: "expected 'name' (the file's name, with or without its extension), 'version' (its leading version) or 'name-or-version'" }).optional(),
+          /** A row per applied migration (`'each'`, default) or only the latest version (`'latest'`). */
+          holds: z.enum(['each', 'latest'], { error: "expected 'each' (a row per applied migration) or 'latest' (one row: the latest version)" }).optional(),
+          /** SQL condition a row must meet to count as applied, e.g. `'success'`. */
+          where: z.string().min(1).optional(),
+        })
+        .superRefine((v, ctx) => {
+          if (v.tool) return;
+          if (v.table === undefined) ctx.addIssue({ code: 'custom', path: ['table'], message: "name the table that records applied migrations, e.g. 'public.schema_migrations' (or give a tool: records: 'knex')" });
+          if (v.column === undefined) ctx.addIssue({ code: 'custom', path: ['column'], message: "name the column holding each migration's name or version, e.g. 'version'" });
+        }),
+    ],
+    // Nothing given: say both forms. Otherwise the branch of the value's type says what is wrong with it.
+    { error: (issue) => (issue.input === undefined ? `expected a migration tool (${MIGRATION_TOOL_NAMES.map((t) => `'${t}'`).join(', ')}) or { table: 'schema.name', column: 'version' }` : undefined) },
+  )
+  .transform((v) => resolveRecords(v));
+
 export const databaseSpec = z.strictObject({
   /**
    * A privileged connection (a superuser, the tables' owner with BYPASSRLS, or Supabase's
@@ -164,7 +199,7 @@ export const databaseSpec = z.strictObject({
    * The claims of an impersonated user. Default: `{ sub, role, aud: 'authenticated', <tenancy.column>: tenantId }`,
    * which is what `auth.uid()` and a policy reading the tenant claim expect.
    */
-  claims: fn<(who: TenantUser) => Record<string, unknown>>('who => claims').optional(),
+  claims: fn<(who: TenantUser) => Record<string, unknown>>('who => claims', RETURNS.object).optional(),
   /**
    * Limits on every rls probe statement. Probes write without a WHERE clause inside a transaction
    * that is rolled back, so on a shared database the rows they reach stay locked this long at
@@ -222,14 +257,19 @@ export const databaseSpec = z.strictObject({
       env: z.record(z.string(), z.string()).default({}),
       /** Working directory; relative to the profile file. Default: the launch block's, else the profile's folder. */
       cwd: z.string().optional(),
-      /** The migration files (relative to the profile file); after a run, each must be recorded in `table`. */
+      /** The migration files (relative to the profile file); after a run, each must be recorded (see `records`). */
       dir: z.string().optional(),
-      /** The table that records applied migrations, e.g. `supabase_migrations.schema_migrations`. */
-      table: z
-        .string({ error: "name the table that records applied migrations, e.g. 'supabase_migrations.schema_migrations'" })
-        .regex(QUALIFIED, QUALIFIED_HINT),
-      /** Its column holding a migration's version (a file name, or the prefix of one). */
-      versionColumn: z.string().min(1).default('version'),
+      /**
+       * How applied migrations are recorded: a tool's name (`'knex'`, `'alembic'`, `'supabase'`,
+       * `'prisma'`, `'flyway'`, `'rails'`, `'django'`, `'node-pg-migrate'`, `'golang-migrate'`,
+       * `'goose'`, `'sequelize'`, `'typeorm'`, `'dbmate'`), or the table and the column holding
+       * each migration's name or version: `{ table: 'public.schema_migrations', column: 'version' }`.
+       */
+      records: migrationRecordsSpec,
+      /** Replaced by `records`. */
+      table: z.never({ error: "table was replaced by records: a tool's name (records: 'supabase') or records: { table: 'public.schema_migrations', column: 'version' }" }).optional(),
+      /** Replaced by `records.column`. */
+      versionColumn: z.never({ error: "versionColumn was replaced by records: { table: '...', column: 'version' }" }).optional(),
       timeoutMs: z.number().int().positive().default(120_000),
     })
     .optional(),

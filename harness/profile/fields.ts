@@ -1,8 +1,19 @@
 import { z } from 'zod';
+import { checkedHook, type HookExpectation } from './hook-result.ts';
 
-/** A function-valued field: zod cannot describe its signature, so the type carries it. */
-export const fn = <T extends (...args: never[]) => unknown>(what: string) =>
-  z.custom<T>((v) => typeof v === 'function', { message: `expected a function (${what})` });
+/** Every hook field's schema, with its signature and what it returns: lets a test find each hook of the profile schema (the docs must cover them all). */
+export const HOOK_FIELDS = new WeakMap<z.ZodType, { what: string; returns?: string }>();
+
+/**
+ * A function-valued field (a hook): zod cannot describe its signature, so the type carries it.
+ * `returns` is what every call must give back: the validated profile holds a wrapper that checks
+ * each result (and names the hook in a throw), so no suite meets a wrong shape unannounced.
+ */
+export const fn = <T extends (...args: never[]) => unknown>(what: string, returns?: HookExpectation) => {
+  const schema = z.custom<T>((v) => typeof v === 'function', { message: `expected a function (${what})` }).transform((f) => checkedHook(f, what, returns));
+  HOOK_FIELDS.set(schema, { what, ...(returns ? { returns: returns.words } : {}) });
+  return schema;
+};
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof METHODS)[number];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fn, routeString, zodContract } from './fields.ts';
+import { RETURNS } from './hook-result.ts';
 
 type Json = unknown;
 
@@ -9,7 +10,7 @@ const states = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).t
 
 const dependencySpec = z.strictObject({
   /** Reads this dependency's state out of the health answer, e.g. `(b) => b.dependencies.database.status`. */
-  state: fn<(body: Json) => unknown>('health body => the state of this dependency'),
+  state: fn<(body: Json) => unknown>('health body => the state of this dependency', RETURNS.anyValue),
   /** The state(s) that mean it works, e.g. `'up'`. */
   up: states,
   /** The state(s) that mean it does not, e.g. `'down'`. */

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { findMissingEnv } from './env.ts';
 import { importProfileModule } from './import-module.ts';
 import { describeLoadFailure } from './load-errors.ts';
+import { nameHooks } from './hook-result.ts';
 import type { z } from 'zod';
 import { targetSchema, type TargetProfile } from './schema.ts';
 
@@ -58,7 +59,11 @@ export function validateProfile(input: unknown, file: string): TargetProfile {
     message: `environment variable ${m.name} is not set`,
   }));
   const parsed = targetSchema.safeParse(input, { reportInput: true });
-  if (parsed.success && missing.length === 0) return parsed.data;
+  if (parsed.success && missing.length === 0) {
+    // Each hook is wrapped to check its results; from here on it reports under its profile path.
+    nameHooks(parsed.data);
+    return parsed.data;
+  }
   const missingPaths = new Set(missing.map((m) => m.path));
   const problems = [
     ...missing,

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import type { Sample } from '../generate/sample.ts';
 import { accessLevel, denial, operationAccess, referencesSpec, serverOwnedSpec, visibilitySpec } from './access-schema.ts';
 import { fn, routeString } from './fields.ts';
+import { pagingSpec } from './paging-schema.ts';
+import { RETURNS } from './hook-result.ts';
 
 type Json = unknown;
 
-const bodyFn = fn<(sample: Sample) => Json>('sample => request body');
+const bodyFn = fn<(sample: Sample) => Json>('sample => request body', RETURNS.body);
 
 /** An operation without a body: `'GET /v1/documents/{id}'`, or `{ route, access?, denied? }`. */
 const plainOperation = z.union([routeString, z.strictObject({ route: routeString, ...operationAccess })]);
@@ -16,34 +18,34 @@ const createSpec = z.strictObject({
   route: routeString,
   /** Builds the request body; `sample` gives seeded values that carry a unique marker. */
   body: bodyFn.optional(),
-  /** Finds the new item's id in the create answer. Default: `body.id`. */
-  id: fn<(body: Json) => string | number>('create answer => id').optional(),
+  /** Finds the new item's id in the create answer (list items are `idOf`'s). Default: `body.id`. */
+  id: fn<(body: Json) => string | number>('create answer => id', RETURNS.id).optional(),
   ...operationAccess,
 });
 
 const listSpec = z.strictObject({
   route: routeString,
   /** Finds the items in a list answer. Default: `body.items`, or the body if it is an array. */
-  items: fn<(body: Json) => Json[]>('list answer => items').optional(),
+  items: fn<(body: Json) => Json[]>('list answer => items', RETURNS.items).optional(),
   /**
-   * Query string for the next page, or null at the end; `seen` is how many items the earlier
-   * pages held (for offset paging: `(b, seen) => seen < b.total ? \`offset=${seen}\` : null`).
-   * Default: `?cursor=<body.next_cursor>`.
+   * How the list pages, by name: `{ style: 'cursor' | 'offset' | 'page' | 'link' | 'next-url' |
+   * 'none', ... }` (see docs/profile.md). Default: `{ style: 'cursor' }` (`?cursor=<body.next_cursor>`).
    */
-  next: fn<(body: Json, seen: number) => string | null | undefined>('(list answer, items seen) => next page query').optional(),
+  paging: pagingSpec.optional(),
   /**
-   * Query string asking for pages of `size` items, e.g. `(n) => \`limit=${n}\``. With it, the
-   * isolation checks walk lists one item per page, so a leak only on later pages (a cursor query
-   * that forgets the tenant) is seen too.
+   * Escape hatch for paging no named style fits: the next page's query string (or a path starting
+   * with '/'), or null at the end; `seen` is how many items the earlier pages held.
    */
-  pageSize: fn<(size: number) => string>('size => page size query').optional(),
+  next: fn<(body: Json, seen: number) => string | null | undefined>('(list answer, items seen) => next page query', RETURNS.nextPage).optional(),
+  /** Escape hatch: the query string asking for pages of `size` items, e.g. `(n) => \`limit=${n}\``. Prefer `paging.size`. */
+  pageSize: fn<(size: number) => string>('size => page size query', RETURNS.query).optional(),
   ...operationAccess,
 });
 
 const bulkSpec = z.strictObject({
   route: routeString,
   /** Builds the bulk request body from the ids to act on. */
-  body: fn<(ids: string[]) => Json>('ids => request body'),
+  body: fn<(ids: string[]) => Json>('ids => request body', RETURNS.body),
   ...operationAccess,
 });
 
@@ -75,10 +77,10 @@ export const resourceSpec = z.strictObject({
   serverOwned: serverOwnedSpec.optional(),
   /** Body fields naming another resource's item by id (`{ 'article.folderId': 'folder' }`): another tenant's must be refused. */
   references: referencesSpec.optional(),
-  /** Finds an item's id in a list item (and in the create answer when `create.id` is not given). Default: `item.id`. */
-  idOf: fn<(item: Json) => string | number>('list item => id').optional(),
+  /** Finds an item's id in one item of a list answer (never the create answer: that is `create.id`). Default: `item.id`. */
+  idOf: fn<(item: Json) => string | number>('list item => id', RETURNS.id).optional(),
   /** An id that exists in no tenant, used as the "missing" baseline. Default: a random UUID. */
-  missingId: fn<() => string>('() => id').optional(),
+  missingId: fn<() => string | number>('() => id', RETURNS.id).optional(),
   /** Fields that may change without a write (e.g. `last_seen_at`), ignored when comparing snapshots. */
   volatileFields: z.array(z.string()).optional(),
   /** Replaced by `access: { role: 'admin' }` on each operation. */

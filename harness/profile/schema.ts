@@ -4,12 +4,16 @@ import { databaseSpec } from './database-schema.ts';
 import type { ProfileHttp } from '../http/profile-http.ts';
 import type { Sample } from '../generate/sample.ts';
 import { fn, routeString, zodContract, type HttpMethod } from './fields.ts';
+import { RETURNS } from './hook-result.ts';
 import { exportsSpec, idempotencySpec, jobClaimSpec, jsonbMergeSpec } from './concurrency-capabilities.ts';
 import { denial } from './access-schema.ts';
 import { identitiesSpec } from './identities-schema.ts';
 import { resourceSpec } from './resource-schema.ts';
+import { searchSpec } from './search-schema.ts';
 import { healthSpec } from './health-schema.ts';
 import { configSpec } from './config-schema.ts';
+
+export type { GoldenDocument, IndexedDocument, AddedDocument, RefreshPlan, SearchProfile } from './search-schema.ts';
 
 export type { HttpMethod };
 
@@ -106,15 +110,15 @@ const adapterEndpointSpec = z.strictObject({
   /** The endpoint, e.g. `'POST /v1/capture/thought'`. */
   route: routeString,
   /** Request body; it must carry `marker` where the system forwards it to its provider. */
-  body: fn<(input: AdapterInput) => Json>('({ marker, sample }) => request body').optional(),
+  body: fn<(input: AdapterInput) => Json>('({ marker, sample }) => request body', RETURNS.body).optional(),
   /** zod contract of the endpoint's answer (a fallback answer must satisfy it too). */
   contract: zodContract,
   /** Whether an answer is marked as a fallback. Default: `body.fallback === true`. */
-  fallback: fn<(body: Json) => boolean>('response body => boolean').optional(),
+  fallback: fn<(body: Json) => boolean>('response body => boolean', RETURNS.boolean).optional(),
   /** Provider operations the endpoint calls, by the name the double sees: the chat call's `response_format.json_schema.name`, or `embeddings`. */
   ops: z.record(z.string(), adapterOpSpec).refine((o) => Object.keys(o).length > 0, 'name at least one provider operation'),
   /** Runs for each fresh tenant before the call: creates what it needs (e.g. a document that contains the marker). */
-  prepare: fn<(ctx: AdapterPrepareContext) => Promise<void>>('ctx => Promise<void>').optional(),
+  prepare: fn<(ctx: AdapterPrepareContext) => Promise<void>>('ctx => Promise<void>', RETURNS.done).optional(),
   /**
    * How to make one call of the endpoint make several calls of one provider operation (a batch
    * sync, a multi-step answer), so trials fail the k-th call for every k from 2 and check that
@@ -127,7 +131,7 @@ const adapterEndpointSpec = z.strictObject({
       /** How many calls of it one call of the endpoint makes once `prepare` has run. */
       calls: z.number().int().min(2).max(10).default(3),
       /** Makes a fresh tenant's data need that many calls, every one carrying the marker (e.g. `(calls - 1) * batchSize + 1` documents that mention it); runs instead of `prepare`. */
-      prepare: fn<(ctx: AdapterPrepareContext & { calls: number }) => Promise<void>>('ctx => Promise<void>'),
+      prepare: fn<(ctx: AdapterPrepareContext & { calls: number }) => Promise<void>>('ctx => Promise<void>', RETURNS.done),
     })
     .optional(),
   /** Read routes (no `{id}`) whose answers must not change when a call fails: the no-partial-write check without database access. */
@@ -144,7 +148,7 @@ const adapterEndpointSpec = z.strictObject({
     .strictObject({
       /** A resource in `resources` with a `read` route, e.g. `'document'`. */
       resource: z.string().min(1),
-      ids: fn<(body: Json) => string[]>('response body => ids of the documents it shows'),
+      ids: fn<(body: Json) => string[]>('response body => ids of the documents it shows', RETURNS.ids),
     })
     .optional(),
 });
@@ -167,57 +171,6 @@ const adaptersSpec = z.strictObject({
       snapshot: z.string().min(1),
     })
     .optional(),
-});
-
-/** One golden document, as the fixtures hold it. */
-export interface GoldenDocument {
-  docno: string;
-  title: string;
-  text: string;
-}
-
-const searchSpec = z.strictObject({
-  /** Adds one golden document for a tenant. */
-  index: z.strictObject({
-    route: routeString,
-    body: fn<(doc: GoldenDocument) => Json>('doc => request body'),
-    /** The new document's id in the system. Default: `body.id`. */
-    id: fn<(body: Json) => string>('response body => id').optional(),
-  }),
-  /** Calls made once a tenant's documents are added, before it is queried (e.g. an embeddings sync). */
-  refresh: z.array(routeString).default([]),
-  /**
-   * Whether a refresh answer says it did not do its work (e.g. the sync fell back because the
-   * provider did not answer in time). Default: `body.fallback === true`. Such an answer stops the
-   * suite with a precondition: measuring half-indexed documents would be a false quality finding.
-   */
-  refreshFallback: fn<(body: Json) => boolean>('refresh response body => boolean').optional(),
-  query: z.strictObject({
-    /** With `{query}` and `{limit}` filled in, e.g. `'GET /v1/search?q={query}&limit={limit}'`. */
-    route: routeString,
-    /** Request body, for a search that is a POST. */
-    body: fn<(query: string, limit: number) => Json>('(query, limit) => request body').optional(),
-    /** The ranked hits, best first. Default: `body.items`. */
-    items: fn<(body: Json) => Json[]>('response body => hits').optional(),
-    /** A hit's document id. Default: `hit.document_id ?? hit.id`. */
-    id: fn<(hit: Json) => string>('hit => document id').optional(),
-  }),
-  /**
-   * Whether a search answer says it ran degraded (e.g. full text only because the query could not
-   * be embedded): quality measured on it says nothing about the search, so it stops the suite with
-   * a precondition. Default: `body.degraded === true || body.fallback === true`.
-   */
-  degraded: fn<(body: Json) => boolean>('search response body => boolean').optional(),
-  /** The cutoff of "expected in the top k" and of recall@k, nDCG@k and hit@k. */
-  k: z.number().int().min(1).max(100).default(3),
-  /** How many results to ask for; MRR looks this deep. */
-  depth: z.number().int().min(1).max(100).default(10),
-  /** Folder of documents.jsonl, queries.tsv and qrels.txt (relative to the profile). Default: shipgate's golden set. */
-  fixtures: z.string().optional(),
-  /** Baseline file (relative to the profile). Default: `baseline.json` in the fixtures folder, when there is one. */
-  baseline: z.string().optional(),
-  /** Documents judged at least this relevant must be in the top k. */
-  expectGrade: z.number().int().min(1).default(2),
 });
 
 export const targetSchema = z
@@ -334,6 +287,5 @@ export type PolicyProfile = TargetProfile['policy'];
 export type { DatabaseProfile, TenantUser, ColumnValue } from './database-schema.ts';
 export type AdaptersProfile = NonNullable<TargetProfile['adapters']>;
 export type AdapterEndpointProfile = AdaptersProfile['endpoints'][string];
-export type SearchProfile = NonNullable<TargetProfile['search']>;
 export type { HealthProfile } from './health-schema.ts';
 export type { ConfigProfile } from './config-schema.ts';

@@ -8,6 +8,8 @@ import { withPath } from '../access/body-paths.ts';
 import type { Sample } from '../generate/sample.ts';
 import { fail } from '../findings/finding.ts';
 import { trackForCleanup, type Removal } from './cleanup.ts';
+import { pagerFor, type Pager } from './paging.ts';
+import { HookError, showValue } from '../profile/hook-result.ts';
 
 /** An item a check created, with who owns it and what it looked like right after creation. */
 export interface ResourceItem {
@@ -104,13 +106,22 @@ export class ResourceApi {
     return this.spec.visibility !== undefined;
   }
 
-  idOf(item: Json): string | undefined {
-    const id = this.spec.idOf ? this.spec.idOf(item) : isObject(item) ? item.id : undefined;
-    return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+  /**
+   * The id of one item of a list answer (`idOf`, default `item.id`), as text. An item without one
+   * stops the check: a list whose items cannot be told apart would hide a leak.
+   */
+  idOf(item: Json): string {
+    if (this.spec.idOf) return String(this.spec.idOf(item));
+    const id = isObject(item) ? item.id : undefined;
+    if ((typeof id === 'string' && id !== '') || (typeof id === 'number' && Number.isFinite(id))) return String(id);
+    throw new HookError(
+      `resources.${this.name}.idOf`,
+      `a ${this.name} list item has no id at \`id\` (resources.${this.name}.idOf, default item.id): ${showValue(item)}; give resources.${this.name}.idOf: (item) => item.<its id>`,
+    );
   }
 
   missingId(): string {
-    return this.spec.missingId ? this.spec.missingId() : randomUUID();
+    return this.spec.missingId ? String(this.spec.missingId()) : randomUUID();
   }
 
   /** Every call the profile declares, for suites that must cover all of them. */
@@ -155,6 +166,12 @@ export class ResourceApi {
    */
   async create(owner: Tenant, sample: Sample, o: CreateOptions = {}): Promise<ResourceItem> {
     const { res, item } = await this.tryCreate(owner, sample, o);
+    if (!item && res.status >= 200 && res.status < 300) {
+      throw new HookError(
+        `resources.${this.name}.create.id`,
+        `the ${this.name} create answer (${res.status}) has no id at \`id\` (resources.${this.name}.create.id, default body.id): ${showValue(res.json)}; give resources.${this.name}.create.id: (body) => body.<the new item's id> (idOf reads list items only)`,
+      );
+    }
     if (!item) {
       fail({
         code: 'CHECK_PRECONDITION',
@@ -221,10 +238,11 @@ export class ResourceApi {
     return { present: found !== undefined, body: found, evidence: listed.pages[listed.pages.length - 1] as HttpResult };
   }
 
-  /** The id in a create answer (`create.id`, else `idOf`), as text. */
+  /** The id in a create answer (`create.id`, default `body.id`), as text; undefined when the default finds none. */
   createdId(body: Json): string | undefined {
-    const id = this.spec.create.id ? this.spec.create.id(body) : this.idOf(body);
-    return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+    if (this.spec.create.id) return String(this.spec.create.id(body));
+    const id = isObject(body) ? body.id : undefined;
+    return (typeof id === 'string' && id !== '') || (typeof id === 'number' && Number.isFinite(id)) ? String(id) : undefined;
   }
 
   /** How to delete an item again (for clean-up on staging). */
@@ -260,14 +278,25 @@ export class ResourceApi {
     });
   }
 
-  /** Whether the profile says how to ask for small pages (see `list.pageSize`). */
+  /** How the list pages (named `list.paging`, or the profile's `next` / `pageSize` functions). */
+  get #pager(): Pager {
+    if (!this.spec.list) throw new Error(`resource ${this.name} has no list route in the profile`);
+    return pagerFor(this.name, this.spec.list);
+  }
+
+  /** Whether the profile says how to ask for small pages (`list.paging.size`, or `list.pageSize`). */
   get pageable(): boolean {
-    return typeof this.spec.list === 'object' && this.spec.list.pageSize !== undefined;
+    return this.spec.list !== undefined && this.#pager.sizeQuery(1) !== undefined;
+  }
+
+  /** The query string asking for pages of `n` items, or undefined when the profile gives no way. */
+  pageSizeQuery(n: number): string | undefined {
+    return this.#pager.sizeQuery(n);
   }
 
   /**
    * All pages of the list as `as` sees it (under `parentId` for child resources). `pageSize`
-   * asks for small pages (when the profile says how); `from` starts at a given next-page query
+   * asks for small pages (when the profile says how); `from` starts at a given next page
    * (someone else's cursor, say) instead of the first page; `maxPages` stops early.
    */
   async list(
@@ -278,29 +307,40 @@ export class ResourceApi {
     if (!spec) throw new Error(`resource ${this.name} has no list route in the profile`);
     const route = parseRoute(typeof spec === 'string' ? spec : spec.route);
     const itemsOf = (typeof spec === 'object' && spec.items) || ((b: Json) => (Array.isArray(b) ? b : isObject(b) && Array.isArray(b.items) ? b.items : undefined));
-    const nextOf =
-      (typeof spec === 'object' && spec.next) ||
-      ((b: Json) => (isObject(b) && typeof b.next_cursor === 'string' && b.next_cursor ? `cursor=${encodeURIComponent(b.next_cursor)}` : null));
-    const sizeQuery = o.pageSize !== undefined && typeof spec === 'object' && spec.pageSize ? spec.pageSize(o.pageSize) : '';
+    const pager = this.#pager;
+    const sizeQuery = o.pageSize !== undefined ? (pager.sizeQuery(o.pageSize) ?? '') : '';
     const base = withQuery(withQuery(this.path(route, { parent: o.parentId }), sizeQuery), o.query ?? '');
+    const at = (next: string) => (next.startsWith('/') ? next : withQuery(base, next));
     const items: Json[] = [];
     const pages: HttpResult[] = [];
     const counts: number[] = [];
-    let path = o.from ? withQuery(base, o.from) : base;
+    const read = new Set<string>();
+    let previous: string | undefined;
+    let path = o.from ? at(o.from) : base;
     for (let page = 0; page < (o.maxPages ?? MAX_PAGES); page++) {
+      read.add(path);
       const res = await as.client.send({ method: route.method, path, instance: o.instance, ...(o.headers ? { headers: o.headers } : {}), label: o.label ?? `${as.label} lists ${this.name}s` });
       pages.push(res);
       if (res.status < 200 || res.status > 299) return { items, pages, counts, error: `page ${page + 1} answered ${res.error ?? res.status}` };
       const got = itemsOf(res.json);
       if (!Array.isArray(got)) return { items, pages, counts, error: `page ${page + 1} has no item array (resources.${this.name}.list.items)` };
+      // The same items again, in the same order, on a page asked for by another query: the system
+      // ignores the paging parameter (offset or page numbers would otherwise count up forever).
+      const content = got.length >= 2 ? JSON.stringify(got) : undefined;
+      if (content !== undefined && content === previous) {
+        return { items, pages, counts, error: `page ${page + 1} repeats page ${page} item for item: does the system read the paging parameter of resources.${this.name}.list.paging?` };
+      }
+      previous = content;
       items.push(...got);
       counts.push(got.length);
-      const next = got.length === 0 ? null : nextOf(res.json, items.length);
+      const next = got.length === 0 ? null : pager.next({ res, items: got, seen: items.length, ...(sizeQuery ? { requestedSize: o.pageSize } : {}) });
       if (!next) return { items, pages, counts };
       if (o.maxPages !== undefined && page + 1 >= o.maxPages) return { items, pages, counts, next };
-      path = withQuery(base, next);
+      path = at(next);
+      // A system that ignores the paging parameter would send the walk round in circles.
+      if (read.has(path)) return { items, pages, counts, error: `page ${page + 1} points back to a page already read (${path}): does the system read the paging parameter of resources.${this.name}.list.paging?` };
     }
-    return { items, pages, counts, ...(o.maxPages === undefined ? { error: `the list did not end within ${MAX_PAGES} pages` } : {}) };
+    return { items, pages, counts, ...(o.maxPages === undefined ? { error: `the list did not end within ${MAX_PAGES} pages (does the system read the paging parameter of resources.${this.name}.list.paging?)` } : {}) };
   }
 
   /**

@@ -1,7 +1,10 @@
 /**
  * TREC's plain-text formats, so golden sets and runs move between shipgate and trec_eval:
  * qrels `qid iter docno rel`, runs `qid Q0 docno rank score tag`, queries `qid<TAB>text`.
+ * Fields are split as trec_eval splits them, on C whitespace only: a docno may hold any other
+ * character (a no-break space, accents, any script).
  */
+import { TREC_WHITESPACE } from './trec-conventions.ts';
 
 /** Graded judgments: qid → docno → relevance (0 = judged not relevant). */
 export type Qrels = Map<string, Map<string, number>>;
@@ -21,7 +24,7 @@ export class TrecFormatError extends Error {}
 function lines(text: string): { n: number; fields: string[] }[] {
   return text
     .split(/\r?\n/)
-    .map((line, i) => ({ n: i + 1, fields: line.trim().split(/\s+/) }))
+    .map((line, i) => ({ n: i + 1, fields: line.replace(/^[ \t\v\f\r]+|[ \t\v\f\r]+$/g, '').split(TREC_WHITESPACE) }))
     .filter((l) => l.fields[0] !== '' && !l.fields[0]!.startsWith('#'));
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../db/transactions.ts';
+import { VectorIndex, type Neighbour, type VectorSource } from './vector-index.ts';
 
 export interface SearchHit {
   document_id: string;
@@ -7,30 +8,29 @@ export interface SearchHit {
   rank: number;
 }
 
+/** How many hits each leg keeps before fusion. */
+const LEG_DEPTH = 50;
+
 /**
- * Hybrid search over one org's documents: a full-text leg (an OR over the query's stemmed words)
- * and a vector leg (cosine similarity to the query's embedding), each keeping its best 50, fused by
- * reciprocal-rank fusion: score = sum over legs of 1 / (60 + rank in that leg); 60 is the k of
- * Cormack et al., which damps the weight of the very top ranks. Without a query vector ($3 null)
- * only the text leg contributes. Ties go to the older document, so a ranking is reproducible.
+ * Hybrid search over one org's documents: a full-text leg (an OR over the query's stemmed words,
+ * ranked on the stored search vector) and a vector leg (cosine similarity to the query's
+ * embedding, computed by `VectorIndex`), each keeping its best 50, fused by reciprocal-rank fusion:
+ * score = sum over legs of 1 / (60 + rank in that leg); 60 is the k of Cormack et al., which damps
+ * the weight of the very top ranks. Without a query vector only the text leg contributes. Ties go
+ * to the older document, so a ranking is reproducible.
  *
- * $1 org id, $2 query text, $3 query vector, $4 provider, $5 limit.
+ * $1 org id, $2 query text, $3 the vector leg's document ids, best first, $4 limit.
  */
 const HYBRID_SQL = `
 WITH q AS (SELECT public.any_word_query($2) AS query),
 text_leg AS (
-  SELECT d.id, row_number() OVER (
-           ORDER BY pg_catalog.ts_rank(to_tsvector('english'::regconfig, d.title || ' ' || d.body), q.query, 1) DESC, d.created_at, d.id) AS rank
+  SELECT d.id, row_number() OVER (ORDER BY pg_catalog.ts_rank(d.search_vector, q.query, 1) DESC, d.created_at, d.id) AS rank
   FROM public.documents AS d, q
-  WHERE d.org_id = $1 AND to_tsvector('english'::regconfig, d.title || ' ' || d.body) @@ q.query
-  ORDER BY rank LIMIT 50
+  WHERE d.org_id = $1 AND d.search_vector @@ q.query
+  ORDER BY rank LIMIT ${LEG_DEPTH}
 ),
 vector_leg AS (
-  SELECT e.document_id AS id, row_number() OVER (
-           ORDER BY public.cosine_similarity(e.embedding, $3::real[]) DESC, e.document_id) AS rank
-  FROM public.document_embeddings AS e
-  WHERE e.org_id = $1 AND e.provider = $4 AND $3::real[] IS NOT NULL
-  ORDER BY rank LIMIT 50
+  SELECT v.id, v.rank FROM unnest($3::uuid[]) WITH ORDINALITY AS v (id, rank)
 ),
 fused AS (
   SELECT id, sum(1.0 / (60 + rank)) AS score
@@ -40,49 +40,23 @@ fused AS (
 SELECT d.id AS document_id, d.title, f.score::float8 AS score
 FROM fused AS f JOIN public.documents AS d ON d.id = f.id AND d.org_id = $1
 ORDER BY f.score DESC, d.created_at, d.id
-LIMIT $5`;
+LIMIT $4`;
 
-// DEFECT search-cross-tenant: the embeddings table is treated as a shared index: its leg has no org filter, and hits are joined back to documents by id alone
-const CROSS_TENANT_SQL = `
-WITH q AS (SELECT public.any_word_query($2) AS query),
-text_leg AS (
-  SELECT d.id, row_number() OVER (
-           ORDER BY pg_catalog.ts_rank(to_tsvector('english'::regconfig, d.title || ' ' || d.body), q.query, 1) DESC, d.created_at, d.id) AS rank
-  FROM public.documents AS d, q
-  WHERE d.org_id = $1 AND to_tsvector('english'::regconfig, d.title || ' ' || d.body) @@ q.query
-  ORDER BY rank LIMIT 50
-),
-vector_leg AS (
-  SELECT e.document_id AS id, row_number() OVER (
-           ORDER BY public.cosine_similarity(e.embedding, $3::real[]) DESC, e.document_id) AS rank
-  FROM public.document_embeddings AS e
-  WHERE e.provider = $4 AND $3::real[] IS NOT NULL
-  ORDER BY rank LIMIT 50
-),
-fused AS (
-  SELECT id, sum(1.0 / (60 + rank)) AS score
-  FROM (SELECT id, rank FROM text_leg UNION ALL SELECT id, rank FROM vector_leg) AS legs
-  GROUP BY id
-)
-SELECT d.id AS document_id, d.title, f.score::float8 AS score
-FROM fused AS f JOIN public.documents AS d ON d.id = f.id
-ORDER BY f.score DESC, d.created_at, d.id
-LIMIT $5`;
+// DEFECT search-cross-tenant: hits are joined back to documents by id alone, trusting the (shared) vector index to hold only the org's documents
+const CROSS_TENANT_SQL = HYBRID_SQL.replace('JOIN public.documents AS d ON d.id = f.id AND d.org_id = $1', 'JOIN public.documents AS d ON d.id = f.id');
 
 // DEFECT search-degraded: the fusion adds up each leg's raw score where its rank belongs, so 1 / (60 + score) favours the weakest matches
+// $1 org id, $2 query text, $3 the vector leg's document ids, $4 their similarities, $5 limit.
 const DEGRADED_SQL = `
 WITH q AS (SELECT public.any_word_query($2) AS query),
 text_leg AS (
-  SELECT d.id, pg_catalog.ts_rank(to_tsvector('english'::regconfig, d.title || ' ' || d.body), q.query, 1) AS score
+  SELECT d.id, pg_catalog.ts_rank(d.search_vector, q.query, 1) AS score
   FROM public.documents AS d, q
-  WHERE d.org_id = $1 AND to_tsvector('english'::regconfig, d.title || ' ' || d.body) @@ q.query
-  ORDER BY score DESC, d.created_at, d.id LIMIT 50
+  WHERE d.org_id = $1 AND d.search_vector @@ q.query
+  ORDER BY score DESC, d.created_at, d.id LIMIT ${LEG_DEPTH}
 ),
 vector_leg AS (
-  SELECT e.document_id AS id, public.cosine_similarity(e.embedding, $3::real[]) AS score
-  FROM public.document_embeddings AS e
-  WHERE e.org_id = $1 AND e.provider = $4 AND $3::real[] IS NOT NULL
-  ORDER BY score DESC, e.document_id LIMIT 50
+  SELECT v.id, v.score FROM unnest($3::uuid[], $4::float8[]) AS v (id, score)
 ),
 fused AS (
   SELECT id, sum(1.0 / (60 + score)) AS score
@@ -99,14 +73,42 @@ const UNSCOPED_TEXT_SQL = `
 WITH q AS (SELECT public.any_word_query($1) AS query),
 text_leg AS (
   SELECT d.id, d.title, d.created_at, row_number() OVER (
-           ORDER BY pg_catalog.ts_rank(to_tsvector('english'::regconfig, d.title || ' ' || d.body), q.query, 1) DESC, d.created_at, d.id) AS rank
+           ORDER BY pg_catalog.ts_rank(d.search_vector, q.query, 1) DESC, d.created_at, d.id) AS rank
   FROM public.documents AS d, q
-  WHERE to_tsvector('english'::regconfig, d.title || ' ' || d.body) @@ q.query
+  WHERE d.search_vector @@ q.query
 )
 SELECT id AS document_id, title, (1.0 / (60 + rank))::float8 AS score
 FROM text_leg
 ORDER BY rank
 LIMIT $2`;
+
+/** The org's embeddings at one provider: the vector leg's candidates. */
+function orgEmbeddings(orgId: string, provider: string): VectorSource {
+  return {
+    key: `${orgId}/${provider}`,
+    fingerprintSql: `SELECT count(*)::int AS n, max(e.updated_at)::text AS newest FROM public.document_embeddings AS e WHERE e.org_id = $1 AND e.provider = $2`,
+    rowsSql: `SELECT e.document_id AS id, e.embedding FROM public.document_embeddings AS e WHERE e.org_id = $1 AND e.provider = $2`,
+    params: [orgId, provider],
+  };
+}
+
+// DEFECT search-cross-tenant: the embeddings table is treated as a shared index, read whole through the service client
+function sharedEmbeddings(provider: string): VectorSource {
+  return {
+    key: `shared/${provider}`,
+    fingerprintSql: `SELECT count(*)::int AS n, max(e.updated_at)::text AS newest FROM public.document_embeddings AS e WHERE e.provider = $1`,
+    rowsSql: `SELECT e.document_id AS id, e.embedding FROM public.document_embeddings AS e WHERE e.provider = $1`,
+    params: [provider],
+  };
+}
+
+/** One index per connection pool (one per API process). */
+const indexes = new WeakMap<object, VectorIndex>();
+export function vectorIndexFor(owner: object): VectorIndex {
+  let index = indexes.get(owner);
+  if (!index) indexes.set(owner, (index = new VectorIndex()));
+  return index;
+}
 
 /** Full-text ranking alone (the `search-fallback-cross-tenant` defect path). */
 export async function unscopedTextSearch(db: Db, o: { query: string; limit: number }): Promise<SearchHit[]> {
@@ -116,10 +118,19 @@ export async function unscopedTextSearch(db: Db, o: { query: string; limit: numb
 
 export async function hybridSearch(
   db: Db,
+  index: VectorIndex,
   defects: ReadonlySet<string>,
   o: { orgId: string; query: string; vector: number[] | null; provider: string; limit: number },
 ): Promise<SearchHit[]> {
-  const sql = defects.has('search-cross-tenant') ? CROSS_TENANT_SQL : defects.has('search-degraded') ? DEGRADED_SQL : HYBRID_SQL;
-  const { rows } = await db.query<{ document_id: string; title: string; score: number }>(sql, [o.orgId, o.query, o.vector, o.provider, o.limit]);
+  const crossTenant = defects.has('search-cross-tenant');
+  const source = crossTenant ? sharedEmbeddings(o.provider) : orgEmbeddings(o.orgId, o.provider);
+  const near: Neighbour[] = o.vector ? await index.nearest(db, source, o.vector, LEG_DEPTH) : [];
+  const ids = near.map((n) => n.id);
+  const [sql, params] = crossTenant
+    ? [CROSS_TENANT_SQL, [o.orgId, o.query, ids, o.limit]]
+    : defects.has('search-degraded')
+      ? [DEGRADED_SQL, [o.orgId, o.query, ids, near.map((n) => n.score), o.limit]]
+      : [HYBRID_SQL, [o.orgId, o.query, ids, o.limit]];
+  const { rows } = await db.query<{ document_id: string; title: string; score: number }>(sql, params);
   return rows.map((r, i) => ({ ...r, rank: i + 1 }));
 }

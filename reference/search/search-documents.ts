@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { asCaller, asService, type Caller } from '../db/transactions.ts';
 import type { ProviderClient } from '../provider/client.ts';
-import { hybridSearch, unscopedTextSearch, type SearchHit } from './hybrid.ts';
+import { hybridSearch, unscopedTextSearch, vectorIndexFor, type SearchHit } from './hybrid.ts';
 
 export interface SearchOutcome {
   /** `text` when the query could not be embedded: the full-text leg alone ranked the hits. */
@@ -23,9 +23,10 @@ export async function searchDocuments(
     // DEFECT search-fallback-cross-tenant: without a query vector only full text is needed, so the fallback borrows the indexer's text query, which runs as the service and has no org filter
     return { mode: 'text', hits: await asService(ctx.pool, (db) => unscopedTextSearch(db, { query, limit })) };
   }
+  const index = vectorIndexFor(ctx.pool);
   const hits = ctx.defects.has('search-cross-tenant')
     ? // DEFECT search-cross-tenant: search goes through the service client (no RLS) because "the embeddings index is shared"
-      await asService(ctx.pool, (db) => hybridSearch(db, ctx.defects, options))
-    : await asCaller(ctx.pool, caller, (db) => hybridSearch(db, ctx.defects, options));
+      await asService(ctx.pool, (db) => hybridSearch(db, index, ctx.defects, options))
+    : await asCaller(ctx.pool, caller, (db) => hybridSearch(db, index, ctx.defects, options));
   return { mode: vector ? 'hybrid' : 'text', hits };
 }

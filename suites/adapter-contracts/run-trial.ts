@@ -1,5 +1,7 @@
 import {
+  changedPaths,
   fail,
+  fieldChanges,
   formatRoute,
   parseRoute,
   pollUntil,
@@ -45,6 +47,13 @@ function changes(before: unknown, after: unknown): unknown {
     return before.flatMap((b, i) => (JSON.stringify(b) === JSON.stringify(after[i]) ? [] : [{ before: b, after: after[i] }]));
   }
   return { before, after };
+}
+
+/** Snapshot rows keyed by their first column (the table a count and checksum are of), so a change is named `captures.rows`, not `[0].rows`. */
+function byFirstColumn(rows: unknown): unknown {
+  if (!Array.isArray(rows) || !rows.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r))) return rows;
+  const keys = rows.map((r) => String(Object.values(r as Record<string, unknown>)[0]));
+  return new Set(keys).size === keys.length ? Object.fromEntries(keys.map((k, i) => [k, rows[i]])) : rows;
 }
 
 function raise(code: AdapterFindingCode, title: string, evidence: Evidence[], o: { expected?: string; actual?: string } = {}): never {
@@ -217,7 +226,8 @@ export async function runTrial(c: CheckContext, env: TrialEnv, endpoint: Endpoin
       ).catch(() => after);
     }
     if (after.value !== before.value) {
-      raise('ADAPTER_PARTIAL_WRITE', `${where} answered a fallback, yet ${tenant.label}'s stored data changed (seen through ${witness.how})`, [
+      const fields = fieldChanges(byFirstColumn(before.evidence.data), byFirstColumn(after.evidence.data));
+      raise('ADAPTER_PARTIAL_WRITE', `${where} answered a fallback, yet ${tenant.label}'s stored data changed${fields.length > 0 ? ` (${changedPaths(fields)})` : ''}, seen through ${witness.how}`, [
         sent,
         got,
         { label: `what changed in ${tenant.label}'s data (before -> after)`, data: changes(before.evidence.data, after.evidence.data) },

@@ -12,6 +12,7 @@ import {
   leakedFrom,
   parseRoute,
   precondition,
+  strangerToken,
   useTarget,
   withAlgNone,
   withBadSignature,
@@ -32,6 +33,13 @@ const { policy, kind } = target.profile;
 const instances = target.context.baseUrls.map((_, i) => i);
 /** The clock skew the system allows on exp and nbf: younger expired tokens are not judged. */
 const skew = target.profile.identities?.jwt?.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+/**
+ * Whether the profile says how to get a tenant. Without one (protected routes alone), the tokens
+ * that need no valid one are still sent (none, malformed, forged signature, unsigned), and the
+ * checks that need one are listed as not run.
+ */
+const withTenants = target.tenants.available;
+const NO_TENANT = 'the profile has no identities.newTenant or identities.tenants, so shipgate has no valid token';
 
 /** A route to probe: a resource call (ids come from the fixture) or a fixed protected path. */
 interface Probe {
@@ -154,10 +162,13 @@ function tokensFor(c: CheckContext, variant: VariantId): Promise<VariantTokens> 
   const one = (token: string | null): VariantTokens => ({ tokens: [{ token, words: variantInfo(variant).words }], fixture: 'main' });
   const make = async (): Promise<VariantTokens> => {
     const { tenants } = c.target;
-    const fx = await useFixture(c);
-    const valid = fx.tenant.token;
+    // Without tenants the bad tokens are made from a stranger's token, signed with a key nobody has.
+    const fx = withTenants ? await useFixture(c) : undefined;
+    const valid = fx?.tenant.token ?? (await strangerToken(target.profile.identities?.jwt));
     const jwt = isJwt(valid);
-    if (variant.startsWith('revoked:')) return revokedToken(c, variant.slice('revoked:'.length));
+    if (variant.startsWith('revoked:')) {
+      return fx ? revokedToken(c, variant.slice('revoked:'.length)) : { notApplicable: `${NO_TENANT}: a revoked token needs a user whose token is revoked (identities.revocations)` };
+    }
     switch (variant) {
       case 'missing':
         return one(null);
@@ -166,10 +177,11 @@ function tokensFor(c: CheckContext, variant: VariantId): Promise<VariantTokens> 
       case 'bad-signature':
         return one(jwt ? withBadSignature(valid) : `${valid.slice(0, -1)}${valid.endsWith('A') ? 'B' : 'A'}`);
       case 'tampered':
-        return tamperedTokens(fx);
+        return fx ? tamperedTokens(fx) : { notApplicable: `${NO_TENANT} whose claims could be edited after signing` };
       case 'alg-none':
         return jwt ? one(withAlgNone(valid)) : { notApplicable: "the tokens are not JWTs, so 'alg: none' does not apply" };
       case 'expired': {
+        if (!fx) return { notApplicable: `${NO_TENANT}: an expired token needs the claims of a real user (and identities.jwt to sign them)` };
         // Youngest first: the first one accepted is the youngest, which is what the finding states.
         const now = Math.floor(Date.now() / 1000);
         const tokens: { token: string | null; words: string; age?: number }[] = [];
@@ -181,11 +193,13 @@ function tokensFor(c: CheckContext, variant: VariantId): Promise<VariantTokens> 
         return { tokens, fixture: 'main' };
       }
       case 'not-yet-valid': {
+        if (!fx) return { notApplicable: `${NO_TENANT}: a token with nbf ahead needs the claims of a real user (and identities.jwt to sign them)` };
         // Not valid for another hour beyond the skew: it stays in the future for the whole run.
         const t = await tenants.variant(fx.tenant, 'not yet valid', { notBefore: Math.floor(Date.now() / 1000) + skew + 3_600 });
         return t ? { tokens: [{ token: t, words: `a token whose nbf is ${describeAge(skew + 3_600)} ahead` }], fixture: 'main' } : { notApplicable: 'a token with nbf ahead needs identities.jwt (the signing secret) and claims from the identity hook' };
       }
       case 'wrong-audience': {
+        if (!fx) return { notApplicable: `${NO_TENANT}: a wrong-audience token needs the claims of a real user (and identities.jwt to sign them)` };
         if (target.profile.identities?.jwt && !target.profile.identities.jwt.audience) {
           return { notApplicable: 'identities.jwt.audience is not given: the tokens carry no aud, so there is no audience to get wrong' };
         }
@@ -294,6 +308,7 @@ if (getProbes.length > 0) {
   describe('valid token', () => {
     for (const probe of getProbes) {
       suite.check(`a valid token is accepted on ${formatRoute(probe.route)}`, async (c) => {
+        if (!withTenants) return c.notApplicable(`${NO_TENANT}: without one, a refusal of the bad tokens cannot be told apart from a route that refuses everyone`);
         const role = siteRole(probe);
         if (role) return c.notApplicable(`it needs the site-wide role ${role} (the roles suite checks its holder is served)`);
         const fx = await useFixture(c);
@@ -328,16 +343,18 @@ for (const variant of probes.length > 0 ? variants : []) {
         }
         const tokens = await tokensFor(c, variant);
         if ('notApplicable' in tokens) return c.notApplicable(tokens.notApplicable);
-        const fx = await useFixture(c, tokens.fixture);
-        const req = await requestFor(c, probe, fx);
+        // Without tenants only fixed protected routes are probed: no item, no user's client.
+        const fx = withTenants ? await useFixture(c, tokens.fixture) : undefined;
+        const req = fx ? await requestFor(c, probe, fx) : { path: probe.route.path, items: [] };
         if ('notApplicable' in req) return c.notApplicable(req.notApplicable);
+        const client = fx?.tenant.client ?? c.target.anonymous;
         const found: { verdict: NonNullable<Verdict>; words: string; age?: number; instance: number; res: HttpResult; views?: { owner: HttpResult; anonymous: HttpResult } }[] = [];
         for (const { token, words, age } of tokens.tokens) {
           for (const instance of instances) {
             const send = (t: string | null | undefined, label: string) =>
-              fx.tenant.client.send({ method: probe.route.method, path: req.path, ...(req.body !== undefined ? { body: req.body } : {}), ...(t !== undefined ? { token: t } : {}), instance, label });
+              client.send({ method: probe.route.method, path: req.path, ...(req.body !== undefined ? { body: req.body } : {}), ...(t !== undefined ? { token: t } : {}), instance, label });
             const res = await send(token, `${words} (instance ${instance})`);
-            const views = isPublic(probe) && probe.route.method === 'GET' ? { owner: await send(undefined, `${fx.tenant.label} with its valid token`), anonymous: await send(null, 'anonymous') } : undefined;
+            const views = fx && isPublic(probe) && probe.route.method === 'GET' ? { owner: await send(undefined, `${fx.tenant.label} with its valid token`), anonymous: await send(null, 'anonymous') } : undefined;
             // A public write may serve a bad token as an anonymous caller; only a server error is judged there.
             const publicWrite = isPublic(probe) && !views;
             const verdict = views ? judgePublic(res, variant, req.items, views) : publicWrite ? serverError(res) : judgeRefusal(res, variant, req.items);

@@ -174,15 +174,16 @@ async function sendAll(c: CheckContext, probe: Probe): Promise<Tried[]> {
   }
   // List paging with sizes no client should send.
   if (probe.op === 'list' && probe.api?.pageable) {
-    const pageSize = typeof probe.api.spec.list === 'object' ? probe.api.spec.list.pageSize : undefined;
+    const api = probe.api;
     for (const size of [-1, 0, 1e12, Number.NaN, 2.5]) {
       // The profile's hook was written for sensible sizes: one it cannot render is not the system's fault.
-      let query: string;
+      let query: string | undefined;
       try {
-        query = pageSize!(size);
+        query = api.pageSizeQuery(size);
       } catch {
         continue;
       }
+      if (query === undefined) continue;
       await send('query', `a page size of ${size} (${query})`, { path: `${filled()}${filled().includes('?') ? '&' : '?'}${query}` }, [query, String(size)]);
     }
   }

@@ -1,4 +1,4 @@
-import { defineSuite } from 'shipgate';
+import { defineSuite, tenantsAvailable } from 'shipgate';
 
 export default defineSuite({
   id: 'error-hygiene',
@@ -8,8 +8,10 @@ export default defineSuite({
   // Malformed writes are sent: never to production; on staging whatever they create is removed again.
   kinds: ['ephemeral', 'staging'],
   usesApi: true,
-  notApplicable: (p) =>
-    Object.keys(p.resources).length === 0 && p.protectedRoutes.length === 0
-      ? 'the profile declares no resources and no protectedRoutes, so there is no route to send malformed requests to'
-      : undefined,
+  notApplicable: (p) => {
+    if (Object.keys(p.resources).length === 0 && p.protectedRoutes.length === 0) return 'the profile declares no resources and no protectedRoutes, so there is no route to send malformed requests to';
+    // Malformed input must reach the code that parses it: without a valid token it is refused first.
+    if (!tenantsAvailable(p)) return 'it sends malformed requests as a signed-in user, and the profile has no identities.newTenant or identities.tenants (without a valid token every request is refused before the system reads it)';
+    return undefined;
+  },
 });

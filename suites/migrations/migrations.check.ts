@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
 import {
@@ -19,7 +19,10 @@ import {
   runToCompletion,
   triage,
   useTarget,
+  judgeRecords,
+  migrationEntries,
   type DatabaseSettings,
+  type MigrationRecords,
   type Evidence,
   type ScratchDatabase,
 } from 'shipgate';
@@ -90,9 +93,9 @@ async function targetFingerprint(s: DatabaseSettings): Promise<string[]> {
  */
 async function migrate(s: DatabaseSettings, url: string, name: string): Promise<LaunchError | undefined> {
   const m = s.migrations!;
-  const before = [...(await targetFingerprint(s)), ...(await recorded(s.url, m.table, m.versionColumn)).rows];
+  const before = [...(await targetFingerprint(s)), ...(await recorded(s.url, m.records)).rows];
   const error = await runCommand(s, url, name);
-  const after = [...(await targetFingerprint(s)), ...(await recorded(s.url, m.table, m.versionColumn)).rows];
+  const after = [...(await targetFingerprint(s)), ...(await recorded(s.url, m.records)).rows];
   const changed = diffLines(before, after);
   if (changed.length > 0) {
     raise(
@@ -103,23 +106,23 @@ async function migrate(s: DatabaseSettings, url: string, name: string): Promise<
         { label: `${s.urlSource} before (-) and after (+) ${m.command.join(' ')}`, text: changed.slice(0, 40).join('\n') },
         { label: `output of ${m.command.join(' ')}`, text: error?.logTail || logTail(name) },
       ],
-      { expected: `the database at ${s.urlSource} unchanged`, actual: `${changed.length} lines of its catalog or of ${m.table} changed` },
+      { expected: `the database at ${s.urlSource} unchanged`, actual: `${changed.length} lines of its catalog or of ${m.records.table} changed` },
     );
   }
   return error;
 }
 
-/** What the migrations table holds, each row as text (and its versions). */
-async function recorded(url: string, table: string, versionColumn: string): Promise<{ exists: boolean; rows: string[]; versions: string[] }> {
+/** What the migrations table holds, each row as text, and the recorded names or versions of the rows that count as applied. */
+async function recorded(url: string, records: MigrationRecords): Promise<{ exists: boolean; rows: string[]; versions: string[] }> {
   const client = await connectDatabase(url, 'the migrations suite');
   try {
-    const { rows: found } = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [table]);
+    const { rows: found } = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [records.table]);
     if (!found[0]?.t) return { exists: false, rows: [], versions: [] };
-    const { rows } = await client.query<{ row: string; version: string }>(
-      `SELECT to_jsonb(t)::text AS row, (to_jsonb(t) ->> $1) AS version FROM ${found[0].t} AS t ORDER BY 1`,
-      [versionColumn],
+    const { rows } = await client.query<{ row: string; version: string | null; applied: boolean }>(
+      `SELECT to_jsonb(t)::text AS row, (to_jsonb(t) ->> $1) AS version, ${records.where ? `coalesce((${records.where}), false)` : 'true'} AS applied FROM ${found[0].t} AS t ORDER BY 1`,
+      [records.column],
     );
-    return { exists: true, rows: rows.map((r) => r.row), versions: rows.map((r) => r.version) };
+    return { exists: true, rows: rows.map((r) => r.row), versions: rows.filter((r) => r.applied && r.version !== null).map((r) => r.version as string) };
   } finally {
     await client.end();
   }
@@ -134,17 +137,6 @@ async function fingerprint(url: string): Promise<string[]> {
     await client.end();
   }
 }
-
-/** Migration files of `dir` (plain files, not dot-files or folders). */
-function migrationFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => !f.startsWith('.') && statSync(join(dir, f)).isFile())
-    .sort();
-}
-
-/** A file is recorded when a recorded version is its name, its name without extension, or its leading part (`20240101120000`). */
-const isRecorded = (file: string, versions: string[]) =>
-  versions.some((v) => v !== '' && (file === v || file.replace(/\.[^.]+$/, '') === v || file.startsWith(`${v}_`)));
 
 if ('missing' in settings || !settings.migrations) {
   suite.check('the migrations can be applied', async (c) => c.notApplicable('missing' in settings ? settings.missing : 'the profile has no database.migrations block'));
@@ -164,24 +156,31 @@ if ('missing' in settings || !settings.migrations) {
         { label: `${m.command.join(' ')} (${m.urlEnv} = a fresh database)`, text: error.logTail || logTail('migrations-first') },
       ]);
     }
-    const rec = await recorded(scratch.url, m.table, m.versionColumn);
+    const rec = await recorded(scratch.url, m.records);
     const output = { label: `output of ${m.command.join(' ')}`, text: logTail('migrations-first') };
+    const table = `${m.records.table}${m.records.tool ? ` (${m.records.tool}'s)` : ''}`;
     if (!rec.exists) {
-      raise('MIGRATIONS_NOT_RECORDED', `after the migrations ran, there is no table ${m.table} recording them`, [output]);
+      raise('MIGRATIONS_NOT_RECORDED', `after the migrations ran, there is no table ${table} recording them`, [output]);
     }
-    if (rec.versions.length === 0) raise('MIGRATIONS_NOT_RECORDED', `the migrations ran, but ${m.table} records none of them`, [output]);
+    if (rec.versions.length === 0) {
+      raise('MIGRATIONS_NOT_RECORDED', `the migrations ran, but ${table} records none of them${m.records.where ? ` (counting rows where ${m.records.where})` : ''}`, [{ label: `${m.records.table} rows`, text: rec.rows.slice(0, 40).join('\n') || '(none)' }, output]);
+    }
     let files: string[] = [];
     if (m.dir) {
       const dir = resolve(profileDir, m.dir);
       if (!existsSync(dir)) fail({ code: 'CHECK_PRECONDITION', title: `database.migrations.dir ${m.dir} does not exist (looked at ${dir})`, promise: "the profile's migration directory exists", severity: 'high', evidence: [] });
-      files = migrationFiles(dir);
-      const missing = files.filter((f) => !isRecorded(f, rec.versions));
-      if (missing.length > 0) {
+      const entries = migrationEntries(dir, m.records);
+      files = entries.map((e) => e.name);
+      const verdict = judgeRecords(m.records, entries, rec.versions);
+      if (verdict.unreadable) {
+        fail({ code: 'CHECK_PRECONDITION', title: `the migration records cannot be judged: ${verdict.unreadable}`, promise: 'every migration file names what its tool records', severity: 'high', evidence: [] });
+      }
+      if (verdict.missing.length > 0) {
         raise(
           'MIGRATIONS_NOT_RECORDED',
-          `${missing.length} of ${files.length} migration file${files.length === 1 ? '' : 's'} ran but ${missing.length === 1 ? 'is' : 'are'} not recorded in ${m.table}: ${missing.join(', ')}`,
-          [{ label: `${m.table}.${m.versionColumn}`, data: rec.versions }, output],
-          { expected: `every file of ${m.dir} recorded`, actual: `recorded: ${rec.versions.join(', ')}` },
+          `${verdict.missing.length} of ${files.length} migration ${m.records.entries === 'directories' ? 'folder' : 'file'}${files.length === 1 ? '' : 's'} ran but ${verdict.missing.length === 1 ? 'is' : 'are'} not recorded as ${m.records.tool ?? 'the profile'} records them in ${table}: ${verdict.missing.join(', ')}`,
+          [{ label: `${m.records.table}.${m.records.column}${m.records.where ? ` where ${m.records.where}` : ''}`, data: rec.versions }, output],
+          { expected: verdict.expected, actual: `recorded: ${rec.versions.join(', ')}` },
         );
       }
     }
@@ -189,7 +188,7 @@ if ('missing' in settings || !settings.migrations) {
     c.report({
       title: 'Migrations applied to a fresh database',
       text:
-        `${m.command.join(' ')} built ${first.fingerprint.filter((l) => !l.startsWith('rows ')).length} catalog objects; ${rec.versions.length} migrations recorded in ${m.table}${m.dir ? ` for ${files.length} files in ${m.dir}` : ''}. ` +
+        `${m.command.join(' ')} built ${first.fingerprint.filter((l) => !l.startsWith('rows ')).length} catalog objects; ${rec.versions.length} migrations recorded in ${m.records.table}.${m.records.column}${m.records.tool ? ` (${m.records.tool})` : ''}${m.dir ? ` for ${files.length} ${m.records.entries === 'directories' ? 'folders' : 'files'} in ${m.dir}` : ''}. ` +
         `The command got the fresh database through ${m.urlEnv}${m.command.some((a) => a.includes('{url}')) ? ' and {url}' : ''}, with no inherited PG*, DATABASE_URL or SUPABASE_* variable; ` +
         `the target's own database (${s.urlSource}) was compared before and after each run and left unchanged.`,
     });
@@ -204,15 +203,15 @@ if ('missing' in settings || !settings.migrations) {
       ]);
     }
     const diff = diffLines(first.fingerprint, await fingerprint(first.scratch.url));
-    const rec = await recorded(first.scratch.url, m.table, m.versionColumn);
+    const rec = await recorded(first.scratch.url, m.records);
     const recDiff = diffLines(first.recorded, rec.rows);
     if (diff.length > 0 || recDiff.length > 0) {
       raise(
         'MIGRATIONS_RERUN_CHANGED',
-        `running the migrations a second time changed ${diff.length > 0 ? `the database (${diff.slice(0, 3).join('; ')}${diff.length > 3 ? '; ...' : ''})` : ''}${diff.length > 0 && recDiff.length > 0 ? ' and ' : ''}${recDiff.length > 0 ? `${m.table} (${recDiff.length} rows)` : ''}`,
+        `running the migrations a second time changed ${diff.length > 0 ? `the database (${diff.slice(0, 3).join('; ')}${diff.length > 3 ? '; ...' : ''})` : ''}${diff.length > 0 && recDiff.length > 0 ? ' and ' : ''}${recDiff.length > 0 ? `${m.records.table} (${recDiff.length} rows)` : ''}`,
         [
           ...(diff.length > 0 ? [{ label: 'catalog and row counts before (-) and after (+) the second run', text: diff.slice(0, 40).join('\n') }] : []),
-          ...(recDiff.length > 0 ? [{ label: `${m.table} before (-) and after (+)`, text: recDiff.slice(0, 40).join('\n') }] : []),
+          ...(recDiff.length > 0 ? [{ label: `${m.records.table} before (-) and after (+)`, text: recDiff.slice(0, 40).join('\n') }] : []),
           { label: 'output of the second run', text: logTail('migrations-rerun') },
         ],
       );

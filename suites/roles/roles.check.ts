@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe } from 'vitest';
-import { drawFromGen, fail, formatRoute, precondition, sampleFrom, useTarget, type AccessLevel, type CheckContext, type HttpResult, type ResourceApi, type ResourceItem, type Sample, type Tenant } from 'shipgate';
+import { changedPaths, changesEvidence, drawFromGen, fail, fieldChanges, formatRoute, precondition, sampleFrom, useTarget, type AccessLevel, type CheckContext, type HttpResult, type ResourceApi, type ResourceItem, type Sample, type Tenant } from 'shipgate';
 import suite from './suite.ts';
 import { ROLE_FINDINGS } from './findings.ts';
 
@@ -45,14 +45,17 @@ function roleCheck(api: ResourceApi, op: string, role: Role): void {
       const after = await api.snapshot(item, at);
       const changed = before.present !== after.present || JSON.stringify(before.value) !== JSON.stringify(after.value);
       if (ok(res) || changed) {
+        const fields = changed && after.present && before.present ? fieldChanges(before.value, after.value) : [];
+        const what = !changed ? '' : !after.present ? ', the item is gone' : fields.length > 0 ? `, ${changedPaths(fields)} changed` : ', the item changed';
         fail({
           code: 'ROLE_DENIAL_MISSING',
           ...ROLE_FINDINGS.ROLE_DENIAL_MISSING,
-          title: `${who} performed ${op} on a ${api.name} through ${formatRoute(route)} (answered ${res.status}${changed ? ', the item changed' : ''})`,
+          title: `${who} performed ${op} on a ${api.name} through ${formatRoute(route)} (answered ${res.status}${what})`,
           expected: `${policy.roleDenied} and the item unchanged`,
-          actual: `${res.status}${changed ? ', item changed' : ''}`,
+          actual: `${res.status}${what}`,
           evidence: [
             { label, exchange: res.exchange },
+            ...(fields.length > 0 ? [changesEvidence('what changed (before -> after)', fields)] : []),
             { label: 'item before', data: before.value },
             { label: 'item after', data: after.present ? after.value : '(gone)' },
           ],

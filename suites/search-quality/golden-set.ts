@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseQrels, parseQueries, type Baseline, type GoldenDocument, type Qrels, type SearchProfile } from 'shipgate';
+import { isTrecId, parseQrels, parseQueries, type Baseline, type GoldenDocument, type Qrels, type SearchProfile } from 'shipgate';
 
 /** The golden documents, queries and judgments a search is measured on, and the accepted baseline. */
 export interface GoldenSet {
@@ -34,9 +34,11 @@ function parseDocuments(text: string, file: string): GoldenDocument[] {
     } catch {
       throw new GoldenSetError(`${file}:${i + 1}: not JSON`);
     }
-    if (typeof d.docno !== 'string' || typeof d.title !== 'string' || typeof d.text !== 'string' || /\s/.test(d.docno)) {
-      throw new GoldenSetError(`${file}:${i + 1}: expected {"docno": "<no spaces>", "title": "...", "text": "..."}`);
+    if (typeof d.docno !== 'string' || typeof d.title !== 'string' || typeof d.text !== 'string') {
+      throw new GoldenSetError(`${file}:${i + 1}: expected {"docno": "...", "title": "...", "text": "..."}`);
     }
+    // As trec_eval reads a docno: any characters but its field separators (C whitespace) and NUL.
+    if (!isTrecId(d.docno)) throw new GoldenSetError(`${file}:${i + 1}: docno ${JSON.stringify(d.docno)} is empty or holds a space, tab, line break or NUL, which TREC files cannot carry`);
     if (docs.some((x) => x.docno === d.docno)) throw new GoldenSetError(`${file}:${i + 1}: docno ${d.docno} appears twice`);
     docs.push({ docno: d.docno, title: d.title, text: d.text });
   });

@@ -1,4 +1,4 @@
-import { fail, fillPath, parseRoute, type HttpResult, type SearchProfile, type Tenant } from 'shipgate';
+import { fail, fillPath, parseRoute, type AddedDocument, type HttpResult, type IndexedDocument, type SearchProfile, type Tenant } from 'shipgate';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const ok = (r: HttpResult) => r.status >= 200 && r.status < 300;
@@ -18,7 +18,7 @@ export interface SearchResult {
 export class SearchApi {
   constructor(private readonly spec: SearchProfile) {}
 
-  async index(tenant: Tenant, doc: { docno: string; title: string; text: string }, instance: number): Promise<string> {
+  async index(tenant: Tenant, doc: IndexedDocument, instance: number): Promise<string> {
     const route = parseRoute(this.spec.index.route);
     const res = await tenant.client.send({ method: route.method, path: route.path, body: this.spec.index.body(doc), instance, label: `${tenant.label} adds golden document ${doc.docno}` });
     const id = ok(res) ? (this.spec.index.id ? this.spec.index.id(res.json) : isObject(res.json) ? res.json.id : undefined) : undefined;
@@ -28,10 +28,11 @@ export class SearchApi {
     return String(id);
   }
 
-  /** Runs the refresh calls; one that fails or answers a fallback means the documents are not all searchable. */
-  async refresh(tenant: Tenant, instance: number): Promise<void> {
+  /** Runs the refresh calls once; one that fails or answers a fallback means the documents are not all searchable. */
+  async refresh(tenant: Tenant, instance: number): Promise<HttpResult[]> {
     const fellBack = this.spec.refreshFallback ?? ((body: unknown) => isObject(body) && body.fallback === true);
-    for (const text of this.spec.refresh) {
+    const answers: HttpResult[] = [];
+    for (const text of this.spec.refresh.calls) {
       const route = parseRoute(text);
       const res = await tenant.client.send({ method: route.method, path: route.path, instance, label: `${tenant.label} makes its documents searchable` });
       if (!ok(res)) precondition(`${text} answered ${res.error ?? res.status} for ${tenant.label}, so its documents may not be searchable`, "the profile's search.refresh calls succeed", res);
@@ -42,7 +43,47 @@ export class SearchApi {
           res,
         );
       }
+      answers.push(res);
     }
+    return answers;
+  }
+
+  /** The tenant's count of searchable documents (`complete.count`). */
+  async searchableCount(tenant: Tenant, instance: number): Promise<{ count: number; res: HttpResult }> {
+    const spec = this.spec.complete && 'count' in this.spec.complete ? this.spec.complete.count : undefined;
+    if (!spec) throw new Error('search.complete.count is not declared');
+    const route = parseRoute(spec.route);
+    const res = await tenant.client.send({ method: route.method, path: route.path, instance, label: `${tenant.label} counts its searchable documents` });
+    if (!ok(res)) precondition(`${spec.route} answered ${res.error ?? res.status} for ${tenant.label}`, "the profile's search.complete.count route answers the number of searchable documents", res);
+    let count: unknown;
+    try {
+      count = spec.searchable(res.json);
+    } catch (err) {
+      precondition(`search.complete.count.searchable threw on the answer of ${spec.route}: ${(err as Error).message}`, 'search.complete.count.searchable reads a number from the answer', res);
+    }
+    if (typeof count !== 'number' || !Number.isFinite(count)) {
+      precondition(`search.complete.count.searchable gave ${JSON.stringify(count)} for the answer of ${spec.route}, not a number`, 'search.complete.count.searchable reads a number from the answer', res);
+    }
+    return { count, res };
+  }
+
+  /** Whether one added document is searchable, by `complete.lookup` or `complete.search`. */
+  async isSearchable(tenant: Tenant, doc: AddedDocument, instance: number): Promise<{ found: boolean; res: HttpResult }> {
+    const complete = this.spec.complete;
+    if (complete && 'lookup' in complete) {
+      const route = parseRoute(complete.lookup.route);
+      const path = fillPath(route.path, { id: doc.id, docno: doc.docno, title: doc.title, marker: doc.marker });
+      const res = await tenant.client.send({ method: route.method, path, instance, label: `${tenant.label} looks up golden document ${doc.docno}` });
+      if (res.status === 0 || res.status >= 500) precondition(`${complete.lookup.route} answered ${res.error ?? res.status} for ${doc.docno}`, "the profile's search.complete.lookup route answers", res);
+      const found = complete.lookup.found ? complete.lookup.found(res.json, doc, res.status) === true : ok(res);
+      return { found, res };
+    }
+    if (complete && 'search' in complete) {
+      const text = complete.search.query ? complete.search.query(doc) : doc.marker;
+      const r = await this.query(tenant, text, this.spec.depth, instance, `${tenant.label} searches for golden document ${doc.docno} ("${text}")`);
+      return { found: r.ids.includes(doc.id), res: r.res };
+    }
+    throw new Error('search.complete.lookup or search.complete.search is not declared');
   }
 
   /** The hits of one search, best first. */
@@ -56,6 +97,13 @@ export class SearchApi {
       instance,
       label,
     });
+    if ((res.status === 400 || res.status === 422) && limit > 1) {
+      precondition(
+        `the search for "${query}" answered ${res.status} for ${tenant.label} when asked for ${limit} hits (search.depth): if the route caps how many hits it returns, set search.depth to at most that`,
+        "the profile's search.query route answers 2xx for search.depth hits",
+        res,
+      );
+    }
     if (!ok(res)) precondition(`the search for "${query}" answered ${res.error ?? res.status} for ${tenant.label}`, "the profile's search.query route answers 2xx", res);
     const items = this.spec.query.items ? this.spec.query.items(res.json) : isObject(res.json) ? res.json.items : undefined;
     if (!Array.isArray(items)) precondition(`the search for "${query}" has no list of hits (search.query.items)`, 'the search answer holds a list of hits', res);

@@ -4,7 +4,7 @@ export default defineSuite({
   id: 'search-quality',
   title: 'Search quality',
   promise:
-    "Golden queries find their expected documents in the top k, recall@k, MRR, nDCG@k and hit@k do not drop below the baseline, and search never returns another tenant's document.",
+    "Every golden document is searchable after refresh, golden queries find their expected documents in the top k, MAP, MRR, P@k, recall@k, nDCG@k and hit@k do not drop below the baseline, and search never returns another tenant's document.",
   kinds: ['ephemeral'],
   usesApi: true,
   notApplicable: (p) => (p.search ? undefined : 'the profile has no search block (how to add a document and how to query)'),

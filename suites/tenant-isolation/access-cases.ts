@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import {
+  changedPaths,
+  changesEvidence,
   describeLevel,
   drawFromGen,
   fail,
+  fieldChanges,
   findingRaiser,
   formatRoute,
   leakedFrom,
@@ -172,12 +175,15 @@ export async function judgeDenied(d: DeniedCall): Promise<void> {
   const changed = d.change ? !d.change.after.present || !same(d.change.after.value, d.change.before) : false;
   const denial = d.exp.asMissing ? `${d.exp.status}, like a missing id` : String(d.exp.status);
   if (ok(d.res) || changed) {
-    const effect = changed ? (d.change!.after.present ? 'changed' : 'deleted') : d.servedCode === 'TENANT_FOREIGN_READ' ? 'read' : 'was allowed to act on';
+    // Which fields the call changed, by path, with their values before and after.
+    const fields = changed && d.change!.after.present ? fieldChanges(d.change!.before, d.change!.after.value) : [];
+    const effect = changed ? (d.change!.after.present ? `changed ${changedPaths(fields)} of` : 'deleted') : d.servedCode === 'TENANT_FOREIGN_READ' ? 'read' : 'was allowed to act on';
     raise(
       d.servedCode,
       `${d.party.words} ${effect} ${d.what} through ${route} on instance ${d.instance} (answered ${d.res.error ?? d.res.status})`,
       [
         ex(`${d.party.words}: ${d.op}`, d.res),
+        ...(fields.length > 0 ? [changesEvidence('what changed (before -> after)', fields)] : []),
         ...(d.change
           ? [
               { label: 'the item before', data: d.change.before },
@@ -185,7 +191,7 @@ export async function judgeDenied(d: DeniedCall): Promise<void> {
             ]
           : []),
       ],
-      { expected: `${denial}${d.change ? ' and the item unchanged' : ''}`, actual: `${d.res.error ?? d.res.status}${changed ? ', item changed' : ''}` },
+      { expected: `${denial}${d.change ? ' and the item unchanged' : ''}`, actual: `${d.res.error ?? d.res.status}${changed ? (fields.length > 0 ? `, ${changedPaths(fields)} changed` : ', item deleted') : ''}` },
     );
   }
   const leaked = leakedFrom(d.res.text, d.items).filter((m) => !/^\d+$/.test(m) && d.items.some((i) => i.markers.includes(m)));

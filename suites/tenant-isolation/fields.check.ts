@@ -1,6 +1,9 @@
 import { describe } from 'vitest';
 import {
+  changedPaths,
+  changesEvidence,
   expectationFor,
+  fieldChanges,
   formatRoute,
   getPath,
   useTarget,
@@ -130,8 +133,10 @@ async function tryCreate(k: FieldCase, caller: Tenant, victim: Tenant, sample: S
 async function expectUntouched(api: ResourceApi, victimItem: ResourceItem, before: unknown, route: string, res: HttpResult, at: number): Promise<void> {
   const now = await api.snapshot(victimItem, at);
   if (!now.present || !same(now.value, before)) {
-    raise('FIELD_OWNERSHIP_FORGED', `${route} with ${victimItem.owner.label}'s ${api.name} id in the body ${now.present ? 'changed' : 'removed'} that ${api.name}`, [
+    const fields = now.present ? fieldChanges(before, now.value) : [];
+    raise('FIELD_OWNERSHIP_FORGED', `${route} with ${victimItem.owner.label}'s ${api.name} id in the body ${now.present ? `changed ${changedPaths(fields)} of` : 'removed'} that ${api.name}`, [
       ex('the forged write', res),
+      ...(fields.length > 0 ? [changesEvidence('what changed (before -> after)', fields)] : []),
       { label: 'before', data: before },
       { label: 'after', data: now.present ? now.value : '(gone)' },
     ]);
@@ -247,7 +252,12 @@ function referenceCheck(api: ResourceApi, path: string, spec: string | { resourc
       }
       const theirsAfter = await ref.snapshot(theirs, at);
       if (!theirsAfter.present || !same(theirsAfter.value, theirsBefore.value)) {
-        raise('FOREIGN_REFERENCE_ACCEPTED', `${owner.label}'s writes naming ${stranger.label}'s ${refName} in ${api.name}.${path} changed that ${refName}`, [{ label: 'before', data: theirsBefore.value }, { label: 'after', data: theirsAfter.present ? theirsAfter.value : '(gone)' }]);
+        const fields = theirsAfter.present ? fieldChanges(theirsBefore.value, theirsAfter.value) : [];
+        raise('FOREIGN_REFERENCE_ACCEPTED', `${owner.label}'s writes naming ${stranger.label}'s ${refName} in ${api.name}.${path} ${theirsAfter.present ? `changed ${changedPaths(fields)} of` : 'removed'} that ${refName}`, [
+          ...(fields.length > 0 ? [changesEvidence('what changed (before -> after)', fields)] : []),
+          { label: 'before', data: theirsBefore.value },
+          { label: 'after', data: theirsAfter.present ? theirsAfter.value : '(gone)' },
+        ]);
       }
     });
   });

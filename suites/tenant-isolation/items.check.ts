@@ -165,7 +165,11 @@ function bulkCheck(api: ResourceApi, op: string): void {
             instance,
             what: `${owner.label}'s ${api.name} (its id ${position} in the list${ownChanged > 0 ? `; ${ownChanged} of ${attacker.label}'s own items changed too` : ''})`,
             servedCode: 'TENANT_BULK_FOREIGN',
-            change: { before: before.map((b) => b.value), after: { present: true, value: after.map((a) => (a.present ? a.value : '(gone)')) } },
+            // Keyed by item, so a changed field is named with the item it belongs to.
+            change: {
+              before: Object.fromEntries(all.map((i, n) => [`${i.owner.label}'s ${i.id}`, before[n]!.value])),
+              after: { present: true, value: Object.fromEntries(all.map((i, n) => [`${i.owner.label}'s ${i.id}`, after[n]!.present ? after[n]!.value : '(gone)'])) },
+            },
             bulk: (ids) => listWith(position, ids.id as string),
           });
           if (position !== 'first') continue;

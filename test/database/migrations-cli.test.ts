@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationInvocation } from '../../harness/database/migration-command.ts';
+import { resolveRecords } from '../../harness/database/migration-records.ts';
 import type { MigrationsProfile } from '../../harness/profile/database-schema.ts';
 import type { DatabaseServer } from '../../harness/provision/database.ts';
 import { runCli } from '../support/cli.ts';
@@ -17,8 +18,7 @@ const MIGRATIONS: MigrationsProfile = {
   command: ['npx', 'supabase', 'migration', 'up', '--db-url', '{url}'],
   urlEnv: 'DATABASE_URL',
   env: { PGAPPNAME: 'kept: the profile asked for it' },
-  table: 'supabase_migrations.schema_migrations',
-  versionColumn: 'version',
+  records: resolveRecords('supabase'),
   timeoutMs: 1000,
 };
 
@@ -65,6 +65,18 @@ describe('the migrations suite on a system with its own migration tool', () => {
     expect(run.code).toBe(0);
     const applied = signoff.suites.find((s) => s.id === 'migrations')!.details!.find((d) => d.title === 'Migrations applied to a fresh database')!;
     expect(applied.text).toContain('The command got the fresh database through DATABASE_URL and {url}, with no inherited PG*, DATABASE_URL or SUPABASE_* variable');
+  });
+
+  it("reads the records the way the profile's tool keeps them: goose's numeric versions, only rows it marks applied", async () => {
+    const good = await verify({ MIGRATE_WITH_URL: '1', MIGRATE_RECORDS: 'goose' });
+    expect(good.signoff.findings).toEqual([]);
+    const applied = good.signoff.suites.find((s) => s.id === 'migrations')!.details!.find((d) => d.title === 'Migrations applied to a fresh database')!;
+    expect(applied.text).toContain('1 migrations recorded in public.goose_db_version.version_id (goose) for 1 files in ../migrations/sql');
+    const unapplied = await verify({ MIGRATE_WITH_URL: '1', MIGRATE_RECORDS: 'goose-unapplied' });
+    expect(unapplied.run.code).toBe(1);
+    expect(unapplied.signoff.findings.map((f) => [f.code, f.title])).toEqual([
+      ['MIGRATIONS_NOT_RECORDED', "the migrations ran, but public.goose_db_version (goose's) records none of them (counting rows where is_applied AND version_id <> 0)"],
+    ]);
   });
 
   it("stops with MIGRATIONS_WRONG_DATABASE when the command migrates the target's own database instead", async () => {

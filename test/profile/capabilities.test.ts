@@ -52,9 +52,9 @@ describe('adapters, search and providerDouble in the profile', () => {
     expect(found).toEqual([expect.stringMatching(/^providerDouble: launch\.providerDouble already starts a double/)]);
   });
 
-  it('fills the search defaults: k 3, depth 10, expected grade 2', () => {
+  it('fills the search defaults: k 3, depth 10, expected grade 2, all of them expected, 4 searches at once', () => {
     const p = validateProfile({ ...minimal, search: { index: { route: 'POST /v1/documents', body: () => ({}) }, query: { route: 'GET /v1/search?q={query}&limit={limit}' } } }, 'x');
-    expect(p.search).toMatchObject({ k: 3, depth: 10, expectGrade: 2, refresh: [] });
+    expect(p.search).toMatchObject({ k: 3, depth: 10, expectGrade: 2, expect: 'all', concurrency: 4, refresh: { calls: [] } });
   });
 });
 

@@ -42,7 +42,7 @@ describe('the database block of a target profile', () => {
         expect.stringMatching(/^database\.advisor\.accept\.public\.documents: expected '<code>:<object>'/),
         expect.stringMatching(/^database\.advisor\.accept\.rls_enabled_no_policy:public\.audit: give the reason/),
         expect.stringMatching(/^database\.impersonation(\.user)?: /),
-        "database.migrations.table: name the table that records applied migrations, e.g. 'supabase_migrations.schema_migrations' (got nothing)",
+        "database.migrations.records: expected a migration tool ('supabase', 'knex', 'alembic', 'prisma', 'flyway', 'rails', 'django', 'node-pg-migrate', 'golang-migrate', 'goose', 'sequelize', 'typeorm', 'dbmate') or { table: 'schema.name', column: 'version' } (got nothing)",
       ]),
     );
   });

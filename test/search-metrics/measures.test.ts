@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareToBaseline, toBaseline } from '../../harness/search-metrics/baseline.ts';
-import { evaluateRun, measureQuery, rankRun } from '../../harness/search-metrics/measures.ts';
+import { compareToBaseline, formatBaseline, missingMeasures, toBaseline } from '../../harness/search-metrics/baseline.ts';
+import { evaluateRun, measureQuery, rankRun, ZERO_MEASURES } from '../../harness/search-metrics/measures.ts';
 import { formatRun, parseQrels, parseQueries, parseRun, TrecFormatError } from '../../harness/search-metrics/trec-files.ts';
 
 // Worked by hand (trec_eval 9.x definitions); see each case's comment for the arithmetic.
@@ -39,20 +39,23 @@ describe('measures with trec_eval definitions', () => {
     // DCG@3 = 2/log2(3) = 1.26186; IDCG@3 = 2/log2(2) + 1/log2(3) + 1/log2(4) = 3.13093
     expect(m.ndcg).toBeCloseTo(1.26186 / 3.13093, 4);
     expect(m.hit).toBe(1);
+    expect(m.precision).toBeCloseTo(1 / 3, 10); // P@3: d1 of 3
+    // AP: relevant at ranks 2 (d1), 4 (d2), 5 (d4): (1/2 + 2/4 + 3/5) / 3
+    expect(m.averagePrecision).toBeCloseTo((0.5 + 0.5 + 0.6) / 3, 10);
   });
 
   it('breaks score ties by docno descending, whatever order the run lists them in', () => {
     // All three tie at 1.0: trec_eval ranks dC, dB, dA.
     expect(rankRun(run.get('q2')!).map((e) => e.docno)).toEqual(['dC', 'dB', 'dA']);
     const at2 = measureQuery(run.get('q2')!, qrels.get('q2')!, 2);
-    expect(at2).toEqual({ recall: 0, reciprocalRank: 1 / 3, ndcg: 0, hit: 0 });
+    expect(at2).toEqual({ precision: 0, recall: 0, averagePrecision: 1 / 3, reciprocalRank: 1 / 3, ndcg: 0, hit: 0 });
     const at3 = measureQuery(run.get('q2')!, qrels.get('q2')!, 3);
     // dA at rank 3: DCG = 1/log2(4) = 0.5, IDCG = 1/log2(2) = 1
-    expect(at3).toEqual({ recall: 1, reciprocalRank: 1 / 3, ndcg: 0.5, hit: 1 });
+    expect(at3).toEqual({ precision: 1 / 3, recall: 1, averagePrecision: 1 / 3, reciprocalRank: 1 / 3, ndcg: 0.5, hit: 1 });
   });
 
   it('scores 0 on every measure for a query whose judgments hold no relevant document', () => {
-    expect(measureQuery(run.get('q3')!, qrels.get('q3')!, 3)).toEqual({ recall: 0, reciprocalRank: 0, ndcg: 0, hit: 0 });
+    expect(measureQuery(run.get('q3')!, qrels.get('q3')!, 3)).toEqual(ZERO_MEASURES);
   });
 
   it('ranks by score, not by the rank column, and needs a cutoff of at least 1', () => {
@@ -71,7 +74,7 @@ describe('measures with trec_eval definitions', () => {
   it('averages over every judged query (trec_eval -c): a judged query missing from the run counts as 0', () => {
     const e = evaluateRun(run, qrels, 3);
     expect([...e.queries.keys()]).toEqual(['q1', 'q2', 'q3', 'q4']); // q9 has no judgments: ignored
-    expect(e.queries.get('q4')).toEqual({ recall: 0, reciprocalRank: 0, ndcg: 0, hit: 0 });
+    expect(e.queries.get('q4')).toEqual(ZERO_MEASURES);
     // recall: (1/3 + 1 + 0 + 0) / 4; MRR: (1/2 + 1/3) / 4; nDCG: (0.40303 + 0.5) / 4; hit: 2 / 4
     expect(e.mean.recall).toBeCloseTo((1 / 3 + 1) / 4, 10);
     expect(e.mean.reciprocalRank).toBeCloseTo((0.5 + 1 / 3) / 4, 10);
@@ -108,11 +111,41 @@ describe('baseline comparison', () => {
     const meansLenient = compareToBaseline(evaluateRun(worse, qrels, 3), { ...baseline, tolerance: 0.5 });
     expect(meansLenient?.means).toEqual([]);
     expect(meansLenient?.gated.map((q) => q.qid)).toEqual(['q1']);
-    // The query tolerance defaults to the tolerance (0.5): hit@3 fell 1 -> 0; recall@3 (1/3 -> 0) and MRR (0.5 -> 0) stay within it.
-    expect(meansLenient?.gated[0]?.drops.map((d) => d.measure)).toEqual(['hit@3']);
-    expect(meansLenient?.queries[0]?.drops.map((d) => d.measure)).toEqual(['recall@3', 'MRR', 'nDCG@3', 'hit@3']);
+    // The query tolerance defaults to the tolerance (0.5): hit@3 fell 1 -> 0 and MAP 0.5333 -> 0;
+    // P@3 and recall@3 (1/3 -> 0), MRR (0.5 -> 0) and nDCG@3 (0.4030 -> 0) stay within it.
+    expect(meansLenient?.gated[0]?.drops.map((d) => d.measure)).toEqual(['MAP', 'hit@3']);
+    expect(meansLenient?.queries[0]?.drops.map((d) => d.measure)).toEqual(['MAP', 'MRR', 'P@3', 'recall@3', 'nDCG@3', 'hit@3']);
     const strict = compareToBaseline(evaluateRun(worse, qrels, 3), { ...baseline, tolerance: 0.5, queryTolerance: 0.3 });
-    expect(strict?.gated[0]?.drops.map((d) => d.measure)).toEqual(['recall@3', 'MRR', 'nDCG@3', 'hit@3']);
+    expect(strict?.gated[0]?.drops.map((d) => d.measure)).toEqual(['MAP', 'MRR', 'P@3', 'recall@3', 'nDCG@3', 'hit@3']);
+  });
+
+  it('judges a baseline recorded before P@k and MAP existed on the measures it has, and names the missing ones', () => {
+    const old = { ...baseline, mean: { recall: baseline.mean.recall, reciprocalRank: baseline.mean.reciprocalRank, ndcg: baseline.mean.ndcg, hit: baseline.mean.hit } };
+    old.queries = Object.fromEntries(Object.entries(baseline.queries).map(([qid, m]) => [qid, { recall: m.recall, reciprocalRank: m.reciprocalRank, ndcg: m.ndcg, hit: m.hit }]));
+    expect(missingMeasures(old)).toEqual(['averagePrecision', 'precision']);
+    const worse = new Map(run);
+    worse.set('q1', run.get('q1')!.filter((e) => e.docno === 'd3' || e.docno === 'd5'));
+    const r = compareToBaseline(evaluateRun(worse, qrels, 3), { ...old, tolerance: 0.5, queryTolerance: 0.3 });
+    expect(r?.gated[0]?.drops.map((d) => d.measure)).toEqual(['MRR', 'recall@3', 'nDCG@3', 'hit@3']);
+  });
+
+  it('compares the measured values as trec_eval prints them: a baseline written from trec_eval output passes its own run', () => {
+    // A single query whose AP is exactly 1/32: trec_eval prints 0.0312, and a baseline holding that passes.
+    const q = parseQrels(Array.from({ length: 8 }, (_, i) => `E 0 e${i + 1} 1`).join('\n'));
+    const r = parseRun('E Q0 n1 1 4 t\nE Q0 n2 2 3 t\nE Q0 n3 3 2 t\nE Q0 e1 4 1 t\n');
+    const e = evaluateRun(r, q, 3);
+    expect(e.queries.get('E')!.averagePrecision).toBe(0.03125);
+    const fromTrecEval = { k: 3, tolerance: 0, queryTolerance: 0, mean: { averagePrecision: 0.0312 }, queries: { E: { averagePrecision: 0.0312, reciprocalRank: 0.25 } } };
+    expect(compareToBaseline(e, fromTrecEval)).toBeUndefined();
+    expect(toBaseline(e, 0).queries.E!.averagePrecision).toBe(0.0312);
+  });
+
+  it('writes the baseline with trec_eval\'s 4 decimals, as JSON that reads back to the same numbers', () => {
+    const text = formatBaseline(baseline);
+    expect(text).toContain('"recall": 0.3333');
+    expect(text).toContain('"hit": 1.0000');
+    expect(text).toContain('"tolerance": 0.05');
+    expect(JSON.parse(text)).toEqual(baseline);
   });
 
   it('refuses a baseline recorded at another cutoff', () => {

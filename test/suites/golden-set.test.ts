@@ -46,4 +46,19 @@ describe('golden sets', () => {
     expect(set.baselineFile).toBe(join(noBaseline, 'baseline.json'));
     expect(() => loadGoldenSet(search('./missing'), join(noBaseline, 'x.ts'))).toThrow(/missing\/documents\.jsonl does not exist/);
   });
+
+  it('takes docnos with any character trec_eval reads, and names one it cannot', () => {
+    const dir = folder({
+      'documents.jsonl': ['{"docno":"𝔡oc-1","title":"A","text":"alpha"}', '{"docno":"café\u00a02","title":"B","text":"beta"}'].join('\n'),
+      'queries.tsv': 'q1\talpha\n',
+      'qrels.txt': 'q1 0 𝔡oc-1 2\nq1 0 café\u00a02 1\n',
+    });
+    const set = loadGoldenSet(search('.'), join(dir, 'shipgate.config.ts'));
+    expect(set.documents.map((d) => d.docno)).toEqual(['𝔡oc-1', 'café\u00a02']);
+    expect(set.qrels.get('q1')?.get('café\u00a02')).toBe(1);
+    const spaced = folder({ 'documents.jsonl': '{"docno":"d 1","title":"A","text":"alpha"}\n', 'queries.tsv': 'q1\talpha\n', 'qrels.txt': '' });
+    expect(() => loadGoldenSet(search('.'), join(spaced, 'shipgate.config.ts'))).toThrow(
+      new GoldenSetError(`${join(spaced, 'documents.jsonl')}:1: docno "d 1" is empty or holds a space, tab, line break or NUL, which TREC files cannot carry`),
+    );
+  });
 });

@@ -17,17 +17,17 @@ const search = (extra: Record<string, unknown> = {}) =>
     'x',
   ).search!;
 
-/** A tenant whose every request is answered 200 with `json`. */
-const tenantAnswering = (json: unknown): Tenant =>
+/** A tenant whose every request is answered `status` (200 by default) with `json`. */
+const tenantAnswering = (json: unknown, status = 200): Tenant =>
   ({
     label: 'tenant-1',
     client: {
       send: async (): Promise<HttpResult> => ({
-        status: 200,
+        status,
         headers: {},
         text: JSON.stringify(json),
         json,
-        exchange: { instance: 0, request: { method: 'GET', url: '/', headers: {} }, response: { status: 200, headers: {}, body: JSON.stringify(json) }, ms: 1 },
+        exchange: { instance: 0, request: { method: 'GET', url: '/', headers: {} }, response: { status, headers: {}, body: JSON.stringify(json) }, ms: 1 },
       }),
     },
   }) as unknown as Tenant;
@@ -53,5 +53,12 @@ describe('search-quality on a provider that failed or was late', () => {
     expect((await findingOf(byDefault.normalQuery(tenantAnswering({ degraded: true, items: [] }), 'q', 10, 0, 'q')))?.code).toBe('CHECK_PRECONDITION');
     // The fallback pass reads a degraded answer without stopping.
     expect((await mapped.query(tenantAnswering({ mode: 'text', items: [{ id: 'd1' }] }), 'q', 10, 0, 'q')).degraded).toBe(true);
+  });
+
+  it('names search.depth when the route refuses the number of hits asked for, and only then', async () => {
+    const refused = await findingOf(new SearchApi(search()).query(tenantAnswering({ error: 'limit must be at most 50' }, 400), 'q', 100, 0, 'q'));
+    expect(refused?.title).toBe('the search for "q" answered 400 for tenant-1 when asked for 100 hits (search.depth): if the route caps how many hits it returns, set search.depth to at most that');
+    const unauthorised = await findingOf(new SearchApi(search()).query(tenantAnswering({ error: 'no token' }, 401), 'q', 100, 0, 'q'));
+    expect(unauthorised?.title).toBe('the search for "q" answered 401 for tenant-1');
   });
 });
