@@ -124,7 +124,8 @@ export default defineTarget({
         route: 'POST /v1/conversations/{parent}/messages',
         body: (s) => ({ role: 'user', content: s.text('message') }),
       },
-      list: 'GET /v1/conversations/{parent}/messages',
+      // A conversation's messages come in one answer, however many there are.
+      list: { route: 'GET /v1/conversations/{parent}/messages', paging: { style: 'none' } },
     },
     source: {
       create: { route: 'POST /v1/sources', body: (s) => ({ name: s.text('source'), url: `https://example.com/${s.unique('doc')}` }) },
