@@ -1,13 +1,13 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_FLAGS, findChromium } from './harness/browser/chromium.ts';
 
 /**
- * Browser suites (CORS, UI) run in a real Chromium. Playwright cannot download its own browser
- * on every machine; Debian's chromium is used when present, otherwise Playwright's own, if a user
- * has installed it (`npx playwright install chromium`). Override with SHIPGATE_CHROMIUM.
+ * For Playwright Test specs (`*.browser.ts`), should a suite need its runner. The cors suite
+ * drives Chromium through Playwright's API from its vitest checks; both find the browser the same
+ * way (harness/browser/chromium.ts: SHIPGATE_CHROMIUM, the system's Chromium, Playwright's own)
+ * and launch it with the same flags.
  */
-const debianChromium = '/usr/bin/chromium';
-const executablePath = process.env.SHIPGATE_CHROMIUM ?? (existsSync(debianChromium) ? debianChromium : undefined);
+const found = findChromium();
 
 export default defineConfig({
   testDir: 'suites',
@@ -17,15 +17,8 @@ export default defineConfig({
   use: {
     headless: true,
     launchOptions: {
-      ...(executablePath ? { executablePath } : {}),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      ...('path' in found ? { executablePath: found.path } : {}),
+      args: [...CHROMIUM_FLAGS],
     },
   },
 });

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { defineTarget, env, multipartBody, type ExportState } from 'shipgate';
+import { defineTarget, env, multipartBody, pollUntil, type ExportState } from 'shipgate';
 import {
   answerQueryV1,
   captureV1,
@@ -14,6 +14,7 @@ import {
   planV1,
   queryV1,
   rewritePlanV1,
+  syncStatusV1,
   syncV1,
 } from './contracts/index.ts';
 
@@ -29,8 +30,21 @@ const PLAN_DATE = '2030-01-15';
 // Export workers hold a claim for this long without a heartbeat; short, so a crash test takes seconds.
 const EXPORT_LEASE_MS = 1_500;
 const EXPORT_STATES: Record<string, ExportState> = { queued: 'queued', preparing: 'running', ready: 'done', failed: 'failed' };
+// The evidence size limit. The system promises 50 MiB in production (EVIDENCE_MAX_BYTES, its
+// default); the embedded run sets 8 MiB so the size checks move tens of megabytes, not hundreds.
+// A deployed system's profile declares the limit that system enforces.
+const EVIDENCE_MAX_BYTES = 8 * 1024 * 1024;
 // Operations only an org's admin may perform (the org's first user is its admin; members are not).
 const ADMIN = { role: 'admin' } as const;
+
+// What a smoke flow asserts on a live system: the status, the answer's contract keys (read off
+// the zod contract) and the ids it must not leave empty; never business content, which varies.
+const answerOf = (contract: { shape: object }, ids: string[] = []) => ({
+  type: 'object',
+  required: Object.keys(contract.shape),
+  properties: Object.fromEntries(ids.map((k) => [k, { type: 'string', minLength: 1 }])),
+});
+const itemWithId = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } };
 
 export default defineTarget({
   name: 'reference',
@@ -39,7 +53,7 @@ export default defineTarget({
   // shipgate starts the system: a fresh PostgreSQL database, the migrations, then two API
   // instances on OS-chosen ports (two, so per-instance state such as caches is exercised).
   launch: {
-    env: { JWT_SECRET, NODE_ENV: 'test', PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS) },
+    env: { JWT_SECRET, NODE_ENV: 'test', PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS), EVIDENCE_MAX_BYTES: String(EVIDENCE_MAX_BYTES) },
     database: { env: 'DATABASE_URL' },
     // shipgate's OpenAI-compatible provider double, which the API reaches through OPENAI_BASE_URL.
     providerDouble: { env: 'OPENAI_BASE_URL' },
@@ -300,14 +314,264 @@ export default defineTarget({
       items: (b) => (b as { items: { kind: string }[] }).items.filter((e) => e.kind === 'export.generated'),
       worker: (e) => (e as { payload: { worker_id?: string } }).payload.worker_id,
       attempt: (e) => (e as { payload: { attempt?: number } }).payload.attempt,
+      hash: (e) => (e as { payload: { sha256?: string } }).payload.sha256,
     },
     // The second witness: the bundles stored, counted in the database whatever the ledger says.
     files: { sql: 'SELECT id, worker_id, sha256, created_at FROM public.export_files WHERE export_id = $1::uuid ORDER BY created_at, id' },
     // The tenant's exports, counted before and after each burst: only the ones the answers name may be new.
     list: { route: 'GET /v1/exports' },
     download: 'GET /v1/exports/{id}/download',
+    // The golden path (the exports suite): the manifest's hashes, the system's own verification, and
+    // how shipgate recomputes each hash from the download: RFC 8785 canonical JSON (the default),
+    // SHA-256 in hex, the whole bundle and each of its items.
+    manifest: {
+      route: 'GET /v1/exports/{id}/manifest',
+      hash: (m) => (m as { sha256: string }).sha256,
+      items: (m) => (m as { items: { id: string; sha256: string }[] }).items.map((i) => ({ id: i.id, hash: i.sha256 })),
+    },
+    verify: { route: 'GET /v1/exports/{id}/verify', valid: (b) => (b as { valid?: boolean }).valid === true },
+    hashes: {
+      items: { list: (b) => (b as { items: unknown[] }).items, id: (i) => (i as { id: string }).id },
+      // What the database computes from the stored bundle with its own canonical_json, and what it stored.
+      database: {
+        sql: 'SELECT public.export_bundle_sha256(f.bundle) AS computed, f.sha256 AS stored FROM public.exports AS x JOIN public.export_files AS f ON f.id = x.file_id WHERE x.id = $1::uuid',
+      },
+    },
+    // An export of an org's documents: two of them, one with text that only a canonical form hashes the same way twice.
+    async prepare({ http, sample }) {
+      await http.json('POST', '/v1/documents', { body: { title: sample.text('export'), body: 'Quarterly “numbers”: 12 % up, \\ and a tab\there 🚀' } });
+      await http.json('POST', '/v1/documents', { body: { title: sample.text('export'), body: sample.text('body') } });
+    },
     completeWithinMs: 20_000,
     workers: { service: 'worker', idEnv: 'EXPORT_WORKER_ID', leaseMs: EXPORT_LEASE_MS, recoveryBoundMs: 5_000 },
+  },
+
+  // `RUN_STAGING_SMOKE=1 npx shipgate smoke` walks these on a deployed reference (a profile with
+  // http.baseUrls and kind 'staging' that takes this block, see test/fixtures/profiles). The seeds'
+  // journeys, in pactum; each registers the removal of what it makes before the step that makes it.
+  smoke: {
+    flows: {
+      'capture a thought': async ({ spec, token, unique, created }) => {
+        created('the capture, with what was extracted from it', 'DELETE /v1/captures/$S{captureId}');
+        await spec()
+          .name('capture')
+          .post('/v1/capture/thought')
+          .withBearerToken(token)
+          .withJson({ text: `${unique('smoke')}: call Ana about the Q3 roadmap tomorrow; the budget review moved to Friday.` })
+          .stores('captureId', 'capture_id')
+          .expectStatus(200)
+          .expectJsonSchema(answerOf(captureV1, ['capture_id']));
+      },
+      'ask a question': async ({ spec, token, unique, created }) => {
+        const topic = unique('smoke-topic');
+        created('the document asked about', 'DELETE /v1/documents/$S{documentId}');
+        await spec()
+          .name('add a document')
+          .post('/v1/documents')
+          .withBearerToken(token)
+          .withJson({ title: `Decision ${topic}`, body: `We decided to ship ${topic} on Friday.` })
+          .stores('documentId', 'id')
+          .expectStatus(201)
+          .expectJsonSchema(itemWithId);
+        await spec()
+          .name('ask')
+          .post('/v1/query/ask')
+          .withBearerToken(token)
+          .withJson({ question: `What did we decide about ${topic}?` })
+          .expectStatus(200)
+          .expectJsonSchema(answerOf(queryV1))
+          .expectJsonSchema('sources', { type: 'array', minItems: 1, items: { type: 'object', required: ['document_id'], properties: { document_id: { type: 'string', minLength: 1 } } } });
+      },
+      "plan the day, then read today's plan": async ({ spec, token, unique, created }) => {
+        created("the day's plan", 'DELETE /v1/plan/$S{planDate}');
+        await spec()
+          .name('refresh the plan')
+          .post('/v1/plan/refresh')
+          .withBearerToken(token)
+          .withJson({ focus: unique('smoke focus') })
+          .stores('planDate', 'date')
+          .expectStatus(200)
+          .expectJsonSchema(answerOf(planV1, ['date']));
+        await spec().name("today's plan").get('/v1/plan/today').withBearerToken(token).expectStatus(200).expectJsonSchema(answerOf(planV1, ['date']));
+      },
+      'sync, then read its status': async ({ spec, token, unique, created }) => {
+        created('the document synced', 'DELETE /v1/documents/$S{documentId}');
+        await spec()
+          .name('add a document')
+          .post('/v1/documents')
+          .withBearerToken(token)
+          .withJson({ title: unique('smoke sync'), body: 'A document for the sync to embed.' })
+          .stores('documentId', 'id')
+          .expectStatus(201)
+          .expectJsonSchema(itemWithId);
+        await spec().name('sync').post('/v1/sync/openai').withBearerToken(token).expectStatus(200).expectJsonSchema(answerOf(syncV1, ['provider']));
+        await spec().name('sync status').get('/v1/sync/openai/status').withBearerToken(token).expectStatus(200).expectJsonSchema(answerOf(syncStatusV1, ['provider']));
+      },
+      'ingest a document, then read it back': async ({ spec, token, unique, created }) => {
+        created('the document', 'DELETE /v1/documents/$S{documentId}');
+        await spec()
+          .name('ingest')
+          .post('/v1/documents')
+          .withBearerToken(token)
+          .withJson({ title: unique('smoke document'), body: 'Ingested by the staging smoke.' })
+          .stores('documentId', 'id')
+          .expectStatus(201)
+          .expectJsonSchema(itemWithId);
+        await spec()
+          .name('read it back')
+          .get('/v1/documents/{id}')
+          .withPathParams('id', '$S{documentId}')
+          .withBearerToken(token)
+          .expectStatus(200)
+          .expectJson('id', '$S{documentId}');
+      },
+      'export, download, verify its manifest': async ({ spec, token, unique, created }) => {
+        created('the exported document', 'DELETE /v1/documents/$S{documentId}');
+        await spec()
+          .name('add a document')
+          .post('/v1/documents')
+          .withBearerToken(token)
+          .withJson({ title: unique('smoke export'), body: 'A document for the export to carry.' })
+          .stores('documentId', 'id')
+          .expectStatus(201);
+        created('the export and its bundle', 'DELETE /v1/exports/$S{exportId}');
+        await spec().name('request an export').post('/v1/exports').withBearerToken(token).withJson({ kind: 'documents' }).stores('exportId', 'id').expectStatus(202).expectJsonSchema(itemWithId);
+        // The workers produce it: poll its status (up to 30 s) until it is done either way.
+        await spec()
+          .name('wait until it is ready')
+          .get('/v1/exports/{id}')
+          .withPathParams('id', '$S{exportId}')
+          .withBearerToken(token)
+          .retry({ count: 60, delay: 500, strategy: ({ res }) => ['ready', 'failed'].includes((res.body as { status?: string })?.status ?? '') })
+          .expectStatus(200)
+          .expectJson('status', 'ready');
+        // The manifest names the export and the document, and its hash is the one the download carries.
+        await spec()
+          .name('manifest')
+          .get('/v1/exports/{id}/manifest')
+          .withPathParams('id', '$S{exportId}')
+          .withBearerToken(token)
+          .stores('bundleSha256', 'sha256')
+          .expectStatus(200)
+          .expectJson('export_id', '$S{exportId}')
+          .expectJsonLike('items', [{ id: '$S{documentId}' }]);
+        await spec()
+          .name('download')
+          .get('/v1/exports/{id}/download')
+          .withPathParams('id', '$S{exportId}')
+          .withBearerToken(token)
+          .expectStatus(200)
+          .expectHeader('x-content-sha256', '$S{bundleSha256}')
+          .expectJsonLike('items', [{ id: '$S{documentId}' }]);
+        // The system's own check: the hashes recomputed from what it stored match the manifest and the ledger.
+        await spec().name('verify it').get('/v1/exports/{id}/verify').withPathParams('id', '$S{exportId}').withBearerToken(token).expectStatus(200).expectJson('valid', true);
+      },
+      'chat, then its graph job is done': async ({ spec, token, unique, created }) => {
+        created('the conversation, its messages and its graph', 'DELETE /v1/conversations/$S{conversationId}');
+        await spec()
+          .name('start a conversation')
+          .post('/v1/conversations')
+          .withBearerToken(token)
+          .withJson({ title: unique('smoke chat') })
+          .stores('conversationId', 'id')
+          .expectStatus(201)
+          .expectJsonSchema(itemWithId);
+        await spec()
+          .name('send a message')
+          .post('/v1/conversations/{id}/messages')
+          .withPathParams('id', '$S{conversationId}')
+          .withBearerToken(token)
+          .withJson({ role: 'user', content: `Ana and Ben review the Q3 Roadmap on Friday (${unique('smoke')}).` })
+          .expectStatus(201)
+          .expectJsonSchema({ ...itemWithId, required: ['id', 'graph_job'], properties: { ...itemWithId.properties, graph_job: itemWithId } });
+        // The workers extract its graph: poll the job's status (up to 30 s) until it is done either way.
+        await spec()
+          .name('its graph job is done')
+          .get('/v1/conversations/{id}/graph-job')
+          .withPathParams('id', '$S{conversationId}')
+          .withBearerToken(token)
+          .retry({ count: 60, delay: 500, strategy: ({ res }) => ['done', 'failed'].includes((res.body as { job?: { status?: string } })?.job?.status ?? '') })
+          .expectStatus(200)
+          .expectJson('job.status', 'done');
+      },
+    },
+    // The run's tenant (a new user's org) is closed at the end: the org and all it holds.
+    async removeTenant({ http }) {
+      const closed = await http.request('DELETE', '/v1/org');
+      if (closed.status !== 204) throw new Error(`DELETE /v1/org answered ${closed.status}`);
+    },
+  },
+
+  // The pacts of the reference's web client (contracts/pact/, generated from reference/web by
+  // test/pact): the reference must answer each interaction as its consumer expects. Each
+  // interaction runs as a new tenant; its provider states are set up here, through the API, or in
+  // the database for what no API call makes (a disabled account).
+  pact: {
+    provider: 'reference-api',
+    files: ['contracts/pact'],
+    states: {
+      'a signed-in user': async () => {},
+      // A token for a subject the system has never seen: the request is its first sign-in.
+      'a user who has never signed in': async ({ sign, sendAs, unique }) => {
+        sendAs(await sign({ sub: randomUUID(), email: `${unique('pact')}@shipgate.test` }));
+      },
+      'a signed-in user whose account was disabled': async ({ sql, tenant }) => {
+        await sql('UPDATE public.users SET disabled_at = now() WHERE id = $1', [tenant.userId]);
+      },
+      'a document exists': async ({ http }) => {
+        const doc = await http.json<{ id: string }>('POST', '/v1/documents', { body: { title: 'Roadmap', body: 'Ship the importer in Q3.' } });
+        return { documentId: doc.id };
+      },
+      'a document about a topic exists': async ({ http, params }) => {
+        const topic = String(params.topic);
+        await http.json('POST', '/v1/documents', { body: { title: `Decision on the ${topic}`, body: `We ship the ${topic} in Q3.` } });
+      },
+      'a plan for today exists': async ({ http }) => {
+        await http.json('POST', '/v1/plan/refresh', { body: { focus: 'review the week' } });
+      },
+      'an export is ready': async ({ http }) => {
+        await http.json('POST', '/v1/documents', { body: { title: 'Roadmap', body: 'Ship the importer in Q3.' } });
+        const queued = await http.json<{ id: string }>('POST', '/v1/exports', { body: { kind: 'documents' } });
+        await pollUntil(async () => ((await http.json<{ status: string }>('GET', `/v1/exports/${queued.id}`)).status === 'ready' ? true : undefined), {
+          what: `export ${queued.id} to be ready`,
+          deadlineMs: 20_000,
+        });
+        return { exportId: queued.id };
+      },
+    },
+  },
+
+  // Evidence uploads: the limit and the allow-list the system promises (seed 003), how it refuses,
+  // its idempotency key, and the read route that shows what it stored (size and SHA-256). Another
+  // tenant's read answers as a missing id (the default access and denial).
+  uploads: {
+    route: 'POST /v1/evidence',
+    field: 'file',
+    fields: (s) => ({ description: s.text('evidence') }),
+    maxBytes: EVIDENCE_MAX_BYTES,
+    allowedTypes: [
+      'image/jpeg',
+      'image/png',
+      'image/gif',
+      'image/webp',
+      'application/pdf',
+      'video/mp4',
+      'video/quicktime',
+      'application/msword',
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    ],
+    refusals: { tooLarge: 413, type: 415 },
+    idempotencyHeader: 'Idempotency-Key',
+    read: { route: 'GET /v1/evidence/{id}', size: (b) => Number((b as { size_bytes: number }).size_bytes), sha256: (b) => (b as { sha256: string }).sha256 },
+  },
+
+  // Browser access. The reference allows the origins in ALLOWED_ORIGINS; shipgate serves its pages
+  // from origins of its own and passes those in that variable. A web app calls who-am-I and creates
+  // a document (JSON: the browser asks first), with its bearer token and cookies (credentials: 'include').
+  cors: {
+    origins: { env: 'ALLOWED_ORIGINS' },
+    routes: ['GET /auth/me', { route: 'POST /v1/documents', body: (s) => ({ title: s.text('cors'), body: 'written from a page' }) }],
+    credentials: 'include',
   },
 
   // Operations routes (seed: a 2 s readiness timeout, a 5 s success cache, 503 on failure,
@@ -375,6 +639,6 @@ export default defineTarget({
 
   policy: { notFound: 404, unauthenticated: 401, roleDenied: 403 },
   gate: {
-    require: ['auth', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash', 'health', 'config'],
+    require: ['auth', 'pact', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash', 'health', 'config', 'exports', 'uploads'],
   },
 });

@@ -1,5 +1,5 @@
 // The articles system's profile: the worked example of describing an API unlike the reference.
-import { decodeClaims, defineTarget, type IdentityContext } from 'shipgate';
+import { decodeClaims, defineTarget, type IdentityContext, type PactStateContext } from 'shipgate';
 
 const JWT_SECRET = 'short-secret'; // 12 characters: weak, as some systems' are; shipgate warns and tests it as it is
 const ADMIN = { email: 'admin@articles.test', password: 'admin-password-1' };
@@ -12,9 +12,17 @@ async function signUp({ http, unique }: IdentityContext) {
 }
 const field = <T>(name: string) => (b: unknown) => (b as Record<string, T>)[name]!;
 const missingId = () => '2147483000';
+const articleOf = (b: unknown) => field<{ id: number }>('article')(b).id;
+// An article of a second user, made through the API with that user's own token.
+async function anotherUsersArticle({ http, unique }: PactStateContext, published: boolean) {
+  const name = unique('author'), other = await http.json<UserAnswer>('POST', '/api/users', { token: null, body: { user: { username: name, email: `${name}@articles.test`, password: `pw-${name}` } } });
+  return articleOf(await http.json('POST', '/api/articles', { token: other.user.token, body: { article: { title: 'Not yours', body: 'Mine.', published } } }));
+}
 
 export default defineTarget({
   name: 'articles', kind: 'ephemeral', http: { probePath: '/api/health' },
+  openapi: 'openapi.json', // every operation is known: what the profile does not place below is listed as unclassified
+  protectedRoutes: ['GET /api/user', 'PUT /api/user', 'POST /api/users/logout'], routes: { public: ['POST /api/users', 'POST /api/users/login', 'GET /api/openapi.json'] }, // health routes: the health block
   launch: {
     env: { JWT_SECRET, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
     database: { env: 'DATABASE_URL' }, setup: [{ name: 'migrate', command: ['node', '--import', 'tsx', 'migrate.ts'] }],
@@ -51,11 +59,21 @@ export default defineTarget({
       remove: 'DELETE /api/articles/{parent}/comments/{id}',
     },
   },
+  // The pacts of this system's web client (contracts/pact/, from articles/web): its own states, on its own conventions.
+  pact: { provider: 'articles-api', files: ['../contracts/pact'],
+    states: {
+      'a name nobody has taken': async ({ unique }) => ({ username: unique('pact'), email: `${unique('pact')}@articles.test` }),
+      'a signed-in user': async () => {},
+      'a published article exists': async ({ http }) => ({ articleId: articleOf(await http.json('POST', '/api/articles', { body: { article: { title: 'How we ship', body: 'Small steps.', published: true } } })) }),
+      "another user's draft exists": async (ctx) => ({ articleId: await anotherUsersArticle(ctx, false) }),
+      "another user's published article exists": async (ctx) => ({ articleId: await anotherUsersArticle(ctx, true) }),
+    },
+  },
   database: { isolation: 'app', roles: { authenticated: 'articles_app', anon: null }, // ownership is checked in the application: no RLS
     tenancy: { column: 'author_id', tables: { 'public.users': { column: 'id' }, 'public.folders': { column: 'owner_id' } } },
     migrations: { command: ['node', '--import', 'tsx', 'migrate.ts'], dir: 'migrations', records: { table: 'public.schema_migrations', column: 'version', match: 'name' } },
   },
   health: { liveness: 'GET /api/ping', readiness: { route: 'GET /api/health', timeoutMs: 2_000, notReady: { status: 503 } } }, // no cache, no dependency report
   config: { required: ['DATABASE_URL', 'JWT_SECRET', 'PORT'] }, // no production mode, so no rule for a weak JWT secret
-  gate: { require: ['auth', 'tenant-isolation', 'roles', 'db-advisor', 'migrations', 'error-hygiene', 'health', 'config'] },
+  gate: { require: ['auth', 'pact', 'tenant-isolation', 'roles', 'db-advisor', 'migrations', 'error-hygiene', 'health', 'config'] },
 });

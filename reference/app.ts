@@ -7,6 +7,7 @@ import type { ServerConfig } from './config.ts';
 import type { AppContext } from './context.ts';
 import { createPool } from './db/pool.ts';
 import { Readiness } from './health/readiness.ts';
+import { registerCors } from './http/cors.ts';
 import { ApiError } from './http/errors.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
@@ -57,6 +58,7 @@ export function buildApp(config: ServerConfig): FastifyInstance {
     defects: config.defects,
     version: config.version,
     provider: new ProviderClient(config.provider, config.defects, app.log),
+    evidenceMaxBytes: config.evidenceMaxBytes,
   };
   if (config.authDisabled) app.log.warn(`AUTH_DISABLED: requests without a token act as the dev user`);
   if (config.defects.size > 0) app.log.warn({ defects: [...config.defects] }, 'reference defects switched on');
@@ -65,6 +67,7 @@ export function buildApp(config: ServerConfig): FastifyInstance {
     reply.header('x-trace-id', request.id);
   });
   app.addHook('onClose', () => pool.end());
+  registerCors(app, { allowedOrigins: config.allowedOrigins, defects: config.defects });
   acceptEmptyJsonBodies(app);
 
   app.setNotFoundHandler((_request, reply) =>

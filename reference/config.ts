@@ -20,7 +20,14 @@ export interface ServerConfig {
   defects: ReadonlySet<string>;
   version: string;
   provider: ProviderConfig;
+  /** The largest evidence file accepted, in bytes (`EVIDENCE_MAX_BYTES`, default 50 MiB). */
+  evidenceMaxBytes: number;
+  /** Browser origins allowed to call the API (`ALLOWED_ORIGINS`, comma-separated); none by default. */
+  allowedOrigins: ReadonlySet<string>;
 }
+
+/** The evidence size limit the system promises (seed 003): 50 MB. */
+export const EVIDENCE_MAX_BYTES = 50 * 1024 * 1024;
 
 /** The OpenAI-compatible provider behind capture, query, plan and sync. */
 export interface ProviderConfig {
@@ -56,6 +63,8 @@ export function loadServerConfig(env: Env): ServerConfig {
     defects: readDefects(env),
     version: env.APP_VERSION || REFERENCE_VERSION,
     provider: readProvider(env),
+    evidenceMaxBytes: readInt(env, 'EVIDENCE_MAX_BYTES', EVIDENCE_MAX_BYTES, 1, 2 ** 31),
+    allowedOrigins: readOrigins(env),
   };
   if (config.authDisabled && !authBypassAllowed(env, config.defects)) {
     throw new ConfigError(
@@ -78,6 +87,8 @@ export interface WorkerConfig {
   heartbeatMs: number;
   sweepMs: number;
   maxAttempts: number;
+  /** The first retry of a failed graph-extraction job waits this long; each next one twice as long. */
+  graphRetryBaseMs: number;
   defects: ReadonlySet<string>;
 }
 
@@ -94,6 +105,7 @@ export function loadWorkerConfig(env: Env, defaultWorkerId: string): WorkerConfi
     heartbeatMs,
     sweepMs: readPositiveInt(env, 'EXPORT_SWEEP_MS', Math.max(1, Math.floor(leaseMs / 2))),
     maxAttempts: readPositiveInt(env, 'EXPORT_MAX_ATTEMPTS', 5),
+    graphRetryBaseMs: readPositiveInt(env, 'GRAPH_RETRY_BASE_MS', 1_000),
     defects: readDefects(env),
   };
 }
@@ -218,6 +230,23 @@ function readInt(env: Env, name: string, fallback: number, min: number, max: num
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
   return n;
+}
+
+/** `https://app.example.com,http://localhost:5173`: exact origins, compared as the browser sends them. */
+function readOrigins(env: Env): ReadonlySet<string> {
+  const origins = (env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin) {
+      throw new ConfigError(`ALLOWED_ORIGINS must list origins such as https://app.example.com (scheme, host and port, no path; got "${origin}")`);
+    }
+  }
+  return new Set(origins);
 }
 
 const TRUE_VALUES = new Set(['1', 'true', 'yes', 'on']);

@@ -14,4 +14,6 @@ export interface AppContext {
   version: string;
   /** The OpenAI-compatible provider behind capture, query, plan, sync and search. */
   provider: ProviderClient;
+  /** The largest evidence file accepted, in bytes. */
+  evidenceMaxBytes: number;
 }

@@ -124,6 +124,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['AUTH_REVOKED_TOKEN_ACCEPTED'],
   },
   {
+    id: 'export-poll-skips-revocation',
+    promise: 'a revoked token is refused with 401 on every route, also one that only a capability block (exports) names',
+    mistake: 'the export status route, polled every second, verifies the token but skips the revocation lookup "to save a query per poll"',
+    caughtBy: ['auth'],
+    findingCodes: ['AUTH_REVOKED_TOKEN_ACCEPTED'],
+  },
+  {
     id: 'wrong-audience',
     promise: 'a token minted for another audience is refused with 401',
     mistake: 'the token is verified without an expected audience',
@@ -340,6 +347,34 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['IDEMPOTENCY_CROSS_TENANT'],
   },
   {
+    id: 'cors-reflect',
+    promise: 'CORS grants only the allowed origins (ALLOWED_ORIGINS): never an unknown origin, with credentials or without',
+    mistake: "preview deployments get a new origin each time, so the allowlist check was replaced by echoing the request's Origin (the cors middleware's origin: true), credentials still allowed",
+    caughtBy: ['cors'],
+    findingCodes: ['CORS_REFLECTS_ORIGIN', 'CORS_DISALLOWED_ORIGIN_READ'],
+  },
+  {
+    id: 'cors-wildcard-credentials',
+    promise: 'CORS never answers * with credentials, and an allowed origin can call the API with its credentials',
+    mistake: 'a public embed widget needed any site to read, so the allowlist became *, and the credentials header the web app needs was kept beside it',
+    caughtBy: ['cors'],
+    findingCodes: ['CORS_WILDCARD_WITH_CREDENTIALS', 'CORS_ALLOWED_ORIGIN_BLOCKED'],
+  },
+  {
+    id: 'upload-no-limit',
+    promise: 'evidence uploads are limited to their size limit (413 above it), refused before the body is consumed',
+    mistake: "the size limit is left to the reverse proxy in front of production (client_max_body_size), so the app sets none: no Content-Length guard and an unbounded multipart file part",
+    caughtBy: ['uploads'],
+    findingCodes: ['UPLOAD_OVER_LIMIT_ACCEPTED'],
+  },
+  {
+    id: 'upload-type-spoof',
+    promise: "an upload whose bytes are not of its declared (allowed) type is refused with 415",
+    mistake: 'the magic-number check was dropped as redundant with the allowlist, so the content type the client declares is believed',
+    caughtBy: ['uploads'],
+    findingCodes: ['UPLOAD_TYPE_SPOOF_ACCEPTED'],
+  },
+  {
     id: 'export-double-claim',
     promise: 'any number of workers and API instances never produce two exports for one job',
     mistake:
@@ -354,6 +389,14 @@ export const DEFECTS: readonly DefectSpec[] = [
       'as export-double-claim, and a unique index on the ledger\'s export id with ON CONFLICT DO NOTHING keeps one ledger event per export: the second bundle is stored, the ledger hides it (migrations/defects/export-double-claim-ledger-once.sql)',
     caughtBy: ['export-dedup'],
     findingCodes: ['EXPORT_DUPLICATE'],
+  },
+  {
+    id: 'hash-mismatch',
+    promise: "an export's ledger event records the hash of its data in canonical JSON (RFC 8785), as its manifest and the database compute it",
+    mistake:
+      'the ledger event still takes the hash of JSON.stringify(bundle), keys in the order the code wrote them, left over from before the manifest moved to canonical JSON',
+    caughtBy: ['exports'],
+    findingCodes: ['EXPORT_LEDGER_HASH_MISMATCH'],
   },
   {
     id: 'completion-unfenced',
@@ -376,6 +419,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     mistake: 'expired leases are recovered when a worker starts, never by a running one: a dead worker\'s export waits for the next deploy or restart',
     caughtBy: ['worker-crash'],
     findingCodes: ['EXPORT_STUCK_AFTER_CRASH', 'EXPORT_STUCK_AFTER_STALL'],
+  },
+  {
+    id: 'pact-breaking-rename',
+    promise: "an answer keeps the fields its consumers' pacts rely on: a rename is a new version, never an edit",
+    mistake: "today's plan is reshaped for the dashboard and its items are renamed today_plan, the planner's own word for them; every other plan answer still says items",
+    caughtBy: ['pact'],
+    findingCodes: ['PACT_MISMATCH'],
   },
   {
     id: 'readiness-hangs',

@@ -46,6 +46,9 @@ export interface CheckContext {
   burst<M>(title: string, requests: BurstRequest<M>[]): Promise<History<M>>;
 }
 
+/** Each file's identity counts as far as its checks have reported them. */
+const countedUpTo = new WeakMap<object, { made: number; throttled: number }>();
+
 /** A thrown error that is not a finding still fails the check, and still reaches the report as one. */
 function asFinding(err: unknown, recording: Recording): Finding {
   if (err instanceof FindingError) {
@@ -87,7 +90,8 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
       const removals = startCleanupScope(target.profile.kind !== 'ephemeral');
       const seed = target.context.seed;
       const bursts = new BurstLog();
-      const identitiesBefore = target.tenants.counts;
+      // Counted from where the previous check of the file stopped: identities a file made while its checks were collected count too.
+      const identitiesBefore = countedUpTo.get(target.tenants) ?? { made: 0, throttled: 0 };
       const c: CheckContext = {
         target,
         sample: seededSample(seed),
@@ -128,6 +132,7 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
       } finally {
         const now = target.tenants.counts;
         ctx.task.meta.identities = { made: now.made - identitiesBefore.made, throttled: now.throttled - identitiesBefore.throttled };
+        countedUpTo.set(target.tenants, now);
         for (const section of bursts.sections()) c.report(section);
         const leftBehind = removals ? await cleanUp(removals) : [];
         if (leftBehind.length > 0) c.report({ title: 'clean-up: items shipgate created and could not remove', text: leftBehind.join('\n') });

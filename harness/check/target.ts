@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
 import { HttpClient } from '../http/client.ts';
+import { routeInventory, type RouteInventory } from '../inventory/route-inventory.ts';
 import { Tenants } from '../identities/tenants.ts';
 import { loadProfile } from '../profile/load.ts';
 import type { TargetProfile } from '../profile/schema.ts';
@@ -14,6 +15,8 @@ export interface Target {
   anonymous: HttpClient;
   tenants: Tenants;
   resources: ResourceApi[];
+  /** Every route shipgate knows: the profile's, and the OpenAPI document's when it gives one. */
+  routes: RouteInventory;
   /** The command that replays this run's generated cases for one suite. */
   replay(suite: string): string;
 }
@@ -26,6 +29,7 @@ export function createTarget(profile: TargetProfile, context: RunContext): Targe
     anonymous,
     tenants: new Tenants(profile, anonymous),
     resources: resourceApis(profile),
+    routes: routeInventory(profile, context.openapi),
     replay: (suite) => `${context.replayCommand} --suite ${suite}`,
   };
 }

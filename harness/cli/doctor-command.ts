@@ -1,15 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadProfile, ProfileError } from '../profile/load.ts';
+import type { TargetProfile } from '../profile/schema.ts';
+import { inventoryForRun } from '../inventory/for-run.ts';
 import { dockerEngineAnswers } from '../provision/docker.ts';
 import { assertReachable } from '../run/reachability.ts';
 import { EXIT } from './exit-codes.ts';
 import { configOption } from './options.ts';
 import { PACKAGE_ROOT } from './package-info.ts';
+import { findChromium, INSTALL_HINT } from '../browser/chromium.ts';
 
 interface Check {
   name: string;
@@ -94,15 +97,11 @@ async function databaseCheck(): Promise<Check[]> {
 }
 
 function chromiumCheck(): Check {
-  const candidates = [process.env.SHIPGATE_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((x): x is string => Boolean(x));
-  const found = candidates.find((c) => existsSync(c));
-  if (found) return { name: 'chromium', state: 'ok', detail: `${found} (${versionOf(found) ?? 'version unknown'})` };
-  return {
-    name: 'chromium',
-    state: 'optional',
-    detail: 'no Chromium found (needed only by browser suites)',
-    fix: "apt-get install -y chromium, or 'npx playwright install chromium' where downloads work, or set SHIPGATE_CHROMIUM",
-  };
+  const found = findChromium();
+  if ('missing' in found) {
+    return { name: 'chromium', state: 'optional', detail: `${found.missing.split(';')[0]} (needed only by the cors suite)`, fix: INSTALL_HINT };
+  }
+  return { name: 'chromium', state: 'ok', detail: `${found.source}: ${found.path} (${versionOf(found.path) ?? 'version unknown'})` };
 }
 
 function k6Check(): Check {
@@ -122,6 +121,7 @@ async function targetChecks(configFlag: string | undefined): Promise<Check[]> {
   try {
     const profile = await loadProfile(config.path);
     const checks: Check[] = [{ name: 'profile', state: 'ok', detail: `${config.path} (${profile.name}, ${profile.kind})` }];
+    if (profile.openapi) checks.push(await openapiCheck(profile, config.path));
     if (profile.launch) {
       checks.push({ name: 'target', state: 'ok', detail: 'launched by shipgate for each run (ephemeral)' });
     } else {
@@ -136,6 +136,22 @@ async function targetChecks(configFlag: string | undefined): Promise<Check[]> {
   } catch (err) {
     const detail = err instanceof ProfileError ? err.message : (err as Error).message;
     return [{ name: 'profile', state: 'missing', detail, fix: 'fix the fields named above' }];
+  }
+}
+
+/** The profile's OpenAPI document: it reads, and how many of its operations the profile leaves unclassified. */
+async function openapiCheck(profile: TargetProfile, configPath: string): Promise<Check> {
+  try {
+    const { api, inventory } = await inventoryForRun(profile, configPath);
+    const left = inventory.unclassified;
+    return {
+      name: 'openapi',
+      state: left.length > 0 && profile.gate.unclassified === 'fail' ? 'missing' : 'ok',
+      detail: `${profile.openapi}: ${api?.operations.length ?? 0} operations, ${left.length === 0 ? 'every one placed by the profile' : `${left.length} unclassified (${left.map((o) => o.route).join(', ')})`}`,
+      ...(left.length > 0 ? { fix: 'place each under a resource, a capability block, protectedRoutes, or routes.public / routes.ignore' } : {}),
+    };
+  } catch (err) {
+    return { name: 'openapi', state: 'missing', detail: (err as Error).message, fix: 'fix openapi in the profile, or the document' };
   }
 }
 

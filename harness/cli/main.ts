@@ -15,7 +15,9 @@ const USAGE = `shipgate ${VERSION}: GO / NO-GO for a multi-tenant backend, with 
 
   shipgate verify    run the suites against the target (default: the embedded reference system)
   shipgate nightly   verify with nightly depth: every concurrency check tries ${NIGHTLY_ITERATIONS} schedules
+  shipgate smoke     walk the profile's smoke flows on a deployed system (needs RUN_STAGING_SMOKE=1)
   shipgate selftest  prove every suite catches its defects on the reference system
+  shipgate init      draft a target profile (shipgate.config.ts), from an OpenAPI document with --openapi
   shipgate doctor    check this machine and the target: what is missing and how to fix it
   shipgate provider-double  run the OpenAI-compatible provider double alone (--port n)
 
@@ -26,9 +28,17 @@ ${VERIFY_USAGE}`;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => ({ usage: VERIFY_USAGE, run: verifyCommand }),
   nightly: async () => ({ usage: VERIFY_USAGE, run: (argv, log) => verifyCommand(argv, log, { iterations: NIGHTLY_ITERATIONS }) }),
+  smoke: async () => {
+    const m = await import('./smoke-command.ts');
+    return { usage: m.SMOKE_USAGE, run: m.smokeCommand };
+  },
   selftest: async () => {
     const m = await import('./selftest-command.ts');
     return { usage: m.SELFTEST_USAGE, run: m.selftestCommand };
+  },
+  init: async () => {
+    const m = await import('./init-command.ts');
+    return { usage: m.INIT_USAGE, run: m.initCommand };
   },
   doctor: async () => {
     const m = await import('./doctor-command.ts');

@@ -72,7 +72,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
   const runs = parseIntOption('runs', values.runs, 1, 5);
   const iterations = parseIntOption('iterations', values.iterations, 1, CI_ITERATIONS);
   const reportsDir = join(values.reports ?? 'reports', 'selftest');
-  const suites = await discoverSuites(PACKAGE_ROOT);
+  const suites = (await discoverSuites(PACKAGE_ROOT)).filter((s) => s.runBy === 'verify');
   mkdirSync(reportsDir, { recursive: true });
 
   const total = chosen.reduce((n, c) => n + c.defects.length, 0);

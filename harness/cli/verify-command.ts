@@ -45,15 +45,18 @@ export async function verifyCommand(argv: string[], log: (line: string) => void,
   const runs = parseIntOption('runs', values.runs, 1, 5);
   const iterations = parseIntOption('iterations', values.iterations, 1, defaults.iterations);
   const profile = await loadProfile(config.path);
-  const suites = await discoverSuites(PACKAGE_ROOT);
+  const all = await discoverSuites(PACKAGE_ROOT);
+  const suites = all.filter((s) => s.runBy === 'verify');
   const selected = values.suite ?? [];
+  const elsewhere = selected.filter((id) => all.some((s) => s.id === id && s.runBy !== 'verify'));
+  if (elsewhere.length > 0) throw new UsageError(`suite ${elsewhere.join(', ')} runs under \`shipgate ${all.find((s) => s.id === elsewhere[0])?.runBy}\`, not verify`);
   const unknown = selected.filter((id) => !suites.some((s) => s.id === id));
   if (unknown.length > 0) {
     throw new UsageError(`unknown suite ${unknown.join(', ')}; known suites: ${suites.map((s) => s.id).join(', ')}`);
   }
-  const unknownRequired = profile.gate.require.filter((id) => !suites.some((s) => s.id === id));
+  const unknownRequired = profile.gate.require.filter((id) => !all.some((s) => s.id === id));
   if (unknownRequired.length > 0) {
-    throw new UsageError(`gate.require in ${config.path} names unknown suite ${unknownRequired.join(', ')}; known suites: ${suites.map((s) => s.id).join(', ')}`);
+    throw new UsageError(`gate.require in ${config.path} names unknown suite ${unknownRequired.join(', ')}; known suites: ${all.map((s) => s.id).join(', ')}`);
   }
   log(`shipgate verify · ${profile.name} (${profile.kind})${config.embedded ? ` · embedded system '${config.system ?? 'reference'}'` : ''} · seed ${seed} · ${iterations} iterations`);
   for (const w of profileWarnings(profile)) log(`warning: ${w}`);

@@ -151,8 +151,22 @@ export class ExportsApi {
 
   async download(x: QueuedExport): Promise<HttpResult | undefined> {
     if (!this.#spec.download) return undefined;
-    const route = parseRoute(this.#spec.download);
-    return x.owner.client.send({ method: route.method, path: fillPath(route.path, { id: x.id }), label: `${x.owner.label} downloads export ${x.id}` });
+    return this.#call(x, this.#spec.download, `${x.owner.label} downloads export ${x.id}`);
+  }
+
+  /** The export's manifest (`exports.manifest`), or undefined when the profile gives none. */
+  async manifest(x: QueuedExport): Promise<HttpResult | undefined> {
+    return this.#spec.manifest ? this.#call(x, this.#spec.manifest.route, `${x.owner.label} reads the manifest of export ${x.id}`) : undefined;
+  }
+
+  /** The system's own verification of the export (`exports.verify`), or undefined when the profile gives none. */
+  async verify(x: QueuedExport): Promise<HttpResult | undefined> {
+    return this.#spec.verify ? this.#call(x, this.#spec.verify.route, `${x.owner.label} asks the system to verify export ${x.id}`) : undefined;
+  }
+
+  #call(x: QueuedExport, routeText: string, label: string): Promise<HttpResult> {
+    const route = parseRoute(routeText);
+    return x.owner.client.send({ method: route.method, path: fillPath(route.path, { id: x.id }), label });
   }
 
   /**

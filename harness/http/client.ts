@@ -27,6 +27,8 @@ export interface HttpResult {
   text: string;
   /** The parsed body when it is JSON, else undefined. */
   json: unknown;
+  /** The body exactly as it arrived (a hash of a download is taken of these). */
+  bytes?: Buffer;
   /** The network failure, when there was no response. */
   error?: string;
   exchange: Exchange;
@@ -110,7 +112,8 @@ export class HttpClient {
         body: payload,
         dispatcher: this.#agent,
       });
-      const text = await res.body.text();
+      const bytes = Buffer.from(await res.body.arrayBuffer());
+      const text = bytes.toString('utf8');
       const resHeaders = flatHeaders(res.headers);
       exchange.ms = Math.round(performance.now() - started);
       exchange.response = { status: res.statusCode, headers: redactor.headers(resHeaders), body: redactor.scrub(text) };
@@ -123,7 +126,7 @@ export class HttpClient {
           json = undefined;
         }
       }
-      return { status: res.statusCode, headers: resHeaders, text, json, exchange };
+      return { status: res.statusCode, headers: resHeaders, text, json, bytes, exchange };
     } catch (err) {
       exchange.ms = Math.round(performance.now() - started);
       exchange.error = describeNetworkError(err);

@@ -34,7 +34,9 @@ export function formatExchange(x: Exchange): string {
     lines.push(`< (no response: ${x.error}, after ${x.ms} ms)`);
   } else if (x.response) {
     lines.push(`< ${x.response.status} (${x.ms} ms)`);
-    for (const name of SHOWN_RESPONSE_HEADERS) {
+    // CORS verdicts rest on the access-control headers: every one is shown, with Vary.
+    const cors = Object.keys(x.response.headers).filter((h) => h.startsWith('access-control-') || h === 'vary').sort();
+    for (const name of [...SHOWN_RESPONSE_HEADERS, ...cors]) {
       const v = x.response.headers[name];
       if (v) lines.push(`< ${name}: ${v}`);
     }

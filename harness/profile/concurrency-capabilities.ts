@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Sample } from '../generate/sample.ts';
 import type { IdentityContext } from '../identities/principal.ts';
+import type { ProfileHttp } from '../http/profile-http.ts';
 import { fn, routeString } from './fields.ts';
 import { operationAccess } from './access-schema.ts';
 import { RETURNS } from './hook-result.ts';
@@ -131,6 +132,56 @@ export const idempotencySpec = z
     path: ['endpoints'],
   });
 
+/** One item of a manifest: the item's id and the hash the system recorded for it. */
+export interface ManifestItem {
+  id: string;
+  hash: string;
+}
+
+/** What `exports.prepare` is given: the tenant's HTTP access (its token is sent) and seeded values. */
+export interface ExportPrepareContext {
+  http: ProfileHttp;
+  sample: Sample;
+  tenantId: string;
+}
+
+/**
+ * How the hash of an export is computed from its data: the canonical form of the JSON, the
+ * algorithm and the encoding, what part of the download it covers, and the items hashed one by one.
+ */
+const hashSpec = z
+  .strictObject({
+    /** `'rfc8785'` (default), `'jsonb'` (PostgreSQL's jsonb text), `'bytes'` (the download as served) or a function. */
+    canonical: z
+      .union([z.enum(['rfc8785', 'jsonb', 'bytes']), fn<(value: Json) => string>('value => canonical text', RETURNS.text)], {
+        error: "expected 'rfc8785', 'jsonb', 'bytes' or a function (value) => canonical text",
+      })
+      .default('rfc8785'),
+    /** Null members of objects are dropped before hashing (PostgreSQL's `jsonb_strip_nulls`). */
+    stripNulls: z.boolean().default(false),
+    algorithm: z.enum(['sha256', 'sha384', 'sha512', 'sha1', 'md5']).default('sha256'),
+    encoding: z.enum(['hex', 'base64', 'base64url']).default('hex'),
+    /** The part of the downloaded document the export's hash covers. Default: all of it. */
+    of: fn<(download: Json) => Json>('downloaded document => the value its hash covers', RETURNS.anyValue).optional(),
+    /** The items of the download that are hashed one by one (their hashes are in `manifest.items`). */
+    items: z
+      .strictObject({
+        list: fn<(download: Json) => Json[]>('downloaded document => items', RETURNS.items),
+        id: fn<(item: Json) => string | number>('item => id', RETURNS.id),
+      })
+      .optional(),
+    /**
+     * SQL the database answers for the export `$1` with a `computed` column (the hash the database
+     * computes from what it stored, e.g. with its canonical JSON function) and optionally `stored`
+     * (the hash the system recorded). Needs the `database` block or a database shipgate provisioned.
+     */
+    database: z.strictObject({ sql: z.string().min(1) }).optional(),
+  })
+  .refine((h) => h.canonical !== 'bytes' || (h.of === undefined && h.items === undefined), {
+    message: "with canonical: 'bytes' the hash covers the download as served: 'of' and 'items' need a JSON canonical form",
+    path: ['canonical'],
+  });
+
 /** An export's state, as shipgate names it; the profile maps the system's own words. */
 export type ExportState = 'queued' | 'running' | 'done' | 'failed';
 
@@ -169,6 +220,8 @@ export const exportsSpec = z.strictObject({
     worker: fn<(item: Json) => string | null | undefined>('production => worker id', RETURNS.optionalText).optional(),
     /** Which claim of the export a production came from (1 for the first): 2 or more means the export was taken over. */
     attempt: fn<(item: Json) => number | null | undefined>('production => attempt', RETURNS.optionalNumber).optional(),
+    /** The hash of the export's data a production records (a ledger event's hash): the exports suite recomputes it. */
+    hash: fn<(item: Json) => string | undefined>('production => hash of the export', RETURNS.optionalText).optional(),
   }),
   /**
    * A second witness of productions, in the database (needs the `database` block; its URL or the
@@ -184,6 +237,27 @@ export const exportsSpec = z.strictObject({
   list: listOf.optional(),
   /** Downloads a finished export: it must answer 2xx once the export is done. */
   download: routeString.optional(),
+  /** Reads a finished export's manifest, e.g. `'GET /v1/exports/{id}/manifest'`: the hashes the system claims for its data. */
+  manifest: z
+    .strictObject({
+      route: routeString,
+      /** The hash of the whole export in the manifest. */
+      hash: fn<(manifest: Json) => string>('manifest => hash of the export', RETURNS.text),
+      /** The hash of each item, by the item's id (see `hashes.items`). */
+      items: fn<(manifest: Json) => ManifestItem[]>('manifest => [{ id, hash }]', RETURNS.manifestItems).optional(),
+    })
+    .optional(),
+  /** The system's own manifest verification, e.g. `'GET /v1/exports/{id}/verify'`, and how its answer says the export is intact. */
+  verify: z
+    .strictObject({
+      route: routeString,
+      valid: fn<(body: Json, status: number) => boolean>('(body, status) => the export verified', RETURNS.boolean),
+    })
+    .optional(),
+  /** How shipgate recomputes the hashes from the downloaded data (the exports suite). */
+  hashes: hashSpec.optional(),
+  /** Makes the data an export of a fresh tenant will hold (e.g. two documents), so its items and their hashes are checked. */
+  prepare: fn<(ctx: ExportPrepareContext) => Promise<void>>('ctx => Promise<void>', RETURNS.done).optional(),
   /** How long a healthy system may take to finish a batch of exports. */
   completeWithinMs: z.number().int().positive().default(30_000),
   /** The worker processes, for the crash suite (needs a `launch` block and an ephemeral target). */

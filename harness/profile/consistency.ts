@@ -110,12 +110,13 @@ function parentCycle(resources: Loose): string[] | undefined {
 }
 
 /** Profile blocks whose checks call the API (and so need a base URL). */
-const HTTP_BLOCKS = ['resources', 'protectedRoutes', 'tenantOverride', 'authBypass', 'adapters', 'search', 'jobClaim', 'jsonbMerge', 'idempotency', 'exports'] as const;
+const HTTP_BLOCKS = ['resources', 'protectedRoutes', 'openapi', 'tenantOverride', 'authBypass', 'adapters', 'search', 'jobClaim', 'jsonbMerge', 'idempotency', 'exports'] as const;
 /**
- * Blocks whose checks can run with no tenant: the bad-token checks of protected routes (a missing,
- * malformed, forged or unsigned token needs no valid one) and the bypass start-up guard.
+ * Blocks whose checks can run with no tenant: the bad-token checks of protected routes and of the
+ * OpenAPI document's secured operations (a missing, malformed, forged or unsigned token needs no
+ * valid one) and the bypass start-up guard.
  */
-const TENANT_FREE_BLOCKS: readonly string[] = ['protectedRoutes', 'authBypass'];
+const TENANT_FREE_BLOCKS: readonly string[] = ['protectedRoutes', 'openapi', 'authBypass'];
 /** Identity hooks that act on a user shipgate got from newTenant or tenants. */
 const TENANT_HOOKS = ['newMember', 'revocations', 'refresh', 'globalRoles'] as const;
 
@@ -164,11 +165,6 @@ export function crossFieldProblems(input: unknown): Problem[] {
   }
   const cycle = parentCycle(resources);
   if (cycle) problems.push({ path: ['resources', cycle[0] as string, 'parent'], message: `resource parents form a cycle: ${cycle.join(' -> ')}` });
-  (Array.isArray(t.protectedRoutes) ? t.protectedRoutes : []).forEach((route, i) => {
-    if (typeof route === 'string' && placeholders(route).length > 0) {
-      problems.push({ path: ['protectedRoutes', i], message: `protectedRoutes are fixed paths; '${route}' has a placeholder (declare it as a resource route instead)` });
-    }
-  });
   const identities = obj(t.identities) ?? {};
   const globalRoles = obj(identities.globalRoles) ?? {};
   for (const { path, level } of accessLevels(resources)) {

@@ -78,6 +78,11 @@ export const RETURNS = {
     test: (v: unknown) => isPlainObject(v) && isId(v.user) && isId(v.tenant),
   },
   anyValue: { words: 'a value (not a Promise)', test: (v: unknown) => !isThenable(v) },
+  manifestItems: {
+    words: 'an array of { id, hash } (id a non-empty string or a number, hash a non-empty string)',
+    test: (v: unknown) => Array.isArray(v) && v.every((i) => isPlainObject(i) && isId(i.id) && typeof i.hash === 'string' && i.hash !== ''),
+  },
+  formFields: { words: 'an object of form fields ({ name: string value })', test: (v: unknown) => isPlainObject(v) && Object.values(v).every((x) => typeof x === 'string') },
   principal: {
     words: '{ tenantId?, userId?, token? | claims?, data? } (a token as a non-empty string, claims and data as objects, ids as strings or numbers)',
     async: true,

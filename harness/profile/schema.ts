@@ -9,6 +9,10 @@ import { exportsSpec, idempotencySpec, jobClaimSpec, jsonbMergeSpec } from './co
 import { denial } from './access-schema.ts';
 import { identitiesSpec } from './identities-schema.ts';
 import { resourceSpec } from './resource-schema.ts';
+import { smokeSpec } from './smoke-schema.ts';
+import { pactSpec } from './pact-schema.ts';
+import { uploadsSpec } from './uploads-schema.ts';
+import { corsProblems, corsSpec } from './cors-schema.ts';
 import { searchSpec } from './search-schema.ts';
 import { healthSpec } from './health-schema.ts';
 import { configSpec } from './config-schema.ts';
@@ -216,8 +220,33 @@ export const targetSchema = z
           .optional(),
       })
       .optional(),
-    /** Routes that need authentication beyond the resource routes (e.g. `'GET /auth/me'`). */
+    /**
+     * Routes that need authentication beyond the resource routes (e.g. `'GET /auth/me'`). A
+     * `{placeholder}` is filled with a value that names nothing: such a route is judged against an
+     * anonymous call to it (a bad token must be refused exactly where no token is).
+     */
     protectedRoutes: z.array(routeString).default([]),
+    /**
+     * The API's OpenAPI 3.x document (JSON or YAML): a file relative to this profile, or an http(s)
+     * URL of one already served. With it shipgate knows every operation: each secured one gets the
+     * auth suite's token checks, and each one the profile does not place (under a resource, a
+     * capability block, protectedRoutes or `routes`) is listed in the sign-off as unclassified.
+     */
+    openapi: z.string().min(1, 'give a file (relative to the profile) or an http(s) URL').optional(),
+    /** What the operations no resource or capability block covers are. */
+    routes: z
+      .strictObject({
+        /** Operations anyone may call without a token (health, sign-up, login, the docs): known, and not token-checked. */
+        public: z.array(routeString).default([]),
+        /** Operations shipgate leaves alone, each with why: `{ 'POST /webhooks/stripe': 'signed by Stripe, not a user token' }`. */
+        ignore: z
+          .record(z.string(), z.string().min(1, 'say why shipgate leaves it alone'))
+          .superRefine((o, ctx) => {
+            for (const k of Object.keys(o)) if (!routeString.safeParse(k).success) ctx.addIssue({ code: 'custom', path: [k], message: `expected 'METHOD /path' as the key (e.g. 'POST /webhooks/stripe'), got '${k}'` });
+          })
+          .default({}),
+      })
+      .default({ public: [], ignore: {} }),
     /** Start-up guard against an auth bypass in production (needs `launch` and an ephemeral target). */
     authBypass: z
       .strictObject({
@@ -256,8 +285,16 @@ export const targetSchema = z
     jsonbMerge: jsonbMergeSpec.optional(),
     /** Create calls that honour an idempotency key, and first login (idempotency). */
     idempotency: idempotencySpec.optional(),
-    /** Exports queued by the API and produced by workers (export-dedup, worker-crash). */
+    /** Exports queued by the API and produced by workers (export-dedup, worker-crash, exports). */
     exports: exportsSpec.optional(),
+    /** User journeys written with pactum that `shipgate smoke` walks on a deployed system (RUN_STAGING_SMOKE=1). */
+    smoke: smokeSpec.optional(),
+    /** Consumer pacts this system must honour, verified with it as the provider (the pact suite). */
+    pact: pactSpec.optional(),
+    /** File uploads: size limit, allowed types, idempotency and who may read them back (uploads). */
+    uploads: uploadsSpec.optional(),
+    /** Browser access: the allowed origins, the calls a web app makes and how it sends credentials (cors). */
+    cors: corsSpec.optional(),
     /** Liveness, readiness and health routes and what they promise (health). */
     health: healthSpec.optional(),
     /** Required variables and the JWT secret's production rules, checked at start-up (config). */
@@ -267,13 +304,15 @@ export const targetSchema = z
       .strictObject({
         /** Suites that must run and pass: not-applicable counts as NO-GO for these. */
         require: z.array(z.string()).default([]),
+        /** What an operation of the OpenAPI document that the profile does not place does to the gate: a warning (default) or NO-GO. */
+        unclassified: z.enum(['warn', 'fail']).default('warn'),
       })
-      .default({ require: [] }),
+      .default({ require: [], unclassified: 'warn' }),
   })
   // Cross-field checks run even when a field is wrong, so one load names every problem.
   .superRefine(
     (t, ctx) => {
-      for (const p of crossFieldProblems(t)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+      for (const p of [...crossFieldProblems(t), ...corsProblems(t)]) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     },
     { when: () => true },
   );

@@ -48,6 +48,15 @@ export interface TargetSummary {
   launched: boolean;
 }
 
+/** The operations of the profile's OpenAPI document that nothing in the profile places. */
+export interface UnclassifiedRoutes {
+  /** The document (file or URL) as the profile names it. */
+  source: string;
+  operations: { route: string; summary?: string; auth: 'none' | 'optional' | 'required' }[];
+  /** `gate.unclassified: 'fail'`: any of them makes the run NO-GO. */
+  fail: boolean;
+}
+
 /** Everything a run produced: the single model every report renders. */
 export interface RunReport {
   tool: { name: 'shipgate'; version: string };
@@ -68,4 +77,6 @@ export interface RunReport {
   identities: { made: number; throttled: number };
   /** Things the profile allows but a user should know (a short signing secret), shown with the gate. */
   warnings: string[];
+  /** With an OpenAPI document: its operations the profile does not place. */
+  unclassified?: UnclassifiedRoutes;
 }

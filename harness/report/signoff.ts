@@ -13,6 +13,7 @@ export function toSignoffJson(r: RunReport): unknown {
     target: r.target,
     identities: r.identities,
     ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
+    ...(r.unclassified ? { unclassified: r.unclassified.operations } : {}),
     suites: r.suites.map((s) => ({
       id: s.id,
       title: s.title,
@@ -88,6 +89,10 @@ export function toSignoffMarkdown(r: RunReport): string {
         lines.push('```', '</details>');
       }
     }
+  }
+  if (r.unclassified && r.unclassified.operations.length > 0) {
+    lines.push('', `### Unclassified routes (${r.unclassified.operations.length})`, '', `Operations of \`${r.unclassified.source}\` that no resource, capability block, \`protectedRoutes\` or \`routes\` entry places${r.unclassified.fail ? ' (gate.unclassified: fail)' : ''}: secured ones still get the auth suite's token checks; nothing else checks them.`, '');
+    for (const o of r.unclassified.operations) lines.push(`- \`${o.route}\` (${o.auth === 'required' ? 'secured' : o.auth === 'optional' ? 'optional auth' : 'no auth'})${o.summary ? `: ${cell(o.summary)}` : ''}`);
   }
   const skipped = r.tests.filter((t) => t.status === 'skipped');
   if (skipped.length > 0) {

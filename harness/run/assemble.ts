@@ -1,6 +1,6 @@
 import type { Finding } from '../findings/finding.ts';
 import { decideGate } from '../report/gate.ts';
-import type { RunReport, SuiteResult, TargetSummary, TestRecord } from '../report/model.ts';
+import type { RunReport, SuiteResult, TargetSummary, TestRecord, UnclassifiedRoutes } from '../report/model.ts';
 import type { Suite } from '../suites/define.ts';
 
 export interface SuitePlan {
@@ -20,6 +20,8 @@ export interface AssembleInput {
   target: TargetSummary;
   required: string[];
   warnings?: string[];
+  /** The OpenAPI operations the profile does not place, when it gives a document. */
+  unclassified?: UnclassifiedRoutes;
 }
 
 function suiteResult(plan: SuitePlan, tests: TestRecord[], errors: string[]): SuiteResult {
@@ -60,7 +62,11 @@ function dedupe(findings: Finding[]): Finding[] {
 export function assembleReport(i: AssembleInput): RunReport {
   const suites = i.plans.map((p) => suiteResult(p, i.tests, i.errors));
   const findings = dedupe(i.tests.flatMap((t) => t.findings.map((f) => ({ ...f, suite: t.suite }))));
-  const { gate, reasons } = decideGate({ suites, errors: i.errors, required: i.required });
+  const { gate, reasons } = decideGate({ suites, errors: i.errors, required: i.required, ...(i.unclassified ? { unclassified: i.unclassified } : {}) });
+  const unclassifiedWarning =
+    i.unclassified && i.unclassified.operations.length > 0 && !i.unclassified.fail
+      ? [`${i.unclassified.operations.length} operation(s) of ${i.unclassified.source} are unclassified (no resource, capability, protectedRoutes or routes entry places them): ${i.unclassified.operations.map((o) => o.route).join(', ')}`]
+      : [];
   const finishedAt = new Date();
   return {
     tool: { name: 'shipgate', version: i.version },
@@ -76,6 +82,7 @@ export function assembleReport(i: AssembleInput): RunReport {
     findings,
     errors: i.errors,
     identities: i.tests.reduce((sum, t) => ({ made: sum.made + (t.identities?.made ?? 0), throttled: sum.throttled + (t.identities?.throttled ?? 0) }), { made: 0, throttled: 0 }),
-    warnings: i.warnings ?? [],
+    warnings: [...(i.warnings ?? []), ...unclassifiedWarning],
+    ...(i.unclassified ? { unclassified: i.unclassified } : {}),
   };
 }

@@ -1,4 +1,6 @@
 import type {} from 'vitest';
+import type { ApiDescription } from '../openapi/operations.ts';
+import type { CorsPages } from '../cors/pages.ts';
 import type { FaultControlInfo } from '../faults/control-server.ts';
 
 /**
@@ -20,8 +22,14 @@ export interface RunContext {
   replayCommand: string;
   /** Present when shipgate launched the system: lets suites start extra instances the same way. */
   launch?: LaunchedSystem;
+  /** `shipgate smoke --flow`: the smoke flows to walk (default: every flow of the profile). */
+  smokeFlows?: string[];
   /** The provider double the system is pointed at, when there is one (launched with it, or named in the profile). */
   providerDouble?: ProviderDoubleInfo;
+  /** The profile's OpenAPI document (`openapi`), read once by the main process. */
+  openapi?: ApiDescription;
+  /** The pages the cors suite opens, served for this run (when the profile has a cors block). */
+  corsPages?: CorsPages;
   /** The fault control (fault proxies in front of the database), for an ephemeral system shipgate launched. */
   faults?: FaultControlInfo;
 }

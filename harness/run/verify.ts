@@ -10,6 +10,8 @@ import type { RunContext } from './context.ts';
 import { assertReachable } from './reachability.ts';
 import { providerDoubleFor } from '../provider-double/for-run.ts';
 import { profileWarnings } from '../profile/warnings.ts';
+import { inventoryForRun } from '../inventory/for-run.ts';
+import { startCorsPages, type StartedCorsPages } from '../cors/pages.ts';
 import type { FaultControl } from '../faults/control-server.ts';
 import { faultControlFor } from '../faults/for-run.ts';
 
@@ -62,19 +64,23 @@ export function planSuites(suites: Suite[], profile: TargetProfile, selected: st
 export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   const startedAt = new Date();
   const plans = planSuites(o.suites, o.profile, o.selected);
+  const { api, inventory } = await inventoryForRun(o.profile, o.configPath);
   const toRun = plans.filter((p) => p.status === 'run').map((p) => p.suite.id);
   let booted: BootedSystem | undefined;
   let stopDouble: (() => Promise<void>) | undefined;
+  let corsPages: StartedCorsPages | undefined;
   let faults: FaultControl | undefined;
   try {
     let baseUrls = o.profile.http.baseUrls ?? [];
+    // Before the launch: a launched system is told the origins of shipgate's pages.
+    corsPages = await startCorsPages(o.profile);
     if (o.profile.launch) {
       o.log(`starting ${o.profile.name} (${Object.keys(o.profile.launch.services).join(', ')})...`);
       booted = await bootSystem({
         launch: o.profile.launch,
         configPath: o.configPath,
         logsDir: join(o.reportsDir, 'logs', o.label ?? 'verify'),
-        ...(o.envOverrides ? { envOverrides: o.envOverrides } : {}),
+        envOverrides: { ...o.envOverrides, ...corsPages?.env },
         ...(o.databaseServer ? { databaseServer: o.databaseServer } : {}),
         ...(o.label ? { label: o.label.replace(/[^a-z0-9]+/gi, '_') } : {}),
       });
@@ -98,6 +104,8 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),
       ...(booted ? { launch: booted.launched } : {}),
       ...(double ? { providerDouble: double.info } : {}),
+      ...(api ? { openapi: api } : {}),
+      ...(corsPages ? { corsPages: corsPages.pages } : {}),
       ...(faults ? { faults: faults.info } : {}),
     };
     const { tests, errors } =
@@ -110,8 +118,10 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       version: o.version,
       startedAt,
       // A run narrowed with --suite only answers for the suites it ran.
-      required: o.selected.length > 0 ? o.profile.gate.require.filter((id) => o.selected.includes(id)) : o.profile.gate.require,
+      // (A suite another command runs, such as smoke, is that command's to require.)
+      required: o.profile.gate.require.filter((id) => o.suites.some((s) => s.id === id) && (o.selected.length === 0 || o.selected.includes(id))),
       warnings: profileWarnings(o.profile),
+      ...(api ? { unclassified: { operations: inventory.unclassified, source: api.source, fail: o.profile.gate.unclassified === 'fail' } } : {}),
       target: {
         name: o.profile.name,
         kind: o.profile.kind,
@@ -124,5 +134,6 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     await faults?.stop();
     await stopDouble?.();
     await booted?.stop();
+    await corsPages?.close();
   }
 }

@@ -15,6 +15,11 @@ export interface SuiteSpec {
   usesApi: boolean;
   /** Why the suite cannot run against this profile (a missing capability), or undefined when it can. */
   notApplicable(profile: TargetProfile): string | undefined;
+  /**
+   * The command that runs it: `verify` (with nightly and selftest), the default, or `smoke` (only
+   * `shipgate smoke`, against a deployed system).
+   */
+  runBy?: 'verify' | 'smoke';
 }
 
 export interface Suite extends SuiteSpec {
@@ -27,6 +32,7 @@ export interface Suite extends SuiteSpec {
 /** Declares a suite in `suites/<id>/suite.ts`; the runner discovers it there, no central list to edit. */
 export function defineSuite(spec: SuiteSpec): Suite {
   return {
+    runBy: 'verify',
     ...spec,
     check: (name, body, timeoutMs) => check(spec.id, name, body, timeoutMs),
     applicability(profile) {

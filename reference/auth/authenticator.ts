@@ -37,7 +37,7 @@ export class Authenticator {
   private readonly actingCaller: (request: FastifyRequest, caller: Caller) => Caller;
 
   /** The verified bearer of the request's token. Enough for sync-user and logout. */
-  async principal(request: FastifyRequest): Promise<Principal> {
+  async principal(request: FastifyRequest, o: { skipRevocation?: boolean } = {}): Promise<Principal> {
     const header = request.headers.authorization;
     if (header === undefined) {
       if (this.authDisabled) return this.devPrincipal();
@@ -46,13 +46,13 @@ export class Authenticator {
     const token = BEARER.exec(header)?.[1];
     if (token === undefined) throw unauthorized('token_malformed', 'the Authorization header must be "Bearer <token>"');
     const claims = await this.verifyToken(token);
-    if (await this.revocations.isRevoked(claims.jti)) throw unauthorized('token_revoked', 'token has been revoked');
+    if (!o.skipRevocation && (await this.revocations.isRevoked(claims.jti))) throw unauthorized('token_revoked', 'token has been revoked');
     return claims;
   }
 
   /** The caller as a member of its org. The users row, not the token, says which org and role. */
-  async caller(request: FastifyRequest): Promise<Caller> {
-    const principal = await this.principal(request);
+  async caller(request: FastifyRequest, o: { skipRevocation?: boolean } = {}): Promise<Caller> {
+    const principal = await this.principal(request, o);
     const { rows } = await asService(this.pool, (db) =>
       db.query<{ id: string; org_id: string; role: Caller['role']; disabled: boolean }>(
         'SELECT id, org_id, role, disabled_at IS NOT NULL AS disabled FROM public.users WHERE auth_sub = $1',

@@ -64,6 +64,8 @@ export interface ProducedFile {
   bundle: unknown;
   manifest: { sha256: string; size_bytes: number };
   text: string;
+  /** The hash the ledger event records (the manifest's, unless a defect says otherwise). */
+  ledgerSha256: string;
 }
 
 /** Stores the bundle and its ledger event and marks the export ready; false when the worker no longer holds it. */
@@ -78,6 +80,7 @@ const fileParams = (job: ClaimedExport, workerId: string, file: ProducedFile) =>
   JSON.stringify(file.manifest),
   file.manifest.sha256,
   file.manifest.size_bytes,
+  file.ledgerSha256,
 ];
 
 /**
@@ -100,7 +103,7 @@ export const completeFenced: Complete = async (pool, job, workerId, file) => {
      )
      INSERT INTO public.ledger_events (org_id, kind, subject_id, payload)
      SELECT s.org_id, 'export.generated', s.export_id,
-            jsonb_build_object('export_id', s.export_id, 'file_id', s.id, 'sha256', $7::text, 'worker_id', $2::text, 'attempt', $3::int)
+            jsonb_build_object('export_id', s.export_id, 'file_id', s.id, 'sha256', $9::text, 'worker_id', $2::text, 'attempt', $3::int)
        FROM stored AS s
      RETURNING id`,
     fileParams(job, workerId, file),
@@ -130,7 +133,7 @@ export function completeUnfenced(o: { ledgerOnce: boolean }): Complete {
        )
        INSERT INTO public.ledger_events (org_id, kind, subject_id, payload)
        SELECT s.org_id, 'export.generated', s.export_id,
-              jsonb_build_object('export_id', s.export_id, 'file_id', s.id, 'sha256', $7::text, 'worker_id', $2::text, 'attempt', $3::int)
+              jsonb_build_object('export_id', s.export_id, 'file_id', s.id, 'sha256', $9::text, 'worker_id', $2::text, 'attempt', $3::int)
          FROM stored AS s
        ${onConflict}`,
       fileParams(job, workerId, file),

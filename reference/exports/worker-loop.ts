@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { renderBundle } from './bundle.ts';
+import { renderBundle, type RenderOptions } from './bundle.ts';
 import { heartbeat, type Claim, type ClaimedExport, type Complete, type Lease, type Recover } from './queue.ts';
 
 export interface WorkerOptions {
@@ -15,6 +15,8 @@ export interface WorkerOptions {
   /** Runs at start-up and, when `sweep` is true, every `sweepMs`. */
   recover: Recover;
   sweep: boolean;
+  /** See RenderOptions (the hash-mismatch defect). */
+  render: RenderOptions;
   log: (fields: Record<string, unknown>) => void;
 }
 
@@ -103,7 +105,7 @@ export class ExportWorker {
       );
     }, this.#o.heartbeatMs);
     try {
-      const file = await renderBundle(this.#pool, job, this.#o.workerId);
+      const file = await renderBundle(this.#pool, job, this.#o.workerId, this.#o.render);
       if (lost) throw new Error('lease lost to another worker before completion');
       if (!(await this.#o.complete(this.#pool, job, this.#o.workerId, file))) {
         // Lease recovery took it back while this worker was slow: the fence refused the late completion.

@@ -13,6 +13,8 @@ import {
 import type { AppContext } from '../context.ts';
 import { asCaller, type Caller, type Db } from '../db/transactions.ts';
 import { todayUtc } from '../http/dates.ts';
+import { notFound } from '../http/errors.ts';
+import { resourceId } from '../http/resource-id.ts';
 import { parseInput } from '../http/validation.ts';
 import type { ChatMessage, ProviderClient } from '../provider/client.ts';
 import { prompts } from '../provider/prompts.ts';
@@ -127,5 +129,14 @@ export function registerCaptureRoutes(app: FastifyInstance, { pool, auth, provid
       return rows;
     });
     return { items };
+  });
+
+  // Its tasks, notes and entities go with it; a plan item that named one of its tasks keeps its title, unlinked.
+  app.delete<{ Params: { id: string } }>('/v1/captures/:id', async (request, reply) => {
+    const caller = await auth.caller(request);
+    const id = resourceId(request.params.id, 'capture');
+    const { rowCount } = await asCaller(pool, caller, (db) => db.query('DELETE FROM public.captures WHERE id = $1 AND org_id = $2', [id, caller.orgId]));
+    if (rowCount !== 1) throw notFound('capture');
+    return reply.code(204).send();
   });
 }

@@ -8,6 +8,7 @@ import { notFound } from '../http/errors.ts';
 import { type Keyset, parseListQuery, toPage } from '../http/pagination.ts';
 import { resourceId } from '../http/resource-id.ts';
 import { parseInput } from '../http/validation.ts';
+import { enqueueGraphJob } from '../graph/queue.ts';
 
 const RESOURCE = 'conversation';
 
@@ -94,18 +95,39 @@ export function registerConversationRoutes(app: FastifyInstance, { pool, auth, d
     const id = resourceId(request.params.id, RESOURCE);
     const { role, content } = parseInput(messageBody, request.body, 'message');
     // Inserting from the SELECT of the caller's conversation: no row means not theirs (or gone).
-    const message = await asCaller(pool, caller, async (db) =>
-      firstItem(
+    const answer = await asCaller(pool, caller, async (db) => {
+      const message = firstItem(
         await db.query<ItemRow>(
           `INSERT INTO public.messages AS m (org_id, conversation_id, role, content)
            SELECT c.org_id, c.id, $3, $4 FROM public.conversations AS c WHERE c.id = $1 AND c.org_id = $2
            RETURNING to_jsonb(m) AS item`,
           [id, caller.orgId, role, content],
         ),
-      ),
-    );
-    if (!message) throw notFound(RESOURCE);
-    return reply.code(201).send(message);
+      );
+      if (!message || role !== 'user') return message;
+      return { ...message, graph_job: await enqueueGraphJob(db, caller.orgId, id, message.id, content) };
+    });
+    if (!answer) throw notFound(RESOURCE);
+    return reply.code(201).send(answer);
+  });
+
+  // The graph extraction of the conversation's latest user message: queued, running, done or failed.
+  app.get<Params>('/v1/conversations/:id/graph-job', async (request) => {
+    const caller = await auth.caller(request);
+    const id = resourceId(request.params.id, RESOURCE);
+    const status = await asCaller(pool, caller, async (db) => {
+      const found = await db.query('SELECT 1 FROM public.conversations WHERE id = $1 AND org_id = $2', [id, caller.orgId]);
+      if (found.rowCount !== 1) return undefined;
+      const { rows } = await db.query<{ job: unknown }>(
+        `SELECT jsonb_build_object('id', j.id, 'status', j.status, 'attempts', j.attempts, 'nodes', j.nodes, 'edges', j.edges,
+                                   'last_error', j.last_error, 'updated_at', j.updated_at, 'completed_at', j.completed_at) AS job
+           FROM public.graph_jobs AS j WHERE j.org_id = $1 AND j.conversation_id = $2 ORDER BY j.created_at DESC, j.id DESC LIMIT 1`,
+        [caller.orgId, id],
+      );
+      return { conversation_id: id, job: rows[0]?.job ?? null };
+    });
+    if (!status) throw notFound(RESOURCE);
+    return status;
   });
 
   app.get<Params>('/v1/conversations/:id/messages', async (request) => {

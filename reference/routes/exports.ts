@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Authenticator } from '../auth/authenticator.ts';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { allItems, firstItem, type ItemRow } from '../db/resource-rows.ts';
@@ -14,9 +15,18 @@ const createBody = z.object({ kind: z.enum(['documents']).default('documents') }
 
 type Params = { Params: { id: string } };
 
+interface Verification {
+  computed_sha256: string | null;
+  manifest_sha256: string | null;
+  ledger_sha256: string | null;
+  items_differing: number;
+}
+
 /** Exports: queued here, produced by the worker processes (reference/worker.ts). */
 export function registerExportRoutes(app: FastifyInstance, { pool, auth, defects }: AppContext): void {
   const fileForDownload = defects.has('export-download-foreign') ? readFileOfAnyOrg : readFile;
+  const pollingCaller = defects.has('export-poll-skips-revocation') ? skipRevocationLookup(auth) : (request: FastifyRequest) => auth.caller(request);
+
   app.post('/v1/exports', async (request, reply) => {
     const caller = await auth.caller(request);
     const { kind } = parseInput(createBody, request.body, 'export');
@@ -48,7 +58,7 @@ export function registerExportRoutes(app: FastifyInstance, { pool, auth, defects
   });
 
   app.get<Params>('/v1/exports/:id', async (request) => {
-    const caller = await auth.caller(request);
+    const caller = await pollingCaller(request);
     const item = await readExport(pool, caller, resourceId(request.params.id, RESOURCE));
     if (!item) throw notFound(RESOURCE);
     return item;
@@ -69,6 +79,56 @@ export function registerExportRoutes(app: FastifyInstance, { pool, auth, defects
     return (await readFile(pool, caller, resourceId(request.params.id, RESOURCE))).manifest;
   });
 
+  // An export a worker holds is not deleted under it (409); its ledger events stay (the audit trail).
+  app.delete<Params>('/v1/exports/:id', async (request, reply) => {
+    const caller = await auth.caller(request);
+    const id = resourceId(request.params.id, RESOURCE);
+    const outcome = await asCaller(pool, caller, async (db) => {
+      await db.query(
+        `DELETE FROM public.export_files AS f USING public.exports AS x
+          WHERE f.export_id = x.id AND x.id = $1 AND x.org_id = $2 AND f.org_id = $2 AND x.status <> 'preparing'`,
+        [id, caller.orgId],
+      );
+      const gone = await db.query(`DELETE FROM public.exports WHERE id = $1 AND org_id = $2 AND status <> 'preparing'`, [id, caller.orgId]);
+      if (gone.rowCount === 1) return 'deleted';
+      const { rows } = await db.query<{ status: string }>('SELECT status FROM public.exports WHERE id = $1 AND org_id = $2', [id, caller.orgId]);
+      return rows[0]?.status;
+    });
+    if (outcome === undefined) throw notFound(RESOURCE);
+    if (outcome === 'preparing') throw new ApiError(409, 'export_in_progress', 'the export is being prepared by a worker; delete it once it is ready or failed', { status: outcome });
+    return reply.code(204).send();
+  });
+
+  // Recomputes the export's hashes in the database from what was stored, and compares them with
+  // the manifest (whole and item by item) and the ledger: what an auditor asks before trusting a file.
+  app.get<Params>('/v1/exports/:id/verify', async (request) => {
+    const caller = await auth.caller(request);
+    const id = resourceId(request.params.id, RESOURCE);
+    const row = await asCaller(pool, caller, async (db) => {
+      const { rows } = await db.query<Verification & { status: string; file_id: string | null }>(
+        `SELECT x.status, x.file_id, f.manifest->>'sha256' AS manifest_sha256,
+                public.export_bundle_sha256(f.bundle) AS computed_sha256,
+                (SELECT e.payload->>'sha256' FROM public.ledger_events AS e
+                  WHERE e.org_id = x.org_id AND e.subject_id = x.id AND e.kind = 'export.generated' AND e.payload->>'file_id' = f.id::text
+                  ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS ledger_sha256,
+                coalesce((SELECT count(*) FROM pg_catalog.jsonb_array_elements(f.bundle->'items') AS i
+                           LEFT JOIN pg_catalog.jsonb_array_elements(f.manifest->'items') AS m ON m->>'id' = i->>'id'
+                          WHERE m IS NULL OR m->>'sha256' IS DISTINCT FROM public.export_bundle_sha256(i)), 0)::int AS items_differing
+           FROM public.exports AS x LEFT JOIN public.export_files AS f ON f.id = x.file_id AND f.org_id = x.org_id
+          WHERE x.id = $1 AND x.org_id = $2`,
+        [id, caller.orgId],
+      );
+      return rows[0];
+    });
+    if (!row) throw notFound(RESOURCE);
+    if (row.status !== 'ready' || row.file_id === null) {
+      throw new ApiError(409, 'export_not_ready', `the export is ${row.status}, not ready`, { status: row.status });
+    }
+    const { manifest_sha256, computed_sha256, ledger_sha256, items_differing } = row;
+    const valid = computed_sha256 === manifest_sha256 && computed_sha256 === ledger_sha256 && items_differing === 0;
+    return { export_id: id, valid, computed_sha256, manifest_sha256, ledger_sha256, items_differing };
+  });
+
   // The export's audit trail: one `export.generated` event per bundle produced.
   app.get<Params>('/v1/exports/:id/ledger', async (request) => {
     const caller = await auth.caller(request);
@@ -84,6 +144,11 @@ export function registerExportRoutes(app: FastifyInstance, { pool, auth, defects
       return { items: events.rows.map((r) => r.event) };
     });
   });
+}
+
+// DEFECT export-poll-skips-revocation: clients poll the export status every second, so "to save a query per poll" it verifies the token but skips the revocation lookup: a logged-out token keeps reading export states
+function skipRevocationLookup(auth: Authenticator) {
+  return (request: FastifyRequest) => auth.caller(request, { skipRevocation: true });
 }
 
 async function readExport(pool: pg.Pool, caller: Caller, id: string) {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { probeDatabase } from '../health/database-probe.ts';
@@ -5,6 +7,10 @@ import { probeDatabase } from '../health/database-probe.ts';
 const HEALTH_PROBE_TIMEOUT_MS = 2_000;
 
 export function registerOperationRoutes(app: FastifyInstance, { pool, readiness, version, defects }: AppContext): void {
+  // The OpenAPI document of the provider-backed endpoints (contracts/openapi.json, generated from the zod contracts).
+  const openApi = readFileSync(join(import.meta.dirname, '..', '..', 'contracts', 'openapi.json'), 'utf8');
+  app.get('/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(openApi));
+
   // Proves the process answers; never touches the database, so a DB outage cannot restart it.
   app.get('/liveness', async () => {
     // DEFECT liveness-touches-db: "restart the process when its pool is wedged": liveness pings the database, so a database outage hangs it and the orchestrator kills healthy processes

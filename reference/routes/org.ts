@@ -41,4 +41,12 @@ export function registerOrgRoutes(app: FastifyInstance, { pool, auth }: AppConte
     if (!member) throw conflict('a user with this subject already exists');
     return reply.code(201).send(member);
   });
+
+  // Closing the account: the org, everything it holds and its users are deleted (public.close_org).
+  app.delete('/v1/org', async (request, reply) => {
+    const caller = await auth.caller(request);
+    requireAdmin(caller);
+    await asService(pool, (db) => db.query('SELECT public.close_org($1)', [caller.orgId]));
+    return reply.code(204).send();
+  });
 }

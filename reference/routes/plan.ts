@@ -7,6 +7,7 @@ import { plannedItem, rewritePlanV1, type RewritePlanV1 } from '../../contracts/
 import type { AppContext } from '../context.ts';
 import { asCaller, type Caller, type Db } from '../db/transactions.ts';
 import { todayUtc } from '../http/dates.ts';
+import { notFound } from '../http/errors.ts';
 import { parseInput } from '../http/validation.ts';
 import type { ChatMessage, ProviderClient } from '../provider/client.ts';
 import { prompts } from '../provider/prompts.ts';
@@ -68,6 +69,11 @@ async function replaceWhileReading(provider: ProviderClient, pool: pg.Pool, call
   return asCaller(pool, caller, (db) => readPlan(db, caller.orgId, date));
 }
 
+// DEFECT pact-breaking-rename: today's plan, reshaped for the dashboard, calls its items today_plan like the planner does
+function renamedForDashboard({ items, ...plan }: PlanV1): Omit<PlanV1, 'items'> & { today_plan: PlanV1['items'] } {
+  return { ...plan, today_plan: items };
+}
+
 export function registerPlanRoutes(app: FastifyInstance, { pool, auth, provider, defects }: AppContext): void {
   app.post('/v1/plan/refresh', async (request): Promise<PlanV1> => {
     const caller = await auth.caller(request);
@@ -95,9 +101,10 @@ export function registerPlanRoutes(app: FastifyInstance, { pool, auth, provider,
     });
   });
 
-  app.get('/v1/plan/today', async (request): Promise<PlanV1> => {
+  const todayView = defects.has('pact-breaking-rename') ? renamedForDashboard : (plan: PlanV1) => plan;
+  app.get('/v1/plan/today', async (request) => {
     const caller = await auth.caller(request);
-    return asCaller(pool, caller, (db) => readPlan(db, caller.orgId, todayUtc()));
+    return todayView(await asCaller(pool, caller, (db) => readPlan(db, caller.orgId, todayUtc())));
   });
 
   // One day by date: a plan refreshed for a given date reads back the same whatever day it is now.
@@ -105,5 +112,14 @@ export function registerPlanRoutes(app: FastifyInstance, { pool, auth, provider,
     const caller = await auth.caller(request);
     const { date } = parseInput(planReadParamsV1, request.params, 'plan date');
     return asCaller(pool, caller, (db) => readPlan(db, caller.orgId, date));
+  });
+
+  // Drops one day's plan and its items (the tasks they were made from stay).
+  app.delete<{ Params: { date: string } }>('/v1/plan/:date', async (request, reply) => {
+    const caller = await auth.caller(request);
+    const { date } = parseInput(planReadParamsV1, request.params, 'plan date');
+    const { rowCount } = await asCaller(pool, caller, (db) => db.query('DELETE FROM public.plans WHERE org_id = $1 AND plan_date = $2', [caller.orgId, date]));
+    if (rowCount !== 1) throw notFound('plan');
+    return reply.code(204).send();
   });
 }

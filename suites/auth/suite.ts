@@ -1,4 +1,4 @@
-import { defineSuite } from 'shipgate';
+import { defineSuite, profileRoutes } from 'shipgate';
 
 export default defineSuite({
   id: 'auth',
@@ -8,7 +8,7 @@ export default defineSuite({
   kinds: ['ephemeral', 'staging', 'production'],
   usesApi: true,
   notApplicable: (p) =>
-    Object.keys(p.resources).length === 0 && p.protectedRoutes.length === 0
-      ? 'the profile declares no resources and no protectedRoutes, so there is no protected route to probe'
+    !p.openapi && !profileRoutes(p).some((r) => r.place === 'resource' || r.place === 'protected' || r.place === 'capability')
+      ? 'the profile names no route (no resources, protectedRoutes, capability block or openapi document), so there is no protected route to probe'
       : undefined,
 });

@@ -10,7 +10,6 @@ import {
   formatRoute,
   isJwt,
   leakedFrom,
-  parseRoute,
   precondition,
   strangerToken,
   useTarget,
@@ -24,6 +23,7 @@ import {
   type ResourceItem,
   type Route,
   type Tenant,
+  type TokenRoute,
 } from 'shipgate';
 import suite from './suite.ts';
 import { AUTH_FINDINGS, FIXED_VARIANTS, variantInfo, type VariantId } from './findings.ts';
@@ -41,19 +41,27 @@ const skew = target.profile.identities?.jwt?.clockSkewSeconds ?? DEFAULT_CLOCK_S
 const withTenants = target.tenants.available;
 const NO_TENANT = 'the profile has no identities.newTenant or identities.tenants, so shipgate has no valid token';
 
-/** A route to probe: a resource call (ids come from the fixture) or a fixed protected path. */
+/**
+ * A route to probe: a resource call (ids come from the fixture), or a route from the inventory:
+ * protectedRoutes, every route a capability block names, and every secured operation of the
+ * OpenAPI document that nothing else places.
+ */
 interface Probe {
   route: Route;
   api?: ResourceApi;
   op?: string;
   access?: OperationAccess;
+  known?: TokenRoute;
 }
 
 const probes: Probe[] = [
   ...target.resources.flatMap((api) => api.calls().map((call) => ({ route: call.route, api, op: call.op, access: api.access(call.op) }))),
-  ...target.profile.protectedRoutes.map((r) => ({ route: parseRoute(r) })),
+  ...target.routes.tokenRoutes.map((known) => ({ route: known.route, known })),
   // Production targets get read-only probes only.
 ].filter((p) => kind !== 'production' || p.route.method === 'GET');
+
+/** How a probe is named in titles: its route, and where shipgate knows it from when that is not a resource. */
+const probeName = (p: Probe) => (p.known && !p.known.origin.startsWith('protectedRoutes') ? `${formatRoute(p.route)} (${p.known.origin})` : formatRoute(p.route));
 
 /** A call that changes its item: it gets an item of its own. */
 const destructive = (p: Probe) => p.route.method !== 'GET' && p.op !== 'create';
@@ -113,9 +121,16 @@ afterAll(async () => {
   }
 });
 
+/** The request of a route the inventory knows: its placeholders filled with values that name nothing, the body its profile factory or schema makes. */
+function knownRequest(c: CheckContext, probe: Probe, items: ResourceItem[]): { path: string; body?: unknown; headers?: Record<string, string>; items: ResourceItem[] } {
+  if (!probe.known) return { path: probe.route.path, items };
+  const { body, headers } = probe.known.request(c.sample);
+  return { path: probe.known.path, ...(body !== undefined ? { body } : {}), ...(headers ? { headers } : {}), items };
+}
+
 /** The request a probe sends: path filled with an item the user owns, a body where the call takes one. */
-async function requestFor(c: CheckContext, probe: Probe, fx: Fixture): Promise<{ path: string; body?: unknown; items: ResourceItem[] } | { notApplicable: string }> {
-  if (!probe.api || !probe.op) return { path: probe.route.path, items: [...fx.items.values()] };
+async function requestFor(c: CheckContext, probe: Probe, fx: Fixture): Promise<{ path: string; body?: unknown; headers?: Record<string, string>; items: ResourceItem[] } | { notApplicable: string }> {
+  if (!probe.api || !probe.op) return knownRequest(c, probe, [...fx.items.values()]);
   const api = probe.api;
   if (kind === 'production' && (probe.op !== 'list' || api.parent)) {
     return { notApplicable: 'production targets get read-only probes, and this route needs an item shipgate would have to create' };
@@ -214,9 +229,9 @@ function tokensFor(c: CheckContext, variant: VariantId): Promise<VariantTokens> 
   return made;
 }
 
-/** A GET this user's token can be shown to work on (its own item, no site-wide role needed). */
+/** A GET this user's token can be shown to work on (its own item, or a declared route; no site-wide role needed). */
 function workingProbe(): Probe | undefined {
-  return probes.find((p) => p.route.method === 'GET' && !siteRole(p));
+  return probes.find((p) => p.route.method === 'GET' && !siteRole(p) && p.known?.judge !== 'relative');
 }
 
 /**
@@ -279,6 +294,30 @@ function serverError(res: HttpResult): Verdict {
   return undefined;
 }
 
+/**
+ * For a call shipgate made up (a placeholder id, a body from the schema), whatever happens after
+ * authentication is the system's business: the anonymous call shows where authentication ends.
+ * Where no token is refused with 401, a bad token must be too; anything else got past it.
+ */
+function judgeAgainstAnonymous(res: HttpResult, variant: VariantId, items: ResourceItem[], anonymous: HttpResult): Verdict {
+  const broken = serverError(res);
+  if (broken) return broken;
+  if (res.status === policy.unauthenticated) return judgeRefusal(res, variant, items);
+  const v = variantInfo(variant);
+  return {
+    code: v.acceptedCode,
+    promise: v.promise,
+    severity: 'critical',
+    why: `got past authentication: without a token the same call is refused with ${anonymous.status}, with this one it answered ${res.status}${res.status >= 400 ? ' (the route went on to its own checks)' : ''}`,
+  };
+}
+
+/** Why a made-up call cannot judge tokens: no token is not refused on it either. */
+function anonymousNotRefused(probe: Probe, anonymous: HttpResult, instance: number): string {
+  const made = probe.known?.placeholders ? `its path holds a value that names nothing (${probe.known.path})` : 'its request is made up from the route';
+  return `without a token ${formatRoute(probe.route)} answered ${anonymous.error ?? anonymous.status} on instance ${instance}, not ${policy.unauthenticated}: ${made}, so the answer may come from a check before authentication; place it under a resource (a real item), or mark it public (routes.public) if it needs no token`;
+}
+
 /** On a public route a bad token may be refused, or treated exactly as anonymous: never as the user it claims to be. */
 function judgePublic(res: HttpResult, variant: VariantId, items: ResourceItem[], views: { owner: HttpResult; anonymous: HttpResult }): Verdict {
   const broken = serverError(res);
@@ -303,11 +342,18 @@ function judgePublic(res: HttpResult, variant: VariantId, items: ResourceItem[],
   return undefined;
 }
 
-const getProbes = probes.filter((p) => p.route.method === 'GET');
+if (probes.length === 0) {
+  suite.check('there is a protected route to probe', async (c) =>
+    c.notApplicable(`no resource, protectedRoutes, capability route${target.profile.openapi ? ' or secured OpenAPI operation' : ''} names a route that needs a token`),
+  );
+}
+
+// A made-up call with a placeholder id is not expected to succeed, even with a valid token.
+const getProbes = probes.filter((p) => p.route.method === 'GET' && !p.known?.placeholders);
 if (getProbes.length > 0) {
   describe('valid token', () => {
     for (const probe of getProbes) {
-      suite.check(`a valid token is accepted on ${formatRoute(probe.route)}`, async (c) => {
+      suite.check(`a valid token is accepted on ${probeName(probe)}`, async (c) => {
         if (!withTenants) return c.notApplicable(`${NO_TENANT}: without one, a refusal of the bad tokens cannot be told apart from a route that refuses everyone`);
         const role = siteRole(probe);
         if (role) return c.notApplicable(`it needs the site-wide role ${role} (the roles suite checks its holder is served)`);
@@ -316,12 +362,14 @@ if (getProbes.length > 0) {
         if ('notApplicable' in req) return c.notApplicable(req.notApplicable);
         for (const instance of instances) {
           const res = await fx.tenant.client.send({ method: probe.route.method, path: req.path, instance, label: `${fx.tenant.label} with its valid token` });
-          if (res.status < 200 || res.status > 299) {
+          // A route the profile only names (a capability's list, an OpenAPI operation) may answer 4xx for its own reasons; it must not say the token is bad.
+          const refused = probe.known?.judge === 'relative' ? res.status === policy.unauthenticated || res.status === 0 || res.status >= 500 : res.status < 200 || res.status > 299;
+          if (refused) {
             fail({
               code: 'AUTH_VALID_TOKEN_REFUSED',
               ...AUTH_FINDINGS.AUTH_VALID_TOKEN_REFUSED,
-              title: `${formatRoute(probe.route)} refused a valid token (${describeTransport(target.profile.identities?.transport ?? { scheme: 'Bearer' })}) on instance ${instance} (${res.error ?? res.status}): the refusals of bad tokens on it prove nothing`,
-              expected: '2xx',
+              title: `${probeName(probe)} refused a valid token (${describeTransport(target.profile.identities?.transport ?? { scheme: 'Bearer' })}) on instance ${instance} (${res.error ?? res.status}): the refusals of bad tokens on it prove nothing`,
+              expected: probe.known?.judge === 'relative' ? `anything but ${policy.unauthenticated} or a server error` : '2xx',
               actual: String(res.error ?? res.status),
               evidence: [{ label: 'valid token', exchange: res.exchange }],
             });
@@ -337,7 +385,7 @@ for (const variant of probes.length > 0 ? variants : []) {
   describe(info.words, () => {
     for (const probe of probes) {
       const expectation = isPublic(probe) ? `${policy.unauthenticated} or the anonymous answer` : String(policy.unauthenticated);
-      suite.check(`${formatRoute(probe.route)} refuses ${info.words} with ${expectation}`, async (c) => {
+      suite.check(`${probeName(probe)} refuses ${info.words} with ${expectation}`, async (c) => {
         if (variant === 'missing' && isPublic(probe)) {
           return c.notApplicable(`a public route (${probe.access!.declaredAt}): no token is an anonymous call, which tenant-isolation checks`);
         }
@@ -345,25 +393,42 @@ for (const variant of probes.length > 0 ? variants : []) {
         if ('notApplicable' in tokens) return c.notApplicable(tokens.notApplicable);
         // Without tenants only fixed protected routes are probed: no item, no user's client.
         const fx = withTenants ? await useFixture(c, tokens.fixture) : undefined;
-        const req = fx ? await requestFor(c, probe, fx) : { path: probe.route.path, items: [] };
+        const req = fx ? await requestFor(c, probe, fx) : knownRequest(c, probe, []);
         if ('notApplicable' in req) return c.notApplicable(req.notApplicable);
         const client = fx?.tenant.client ?? c.target.anonymous;
-        const found: { verdict: NonNullable<Verdict>; words: string; age?: number; instance: number; res: HttpResult; views?: { owner: HttpResult; anonymous: HttpResult } }[] = [];
+        const send = (t: string | null | undefined, label: string, instance: number) =>
+          client.send({ method: probe.route.method, path: req.path, ...(req.body !== undefined ? { body: req.body } : {}), ...(req.headers ? { headers: req.headers } : {}), ...(t !== undefined ? { token: t } : {}), instance, label });
+        // A made-up call is judged against an anonymous one, on each instance, sent first.
+        const anonymous = new Map<number, HttpResult>();
+        if (probe.known?.judge === 'relative') {
+          for (const instance of instances) {
+            const anon = await send(null, `no token (instance ${instance}): where authentication ends`, instance);
+            const accepted = anon.status >= 200 && anon.status < 400;
+            if (anon.status !== policy.unauthenticated && !accepted && !serverError(anon)) return c.notApplicable(anonymousNotRefused(probe, anon, instance));
+            anonymous.set(instance, anon);
+          }
+        }
+        const found: { verdict: NonNullable<Verdict>; words: string; age?: number; instance: number; res: HttpResult; views?: { owner: HttpResult; anonymous: HttpResult }; anon?: HttpResult }[] = [];
         for (const { token, words, age } of tokens.tokens) {
           for (const instance of instances) {
-            const send = (t: string | null | undefined, label: string) =>
-              client.send({ method: probe.route.method, path: req.path, ...(req.body !== undefined ? { body: req.body } : {}), ...(t !== undefined ? { token: t } : {}), instance, label });
-            const res = await send(token, `${words} (instance ${instance})`);
-            const views = fx && isPublic(probe) && probe.route.method === 'GET' ? { owner: await send(undefined, `${fx.tenant.label} with its valid token`), anonymous: await send(null, 'anonymous') } : undefined;
+            const res = await send(token, `${words} (instance ${instance})`, instance);
+            const views = fx && isPublic(probe) && probe.route.method === 'GET' ? { owner: await send(undefined, `${fx.tenant.label} with its valid token`, instance), anonymous: await send(null, 'anonymous', instance) } : undefined;
             // A public write may serve a bad token as an anonymous caller; only a server error is judged there.
             const publicWrite = isPublic(probe) && !views;
-            const verdict = views ? judgePublic(res, variant, req.items, views) : publicWrite ? serverError(res) : judgeRefusal(res, variant, req.items);
-            if (verdict) found.push({ verdict, words, ...(age !== undefined ? { age } : {}), instance, res, ...(views ? { views } : {}) });
+            const anon = anonymous.get(instance);
+            const verdict = views
+              ? judgePublic(res, variant, req.items, views)
+              : publicWrite
+                ? serverError(res)
+                : anon && anon.status === policy.unauthenticated
+                  ? judgeAgainstAnonymous(res, variant, req.items, anon)
+                  : judgeRefusal(res, variant, req.items);
+            if (verdict) found.push({ verdict, words, ...(age !== undefined ? { age } : {}), instance, res, ...(views ? { views } : {}), ...(anon && anon !== res ? { anon } : {}) });
           }
         }
         const first = found[0];
         if (first) {
-          const { verdict, words, instance, res, views } = first;
+          const { verdict, words, instance, res, views, anon } = first;
           // The sweep's verdict names the youngest expired token that got through, and the allowed skew.
           const aged = found.filter((f) => f.age !== undefined && f.verdict.code === variantInfo(variant).acceptedCode);
           const sweep = aged.length > 0
@@ -373,12 +438,13 @@ for (const variant of probes.length > 0 ? variants : []) {
             code: verdict.code,
             promise: verdict.promise,
             severity: verdict.severity,
-            title: `${formatRoute(probe.route)} on instance ${instance} with ${words}: ${verdict.why}${sweep}`,
+            title: `${probeName(probe)} on instance ${instance} with ${words}: ${verdict.why}${sweep}`,
             expected: `${expectation} with no data`,
             actual: res.error ?? String(res.status),
             evidence: [
               { label: `${words}, instance ${instance}`, exchange: res.exchange },
               ...(views ? [{ label: 'the same call as the user', exchange: views.owner.exchange }, { label: 'the same call, anonymous', exchange: views.anonymous.exchange }] : []),
+              ...(anon ? [{ label: 'the same call without a token', exchange: anon.exchange }] : []),
               ...found.slice(1, 3).map((f) => ({ label: `also: ${f.words}, instance ${f.instance} (${f.verdict.why})`, exchange: f.res.exchange })),
             ],
           });

@@ -82,10 +82,15 @@ afterAll(async () => {
   await cleanUp(target.resources.flatMap((api) => (made.items.has(api.name) ? [api.removal(made.items.get(api.name)!)] : [])));
 });
 
-/** Who sends: the holder of a site-wide role the call needs (when the profile can make one), else the items' owner. */
+/**
+ * Who sends: the holder of a site-wide role the call needs (when the profile can make one), else
+ * the items' owner. A protected route that writes (a logout, a password change) may end the
+ * token that sends it, so it gets a user of its own when the profile can make one.
+ */
 async function senderFor(c: CheckContext, probe: Probe, owner: Tenant): Promise<Tenant> {
   const level = probe.api && probe.op ? probe.api.access(probe.op).level : undefined;
   if (typeof level === 'object' && level.global && c.target.tenants.canHoldGlobalRole(level.role)) return c.target.tenants.globalRole(level.role);
+  if (!probe.api && probe.route.method !== 'GET' && c.target.tenants.fresh) return c.target.tenants.create();
   return owner;
 }
 

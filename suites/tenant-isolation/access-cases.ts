@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  differenceFromMissing,
   changedPaths,
   changesEvidence,
   describeLevel,
@@ -26,7 +27,6 @@ import {
   type Tenant,
   type Visibility,
 } from 'shipgate';
-import { differenceFromMissing } from './same-answer.ts';
 import { TENANT_FINDINGS } from './findings.ts';
 
 const target = await useTarget();

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   describeLevel,
+  differenceFromMissing,
   expectationFor,
   ExportsApi,
   fillPath,
@@ -24,7 +25,6 @@ import {
 } from 'shipgate';
 import suite from './suite.ts';
 import { canMakeMember, eachCase, ex, instances, ok, party, policy, precondition, raise, same, type Party } from './access-cases.ts';
-import { differenceFromMissing } from './same-answer.ts';
 
 const target = await useTarget();
 const profile = target.profile;

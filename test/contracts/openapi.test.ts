@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../reference/app.ts';
+import { loadServerConfig } from '../../reference/config.ts';
+import { loadApiDescription } from '../../harness/openapi/load.ts';
 import { buildOpenApi, renderOpenApi } from '../../contracts/openapi.ts';
 import { CONTRACTS_VERSION } from '../../contracts/version.ts';
 import { API_CONTRACTS } from '../../contracts/index.ts';
@@ -36,5 +39,23 @@ describe('the generated OpenAPI document', () => {
     for (const name of ['capture.v1', 'query.v1', 'plan.v1', 'sync.v1']) {
       expect(doc.components.schemas[name]?.required, name).toEqual(expect.arrayContaining(['fallback', 'fallback_reason']));
     }
+  });
+});
+
+describe('the reference serves its OpenAPI document', () => {
+  it('at GET /openapi.json, as committed, and shipgate reads it', async () => {
+    // The route reads no database: the pool connects on first use.
+    const app = buildApp(loadServerConfig({ DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none', JWT_SECRET: 'x'.repeat(32), PORT: '0' }));
+    try {
+      const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.body).toBe(committed);
+    } finally {
+      await app.close();
+    }
+    const api = await loadApiDescription(join(import.meta.dirname, '..', '..', 'contracts', 'openapi.json'), '.');
+    expect(api.operations.map((o) => `${o.method} ${o.path}`)).toContain('POST /v1/capture/thought');
+    expect(api.operations.every((o) => o.auth === 'required')).toBe(true);
   });
 });

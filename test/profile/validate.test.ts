@@ -90,11 +90,19 @@ describe('target profile validation', () => {
     expect(found).toEqual(["resources.msg.create.route: msg lives under chat, so its path needs {parent} (got 'POST /msgs')"]);
   });
 
-  it('refuses placeholders in protectedRoutes and an auth bypass check without launch', () => {
+  it('takes placeholders in protectedRoutes (filled with a value naming nothing) but refuses an auth bypass check without launch', () => {
     const found = problems({ ...minimal, protectedRoutes: ['GET /things/{id}'], authBypass: { service: 'api', env: { A: '1' }, productionEnv: { B: '1' } } });
+    expect(found).toEqual(['authBypass: the bypass check starts an extra instance, so it needs a `launch` block']);
+  });
+
+  it('names a wrong route classification, a reason left out, and a gate setting that is not warn or fail', () => {
+    const found = problems({ ...minimal, openapi: '', routes: { public: ['/health'], ignore: { 'POST /hooks': '', '/stripe': 'signed by Stripe' } }, gate: { unclassified: 'block' } });
     expect(found).toEqual([
-      "protectedRoutes.0: protectedRoutes are fixed paths; 'GET /things/{id}' has a placeholder (declare it as a resource route instead)",
-      'authBypass: the bypass check starts an extra instance, so it needs a `launch` block',
+      'openapi: give a file (relative to the profile) or an http(s) URL (got "")',
+      "routes.public.0: expected 'METHOD /path' with METHOD one of GET, POST, PUT, PATCH, DELETE (e.g. 'GET /v1/documents/{id}') (got \"/health\")",
+      'routes.ignore.POST /hooks: say why shipgate leaves it alone (got "")',
+      "routes.ignore./stripe: expected 'METHOD /path' as the key (e.g. 'POST /webhooks/stripe'), got '/stripe'",
+      'gate.unclassified: Invalid option: expected one of "warn"|"fail" (got "block")',
     ]);
   });
 

@@ -22,6 +22,13 @@ describe('reference configuration', () => {
     const config = loadServerConfig(valid);
     expect(config).toMatchObject({ host: '127.0.0.1', port: 0, jwtAudience: 'authenticated', authDisabled: false });
     expect(config.defects.size).toBe(0);
+    expect(config.evidenceMaxBytes).toBe(50 * 1024 * 1024);
+    expect(config.allowedOrigins.size).toBe(0);
+  });
+
+  it('reads the allowed browser origins as exact origins', () => {
+    const config = loadServerConfig({ ...valid, ALLOWED_ORIGINS: ' https://app.example.com, http://localhost:5173 ' });
+    expect([...config.allowedOrigins]).toEqual(['https://app.example.com', 'http://localhost:5173']);
   });
 
   it.each([
@@ -33,6 +40,9 @@ describe('reference configuration', () => {
     ['PORT', { ...valid, PORT: '70000' }, /^PORT must be an integer from 0 to 65535/],
     ['AUTH_DISABLED', { ...valid, AUTH_DISABLED: 'maybe' }, /^AUTH_DISABLED must be one of/],
     ['REFERENCE_DEFECTS', { ...valid, REFERENCE_DEFECTS: 'no-such-defect' }, /no-such-defect/],
+    ['EVIDENCE_MAX_BYTES', { ...valid, EVIDENCE_MAX_BYTES: '0' }, /^EVIDENCE_MAX_BYTES must be an integer from 1 to/],
+    ['ALLOWED_ORIGINS', { ...valid, ALLOWED_ORIGINS: 'https://app.example.com/' }, /^ALLOWED_ORIGINS must list origins such as https:\/\/app\.example\.com .*got "https:\/\/app\.example\.com\/"/],
+    ['ALLOWED_ORIGINS', { ...valid, ALLOWED_ORIGINS: 'app.example.com' }, /^ALLOWED_ORIGINS must list origins/],
   ])('names %s when it is missing or invalid', (_name, env, message) => {
     expect(configError(env)).toMatch(message);
   });

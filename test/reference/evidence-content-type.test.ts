@@ -14,4 +14,9 @@ describe('evidence content types', () => {
   it('refuses a header that the bytes contradict (a script sent as image/png)', () => {
     expect(contentTypeProblem('image/png', Buffer.from('#!/bin/sh\n'))).toBe("the file's bytes are not image/png");
   });
+
+  it('believes the header when told to (the upload-type-spoof defect), never a type off the allowlist', () => {
+    expect(contentTypeProblem('image/png', Buffer.from('#!/bin/sh\n'), { trustDeclared: true })).toBeUndefined();
+    expect(contentTypeProblem('text/html', Buffer.from('<html>'), { trustDeclared: true })).toMatch(/is not allowed/);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpResult } from '../../harness/http/client.ts';
-import { differenceFromMissing } from '../../suites/tenant-isolation/same-answer.ts';
+import { differenceFromMissing } from '../../harness/access/same-answer.ts';
 
 function res(status: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   const text = typeof body === 'string' ? body : JSON.stringify(body);

@@ -1,4 +1,4 @@
-import type { HttpResult } from 'shipgate';
+import type { HttpResult } from '../http/client.ts';
 
 /** Headers whose values differ between any two responses and say nothing about the resource (their presence still must match). */
 const VOLATILE = new Set(['date', 'x-trace-id', 'x-request-id', 'request-id', 'traceparent', 'content-length', 'etag', 'keep-alive', 'connection', 'age', 'x-response-time', 'server-timing', 'set-cookie']);
