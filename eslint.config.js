@@ -34,6 +34,24 @@ export default tseslint.config(
     },
   },
   {
+    // Suites reach the system only through shipgate's HTTP client, burst engine and database
+    // session: the chokepoints that keep a production target read-only (harness/safety/read-only.ts).
+    files: ['suites/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['pg', 'undici', 'node:http', 'node:https', 'node:http2', 'node:net', 'node:tls', 'node:dgram', 'http', 'https', 'net', 'tls'].map((name) => ({
+            name,
+            message: "suites send requests and SQL through shipgate's client, burst engine and database session (the read-only chokepoints), never their own",
+            allowTypeImports: true,
+          })),
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'fetch', message: "suites send requests through shipgate's HTTP client (the read-only chokepoint), never fetch" }],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: globals.node },
   },

@@ -1,6 +1,10 @@
 import { chromium, type Browser, type BrowserServer, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, type FoundBrowser } from './chromium.ts';
 import { BLANK_PAGE } from './page-server.ts';
+import { noteRefusedWrite, pageReadOnlyScript, readOnlyReason } from '../safety/read-only.ts';
+
+/** The page's way to tell shipgate it refused a write (see pageReadOnlyScript). */
+const REFUSAL_BINDING = '__shipgateRefusedWrite';
 
 /** Where a page comes from: a URL of shipgate's page server, or an origin only the browser's routing serves. */
 export interface PageOrigin {
@@ -63,6 +67,11 @@ export class BrowserSession {
   async open(at: PageOrigin, o: { cookies?: PageCookie[] } = {}): Promise<OpenPage> {
     const context = await this.browser.newContext();
     try {
+      // A read-only (production) run: the page sends only reads too, whatever script runs in it.
+      if (readOnlyReason() !== undefined) {
+        await context.exposeFunction(REFUSAL_BINDING, (what: string) => void noteRefusedWrite(what));
+        await context.addInitScript({ content: pageReadOnlyScript(REFUSAL_BINDING) });
+      }
       if (o.cookies?.length) {
         // A session cookie as web apps set it: SameSite=Lax, so it travels to a same-site API only.
         await context.addCookies(o.cookies.map((c) => ({ ...c, sameSite: 'Lax' as const, secure: c.url.startsWith('https:') })));

@@ -10,6 +10,7 @@ import { seededSample, type Sample } from '../generate/sample.ts';
 import { startRecording, type Recording } from '../http/recorder.ts';
 import { redactor } from '../http/redact.ts';
 import { cleanUp, startCleanupScope } from '../resources/cleanup.ts';
+import { ReadOnlyTargetError, refusalCount, refusalsSince } from '../safety/refusals.ts';
 import type fc from 'fast-check';
 import { useTarget, type Target } from './target.ts';
 
@@ -92,6 +93,13 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
       const bursts = new BurstLog();
       // Counted from where the previous check of the file stopped: identities a file made while its checks were collected count too.
       const identitiesBefore = countedUpTo.get(target.tenants) ?? { made: 0, throttled: 0 };
+      const refusalMark = refusalCount();
+      // A check that needed a write on a read-only target verified nothing: it is not applicable,
+      // with the refusal as the reason, whether its body let the refusal through or swallowed it.
+      const notApplicableIfRefused = () => {
+        const refused = refusalsSince(refusalMark);
+        if (refused.length > 0) ctx.skip(`not applicable: ${refused[0]}`);
+      };
       const c: CheckContext = {
         target,
         sample: seededSample(seed),
@@ -120,9 +128,13 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
       try {
         await body(c);
         const shortfall = bursts.shortfall();
+        notApplicableIfRefused();
         if (shortfall) precondition({ title: `the race was not tried: ${shortfall}`, needs: 'the system answers the requests of a burst only once they are complete (is something between shipgate and the system answering early?)' });
       } catch (err) {
         if ((err as { code?: string }).code === 'VITEST_PENDING') throw err; // a skip, not a failure
+        notApplicableIfRefused();
+        // A refusal met by an earlier check and shared with this one (a fixture made once per file).
+        if (err instanceof ReadOnlyTargetError) ctx.skip(`not applicable: ${err.message}`);
         const found = { ...asFinding(err, recording) };
         if (!bursts.empty && found.seed !== undefined) found.replayNote = RACE_REPLAY_NOTE;
         // Scrubbed here, where the tokens are known: the main process only sees the result.

@@ -1,11 +1,15 @@
 import { inject } from 'vitest';
-import { HttpClient } from '../http/client.ts';
+import { HttpClient, observeWrites } from '../http/client.ts';
+import { trackForCleanup } from '../resources/cleanup.ts';
 import { routeInventory, type RouteInventory } from '../inventory/route-inventory.ts';
-import { Tenants } from '../identities/tenants.ts';
+import { Tenants, type Tenant } from '../identities/tenants.ts';
 import { loadProfile } from '../profile/load.ts';
 import type { TargetProfile } from '../profile/schema.ts';
 import { resourceApis, type ResourceApi } from '../resources/resource-api.ts';
 import type { RunContext } from '../run/context.ts';
+import { enforceReadOnly, PRODUCTION_READ_ONLY } from '../safety/read-only.ts';
+import { limitStagingWrites } from '../safety/staging-writes.ts';
+import { formatRoute } from '../http/route.ts';
 
 /** The system under test as a suite sees it: only through its profile and the run context. */
 export interface Target {
@@ -22,16 +26,46 @@ export interface Target {
 }
 
 export function createTarget(profile: TargetProfile, context: RunContext): Target {
+  // The worker is read-only already (worker-setup.ts); the profile says so too, whichever came first.
+  if (profile.kind === 'production') enforceReadOnly(PRODUCTION_READ_ONLY);
+  const resources = resourceApis(profile);
+  if (profile.kind === 'staging') {
+    limitStagingWrites(resources.flatMap((api) => api.calls().filter((c) => c.route.method !== 'GET').map((c) => formatRoute(c.route))));
+    removeWhatStagingCreates(resources);
+  }
   const anonymous = new HttpClient({ baseUrls: context.baseUrls, timeoutMs: profile.http.timeoutMs, transport: profile.identities?.transport });
   return {
     profile,
     context,
     anonymous,
     tenants: new Tenants(profile, anonymous),
-    resources: resourceApis(profile),
+    resources,
     routes: routeInventory(profile, context.openapi),
     replay: (suite) => `${context.replayCommand} --suite ${suite}`,
   };
+}
+
+/**
+ * On staging, an item made through a resource's create route by anything but that resource's own
+ * `create` (a profile hook such as `exports.prepare`, a suite's raw call) is removed when the
+ * check ends too, through the resource's `remove` route: staging keeps nothing shipgate wrote.
+ */
+function removeWhatStagingCreates(resources: ResourceApi[]): void {
+  const creates = resources.flatMap((api) =>
+    api.calls().filter((c) => c.op === 'create').map((c) => {
+      const pattern = c.route.path.split('?')[0]!.split(/(\{\w+\})/).map((part) => (part === '{parent}' ? '(?<parent>[^/]+)' : /^\{\w+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+      return { api, method: c.route.method, pattern: new RegExp(`^${pattern}/?$`) };
+    }),
+  );
+  observeWrites((w) => {
+    if (w.tracked || w.status < 200 || w.status > 299) return;
+    const match = creates.map((c) => ({ c, m: w.method === c.method ? c.pattern.exec(w.path.split('?')[0]!) : null })).find((x) => x.m);
+    const id = match?.c.api.createdId(w.json);
+    if (!match || id === undefined) return;
+    const parentId = match.m!.groups?.parent !== undefined ? decodeURIComponent(match.m!.groups.parent) : undefined;
+    const owner = { label: 'its creator', client: w.client } as unknown as Tenant;
+    trackForCleanup(match.c.api.removal({ resource: match.c.api.name, id, ...(parentId !== undefined ? { parentId } : {}), owner, created: w.json, markers: [] }));
+  });
 }
 
 let current: Promise<Target> | undefined;

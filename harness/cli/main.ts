@@ -1,10 +1,12 @@
 import { redactor } from '../http/redact.ts';
-import { ProfileError } from '../profile/load.ts';
-import { DatabaseUnavailableError } from '../provision/database.ts';
-import { LaunchError } from '../provision/processes.ts';
 import { disposeAll, installTeardown } from '../provision/teardown.ts';
-import { TargetUnreachableError } from '../run/reachability.ts';
-import { EXIT, UsageError } from './exit-codes.ts';
+import { EXIT } from './exit-codes.ts';
+import { describeFailure } from './failure.ts';
+import { sweepDeadRunFolders } from '../provision/run-folders.ts';
+import { beginRun, startWatchdog } from '../provision/watchdog-link.ts';
+
+/** Commands that launch systems and suite workers: their watchdog starts with them, not at the first launch. */
+const RUNS_SUITES = new Set(['verify', 'nightly', 'selftest']);
 import { VERSION } from './package-info.ts';
 import { VERIFY_USAGE, verifyCommand } from './verify-command.ts';
 import { NIGHTLY_ITERATIONS } from './options.ts';
@@ -53,23 +55,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${redactor.scrub(line)}\n`);
 
-/** Maps what went wrong to the documented exit code, with a message instead of a stack trace. */
+/** Prints what went wrong and returns the documented exit code. */
 function exitFor(error: unknown): number {
-  if (error instanceof ProfileError) {
-    err(`shipgate: ${error.message}`);
-    return EXIT.usage;
-  }
-  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    err(`shipgate: ${(error as Error).message}\nRun 'shipgate --help' for usage.`);
-    return EXIT.usage;
-  }
-  if (error instanceof TargetUnreachableError || error instanceof LaunchError || error instanceof DatabaseUnavailableError) {
-    err(`shipgate: ${error.message}`);
-    return EXIT.unreachable;
-  }
-  const e = error as Error;
-  err(`shipgate: unexpected failure: ${e.message}${process.env.SHIPGATE_DEBUG ? `\n${e.stack}` : '\n(set SHIPGATE_DEBUG=1 for the stack)'}`);
-  return EXIT.noGo;
+  const failure = describeFailure(error);
+  err(`shipgate: ${failure.message}`);
+  return failure.code;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -88,6 +78,11 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   installTeardown();
+  // Every process this run starts carries its marker; what a killed run left behind goes first.
+  beginRun();
+  if (RUNS_SUITES.has(name)) startWatchdog();
+  const swept = await sweepDeadRunFolders();
+  if (swept.length > 0) log(`shipgate: removed ${swept.length} temporary folder${swept.length === 1 ? '' : 's'} left by a run that was killed (${swept.join(', ')})`);
   try {
     const command = await load();
     if (rest.includes('--help') || rest.includes('-h')) {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadProfile } from '../profile/load.ts';
@@ -9,11 +9,12 @@ import { runVerify, type VerifyOptions } from '../run/verify.ts';
 import { discoverSuites } from '../suites/registry.ts';
 import { EMBEDDED_SYSTEMS, embeddedConfigPath, loadDefects, type EmbeddedSystem } from '../embedded/systems.ts';
 import type { DefectSpec } from '../selftest/catalog.ts';
-import { judgeDefect, type DefectOutcome } from '../selftest/judge.ts';
+import { cleanVerdict, judgeDefect, type DefectOutcome } from '../selftest/judge.ts';
 import { detectionMatrix } from '../selftest/matrix.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { CI_ITERATIONS, parseIntOption, seedOption } from './options.ts';
 import { PACKAGE_ROOT, VERSION } from './package-info.ts';
+import { reportsDirOf } from './verify-command.ts';
 
 export const SELFTEST_USAGE = `shipgate selftest [--system name ...] [--defect id ...] [--seed n] [--runs n] [--iterations n] [--reports dir]
 
@@ -54,6 +55,8 @@ async function choose(systems: string[], defects: string[]): Promise<Chosen[]> {
 }
 
 export async function selftestCommand(argv: string[], log: (line: string) => void): Promise<number> {
+  // An earlier selftest's verdict never outlives this one, whatever stops it.
+  for (const name of ['selftest.json', 'selftest.md']) rmSync(join(reportsDirOf(argv), name), { force: true });
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -86,6 +89,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       const base: Omit<VerifyOptions, 'selected' | 'reportsDir' | 'label'> = {
         root: PACKAGE_ROOT,
         configPath,
+        embedded: system.name,
         profile: await loadProfile(configPath),
         suites,
         seed,
@@ -102,7 +106,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       const clean = await runVerify({ ...base, selected: cleanSuites, reportsDir: join(dir, 'clean'), label: `${system.name}-clean`, envOverrides: { [system.defectsEnv]: '' } });
       writeReports(clean, join(dir, 'clean'));
       cleans.push({ system: system.name, report: clean });
-      log(`  clean ${system.name}: ${clean.gate}${clean.gate === 'GO' ? '' : ` (${clean.gateReasons.join('; ')})`}`);
+      log(`  clean ${system.name}: ${cleanVerdict(clean)}${cleanVerdict(clean) === 'GO' ? '' : ` (${clean.gateReasons.join('; ')})`}`);
       for (const defect of defects) {
         const out = join(dir, defect.id);
         const report = await runVerify({ ...base, selected: defect.caughtBy, reportsDir: out, label: `${system.name}-${defect.id}`, envOverrides: { [system.defectsEnv]: defect.id } });
@@ -115,7 +119,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
   } finally {
     await database.stop();
   }
-  const cleanGo = cleans.every((c) => c.report.gate === 'GO');
+  const cleanGo = cleans.every((c) => cleanVerdict(c.report) === 'GO');
   const allCaught = outcomes.every((o) => o.caught);
   writeFileSync(
     join(reportsDir, '..', 'selftest.json'),
@@ -123,7 +127,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       {
         clean: cleanGo ? 'GO' : 'NO-GO',
         seed,
-        systems: cleans.map((c) => ({ name: c.system, clean: c.report.gate, cleanReasons: c.report.gateReasons, findings: c.report.findings.length, identities: c.report.identities.made })),
+        systems: cleans.map((c) => ({ name: c.system, clean: cleanVerdict(c.report), cleanReasons: c.report.gateReasons, findings: c.report.findings.length, identities: c.report.identities.made })),
         defects: outcomes,
       },
       null,
@@ -132,7 +136,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
   );
   writeFileSync(join(reportsDir, '..', 'selftest.md'), detectionMatrix(cleans, outcomes));
   log('');
-  const systemsWord = cleans.map((c) => `${c.system} ${c.report.gate}`).join(', ');
+  const systemsWord = cleans.map((c) => `${c.system} ${cleanVerdict(c.report)}`).join(', ');
   log(
     cleanGo && allCaught
       ? `selftest passed: clean ${systemsWord}, ${outcomes.length}/${outcomes.length} defects caught`

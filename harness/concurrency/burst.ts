@@ -5,6 +5,7 @@ import { redactor } from '../http/redact.ts';
 import { BEARER, withCredentials, type Transport } from '../http/credentials.ts';
 import { History, type BurstIdentity, type Operation } from './history.ts';
 import { RawConnection, serializeRequest } from './raw-http.ts';
+import { assertMayRequest } from '../safety/read-only.ts';
 
 /** One request to send in a burst. */
 export interface BurstRequest<M = unknown> {
@@ -81,6 +82,8 @@ async function openWarm(url: URL, o: BurstOptions, requestId: string): Promise<R
 
 /** Opens one connection per request (each leaves on its own socket) and warms it with a request. */
 async function arm<M>(requests: BurstRequest<M>[], o: BurstOptions, burstId: string): Promise<Armed<M>[]> {
+  // Refused before any connection opens (serializeRequest would refuse too, with sockets left open).
+  for (const r of requests) assertMayRequest(r.method, r.path);
   const urls = requests.map((r) => {
     const base = o.baseUrls[r.instance];
     if (base === undefined) throw new BurstArmError(`no base URL for instance ${r.instance} (there are ${o.baseUrls.length})`);

@@ -1,5 +1,6 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
+import { assertMayRequest } from '../safety/read-only.ts';
 
 /** A response read off a raw connection. */
 export interface RawResponse {
@@ -12,6 +13,8 @@ export interface RawResponse {
 
 /** Serialises an HTTP/1.1 request once, ahead of the release, so sending it is a single write. */
 export function serializeRequest(r: { method: string; path: string; host: string; headers: Record<string, string>; body?: Buffer }): Buffer {
+  // Every request of the burst engine is serialised here: a read-only (production) run sends only reads.
+  assertMayRequest(r.method, `${r.host}${r.path}`);
   const lines = [`${r.method} ${r.path} HTTP/1.1`, `host: ${r.host}`, 'connection: keep-alive'];
   for (const [name, value] of Object.entries(r.headers)) lines.push(`${name}: ${value}`);
   if (r.body !== undefined || r.method !== 'GET') lines.push(`content-length: ${r.body?.length ?? 0}`);

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { redactor } from '../http/redact.ts';
+import { assertMayQuery, readOnlyReason } from '../safety/read-only.ts';
 
 /** One statement as it ran, for evidence: the SQL, its parameters and what came back. */
 export interface SqlStep {
@@ -26,7 +27,8 @@ export async function connectDatabase(url: string, purpose: string): Promise<pg.
   } catch {
     throw new DatabaseConnectError(`the database URL for ${purpose} is not a valid URL`);
   }
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: `shipgate ${purpose}` });
+  const config: pg.ClientConfig = { connectionString: url, connectionTimeoutMillis: 10_000, application_name: `shipgate ${purpose}` };
+  const client = readOnlyReason() === undefined ? new pg.Client(config) : new ReadOnlyClient({ ...config, options: '-c default_transaction_read_only=on' });
   // An idle connection dropped by the server must not take the worker down; the next query reports it.
   client.on('error', () => {});
   try {
@@ -35,6 +37,34 @@ export async function connectDatabase(url: string, purpose: string): Promise<pg.
     throw new DatabaseConnectError(`cannot connect to ${host} for ${purpose}: ${redactor.scrub((err as Error).message)}`);
   }
   return client;
+}
+
+/**
+ * The only connection a read-only process gets (see harness/safety/read-only.ts): every
+ * transaction starts READ ONLY (the server refuses any write in it), every statement is checked
+ * to be a read that cannot lift that, and each call carries exactly one statement (the extended
+ * protocol refuses a `;`-joined second one).
+ */
+class ReadOnlyClient extends pg.Client {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's query() has a dozen overloads; this sits in front of all of them
+  override query(...args: any[]): any {
+    const [first, ...rest] = args as [unknown, ...unknown[]];
+    if (typeof first === 'string') {
+      assertMayQuery(first);
+      const values = Array.isArray(rest[0]) ? rest[0] : undefined;
+      const callback = rest.find((r) => typeof r === 'function');
+      const config = { text: first, queryMode: 'extended', ...(values ? { values } : {}) } as pg.QueryConfig;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      return callback ? super.query(config, callback as any) : super.query(config);
+    }
+    const text = (first as { text?: unknown } | null)?.text;
+    if (typeof text !== 'string') return assertMayQuery(String(text)) as never;
+    assertMayQuery(text);
+    // A submittable (a cursor) prepares its statement anyway; a config object is made to.
+    const config = typeof (first as { submit?: unknown }).submit === 'function' ? first : { ...(first as object), queryMode: 'extended' };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return (super.query as any)(config, ...rest);
+  }
 }
 
 export function isDatabaseError(err: unknown): err is pg.DatabaseError {

@@ -4,6 +4,8 @@ import { record } from './recorder.ts';
 import { describeNetworkError } from './network-error.ts';
 import { redactor } from './redact.ts';
 import { BEARER, withCredentials, type Transport } from './credentials.ts';
+import { assertMayRequest } from '../safety/read-only.ts';
+import { assertStagingWrite } from '../safety/staging-writes.ts';
 
 export interface SendOptions {
   method: string;
@@ -18,6 +20,37 @@ export interface SendOptions {
   token?: string | null;
   /** What the request is for, in words, for evidence. */
   label?: string;
+  /** The caller removes what this request creates itself (a resource's own create): no write observer need track it. */
+  tracked?: boolean;
+  /**
+   * A profile hook sends it (a pact state, smoke.removeTenant): the user's own code declared this
+   * write and how it is undone, so the staging limit on shipgate's own writes leaves it alone.
+   */
+  fromProfileHook?: boolean;
+}
+
+/** A write the target answered: what `observeWrites` listeners see (staging tracks what it created this way). */
+export interface AnsweredWrite {
+  method: string;
+  /** Path and query, as sent. */
+  path: string;
+  status: number;
+  json: unknown;
+  /** The client that sent it (its credentials remove what it made). */
+  client: HttpClient;
+  tracked: boolean;
+}
+
+const WRITE_OBSERVERS = Symbol.for('shipgate.writeObservers');
+
+function writeObservers(): ((w: AnsweredWrite) => void)[] {
+  const slots = globalThis as unknown as Record<symbol, ((w: AnsweredWrite) => void)[] | undefined>;
+  return (slots[WRITE_OBSERVERS] ??= []);
+}
+
+/** Calls `listener` after every write (not GET, HEAD, OPTIONS) any client of this process got an answer to. */
+export function observeWrites(listener: (w: AnsweredWrite) => void): void {
+  writeObservers().push(listener);
 }
 
 export interface HttpResult {
@@ -85,7 +118,11 @@ export class HttpClient {
     const base = this.#options.baseUrls[instance];
     if (base === undefined) throw new Error(`no base URL for instance ${instance} (there are ${this.#options.baseUrls.length})`);
     const url = new URL(opts.path, base).toString();
+    // Every request of every suite and hook passes here: a read-only (production) run sends only reads.
+    assertMayRequest(opts.method, redactor.scrub(url));
     const token = opts.token === undefined ? this.#options.token : opts.token;
+    // On staging, a tenant's own credentials write only what shipgate can remove again.
+    if (!opts.fromProfileHook) assertStagingWrite(opts.method, opts.path, token !== null && token !== undefined && token === this.#options.token);
     const plain: Record<string, string> = { accept: 'application/json', ...opts.headers };
     const headers = token !== null && token !== undefined ? withCredentials(plain, token, this.#options.transport ?? BEARER) : plain;
     let payload: string | Buffer | undefined;
@@ -125,6 +162,9 @@ export class HttpClient {
         } catch {
           json = undefined;
         }
+      }
+      if (!['GET', 'HEAD', 'OPTIONS'].includes(opts.method.toUpperCase())) {
+        for (const observe of writeObservers()) observe({ method: opts.method.toUpperCase(), path: opts.path, status: res.statusCode, json, client: this, tracked: opts.tracked === true });
       }
       return { status: res.statusCode, headers: resHeaders, text, json, bytes, exchange };
     } catch (err) {

@@ -35,6 +35,7 @@ export function profileHttp(client: HttpClient, o: { asCaller?: boolean; label?:
       ...(options.body !== undefined ? { body: options.body } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
       label: o.label ?? 'profile hook',
+      fromProfileHook: true,
     });
   return {
     request,

@@ -3,6 +3,7 @@ import { connect as connectTls } from 'node:tls';
 import type { Exchange } from './exchange.ts';
 import { record } from './recorder.ts';
 import { redactor } from './redact.ts';
+import { assertMayRequest } from '../safety/read-only.ts';
 
 /** How a large request went: when the answer came, measured against what had been sent. */
 export interface StreamedOutcome {
@@ -68,6 +69,8 @@ function open(url: URL, timeoutMs: number): Promise<Socket> {
  */
 export async function sendStreamed(r: StreamedRequest): Promise<StreamedOutcome> {
   const url = new URL(r.url);
+  // The third way shipgate sends a request (after the client and the burst engine): a read-only (production) run sends only reads.
+  assertMayRequest(r.method, redactor.scrub(`${url.origin}${url.pathname}`));
   const started = performance.now();
   const chunkBytes = r.chunkBytes ?? 64 * 1024;
   // Keep-alive, not close: a server that answers early must then read and drop the rest of the

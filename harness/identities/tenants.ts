@@ -8,6 +8,7 @@ import { uniqueToken } from '../generate/sample.ts';
 import type { IdentityContext, Principal, PrincipalInput } from './principal.ts';
 import { signClaims, type SignOverrides } from './tokens.ts';
 import { retryAfterMs } from './retry-after.ts';
+import { readOnlyReason, refuseWrite } from '../safety/read-only.ts';
 import { showValue } from '../profile/hook-result.ts';
 
 /** Whether a profile says how to get tenants: `identities.newTenant` or `identities.tenants`. */
@@ -86,9 +87,9 @@ export class Tenants {
     return this.canSign || this.#ids.refresh !== undefined;
   }
 
-  /** True when every call to `create()` gives a new tenant (not a pre-seeded one). */
+  /** True when every call to `create()` gives a new tenant (not a pre-seeded one); never on a read-only (production) target. */
   get fresh(): boolean {
-    return this.#ids.newTenant !== undefined;
+    return this.#ids.newTenant !== undefined && readOnlyReason() === undefined;
   }
 
   /** Identities made so far in this process, and how many of their sign-ups were throttled (429). */
@@ -163,7 +164,11 @@ export class Tenants {
   /** A new tenant from `newTenant` (a check's own, shared with no other check), or the next pre-seeded one. */
   async create(): Promise<Tenant> {
     const ids = this.#ids;
-    if (ids.newTenant) {
+    // A sign-up is a write: a read-only (production) target gets only its pre-seeded tenants.
+    if (ids.newTenant && !ids.tenants && readOnlyReason() !== undefined) {
+      refuseWrite('identities.newTenant (it signs a tenant up; a production profile gives pre-seeded identities.tenants with ready tokens)');
+    }
+    if (ids.newTenant && this.fresh) {
       const hook = ids.newTenant;
       const principal = await this.#withRetries('identities.newTenant', () => hook(this.context()));
       return this.#materialise(principal, { madeHere: true, hook: 'identities.newTenant' });
@@ -219,6 +224,7 @@ export class Tenants {
   async newMember(admin: Tenant): Promise<Tenant> {
     const hook = this.#ids.newMember;
     if (!hook) throw new IdentityError('the profile has no identities.newMember hook');
+    if (readOnlyReason() !== undefined) refuseWrite('identities.newMember (it adds a user to a tenant)');
     const principal = await this.#withRetries('identities.newMember', () => hook(this.context(), admin.principal));
     const member = await this.#materialise(principal, { name: `${admin.label} member`, madeHere: true, hook: 'identities.newMember' });
     if (member.principal.tenantId !== admin.principal.tenantId) {
@@ -279,6 +285,7 @@ export class Tenants {
   async revoke(way: string, target: RevocationTarget, label: string): Promise<string | undefined> {
     const hook = this.#ids.revocations?.[way];
     if (!hook) throw new IdentityError(`the profile has no identities.revocations['${way}'] hook`);
+    if (readOnlyReason() !== undefined) refuseWrite(`identities.revocations['${way}'] (revoking a token changes the system)`);
     const result = await hook(this.context(), target);
     const replacement = result && typeof result === 'object' && typeof result.token === 'string' ? result.token : undefined;
     if (replacement) redactor.register(replacement, `${label} token after ${way}`);

@@ -5,7 +5,17 @@
  */
 const MISSING = '\u0000shipgate-missing-env:';
 
+/**
+ * Every variable a profile read in this process: a replay command repeats the ones that are not
+ * secrets. Kept on the global object: a profile may get its own copy of this module (a profile
+ * in another project resolves `shipgate` there), and its reads must still count.
+ */
+const READ = Symbol.for('shipgate.env.read');
+const read: Set<string> = ((globalThis as Record<symbol, unknown>)[READ] as Set<string> | undefined) ?? new Set<string>();
+(globalThis as Record<symbol, unknown>)[READ] = read;
+
 export function env(name: string, fallback?: string): string {
+  read.add(name);
   const value = process.env[name];
   if (value !== undefined && value !== '') return value;
   return fallback ?? `${MISSING}${name}`;
@@ -25,4 +35,9 @@ export function findMissingEnv(value: unknown, path: (string | number)[] = []): 
     return Object.entries(value).flatMap(([k, v]) => findMissingEnv(v, [...path, k]));
   }
   return [];
+}
+
+/** The variables read with `env()` so far, in the order first read. */
+export function variablesRead(): string[] {
+  return [...read];
 }

@@ -5,6 +5,7 @@
  */
 import { HookCallError } from '../http/profile-http.ts';
 import { redactor } from '../http/redact.ts';
+import { withoutSecrets } from './secret-fields.ts';
 
 /** What a hook's result must be, in words (for the message) and as a test. */
 export interface HookExpectation {
@@ -122,8 +123,9 @@ export function showValue(value: unknown): string {
   if (isThenable(value)) return 'a Promise';
   let text: string;
   try {
+    // Secret fields go before the cut: a token cut in half would no longer look like one to the scrub.
     text =
-      JSON.stringify(value, (_k, v: unknown) => {
+      JSON.stringify(withoutSecrets(value, [], { numbers: false }), (_k, v: unknown) => {
         if (typeof v === 'function') return '<function>';
         if (typeof v === 'bigint') return `${v}n`;
         if (v === undefined) return '<undefined>';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { maskSecretsInSource } from './secret-fields.ts';
 
 /** A place in a source file: 1-based line, 1-based column. */
 export interface SourcePlace {
@@ -103,7 +104,8 @@ export function codeFrame(p: SourcePlace): string {
   const width = String(to).length;
   const out: string[] = [];
   for (let n = from; n <= to; n++) {
-    out.push(`${n === p.line ? '>' : ' '} ${String(n).padStart(width)} | ${lines[n - 1] ?? ''}`);
+    // The profile may hold a secret written in it: the frame never quotes one.
+    out.push(`${n === p.line ? '>' : ' '} ${String(n).padStart(width)} | ${maskSecretsInSource(lines[n - 1] ?? '')}`);
     if (n === p.line) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, p.column - 1))}^`);
   }
   return out.join('\n');

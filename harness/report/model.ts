@@ -48,6 +48,18 @@ export interface TargetSummary {
   launched: boolean;
 }
 
+/** What a run narrowed with `--suite` left out, and how the suites it ran fared on their own. */
+export interface Narrowing {
+  /** The suites chosen with `--suite`. */
+  selected: string[];
+  /** Every other suite. */
+  notSelected: string[];
+  /** Suites of `gate.require` that were not selected: while any is, the gate is NO-GO. */
+  requiredNotRun: string[];
+  /** The verdict on the selected suites alone (selftest judges its narrowed clean runs by it). */
+  selectedVerdict: 'GO' | 'NO-GO';
+}
+
 /** The operations of the profile's OpenAPI document that nothing in the profile places. */
 export interface UnclassifiedRoutes {
   /** The document (file or URL) as the profile names it. */
@@ -60,7 +72,12 @@ export interface UnclassifiedRoutes {
 /** Everything a run produced: the single model every report renders. */
 export interface RunReport {
   tool: { name: 'shipgate'; version: string };
-  gate: 'GO' | 'NO-GO';
+  /** `ERROR`: the run stopped before it could verify anything (a bad profile, an unreachable target). */
+  gate: 'GO' | 'NO-GO' | 'ERROR';
+  /** Present when `--suite` narrowed the run. */
+  narrowed?: Narrowing;
+  /** The exit code of a run that ended in `ERROR` (2: usage or profile, 3: unreachable or not started). */
+  exitCode?: number;
   /** Why the gate is what it is, one line each. */
   gateReasons: string[];
   seed: number;

@@ -207,6 +207,8 @@ export class ResourceApi {
       ...(o.headers ? { headers: o.headers } : {}),
       instance: o.instance,
       label: o.label ?? `${owner.label} creates a ${visibility === 'private' ? 'private ' : ''}${this.name}`,
+      // Tracked below (or kept, and removed by the caller).
+      tracked: true,
     });
     const id = res.status >= 200 && res.status < 300 ? this.createdId(res.json) : undefined;
     if (id === undefined || id === '') return { res };

@@ -2,6 +2,7 @@ import type { Finding } from '../findings/finding.ts';
 import { decideGate } from '../report/gate.ts';
 import type { RunReport, SuiteResult, TargetSummary, TestRecord, UnclassifiedRoutes } from '../report/model.ts';
 import type { Suite } from '../suites/define.ts';
+import { refusalIn } from '../safety/refusals.ts';
 
 export interface SuitePlan {
   suite: Suite;
@@ -18,7 +19,10 @@ export interface AssembleInput {
   version: string;
   startedAt: Date;
   target: TargetSummary;
+  /** `gate.require`, whole: a narrowed run is judged against it too (see decideGate). */
   required: string[];
+  /** Suite ids chosen with `--suite`; empty: every suite. */
+  selected?: string[];
   warnings?: string[];
   /** The OpenAPI operations the profile does not place, when it gives a document. */
   unclassified?: UnclassifiedRoutes;
@@ -33,14 +37,18 @@ function suiteResult(plan: SuitePlan, tests: TestRecord[], errors: string[]): Su
     return { ...base, status: plan.status, tests: 0, passed: 0, failed: 0, skipped: 0, durationMs: 0, sections: [], ...(plan.reason ? { reason: plan.reason } : {}) };
   }
   const failed = count('failed');
-  const fileErrors = errors.filter((e) => e.startsWith(`suites/${plan.suite.id}/`));
+  const allFileErrors = errors.filter((e) => e.startsWith(`suites/${plan.suite.id}/`));
+  // A suite file that needed a write while loading, on a read-only target, is not applicable for that reason.
+  const refusals = allFileErrors.flatMap((e) => refusalIn(e) ?? []);
+  const fileErrors = allFileErrors.filter((e) => refusalIn(e) === undefined);
   const codes = [...new Set(mine.flatMap((t) => t.findings.map((f) => f.code)))];
   let status: SuiteResult['status'] = failed > 0 || fileErrors.length > 0 ? 'failed' : 'passed';
   let reason: string | undefined = codes.length > 0 ? codes.join(', ') : fileErrors[0]?.split('\n')[0];
   if (status === 'passed' && count('passed') === 0) {
     // Every check was skipped as not applicable: the suite verified nothing.
     status = 'not-applicable';
-    reason = `every check was skipped: ${mine[0]?.skipReason ?? 'no checks ran'}`;
+    const refused = refusals[0];
+    reason = refused ? `not applicable: ${refused}` : `every check was skipped: ${mine[0]?.skipReason ?? 'no checks ran'}`;
   }
   const sections = mine.flatMap((t) => t.sections);
   return { ...base, status, tests: mine.length, passed: count('passed'), failed, skipped: count('skipped'), durationMs, sections, ...(reason ? { reason } : {}) };
@@ -62,7 +70,15 @@ function dedupe(findings: Finding[]): Finding[] {
 export function assembleReport(i: AssembleInput): RunReport {
   const suites = i.plans.map((p) => suiteResult(p, i.tests, i.errors));
   const findings = dedupe(i.tests.flatMap((t) => t.findings.map((f) => ({ ...f, suite: t.suite }))));
-  const { gate, reasons } = decideGate({ suites, errors: i.errors, required: i.required, ...(i.unclassified ? { unclassified: i.unclassified } : {}) });
+  // A refused write while a suite file loaded made that suite not applicable; it is no error of the run.
+  const errors = i.errors.filter((e) => refusalIn(e) === undefined);
+  const { gate, reasons, narrowed } = decideGate({
+    suites,
+    errors,
+    required: i.required,
+    ...(i.selected ? { selected: i.selected } : {}),
+    ...(i.unclassified ? { unclassified: i.unclassified } : {}),
+  });
   const unclassifiedWarning =
     i.unclassified && i.unclassified.operations.length > 0 && !i.unclassified.fail
       ? [`${i.unclassified.operations.length} operation(s) of ${i.unclassified.source} are unclassified (no resource, capability, protectedRoutes or routes entry places them): ${i.unclassified.operations.map((o) => o.route).join(', ')}`]
@@ -72,6 +88,7 @@ export function assembleReport(i: AssembleInput): RunReport {
     tool: { name: 'shipgate', version: i.version },
     gate,
     gateReasons: reasons,
+    ...(narrowed ? { narrowed } : {}),
     seed: i.seed,
     startedAt: i.startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
@@ -80,7 +97,7 @@ export function assembleReport(i: AssembleInput): RunReport {
     suites,
     tests: i.tests,
     findings,
-    errors: i.errors,
+    errors,
     identities: i.tests.reduce((sum, t) => ({ made: sum.made + (t.identities?.made ?? 0), throttled: sum.throttled + (t.identities?.throttled ?? 0) }), { made: 0, throttled: 0 }),
     warnings: [...(i.warnings ?? []), ...unclassifiedWarning],
     ...(i.unclassified ? { unclassified: i.unclassified } : {}),

@@ -10,6 +10,8 @@ import type { FaultControlInfo } from '../faults/control-server.ts';
  */
 export interface RunContext {
   configPath: string;
+  /** The target's kind: a `production` run's workers are read-only from their first line (see harness/check/worker-setup.ts). */
+  kind?: 'ephemeral' | 'staging' | 'production';
   seed: number;
   /** Generated cases per property (fast-check numRuns). */
   runs: number;

@@ -1,4 +1,4 @@
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DatabaseServer } from '../provision/database.ts';
 import { bootSystem, type BootedSystem } from '../provision/system.ts';
 import type { TargetProfile } from '../profile/schema.ts';
@@ -10,6 +10,9 @@ import type { RunContext } from './context.ts';
 import { assertReachable } from './reachability.ts';
 import { providerDoubleFor } from '../provider-double/for-run.ts';
 import { profileWarnings } from '../profile/warnings.ts';
+import { variablesRead } from '../profile/env.ts';
+import { replayCommand, replayEnvironment } from './replay.ts';
+import { enforceReadOnly, PRODUCTION_READ_ONLY } from '../safety/read-only.ts';
 import { inventoryForRun } from '../inventory/for-run.ts';
 import { startCorsPages, type StartedCorsPages } from '../cors/pages.ts';
 import type { FaultControl } from '../faults/control-server.ts';
@@ -31,19 +34,12 @@ export interface VerifyOptions {
   version: string;
   /** Variables layered over the launch block's (selftest's defect switch). */
   envOverrides?: Record<string, string>;
+  /** The embedded system's name, when the run is one of shipgate's (replays then name it with `--embedded`). */
+  embedded?: string;
   databaseServer?: DatabaseServer;
   /** Names the throw-away database and log folder (selftest runs one per defect). */
   label?: string;
   log: (line: string) => void;
-}
-
-/** `REFERENCE_DEFECTS=x npx shipgate verify --config c --seed n --runs r`: everything a replay needs. */
-function replayCommand(o: VerifyOptions): string {
-  const env = Object.entries(o.envOverrides ?? {})
-    .filter(([, v]) => v !== '')
-    .map(([k, v]) => `${k}=${v} `)
-    .join('');
-  return `${env}npx shipgate verify --config ${relative(process.cwd(), resolve(o.configPath)) || '.'} --seed ${o.seed} --runs ${o.runs} --iterations ${o.iterations}`;
 }
 
 /** Which suites run, and why the others do not. */
@@ -63,6 +59,8 @@ export function planSuites(suites: Suite[], profile: TargetProfile, selected: st
  */
 export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   const startedAt = new Date();
+  // This process too: nothing it sends the target (probes, a provider double's setup) may write.
+  if (o.profile.kind === 'production') enforceReadOnly(PRODUCTION_READ_ONLY);
   const plans = planSuites(o.suites, o.profile, o.selected);
   const { api, inventory } = await inventoryForRun(o.profile, o.configPath);
   const toRun = plans.filter((p) => p.status === 'run').map((p) => p.suite.id);
@@ -95,9 +93,18 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     faults = await faultControlFor(o.profile, booted);
     const context: RunContext = {
       configPath: resolve(o.configPath),
+      kind: o.profile.kind,
       seed: o.seed,
       runs: o.runs,
-      replayCommand: replayCommand(o),
+      replayCommand: replayCommand({
+        configPath: o.configPath,
+        ...(o.embedded ? { embedded: o.embedded } : {}),
+        reportsDir: o.reportsDir,
+        seed: o.seed,
+        runs: o.runs,
+        iterations: o.iterations,
+        env: replayEnvironment({ configPath: o.configPath, ...(o.envOverrides ? { overrides: o.envOverrides } : {}), profileVariables: variablesRead() }),
+      }),
       iterations: o.iterations,
       baseUrls,
       reportsDir: resolve(o.reportsDir),
@@ -117,9 +124,10 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       seed: o.seed,
       version: o.version,
       startedAt,
-      // A run narrowed with --suite only answers for the suites it ran.
-      // (A suite another command runs, such as smoke, is that command's to require.)
-      required: o.profile.gate.require.filter((id) => o.suites.some((s) => s.id === id) && (o.selected.length === 0 || o.selected.includes(id))),
+      // Never narrowed by --suite: a run that left out a required suite says so and is not a release
+      // GO. (A suite another command runs, such as smoke, is that command's to require.)
+      required: o.profile.gate.require.filter((id) => o.suites.some((s) => s.id === id)),
+      selected: o.selected,
       warnings: profileWarnings(o.profile),
       ...(api ? { unclassified: { operations: inventory.unclassified, source: api.source, fail: o.profile.gate.unclassified === 'fail' } } : {}),
       target: {

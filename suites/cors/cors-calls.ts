@@ -130,6 +130,7 @@ export async function callFromPage(
         const out: { read: boolean; status?: number; error?: string }[] = [];
         for (const r of requests) {
           try {
+            // eslint-disable-next-line no-restricted-globals -- the page's own fetch, in the browser (BrowserSession keeps it to reads on a read-only target)
             const res = await fetch(r.url, { ...(r.init as RequestInit), signal: AbortSignal.timeout(timeoutMs) });
             await res.text();
             out.push({ read: true, status: res.status });

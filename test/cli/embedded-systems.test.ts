@@ -30,11 +30,23 @@ describe('choosing an embedded system', () => {
     expect(run.stdout).toContain("embedded system 'articles'");
     expect(run.stdout).toMatch(/warning: identities\.jwt\.secret is 12 characters/);
     expect(run.stdout).not.toContain('short-secret');
-    const signoff = JSON.parse(readFileSync(join(reports, 'signoff.json'), 'utf8')) as { gate: string; suites: { id: string; status: string; reason?: string }[]; identities: { made: number } };
+    const signoff = JSON.parse(readFileSync(join(reports, 'signoff.json'), 'utf8')) as {
+      gate: string;
+      selectedVerdict: string;
+      requiredNotRun: string[];
+      suites: { id: string; status: string; reason?: string }[];
+      identities: { made: number };
+    };
     expect(signoff.suites.find((s) => s.id === 'roles')).toMatchObject({ status: 'passed' });
     expect(signoff.suites.find((s) => s.id === 'rls')).toMatchObject({ status: 'not-applicable', reason: expect.stringContaining("database.isolation: 'app'") });
     expect(signoff.identities.made).toBeGreaterThan(0);
-    // rls is not run but the profile does not require it, and roles passed: GO.
-    expect(run.code).toBe(0);
+    // rls is not run but the profile does not require it, and roles passed: the selected suites are GO.
+    expect(signoff.selectedVerdict).toBe('GO');
+    // The run is narrowed past suites its profile requires, so it cannot release: NO-GO, saying so.
+    expect(signoff.requiredNotRun).toEqual(expect.arrayContaining(['auth', 'tenant-isolation', 'db-advisor', 'migrations', 'error-hygiene']));
+    expect(signoff.requiredNotRun).not.toContain('roles');
+    expect(signoff.gate).toBe('NO-GO');
+    expect(run.stdout).toContain(`NO-GO (narrowed to roles, rls; required, not run: ${signoff.requiredNotRun.join(', ')})`);
+    expect(run.code).toBe(1);
   });
 });

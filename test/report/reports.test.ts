@@ -128,7 +128,8 @@ describe('report renderers', () => {
     expect(md).toMatch(/^## shipgate: 🔴 NO-GO for ref \(ephemeral\)/);
     expect(md).toContain('| rls | ➖ not applicable | 0 | 0 | 0 | no database block |');
     expect(md).toContain('`npx shipgate verify --seed 42 --suite tenant-isolation`');
-    expect(md).toContain('- tenant-isolation › document > read: not applicable: no jwt');
+    expect(md).toContain('- 1 × not applicable: no jwt: tenant-isolation › document > read');
+    expect(md).toContain('[findings.md](findings.md)');
   });
 
   it('never writes a registered token to disk, even inside a finding', () => {
@@ -137,7 +138,7 @@ describe('report renderers', () => {
     const leaky = report({ findings: [{ ...finding, evidence: [{ label: 'oops', text: `Authorization: Bearer ${token}` }] }] });
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-report-'));
     const files = writeReports(leaky, dir);
-    expect(files.map((f) => f.split('/').pop())).toEqual(['signoff.json', 'signoff.md', 'ctrf.json', 'junit.xml']);
+    expect(files.map((f) => f.split('/').pop())).toEqual(['signoff.json', 'signoff.md', 'findings.md', 'ctrf.json', 'junit.xml']);
     const signoff = readFileSync(join(dir, 'signoff.json'), 'utf8');
     expect(signoff).not.toContain(token);
     expect(signoff).toContain('«tenant-1 token»');
