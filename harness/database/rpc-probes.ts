@@ -211,7 +211,7 @@ export async function probeRpc(env: ProbeEnv, fn: CatalogFunction, spec: RpcSpec
       const bValues = [b.tenantId, ...factory.madeFor(b).flatMap((r) => Object.values(r.values))].filter((v): v is string => v !== null && v.length >= 6 && !sent.has(v));
       const shown = [...new Set(bValues.filter((v) => answer.includes(v)))];
       const parts = [
-        ...(changed.length > 0 ? [`changed org B's rows in ${changed.map((c) => `${c.relation} (${c.before} → ${c.after} rows)`).join(', ')}`] : []),
+        ...(changed.length > 0 ? [`changed org B's rows in ${changed.map((c) => `${c.relation} (${c.before === c.after ? `${c.before} row(s), contents changed` : `${c.before} → ${c.after} rows`})`).join(', ')}`] : []),
         ...(shown.length > 0 ? [`answered with org B's data (${shown.slice(0, 3).join(', ')})`] : []),
       ];
       if (parts.length > 0) return { ...base, verdict: 'leak', summary: parts.join(' and '), changed, shown, answer, steps: s.steps };

@@ -179,7 +179,7 @@ describe('RLS probes on a database that is not the reference (custom claims conv
     const [careless] = await functionsNamed(client, 'app.archive_project');
     const leak = await probeRpc(env, careless!, byRow, 'app.archive_project');
     expect(leak.verdict).toBe('leak');
-    expect(leak.summary).toBe("changed org B's rows in app.projects (1 → 1 rows)");
+    expect(leak.summary).toBe("changed org B's rows in app.projects (1 row(s), contents changed)");
     expect(leak.statement).toBe('SELECT x::text AS answer FROM app.archive_project(p_id => $1::uuid) AS x');
     const [hardened] = await functionsNamed(client, 'app.archive_own_project(uuid)');
     const refused = await probeRpc(env, hardened!, byRow, 'app.archive_own_project(uuid)');
