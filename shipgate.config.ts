@@ -637,6 +637,30 @@ export default defineTarget({
     },
   },
 
+  // `shipgate load` and `shipgate nightly`: 8 virtual users over the document and conversation
+  // routes for half a minute, as 4 tenants made once and shared (each with 3 documents to read),
+  // plus the anonymous liveness probe. Thresholds in k6's syntax; k6 runs it when it is on PATH.
+  load: {
+    stages: [
+      { duration: '5s', target: 8 },
+      { duration: '20s', target: 8 },
+      { duration: '5s', target: 0 },
+    ],
+    routes: {
+      'documents.list': { route: 'GET /v1/documents?limit=20', weight: 4 },
+      'documents.read': { route: 'GET /v1/documents/{id}', items: 'document', weight: 4 },
+      'documents.create': { route: 'POST /v1/documents', body: (s) => ({ title: s.plain('load'), body: s.plain('body') }), expect: [201] },
+      'conversations.list': { route: 'GET /v1/conversations' },
+      liveness: { route: 'GET /liveness', as: 'anonymous' },
+    },
+    tenants: 4,
+    thresholds: {
+      http_req_duration: ['p(95)<1000', 'p(99)<3000'],
+      'http_req_duration{route:documents.read}': ['p(95)<1000'],
+      http_req_failed: ['rate<0.01'],
+    },
+  },
+
   policy: { notFound: 404, unauthenticated: 401, roleDenied: 403 },
   gate: {
     require: ['auth', 'pact', 'tenant-isolation', 'roles', 'rls', 'db-advisor', 'migrations', 'error-hygiene', 'adapter-contracts', 'search-quality', 'job-dedup', 'jsonb-merge', 'idempotency', 'export-dedup', 'worker-crash', 'health', 'config', 'exports', 'uploads'],

@@ -61,6 +61,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['ERROR_SERVER_ERROR', 'ERROR_LEAKS_INTERNALS'],
   },
   {
+    id: 'account-email-500',
+    promise: 'a malformed body answers 4xx, never 5xx, on every documented operation, not only the resources',
+    mistake:
+      'the account update (PUT /api/user, a route no resource holds) lower-cases the e-mail before validating the body, trusting it to be text, so a number, null or a list there throws a TypeError and answers 500',
+    caughtBy: ['error-hygiene'],
+    findingCodes: ['ERROR_SERVER_ERROR'],
+  },
+  {
     id: 'foreign-reference',
     promise: "an article can only be filed in one of the caller's own folders",
     mistake: 'create and update check only that the folder exists, not that it is the caller\'s, and link the article to it',

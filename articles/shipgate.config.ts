@@ -75,5 +75,16 @@ export default defineTarget({
   },
   health: { liveness: 'GET /api/ping', readiness: { route: 'GET /api/health', timeoutMs: 2_000, notReady: { status: 503 } } }, // no cache, no dependency report
   config: { required: ['DATABASE_URL', 'JWT_SECRET', 'PORT'] }, // no production mode, so no rule for a weak JWT secret
+  load: { // public reads anonymously, a user's own folders, a few writes; 6 users for 15 s
+    stages: [{ duration: '3s', target: 6 }, { duration: '12s', target: 6 }],
+    routes: {
+      feed: { route: 'GET /api/articles?limit=20', as: 'anonymous', weight: 4 },
+      article: { route: 'GET /api/articles/{id}', items: 'article', weight: 3 },
+      folders: { route: 'GET /api/folders' },
+      write: { route: 'POST /api/articles', body: (s) => ({ article: { title: s.plain('load'), body: s.plain('body'), published: true } }), expect: [201] },
+    },
+    tenants: 3,
+    thresholds: { http_req_duration: ['p(95)<1000'], 'http_req_failed{route:feed}': ['rate==0'], http_req_failed: ['rate<0.01'] },
+  },
   gate: { require: ['auth', 'pact', 'tenant-isolation', 'roles', 'db-advisor', 'migrations', 'error-hygiene', 'health', 'config'] },
 });

@@ -2,8 +2,12 @@
  * `npm run bench`: (a) burst spread of shipgate's engine against a plain Promise.all of fetch;
  * (b) detection rate of every race defect over repeated default CI runs (and the clean system's
  * pass rate); (c) search-quality on a generated golden set of Cranfield's size (1,400 documents,
- * 225 queries) beside the time recorded before. Options: --runs N (default 20),
- * --only spread|detection|search, --defect id (repeatable), --concurrency N (search, default 4).
+ * 225 queries) beside the time recorded before; (d) the PR gate: verify's wall time on the embedded
+ * default with every suite, per suite and its start-up, and a database-only run beside psql
+ * (`bench/gate.ts`); (e) the load executor's throughput beside wrk's on the same endpoint.
+ * Options: --runs N (default 20; the gate's database-only runs: 3; load rounds: 6),
+ * --only spread|detection|search|gate|load, --defect id (repeatable), --concurrency N (search,
+ * default 4; load connections, default 16).
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +19,8 @@ import { DEFECTS } from '../reference/defects.ts';
 import { measureBurstSpread } from './burst-spread.ts';
 import { measureDetection, type DetectionRow } from './detection-rate.ts';
 import { beforeRow, measureSearchAtSize } from './search-at-size.ts';
+import { databaseOnlyRows, gateRows, GATE_BEFORE, psqlFloor, timedVerify, type GateRun } from './gate.ts';
+import { measureLoadVsWrk } from './load-vs-wrk.ts';
 
 /** The race defects of the concurrency suites. */
 const RACE_DEFECTS = [
@@ -36,13 +42,14 @@ const { values } = parseArgs({
   options: { runs: { type: 'string' }, only: { type: 'string' }, defect: { type: 'string', multiple: true }, bursts: { type: 'string' }, concurrency: { type: 'string' } },
   strict: true,
 });
-const PARTS = ['spread', 'detection', 'search'] as const;
+const PARTS = ['spread', 'detection', 'search', 'gate', 'load'] as const;
 if (values.only !== undefined && !(PARTS as readonly string[]).includes(values.only)) {
   process.stderr.write(`--only: expected one of ${PARTS.join(', ')} (got '${values.only}')\n`);
   process.exit(2);
 }
 const wanted = (part: (typeof PARTS)[number]) => values.only === undefined || values.only === part;
 const runs = Number(values.runs ?? 20);
+// --runs also sets the load part's rounds (default 6 there).
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const root = join(import.meta.dirname, '..');
 const reportsDir = join(root, 'reports', 'bench');
@@ -85,6 +92,30 @@ try {
     log('## (c) search-quality at size: a generated golden set of 1,400 documents and 225 queries\n');
     const now = await measureSearchAtSize({ root, reportsDir, log, ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}) });
     table('search-quality at size', renderSection({ title: 'search-quality at size (npx shipgate verify --suite search-quality, the system start included)', rows: [beforeRow(), now] as never }).join('\n'));
+  }
+  if (wanted('gate')) {
+    log(`## (d) the PR gate: shipgate verify on the embedded default, as a user runs it (before: ${GATE_BEFORE.commit}, recorded)\n`);
+    const full = await timedVerify(root, ['--timings'], join(reportsDir, 'gate-full'));
+    table('the PR gate', renderSection({ title: 'shipgate verify, every suite, on the embedded default (per suite: the sum of its checks\' durations; before, from main\'s ctrf.json)', rows: gateRows(full) as never }).join('\n'));
+    log('');
+    const dbRuns: GateRun[] = [];
+    const gateRuns = values.runs === undefined ? 3 : runs;
+    for (let i = 0; i < gateRuns; i++) dbRuns.push(await timedVerify(root, ['--suite', 'db-advisor'], join(reportsDir, `gate-db-${i}`)));
+    const database = await startDatabaseServer(reportsDir);
+    try {
+      const floor = await psqlFloor({ root, database, reportsDir, runs: gateRuns });
+      table('database-only run', renderSection({ title: 'a database-only run beside psql (wall, command to exit)', rows: databaseOnlyRows(dbRuns, floor) as never }).join('\n'));
+    } finally {
+      await database.stop();
+    }
+  }
+  if (wanted('load')) {
+    const connections = Number(values.concurrency ?? 16);
+    const rounds = Number(values.runs ?? 6);
+    log(`## (e) load executor throughput: shipgate's executor and wrk on the same endpoint, ${connections} connections, ${rounds} alternating rounds of 5 s\n`);
+    const rows = await measureLoadVsWrk({ root, reportsDir, connections, seconds: 5, rounds, log });
+    log('');
+    table('load executor throughput', renderSection({ title: `load executor throughput (${connections} connections, ${rounds} rounds of 5 s, each generator in turn)`, rows: rows as never }).join('\n'));
   }
   log(`\ntables: ${tablesFile}`);
 } finally {

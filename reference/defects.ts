@@ -74,6 +74,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['ERROR_SERVER_ERROR', 'ERROR_LEAKS_INTERNALS'],
   },
   {
+    id: 'claim-time-driver-message',
+    promise: 'no error answer of any route, a capability route as much as a resource, carries driver messages',
+    mistake:
+      'the job claim (a route no resource holds) takes any text as its scheduled time, lets PostgreSQL read it, and answers a time it cannot read with a 400 carrying the database\'s own message',
+    caughtBy: ['error-hygiene'],
+    findingCodes: ['ERROR_LEAKS_INTERNALS'],
+  },
+  {
     id: 'existence-leak',
     promise: "another tenant's resource is indistinguishable from a missing one",
     mistake: 'a foreign source answers 403 "not yours" instead of the 404 of a missing id',
@@ -215,6 +223,8 @@ export const DEFECTS: readonly DefectSpec[] = [
     mistake: 'the runner records only the newest migration of a run, but looks for pending ones file by file, so a second run re-applies the others',
     caughtBy: ['migrations'],
     findingCodes: ['MIGRATIONS_NOT_RECORDED', 'MIGRATIONS_RERUN_CHANGED'],
+    // The migration runner itself reads this switch (reference/db/migrations.ts).
+    changesSetup: true,
   },
   {
     id: 'migration-not-idempotent',

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserServer, type Page } from '@playwright/test';
+import type { Browser, BrowserServer, Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, type FoundBrowser } from './chromium.ts';
 import { BLANK_PAGE } from './page-server.ts';
 import { noteRefusedWrite, pageReadOnlyScript, readOnlyReason } from '../safety/read-only.ts';
@@ -43,6 +43,8 @@ export class BrowserSession {
   ) {}
 
   static async launch(found: FoundBrowser, o: { flags?: string[]; timeoutMs?: number } = {}): Promise<BrowserSession> {
+    // Loaded here, not at the top: every suite imports shipgate, and Playwright takes a second or two to load.
+    const { chromium } = await import('@playwright/test');
     const server = await chromium.launchServer({ executablePath: found.path, headless: true, args: [...CHROMIUM_FLAGS, ...(o.flags ?? [])], timeout: o.timeoutMs ?? 30_000 });
     try {
       const browser = await chromium.connect(server.wsEndpoint(), { timeout: o.timeoutMs ?? 30_000 });

@@ -6,9 +6,9 @@ import { sweepDeadRunFolders } from '../provision/run-folders.ts';
 import { beginRun, startWatchdog } from '../provision/watchdog-link.ts';
 
 /** Commands that launch systems and suite workers: their watchdog starts with them, not at the first launch. */
-const RUNS_SUITES = new Set(['verify', 'nightly', 'selftest']);
+const RUNS_SUITES = new Set(['verify', 'nightly', 'load', 'selftest']);
 import { VERSION } from './package-info.ts';
-import { VERIFY_USAGE, verifyCommand } from './verify-command.ts';
+import { LOAD_MODE, LOAD_USAGE, NIGHTLY_MODE, NIGHTLY_USAGE, VERIFY_USAGE, verifyCommand } from './verify-command.ts';
 import { NIGHTLY_ITERATIONS } from './options.ts';
 
 type Command = { usage: string; run: (argv: string[], log: (line: string) => void) => Promise<number> };
@@ -16,7 +16,9 @@ type Command = { usage: string; run: (argv: string[], log: (line: string) => voi
 const USAGE = `shipgate ${VERSION}: GO / NO-GO for a multi-tenant backend, with evidence
 
   shipgate verify    run the suites against the target (default: the embedded reference system)
-  shipgate nightly   verify with nightly depth: every concurrency check tries ${NIGHTLY_ITERATIONS} schedules
+  shipgate nightly   verify with nightly depth (every concurrency check tries ${NIGHTLY_ITERATIONS} schedules), plus load and staging smoke: one report
+  shipgate load      run the profile's load scenario (k6 when on PATH, else autocannon), judged by its thresholds
+  shipgate report    render the sign-off again (HTML, PDF), or join shards of parallel CI jobs (--merge dir ...)
   shipgate smoke     walk the profile's smoke flows on a deployed system (needs RUN_STAGING_SMOKE=1)
   shipgate selftest  prove every suite catches its defects on the reference system
   shipgate init      draft a target profile (shipgate.config.ts), from an OpenAPI document with --openapi
@@ -29,7 +31,12 @@ ${VERIFY_USAGE}`;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => ({ usage: VERIFY_USAGE, run: verifyCommand }),
-  nightly: async () => ({ usage: VERIFY_USAGE, run: (argv, log) => verifyCommand(argv, log, { iterations: NIGHTLY_ITERATIONS }) }),
+  nightly: async () => ({ usage: NIGHTLY_USAGE, run: (argv, log) => verifyCommand(argv, log, NIGHTLY_MODE) }),
+  load: async () => ({ usage: LOAD_USAGE, run: (argv, log) => verifyCommand(argv, log, LOAD_MODE) }),
+  report: async () => {
+    const m = await import('./report-command.ts');
+    return { usage: m.REPORT_USAGE, run: m.reportCommand };
+  },
   smoke: async () => {
     const m = await import('./smoke-command.ts');
     return { usage: m.SMOKE_USAGE, run: m.smokeCommand };

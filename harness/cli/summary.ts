@@ -1,12 +1,25 @@
 import { gateLabel } from '../report/gate.ts';
 import type { RunReport } from '../report/model.ts';
 
-/** The console view of a run: suites, findings by title, the gate and where the reports are. */
-export function printSummary(r: RunReport, files: string[], log: (line: string) => void): void {
+/** `12.3 s`, or `—` for a suite that did not run. */
+export function seconds(ms: number | undefined): string {
+  return ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The console view of a run: suites with their time, findings by title, where the time went, the gate and where the reports are. */
+export function printSummary(r: RunReport, files: string[], log: (line: string) => void, o: { timings?: boolean } = {}): void {
   log('');
-  log(`${'suite'.padEnd(20)} ${'status'.padEnd(15)} ${'checks'.padStart(6)} ${'failed'.padStart(6)}  note`);
+  log(`${'suite'.padEnd(20)} ${'status'.padEnd(15)} ${'checks'.padStart(6)} ${'failed'.padStart(6)} ${'time'.padStart(8)}  note`);
   for (const s of r.suites) {
-    log(`${s.id.padEnd(20)} ${s.status.padEnd(15)} ${String(s.tests).padStart(6)} ${String(s.failed).padStart(6)}  ${s.reason ?? ''}`);
+    const ran = s.status === 'passed' || s.status === 'failed';
+    log(`${s.id.padEnd(20)} ${s.status.padEnd(15)} ${String(s.tests).padStart(6)} ${String(s.failed).padStart(6)} ${(ran ? seconds(s.durationMs) : '').padStart(8)}  ${s.reason ?? ''}`);
+  }
+  // Key figures (load throughput and latency, search quality) on the console too, so a run by hand shows its numbers.
+  const figures = r.suites.flatMap((s) => s.sections.filter((x) => x.metrics && Object.keys(x.metrics).length > 0).map((x) => ({ suite: s.id, title: x.title, metrics: x.metrics! })));
+  if (figures.length > 0) {
+    log('');
+    const round = (v: number) => (Number.isInteger(v) ? v : Number(v.toPrecision(4)));
+    for (const f of figures) log(`${f.suite} · ${f.title.split(':')[0]}: ${Object.entries(f.metrics).map(([k, v]) => `${k} ${round(v)}`).join(' · ')}`);
   }
   if (r.findings.length > 0) {
     log('');
@@ -17,6 +30,19 @@ export function printSummary(r: RunReport, files: string[], log: (line: string) 
   for (const e of r.errors) log(`error: ${e.split('\n')[0]}`);
   for (const w of r.warnings) log(`warning: ${w}`);
   log('');
+  if (r.timings) {
+    const { startup, slowest } = r.timings;
+    if (slowest.length > 0) {
+      log('slowest checks:');
+      for (const c of slowest) log(`  ${(c.ms < 1000 ? `${c.ms} ms` : seconds(c.ms)).padStart(8)}  ${c.suite} › ${c.check}`);
+    }
+    const first = startup.firstCheckMs !== undefined ? `first check after ${seconds(startup.firstCheckMs)}` : 'no check ran';
+    log(`time: ${seconds(r.durationMs)} in the run; ${first}${startup.from === 'process' ? ' (from the process start)' : ''}`);
+    if (o.timings) {
+      log('start-up:');
+      for (const p of startup.phases) log(`  ${`${p.ms} ms`.padStart(9)}  ${p.phase}`);
+    }
+  }
   log(`identities: ${r.identities.made} made${r.identities.throttled > 0 ? ` (${r.identities.throttled} sign-ups answered 429 and retried after their Retry-After)` : ''}`);
   log(`${gateLabel(r)}: ${r.gateReasons.join('; ')}`);
   log(`seed ${r.seed} · reports: ${files.join(', ')}`);

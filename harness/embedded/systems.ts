@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DefectSpec } from '../selftest/catalog.ts';
@@ -17,6 +18,15 @@ export interface EmbeddedSystem {
   defects: string;
   /** The variable its processes read the defect switches from. */
   defectsEnv: string;
+  /**
+   * Its `launch.setup` only migrates the database it is given (no files, no other service, the
+   * same result for the same variables, none of the per-run ones read), so selftest runs it once
+   * into a template database and gives every run a fresh copy (see `SetupTemplates`).
+   * `defectSql`: the folder of its schema-level defect switches (`<defect id>.sql`, relative to
+   * the package root), which its setup applies: a defect with such a file, or whose catalog entry
+   * says `changesSetup`, gets a setup of its own with the switch on.
+   */
+  setupMigratesOnly?: { defectSql?: string };
 }
 
 export const EMBEDDED_SYSTEMS: readonly EmbeddedSystem[] = [
@@ -26,6 +36,7 @@ export const EMBEDDED_SYSTEMS: readonly EmbeddedSystem[] = [
     config: 'shipgate.config.ts',
     defects: 'reference/defects.ts',
     defectsEnv: 'REFERENCE_DEFECTS',
+    setupMigratesOnly: { defectSql: 'reference/migrations/defects' },
   },
   {
     name: 'articles',
@@ -33,6 +44,7 @@ export const EMBEDDED_SYSTEMS: readonly EmbeddedSystem[] = [
     config: 'articles/shipgate.config.ts',
     defects: 'articles/defects.ts',
     defectsEnv: 'ARTICLES_DEFECTS',
+    setupMigratesOnly: { defectSql: 'articles/migrations/defects' },
   },
 ];
 
@@ -50,4 +62,15 @@ export function embeddedConfigPath(root: string, system: EmbeddedSystem): string
 export async function loadDefects(root: string, system: EmbeddedSystem): Promise<readonly DefectSpec[]> {
   const mod = (await import(pathToFileURL(join(root, system.defects)).href)) as { DEFECTS: readonly DefectSpec[] };
   return mod.DEFECTS;
+}
+
+/**
+ * Whether a defect's switch changes what the system's setup does (so the setup must run with it
+ * on), rather than only the running code: it has a schema-level SQL file, or its catalog entry
+ * says so. Without `setupMigratesOnly` every defect counts as changing it.
+ */
+export function defectChangesSetup(root: string, system: EmbeddedSystem, defect: DefectSpec): boolean {
+  if (!system.setupMigratesOnly || defect.changesSetup) return true;
+  const dir = system.setupMigratesOnly.defectSql;
+  return dir !== undefined && existsSync(join(root, dir, `${defect.id}.sql`));
 }

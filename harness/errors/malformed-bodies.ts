@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { deleteAt, setAt } from '../provider-double/payload-paths.ts';
+import { deleteAt, setAt } from '../json-schema/payload-paths.ts';
 
 /**
  * A request body a client may send by mistake: what to send and how it is labelled. `raw` is

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { quoteControls } from '../provider-double/text-hazards.ts';
+import { quoteControls } from '../json-schema/text-hazards.ts';
 
 /** A path id a client may send by mistake or on purpose; the system must answer it 4xx (or 2xx when it is one of its ids). */
 export interface MalformedId {

@@ -44,10 +44,12 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  * Routes under `/_faults`: `POST /proxies` `{ service, env }` → `{ id, url, target }`;
  * `PUT /proxies/<id>/mode` `{ mode, ms? }`; `GET /proxies/<id>/stats`; `DELETE /proxies/<id>`.
  */
-export async function startFaultControl(databaseUrlOf: DatabaseUrlOf): Promise<FaultControl> {
+export async function startFaultControl(databaseUrlOf: DatabaseUrlOf, log: (line: string) => void = () => {}): Promise<FaultControl> {
   const token = randomBytes(24).toString('hex');
   redactor.register(token, 'fault control token');
   const proxies = new Map<string, FaultProxy>();
+  // What each proxy stands in front of, for the console: a user sees every fault shipgate injects, and when.
+  const names = new Map<string, string>();
   let next = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -73,6 +75,7 @@ export async function startFaultControl(databaseUrlOf: DatabaseUrlOf): Promise<F
       const proxy = await FaultProxy.start({ target: address });
       const id = `p${++next}`;
       proxies.set(id, proxy);
+      names.set(id, `${input.data.service}'s ${input.data.env}`);
       return sendJson(res, 201, { id, url: throughProxy(found.url, proxy), target: `${address.host}:${address.port}`, listening: `${proxy.host}:${proxy.port}` });
     }
     const proxy = parts[0] === 'proxies' ? proxies.get(parts[1] ?? '') : undefined;
@@ -81,11 +84,14 @@ export async function startFaultControl(databaseUrlOf: DatabaseUrlOf): Promise<F
       const input = modeInput.safeParse(await body());
       if (!input.success) return sendJson(res, 400, { error: "expected { mode: 'pass' | 'blackhole' | 'reset' } or { mode: 'latency', ms }" });
       proxy.setMode(input.data);
+      const mode = input.data.mode === 'latency' ? `latency ${input.data.ms} ms` : input.data.mode;
+      log(`  fault: ${names.get(parts[1]!)} through the proxy at ${proxy.host}:${proxy.port}: ${mode}`);
       return sendJson(res, 200, proxy.stats());
     }
     if (req.method === 'GET' && parts[2] === 'stats' && parts.length === 3) return sendJson(res, 200, proxy.stats());
     if (req.method === 'DELETE' && parts.length === 2) {
       proxies.delete(parts[1]!);
+      names.delete(parts[1]!);
       await proxy.close();
       return sendJson(res, 200, { closed: true });
     }

@@ -7,7 +7,7 @@ import { startFaultControl, type FaultControl } from './control-server.ts';
  * `ephemeral` (faults are never injected into anything else). Its proxies can only stand in front
  * of a database URL the launched system itself was given.
  */
-export async function faultControlFor(profile: TargetProfile, booted: BootedSystem | undefined): Promise<FaultControl | undefined> {
+export async function faultControlFor(profile: TargetProfile, booted: BootedSystem | undefined, log: (line: string) => void): Promise<FaultControl | undefined> {
   if (profile.kind !== 'ephemeral' || !booted || !profile.launch) return undefined;
   const launch = profile.launch;
   return startFaultControl((service, env) => {
@@ -16,5 +16,5 @@ export async function faultControlFor(profile: TargetProfile, booted: BootedSyst
     const url = svc.env[env] ?? booted.launched.env[env];
     if (!url) return { error: `the launched service '${service}' is given no ${env}, so there is no database URL to put a proxy in front of` };
     return { url };
-  });
+  }, log);
 }

@@ -83,4 +83,17 @@ export interface ReportSection {
   text?: string;
   /** Rows of a table; every row has the same keys, which become the columns. */
   rows?: Record<string, string | number | boolean | null>[];
+  /** A latency histogram the HTML sign-off draws as a chart (Markdown shows the rows). */
+  histogram?: ChartHistogram;
+  /** Key figures by name (`p95 ms`, `MAP@10`): kept in reports/history/ and drawn as a trend across runs. */
+  metrics?: Record<string, number>;
+}
+
+/** Requests per latency bucket: `counts[i]` requests took at most `bounds[i]` ms (and more than `bounds[i - 1]`). */
+export interface ChartHistogram {
+  bounds: number[];
+  counts: number[];
+  total: number;
+  /** `samples`: every request measured; `percentiles`: estimated from a summary's percentiles. */
+  from: 'samples' | 'percentiles';
 }

@@ -1,6 +1,6 @@
 import type { ApiDescription, ApiOperation, SecuritySchemeInfo } from '../openapi/operations.ts';
 import { successSchema } from '../openapi/operations.ts';
-import type { JsonSchema } from '../provider-double/json-schema.ts';
+import type { JsonSchema } from '../json-schema/schema.ts';
 import type { DraftIdentities } from './draft.ts';
 import { key, str } from './names.ts';
 import { fieldCall, findProperty, objectOf, typeOf, valueCode } from './schema-code.ts';

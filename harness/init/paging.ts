@@ -1,5 +1,5 @@
 import type { ApiOperation } from '../openapi/operations.ts';
-import type { JsonSchema } from '../provider-double/json-schema.ts';
+import type { JsonSchema } from '../json-schema/schema.ts';
 import { str } from './names.ts';
 import { findProperty, typeOf } from './schema-code.ts';
 

@@ -1,6 +1,6 @@
 import type { ApiDescription, ApiOperation } from '../openapi/operations.ts';
 import { successSchema } from '../openapi/operations.ts';
-import type { JsonSchema } from '../provider-double/json-schema.ts';
+import type { JsonSchema } from '../json-schema/schema.ts';
 import type { DraftOperation, DraftResource } from './draft.ts';
 import { camel, key, singular, str } from './names.ts';
 import { listPaging } from './paging.ts';

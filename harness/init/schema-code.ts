@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../provider-double/json-schema.ts';
+import type { JsonSchema } from '../json-schema/schema.ts';
 import { key, str } from './names.ts';
 
 /** The schema's type, `null` aside (`type: ['string', 'null']` is a string). */

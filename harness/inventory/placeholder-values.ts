@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { JsonSchema } from '../provider-double/json-schema.ts';
+import type { JsonSchema } from '../json-schema/schema.ts';
 
 /** One per run: an id no system has. */
 const NOWHERE_UUID = randomUUID();

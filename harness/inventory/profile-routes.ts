@@ -109,6 +109,14 @@ export function profileRoutes(p: TargetProfile): NamedRoute[] {
     add(u.remove, 'capability', 'uploads.remove');
   }
   (p.cors?.routes ?? []).forEach((r, i) => add(typeof r === 'string' ? r : r.route, 'listed', `cors.routes.${i}`));
+  // Load routes a tenant sends are called with its token; an anonymous one that expects success is public.
+  for (const [name, r] of Object.entries(p.load?.routes ?? {})) {
+    const spec = typeof r === 'string' ? { route: r, as: 'tenant' as const } : r;
+    const succeeds = !('expect' in spec) || !spec.expect || spec.expect.some((s) => s >= 200 && s < 400);
+    const body = 'body' in spec ? spec.body : undefined;
+    if (spec.as === 'anonymous') add(spec.route, succeeds ? 'public' : 'listed', `load.routes.${name}`);
+    else add(spec.route, 'capability', `load.routes.${name}`, body ? (sample) => ({ body: body(sample) }) : undefined);
+  }
   // Health probes answer anyone (an orchestrator has no token): known, never token-checked.
   if (p.health) {
     add(p.health.liveness.route, 'public', 'health.liveness');

@@ -1,11 +1,12 @@
 import type { Sample } from '../generate/sample.ts';
-import { fillPath, formatRoute, templateParams, type Route } from '../http/route.ts';
+import { formatRoute, type Route } from '../http/route.ts';
 import type { ApiDescription, ApiOperation } from '../openapi/operations.ts';
 import type { ProfileProblem } from '../profile/load.ts';
 import type { TargetProfile } from '../profile/schema.ts';
-import { exampleOf } from '../provider-double/schema-instance.ts';
+import { exampleOf } from '../json-schema/instances.ts';
 import { placeholderValue } from './placeholder-values.ts';
-import { profileRoutes, type NamedRoute, type RouteRequest } from './profile-routes.ts';
+import { fillRoute, routeParameters, type RouteParameter } from './request-path.ts';
+import { profileRoutes, type NamedRoute, type RoutePlace, type RouteRequest } from './profile-routes.ts';
 import { bestMatches, matchScore } from './route-match.ts';
 
 /** A route beyond the resources that must refuse bad tokens, and how to call it. */
@@ -29,6 +30,34 @@ export interface TokenRoute {
   request(sample: Sample): RouteRequest;
 }
 
+/**
+ * A route beyond the resources that a suite may call as a client would (error-hygiene sends its
+ * malformed requests to each): every route the profile names outside its resources and, with an
+ * OpenAPI document, every operation nothing else places. Ignored routes are never among them.
+ */
+export interface CallableRoute {
+  route: Route;
+  /** Where the profile names it, or `document` for an operation only the OpenAPI document has. */
+  place: Exclude<RoutePlace, 'resource' | 'ignored'> | 'document';
+  /** Where shipgate knows it from, in words: `protectedRoutes.2`, `exports.status`, `OpenAPI getWidget`. */
+  origin: string;
+  /** The OpenAPI operation it is, when the document has it (its parameter and body schemas). */
+  operation?: ApiOperation;
+  /**
+   * Who may call it: `anyone` (routes.public, a health probe, an operation the document says needs
+   * no credentials), sent without a token; else a signed-in user.
+   */
+  caller: 'anyone' | 'user';
+  /** The path to send: placeholders filled with values that name nothing, and the document's required query parameters. */
+  path: string;
+  placeholders: boolean;
+  /** Each placeholder with its OpenAPI parameter and the value `path` gives it. */
+  params: (RouteParameter & { value: string })[];
+  /** The path with `over` in place of placeholder values and `query` set on top. */
+  fill(over?: Record<string, string>, query?: Record<string, string>): string;
+  request(sample: Sample): RouteRequest;
+}
+
 /** An operation of the OpenAPI document the profile does not place anywhere. */
 export interface UnclassifiedOperation {
   route: string;
@@ -41,6 +70,12 @@ export interface RouteInventory {
   named: NamedRoute[];
   /** Routes beyond the resources that get the auth suite's token checks. */
   tokenRoutes: TokenRoute[];
+  /** Every route beyond the resources a client may call, each once (ignored ones left out). */
+  callable: CallableRoute[];
+  /** The OpenAPI operation a route of the profile is (none without a document). */
+  operationOf(route: Route): ApiOperation | undefined;
+  /** Whether `routes.ignore` names the route: nothing is ever sent to it. */
+  ignored(route: Route): boolean;
   /** OpenAPI operations nothing in the profile places (empty without a document). */
   unclassified: UnclassifiedOperation[];
   /** `routes.public` / `routes.ignore` entries that name no known route. */
@@ -57,20 +92,11 @@ function requestFromSchema(op: ApiOperation | undefined): (sample: Sample) => Ro
   return (sample) => ({ body: exampleOf(body.schema, [sample.unique('probe'), 'shipgate', 'probe']) });
 }
 
-function filledPath(route: Route, op: ApiOperation | undefined, missingId: (() => string | number) | undefined): { path: string; placeholders: boolean } {
-  const names = templateParams(route.path);
-  if (names.length === 0) return { path: route.path, placeholders: false };
-  // The operation's parameters are by its own names; a profile route may name them otherwise ({job}), so they are matched by position too.
-  const opParams = op ? templateParams(op.path) : [];
-  const values = Object.fromEntries(
-    names.map((name, i) => {
-      const param = op?.parameters.find((p) => p.in === 'path' && (p.name === name || p.name === opParams[i]));
-      return [name, placeholderValue(name, { ...(param ? { schema: param.schema } : {}), ...(missingId ? { missingId } : {}) })];
-    }),
-  );
-  const [path, query] = route.path.split('?') as [string, string | undefined];
-  // Query placeholders ({query}, {limit}) are filled too, unencoded beyond what a query needs.
-  return { path: fillPath(path, values) + (query !== undefined ? `?${query.replace(/\{(\w+)\}/g, (_, n: string) => encodeURIComponent(values[n] ?? ''))}` : ''), placeholders: true };
+function filledPath(route: Route, op: ApiOperation | undefined, missingId: (() => string | number) | undefined): { path: string; placeholders: boolean; values: Record<string, string> } {
+  const params = routeParameters(route, op);
+  if (params.length === 0) return { path: route.path, placeholders: false, values: {} };
+  const values = Object.fromEntries(params.map((p) => [p.name, placeholderValue(p.name, { ...(p.parameter ? { schema: p.parameter.schema } : {}), ...(missingId ? { missingId } : {}) })]));
+  return { path: fillRoute(route.path, values), placeholders: true, values };
 }
 
 /**
@@ -127,5 +153,47 @@ export function routeInventory(profile: TargetProfile, api?: ApiDescription): Ro
   for (const op of operations.filter((o) => o.auth === 'required' && !placed.has(o))) {
     push(opRoute(op), `OpenAPI ${op.operationId ?? formatRoute(opRoute(op))}`, 'relative', op);
   }
-  return { named, tokenRoutes, unclassified, problems };
+
+  const ignoredRoutes = named.filter((n) => n.place === 'ignored').map((n) => n.route);
+  const ignored = (route: Route) => ignoredRoutes.some((i) => overlaps(i, route));
+  return { named, tokenRoutes, callable: callableRoutes(named, operations, matchOf, placed, ignored, missingId), unclassified, problems, operationOf: (route) => matchOf(route)[0], ignored };
+}
+
+/** The order places are taken in when a route is named more than once: the first says who calls it. */
+const CALLABLE_ORDER: CallableRoute['place'][] = ['protected', 'capability', 'listed', 'public'];
+
+function callableRoutes(
+  named: NamedRoute[],
+  operations: ApiOperation[],
+  matchOf: (route: Route) => ApiOperation[],
+  placed: Set<ApiOperation>,
+  ignored: (route: Route) => boolean,
+  missingId: (() => string | number) | undefined,
+): CallableRoute[] {
+  const out: CallableRoute[] = [];
+  const seen: Route[] = named.filter((n) => n.place === 'resource').map((n) => n.route);
+  const push = (route: Route, place: CallableRoute['place'], origin: string, op: ApiOperation | undefined, request?: NamedRoute['request']) => {
+    if (ignored(route) || seen.some((s) => overlaps(s, route))) return;
+    seen.push(route);
+    // The profile's word first (routes.public, a health probe), then the document's.
+    const caller = place === 'public' || (place !== 'protected' && place !== 'capability' && op?.auth === 'none') ? 'anyone' : 'user';
+    const { placeholders, values } = filledPath(route, op, missingId);
+    // A required query parameter the route does not give (`?q=` of a search) gets a value, so the call reaches its handler.
+    const given = new URLSearchParams(route.path.split('?')[1] ?? '');
+    const required = Object.fromEntries(
+      (op?.parameters ?? []).filter((p) => p.in === 'query' && p.required && !given.has(p.name)).map((p) => [p.name, placeholderValue(p.name, { schema: p.schema, ...(missingId ? { missingId } : {}) })]),
+    );
+    const fill = (over: Record<string, string> = {}, query: Record<string, string> = {}) => fillRoute(route.path, { ...values, ...over }, { ...required, ...query });
+    const params = routeParameters(route, op).map((p) => ({ ...p, value: values[p.name]! }));
+    out.push({ route, place, origin, ...(op ? { operation: op } : {}), caller, path: fill(), placeholders, params, fill, request: request ?? requestFromSchema(op) });
+  };
+  for (const place of CALLABLE_ORDER) {
+    for (const n of named.filter((x) => x.place === place)) {
+      // Named twice (a protected route that is also an adapter endpoint): the first place says who calls it, any factory makes its request.
+      const factory = n.request ?? named.find((o) => o.request && overlaps(o.route, n.route))?.request;
+      push(n.route, place, n.origin, matchOf(n.route)[0], factory);
+    }
+  }
+  for (const op of operations.filter((o) => !placed.has(o))) push(opRoute(op), 'document', `OpenAPI ${op.operationId ?? formatRoute(opRoute(op))}`, op);
+  return out;
 }

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../provider-double/json-schema.ts';
+import type { JsonSchema } from '../json-schema/schema.ts';
 import { METHODS, type HttpMethod } from '../profile/fields.ts';
 import { derefSchema, follow } from './refs.ts';
 import { OPENAPI_METHODS, type OpenApiDocument } from './validate.ts';

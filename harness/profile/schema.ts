@@ -16,6 +16,7 @@ import { corsProblems, corsSpec } from './cors-schema.ts';
 import { searchSpec } from './search-schema.ts';
 import { healthSpec } from './health-schema.ts';
 import { configSpec } from './config-schema.ts';
+import { loadProblems, loadSpec } from './load-schema.ts';
 
 export type { GoldenDocument, IndexedDocument, AddedDocument, RefreshPlan, SearchProfile } from './search-schema.ts';
 
@@ -299,6 +300,8 @@ export const targetSchema = z
     health: healthSpec.optional(),
     /** Required variables and the JWT secret's production rules, checked at start-up (config). */
     config: configSpec.optional(),
+    /** One load scenario (`shipgate load`, part of `nightly`): stages, weighted routes, the identity pool, thresholds in k6's syntax. */
+    load: loadSpec.optional(),
     policy: policySpec.default({ notFound: 404, denied: 'as-missing', unauthenticated: 401, roleDenied: 403 }),
     gate: z
       .strictObject({
@@ -312,7 +315,7 @@ export const targetSchema = z
   // Cross-field checks run even when a field is wrong, so one load names every problem.
   .superRefine(
     (t, ctx) => {
-      for (const p of [...crossFieldProblems(t), ...corsProblems(t)]) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+      for (const p of [...crossFieldProblems(t), ...corsProblems(t), ...loadProblems(t)]) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     },
     { when: () => true },
   );
@@ -328,3 +331,4 @@ export type AdaptersProfile = NonNullable<TargetProfile['adapters']>;
 export type AdapterEndpointProfile = AdaptersProfile['endpoints'][string];
 export type { HealthProfile } from './health-schema.ts';
 export type { ConfigProfile } from './config-schema.ts';
+export type { LoadProfile } from './load-schema.ts';

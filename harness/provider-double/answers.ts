@@ -3,8 +3,8 @@ import type { chatCompletionRequestV1 } from '../../contracts/provider/chat-comp
 import type { embeddingsRequestV1 } from '../../contracts/provider/embeddings.ts';
 import { embed, toBase64, words } from './embedding-function.ts';
 import { openAiError } from './http-io.ts';
-import type { JsonSchema } from './json-schema.ts';
-import { exampleOf } from './schema-instance.ts';
+import type { JsonSchema } from '../json-schema/schema.ts';
+import { exampleOf } from '../json-schema/instances.ts';
 import type { Behaviour } from './scripts.ts';
 
 type ChatRequest = z.infer<typeof chatCompletionRequestV1>;

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { LaunchProfile } from '../profile/schema.ts';
 import type { LaunchedService, LaunchedSystem, ProviderDoubleInfo } from '../run/context.ts';
@@ -7,6 +7,8 @@ import type { DatabaseServer } from './database.ts';
 import { startDatabaseServer } from './database.ts';
 import { runToCompletion, startHttpInstance, startPlainInstance, type ProcessSpec, type RunningProcess } from './processes.ts';
 import { track } from './teardown.ts';
+import type { StartupClock } from '../run/timings.ts';
+import type { SetupTemplates } from './setup-templates.ts';
 
 export interface BootOptions {
   launch: LaunchProfile;
@@ -15,10 +17,27 @@ export interface BootOptions {
   logsDir: string;
   /** Variables layered over the profile's (selftest switches defects on this way). */
   envOverrides?: Record<string, string>;
+  /** Variables shipgate made for this run alone (its pages' origins): every process gets them, a setup template is made without them. */
+  generatedEnv?: Record<string, string>;
+  /** Variables layered over the others for the setup steps alone (selftest: a defect that leaves the setup alone is switched off there). */
+  setupEnvOverrides?: Record<string, string>;
+  /**
+   * Run the setup once per recipe into a template and give this run a fresh copy (see
+   * `SetupTemplates`); only for a setup known to migrate the database alone. On the same server
+   * as `databaseServer`.
+   */
+  setupTemplates?: SetupTemplates;
   /** A database server to create this system's database on; default: provision one. */
   databaseServer?: DatabaseServer;
   /** Prefix of the throw-away database's name. */
   label?: string;
+  /**
+   * `database`: only the database and the setup steps (a run whose suites read the database
+   * alone); the services and the provider double are not started.
+   */
+  only?: 'database';
+  /** Where the boot's phases are recorded. */
+  clock?: StartupClock;
 }
 
 export interface BootedSystem {
@@ -42,7 +61,7 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
   // Each boot starts with fresh logs: an earlier run's lines would mislead (shipgate owns this folder).
   for (const f of readdirSync(o.logsDir).filter((n) => n.endsWith('.log'))) rmSync(join(o.logsDir, f), { force: true });
   const cwd = resolve(dirname(o.configPath), o.launch.cwd ?? '.');
-  const env: Record<string, string> = { ...o.launch.env, ...o.envOverrides };
+  const env: Record<string, string> = { ...o.launch.env, ...o.envOverrides, ...o.generatedEnv };
   const processes: RunningProcess[] = [];
   let server: DatabaseServer | undefined;
   let ownServer = false;
@@ -61,19 +80,47 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
     if (server && ownServer) await server.stop();
   };
 
+  const time = <T>(phase: string, fn: () => Promise<T>) => (o.clock ? o.clock.time(phase, fn) : fn());
+  const readyTimeoutMs = o.launch.readyTimeoutMs;
+  let setupDone = false;
   try {
     if (o.launch.database) {
+      const database = o.launch.database;
       server = o.databaseServer;
       if (!server) {
-        server = await startDatabaseServer(o.logsDir);
+        server = await time('database server', () => startDatabaseServer(o.logsDir));
         ownServer = true;
       }
-      databaseUrl = await server.createDatabase(o.label ?? 'shipgate');
+      const on = server;
+      const templates = o.setupTemplates && o.launch.setup.length > 0 ? o.setupTemplates : undefined;
+      if (templates && templates.server !== server) throw new Error('setupTemplates must live on the run\'s database server');
+      if (templates) {
+        // Made without the variables generated for one run: the setup must not depend on them.
+        const recipe = { cwd, steps: o.launch.setup.map((st) => ({ name: st.name, command: st.command })), env: { ...o.launch.env, ...o.envOverrides, ...o.setupEnvOverrides } };
+        const copy = await time('database (a fresh copy of the migrated template, made on first use)', () =>
+          templates.copy(recipe, o.label ?? 'shipgate', async (templateUrl, logsDir) => {
+            for (const step of recipe.steps) {
+              await runToCompletion({ name: step.name, command: step.command, cwd, env: { ...recipe.env, [database.env]: templateUrl }, logsDir }, readyTimeoutMs);
+            }
+          }),
+        );
+        if ('url' in copy) {
+          databaseUrl = copy.url;
+          setupDone = true;
+          for (const step of recipe.steps) {
+            // Where the step's own log would be, so whoever looks for it is sent to the one run.
+            writeFileSync(join(o.logsDir, `${step.name}-0.log`), `not run for this boot: the database is a fresh copy of template ${copy.template}, made once by this step (log: ${join(copy.logsDir, `${step.name}-0.log`)})\n`);
+          }
+        } else {
+          writeFileSync(join(o.logsDir, 'setup-template.log'), `the setup ran for this boot: ${copy.notCopyable}\n`);
+        }
+      }
+      databaseUrl ??= await time('database', () => on.createDatabase(o.label ?? 'shipgate'));
       // Dropped on Ctrl-C too: a shared DATABASE_URL server must not collect throw-away databases.
       untrackDatabase = track({ name: 'throw-away database', dispose: dropDatabase, killNow: () => {} });
-      env[o.launch.database.env] = databaseUrl;
+      env[database.env] = databaseUrl;
     }
-    if (o.launch.providerDouble) {
+    if (o.launch.providerDouble && o.only !== 'database') {
       double = await startProviderDouble({ dimensions: o.launch.providerDouble.dimensions });
       env[o.launch.providerDouble.env] = double.apiBaseUrl;
     }
@@ -84,11 +131,12 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
       env: { ...env, ...extra },
       logsDir: o.logsDir,
     });
-    for (const step of o.launch.setup) {
-      await runToCompletion(spec(step.name, step.command), o.launch.readyTimeoutMs);
+    for (const step of setupDone ? [] : o.launch.setup) {
+      await time(`setup: ${step.name}`, () => runToCompletion({ ...spec(step.name, step.command), env: { ...env, ...o.setupEnvOverrides } }, readyTimeoutMs));
     }
     const services: LaunchedService[] = [];
-    for (const [name, svc] of Object.entries(o.launch.services)) {
+    const servicesStart = o.clock?.now();
+    for (const [name, svc] of Object.entries(o.only === 'database' ? {} : o.launch.services)) {
       const settled = await Promise.allSettled(
         Array.from({ length: svc.instances }, (_, i) =>
           svc.http
@@ -116,6 +164,7 @@ export async function bootSystem(o: BootOptions): Promise<BootedSystem> {
         logFiles: started.map((p) => p.logFile),
       });
     }
+    if (servicesStart !== undefined && services.length > 0) o.clock?.record(`services (${services.map((s) => s.name).join(', ')})`, servicesStart);
     return {
       baseUrls: services.flatMap((s) => s.urls),
       ...(databaseUrl ? { databaseUrl } : {}),

@@ -38,6 +38,7 @@ export function toCtrf(r: RunReport): unknown {
         gateReasons: r.gateReasons,
         seed: r.seed,
         suites: r.suites,
+        ...(r.timings ? { timings: r.timings } : {}),
       },
     },
   };

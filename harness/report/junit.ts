@@ -25,6 +25,13 @@ export function toJunit(r: RunReport): string {
     out.push(
       `  <testsuite name="${escapeXml(s.id)}" tests="${(inapplicable ? 1 : tests.length) + errors.length}" failures="${s.failed}" errors="${errors.length}" skipped="${inapplicable ? 1 : s.skipped}" time="${(s.durationMs / 1000).toFixed(3)}">`,
     );
+    // The suite's time is its wall time; how much of it went to loading and to the checks themselves is a property.
+    if (!inapplicable && (s.loadMs !== undefined || s.checksMs !== undefined)) {
+      out.push('    <properties>');
+      if (s.loadMs !== undefined) out.push(`      <property name="shipgate.loadSeconds" value="${(s.loadMs / 1000).toFixed(3)}"/>`);
+      if (s.checksMs !== undefined) out.push(`      <property name="shipgate.checksSeconds" value="${(s.checksMs / 1000).toFixed(3)}"/>`);
+      out.push('    </properties>');
+    }
     // An error outside any check (a suite file that did not load) is shown, not hidden as green.
     for (const e of errors) {
       out.push(`    <testcase classname="${escapeXml(s.id)}" name="${escapeXml(e.split(':')[0] ?? s.id)}" time="0">`);

@@ -1,4 +1,5 @@
 import type { Finding, ReportSection } from '../findings/finding.ts';
+import type { StartupTimings } from '../run/timings.ts';
 
 export type SuiteStatus = 'passed' | 'failed' | 'not-applicable' | 'skipped';
 export type TestStatus = 'passed' | 'failed' | 'skipped';
@@ -32,7 +33,16 @@ export interface SuiteResult {
   passed: number;
   failed: number;
   skipped: number;
+  /**
+   * Wall time its files ran: each file from the moment the runner queued it until it ended,
+   * summed over the suite's files (0 when it did not run). Files of other suites may run at the
+   * same time on other workers.
+   */
   durationMs: number;
+  /** Of that, loading its files (vitest's environment, set-up and collect time: imports, the profile, top-level set-up). */
+  loadMs?: number;
+  /** The sum of its checks' own durations (vitest's test durations, hooks excluded). */
+  checksMs?: number;
   /** Why the suite is not-applicable or skipped, or a summary of why it failed. */
   reason?: string;
   /** Measurements its checks reported (metrics, counts), in check order. */
@@ -46,6 +56,22 @@ export interface TargetSummary {
   /** Where the database came from when shipgate provisioned one. */
   database?: string;
   launched: boolean;
+}
+
+/** When one suite file ran (ms since the process start) and how long it took to load (vitest's diagnostics). */
+export interface ModuleTime {
+  suite: string;
+  file: string;
+  queuedMs: number;
+  endedMs: number;
+  loadMs: number;
+}
+
+/** Where a run's time went: its start-up phases and its slowest checks. */
+export interface RunTimings {
+  startup: StartupTimings;
+  /** The slowest checks of the run, slowest first. */
+  slowest: { suite: string; check: string; ms: number }[];
 }
 
 /** What a run narrowed with `--suite` left out, and how the suites it ran fared on their own. */
@@ -94,6 +120,18 @@ export interface RunReport {
   identities: { made: number; throttled: number };
   /** Things the profile allows but a user should know (a short signing secret), shown with the gate. */
   warnings: string[];
+  /** Where the time went (absent in reports made before shipgate measured it). */
+  timings?: RunTimings;
   /** With an OpenAPI document: its operations the profile does not place. */
   unclassified?: UnclassifiedRoutes;
+  /** The suites of `gate.require` this command answers for: what `shipgate report --merge` judges shards against. */
+  gateRequire?: string[];
+  /** `verify --shard i/n`: which part of the suites this run was, so a merge can tell when a shard is missing. */
+  shard?: ShardOf;
+}
+
+/** Shard `index` of `count` (1-based). */
+export interface ShardOf {
+  index: number;
+  count: number;
 }

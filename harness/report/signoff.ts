@@ -20,6 +20,7 @@ export function toSignoffJson(r: RunReport): unknown {
     identities: r.identities,
     ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
     ...(r.unclassified ? { unclassified: r.unclassified.operations } : {}),
+    ...(r.timings ? { timings: r.timings } : {}),
     suites: r.suites.map((s) => ({
       id: s.id,
       title: s.title,
@@ -27,6 +28,9 @@ export function toSignoffJson(r: RunReport): unknown {
       tests: s.tests,
       failed: s.failed,
       skipped: s.skipped,
+      durationMs: s.durationMs,
+      ...(s.loadMs !== undefined ? { loadMs: s.loadMs } : {}),
+      ...(s.checksMs !== undefined ? { checksMs: s.checksMs } : {}),
       ...(s.reason ? { reason: s.reason } : {}),
       ...(s.sections.length > 0 ? { details: s.sections } : {}),
     })),
@@ -49,6 +53,9 @@ export function toSignoffJson(r: RunReport): unknown {
     errors: r.errors,
   };
 }
+
+/** A chart with nothing else to say is drawn in signoff.html only. */
+const shownInMarkdown = (s: ReportSection) => !(s.histogram && !s.text && !s.rows?.length);
 
 /** A section as Markdown: its title, its text, its rows as a table (the first `maxRows` of them). */
 export function renderSection(section: ReportSection, maxRows = Infinity): string[] {
@@ -99,8 +106,43 @@ function statsLine(r: RunReport): string {
 }
 
 function suiteTable(r: RunReport, noteMax: number): string[] {
-  const lines = ['| suite | status | checks | failed | skipped | note |', '| --- | --- | ---: | ---: | ---: | --- |'];
-  for (const s of r.suites) lines.push(`| ${s.id} | ${STATUS_MARK[s.status] ?? s.status} | ${s.tests} | ${s.failed} | ${s.skipped} | ${cell(clip(s.reason ?? '', noteMax))} |`);
+  const lines = ['| suite | status | checks | failed | skipped | time | note |', '| --- | --- | ---: | ---: | ---: | ---: | --- |'];
+  for (const s of r.suites) {
+    const ran = s.status === 'passed' || s.status === 'failed';
+    lines.push(`| ${s.id} | ${STATUS_MARK[s.status] ?? s.status} | ${s.tests} | ${s.failed} | ${s.skipped} | ${ran ? secs(s.durationMs) : ''} | ${cell(clip(s.reason ?? '', noteMax))} |`);
+  }
+  return lines;
+}
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Where the run's time went: each suite that ran, the slowest checks, and the start-up phases (a few dozen lines at most). */
+function timeSection(r: RunReport): string[] {
+  const ran = r.suites.filter((s) => s.status === 'passed' || s.status === 'failed');
+  if (!r.timings && ran.length === 0) return [];
+  const lines = ['', '### Where the time went', ''];
+  if (ran.length > 0) {
+    lines.push(
+      'Per suite: wall time its files ran (each from queued to done, summed), of which loading its files (imports, profile, top-level set-up) and its checks\' own time, as vitest measured them.',
+      '',
+      '| suite | wall | loading | checks |',
+      '| --- | ---: | ---: | ---: |',
+    );
+    for (const s of [...ran].sort((a, b) => b.durationMs - a.durationMs)) {
+      lines.push(`| ${s.id} | ${secs(s.durationMs)} | ${s.loadMs !== undefined ? secs(s.loadMs) : '—'} | ${s.checksMs !== undefined ? secs(s.checksMs) : '—'} |`);
+    }
+  }
+  if (r.timings && r.timings.slowest.length > 0) {
+    lines.push('', '| slowest checks | suite | time |', '| --- | --- | ---: |');
+    for (const c of r.timings.slowest) lines.push(`| ${cell(clip(c.check, 200))} | ${c.suite} | ${secs(c.ms)} |`);
+  }
+  if (r.timings) {
+    const st = r.timings.startup;
+    const first = st.firstCheckMs !== undefined ? `the first check began ${secs(st.firstCheckMs)} after the ${st.from === 'process' ? 'process' : 'run'} started` : 'no check ran';
+    lines.push('', `<details><summary>start-up: ${first}</summary>`, '', '| phase | ms |', '| --- | ---: |');
+    for (const p of st.phases) lines.push(`| ${cell(p.phase)} | ${p.ms} |`);
+    lines.push('', '</details>');
+  }
   return lines;
 }
 
@@ -227,11 +269,12 @@ function render(r: RunReport, b: Budget): string {
   if (measured.length > 0 && b.sectionRows > 0) {
     for (const s of measured) {
       lines.push('', `### ${s.title} (${s.id})`);
-      for (const section of s.sections) lines.push('', ...renderSection({ ...section, ...(section.text ? { text: clip(section.text, b.sectionText) } : {}) }, b.sectionRows));
+      for (const section of s.sections.filter(shownInMarkdown)) lines.push('', ...renderSection({ ...section, ...(section.text ? { text: clip(section.text, b.sectionText) } : {}) }, b.sectionRows));
     }
   } else if (measured.length > 0) {
     lines.push('', `Measurements of ${measured.map((s) => s.id).join(', ')}: in [${FINDINGS_FILE}](${FINDINGS_FILE}).`);
   }
+  lines.push(...timeSection(r));
   lines.push(...unclassifiedSection(r, b.sectionRows > 0 ? 30 : 5));
   lines.push(...skippedSummary(r, b));
   if (r.errors.length > 0) {
@@ -277,8 +320,9 @@ export function toFindingsMarkdown(r: RunReport): string {
   }
   for (const s of r.suites.filter((x) => x.sections.length > 0)) {
     lines.push('', `### ${s.title} (${s.id})`);
-    for (const section of s.sections) lines.push('', ...renderSection(section));
+    for (const section of s.sections.filter(shownInMarkdown)) lines.push('', ...renderSection(section));
   }
+  lines.push(...timeSection(r));
   lines.push(...unclassifiedSection(r, Infinity));
   const skipped = r.tests.filter((t) => t.status === 'skipped');
   if (skipped.length > 0) {

@@ -1,13 +1,22 @@
-import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { redactor } from '../http/redact.ts';
 import { toCtrf } from './ctrf.ts';
+import { appendHistory, historyEntry, readHistory, TREND_RUNS } from './history.ts';
+import { toSignoffHtml, type HtmlInput, type SelftestSummary } from './html.ts';
 import { toJunit } from './junit.ts';
-import type { RunReport, TargetSummary } from './model.ts';
+import { RUN_FILE } from './merge.ts';
+import type { RunReport, ShardOf, TargetSummary } from './model.ts';
+import { printPdf, type PdfOutcome } from './pdf.ts';
 import { FINDINGS_FILE, toFindingsMarkdown, toSignoffJson, toSignoffMarkdown } from './signoff.ts';
 
+export const HTML_FILE = 'signoff.html';
+export const PDF_FILE = 'signoff.pdf';
+/** What the load suite keeps when k6 ran it (`reports/load/`). */
+const K6_FILES = ['load/k6-script.js', 'load/k6-summary.json', 'load/k6.log'];
+
 /** The files a verify run writes into its reports folder: the only files it ever removes there. */
-export const REPORT_FILES = ['signoff.json', 'signoff.md', FINDINGS_FILE, 'ctrf.json', 'junit.xml'] as const;
+export const REPORT_FILES = ['signoff.json', 'signoff.md', FINDINGS_FILE, 'ctrf.json', 'junit.xml', HTML_FILE, PDF_FILE, RUN_FILE, ...K6_FILES] as const;
 
 /** The folder under `logs/` a verify run writes the launched system's logs to. */
 export const VERIFY_LOGS = 'verify';
@@ -20,6 +29,7 @@ export const VERIFY_LOGS = 'verify';
  */
 export function clearEarlierOutputs(dir: string, logFolders: string[] = [VERIFY_LOGS]): void {
   for (const name of REPORT_FILES) rmSync(join(dir, name), { force: true });
+  removeIfEmpty(join(dir, 'load'));
   const logs = join(dir, 'logs');
   for (const folder of logFolders) {
     const at = join(logs, folder);
@@ -38,24 +48,53 @@ function removeIfEmpty(folder: string): void {
   }
 }
 
+export interface WriteOptions {
+  /** Add this run to `dir/history/` (after the HTML's trend has read the earlier ones). */
+  history?: boolean;
+  /** The shards a merged report came from, for the HTML. */
+  shards?: HtmlInput['shards'];
+}
+
+/** The selftest matrix in `dir`, when a selftest wrote one there. */
+function selftestIn(dir: string): SelftestSummary | undefined {
+  try {
+    const s = JSON.parse(readFileSync(join(dir, 'selftest.json'), 'utf8')) as SelftestSummary;
+    return Array.isArray(s.defects) && Array.isArray(s.systems) ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Writes the run's reports into `dir`, replacing only shipgate's own files there. Every file is
  * scrubbed once more on the way out: a token that slipped into a message still never lands on disk.
+ * `run.json` is the whole run (what `shipgate report` re-renders and merges); `signoff.html` shows
+ * the trend over the runs kept in `dir/history/`.
  */
-export function writeReports(r: RunReport, dir: string): string[] {
+export function writeReports(r: RunReport, dir: string, o: WriteOptions = {}): string[] {
   mkdirSync(dir, { recursive: true });
+  const selftest = selftestIn(dir);
   const files: [string, string][] = [
     ['signoff.json', `${JSON.stringify(toSignoffJson(r), null, 2)}\n`],
     ['signoff.md', toSignoffMarkdown(r)],
     [FINDINGS_FILE, toFindingsMarkdown(r)],
     ['ctrf.json', `${JSON.stringify(toCtrf(r), null, 2)}\n`],
     ['junit.xml', toJunit(r)],
+    [HTML_FILE, toSignoffHtml(r, { history: readHistory(dir).slice(-TREND_RUNS), ...(selftest ? { selftest } : {}), ...(o.shards ? { shards: o.shards } : {}) })],
+    [RUN_FILE, `${JSON.stringify(r)}\n`],
   ];
-  return files.map(([name, text]) => {
+  const written = files.map(([name, text]) => {
     const path = join(dir, name);
     writeFileSync(path, redactor.scrub(text));
     return path;
   });
+  if (o.history) appendHistory(dir, historyEntry(r));
+  return written;
+}
+
+/** Prints `dir/signoff.html` to `dir/signoff.pdf` with Chromium; without one, says why (the HTML is the sign-off either way). */
+export async function writePdf(dir: string): Promise<PdfOutcome> {
+  return printPdf(readFileSync(join(dir, HTML_FILE), 'utf8'), join(dir, PDF_FILE));
 }
 
 export interface ErrorReportInput {
@@ -68,6 +107,7 @@ export interface ErrorReportInput {
   startedAt: Date;
   seed?: number;
   target?: TargetSummary;
+  shard?: ShardOf;
 }
 
 /** A run that stopped before verifying anything (exit 2 or 3): gate ERROR, the reason, no suite results. */
@@ -89,15 +129,20 @@ export function errorReport(i: ErrorReportInput): RunReport {
     errors: [i.detail],
     identities: { made: 0, throttled: 0 },
     warnings: [],
+    ...(i.shard ? { shard: i.shard } : {}),
   };
 }
 
-/** Writes signoff.json and signoff.md of a run that ended in ERROR (the other reports have nothing to say). */
+/**
+ * Writes signoff.json and signoff.md of a run that ended in ERROR (the other reports have nothing
+ * to say), and run.json, so a merge of CI shards sees the shard that stopped instead of missing it.
+ */
 export function writeErrorReport(r: RunReport, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
   const files: [string, string][] = [
     ['signoff.json', `${JSON.stringify(toSignoffJson(r), null, 2)}\n`],
     ['signoff.md', toSignoffMarkdown(r)],
+    [RUN_FILE, `${JSON.stringify(r)}\n`],
   ];
   return files.map(([name, text]) => {
     const path = join(dir, name);

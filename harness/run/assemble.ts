@@ -1,8 +1,12 @@
 import type { Finding } from '../findings/finding.ts';
 import { decideGate } from '../report/gate.ts';
-import type { RunReport, SuiteResult, TargetSummary, TestRecord, UnclassifiedRoutes } from '../report/model.ts';
+import type { ModuleTime, RunReport, RunTimings, SuiteResult, TargetSummary, TestRecord, UnclassifiedRoutes } from '../report/model.ts';
 import type { Suite } from '../suites/define.ts';
 import { refusalIn } from '../safety/refusals.ts';
+import type { StartupTimings } from './timings.ts';
+
+/** How many of the slowest checks a report names. */
+export const SLOWEST_CHECKS = 5;
 
 export interface SuitePlan {
   suite: Suite;
@@ -26,15 +30,30 @@ export interface AssembleInput {
   warnings?: string[];
   /** The OpenAPI operations the profile does not place, when it gives a document. */
   unclassified?: UnclassifiedRoutes;
+  /** When each suite file ran (from the runner). */
+  modules?: ModuleTime[];
+  startup?: StartupTimings;
 }
 
-function suiteResult(plan: SuitePlan, tests: TestRecord[], errors: string[]): SuiteResult {
+/**
+ * A suite's times: the time its files ran (each from queued to ended, summed: the files of one
+ * suite may run far apart, with other suites' files between them, and that time is theirs), load
+ * time, and its checks' own time.
+ */
+function suiteTimes(id: string, tests: TestRecord[], modules: ModuleTime[]): Pick<SuiteResult, 'durationMs' | 'loadMs' | 'checksMs'> {
+  const files = modules.filter((m) => m.suite === id);
+  const checksMs = tests.reduce((sum, t) => sum + t.durationMs, 0);
+  if (files.length === 0) return { durationMs: checksMs, loadMs: 0, checksMs };
+  const wall = files.reduce((sum, m) => sum + (m.endedMs - m.queuedMs), 0);
+  return { durationMs: Math.round(wall), loadMs: files.reduce((sum, m) => sum + m.loadMs, 0), checksMs };
+}
+
+function suiteResult(plan: SuitePlan, tests: TestRecord[], errors: string[], modules: ModuleTime[]): SuiteResult {
   const mine = tests.filter((t) => t.suite === plan.suite.id);
   const base = { id: plan.suite.id, title: plan.suite.title, promise: plan.suite.promise };
   const count = (s: TestRecord['status']) => mine.filter((t) => t.status === s).length;
-  const durationMs = mine.reduce((sum, t) => sum + t.durationMs, 0);
   if (plan.status !== 'run') {
-    return { ...base, status: plan.status, tests: 0, passed: 0, failed: 0, skipped: 0, durationMs: 0, sections: [], ...(plan.reason ? { reason: plan.reason } : {}) };
+    return { ...base, status: plan.status, tests: 0, passed: 0, failed: 0, skipped: 0, durationMs: 0, loadMs: 0, checksMs: 0, sections: [], ...(plan.reason ? { reason: plan.reason } : {}) };
   }
   const failed = count('failed');
   const allFileErrors = errors.filter((e) => e.startsWith(`suites/${plan.suite.id}/`));
@@ -51,7 +70,16 @@ function suiteResult(plan: SuitePlan, tests: TestRecord[], errors: string[]): Su
     reason = refused ? `not applicable: ${refused}` : `every check was skipped: ${mine[0]?.skipReason ?? 'no checks ran'}`;
   }
   const sections = mine.flatMap((t) => t.sections);
-  return { ...base, status, tests: mine.length, passed: count('passed'), failed, skipped: count('skipped'), durationMs, sections, ...(reason ? { reason } : {}) };
+  return { ...base, status, tests: mine.length, passed: count('passed'), failed, skipped: count('skipped'), ...suiteTimes(plan.suite.id, mine, modules), sections, ...(reason ? { reason } : {}) };
+}
+
+/** The checks that took longest, slowest first (skipped ones, and those under a millisecond, took no time worth naming). */
+export function slowestChecks(tests: TestRecord[], n = SLOWEST_CHECKS): RunTimings['slowest'] {
+  return tests
+    .filter((t) => t.status !== 'skipped' && t.durationMs > 0)
+    .sort((a, b) => b.durationMs - a.durationMs)
+    .slice(0, n)
+    .map((t) => ({ suite: t.suite, check: t.fullName, ms: t.durationMs }));
 }
 
 /** One setup failure can fail a hundred checks the same way: the report lists it once, counted. */
@@ -68,7 +96,7 @@ function dedupe(findings: Finding[]): Finding[] {
 
 /** Turns what ran into the run's report, with the gate decided. */
 export function assembleReport(i: AssembleInput): RunReport {
-  const suites = i.plans.map((p) => suiteResult(p, i.tests, i.errors));
+  const suites = i.plans.map((p) => suiteResult(p, i.tests, i.errors, i.modules ?? []));
   const findings = dedupe(i.tests.flatMap((t) => t.findings.map((f) => ({ ...f, suite: t.suite }))));
   // A refused write while a suite file loaded made that suite not applicable; it is no error of the run.
   const errors = i.errors.filter((e) => refusalIn(e) === undefined);
@@ -101,5 +129,7 @@ export function assembleReport(i: AssembleInput): RunReport {
     identities: i.tests.reduce((sum, t) => ({ made: sum.made + (t.identities?.made ?? 0), throttled: sum.throttled + (t.identities?.throttled ?? 0) }), { made: 0, throttled: 0 }),
     warnings: [...(i.warnings ?? []), ...unclassifiedWarning],
     ...(i.unclassified ? { unclassified: i.unclassified } : {}),
+    ...(i.startup ? { timings: { startup: i.startup, slowest: slowestChecks(i.tests) } } : {}),
+    gateRequire: i.required,
   };
 }

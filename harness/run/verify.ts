@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
 import type { DatabaseServer } from '../provision/database.ts';
+import type { SetupTemplates } from '../provision/setup-templates.ts';
 import { bootSystem, type BootedSystem } from '../provision/system.ts';
 import type { TargetProfile } from '../profile/schema.ts';
-import type { RunReport } from '../report/model.ts';
-import { runSuites } from '../runner/vitest-run.ts';
+import type { ModuleTime, RunReport, TestRecord } from '../report/model.ts';
 import type { Suite } from '../suites/define.ts';
 import { assembleReport, type SuitePlan } from './assemble.ts';
 import type { RunContext } from './context.ts';
@@ -17,6 +17,7 @@ import { inventoryForRun } from '../inventory/for-run.ts';
 import { startCorsPages, type StartedCorsPages } from '../cors/pages.ts';
 import type { FaultControl } from '../faults/control-server.ts';
 import { faultControlFor } from '../faults/for-run.ts';
+import { StartupClock } from './timings.ts';
 
 export interface VerifyOptions {
   /** The shipgate package root (suites and vitest config live there). */
@@ -34,11 +35,17 @@ export interface VerifyOptions {
   version: string;
   /** Variables layered over the launch block's (selftest's defect switch). */
   envOverrides?: Record<string, string>;
+  /** Variables layered over those for the setup steps alone (see BootOptions). */
+  setupEnvOverrides?: Record<string, string>;
+  /** Copies of a migrated template instead of the setup steps (see BootOptions; selftest). */
+  setupTemplates?: SetupTemplates;
   /** The embedded system's name, when the run is one of shipgate's (replays then name it with `--embedded`). */
   embedded?: string;
   databaseServer?: DatabaseServer;
   /** Names the throw-away database and log folder (selftest runs one per defect). */
   label?: string;
+  /** Where the start-up phases are recorded (`verify` starts it with the process); default: a clock from this call. */
+  clock?: StartupClock;
   log: (line: string) => void;
 }
 
@@ -59,11 +66,19 @@ export function planSuites(suites: Suite[], profile: TargetProfile, selected: st
  */
 export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   const startedAt = new Date();
+  const clock = o.clock ?? new StartupClock('run');
   // This process too: nothing it sends the target (probes, a provider double's setup) may write.
   if (o.profile.kind === 'production') enforceReadOnly(PRODUCTION_READ_ONLY);
   const plans = planSuites(o.suites, o.profile, o.selected);
-  const { api, inventory } = await inventoryForRun(o.profile, o.configPath);
-  const toRun = plans.filter((p) => p.status === 'run').map((p) => p.suite.id);
+  const running = plans.filter((p) => p.status === 'run');
+  const toRun = running.map((p) => p.suite.id);
+  // The test runner (vitest and vite) loads while the system boots: its import is CPU work that
+  // would otherwise wait for the boot, which mostly waits for other processes.
+  const runner = toRun.length > 0 ? import('../runner/vitest-run.ts') : undefined;
+  runner?.catch(() => {}); // a failed import is reported where it is awaited
+  const { api, inventory } = await clock.time('route inventory', () => inventoryForRun(o.profile, o.configPath));
+  // Suites that read the database alone need neither the services nor anything that serves them.
+  const databaseOnly = running.length > 0 && running.every((p) => p.suite.databaseOnly === true);
   let booted: BootedSystem | undefined;
   let stopDouble: (() => Promise<void>) | undefined;
   let corsPages: StartedCorsPages | undefined;
@@ -71,26 +86,43 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   try {
     let baseUrls = o.profile.http.baseUrls ?? [];
     // Before the launch: a launched system is told the origins of shipgate's pages.
-    corsPages = await startCorsPages(o.profile);
+    if (!databaseOnly) corsPages = await clock.time('cors pages', () => startCorsPages(o.profile));
     if (o.profile.launch) {
-      o.log(`starting ${o.profile.name} (${Object.keys(o.profile.launch.services).join(', ')})...`);
+      o.log(
+        databaseOnly
+          ? `starting ${o.profile.name}'s database only (the suites to run read the database alone)...`
+          : `starting ${o.profile.name} (${Object.keys(o.profile.launch.services).join(', ')})...`,
+      );
       booted = await bootSystem({
         launch: o.profile.launch,
         configPath: o.configPath,
         logsDir: join(o.reportsDir, 'logs', o.label ?? 'verify'),
-        envOverrides: { ...o.envOverrides, ...corsPages?.env },
+        ...(o.envOverrides ? { envOverrides: o.envOverrides } : {}),
+        ...(corsPages ? { generatedEnv: corsPages.env } : {}),
+        ...(o.setupEnvOverrides ? { setupEnvOverrides: o.setupEnvOverrides } : {}),
+        ...(o.setupTemplates ? { setupTemplates: o.setupTemplates } : {}),
         ...(o.databaseServer ? { databaseServer: o.databaseServer } : {}),
         ...(o.label ? { label: o.label.replace(/[^a-z0-9]+/gi, '_') } : {}),
+        ...(databaseOnly ? { only: 'database' as const } : {}),
+        clock,
       });
       baseUrls = booted.baseUrls;
-      o.log(`  ready at ${baseUrls.join(', ')}${booted.databaseSource ? ` (database: ${booted.databaseSource})` : ''}`);
+      o.log(
+        baseUrls.length > 0
+          ? `  ready at ${baseUrls.join(', ')}${booted.databaseSource ? ` (database: ${booted.databaseSource})` : ''}`
+          : `  database ready${booted.databaseSource ? ` (${booted.databaseSource})` : ''}`,
+      );
     }
     // A database-only run (advisor, rls, migrations) never touches the API, so it is not probed.
-    const callsApi = plans.some((p) => p.status === 'run' && p.suite.usesApi);
-    if (callsApi) await assertReachable(baseUrls, o.profile.http.probePath);
-    const double = booted?.providerDouble ? { info: booted.providerDouble, stop: async () => {} } : await providerDoubleFor(o.profile);
+    const callsApi = running.some((p) => p.suite.usesApi);
+    if (callsApi) await clock.time('URL probe', () => assertReachable(baseUrls, o.profile.http.probePath));
+    const double = booted?.providerDouble
+      ? { info: booted.providerDouble, stop: async () => {} }
+      : databaseOnly
+        ? undefined
+        : await clock.time('provider double', () => providerDoubleFor(o.profile));
     stopDouble = double?.stop;
-    faults = await faultControlFor(o.profile, booted);
+    if (!databaseOnly) faults = await clock.time('fault control', () => faultControlFor(o.profile, booted, o.log));
     const context: RunContext = {
       configPath: resolve(o.configPath),
       kind: o.profile.kind,
@@ -115,12 +147,25 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       ...(corsPages ? { corsPages: corsPages.pages } : {}),
       ...(faults ? { faults: faults.info } : {}),
     };
-    const { tests, errors } =
-      toRun.length > 0 ? await runSuites({ root: o.root, suiteIds: toRun, context, progress: o.log }) : { tests: [], errors: [] };
+    // A load suite runs after every other suite, alone: its timings must not share the machine with them.
+    const alone = new Set(o.suites.filter((s) => s.runBy === 'load').map((s) => s.id));
+    const tests: TestRecord[] = [];
+    const errors: string[] = [];
+    const modules: ModuleTime[] = [];
+    const loaded = runner ? await clock.time('test runner load (vitest)', () => runner) : undefined;
+    for (const phase of [toRun.filter((id) => !alone.has(id)), toRun.filter((id) => alone.has(id))]) {
+      if (phase.length === 0 || !loaded) continue;
+      const out = await loaded.runSuites({ root: o.root, suiteIds: phase, context, progress: o.log, clock });
+      tests.push(...out.tests);
+      errors.push(...out.errors);
+      modules.push(...out.modules);
+    }
     return assembleReport({
       plans,
       tests,
       errors,
+      modules,
+      startup: clock.timings(),
       seed: o.seed,
       version: o.version,
       startedAt,

@@ -1,9 +1,12 @@
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { startVitest } from 'vitest/node';
 import type { Finding } from '../findings/finding.ts';
-import type { TestRecord } from '../report/model.ts';
+import type { ModuleTime, TestRecord } from '../report/model.ts';
 import type { RunContext } from '../run/context.ts';
+import type { StartupClock } from '../run/timings.ts';
 
 export interface SuiteRunInput {
   /** The shipgate package root (holds `vitest.config.ts` and `suites/`). */
@@ -12,12 +15,16 @@ export interface SuiteRunInput {
   context: RunContext;
   /** Print a line per suite file as it finishes. */
   progress?: (line: string) => void;
+  /** Where the runner's start-up phases and the first check's start are recorded. */
+  clock?: StartupClock;
 }
 
 export interface SuiteRunOutput {
   tests: TestRecord[];
   /** Errors that belong to no check: a suite file that failed to load, a hook, an unhandled rejection. */
   errors: string[];
+  /** When each suite file ran, and how long it took to load. */
+  modules: ModuleTime[];
 }
 
 function suiteOf(root: string, file: string): string {
@@ -48,16 +55,47 @@ function toRecord(root: string, t: TestCase): TestRecord {
   };
 }
 
-/** Collects every test and every error outside a test into shipgate's result model. */
+/** The time a file took to load: its environment, vitest's set-up, its imports and top-level code. */
+function loadMs(m: TestModule): number {
+  const d = m.diagnostic();
+  return Math.round(d.environmentSetupDuration + d.prepareDuration + d.collectDuration + d.setupDuration);
+}
+
+/**
+ * Collects every test and every error outside a test into shipgate's result model, and when each
+ * suite file was queued and ended (in shipgate's own clock: files of one suite may run apart).
+ */
 class Collector implements Reporter {
   tests: TestRecord[] = [];
   errors: string[] = [];
+  modules: ModuleTime[] = [];
+  readonly #queued = new Map<string, number>();
+  readonly #ended = new Map<string, number>();
+  #firstCheck = false;
   constructor(
     private readonly root: string,
     private readonly progress?: (line: string) => void,
+    private readonly clock?: StartupClock,
+    private readonly startedAt = performance.now(),
   ) {}
 
+  onTestModuleQueued(m: TestModule): void {
+    const now = performance.now();
+    // The runner is up once it hands out the first file.
+    if (this.#queued.size === 0) this.clock?.record('test runner start (vitest, workers)', this.startedAt, now);
+    this.#queued.set(m.moduleId, now);
+  }
+
+  onTestCaseReady(): void {
+    if (!this.clock || this.#firstCheck) return;
+    this.#firstCheck = true;
+    const now = performance.now();
+    this.clock.record('first suite file loaded (imports, profile, set-up)', Math.min(...this.#queued.values()), now);
+    this.clock.firstCheck(now);
+  }
+
   onTestModuleEnd(m: TestModule): void {
+    this.#ended.set(m.moduleId, performance.now());
     const tests = [...m.children.allTests()];
     const count = (s: string) => tests.filter((t) => t.result().state === s).length;
     this.progress?.(
@@ -73,8 +111,33 @@ class Collector implements Reporter {
         for (const e of s.errors()) this.errors.push(`${file} > ${s.fullName}: ${firstLines(e.message ?? String(e))}`);
       }
       for (const t of m.children.allTests()) this.tests.push(toRecord(this.root, t));
+      const queuedMs = this.#queued.get(m.moduleId);
+      if (queuedMs !== undefined) {
+        this.modules.push({ suite: suiteOf(this.root, m.moduleId), file, queuedMs, endedMs: this.#ended.get(m.moduleId) ?? performance.now(), loadMs: loadMs(m) });
+      }
     }
     for (const e of unhandled) this.errors.push(`unhandled: ${firstLines(e.message ?? String(e))}`);
+  }
+}
+
+/**
+ * Where vitest keeps the suites' transformed modules between runs (its `fsModuleCache`, keyed by
+ * each file's content, path and vitest's configuration), so a run does not transform shipgate
+ * again for its first worker. Per user (a folder another user could write to could plant code),
+ * owned by this user and closed to others; none when it cannot be had or `SHIPGATE_NO_CACHE` is
+ * set, and the run transforms everything as usual.
+ */
+export function moduleCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.SHIPGATE_NO_CACHE) return undefined;
+  try {
+    const dir = join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'shipgate', 'vitest-modules');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = statSync(dir);
+    if (st.uid !== userInfo().uid || (st.mode & 0o022) !== 0) return undefined;
+    accessSync(dir, constants.W_OK);
+    return dir;
+  } catch {
+    return undefined;
   }
 }
 
@@ -83,8 +146,9 @@ class Collector implements Reporter {
  * worker. Vitest's own exit code handling is undone: the gate, not vitest, decides the exit.
  */
 export async function runSuites(i: SuiteRunInput): Promise<SuiteRunOutput> {
-  const collector = new Collector(i.root, i.progress);
+  const collector = new Collector(i.root, i.progress, i.clock);
   const exitCode = process.exitCode;
+  const cache = moduleCacheDir();
   const vitest = await startVitest(
     'test',
     i.suiteIds.map((id) => join('suites', id) + '/'),
@@ -99,10 +163,11 @@ export async function runSuites(i: SuiteRunInput): Promise<SuiteRunOutput> {
       testTimeout: 60_000 * Math.max(1, Math.ceil(i.context.runs / 5)),
       hookTimeout: 60_000 * Math.max(1, Math.ceil(i.context.runs / 5)),
       passWithNoTests: false,
+      ...(cache ? { experimental: { fsModuleCache: true, fsModuleCachePath: cache } } : {}),
     },
     { logLevel: 'silent' },
   );
   await vitest.close();
   process.exitCode = exitCode;
-  return { tests: collector.tests, errors: collector.errors };
+  return { tests: collector.tests, errors: collector.errors, modules: collector.modules };
 }

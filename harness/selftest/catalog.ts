@@ -13,4 +13,10 @@ export interface DefectSpec {
   caughtBy: string[];
   /** Finding codes that prove the right promise was found broken (any one suffices). */
   findingCodes: string[];
+  /**
+   * The switch changes what the system's setup (its migrations) does, beyond a schema-level SQL
+   * file of its own (those are found by name): selftest then runs the setup with it on instead of
+   * copying the clean migrated database.
+   */
+  changesSetup?: boolean;
 }

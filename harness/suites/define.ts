@@ -13,13 +13,20 @@ export interface SuiteSpec {
   kinds: readonly TargetKind[];
   /** Whether its checks call the API (a run probes the base URLs only when some suite that does runs). */
   usesApi: boolean;
+  /**
+   * Its checks use the database alone (the profile's URL, or the database shipgate provisioned),
+   * never a launched service: a run of such suites alone starts the database and the setup steps,
+   * and neither the services nor the provider double. Leave it out when a check starts services.
+   */
+  databaseOnly?: boolean;
   /** Why the suite cannot run against this profile (a missing capability), or undefined when it can. */
   notApplicable(profile: TargetProfile): string | undefined;
   /**
-   * The command that runs it: `verify` (with nightly and selftest), the default, or `smoke` (only
-   * `shipgate smoke`, against a deployed system).
+   * The command that runs it: `verify` (with nightly and selftest), the default; `smoke` (only
+   * `shipgate smoke`, against a deployed system); or `load` (`shipgate load` and `shipgate
+   * nightly`, after every other suite and alone, since a load run skews every timing beside it).
    */
-  runBy?: 'verify' | 'smoke';
+  runBy?: 'verify' | 'smoke' | 'load';
 }
 
 export interface Suite extends SuiteSpec {

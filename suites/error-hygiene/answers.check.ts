@@ -2,7 +2,8 @@ import { describe } from 'vitest';
 import { fail, findInternals, useTarget, type Evidence } from 'shipgate';
 import suite from './suite.ts';
 import { ERROR_FINDINGS } from './findings.ts';
-import { probesOf, tried, type Tried } from './probes.ts';
+import { tried, type ProbeResult, type Tried } from './probes.ts';
+import { notSent, probesOf } from './routes.ts';
 
 const target = await useTarget();
 // The generated ids and bodies come from the run's seed: the same seed sends the same requests.
@@ -19,11 +20,25 @@ function counted(ts: Tried[], key: (t: Tried) => string, sep: string): string {
 const tally = (all: Tried[]) => counted(all, (t) => t.family, ' ');
 const statusesOf = (ts: Tried[]) => counted(ts, (t) => (t.res.status === 0 ? 'no answer' : String(t.res.status)), '×');
 
+/** The report line of a probe: what was sent, how it was answered, what the schema gave and who sent it. */
+function reportLine(r: ProbeResult): string {
+  const schema = r.schema ? `; request schema: ${r.schema.sites} places × classes${r.schema.swept < r.schema.sites ? `, ${r.schema.swept} tried this seed` : ''}` : '';
+  const renewed = r.renewals > 0 ? `; the route ended its sender's token ${r.renewals} time(s), and a new sender resent each request` : '';
+  const throttled =
+    r.throttled.resent + r.throttled.left > 0
+      ? `; ${r.throttled.resent} answered 429 were sent again after their Retry-After${r.throttled.left > 0 ? `, ${r.throttled.left} stayed throttled when the wait ran out (their input is not judged)` : ''}`
+      : '';
+  return `${r.tried.length} sent (${tally(r.tried)}); answers ${statusesOf(r.tried)}${schema}${renewed}${throttled}`;
+}
+
 for (const probe of probesOf(target)) {
   describe(probe.label, () => {
     suite.check(`${probe.label}: malformed ids, bodies, content types and headers answer 4xx, never 5xx`, async (c) => {
-      const all = await tried(c, probe);
-      c.report({ title: `${probe.label}: malformed requests`, text: `${all.length} sent (${tally(all)}); answers ${statusesOf(all)}` });
+      const why = notSent(c.target, probe);
+      if (why) c.notApplicable(why);
+      const result = await tried(c, probe);
+      const all = result.tried;
+      c.report({ title: `${probe.label}: malformed requests`, text: reportLine(result) });
       const broken = all.filter((t) => t.res.status >= 500 || (t.res.status === 0 && !t.dropped));
       if (broken.length === 0) return;
       const down = broken.some((t) => t.res.status === 0);
@@ -39,7 +54,9 @@ for (const probe of probesOf(target)) {
     });
 
     suite.check(`${probe.label}: no error answer carries SQL, stack frames, file paths or driver messages`, async (c) => {
-      const all = await tried(c, probe);
+      const why = notSent(c.target, probe);
+      if (why) c.notApplicable(why);
+      const all = (await tried(c, probe)).tried;
       const leaks = all
         .filter((t) => t.res.status >= 400)
         .map((t) => ({ t, found: findInternals(t.res.text, t.echoes) }))

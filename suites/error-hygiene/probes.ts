@@ -2,36 +2,18 @@ import { afterAll } from 'vitest';
 import {
   cleanUp,
   derivedSeed,
-  fillPath,
   formatRoute,
-  generatedBodies,
-  generatedIds,
   isWellFormedText,
-  malformedBodies,
-  malformedIds,
-  parseRoute,
-  showId,
-  textsOf,
-  trackForCleanup,
+  retryAfterMs,
   useTarget,
+  type Caller,
   type CheckContext,
   type HttpResult,
-  type MalformedBody,
-  type ResourceApi,
   type ResourceItem,
-  type Route,
-  type Target,
   type Tenant,
 } from 'shipgate';
-
-/** One route to send malformed requests to: a resource call, or a protected route of the profile. */
-export interface Probe {
-  route: Route;
-  label: string;
-  api?: ResourceApi;
-  op?: string;
-}
-
+import { baseOf, planOf, type Planned } from './plan.ts';
+import { isWrite, type Probe } from './routes.ts';
 /** One malformed request and its answer. */
 export interface Tried {
   family: 'id' | 'body' | 'query' | 'header';
@@ -44,16 +26,27 @@ export interface Tried {
   dropped?: boolean;
 }
 
-/** How many generated ids and bodies each route gets besides the fixed classes. */
-const GENERATED = { ids: 8, bodies: 6 };
-const OVERSIZED_HEADER = 'x'.repeat(20_000);
-
-export function probesOf(target: Target): Probe[] {
-  return [
-    ...target.resources.flatMap((api) => api.calls().map((call) => ({ route: call.route, api, op: call.op, label: `${api.name} ${call.op} (${formatRoute(call.route)})` }))),
-    ...target.profile.protectedRoutes.map((r) => ({ route: parseRoute(r), label: formatRoute(parseRoute(r)) })),
-  ];
+/** What one probe sent, and what the report says about it. */
+export interface ProbeResult {
+  tried: Tried[];
+  /** Schema places (× classes) of the request body, and how many got a case of their own. */
+  schema?: { sites: number; swept: number };
+  /** How often the route ended the sender's token (a logout, a password change) and a new sender took over. */
+  renewals: number;
+  /** Requests answered 429 and sent again after their Retry-After; and those still throttled when the wait ran out (not judged). */
+  throttled: { resent: number; left: number };
 }
+
+/** Requests of one probe in flight at once (a route that may end its sender's token sends one at a time). */
+const IN_FLIGHT = 4;
+/** A route that ends its sender's token on every call (a logout) gets a new sender at most this often. */
+const MAX_RENEWALS = 40;
+/**
+ * How long one probe waits out 429s in all (each as its Retry-After says): a throttled answer says
+ * nothing about the input, so it is sent again, within this bound.
+ */
+const THROTTLE_BUDGET_MS = 30_000;
+
 
 /** The owner of one item per resource, kept for the file and removed after its last check (on staging). */
 interface Fixture {
@@ -82,30 +75,46 @@ afterAll(async () => {
   await cleanUp(target.resources.flatMap((api) => (made.items.has(api.name) ? [api.removal(made.items.get(api.name)!)] : [])));
 });
 
+/** Who sends a probe's requests, and how to get another one when the route ended its token. */
+interface Sender {
+  caller: Caller;
+  renew?: () => Promise<Caller | undefined>;
+}
+
 /**
- * Who sends: the holder of a site-wide role the call needs (when the profile can make one), else
- * the items' owner. A protected route that writes (a logout, a password change) may end the
- * token that sends it, so it gets a user of its own when the profile can make one.
+ * Who sends, as the access model allows the call: the holder of a site-wide role the call needs
+ * (when the profile can make one), else the items' owner. A route anyone may call is sent without a
+ * token. A write outside the resources may end the token that sends it (a logout, a password
+ * change, deleting the account), so it gets a user of its own when the profile can make one, and
+ * a new one whenever the route ended the last one's token.
  */
-async function senderFor(c: CheckContext, probe: Probe, owner: Tenant): Promise<Tenant> {
-  const level = probe.api && probe.op ? probe.api.access(probe.op).level : undefined;
-  if (typeof level === 'object' && level.global && c.target.tenants.canHoldGlobalRole(level.role)) return c.target.tenants.globalRole(level.role);
-  if (!probe.api && probe.route.method !== 'GET' && c.target.tenants.fresh) return c.target.tenants.create();
-  return owner;
+async function senderFor(c: CheckContext, probe: Probe, owner: Tenant): Promise<Sender> {
+  const { tenants } = c.target;
+  if (probe.api && probe.op) {
+    const level = probe.api.access(probe.op).level;
+    if (typeof level === 'object' && level.global && tenants.canHoldGlobalRole(level.role)) {
+      return { caller: await tenants.globalRole(level.role) };
+    }
+    return { caller: owner };
+  }
+  if (probe.known?.caller === 'anyone') return { caller: tenants.anonymous };
+  if (!isWrite(probe.route)) return { caller: owner };
+  if (tenants.fresh) {
+    return { caller: await tenants.create(), renew: () => tenants.create() };
+  }
+  return {
+    caller: owner,
+    renew: async () => {
+      const token = await tenants.freshToken(owner, 'token (another)');
+      return token ? { label: owner.label, client: c.target.anonymous.withToken(token) } : undefined;
+    },
+  };
 }
 
-const takesBody = (probe: Probe) => probe.route.method !== 'GET' && probe.route.method !== 'DELETE';
-
-/** The valid body the call sends (from the profile's factory), or a placeholder object for a protected route. */
-function validBody(c: CheckContext, probe: Probe, ids: string[]): unknown {
-  if (!probe.api || !probe.op) return takesBody(probe) ? {} : undefined;
-  return probe.api.bodyFor(probe.op, c.sample, ids);
-}
-
-const results = new Map<string, Promise<Tried[]>>();
+const results = new Map<string, Promise<ProbeResult>>();
 
 /** Every malformed request of `probe`, sent once and shared by the checks that judge the answers. */
-export function tried(c: CheckContext, probe: Probe): Promise<Tried[]> {
+export function tried(c: CheckContext, probe: Probe): Promise<ProbeResult> {
   const key = probe.label;
   let r = results.get(key);
   if (!r) {
@@ -115,99 +124,85 @@ export function tried(c: CheckContext, probe: Probe): Promise<Tried[]> {
   return r;
 }
 
-async function sendAll(c: CheckContext, probe: Probe): Promise<Tried[]> {
+async function sendAll(c: CheckContext, probe: Probe): Promise<ProbeResult> {
   const { owner, items } = await useFixture(c);
-  const sender = await senderFor(c, probe, owner);
+  let sender = await senderFor(c, probe, owner);
   const instances = c.target.context.baseUrls.length;
   const seed = derivedSeed(c.target.context.seed, `error-hygiene/${probe.label}`);
-  const item = probe.api ? items.get(probe.api.name) : undefined;
-  const realIds: Record<string, string> = {
-    ...(item ? { id: item.id } : {}),
-    ...(item?.parentId !== undefined ? { parent: item.parentId } : {}),
-  };
-  // A remove with a real id would delete the fixture if the system ignored a malformed parent.
-  if (probe.op === 'remove' && probe.api) realIds.id = probe.api.missingId();
-  const params = [...probe.route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
-  const example = probe.api?.missingId() ?? '00000000-0000-4000-8000-000000000000';
-  const filled = (over: Record<string, string> = {}) => fillPath(probe.route.path, { ...Object.fromEntries(params.map((p) => [p, realIds[p] ?? example])), ...over });
-  const out: Tried[] = [];
-  let n = 0;
+  const base = baseOf(probe, items, c.sample);
+  const { planned, schema } = planOf(probe, base, { sample: c.sample, runs: c.target.context.runs, seed });
+  const unauthenticated = c.target.profile.policy.unauthenticated;
+  let renewals = 0;
+  let renewing = sender.renew !== undefined;
+  const throttled = { resent: 0, left: 0 };
+  const throttleDeadline = Date.now() + THROTTLE_BUDGET_MS;
 
-  const send = async (family: Tried['family'], words: string, o: { path?: string; body?: MalformedBody; json?: unknown; headers?: Record<string, string> }, echoes: string[]) => {
-    const body = o.body;
-    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+  const sendOnce = (p: Planned, instance: number, from: Sender) => {
+    const headers: Record<string, string> = { ...(p.headers ?? {}) };
     let payload: unknown;
-    if (body) {
-      if (body.contentType !== null) headers['content-type'] = body.contentType ?? 'application/json';
-      payload = body.contentType === null ? undefined : body.raw !== undefined ? body.raw : JSON.stringify(body.json);
-    } else if (o.json !== undefined) payload = o.json;
-    const instance = n++ % instances;
-    const res = await sender.client.send({
+    if (p.body) {
+      if (p.body.contentType !== null) headers['content-type'] = p.body.contentType ?? 'application/json';
+      payload = p.body.contentType === null ? undefined : p.body.raw !== undefined ? p.body.raw : JSON.stringify(p.body.json);
+    } else if (p.valid) {
+      Object.assign(headers, p.valid.headers, p.headers ?? {});
+      payload = p.valid.raw ?? p.valid.json;
+    }
+    return from.caller.client.send({
       method: probe.route.method,
-      path: o.path ?? filled(),
+      path: p.path,
       ...(payload !== undefined ? { body: payload } : {}),
       headers,
       instance,
-      label: `${sender.label} sends ${words} to ${formatRoute(probe.route)}`,
+      label: `${from.caller.label} sends ${p.words} to ${formatRoute(probe.route)}`,
     });
-    const t: Tried = { family, words, res, echoes: [...echoes, ...echoes.filter(isWellFormedText).map(encodeURIComponent), o.path ?? filled()] };
-    if (res.status === 0) t.dropped = await stillAnswers(c, instance);
-    if (probe.op === 'create' && probe.api && res.status >= 200 && res.status < 300) keepTidy(probe.api, sender, res, c, item?.parentId);
-    out.push(t);
   };
 
-  // Path ids: every parameter in turn, the others real.
-  for (const param of params) {
-    const ids = [...malformedIds(example), ...generatedIds(seed, GENERATED.ids)];
-    for (const id of ids) {
-      const json = takesBody(probe) ? validBody(c, probe, [realIds.id ?? example]) : undefined;
-      await send('id', `{${param}} ${id.kind} ${showId(id.value)}`, { path: filled({ [param]: id.value }), ...(json !== undefined ? { json } : {}) }, [id.value]);
+  const sendOne = async (p: Planned, index: number): Promise<Tried> => {
+    const instance = index % instances;
+    let res = await sendOnce(p, instance, sender);
+    // The route ended the sender's token with an earlier request: a new sender, and the same request again.
+    if (renewing && res.status === unauthenticated && renewals < MAX_RENEWALS) {
+      const next = await sender.renew!();
+      if (next) {
+        renewals += 1;
+        sender = { ...sender, caller: next };
+        res = await sendOnce(p, instance, sender);
+        // Refused for a token that has just been made: this input is refused as unauthenticated, not a dead token.
+        if (res.status === unauthenticated) renewing = false;
+      } else renewing = false;
     }
-  }
-  // Ids inside a bulk body.
-  if (probe.op?.startsWith('bulk:') && probe.api) {
-    for (const id of [...malformedIds(example), ...generatedIds(seed + 1, GENERATED.ids)]) {
-      await send('id', `a bulk id list holding ${id.kind} ${showId(id.value)}`, { json: probe.api.bodyFor(probe.op, c.sample, [id.value]) }, [id.value]);
-    }
-  }
-  // Bodies: the call's valid body broken every way.
-  if (takesBody(probe)) {
-    const valid = validBody(c, probe, item ? [item.id] : [example]);
-    for (const body of [...malformedBodies(valid ?? {}), ...generatedBodies(valid ?? {}, seed, GENERATED.bodies)]) {
-      await send('body', body.words, { body }, textsOf(body));
-    }
-  }
-  // List paging with sizes no client should send.
-  if (probe.op === 'list' && probe.api?.pageable) {
-    const api = probe.api;
-    for (const size of [-1, 0, 1e12, Number.NaN, 2.5]) {
-      // The profile's hook was written for sensible sizes: one it cannot render is not the system's fault.
-      let query: string | undefined;
-      try {
-        query = api.pageSizeQuery(size);
-      } catch {
-        continue;
+    for (let attempt = 1; res.status === 429; attempt++) {
+      const wait = retryAfterMs(res.headers['retry-after'], attempt);
+      if (Date.now() + wait > throttleDeadline) {
+        throttled.left += 1;
+        break;
       }
-      if (query === undefined) continue;
-      await send('query', `a page size of ${size} (${query})`, { path: `${filled()}${filled().includes('?') ? '&' : '?'}${query}` }, [query, String(size)]);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      throttled.resent += 1;
+      res = await sendOnce(p, instance, sender);
     }
-  }
-  // Headers: oversized, and an Accept the system cannot serve.
-  const json = takesBody(probe) ? validBody(c, probe, item ? [item.id] : [example]) : undefined;
-  await send('header', 'a 20 000-character header', { headers: { 'x-shipgate-padding': OVERSIZED_HEADER }, ...(json !== undefined ? { json } : {}) }, [OVERSIZED_HEADER]);
-  await send('header', 'Accept: application/xml only', { headers: { accept: 'application/xml' }, ...(json !== undefined ? { json } : {}) }, []);
-  return out;
+    const t: Tried = { family: p.family, words: p.words, res, echoes: [...p.echoes, ...p.echoes.filter(isWellFormedText).map(encodeURIComponent), p.path] };
+    if (res.status === 0) t.dropped = await stillAnswers(c, instance);
+    return t;
+  };
+
+  const out: Tried[] = new Array(planned.length);
+  // A sender that may need renewing sends one request at a time, so a dead token is noticed before the next.
+  const width = sender.renew ? 1 : IN_FLIGHT;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, planned.length) }, async () => {
+      while (next < planned.length) {
+        const i = next++;
+        out[i] = await sendOne(planned[i]!, i);
+      }
+    }),
+  );
+  return { tried: out, ...(schema ? { schema } : {}), renewals, throttled };
 }
 
 /** After a request got no answer: whether the instance still answers its probe path (else the input took it down). */
 async function stillAnswers(c: CheckContext, instance: number): Promise<boolean> {
   const res = await c.target.anonymous.send({ method: 'GET', path: c.target.profile.http.probePath, instance, label: 'is the instance still answering?' });
   return res.status > 0;
-}
-
-/** A malformed create the system accepted still made an item: on staging it is removed with the others. */
-function keepTidy(api: ResourceApi, owner: Tenant, res: HttpResult, c: CheckContext, parentId?: string): void {
-  if (c.target.profile.kind === 'ephemeral') return;
-  const id = api.createdId(res.json);
-  if (id !== undefined) trackForCleanup(api.removal({ resource: api.name, id, ...(parentId !== undefined ? { parentId } : {}), owner, created: res.json, markers: [] }));
 }

@@ -9,6 +9,7 @@ export default defineSuite({
   kinds: ['ephemeral'],
   // Only the database: no API call, so no base URL or identities needed.
   usesApi: false,
+  databaseOnly: true,
   notApplicable: (p) =>
     p.database?.migrations ? undefined : 'the profile has no database.migrations block (the command that applies the migrations, and the table that records them)',
 });

@@ -9,6 +9,7 @@ export default defineSuite({
   kinds: ['ephemeral', 'staging'],
   // Only the database: no API call, so no base URL or identities needed.
   usesApi: false,
+  databaseOnly: true,
   notApplicable: (p) => {
     if (!p.database) return 'the profile has no `database` block (a privileged URL, the schemas, the tenant column, the claims convention)';
     if (p.database.isolation === 'app') return "tenancy is enforced by the application, not by row-level security (database.isolation: 'app'); tenant-isolation checks it through the API";

@@ -322,6 +322,7 @@ check(`${labelList} do not drop below the baseline`, async (c) => {
         { [`top ${k}`]: '' },
       ),
     ],
+    metrics: Object.fromEntries(MEASURE_NAMES.map((name) => [measureLabel(name, k), evaluation.mean[name]])),
   });
   needsCompleteIndex(c, ix);
   await needsFullDepth(c);

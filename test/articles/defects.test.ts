@@ -73,6 +73,10 @@ const PROBES: Record<string, Probe> = {
     const answer = await api.call('GET', '/api/articles/abc', { token: alice.token });
     return answer.status === 400 && !/select|syntax|sql/i.test(answer.text);
   },
+  async 'a wrong-typed account field is a 4xx'(api) {
+    const answer = await api.call('PUT', '/api/user', { token: alice.token, body: { user: { email: 42 } } });
+    return answer.status === 422;
+  },
   async "an article is filed only in the caller's folders"(api) {
     const bobs = await api.folder(bob);
     const answer = await api.call('POST', '/api/articles', { token: alice.token, body: { article: { title: 't', body: 'b', folderId: bobs.id } } });
@@ -117,6 +121,7 @@ const BREAKS: Record<string, string[]> = {
   'private-in-public-list': ["the list hides other users' drafts"],
   'denied-body-leak': ['a 403 carries no data'],
   'malformed-id-500': ['a malformed id is a 4xx without internals'],
+  'account-email-500': ['a wrong-typed account field is a 4xx'],
   'foreign-reference': ["an article is filed only in the caller's folders"],
   'token-survives-password-change': ['a password change ends older tokens'],
 };
@@ -164,6 +169,12 @@ describe('the evidence a defect leaves', () => {
       expect(answer.status).toBe(500);
       expect(answer.body.errors.database[0]).toMatch(/invalid input syntax for type integer/);
       expect(answer.body.sql).toMatch(/^SELECT a\.id/);
+    }));
+
+  it('account-email-500 answers 500 to an e-mail that is not text, and still validates text', () =>
+    withDefect('account-email-500', async (api) => {
+      for (const email of [42, null, ['a@b.c']]) expect((await api.call('PUT', '/api/user', { token: alice.token, body: { user: { email } } })).status).toBe(500);
+      expect((await api.call('PUT', '/api/user', { token: alice.token, body: { user: { email: 'not an address' } } })).status).toBe(422);
     }));
 
   it('denied-body-leak puts the article in the 403', () =>

@@ -6,6 +6,7 @@ import { placeholderValue } from '../../harness/inventory/placeholder-values.ts'
 import { routeInventory } from '../../harness/inventory/route-inventory.ts';
 import { bestMatches, matchScore } from '../../harness/inventory/route-match.ts';
 import { loadApiDescription } from '../../harness/openapi/load.ts';
+import type { ApiDescription } from '../../harness/openapi/operations.ts';
 import { loadProfile, validateProfile } from '../../harness/profile/load.ts';
 import { minimalProfile } from '../support/profile.ts';
 
@@ -123,5 +124,70 @@ describe('the route inventory', () => {
     expect(inventory.problems).toEqual([{ path: 'routes.public.0', message: expect.stringMatching(/^GET \/api\/helth is no operation of the OpenAPI document .*openapi\.json and no route of this profile$/) }]);
     expect(routesOf(inventory.tokenRoutes)).not.toContain('GET /api/health');
     expect(routesOf(inventory.tokenRoutes.filter((t) => t.origin.startsWith('exports.')))).toEqual(['POST /api/exports', 'GET /api/exports/{id}/ledger']);
+  });
+
+  it('lists every route a client may call beyond the resources, each once, with who calls it; an ignored route is never among them', () => {
+    const profile = validateProfile(
+      {
+        ...minimalProfile('ephemeral', 'http://127.0.0.1:1'),
+        openapi: 'openapi.json',
+        resources: { folder: { create: { route: 'POST /api/folders' }, read: 'GET /api/folders/{id}', list: 'GET /api/folders' } },
+        protectedRoutes: ['GET /api/user', 'PUT /api/user'],
+        routes: { public: ['POST /api/users', 'GET /api/health'], ignore: { 'POST /api/users/logout': 'ends the token the checks use' } },
+      },
+      'x',
+    );
+    const inventory = routeInventory(profile, articlesApi);
+    const callable = Object.fromEntries(inventory.callable.map((k) => [`${k.route.method} ${k.route.path}`, k]));
+    // The resource's own routes are the resource's; an ignored one is never sent.
+    for (const r of ['POST /api/folders', 'GET /api/folders/{id}', 'GET /api/folders', 'POST /api/users/logout']) expect(callable[r], r).toBeUndefined();
+    expect(inventory.ignored(parseRoute('POST /api/users/logout'))).toBe(true);
+    expect(inventory.ignored(parseRoute('GET /api/user'))).toBe(false);
+    // Every other operation of the document is there once, with its schemas.
+    expect(Object.keys(callable).sort()).toEqual(
+      articlesApi.operations
+        .map((op) => `${op.method} ${op.path}`)
+        .filter((r) => !['POST /api/folders', 'GET /api/folders/{id}', 'GET /api/folders', 'POST /api/users/logout'].includes(r))
+        .sort(),
+    );
+    expect(callable['PUT /api/user']).toMatchObject({ place: 'protected', caller: 'user', origin: 'protectedRoutes.1' });
+    expect(callable['PUT /api/user']!.operation?.requestBody?.schema).toMatchObject({ properties: { user: { properties: { email: { format: 'email' } } } } });
+    // routes.public and operations the document says need no credentials are called without a token; optional auth with one.
+    expect(callable['POST /api/users']).toMatchObject({ place: 'public', caller: 'anyone' });
+    expect(callable['POST /api/users/login']).toMatchObject({ place: 'document', caller: 'anyone', origin: 'OpenAPI login' });
+    expect(callable['GET /api/articles']).toMatchObject({ place: 'document', caller: 'user' });
+    // Placeholders get values that name nothing; the path can be filled with others and take query parameters.
+    const del = callable['DELETE /api/articles/{id}/comments/{commentId}']!;
+    expect(del.params.map((p) => [p.name, p.parameter?.name, p.value])).toEqual([
+      ['id', 'id', '2147483000'],
+      ['commentId', 'commentId', '2147483000'],
+    ]);
+    expect(del.fill({ commentId: 'a b' })).toBe('/api/articles/2147483000/comments/a%20b');
+    expect(callable['GET /api/articles']!.fill({}, { limit: '-1' })).toBe('/api/articles?limit=-1');
+  });
+
+  it('fills the required query parameters a route does not give, and takes a request factory from wherever the profile has one', async () => {
+    const reference = await loadProfile(join(ROOT, 'shipgate.config.ts'));
+    const api: ApiDescription = {
+      source: 'x',
+      title: 'x',
+      version: '1',
+      basePath: '',
+      securitySchemes: {},
+      skipped: [],
+      operations: [
+        { method: 'GET', path: '/v1/captures', auth: 'required', schemes: [], responses: [], parameters: [{ name: 'since', in: 'query', required: true, schema: { type: 'string', format: 'date' } }] },
+      ],
+    };
+    const inventory = routeInventory(reference, api);
+    const callable = Object.fromEntries(inventory.callable.map((k) => [k.origin, k]));
+    expect(callable['protectedRoutes.2']).toMatchObject({ path: '/v1/captures?since=2030-01-15', caller: 'user' });
+    // A protected route that is also an adapter endpoint: called as protected, with the adapter's body.
+    const capture = inventory.callable.find((k) => k.route.path === '/v1/capture/thought')!;
+    expect(capture.origin).toBe('protectedRoutes.7');
+    expect(capture.request(seededSample(1)).body).toMatchObject({ text: expect.stringContaining('Call Ana') });
+    // Health probes answer anyone.
+    expect(callable['health.liveness']).toMatchObject({ caller: 'anyone', path: '/liveness' });
+    expect(callable['jobClaim.claim']).toMatchObject({ caller: 'user', path: '/v1/jobs/shipgate-probe/claim' });
   });
 });

@@ -7,9 +7,10 @@ import { extractStructuredUpdatesV1 } from '../../contracts/provider/extract-str
 import { rewritePlanV1 } from '../../contracts/provider/rewrite-plan.ts';
 import { cosine } from '../support/vectors.ts';
 import { embed } from '../../harness/provider-double/embedding-function.ts';
-import type { JsonSchema } from '../../harness/provider-double/json-schema.ts';
-import { hugePayload, malformedSites, nonJsonText, truncatedJson } from '../../harness/provider-double/malformed.ts';
-import { exampleOf, validArbitrary } from '../../harness/provider-double/schema-instance.ts';
+import type { JsonSchema } from '../../harness/json-schema/schema.ts';
+import { hugePayload, nonJsonText, truncatedJson } from '../../harness/provider-double/malformed.ts';
+import { malformedSites } from '../../harness/json-schema/type-breaks.ts';
+import { exampleOf, validArbitrary } from '../../harness/json-schema/instances.ts';
 
 const CONTRACTS = { extract_structured_updates: extractStructuredUpdatesV1, answer_query: answerQueryV1, rewrite_plan: rewritePlanV1, embeddings: embeddingsV1 };
 const jsonSchemaOf = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input' }) as JsonSchema;

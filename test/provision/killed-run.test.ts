@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,48 +9,10 @@ import { OWNER_FILE } from '../../harness/provision/run-folders.ts';
 import { running } from '../../harness/provision/reap.ts';
 import { processStartTime } from '../../harness/provision/signals.ts';
 import { ROOT, runCli } from '../support/cli.ts';
+import { MARKER, marked, shipgateFolders, tempRoot, watchdogOf } from '../support/run-processes.ts';
 
-/** The variable that marks every process the CLI under test starts (its children inherit its environment). */
-const MARKER = 'SHIPGATE_TEST_RUN_MARKER';
 const config = 'test/fixtures/profiles/reference-no-gate.config.ts';
 
-/** Processes whose environment carries `marker`, with their command lines. */
-function marked(marker: string): string[] {
-  const needle = `${MARKER}=${marker}`;
-  const found: string[] = [];
-  for (const entry of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\u0000').includes(needle)) found.push(`${entry} ${readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\u0000').join(' ')}`);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return found;
-}
-
-/** A temporary directory for the CLI under test (TMPDIR): PostgreSQL, run as its own user under root, must be able to enter it. */
-function tempRoot(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  chmodSync(dir, 0o755);
-  return dir;
-}
-
-/** The watchdog of the CLI with pid `cli` (it runs outside the run's environment, so it has no marker). */
-function watchdogOf(cli: number): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((pid) => {
-      try {
-        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\u0000').filter(Boolean);
-        return args.some((a) => a.endsWith('/harness/provision/watchdog.ts')) && args.at(-1) === String(cli);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-const shipgateFolders = (dir: string) => readdirSync(dir).filter((n) => n.startsWith('shipgate-'));
 /** Still that process, and not ended (a zombie waiting for init to reap it has ended). */
 const alive = running;
 

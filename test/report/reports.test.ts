@@ -126,10 +126,52 @@ describe('report renderers', () => {
   it('writes Markdown for a PR comment: gate, suites, findings with the replay command, checks not run', () => {
     const md = toSignoffMarkdown(report());
     expect(md).toMatch(/^## shipgate: 🔴 NO-GO for ref \(ephemeral\)/);
-    expect(md).toContain('| rls | ➖ not applicable | 0 | 0 | 0 | no database block |');
+    expect(md).toContain('| rls | ➖ not applicable | 0 | 0 | 0 |  | no database block |');
     expect(md).toContain('`npx shipgate verify --seed 42 --suite tenant-isolation`');
     expect(md).toContain('- 1 × not applicable: no jwt: tenant-isolation › document > read');
     expect(md).toContain('[findings.md](findings.md)');
+  });
+
+  describe('where the time went', () => {
+    const timed = () =>
+      report({
+        suites: [
+          suite('tenant-isolation', 'failed', { durationMs: 12_300, loadMs: 1_200, checksMs: 10_900 }),
+          suite('auth', 'passed', { durationMs: 45_600, loadMs: 800, checksMs: 44_000 }),
+          suite('rls', 'not-applicable', { reason: 'no database block', durationMs: 0 }),
+        ],
+        timings: {
+          startup: { from: 'process', phases: [{ phase: 'node, TypeScript and the CLI', ms: 400 }, { phase: 'profile', ms: 150 }], firstCheckMs: 2_345 },
+          slowest: [{ suite: 'auth', check: 'expired token | every route', ms: 9_100 }],
+        },
+      });
+
+    it('puts each suite\'s wall, loading and checks time, the slowest checks and the start-up phases in the sign-off JSON', () => {
+      const json = toSignoffJson(timed()) as { suites: Record<string, unknown>[]; timings: unknown };
+      expect(json.suites[0]).toMatchObject({ id: 'tenant-isolation', durationMs: 12_300, loadMs: 1_200, checksMs: 10_900 });
+      expect(json.suites[2]).toMatchObject({ id: 'rls', durationMs: 0 });
+      expect(json.timings).toEqual(timed().timings);
+    });
+
+    it('shows the time of each suite that ran in the Markdown table, the suites slowest first, the slowest checks and the start-up', () => {
+      const md = toSignoffMarkdown(timed());
+      expect(md).toContain('| tenant-isolation | ❌ failed | 2 | 1 | 0 | 12.3 s |');
+      expect(md).toContain('| rls | ➖ not applicable | 0 | 0 | 0 |  | no database block |');
+      const section = md.slice(md.indexOf('### Where the time went'));
+      expect(section.indexOf('| auth | 45.6 s | 0.8 s | 44.0 s |')).toBeGreaterThan(0);
+      expect(section.indexOf('| auth | 45.6 s')).toBeLessThan(section.indexOf('| tenant-isolation | 12.3 s | 1.2 s | 10.9 s |'));
+      expect(section).toContain('| expired token \\| every route | auth | 9.1 s |');
+      expect(section).toContain('start-up: the first check began 2.3 s after the process started');
+      expect(section).toContain('| profile | 150 |');
+    });
+
+    it('gives JUnit each suite\'s wall time, with its loading and checks time as properties, and CTRF the timings', () => {
+      const xml = toJunit(timed());
+      expect(xml).toMatch(/<testsuite name="auth" [^>]*time="45\.600">\n {4}<properties>\n {6}<property name="shipgate\.loadSeconds" value="0\.800"\/>\n {6}<property name="shipgate\.checksSeconds" value="44\.000"\/>/);
+      expect(xml).not.toMatch(/<testsuite name="rls"[^>]*>\n {4}<properties>/);
+      const ctrf = toCtrf(timed()) as { results: { extra: { timings: unknown } } };
+      expect(ctrf.results.extra.timings).toEqual(timed().timings);
+    });
   });
 
   it('never writes a registered token to disk, even inside a finding', () => {
@@ -138,9 +180,10 @@ describe('report renderers', () => {
     const leaky = report({ findings: [{ ...finding, evidence: [{ label: 'oops', text: `Authorization: Bearer ${token}` }] }] });
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-report-'));
     const files = writeReports(leaky, dir);
-    expect(files.map((f) => f.split('/').pop())).toEqual(['signoff.json', 'signoff.md', 'findings.md', 'ctrf.json', 'junit.xml']);
-    const signoff = readFileSync(join(dir, 'signoff.json'), 'utf8');
-    expect(signoff).not.toContain(token);
-    expect(signoff).toContain('«tenant-1 token»');
+    expect(files.map((f) => f.split('/').pop())).toEqual(['signoff.json', 'signoff.md', 'findings.md', 'ctrf.json', 'junit.xml', 'signoff.html', 'run.json']);
+    // run.json is the whole run (what `shipgate report` re-renders): it is scrubbed like the rest.
+    for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(token);
+    expect(readFileSync(join(dir, 'signoff.json'), 'utf8')).toContain('«tenant-1 token»');
+    expect(readFileSync(join(dir, 'run.json'), 'utf8')).toContain('«tenant-1 token»');
   });
 });

@@ -84,8 +84,8 @@ async function examine(client: pg.Client, input: AdvisorInput, functionSchemas: 
   };
 }
 
-/** Mentions every parameter with its type, so a lint that uses only some of them still prepares. */
-const withAllParams = (sql: string) =>
+/** A lint as run: mentions every parameter with its type, so a lint that uses only some of them still prepares. */
+export const lintStatement = (sql: string) =>
   `SELECT lint.object, lint.detail, lint.remediation FROM (${sql}) AS lint
     WHERE $1::text[] IS NOT NULL AND $2::text[] IS NOT NULL AND $3::text[] IS NOT NULL AND $4::jsonb IS NOT NULL AND $5::text[] IS NOT NULL AND $6::text[] IS NOT NULL
     ORDER BY lint.object`;
@@ -98,7 +98,7 @@ export async function runAdvisor(client: pg.Client, input: AdvisorInput, lints: 
   for (const lint of lints) {
     let rows: { object: string; detail: string; remediation: string }[];
     try {
-      ({ rows } = await client.query<{ object: string; detail: string; remediation: string }>(withAllParams(lint.sql), params));
+      ({ rows } = await client.query<{ object: string; detail: string; remediation: string }>(lintStatement(lint.sql), params));
     } catch (err) {
       throw new Error(`lint ${lint.code} could not run: ${(err as Error).message}`);
     }

@@ -1,4 +1,4 @@
-import type { SchemaPath } from './json-schema.ts';
+import type { SchemaPath } from './schema.ts';
 
 /** A place in one payload: keys and item indexes. */
 export type Concrete = (string | number)[];

@@ -6,10 +6,10 @@ import { answerQueryV1 } from '../../contracts/provider/answer-query.ts';
 import { embeddingsV1 } from '../../contracts/provider/embeddings.ts';
 import { extractStructuredUpdatesV1 } from '../../contracts/provider/extract-structured-updates.ts';
 import { rewritePlanV1 } from '../../contracts/provider/rewrite-plan.ts';
-import { constraintSites } from '../../harness/provider-double/constraint-breaks.ts';
-import type { JsonSchema } from '../../harness/provider-double/json-schema.ts';
-import { limitsExample } from '../../harness/provider-double/schema-instance.ts';
-import { textHazardSites } from '../../harness/provider-double/text-hazards.ts';
+import { constraintSites } from '../../harness/json-schema/constraint-breaks.ts';
+import type { JsonSchema } from '../../harness/json-schema/schema.ts';
+import { limitsExample } from '../../harness/json-schema/instances.ts';
+import { textHazardSites } from '../../harness/json-schema/text-hazards.ts';
 import { matchesShape } from '../../reference/provider/shape-check.ts';
 
 const CONTRACTS = { extract_structured_updates: extractStructuredUpdatesV1, answer_query: answerQueryV1, rewrite_plan: rewritePlanV1, embeddings: embeddingsV1 };

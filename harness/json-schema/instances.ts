@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { branches, isArraySchema, isObjectSchema, nonNull, type JsonSchema } from './json-schema.ts';
+import { branches, isArraySchema, isObjectSchema, nonNull, type JsonSchema } from './schema.ts';
 
 const FORMAT_EXAMPLES: Record<string, string> = {
   date: '2030-01-15',

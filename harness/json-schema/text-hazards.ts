@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { formatPath, nonNull, schemaPlaces, typeOf, type JsonSchema } from './json-schema.ts';
-import type { MalformedCase, MalformedSite } from './malformed.ts';
+import { formatPath, nonNull, schemaPlaces, typeOf, type JsonSchema } from './schema.ts';
+import type { MalformedCase, MalformedSite } from './type-breaks.ts';
 import { concretise, setAt } from './payload-paths.ts';
-import { validArbitrary } from './schema-instance.ts';
+import { validArbitrary } from './instances.ts';
 
 /**
  * Text that JSON and most contracts allow but a system may not handle: U+0000 (PostgreSQL text
@@ -34,13 +34,16 @@ function textWith(inner: fc.Arbitrary<string>, min: number, max: number): fc.Arb
   });
 }
 
+/** Formats that only say how to show a string (OpenAPI's `password`): it is still free text. */
+const DISPLAY_FORMATS = new Set(['password']);
+
 /** Every free-text string of the contract (not an enum, a format or a pattern), with text carrying the hazard. */
 export function textHazardSites(schema: JsonSchema): MalformedSite<TextHazard>[] {
   const base = validArbitrary(schema);
   const sites: MalformedSite<TextHazard>[] = [];
   for (const { path, schema: raw } of schemaPlaces(schema)) {
     const s = nonNull(raw);
-    if (typeOf(s) !== 'string' || s.enum || s.const !== undefined || s.format || s.pattern) continue;
+    if (typeOf(s) !== 'string' || s.enum || s.const !== undefined || (s.format && !DISPLAY_FORMATS.has(s.format)) || s.pattern) continue;
     const min = s.minLength ?? 0;
     const max = s.maxLength ?? 200;
     for (const shape of TEXT_HAZARDS) {

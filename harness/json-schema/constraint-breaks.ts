@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { formatPath, isArraySchema, nonNull, schemaPlaces, typeOf, type JsonSchema, type SchemaPath } from './json-schema.ts';
-import type { MalformedCase, MalformedSite } from './malformed.ts';
+import { formatPath, isArraySchema, nonNull, schemaPlaces, typeOf, type JsonSchema, type SchemaPath } from './schema.ts';
+import type { MalformedCase, MalformedSite } from './type-breaks.ts';
 import { concretise, preview, setAt } from './payload-paths.ts';
-import { validArbitrary } from './schema-instance.ts';
+import { validArbitrary } from './instances.ts';
 
 /**
  * Values of the right JSON type that break one of the contract's other constraints, each generated
