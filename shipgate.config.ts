@@ -138,7 +138,8 @@ export default defineTarget({
         route: 'POST /v1/conversations/{parent}/messages',
         body: (s) => ({ role: 'user', content: s.text('message') }),
       },
-      list: 'GET /v1/conversations/{parent}/messages',
+      // A conversation's messages come in one answer, however many there are.
+      list: { route: 'GET /v1/conversations/{parent}/messages', paging: { style: 'none' } },
     },
     source: {
       create: { route: 'POST /v1/sources', body: (s) => ({ name: s.text('source'), url: `https://example.com/${s.unique('doc')}` }) },
@@ -160,6 +161,7 @@ export default defineTarget({
   protectedRoutes: [
     'GET /auth/me',
     'POST /v1/org/members',
+    'PATCH /v1/org',
     'GET /v1/captures',
     'GET /v1/plan/today',
     `GET /v1/plan/${PLAN_DATE}`,
@@ -222,6 +224,17 @@ export default defineTarget({
         async prepare({ http, marker }) {
           await http.json('POST', '/v1/documents', { body: { title: 'Meeting notes', body: `Notes of the ${marker} meeting.` } });
         },
+        // A sync embeds 50 documents per provider request: 50 (calls - 1) + 1 documents make it call
+        // the provider `calls` times, each request carrying the marker.
+        multiCall: {
+          op: 'embeddings',
+          calls: 3,
+          async prepare({ http, marker, calls }) {
+            for (let i = 0; i < 50 * (calls - 1) + 1; i++) {
+              await http.json('POST', '/v1/documents', { body: { title: `Meeting notes ${i + 1}`, body: `Notes of the ${marker} meeting, part ${i + 1}.` } });
+            }
+          },
+        },
         observe: ['GET /v1/sync/openai/status'],
       },
     },
@@ -273,9 +286,19 @@ export default defineTarget({
     },
     firstLogin: {
       route: 'POST /auth/sync-user',
-      identity: async ({ sign, unique }) => ({ token: await sign({ sub: randomUUID(), email: `${unique('first-login')}@shipgate.test` }) }),
+      identity: async ({ sign, unique }) => {
+        const email = `${unique('first-login')}@shipgate.test`;
+        return { token: await sign({ sub: randomUUID(), email }), subject: email };
+      },
       ids: (b) => ({ user: (b as { user_id: string }).user_id, tenant: (b as { org_id: string }).org_id }),
       whoami: { route: 'GET /auth/me', ids: (b) => ({ user: (b as { user: { id: string } }).user.id, tenant: (b as { org: { id: string } }).org.id }) },
+      // What exists for the new user in the database, whatever the answers say: its users rows, and
+      // the orgs a first login makes for it (named after its e-mail).
+      records: {
+        sql: `SELECT 'user' AS kind, u.id::text AS id FROM public.users AS u WHERE u.email = $1
+              UNION ALL
+              SELECT 'tenant', o.id::text FROM public.orgs AS o WHERE o.name = $1 || '''s org'`,
+      },
     },
   },
   exports: {
@@ -295,6 +318,8 @@ export default defineTarget({
     },
     // The second witness: the bundles stored, counted in the database whatever the ledger says.
     files: { sql: 'SELECT id, worker_id, sha256, created_at FROM public.export_files WHERE export_id = $1::uuid ORDER BY created_at, id' },
+    // The tenant's exports, counted before and after each burst: only the ones the answers name may be new.
+    list: { route: 'GET /v1/exports' },
     download: 'GET /v1/exports/{id}/download',
     // The golden path (the exports suite): the manifest's hashes, the system's own verification, and
     // how shipgate recomputes each hash from the download: RFC 8785 canonical JSON (the default),
@@ -589,9 +614,17 @@ export default defineTarget({
       column: 'org_id',
       tables: {
         'public.orgs': { column: 'id' },
+        // A tenant's user as the functions look it up: by its subject, and the org's first user is its admin.
+        'public.users': { values: (who) => ({ auth_sub: who.subject, role: 'admin' }) },
         'public.revoked_tokens': { notTenant: 'token revocations by subject, read and written by the service role only (no API role grant)' },
         'public.schema_migrations': { notTenant: 'the migration history, written by the migration runner only (no API role grant)' },
       },
+    },
+    // The SECURITY DEFINER functions the API roles may execute, and what each acts on: the rls
+    // suite calls every rpc as org A's user with org B's values and expects it refused.
+    functions: {
+      'public.sync_user': { rpc: { args: { p_sub: 'subject', p_email: { value: null } }, seed: ['public.users'] } },
+      'public.rename_org': { rpc: { args: { p_org: 'tenant', p_name: { value: 'renamed by shipgate' } }, seed: ['public.users'] } },
     },
     // Supabase's convention (the default): SET LOCAL ROLE authenticated and request.jwt.claims,
     // with the org in the org_id claim, which is what auth.org_id() reads.

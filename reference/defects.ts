@@ -30,11 +30,26 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['TENANT_LIST_LEAK'],
   },
   {
+    id: 'tenant-leak-later-page',
+    promise: "lists never contain another tenant's items, on any page, however large the pages are",
+    mistake:
+      "the sources list's next-page query, written for the moderation queue's infinite scroll, reads through the service client with the keyset condition only; pages hold at least 25 sources, so only a list longer than a page reaches it",
+    caughtBy: ['tenant-isolation'],
+    findingCodes: ['TENANT_LIST_LEAK'],
+  },
+  {
     id: 'tenant-leak-write',
     promise: "another tenant's resource cannot be updated or deleted",
     mistake: 'document update and delete by id do not filter by org',
     caughtBy: ['tenant-isolation'],
     findingCodes: ['TENANT_FOREIGN_WRITE'],
+  },
+  {
+    id: 'export-download-foreign',
+    promise: "another tenant's export cannot be read by its id, on any of its routes",
+    mistake: "downloads were moved onto the workers' file lookup (to stream large bundles), which reads by export id through the service client, so any signed-in caller downloads any org's finished export",
+    caughtBy: ['tenant-isolation'],
+    findingCodes: ['TENANT_FOREIGN_READ'],
   },
   {
     id: 'tenant-from-body',
@@ -74,6 +89,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['TENANT_EXISTENCE_LEAK'],
   },
   {
+    id: 'header-presence-leak',
+    promise: "another tenant's resource is indistinguishable from a missing one, headers included",
+    mistake:
+      "conversation reads look the version tag (ETag) up by id alone through the service client, for conditional GETs, and set it before the org-scoped read: a foreign conversation's 404 carries an ETag, a missing one's does not",
+    caughtBy: ['tenant-isolation'],
+    findingCodes: ['TENANT_EXISTENCE_LEAK'],
+  },
+  {
     id: 'bulk-ownership',
     promise: 'a bulk action checks ownership of every id and changes nothing if one is foreign',
     mistake: 'bulk-approve checks ownership of the first id only',
@@ -91,6 +114,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     id: 'expired-token',
     promise: 'an expired token is refused with 401',
     mistake: 'the signature is verified but `exp` is never checked',
+    caughtBy: ['auth'],
+    findingCodes: ['AUTH_EXPIRED_TOKEN_ACCEPTED'],
+  },
+  {
+    id: 'expiry-leeway',
+    promise: 'a token expired for longer than the allowed clock skew is refused with 401',
+    mistake: 'exp is checked with a clock tolerance of 15 minutes, chosen to silence refused logins when the clocks drifted, so a token lives a quarter of an hour past its exp',
     caughtBy: ['auth'],
     findingCodes: ['AUTH_EXPIRED_TOKEN_ACCEPTED'],
   },
@@ -166,6 +196,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['anon_security_definer_function_executable'],
   },
   {
+    id: 'rpc-foreign-tenant',
+    promise: "a function the API roles may execute refuses to act on another tenant's rows",
+    mistake:
+      "rename_org's check became \"is the caller an admin\" (of its own org) when the admin console learned to rename orgs in one place, so any org's admin renames any other org by calling the function with its id (migrations/defects/rpc-foreign-tenant.sql)",
+    caughtBy: ['rls'],
+    findingCodes: ['RLS_RPC_FOREIGN'],
+  },
+  {
     id: 'security-definer-view',
     promise: "a view the API roles read applies the caller's RLS",
     mistake: 'a document_titles view was added without security_invoker, so it reads documents with its owner\'s rights (migrations/defects/security-definer-view.sql)',
@@ -206,6 +244,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     id: 'adapter-partial-write',
     promise: 'a failed provider call writes nothing: no partial or invalid rows',
     mistake: 'capture and plan write each part of the provider answer as they read it, in separate transactions, before the rest is validated',
+    caughtBy: ['adapter-contracts'],
+    findingCodes: ['ADAPTER_PARTIAL_WRITE'],
+  },
+  {
+    id: 'partial-batch-write',
+    promise: 'a failed provider call writes nothing, also when it is one of several and the ones before it succeeded',
+    mistake: "sync writes each batch's vectors as soon as they arrive (\"so a long sync's progress survives a provider hiccup\"), so when a later batch fails the earlier batches stay embedded behind a fallback answer",
     caughtBy: ['adapter-contracts'],
     findingCodes: ['ADAPTER_PARTIAL_WRITE'],
   },
@@ -295,6 +340,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     mistake: 'sync-user looks the user up, then inserts org and user from the app, with no unique subject',
     caughtBy: ['idempotency'],
     findingCodes: ['FIRST_LOGIN_DUPLICATE'],
+  },
+  {
+    id: 'orphan-records',
+    promise: 'concurrent first logins of one user leave one user and one org, and nothing a losing login made',
+    mistake:
+      'sync_user no longer drops the org a losing first login created ("the nightly job sweeps orphan orgs"): every answer names the winner\'s user and org, the losers\' orgs stay behind (migrations/defects/orphan-records.sql)',
+    caughtBy: ['idempotency'],
+    findingCodes: ['FIRST_LOGIN_ORPHANS'],
   },
   {
     id: 'idempotency-cache-unscoped',

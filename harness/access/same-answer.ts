@@ -1,6 +1,6 @@
 import type { HttpResult } from '../http/client.ts';
 
-/** Headers that differ between any two responses and say nothing about the resource. */
+/** Headers whose values differ between any two responses and say nothing about the resource (their presence still must match). */
 const VOLATILE = new Set(['date', 'x-trace-id', 'x-request-id', 'request-id', 'traceparent', 'content-length', 'etag', 'keep-alive', 'connection', 'age', 'x-response-time', 'server-timing', 'set-cookie']);
 
 type Json = unknown;
@@ -67,12 +67,20 @@ export function differenceFromMissing(
   } else if (f !== m && m === m2) {
     return `the bodies differ: foreign ${JSON.stringify(f.slice(0, 200))} vs missing ${JSON.stringify(m.slice(0, 200))}`;
   }
+  // Presence first, for every header: one that only a foreign id's answer carries (an ETag of the
+  // row, a cache header) tells the item exists, whatever its value. Only a header that comes and
+  // goes between the two missing-id answers too says nothing.
+  const present = (h: Record<string, string>, name: string) => h[name] !== undefined;
+  const everyName = [...new Set([...Object.keys(foreign.headers), ...Object.keys(missing.headers)])].sort();
+  const presenceSays = everyName.filter((name) => present(missing.headers, name) === present(missingAgain.headers, name));
+  const onlyForeign = presenceSays.filter((name) => present(foreign.headers, name) && !present(missing.headers, name));
+  const onlyMissing = presenceSays.filter((name) => !present(foreign.headers, name) && present(missing.headers, name));
+  if (onlyForeign.length > 0 || onlyMissing.length > 0) {
+    return `the headers differ: ${[...onlyForeign.map((n) => `${n} only on the foreign id's answer`), ...onlyMissing.map((n) => `${n} only on the missing id's answer`)].join('; ')}`;
+  }
+  // Then values, of the headers whose value is the same on any two answers (not a date or a request id).
   const stable = (name: string) => !VOLATILE.has(name) && missing.headers[name] === missingAgain.headers[name];
-  const names = (h: Record<string, string>) => Object.keys(h).filter(stable).sort();
-  const fNames = names(foreign.headers);
-  const mNames = names(missing.headers);
-  if (fNames.join() !== mNames.join()) return `the headers differ: foreign [${fNames.join(', ')}] vs missing [${mNames.join(', ')}]`;
-  for (const name of fNames) {
+  for (const name of presenceSays.filter((n) => present(foreign.headers, n) && stable(n))) {
     if (norm(foreign.headers[name] ?? '', 0) !== norm(missing.headers[name] ?? '', 1)) {
       return `header ${name} differs: ${foreign.headers[name]} vs ${missing.headers[name]}`;
     }

@@ -15,4 +15,5 @@ export { catalogFingerprint, diffLines, rowCounts } from './fingerprint.ts';
 export { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
 export { migrationInvocation, DATABASE_VARIABLES, URL_PLACEHOLDER, type MigrationInvocation } from './migration-command.ts';
 export { rowsOutlivingProbes, type RollbackCheck } from './rollback-check.ts';
+export { probeRpc, functionsNamed, type CatalogFunction, type RpcProbeResult, type RpcSpec, type RpcVerdict } from './rpc-probes.ts';
 export { MIGRATION_TOOLS, MIGRATION_TOOL_NAMES, judgeRecords, migrationEntries, names as recordNames, leadingVersion, resolveRecords, type MigrationRecords, type MigrationEntry, type MigrationTool, type RecordsVerdict } from './migration-records.ts';

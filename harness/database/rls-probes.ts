@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { DatabaseProfile, TenantUser } from '../profile/database-schema.ts';
 import { isView, type Catalog, type Column, type Relation } from './catalog.ts';
 import { actAs, actAsPrivileged, anonActor, tenantlessActor, userActor, type Actor, type ActorKind } from './impersonation.ts';
-import { RowFactory } from './row-factory.ts';
+import { RowFactory, type CreatedRow } from './row-factory.ts';
 import { inRolledBackTransaction, quoteIdent, type Attempt, type SqlSession, type SqlStep } from './session.ts';
 import type { TenantRelation } from './tenant-relations.ts';
 
@@ -18,6 +18,12 @@ export interface PreexistingRows {
   atLeast: boolean;
   /** The primary key (else `id`) of each, up to the limit. Empty for a relation with neither, and for writes (shipgate does not snapshot other tenants' rows). */
   keys: Record<string, unknown>[];
+  /**
+   * Rows of tenants the probe did not make that were written while it ran (a trigger of the
+   * probe's own inserts writing for a tenant that existed before, or another session): not there
+   * before, yet possibly real data, so counted and named by key too.
+   */
+  writtenDuring?: { count: number; keys: Record<string, unknown>[]; by: string[] };
 }
 
 export interface ProbeResult {
@@ -81,6 +87,13 @@ interface Scene {
   target: TenantRelation;
   actor: Actor;
   tenantIds: string[];
+  /** The actor's own tenant values: org A's, and the tenants made (by triggers or defaults) while org A's rows were made. Empty for an actor with no tenant. */
+  own: string[];
+  /** Tenant values of rows the probe made that are not the actor's: org B's and its side's (both orgs' for an actor with no tenant). */
+  foreign: string[];
+  /** The probe's first transaction id (every row version it wrote has this one or a later one), and the snapshot it started from. */
+  top: string;
+  start: string;
 }
 
 const tableOf = (sc: Scene) => sc.target.relation.sql;
@@ -89,8 +102,22 @@ const tenantType = (sc: Scene) => sc.target.column.type;
 const tenantParam = (sc: Scene, n = 1) => `$${n}::${tenantType(sc)}`;
 /** Org A's user owns org A's rows; to any other actor, every row is foreign. */
 const hasOwn = (sc: Scene) => sc.actor.ownTenant !== undefined;
-/** The tenants whose rows the probe made and that are foreign to the actor. */
-const foreignSeeded = (sc: Scene) => (hasOwn(sc) ? [sc.b] : [sc.a, sc.b]);
+/** Every tenant value of a row the probe made, the actor's own and the others. */
+const shipgates = (sc: Scene) => [...sc.own, ...sc.foreign];
+
+/**
+ * The full (64-bit) id of the transaction that wrote a row version, from its 32-bit `xmin`: the
+ * one nearest the current transaction ids (the probe's own are a few ids past the snapshot's).
+ */
+const fullXid = (xmin: string) => {
+  const next = 'pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text::bigint';
+  return `(${next} + ((${xmin}::text::bigint - (${next} & 4294967295) + 2147483648) % 4294967296 + 4294967296) % 4294967296 - 2147483648)`;
+};
+/** A row version the probe's own transaction wrote (its own rows, and what triggers and defaults made with them); `$top` is the probe's first transaction id. */
+const madeHere = (top: string, alias = 't') =>
+  `(${fullXid(`${alias}.xmin`)} >= ${top}::bigint AND pg_catalog.pg_xact_status(${fullXid(`${alias}.xmin`)}::text::xid8) = 'in progress')`;
+/** A row version that was there when the probe started (committed before its snapshot). */
+const existedBefore = (start: string, alias = 't') => `pg_catalog.pg_visible_in_snapshot(${fullXid(`${alias}.xmin`)}::text::xid8, ${start}::pg_snapshot)`;
 const whose = (sc: Scene) => (hasOwn(sc) ? `of ${sc.b.label}` : `of ${sc.a.label} and ${sc.b.label}`);
 
 function refused(sc: Scene, op: Operation, statement: string, e: pg.DatabaseError, extra = ''): ProbeResult {
@@ -165,17 +192,29 @@ export async function probe(env: ProbeEnv, target: TenantRelation, operation: Op
     const seeded = isView(target.relation)
       ? (await env.catalog.baseTablesOf(target.relation)).filter((r) => env.tenants.has(r.oid))
       : [target.relation];
-    for (const r of members) {
-      await factory.ensureRow(r, a);
-      await factory.ensureRow(r, b);
+    const start = (await s.query<{ snap: string }>('SELECT pg_catalog.pg_current_snapshot()::text AS snap')).rows[0]!.snap;
+    // Org A's rows, then org B's: what triggers and defaults make along the way belongs to the side that made it.
+    for (const t of [a, b]) {
+      for (const r of [...members, ...seeded]) await factory.ensureRow(r, t);
     }
-    for (const r of seeded) {
-      await factory.ensureRow(r, a);
-      await factory.ensureRow(r, b);
-    }
+    const top = (await s.query<{ top: string }>('SELECT pg_catalog.pg_current_xact_id()::text AS top')).rows[0]!.top;
+    const sides = await sideTenants(s, env, seeded, top, factory.madeFor(b), [a.tenantId, b.tenantId]);
     const actor = actorFor(env.settings, as, a, target.column);
     if (!actor) throw new ProbePreconditionError('the profile declares no anonymous role (database.roles.anon is null)', s.steps);
-    const sc: Scene = { s, factory, a, b, target, actor, tenantIds: [a.tenantId, b.tenantId] };
+    const owned = actor.ownTenant !== undefined;
+    const sc: Scene = {
+      s,
+      factory,
+      a,
+      b,
+      target,
+      actor,
+      tenantIds: [a.tenantId, b.tenantId, ...sides.a, ...sides.b],
+      own: owned ? [a.tenantId, ...sides.a] : [],
+      foreign: owned ? [b.tenantId, ...sides.b] : [a.tenantId, b.tenantId, ...sides.a, ...sides.b],
+      top,
+      start,
+    };
     switch (operation) {
       case 'select':
         return probeSelect(sc);
@@ -189,6 +228,40 @@ export async function probe(env: ProbeEnv, target: TenantRelation, operation: Op
         return probeDelete(sc, env);
     }
   }, env.settings.probeTimeouts);
+}
+
+/**
+ * Tenants the probe made without naming them: rows that triggers or defaults wrote while org A's
+ * or org B's rows were made (a personal account made on user insert), by their tenant column,
+ * each on the side whose rows made it. A value that any row from outside the probe also carries
+ * is a tenant that existed before: never the probe's.
+ */
+async function sideTenants(s: SqlSession, env: ProbeEnv, relations: Relation[], top: string, bRows: CreatedRow[], named: string[]): Promise<{ a: string[]; b: string[] }> {
+  const out = { a: new Set<string>(), b: new Set<string>() };
+  // Org B's side started with the first row version its rows were written in.
+  const bXmins = bRows.map((r) => r.xmin);
+  const { rows: bounds } = await s.query<{ first: string | null }>(`SELECT min(${fullXid('x')})::text AS first FROM unnest($1::text[]) AS x WHERE ${fullXid('x')} >= $2::bigint`, [bXmins, top]);
+  const bFirst = bounds[0]?.first ?? null;
+  for (const r of relations) {
+    const t = env.tenants.get(r.oid);
+    if (!t || isView(r)) continue;
+    const c = `t.${quoteIdent(t.column.name)}`;
+    const { rows } = await s.query<{ tenant: string; b: boolean }>(
+      `SELECT DISTINCT ${c}::text AS tenant, ($3::bigint IS NOT NULL AND ${fullXid('t.xmin')} >= $3::bigint) AS b FROM ${r.sql} AS t
+        WHERE ${madeHere('$1')} AND ${c} IS NOT NULL AND ${c}::text <> ALL($2::text[])`,
+      [top, named, bFirst],
+    );
+    if (rows.length === 0) continue;
+    const { rows: real } = await s.query<{ tenant: string }>(
+      `SELECT DISTINCT ${c}::text AS tenant FROM ${r.sql} AS t WHERE ${c} = ANY($2::${t.column.type}[]) AND NOT ${madeHere('$1')}`,
+      [top, rows.map((x) => x.tenant)],
+    );
+    const existing = new Set(real.map((x) => x.tenant));
+    for (const row of rows) if (!existing.has(row.tenant)) out[row.b ? 'b' : 'a'].add(row.tenant);
+  }
+  // Made on both sides: foreign to org A either way.
+  for (const v of out.b) out.a.delete(v);
+  return { a: [...out.a], b: [...out.b] };
 }
 
 /** The columns that name a row without showing its data: the primary key, else `id`. */
@@ -209,16 +282,20 @@ async function probeSelect(sc: Scene): Promise<ProbeResult> {
   const owner = hasOwn(sc);
   // The probe's own foreign rows in full; rows that were there before by key only, never their data.
   const statement = `SELECT to_jsonb(t.*) AS row FROM ${tableOf(sc)} AS t WHERE ${col(sc)} = ANY($1::${tenantType(sc)}[]) LIMIT 5`;
-  const others = `SELECT ${keyExpression(target.relation)} AS key FROM ${tableOf(sc)} AS t WHERE ${col(sc)} <> ALL($1::${tenantType(sc)}[]) LIMIT ${KEY_LIMIT + 1}`;
+  // Rows of no tenant the probe made: there before it, or written during it (by a trigger, for a
+  // tenant that existed before, or by another session). A view's rows carry no xmin: all "before".
+  const view = isView(target.relation);
+  const origin = view ? `'before'` : `CASE WHEN ${madeHere('$2')} THEN 'probe' WHEN ${existedBefore('$3')} THEN 'before' ELSE 'concurrent' END`;
+  const others = `SELECT ${keyExpression(target.relation)} AS key, ${origin} AS origin FROM ${tableOf(sc)} AS t WHERE ${col(sc)} <> ALL($1::${tenantType(sc)}[]) LIMIT ${KEY_LIMIT + 1}`;
   const seen = await s.undone(async () => {
     const role = await actAs(s, actor);
-    const foreign = await s.attempt<{ row: Record<string, unknown> }>(statement, [foreignSeeded(sc).map((t) => t.tenantId)]);
+    const foreign = await s.attempt<{ row: Record<string, unknown> }>(statement, [sc.foreign]);
     if (!foreign.ok) return { foreign, role };
-    const before = await s.attempt<{ key: Record<string, unknown> }>(others, [sc.tenantIds]);
+    const before = await s.attempt<{ key: Record<string, unknown>; origin: 'probe' | 'before' | 'concurrent' }>(others, view ? [shipgates(sc)] : [shipgates(sc), sc.top, sc.start]);
     if (!owner) return { foreign, before, role };
     const own = await s.query<{ n: number; readable: boolean }>(
-      `SELECT (SELECT count(*)::int FROM ${tableOf(sc)} AS t WHERE ${col(sc)} = ${tenantParam(sc)}) AS n, pg_catalog.has_table_privilege($2::oid, 'SELECT') AS readable`,
-      [sc.a.tenantId, target.relation.oid],
+      `SELECT (SELECT count(*)::int FROM ${tableOf(sc)} AS t WHERE ${col(sc)} = ANY($1::${tenantType(sc)}[])) AS n, pg_catalog.has_table_privilege($2::oid, 'SELECT') AS readable`,
+      [sc.own, target.relation.oid],
     );
     return { foreign, before, role, own: own.rows[0] };
   });
@@ -236,11 +313,22 @@ async function probeSelect(sc: Scene): Promise<ProbeResult> {
     return refused(sc, 'select', statement, e);
   }
   const rows = seen.foreign.result.rows.map((r) => r.row);
-  const keys = seen.before?.ok ? seen.before.result.rows.map((r) => r.key) : [];
-  const preexisting: PreexistingRows = { count: Math.min(keys.length, KEY_LIMIT), atLeast: keys.length > KEY_LIMIT, keys: keys.slice(0, KEY_LIMIT) };
-  const total = rows.length + preexisting.count;
+  const reached = seen.before?.ok ? seen.before.result.rows : [];
+  const atLeast = reached.length > KEY_LIMIT;
+  const firstKeys = reached.slice(0, KEY_LIMIT);
+  const keys = firstKeys.filter((r) => r.origin === 'before').map((r) => r.key);
+  const preexisting: PreexistingRows = { count: keys.length, atLeast: atLeast && keys.length > 0, keys };
+  const duringProbe = firstKeys.filter((r) => r.origin !== 'before');
+  if (duringProbe.length > 0) {
+    preexisting.writtenDuring = {
+      count: duringProbe.length,
+      keys: duringProbe.map((r) => r.key),
+      by: [...new Set(duringProbe.map((r) => (r.origin === 'probe' ? "the probe's own statements (a trigger or default, for a tenant that existed before)" : 'another session while the probe ran')))],
+    };
+  }
+  const total = rows.length + firstKeys.length;
   if (total > 0) {
-    const n = `${preexisting.atLeast ? 'more than ' : ''}${total} row${total === 1 ? '' : 's'}`;
+    const n = `${atLeast ? 'more than ' : ''}${total} row${total === 1 ? '' : 's'}`;
     return result(sc, 'select', 'leak', owner ? `sees ${n} of other tenants` : `sees ${n} of tenants`, statement, rows, preexisting);
   }
   if (seen.own && seen.own.n === 0 && expectsOwnRows(target.relation, seen.own.readable, seen.role)) {
@@ -327,11 +415,12 @@ interface Before {
 
 /** The rows the probe made, before a write: those foreign to the actor (org B's; both orgs' for an actor without a tenant) and org A's own. */
 async function rowsBefore(sc: Scene): Promise<Before> {
+  // The probe's rows, of every tenant it made (those its inserts made through triggers or defaults too), placed by their tenant column.
   const { rows } = await sc.s.query<{ ctid: string; row: Record<string, unknown>; tenant: string }>(
     `SELECT t.ctid::text AS ctid, to_jsonb(t.*) AS row, ${col(sc)}::text AS tenant FROM ${tableOf(sc)} AS t WHERE ${col(sc)} = ANY($1::${tenantType(sc)}[])`,
-    [[sc.a.tenantId, sc.b.tenantId]],
+    [shipgates(sc)],
   );
-  const isForeign = (tenant: string) => tenant !== sc.actor.ownTenant;
+  const isForeign = (tenant: string) => !sc.own.includes(tenant);
   return {
     foreign: rows.filter((r) => isForeign(r.tenant)).map((r) => ({ ctid: r.ctid, row: r.row })),
     ownCtids: rows.filter((r) => !isForeign(r.tenant)).map((r) => r.ctid),

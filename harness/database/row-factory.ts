@@ -9,6 +9,8 @@ export interface CreatedRow {
   relation: Relation;
   values: Record<string, string | null>;
   ctid: string;
+  /** The transaction id that wrote it (a subtransaction of the probe's, for a row shipgate made). */
+  xmin: string;
   json: Record<string, unknown>;
 }
 
@@ -25,6 +27,7 @@ export class SynthesisError extends Error {}
 
 const ROW_CTID = 'shipgate:ctid';
 const ROW_JSON = 'shipgate:row';
+const ROW_XMIN = 'shipgate:xmin';
 const MAX_ATTEMPTS = 16;
 
 interface Plan {
@@ -75,6 +78,11 @@ export class RowFactory {
   /** A row of `relation` for tenant `t` (made once and reused, with parents as needed). */
   async ensureRow(relation: Relation, t: TenantUser, fixed: Record<string, string> = {}): Promise<CreatedRow> {
     return this.rowWith(relation, t, fixed, new Set(), { reuseExisting: false });
+  }
+
+  /** Every row shipgate made so far for tenant `t`, in any relation (its parents' too). */
+  madeFor(t: TenantUser): CreatedRow[] {
+    return [...this.#rows].filter(([key]) => key.endsWith(`:${t.label}`)).flatMap(([, rows]) => rows);
   }
 
   /** Rows shipgate made so far for tenant `t` in `relation`. */
@@ -269,7 +277,7 @@ export function generate(c: Column, label: string): string | null | undefined {
 }
 
 function returning(relation: Relation): string {
-  return [`t.ctid::text AS ${quoteIdent(ROW_CTID)}`, `to_jsonb(t.*) AS ${quoteIdent(ROW_JSON)}`, ...relation.columns.map((c) => `t.${quoteIdent(c.name)}::text AS ${quoteIdent(c.name)}`)].join(', ');
+  return [`t.ctid::text AS ${quoteIdent(ROW_CTID)}`, `t.xmin::text AS ${quoteIdent(ROW_XMIN)}`, `to_jsonb(t.*) AS ${quoteIdent(ROW_JSON)}`, ...relation.columns.map((c) => `t.${quoteIdent(c.name)}::text AS ${quoteIdent(c.name)}`)].join(', ');
 }
 
 function insertStatement(relation: Relation, plan: Plan, withReturning: boolean, cols: string[]): { sql: string; params: (string | null)[] } {
@@ -286,5 +294,5 @@ function insertStatement(relation: Relation, plan: Plan, withReturning: boolean,
 function toRow(relation: Relation, r: Record<string, unknown>): CreatedRow {
   const values: Record<string, string | null> = {};
   for (const c of relation.columns) values[c.name] = (r[c.name] as string | null | undefined) ?? null;
-  return { relation, values, ctid: String(r[ROW_CTID]), json: r[ROW_JSON] as Record<string, unknown> };
+  return { relation, values, ctid: String(r[ROW_CTID]), xmin: String(r[ROW_XMIN]), json: r[ROW_JSON] as Record<string, unknown> };
 }

@@ -12,6 +12,7 @@ export type TokenVariant =
   | 'tampered'
   | 'alg-none'
   | 'expired'
+  | 'not-yet-valid'
   | 'wrong-audience'
   | 'revoked';
 
@@ -22,6 +23,7 @@ export const TOKEN_VARIANTS: readonly TokenVariant[] = [
   'tampered',
   'alg-none',
   'expired',
+  'not-yet-valid',
   'wrong-audience',
   'revoked',
 ];
@@ -31,6 +33,8 @@ const fromB64url = (s: string) => Buffer.from(s, 'base64url').toString('utf8');
 
 export interface SignOverrides {
   expiresAt?: number;
+  /** `nbf`, epoch seconds: a token not valid before then. */
+  notBefore?: number;
   audience?: string;
   secret?: string;
 }
@@ -39,7 +43,7 @@ export interface SignOverrides {
 const REGISTERED = ['iat', 'exp', 'jti', 'aud', 'nbf'];
 
 /** Signs claims the way the target's identity provider would (HS256), with a fresh `jti`. */
-export async function signClaims(jwt: JwtProfile, claims: Record<string, unknown>, o: SignOverrides = {}): Promise<string> {
+export async function signClaims(jwt: Omit<JwtProfile, 'clockSkewSeconds'>, claims: Record<string, unknown>, o: SignOverrides = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const own = Object.fromEntries(Object.entries(claims).filter(([k]) => !REGISTERED.includes(k)));
   const builder = new SignJWT(own)
@@ -49,6 +53,7 @@ export async function signClaims(jwt: JwtProfile, claims: Record<string, unknown
     .setExpirationTime(o.expiresAt ?? now + jwt.ttlSeconds);
   const audience = o.audience ?? jwt.audience;
   if (audience !== undefined) builder.setAudience(audience);
+  if (o.notBefore !== undefined) builder.setNotBefore(o.notBefore);
   if (jwt.issuer) builder.setIssuer(jwt.issuer);
   return builder.sign(new TextEncoder().encode(o.secret ?? jwt.secret));
 }
@@ -86,6 +91,28 @@ export function withAlgNone(token: string): string {
 
 export function decodeClaims(token: string): Record<string, unknown> {
   return JSON.parse(fromB64url(token.split('.')[1] as string)) as Record<string, unknown>;
+}
+
+/** The clock skew a system allows when it checks `exp` and `nbf`, unless the profile declares its own. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * How long past `exp` the expired tokens of the sweep are: just past the allowed skew, then
+ * minutes, an hour and a day, so a leeway of any size shows (a token inside the skew is never
+ * judged: the system is allowed to accept it).
+ */
+export function expiredAges(skewSeconds: number): number[] {
+  const ages = [skewSeconds + 5, 120, 600, 3_600, 86_400].filter((a) => a > skewSeconds);
+  return [...new Set(ages)].sort((a, b) => a - b);
+}
+
+/** `65 s`, `2 min`, `1 h`, `1 day`: an age in words. */
+export function describeAge(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 3_600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3_600)} h`;
+  const days = Math.round(seconds / 86_400);
+  return `${days} day${days === 1 ? '' : 's'}`;
 }
 
 /**

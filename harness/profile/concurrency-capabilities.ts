@@ -3,15 +3,18 @@ import type { Sample } from '../generate/sample.ts';
 import type { IdentityContext } from '../identities/principal.ts';
 import type { ProfileHttp } from '../http/profile-http.ts';
 import { fn, routeString } from './fields.ts';
+import { operationAccess } from './access-schema.ts';
 import { RETURNS } from './hook-result.ts';
 
 type Json = unknown;
 
 const listOf = z.strictObject({
-  /** Lists the caller's items, e.g. `'GET /v1/evidence?limit=100'`. */
+  /** Lists the caller's items, e.g. `'GET /v1/evidence?limit=100'`; every page is read. */
   route: routeString,
   /** Finds the items in the answer. Default: `body.items`, or the body if it is an array. */
   items: fn<(body: Json) => Json[]>('body => items', RETURNS.items).optional(),
+  /** The next page's query string, or null at the end (`seen`: items so far). Default: `?cursor=<body.next_cursor>`. */
+  next: fn<(body: Json, seen: number) => string | null | undefined>('(body, seen) => next page query', RETURNS.nextPage).optional(),
 });
 
 /** Scheduled job runs that every instance may try to claim: of concurrent claims of one run, exactly one wins. */
@@ -107,12 +110,20 @@ export const idempotencySpec = z
       .strictObject({
         /** The first-login call, e.g. `'POST /auth/sync-user'`. */
         route: routeString,
-        /** A brand-new identity that has never logged in: the token its first login sends. */
-        identity: fn<(ctx: IdentityContext) => Promise<{ token: string }>>('ctx => Promise<{ token }>', RETURNS.tokenObject),
+        /** A brand-new identity that has never logged in: the token its first login sends, and the `subject` its records carry (for `records`). */
+        identity: fn<(ctx: IdentityContext) => Promise<{ token: string; subject?: string }>>('ctx => Promise<{ token, subject? }>', RETURNS.loginIdentity),
         /** The user and tenant the answer names. */
         ids: fn<(body: Json) => FirstLoginIds>('body => { user, tenant }', RETURNS.firstLoginIds),
         /** Who the system says the identity is afterwards (e.g. `'GET /auth/me'`), as a second witness. */
         whoami: z.strictObject({ route: routeString, ids: fn<(body: Json) => FirstLoginIds>('body => { user, tenant }', RETURNS.firstLoginIds) }).optional(),
+        /**
+         * The system's own records of the new identity, counted in the database before and after its
+         * first logins (needs the `database` block): SQL returning one row per record, with `kind`
+         * (`'user'` or `'tenant'`) and `id`, where `$1` is the `subject` the identity hook returned
+         * (what the records carry: its e-mail, its sub). Exactly the one user and one tenant the
+         * answers name may exist afterwards; any other is an orphan a losing login left behind.
+         */
+        records: z.strictObject({ sql: z.string().min(1) }).optional(),
       })
       .optional(),
   })
@@ -176,6 +187,12 @@ export type ExportState = 'queued' | 'running' | 'done' | 'failed';
 
 /** Exports the API queues and worker processes produce: each exactly once, even when a worker dies. */
 export const exportsSpec = z.strictObject({
+  /**
+   * Who may read an export by its id (status, productions, download), and how a denial answers
+   * (the access model's levels; default `'tenant'` and `policy.denied`): tenant-isolation reads
+   * every export it queues as another tenant, and as a member of the owner's tenant.
+   */
+  ...operationAccess,
   /** Queues an export, e.g. `'POST /v1/exports'`. */
   request: z.strictObject({
     route: routeString,
@@ -213,6 +230,11 @@ export const exportsSpec = z.strictObject({
    * A ledger that deduplicates its own entries cannot hide a second bundle from it.
    */
   files: z.strictObject({ sql: z.string().min(1) }).optional(),
+  /**
+   * Lists the caller's exports (e.g. `'GET /v1/exports'`), every page: the tenant's exports are
+   * counted before and after each burst, and exactly the ones the answers name may be new.
+   */
+  list: listOf.optional(),
   /** Downloads a finished export: it must answer 2xx once the export is done. */
   download: routeString.optional(),
   /** Reads a finished export's manifest, e.g. `'GET /v1/exports/{id}/manifest'`: the hashes the system claims for its data. */

@@ -201,6 +201,11 @@ export function crossFieldProblems(input: unknown): Problem[] {
     problems.push({ path: ['providerDouble'], message: 'launch.providerDouble already starts a double for the launched system; remove one of the two' });
   }
   for (const [name, e] of Object.entries(obj(obj(t.adapters)?.endpoints) ?? {})) {
+    const multi = obj(obj(e)?.multiCall);
+    const ops = obj(obj(e)?.ops);
+    if (multi && ops && typeof multi.op === 'string' && !(multi.op in ops)) {
+      problems.push({ path: ['adapters', 'endpoints', name, 'multiCall', 'op'], message: `'${multi.op}' is not one of the endpoint's ops (${Object.keys(ops).join(', ')})` });
+    }
     const cited = obj(obj(e)?.cites)?.resource;
     if (typeof cited !== 'string') continue;
     const r = obj(resources[cited]);
@@ -215,6 +220,9 @@ export function crossFieldProblems(input: unknown): Problem[] {
     } else if (obj(launchedServices[workers.service])?.http !== undefined) {
       problems.push({ path: ['exports', 'workers', 'service'], message: `'${workers.service}' is an HTTP service; name the worker service (no http block)` });
     }
+  }
+  if (obj(obj(obj(t.idempotency)?.firstLogin)?.records) && !database) {
+    problems.push({ path: ['idempotency', 'firstLogin', 'records'], message: 'the records are counted by SQL on the database behind the API: add a `database` block' });
   }
   if (obj(obj(t.exports)?.files) && !database) {
     problems.push({ path: ['exports', 'files'], message: 'the files witness runs its SQL on the database behind the API: add a `database` block' });

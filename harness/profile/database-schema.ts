@@ -8,11 +8,15 @@ const QUALIFIED_HINT = "expected 'schema.name' (e.g. 'public.documents')";
 
 /** A record whose keys must match `pattern`; a wrong key is reported at its own path, with the hint. */
 const keyedRecord = <V extends z.ZodType>(pattern: RegExp, hint: string, value: V) =>
-  z.record(z.string(), value).superRefine((rec, ctx) => {
-    for (const key of Object.keys(rec)) {
-      if (!pattern.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: `${hint} (got "${key}")` });
-    }
-  });
+  z.record(z.string(), value).superRefine(
+    (rec, ctx) => {
+      for (const key of typeof rec === 'object' && rec !== null ? Object.keys(rec) : []) {
+        if (!pattern.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: `${hint} (got "${key}")` });
+      }
+    },
+    // Also when a value is wrong, so one load names every problem.
+    { when: () => true },
+  );
 
 const postgresUrl = z
   .string()
@@ -56,6 +60,55 @@ const tenantTableSpec = z.strictObject({
    */
   notTenant: z.string().min(1, 'say why its rows belong to no tenant').optional(),
 });
+
+/**
+ * What an argument of an `rpc` function is given when shipgate calls it: for the foreign call,
+ * org B's value (its tenant id, its user's subject, the key of its row in a relation); for the
+ * control call, org A's own.
+ */
+const rpcArgument = z.union(
+  [
+    /** `tenant`, `subject`: the target tenant's id, its user's subject; `callerTenant`: the caller's own tenant id (where the data should go: a reassignment). */
+    z.enum(['tenant', 'subject', 'callerTenant']),
+    z.strictObject({
+      /** A relation (`'schema.name'`) shipgate makes a row of for each tenant; the argument gets that row's key. */
+      row: z.string().regex(QUALIFIED, QUALIFIED_HINT),
+      /** The column whose value is passed. Default: its single-column primary key, else `id`. */
+      column: z.string().min(1).optional(),
+    }),
+    z.strictObject({
+      /** The same value for both calls (a new name, a flag). */
+      value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.record(z.string(), z.unknown()), z.array(z.unknown())]),
+    }),
+  ],
+  { error: "expected 'tenant', 'subject', 'callerTenant', { row: 'schema.table', column? } or { value }" },
+);
+const ARGUMENTS_HINT = "an rpc needs an argument that names another tenant's data: 'tenant', 'subject' or { row: 'schema.table' }";
+
+const functionSpec = z.union(
+  [
+    z.strictObject({
+      /**
+       * Called by the API roles on a tenant's data: the rls suite calls it as org A's user with
+       * org B's values (and once with org A's own, as a control), in a rolled-back transaction,
+       * and expects it refused with nothing of org B's changed or shown.
+       */
+      rpc: z.strictObject({
+        /** Every argument without a default, by name. */
+        args: z.record(z.string().min(1), rpcArgument).refine((a) => Object.values(a).some((v) => v === 'tenant' || v === 'subject' || (typeof v === 'object' && 'row' in v)), ARGUMENTS_HINT),
+        /** Relations (`'schema.name'`) to make a row in for each tenant before the calls (e.g. the users table a function looks the caller up in). Rows of `row` arguments are made anyway. */
+        seed: z.array(z.string().regex(QUALIFIED, QUALIFIED_HINT)).default([]),
+      }),
+    }),
+    z.strictObject({
+      /** Not called on behalf of a tenant (a trigger helper, a policy helper): why the API roles may execute it. */
+      internal: z.string().min(1, 'say who calls it and why the API roles may execute it'),
+    }),
+  ],
+  { error: "expected { rpc: { args: { <argument>: 'tenant' | 'subject' | { row } | { value } } } } or { internal: 'why' }" },
+);
+export type FunctionProfile = z.output<typeof functionSpec>;
+export type RpcArgument = z.output<typeof rpcArgument>;
 
 const customImpersonation = z.strictObject({
   /**
@@ -161,6 +214,14 @@ export const databaseSpec = z.strictObject({
       statementMs: z.number().int().positive().default(5_000),
     })
     .default({ lockMs: 1_000, statementMs: 5_000 }),
+  /**
+   * What each function the API roles can execute is for, by `'schema.name'` (every overload) or
+   * `'schema.name(argument types)'` as findings print it: `{ rpc: { args } }` (it acts on a
+   * tenant's data: the rls suite calls it as another tenant) or `{ internal: 'why' }`. An
+   * unclassified SECURITY DEFINER function the signed-in role can execute is a db-advisor finding
+   * (security_definer_function_unclassified), unless accepted in `advisor.accept`.
+   */
+  functions: keyedRecord(/^[^.\s]+\.[^.\s(]+(\(.*\))?$/, "expected 'schema.name' or 'schema.name(argument types)', e.g. 'public.sync_user(text, text)'", functionSpec).default({}),
   advisor: z
     .strictObject({
       /**

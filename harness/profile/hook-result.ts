@@ -98,6 +98,11 @@ export const RETURNS = {
   },
   token: { words: 'a token: a non-empty string', async: true, test: (v: unknown) => typeof v === 'string' && v !== '' },
   tokenObject: { words: '{ token } (a non-empty string)', async: true, test: (v: unknown) => isPlainObject(v) && typeof v.token === 'string' && v.token !== '' },
+  loginIdentity: {
+    words: '{ token, subject? } (a non-empty string each)',
+    async: true,
+    test: (v: unknown) => isPlainObject(v) && typeof v.token === 'string' && v.token !== '' && (v.subject === undefined || (typeof v.subject === 'string' && v.subject !== '')),
+  },
   revocation: {
     words: 'nothing, or { token } with the token the system issued instead',
     async: true,

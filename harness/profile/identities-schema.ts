@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { IdentityContext, Principal, PrincipalInput } from '../identities/principal.ts';
 import { fn } from './fields.ts';
 import { RETURNS } from './hook-result.ts';
+import { DEFAULT_CLOCK_SKEW_SECONDS } from '../identities/tokens.ts';
 
 const principalFn = fn<(ctx: IdentityContext) => Promise<PrincipalInput>>('ctx => Promise<principal>', RETURNS.principal);
 
@@ -40,7 +41,7 @@ export const transportSpec = z.union(
 export type Transport = z.output<typeof transportSpec>;
 
 export const identitiesSpec = z.strictObject({
-  /** Lets shipgate sign tokens itself (HS256), which also makes the expired, tampered and wrong-audience variants. */
+  /** Lets shipgate sign tokens itself (HS256), which also makes the expired, not-yet-valid, tampered and wrong-audience variants. */
   jwt: z
     .strictObject({
       algorithm: z.literal('HS256').default('HS256'),
@@ -50,6 +51,11 @@ export const identitiesSpec = z.strictObject({
       audience: z.string().min(1).optional(),
       issuer: z.string().optional(),
       ttlSeconds: z.number().int().positive().default(900),
+      /**
+       * The clock skew the system allows when it checks `exp` and `nbf`, in seconds (default 60).
+       * Tokens expired for less than this are not judged; beyond it every age must be refused.
+       */
+      clockSkewSeconds: z.number().int().min(0).max(86_400, 'a clock skew of more than a day is a token lifetime, not a skew').default(DEFAULT_CLOCK_SKEW_SECONDS),
     })
     .optional(),
   /** How tokens are sent. Default: `{ scheme: 'Bearer' }`. */

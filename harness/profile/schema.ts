@@ -124,6 +124,21 @@ const adapterEndpointSpec = z.strictObject({
   ops: z.record(z.string(), adapterOpSpec).refine((o) => Object.keys(o).length > 0, 'name at least one provider operation'),
   /** Runs for each fresh tenant before the call: creates what it needs (e.g. a document that contains the marker). */
   prepare: fn<(ctx: AdapterPrepareContext) => Promise<void>>('ctx => Promise<void>', RETURNS.done).optional(),
+  /**
+   * How to make one call of the endpoint make several calls of one provider operation (a batch
+   * sync, a multi-step answer), so trials fail the k-th call for every k from 2 and check that
+   * what the calls before it produced is not kept either.
+   */
+  multiCall: z
+    .strictObject({
+      /** The operation called several times: one of `ops`. */
+      op: z.string().min(1),
+      /** How many calls of it one call of the endpoint makes once `prepare` has run. */
+      calls: z.number().int().min(2).max(10).default(3),
+      /** Makes a fresh tenant's data need that many calls, every one carrying the marker (e.g. `(calls - 1) * batchSize + 1` documents that mention it); runs instead of `prepare`. */
+      prepare: fn<(ctx: AdapterPrepareContext & { calls: number }) => Promise<void>>('ctx => Promise<void>', RETURNS.done),
+    })
+    .optional(),
   /** Read routes (no `{id}`) whose answers must not change when a call fails: the no-partial-write check without database access. */
   observe: z.array(routeString).default([]),
   /** Fields of observed answers that change without a write (e.g. `generated_at` of an empty plan). */

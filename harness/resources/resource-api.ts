@@ -304,7 +304,7 @@ export class ResourceApi {
   async list(
     as: Caller,
     o: { parentId?: string; instance?: number; label?: string; pageSize?: number; from?: string; maxPages?: number; query?: string; headers?: Record<string, string> } = {},
-  ): Promise<{ items: Json[]; pages: HttpResult[]; next?: string; error?: string }> {
+  ): Promise<{ items: Json[]; pages: HttpResult[]; /** Items on each page, in order. */ counts: number[]; next?: string; error?: string }> {
     const spec = this.spec.list;
     if (!spec) throw new Error(`resource ${this.name} has no list route in the profile`);
     const route = parseRoute(typeof spec === 'string' ? spec : spec.route);
@@ -315,6 +315,7 @@ export class ResourceApi {
     const at = (next: string) => (next.startsWith('/') ? next : withQuery(base, next));
     const items: Json[] = [];
     const pages: HttpResult[] = [];
+    const counts: number[] = [];
     const read = new Set<string>();
     let previous: string | undefined;
     let path = o.from ? at(o.from) : base;
@@ -322,25 +323,26 @@ export class ResourceApi {
       read.add(path);
       const res = await as.client.send({ method: route.method, path, instance: o.instance, ...(o.headers ? { headers: o.headers } : {}), label: o.label ?? `${as.label} lists ${this.name}s` });
       pages.push(res);
-      if (res.status < 200 || res.status > 299) return { items, pages, error: `page ${page + 1} answered ${res.error ?? res.status}` };
+      if (res.status < 200 || res.status > 299) return { items, pages, counts, error: `page ${page + 1} answered ${res.error ?? res.status}` };
       const got = itemsOf(res.json);
-      if (!Array.isArray(got)) return { items, pages, error: `page ${page + 1} has no item array (resources.${this.name}.list.items)` };
+      if (!Array.isArray(got)) return { items, pages, counts, error: `page ${page + 1} has no item array (resources.${this.name}.list.items)` };
       // The same items again, in the same order, on a page asked for by another query: the system
       // ignores the paging parameter (offset or page numbers would otherwise count up forever).
       const content = got.length >= 2 ? JSON.stringify(got) : undefined;
       if (content !== undefined && content === previous) {
-        return { items, pages, error: `page ${page + 1} repeats page ${page} item for item: does the system read the paging parameter of resources.${this.name}.list.paging?` };
+        return { items, pages, counts, error: `page ${page + 1} repeats page ${page} item for item: does the system read the paging parameter of resources.${this.name}.list.paging?` };
       }
       previous = content;
       items.push(...got);
+      counts.push(got.length);
       const next = got.length === 0 ? null : pager.next({ res, items: got, seen: items.length, ...(sizeQuery ? { requestedSize: o.pageSize } : {}) });
-      if (!next) return { items, pages };
-      if (o.maxPages !== undefined && page + 1 >= o.maxPages) return { items, pages, next };
+      if (!next) return { items, pages, counts };
+      if (o.maxPages !== undefined && page + 1 >= o.maxPages) return { items, pages, counts, next };
       path = at(next);
       // A system that ignores the paging parameter would send the walk round in circles.
-      if (read.has(path)) return { items, pages, error: `page ${page + 1} points back to a page already read (${path}): does the system read the paging parameter of resources.${this.name}.list.paging?` };
+      if (read.has(path)) return { items, pages, counts, error: `page ${page + 1} points back to a page already read (${path}): does the system read the paging parameter of resources.${this.name}.list.paging?` };
     }
-    return { items, pages, ...(o.maxPages === undefined ? { error: `the list did not end within ${MAX_PAGES} pages (does the system read the paging parameter of resources.${this.name}.list.paging?)` } : {}) };
+    return { items, pages, counts, ...(o.maxPages === undefined ? { error: `the list did not end within ${MAX_PAGES} pages (does the system read the paging parameter of resources.${this.name}.list.paging?)` } : {}) };
   }
 
   /**
@@ -380,12 +382,27 @@ export function resourceApis(profile: Pick<TargetProfile, 'resources' | 'policy'
   return Object.keys(resources).map((n) => build(n));
 }
 
+/**
+ * Whether `token` appears in `text` as itself: not as the start of a longer number (marker
+ * `sg-title-r-5` inside `sg-title-r-51`, id `123456` inside `1234567`).
+ */
+export function containsToken(text: string, token: string): boolean {
+  for (let at = text.indexOf(token); at !== -1; at = text.indexOf(token, at + 1)) {
+    const before = text[at - 1] ?? '';
+    const after = text[at + token.length] ?? '';
+    if (/\d/.test(token.at(-1) ?? '') && /\d/.test(after)) continue;
+    if (/\d/.test(token[0] ?? '') && /\d/.test(before)) continue;
+    return true;
+  }
+  return false;
+}
+
 /** The identifying strings of `items` (ids and markers) that appear in `text`. */
 export function leakedFrom(text: string, items: ResourceItem[]): string[] {
   const found = new Set<string>();
   for (const item of items) {
-    if (item.id.length >= 6 && text.includes(item.id)) found.add(item.id);
-    for (const m of item.markers) if (text.includes(m)) found.add(m);
+    if (item.id.length >= 6 && containsToken(text, item.id)) found.add(item.id);
+    for (const m of item.markers) if (containsToken(text, m)) found.add(m);
   }
   return [...found];
 }

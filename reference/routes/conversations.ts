@@ -22,6 +22,7 @@ type Params = { Params: { id: string } };
 
 export function registerConversationRoutes(app: FastifyInstance, { pool, auth, defects }: AppContext): void {
   const listConversations = defects.has('tenant-leak-list') ? listAnyConversations : listOwnConversations;
+  const versionTags = defects.has('header-presence-leak') ? versionTagOfAnyConversation : undefined;
 
   app.post('/v1/conversations', async (request, reply) => {
     const caller = await auth.caller(request);
@@ -43,9 +44,13 @@ export function registerConversationRoutes(app: FastifyInstance, { pool, auth, d
     return toPage(await listConversations(pool, caller, after, limit + 1), limit);
   });
 
-  app.get<Params>('/v1/conversations/:id', async (request) => {
+  app.get<Params>('/v1/conversations/:id', async (request, reply) => {
     const caller = await auth.caller(request);
     const id = resourceId(request.params.id, RESOURCE);
+    if (versionTags) {
+      const tag = await versionTags(pool, id);
+      if (tag) reply.header('etag', tag);
+    }
     const conversation = await asCaller(pool, caller, async (db) =>
       firstItem(
         await db.query<ItemRow>(
@@ -172,4 +177,12 @@ async function listAnyConversations(pool: pg.Pool, _caller: Caller, after: Keyse
       ),
     ),
   );
+}
+
+// DEFECT header-presence-leak: for conditional GETs, the version tag is looked up by id alone through the service client (a cheap query, "the id is unguessable anyway") and set before the org-scoped read, so a foreign conversation's 404 carries an ETag and a missing one's does not
+async function versionTagOfAnyConversation(pool: pg.Pool, id: string): Promise<string | undefined> {
+  const { rows } = await asService(pool, (db) =>
+    db.query<{ tag: string }>(`SELECT 'W/"' || md5(c.id::text || c.updated_at::text) || '"' AS tag FROM public.conversations AS c WHERE c.id = $1`, [id]),
+  );
+  return rows[0]?.tag;
 }

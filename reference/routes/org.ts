@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/roles.ts';
 import type { AppContext } from '../context.ts';
-import { asService } from '../db/transactions.ts';
+import { asCaller, asService } from '../db/transactions.ts';
 import { conflict } from '../http/errors.ts';
 import { parseInput } from '../http/validation.ts';
 
@@ -12,7 +12,18 @@ const memberBody = z.object({
   email: z.email().max(320).optional(),
 });
 
+const renameBody = z.object({ name: z.string().trim().min(1).max(200) });
+
 export function registerOrgRoutes(app: FastifyInstance, { pool, auth }: AppContext): void {
+  // An admin renames its own org, through public.rename_org (which checks the caller again).
+  app.patch('/v1/org', async (request) => {
+    const caller = await auth.caller(request);
+    requireAdmin(caller);
+    const { name } = parseInput(renameBody, request.body, 'org');
+    await asCaller(pool, caller, (db) => db.query('SELECT public.rename_org($1, $2)', [caller.orgId, name]));
+    return { org_id: caller.orgId, name };
+  });
+
   // An admin adds a member to its own org (an invitation already accepted, in a real product).
   app.post('/v1/org/members', async (request, reply) => {
     const caller = await auth.caller(request);

@@ -7,7 +7,7 @@ import { lockAllOwned } from '../db/ownership.ts';
 import { allItems, firstItem, type ItemRow, type Resource } from '../db/resource-rows.ts';
 import { asCaller, asService, type Caller } from '../db/transactions.ts';
 import { conflict, forbidden, notFound } from '../http/errors.ts';
-import { parseListQuery, toPage } from '../http/pagination.ts';
+import { parseListQuery, toPage, type Keyset } from '../http/pagination.ts';
 import { resourceId } from '../http/resource-id.ts';
 import { parseInput } from '../http/validation.ts';
 
@@ -24,8 +24,39 @@ const RETRYABLE = ['failed', 'rejected'];
 
 type Params = { Params: { id: string } };
 
+/** The smallest page of sources a list answers with. */
+const MIN_SOURCES_PAGE = 25;
+const SOURCES_ORDER = 'ORDER BY s.created_at DESC, s.id DESC';
+
+async function firstSourcesPage(pool: pg.Pool, caller: Caller, limit: number): Promise<Resource[]> {
+  return asCaller(pool, caller, async (db) =>
+    allItems(await db.query<ItemRow>(`SELECT to_jsonb(s) AS item FROM public.sources AS s WHERE s.org_id = $1 ${SOURCES_ORDER} LIMIT $2`, [caller.orgId, limit + 1])),
+  );
+}
+
+async function nextOwnSourcesPage(pool: pg.Pool, caller: Caller, after: Keyset, limit: number): Promise<Resource[]> {
+  return asCaller(pool, caller, async (db) =>
+    allItems(
+      await db.query<ItemRow>(`SELECT to_jsonb(s) AS item FROM public.sources AS s WHERE s.org_id = $1 AND (s.created_at, s.id) < ($2, $3::uuid) ${SOURCES_ORDER} LIMIT $4`, [
+        caller.orgId,
+        after.createdAt,
+        after.id,
+        limit + 1,
+      ]),
+    ),
+  );
+}
+
+// DEFECT tenant-leak-later-page: the moderation queue's infinite scroll got its own next-page query, run through the service client with the keyset condition only; pages hold at least 25 sources, so only a list longer than a page reaches it
+async function nextSourcesPageOfAnyOrg(pool: pg.Pool, _caller: Caller, after: Keyset, limit: number): Promise<Resource[]> {
+  return asService(pool, async (db) =>
+    allItems(await db.query<ItemRow>(`SELECT to_jsonb(s) AS item FROM public.sources AS s WHERE (s.created_at, s.id) < ($1, $2::uuid) ${SOURCES_ORDER} LIMIT $3`, [after.createdAt, after.id, limit + 1])),
+  );
+}
+
 export function registerSourceRoutes(app: FastifyInstance, { pool, auth, defects }: AppContext): void {
   const findSource = defects.has('existence-leak') ? findAnySourceThenCheckOrg : findOwnSource;
+  const nextSourcesPage = defects.has('tenant-leak-later-page') ? nextSourcesPageOfAnyOrg : nextOwnSourcesPage;
   const bulkApprove = defects.has('bulk-ownership') ? bulkApproveCheckingFirst : bulkApproveAllOwned;
   // DEFECT role-check-missing: the bulk route was added later and never got approve's admin check
   const requireAdminForBulk = defects.has('role-check-missing') ? () => {} : requireAdmin;
@@ -46,17 +77,10 @@ export function registerSourceRoutes(app: FastifyInstance, { pool, auth, defects
 
   app.get('/v1/sources', async (request) => {
     const caller = await auth.caller(request);
-    const { limit, after } = parseListQuery(request.query);
-    const rows = await asCaller(pool, caller, async (db) =>
-      allItems(
-        await db.query<ItemRow>(
-          `SELECT to_jsonb(s) AS item FROM public.sources AS s
-            WHERE s.org_id = $1 AND ($2::timestamptz IS NULL OR (s.created_at, s.id) < ($2, $3::uuid))
-            ORDER BY s.created_at DESC, s.id DESC LIMIT $4`,
-          [caller.orgId, after.createdAt, after.id, limit + 1],
-        ),
-      ),
-    );
+    const { limit: asked, after } = parseListQuery(request.query);
+    // The moderation screens show at least a screenful: smaller pages are raised to it.
+    const limit = Math.max(asked, MIN_SOURCES_PAGE);
+    const rows = after.createdAt === null ? await firstSourcesPage(pool, caller, limit) : await nextSourcesPage(pool, caller, after, limit);
     return toPage(rows, limit);
   });
 

@@ -26,7 +26,14 @@ async function status(db: Db, orgId: string, provider: string): Promise<Omit<Syn
   return rows[0]!;
 }
 
+const UPSERT_EMBEDDING = `INSERT INTO public.document_embeddings (document_id, org_id, provider, model, content_hash, embedding)
+           VALUES ($1, $2, $3, $4, $5, $6::real[])
+           ON CONFLICT (document_id, provider) DO UPDATE
+             SET model = EXCLUDED.model, content_hash = EXCLUDED.content_hash, embedding = EXCLUDED.embedding, embedded_at = now()`;
+
 export function registerSyncRoutes(app: FastifyInstance, { pool, auth, provider, defects }: AppContext): void {
+  // DEFECT partial-batch-write: "so a long sync's progress survives a provider hiccup", each batch's vectors are written as soon as they arrive, so when a later batch fails the earlier ones stay embedded behind a fallback answer
+  const writeAsTheyCome = defects.has('partial-batch-write');
   const known = (name: string) => {
     if (name !== provider.name) throw notFound('sync provider');
   };
@@ -55,6 +62,11 @@ export function registerSyncRoutes(app: FastifyInstance, { pool, auth, provider,
         batch.map((d) => d.text),
         { user: caller.orgId },
       );
+      if (embedded.ok && writeAsTheyCome) {
+        await asCaller(pool, caller, async (db) => {
+          for (const [j, doc] of batch.entries()) await db.query(UPSERT_EMBEDDING, [doc.id, caller.orgId, provider.name, provider.model, doc.hash, embedded.value[j]]);
+        });
+      }
       if (!embedded.ok) {
         const now = await asCaller(pool, caller, (db) => status(db, caller.orgId, provider.name));
         return { provider: provider.name, status: 'failed', indexed: 0, pending: now.pending, last_synced_at: now.last_synced_at, fallback: true, fallback_reason: embedded.reason };
@@ -63,13 +75,7 @@ export function registerSyncRoutes(app: FastifyInstance, { pool, auth, provider,
     }
     return asCaller(pool, caller, async (db) => {
       for (const [i, doc] of pending.entries()) {
-        await db.query(
-          `INSERT INTO public.document_embeddings (document_id, org_id, provider, model, content_hash, embedding)
-           VALUES ($1, $2, $3, $4, $5, $6::real[])
-           ON CONFLICT (document_id, provider) DO UPDATE
-             SET model = EXCLUDED.model, content_hash = EXCLUDED.content_hash, embedding = EXCLUDED.embedding, embedded_at = now()`,
-          [doc.id, caller.orgId, provider.name, provider.model, doc.hash, vectors[i]],
-        );
+        await db.query(UPSERT_EMBEDDING, [doc.id, caller.orgId, provider.name, provider.model, doc.hash, vectors[i]]);
       }
       const now = await status(db, caller.orgId, provider.name);
       return { provider: provider.name, status: 'completed', indexed: pending.length, pending: now.pending, last_synced_at: now.last_synced_at, fallback: false, fallback_reason: null };

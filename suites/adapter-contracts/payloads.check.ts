@@ -138,6 +138,23 @@ for (const endpoint of endpoints) {
       }
     }
 
+    const multi = endpoint.spec.multiCall;
+    if (multi) {
+      const op = ops.find((o) => o.name === multi.op)!;
+      suite.check(
+        `${endpoint.name} · ${op.name}: when the k-th of ${multi.calls} calls fails (k from 2 to ${multi.calls}), the endpoint falls back and keeps nothing the calls before it produced`,
+        async (c) => {
+          await useDouble();
+          // A provider error and a broken answer, at every position after the first (the single-call checks above cover the first).
+          for (let k = 2; k <= multi.calls; k++) {
+            await runTrial(c, env, endpoint, op, statusTrial(500), { k, calls: multi.calls });
+            await c.forAll(truncatedTrials(op), (trial) => runTrial(c, env, endpoint, op, trial, { k, calls: multi.calls }), { runs: 1 });
+          }
+        },
+        CHECK_TIMEOUT_MS,
+      );
+    }
+
     const cites = endpoint.spec.cites;
     if (cites) {
       const resource = target.resources.find((r) => r.name === cites.resource)!;

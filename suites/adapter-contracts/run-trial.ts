@@ -114,15 +114,29 @@ const answered = (call: RecordedCall | undefined) =>
           ? `HTTP ${call.response.status}, ${call.response.bytes} bytes:\n${call.response.body.slice(0, 2_000)}`
           : '(nothing)';
 
+/** A fresh tenant whose data makes one call of the endpoint call `op` `calls` times (adapters.endpoints.<name>.multiCall). */
+export async function multiCallTenant(c: CheckContext, endpoint: Endpoint, calls: number): Promise<{ tenant: Tenant; marker: string }> {
+  const multi = endpoint.spec.multiCall!;
+  const tenant = await c.target.tenants.create();
+  const marker = newMarker(c, endpoint);
+  const label = `prepare ${endpoint.name} for ${calls} ${multi.op} calls`;
+  await multi.prepare({ http: profileHttp(tenant.client, { asCaller: true, label }), marker, sample: c.sample, tenantId: tenant.principal.tenantId, calls });
+  return { tenant, marker };
+}
+
+const ordinal = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;
+
 /**
  * Puts one provider answer to the endpoint: a fresh tenant, its snapshot, the script matched by the
  * marker, the call, then the verdict: in time, not 5xx, the contract met, a marked fallback when
- * the provider failed, and nothing written by a failed call.
+ * the provider failed, and nothing written by a failed call. With `multi`, the endpoint's work
+ * spans `calls` calls of the operation and the `k`-th of them fails, the ones before it answered
+ * validly: what they produced must not be kept either.
  */
-export async function runTrial(c: CheckContext, env: TrialEnv, endpoint: Endpoint, op: OpUnderTest, trial: Trial): Promise<void> {
+export async function runTrial(c: CheckContext, env: TrialEnv, endpoint: Endpoint, op: OpUnderTest, trial: Trial, multi?: { k: number; calls: number }): Promise<void> {
   const { spec } = endpoint;
   const routeText = formatRoute(parseRoute(spec.route));
-  const { tenant, marker } = await preparedTenant(c, endpoint);
+  const { tenant, marker } = multi ? await multiCallTenant(c, endpoint, multi.calls) : await preparedTenant(c, endpoint);
   const witness = 'none' in endpoint.witness ? undefined : endpoint.witness;
   const before: Snapshot | undefined = await witness?.snapshot(tenant, 0);
   const script = await env.control.script({
@@ -132,7 +146,12 @@ export async function runTrial(c: CheckContext, env: TrialEnv, endpoint: Endpoin
     owner: env.owner,
     label: `${endpoint.name} ${op.name} ${trial.class}`,
   });
-  const label = `${tenant.label} calls ${routeText} while ${op.name} answers: ${trial.description}`;
+  // Added last, so it answers first: the calls before the k-th get valid answers, then it is used up.
+  const earlier = multi
+    ? await env.control.script({ match: { contains: marker, op: op.name }, respond: { type: 'default' }, times: multi.k - 1, owner: env.owner, label: `${endpoint.name} ${op.name} valid, before the ${ordinal(multi.k)} call` })
+    : undefined;
+  const nth = multi ? `the ${ordinal(multi.k)} of ${multi.calls} ${op.name} calls` : op.name;
+  const label = `${tenant.label} calls ${routeText} while ${nth} answers: ${trial.description}`;
   let res: HttpResult;
   let ms: number;
   try {
@@ -143,13 +162,26 @@ export async function runTrial(c: CheckContext, env: TrialEnv, endpoint: Endpoin
   }
   const calls = await env.control.settled({ script: script.id }, (trial.delayMs ?? 0) + 10_000);
   if (trial.class === 'slow') await script.remove();
+  if (earlier) {
+    const valid = await env.control.settled({ script: earlier.id }, 10_000);
+    await earlier.remove();
+    if (valid.length < multi!.k - 1 || calls.length === 0) {
+      fail({
+        code: 'CHECK_PRECONDITION',
+        title: `${routeText} made ${valid.length + calls.length} ${op.name} call(s) carrying the marker, not the ${multi!.calls} adapters.endpoints.${endpoint.name}.multiCall says its prepare leads to, so its ${ordinal(multi!.k)} call could not be failed`,
+        promise: `one call of the endpoint, after multiCall.prepare, makes multiCall.calls calls of ${op.name}, each carrying the marker`,
+        severity: 'high',
+        evidence: [{ label: 'the call', exchange: res.exchange }, { label: 'provider calls that carried the marker', data: (await env.control.calls({ contains: marker })).map((x) => ({ op: x.op, outcome: x.outcome })) }],
+      });
+    }
+  }
   if (calls.length === 0) neverCalled(endpoint, op.name, res, await env.control.calls({ contains: marker }));
   env.tried(endpoint.name, op.name, trial.class);
 
-  const sent: Evidence = { label: `what ${op.name} answered (${trial.class}: ${trial.description})`, text: `${trial.shown}\n\nas served: ${answered(calls[0])}` };
+  const sent: Evidence = { label: `what ${nth === op.name ? op.name : nth} answered (${trial.class}: ${trial.description})`, text: `${trial.shown}\n\nas served: ${answered(calls[0])}` };
   const got: Evidence = { label: 'what the API answered', exchange: res.exchange };
   const mustFallBack = trial.failed && !op.degrades;
-  const where = `${routeText} (${op.name}: ${trial.description})`;
+  const where = `${routeText} (${nth}: ${trial.description}${multi ? `; the ${multi.k - 1} before it answered validly` : ''})`;
 
   if (res.error || ms > env.budgetMs) {
     raise('ADAPTER_HANG', `${where} ${res.error ? `gave no answer (${res.error})` : `answered after ${ms} ms`}; its budget is ${env.budgetMs} ms`, [sent, got], {

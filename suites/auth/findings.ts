@@ -21,7 +21,16 @@ const FIXED: Record<Exclude<TokenVariant, 'revoked'>, VariantInfo> = {
     promise: 'A token whose claims were changed after signing is refused with 401.',
   },
   'alg-none': { words: "an unsigned 'alg: none' token", acceptedCode: 'AUTH_ALG_NONE_ACCEPTED', promise: "An unsigned ('alg: none') token is refused with 401." },
-  expired: { words: 'an expired token', acceptedCode: 'AUTH_EXPIRED_TOKEN_ACCEPTED', promise: 'An expired token is refused with 401.' },
+  expired: {
+    words: 'an expired token',
+    acceptedCode: 'AUTH_EXPIRED_TOKEN_ACCEPTED',
+    promise: 'A token expired for longer than the clock skew the system allows (identities.jwt.clockSkewSeconds) is refused with 401, at every age.',
+  },
+  'not-yet-valid': {
+    words: "a token whose nbf is still ahead",
+    acceptedCode: 'AUTH_NOT_YET_VALID_ACCEPTED',
+    promise: "A token used before its nbf (not before), by more than the clock skew the system allows, is refused with 401.",
+  },
   'wrong-audience': {
     words: 'a token minted for another audience',
     acceptedCode: 'AUTH_WRONG_AUDIENCE_ACCEPTED',

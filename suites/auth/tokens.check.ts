@@ -2,6 +2,9 @@ import { afterAll, describe } from 'vitest';
 import {
   cleanUp,
   decodeClaims,
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  describeAge,
+  expiredAges,
   describeTransport,
   fail,
   formatRoute,
@@ -28,6 +31,8 @@ import { AUTH_FINDINGS, FIXED_VARIANTS, variantInfo, type VariantId } from './fi
 const target = await useTarget();
 const { policy, kind } = target.profile;
 const instances = target.context.baseUrls.map((_, i) => i);
+/** The clock skew the system allows on exp and nbf: younger expired tokens are not judged. */
+const skew = target.profile.identities?.jwt?.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
 /**
  * Whether the profile says how to get a tenant. Without one (protected routes alone), the tokens
  * that need no valid one are still sent (none, malformed, forged signature, unsigned), and the
@@ -142,7 +147,8 @@ async function requestFor(c: CheckContext, probe: Probe, fx: Fixture): Promise<{
   };
 }
 
-type VariantTokens = { tokens: { token: string | null; words: string }[]; fixture: string } | { notApplicable: string };
+/** A variant's tokens; an expired one knows its age past `exp` (seconds). */
+type VariantTokens = { tokens: { token: string | null; words: string; age?: number }[]; fixture: string } | { notApplicable: string };
 const variantTokens = new Map<VariantId, Promise<VariantTokens>>();
 
 /**
@@ -191,8 +197,21 @@ function tokensFor(c: CheckContext, variant: VariantId): Promise<VariantTokens> 
         return jwt ? one(withAlgNone(valid)) : { notApplicable: "the tokens are not JWTs, so 'alg: none' does not apply" };
       case 'expired': {
         if (!fx) return { notApplicable: `${NO_TENANT}: an expired token needs the claims of a real user (and identities.jwt to sign them)` };
-        const t = await tenants.variant(fx.tenant, 'expired', { expiresAt: Math.floor(Date.now() / 1000) - 3600 });
-        return t ? one(t) : { notApplicable: 'an expired token needs identities.jwt (the signing secret) and claims from the identity hook' };
+        // Youngest first: the first one accepted is the youngest, which is what the finding states.
+        const now = Math.floor(Date.now() / 1000);
+        const tokens: { token: string | null; words: string; age?: number }[] = [];
+        for (const age of expiredAges(skew)) {
+          const t = await tenants.variant(fx.tenant, `expired ${describeAge(age)} ago`, { expiresAt: now - age });
+          if (!t) return { notApplicable: 'an expired token needs identities.jwt (the signing secret) and claims from the identity hook' };
+          tokens.push({ token: t, words: `a token ${describeAge(age)} past its exp`, age });
+        }
+        return { tokens, fixture: 'main' };
+      }
+      case 'not-yet-valid': {
+        if (!fx) return { notApplicable: `${NO_TENANT}: a token with nbf ahead needs the claims of a real user (and identities.jwt to sign them)` };
+        // Not valid for another hour beyond the skew: it stays in the future for the whole run.
+        const t = await tenants.variant(fx.tenant, 'not yet valid', { notBefore: Math.floor(Date.now() / 1000) + skew + 3_600 });
+        return t ? { tokens: [{ token: t, words: `a token whose nbf is ${describeAge(skew + 3_600)} ahead` }], fixture: 'main' } : { notApplicable: 'a token with nbf ahead needs identities.jwt (the signing secret) and claims from the identity hook' };
       }
       case 'wrong-audience': {
         if (!fx) return { notApplicable: `${NO_TENANT}: a wrong-audience token needs the claims of a real user (and identities.jwt to sign them)` };
@@ -389,7 +408,8 @@ for (const variant of probes.length > 0 ? variants : []) {
             anonymous.set(instance, anon);
           }
         }
-        for (const { token, words } of tokens.tokens) {
+        const found: { verdict: NonNullable<Verdict>; words: string; age?: number; instance: number; res: HttpResult; views?: { owner: HttpResult; anonymous: HttpResult }; anon?: HttpResult }[] = [];
+        for (const { token, words, age } of tokens.tokens) {
           for (const instance of instances) {
             const res = await send(token, `${words} (instance ${instance})`, instance);
             const views = fx && isPublic(probe) && probe.route.method === 'GET' ? { owner: await send(undefined, `${fx.tenant.label} with its valid token`, instance), anonymous: await send(null, 'anonymous', instance) } : undefined;
@@ -403,22 +423,31 @@ for (const variant of probes.length > 0 ? variants : []) {
                 : anon && anon.status === policy.unauthenticated
                   ? judgeAgainstAnonymous(res, variant, req.items, anon)
                   : judgeRefusal(res, variant, req.items);
-            if (verdict) {
-              fail({
-                code: verdict.code,
-                promise: verdict.promise,
-                severity: verdict.severity,
-                title: `${probeName(probe)} on instance ${instance} with ${words}: ${verdict.why}`,
-                expected: `${expectation} with no data`,
-                actual: res.error ?? String(res.status),
-                evidence: [
-                  { label: `${words}, instance ${instance}`, exchange: res.exchange },
-                  ...(views ? [{ label: 'the same call as the user', exchange: views.owner.exchange }, { label: 'the same call, anonymous', exchange: views.anonymous.exchange }] : []),
-                  ...(anon && anon !== res ? [{ label: 'the same call without a token', exchange: anon.exchange }] : []),
-                ],
-              });
-            }
+            if (verdict) found.push({ verdict, words, ...(age !== undefined ? { age } : {}), instance, res, ...(views ? { views } : {}), ...(anon && anon !== res ? { anon } : {}) });
           }
+        }
+        const first = found[0];
+        if (first) {
+          const { verdict, words, instance, res, views, anon } = first;
+          // The sweep's verdict names the youngest expired token that got through, and the allowed skew.
+          const aged = found.filter((f) => f.age !== undefined && f.verdict.code === variantInfo(variant).acceptedCode);
+          const sweep = aged.length > 0
+            ? `; the youngest expired token accepted was ${describeAge(Math.min(...aged.map((f) => f.age!)))} past its exp (the profile allows ${skew} s of clock skew: identities.jwt.clockSkewSeconds); accepted: ${[...new Set(aged.map((f) => describeAge(f.age!)))].join(', ')} past exp, refused: ${tokens.tokens.filter((t) => t.age !== undefined && !aged.some((f) => f.age === t.age)).map((t) => describeAge(t.age!)).join(', ') || 'none'}`
+            : '';
+          fail({
+            code: verdict.code,
+            promise: verdict.promise,
+            severity: verdict.severity,
+            title: `${probeName(probe)} on instance ${instance} with ${words}: ${verdict.why}${sweep}`,
+            expected: `${expectation} with no data`,
+            actual: res.error ?? String(res.status),
+            evidence: [
+              { label: `${words}, instance ${instance}`, exchange: res.exchange },
+              ...(views ? [{ label: 'the same call as the user', exchange: views.owner.exchange }, { label: 'the same call, anonymous', exchange: views.anonymous.exchange }] : []),
+              ...(anon ? [{ label: 'the same call without a token', exchange: anon.exchange }] : []),
+              ...found.slice(1, 3).map((f) => ({ label: `also: ${f.words}, instance ${f.instance} (${f.verdict.why})`, exchange: f.res.exchange })),
+            ],
+          });
         }
       });
     }

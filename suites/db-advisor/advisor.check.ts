@@ -41,6 +41,7 @@ async function advise(s: DatabaseSettings): Promise<{ result: AdvisorResult; rol
     apiRoles: roles.api,
     anonRoles: roles.anon,
     tenants: tenancy.relations.map((t) => ({ oid: t.relation.oid, column: t.column.name })),
+    classified: Object.keys(s.functions),
   });
   return { result, roles };
 }
@@ -109,7 +110,7 @@ if ('missing' in settings) {
           actual: `${findings.length} finding${findings.length === 1 ? '' : 's'}, ${t.accepted.length} accepted`,
           evidence: [
             ...t.failing.map((f) => ({ label: `${f.object} (${f.level})`, text: describeFinding(f) })),
-            { label: `the catalog query (parameters: schemas, API roles, anonymous roles, tenant relations, schemas searched for SECURITY DEFINER functions)`, sql: lint.sql.trim(), data: outcome.params },
+            { label: `the catalog query (parameters: schemas, API roles, anonymous roles, tenant relations, schemas searched for SECURITY DEFINER functions, functions the profile classifies)`, sql: lint.sql.trim(), data: outcome.params },
           ],
         });
       });

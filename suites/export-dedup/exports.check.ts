@@ -6,6 +6,7 @@ import {
   precondition,
   tenantIdentities,
   useTarget,
+  walkList,
   type BurstRequest,
   type History,
   type QueuedExport,
@@ -43,6 +44,7 @@ suite.check('exports queued together on several instances: each is produced exac
           const owner = tenants[r.key % tenants.length]!;
           return { identity: identities[r.key % tenants.length]![r.identity]!, instance: r.instance, ...api.queueRequest(c.sample), key: `export ${r.key}`, meta: owner };
         });
+        const before = spec.list ? await Promise.all(tenants.map((t) => listExports(t, 'before the burst'))) : undefined;
         const history = await c.burst('export bursts', requests);
         const queued = history.ops.map((op) => {
           const id = op.status >= 200 && op.status < 300 ? api.idOf(op.json) : undefined;
@@ -61,6 +63,8 @@ suite.check('exports queued together on several instances: each is produced exac
           }
           return { id, owner: op.meta, queuedAt: history.releasedAt.getTime() + op.doneMs };
         });
+        // The system's own list, all of it: exactly the exports the answers named are new for each tenant.
+        if (before) for (const [i, t] of tenants.entries()) await countExports(t, before[i]!, queued.filter((x) => x.owner === t).map((x) => x.id!), history);
         const { last, unsettled } = await api.awaitSettled(queued, spec.completeWithinMs);
         if (unsettled.length > 0) {
           raise(
@@ -92,6 +96,37 @@ suite.check('exports queued together on several instances: each is produced exac
         `${everything.length} exports queued in bursts, all checked for exactly one production (${((Date.now() - started) / 1000).toFixed(1)} s), ` +
         (files ? 'counted by two witnesses: the ledger (exports.productions) and the stored files (exports.files)' : 'counted by the ledger only (exports.productions; give exports.files for a second witness in the database)'),
     });
+  }
+
+  async function listExports(tenant: Tenant, when: string) {
+    const listed = await walkList(tenant, spec.list!, { label: `${tenant.label} lists its exports ${when}` });
+    if (listed.error) {
+      precondition({
+        title: `listing exports ${when}: ${listed.error} (is exports.list right?)`,
+        needs: "the profile's export list route lists the caller's exports, page by page",
+        evidence: listed.pages.slice(-1).map((p) => ({ label: 'list', exchange: p.exchange })),
+      });
+    }
+    return listed;
+  }
+
+  async function countExports(tenant: Tenant, before: Awaited<ReturnType<typeof listExports>>, named: string[], history: History<Tenant>): Promise<void> {
+    const after = await listExports(tenant, 'after the burst');
+    const had = new Set(before.items.map((x) => api.idOf(x)));
+    const fresh = after.items.filter((x) => !had.has(api.idOf(x)));
+    const unnamed = fresh.filter((x) => !named.includes(api.idOf(x) ?? ''));
+    if (unnamed.length > 0 || fresh.length !== named.length) {
+      raise(
+        'EXPORT_ORPHANS',
+        `${tenant.label} queued ${named.length} export(s) in a burst and now lists ${fresh.length} new one(s)${unnamed.length > 0 ? `, ${unnamed.length} of them named by no answer: ${unnamed.map((x) => api.idOf(x) ?? '(no id)').slice(0, 5).join(', ')}` : ''}`,
+        [
+          { label: `${tenant.label}'s new exports (listed, not before)`, data: fresh },
+          { label: 'the ids the answers named', data: named },
+          { label: 'the burst', text: history.timeline(history.ops.filter((op) => op.meta === tenant)) },
+        ],
+        { expected: `${named.length} new export(s), each named by an answer`, actual: `${fresh.length} new, ${unnamed.length} unnamed` },
+      );
+    }
   }
 
   async function expectProducedOnce(x: QueuedExport, history: History<Tenant>): Promise<void> {

@@ -6,6 +6,7 @@ export const EXPORT_FINDINGS = {
   EXPORT_NOT_COMPLETED: { promise: 'Every queued export finishes within the time a healthy system needs.', severity: 'high' },
   EXPORT_FAILED: { promise: 'An export queued on a healthy system finishes, it does not fail.', severity: 'high' },
   EXPORT_NOT_QUEUED: { promise: 'Queuing an export under concurrency is acknowledged, never a server error.', severity: 'high' },
+  EXPORT_ORPHANS: { promise: "A burst of export requests adds exactly the exports the answers name to the tenant's exports: none that no answer names.", severity: 'high' },
   EXPORT_DOWNLOAD_FAILED: { promise: 'A finished export can be downloaded.', severity: 'medium' },
 } as const satisfies Record<string, { promise: string; severity: Severity }>;
 

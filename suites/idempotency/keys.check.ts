@@ -3,12 +3,14 @@ import {
   acknowledged,
   burstPlan,
   checkUniqueness,
+  containsToken,
   findingRaiser,
   isJsonObject,
   parseRoute,
   precondition,
   tenantIdentities,
   useTarget,
+  walkList,
   type BurstIdentity,
   type BurstRequest,
   type History,
@@ -81,8 +83,11 @@ for (const [name, ep] of endpoints) {
               meta: k,
             };
           });
+          const before = ep.list ? await Promise.all(tenants.map((t) => listAll(t, 'before the burst'))) : undefined;
           const history = await c.burst(`${name} bursts`, requests);
           judgeAnswers(history, name);
+          // Everything each tenant holds now, counted before anything else is sent: only the records the answers name may be new.
+          if (before) for (const [i, t] of tenants.entries()) await countAll(t, before[i]!, keyed.filter((k) => k.tenant === i), history);
           for (const k of keyed) {
             const ops = history.ops.filter((op) => op.meta === k);
             const id = idOf(ops.find(acknowledged)!.json)!;
@@ -194,31 +199,60 @@ for (const [name, ep] of endpoints) {
       }
     }
 
-    /** The system's own data: the records carrying the key's marker, counted in the caller's list. */
-    async function countRecords(k: Keyed, ops: BurstOperation<Keyed>[], history: History<Keyed>): Promise<void> {
-      const list = ep.list!;
-      const listRoute = parseRoute(list.route);
-      const tenant = tenants[k.tenant]!;
-      const res = await tenant.client.send({ method: listRoute.method, path: listRoute.path, label: `${tenant.label} lists its ${name} records` });
-      const items = list.items ? list.items(res.json) : Array.isArray(res.json) ? res.json : isObject(res.json) && Array.isArray(res.json.items) ? res.json.items : undefined;
-      if (!items) {
+    /** Every record of the tenant, all pages of the profile's list route. */
+    async function listAll(tenant: Tenant, when: string) {
+      const listed = await walkList(tenant, ep.list!, { label: `${tenant.label} lists its ${name} records ${when}` });
+      if (listed.error) {
         precondition({
-          title: `listing ${name} records answered ${res.error ?? res.status} without a list (is idempotency.endpoints.${name}.list right?)`,
-          needs: "the profile's list route lists the caller's records",
-          evidence: [{ label: 'list', exchange: res.exchange }],
+          title: `listing ${name} records ${when}: ${listed.error} (is idempotency.endpoints.${name}.list right?)`,
+          needs: "the profile's list route lists the caller's records, page by page",
+          evidence: listed.pages.slice(-1).map((p) => ({ label: 'list', exchange: p.exchange })),
         });
       }
-      const copies = items.filter((item) => JSON.stringify(item).includes(k.marker));
+      return listed;
+    }
+
+    /**
+     * The system's own data, all of it: the tenant's records before and after its bursts. Only the
+     * records the answers name may be new; any other is one that no answer names (a duplicate
+     * that lost the race but was kept, whatever marker it carries).
+     */
+    async function countAll(tenant: Tenant, before: Awaited<ReturnType<typeof listAll>>, keys: Keyed[], history: History<Keyed>): Promise<void> {
+      const after = await listAll(tenant, 'after the burst');
+      const had = new Set(before.items.map((x) => idOf(x)));
+      const named = new Set(history.ops.filter((op) => keys.includes(op.meta) && acknowledged(op)).map((op) => idOf(op.json)));
+      const fresh = after.items.filter((x) => !had.has(idOf(x)));
+      const unnamed = fresh.filter((x) => !named.has(idOf(x)));
+      if (unnamed.length > 0 || after.items.length - before.items.length !== keys.length) {
+        raise(
+          'IDEMPOTENCY_ORPHAN_RECORDS',
+          `${tenant.label} sent ${keys.length} idempotency key(s) in a burst and now holds ${after.items.length - before.items.length} more ${name} record(s) (${before.items.length} → ${after.items.length})${unnamed.length > 0 ? `, ${unnamed.length} of them named by no answer: ${unnamed.map((x) => idOf(x) ?? '(no id)').slice(0, 5).join(', ')}` : ''}`,
+          [
+            { label: `${tenant.label}'s new records (in the list, not before)`, data: fresh },
+            { label: 'the ids the answers named', data: [...named] },
+            { label: 'the burst', text: history.timeline(history.ops.filter((op) => keys.includes(op.meta))) },
+          ],
+          { expected: `${keys.length} new record(s), each named by the answers`, actual: `${after.items.length - before.items.length} new, ${unnamed.length} unnamed` },
+        );
+      }
+    }
+
+    /** The system's own data: the records carrying the key's marker, counted in the caller's list. */
+    async function countRecords(k: Keyed, ops: BurstOperation<Keyed>[], history: History<Keyed>): Promise<void> {
+      const tenant = tenants[k.tenant]!;
+      const listed = await listAll(tenant, `for key ${k.key}`);
+      const copies = listed.items.filter((item) => containsToken(JSON.stringify(item), k.marker));
+      const shown = listed.pages.slice(0, 2).map((p) => ({ label: `${tenant.label}'s records`, exchange: p.exchange }));
       if (copies.length === 0) {
         precondition({
           title: `no listed ${name} record carries the marker ${k.marker}, so the records of one key cannot be counted (does the request put the marker into the record?)`,
           needs: "the profile's keyed request puts its marker into the record",
-          evidence: [{ label: 'list', exchange: res.exchange }],
+          evidence: shown,
         });
       }
       if (copies.length > 1) {
         raise('IDEMPOTENCY_DUPLICATE_RECORD', `the system holds ${copies.length} ${name} records for one idempotency key (${k.key}) after ${ops.length} concurrent requests`, [
-          { label: `${tenant.label}'s records`, exchange: res.exchange },
+          ...shown,
           { label: 'the burst', text: history.timeline(ops) },
         ], { expected: '1 record', actual: `${copies.length} records` });
       }

@@ -233,7 +233,7 @@ if ('missing' in settings || !settings.migrations) {
           evidence: [],
         });
       }
-      const result = await runAdvisor(client, { schemas: s.schemas, apiRoles: roles.api, anonRoles: roles.anon, tenants: tenancy.relations.map((t) => ({ oid: t.relation.oid, column: t.column.name })) });
+      const result = await runAdvisor(client, { schemas: s.schemas, apiRoles: roles.api, anonRoles: roles.anon, tenants: tenancy.relations.map((t) => ({ oid: t.relation.oid, column: t.column.name })), classified: Object.keys(s.functions) });
       // With tenancy in the application, row-level security lints are not findings (as in db-advisor).
       const judged = target.profile.database?.isolation === 'app' ? result.findings.filter((f) => !result.runs.find((r) => r.lint.code === f.code)?.lint.judgesRls) : result.findings;
       const t = triage(judged, s.advisor.accept, s.advisor.failOn);

@@ -11,6 +11,10 @@ export const RLS_FINDINGS = {
     promise: "A signed-in user whose claims carry no tenant, or name a tenant that does not exist, reads, inserts, updates and deletes no tenant's rows.",
     severity: 'critical',
   },
+  RLS_RPC_FOREIGN: {
+    promise: "A function the API roles may execute (database.functions: rpc), called by one tenant's user on another tenant's data, is refused: it changes none of that tenant's rows and shows none of its data.",
+    severity: 'critical',
+  },
   RLS_UNCLASSIFIED_TABLE: {
     promise: 'Every table and view the API roles can reach is either probed as tenant data or declared, with a reason, to hold no tenant\'s data.',
     severity: 'high',

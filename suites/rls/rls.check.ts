@@ -11,7 +11,9 @@ import {
   fail,
   formatStep,
   ImpersonationError,
+  functionsNamed,
   probe,
+  probeRpc,
   ProbePreconditionError,
   resolveApiRoles,
   rowsOutlivingProbes,
@@ -26,6 +28,7 @@ import {
   type Operation,
   type ProbeEnv,
   type ProbeResult,
+  type RpcProbeResult,
   type SqlStep,
   type TenantDiscovery,
   type TenantRelation,
@@ -151,10 +154,19 @@ function raise(code: RlsFindingCode, r: ProbeResult): never {
       ...(before.count > 0
         ? [
             {
+              // A read tells rows that were there before from rows written while it ran; a write only counts rows of tenants the probe did not make.
               label:
-                `rows that were there before the probe and ${reached}: ${before.atLeast ? 'more than ' : ''}${before.count} ` +
+                `${r.operation === 'select' ? 'rows that were there before the probe' : 'rows of tenants that existed before the probe'} and ${reached}: ${before.atLeast ? 'more than ' : ''}${before.count} ` +
                 `(somebody's real data, so not copied${before.keys.length > 0 ? '; their keys' : r.operation === 'select' ? '; the relation has no primary key or id' : ''})`,
               data: before.keys,
+            },
+          ]
+        : []),
+      ...(before.writtenDuring
+        ? [
+            {
+              label: `rows of tenants the probe did not make, written while it ran by ${before.writtenDuring.by.join(' and ')}, that ${reached}: ${before.writtenDuring.count} (possibly real data, so not copied; their keys)`,
+              data: before.writtenDuring.keys,
             },
           ]
         : []),
@@ -197,6 +209,53 @@ function relationChecks(t: TenantRelation): void {
   strangerCheck(t, 'anon', 'an anonymous caller reads and changes no row', 'RLS_ANON_ACCESS');
   strangerCheck(t, 'no-tenant-claim', 'a signed-in user with no tenant claim reads and changes no row', 'RLS_TENANTLESS_ACCESS');
   strangerCheck(t, 'unknown-tenant', 'a signed-in user whose tenant claim names no existing tenant reads and changes no row', 'RLS_TENANTLESS_ACCESS');
+}
+
+/**
+ * Every function the profile classifies as an rpc, called by org A's user with org B's values
+ * (a tenant id, a user's subject, a row's key): refused, or nothing of org B's changed or shown.
+ */
+function rpcChecks(r: Ready): void {
+  const rpcs = Object.entries(r.settings.functions).flatMap(([key, f]) => ('rpc' in f ? [{ key, spec: f.rpc }] : []));
+  if (rpcs.length === 0) {
+    suite.check('functions the API roles call on tenant data refuse another tenant', async (c) =>
+      c.notApplicable("the profile classifies no function as an rpc (database.functions: { 'schema.name': { rpc: { args } } })"),
+    );
+    return;
+  }
+  for (const { key, spec } of rpcs) {
+    suite.check(`${key}: called by org A's user on org B's data, it is refused and changes nothing`, async () => {
+      const fns = await functionsNamed(r.env.client, key);
+      if (fns.length === 0) precondition(`database.functions names ${key}, which is no function of the database (renamed or dropped? then update the profile)`, 'the profile classifies the functions the database has');
+      for (const fn of fns) {
+        let result: RpcProbeResult;
+        try {
+          result = await probeRpc(r.env, fn, spec, key);
+        } catch (err) {
+          if (err instanceof ProbePreconditionError) return precondition(err.message, 'shipgate can call the function as a tenant\'s user', [stepsEvidence(err.steps)]);
+          if (err instanceof ImpersonationError) return precondition(err.message, "the profile's impersonation statements switch to the API's role");
+          if (err instanceof SynthesisError) return precondition(err.message, 'shipgate can create a row for each of two tenants in the relations the function needs');
+          throw err;
+        }
+        for (const id of result.tenantIds) createdFor.add(id);
+        if (result.verdict !== 'leak') continue;
+        fail({
+          code: 'RLS_RPC_FOREIGN',
+          ...RLS_FINDINGS.RLS_RPC_FOREIGN,
+          title: `as ${result.actor.label}, ${fn.display} called on org B's data ${result.summary}`,
+          expected: "refused, or nothing of org B's changed or shown",
+          actual: result.summary,
+          evidence: [
+            { label: `the call, as ${result.actor.label} with claims ${JSON.stringify(result.actor.claims)}`, sql: result.statement, data: result.params },
+            ...(result.changed.length > 0 ? [{ label: "org B's rows that changed (count before → after; rows the probe made, rolled back)", data: result.changed }] : []),
+            ...(result.answer !== undefined ? [{ label: "the function's answer", text: result.answer || '(empty)' }] : []),
+            { label: 'the control call', text: result.control },
+            stepsEvidence(result.steps),
+          ],
+        });
+      }
+    });
+  }
 }
 
 /** What a user writes in the profile to classify a relation. */
@@ -256,6 +315,7 @@ if (typeof ready === 'string') {
   });
 
   for (const t of discovery.relations) relationChecks(t);
+  rpcChecks(ready);
 
   suite.check('no row a probe created outlived its rolled-back transaction', async (c) => {
     const tables = discovery.relations.filter(isTable);

@@ -11,6 +11,7 @@ import {
   type Relation,
   type ResourceApi,
   type ResourceItem,
+  type Sample,
   type Tenant,
   type Visibility,
 } from 'shipgate';
@@ -39,25 +40,86 @@ function creationOrder(api: ResourceApi, owner: Tenant, other: Tenant, ownerCoun
   ]);
 }
 
+/**
+ * How many items a tenant's own list is grown to, at most, until it spans two pages: past the
+ * common page sizes (10, 20, 25, 50, 100) when the profile cannot ask for small pages.
+ */
+const SPAN_STEPS = [2, 11, 21, 26, 51, 101];
+
+type Walk = (as: Caller, o: { parentId?: string; instance: number; label?: string; from?: string; maxPages?: number; query?: string; headers?: Record<string, string> }) => ReturnType<ResourceApi['list']>;
+
 function listCheck(api: ResourceApi): void {
   const access = api.access('list');
   const privateList = isPrivateLevel(access.level);
   const paged = api.pageable && privateList ? ', page by page' : '';
-  suite.check(`${api.name}: a list shows each caller only what it may see${paged} (${accessWords(api, 'list')})`, async (c: CheckContext) => {
-    // A tenant of this check's own (when tenants can be made): everything in its list that it did
-    // not create, or hold from the start, is someone else's. Pre-seeded tenants: the other of the pair.
-    const own = c.target.tenants.fresh ? await c.target.tenants.create() : undefined;
-    const startedWith = own && !api.parent ? new Set((await api.list(own, { label: `${own.label} lists its ${api.name}s right after sign-up` })).items.map((x) => api.idOf(x))) : undefined;
-    await eachCase(c, async ({ sample, owner, stranger, at }) => {
-      const viewer = own ?? stranger;
+  const pageSize = api.pageable && privateList ? 1 : undefined;
+  const unpaged = typeof api.spec.list === 'object' && api.spec.list.paging?.style === 'none';
+  const walk: Walk = (as, o) => api.list(as, { ...o, ...(pageSize ? { pageSize } : {}), ...(privateList || o.maxPages ? {} : { maxPages: PUBLIC_LIST_PAGES }) });
+
+  suite.check(`${api.name}: every list any caller walks shows it only what it may see, over at least two pages${paged} (${accessWords(api, 'list')})`, async (c: CheckContext) => {
+    // Tenants of this check's own (when tenants can be made), so what their lists show does not
+    // depend on what other checks left behind: everything in a private list that its tenant did
+    // not create, or hold from the start, is someone else's. Pre-seeded tenants: the pool's pair,
+    // judged by the items this check made.
+    const own = c.target.tenants.fresh ? ([await c.target.tenants.create(), await c.target.tenants.create()] as const) : undefined;
+    const startedWith = new Map<Tenant, Set<string>>();
+    const parents = new Map<Tenant, ResourceItem>();
+    /** Every item this check made, for the lists of everyone else. */
+    const made: ResourceItem[] = [];
+    const notSpanned = new Set<string>();
+
+    /** A list walked by `as`, whose items belong to `tenant` (a member walks its tenant's list): no item it may not see, on any page. */
+    const judgeWalk = (listed: Awaited<ReturnType<Walk>>, as: { words: string; caller: Caller; anonymous?: boolean }, tenant: Tenant | undefined, code: 'TENANT_LIST_LEAK' | 'TENANT_OVERRIDE' = 'TENANT_LIST_LEAK', how = '') => {
+      // The item's owner as the caller sees it: itself, a user of its tenant, or a stranger.
+      const relationTo = (item: ResourceItem): Exclude<Relation, 'anonymous' | 'siteRole'> =>
+        item.owner === as.caller ? 'owner' : 'principal' in as.caller && item.owner.principal.tenantId === (as.caller as Tenant).principal.tenantId ? 'member' : 'stranger';
+      const hidden = made.filter((i) => (as.anonymous ? !listMayShow(access, 'stranger', factsOf(api, i.visibility), true) : !listMayShow(access, relationTo(i), factsOf(api, i.visibility))));
+      for (const owner of new Set(hidden.map((i) => i.owner))) {
+        const theirs = hidden.filter((i) => i.owner === owner);
+        expectNoLeak(listed.pages, theirs, (leaked, page) => `${as.words}'s ${api.name} list${how} (${page.exchange.request.method} ${page.exchange.request.url}) contains ${owner.label}'s ${theirs.some((h) => h.visibility === 'private') && !privateList ? 'private ' : ''}item(s) ${leaked.join(', ')}`, code);
+      }
+      // A private list of a tenant of this check's own may hold only what that tenant made or started with.
+      if (!privateList || !tenant || !own || !startedWith.has(tenant)) return;
+      const known = new Set([...createdBy(tenant, api.name), ...startedWith.get(tenant)!, ...(as.caller !== tenant && 'principal' in as.caller ? createdBy(as.caller as Tenant, api.name) : [])]);
+      const strangers = listed.items.map((x) => api.idOf(x)).filter((id): id is string => id !== undefined && !known.has(id));
+      if (strangers.length > 0) {
+        const page = listed.pages.find((pg) => strangers.some((id) => pg.text.includes(id))) ?? listed.pages[0]!;
+        raise(code, `${as.words}'s ${api.name} list${how} holds items ${tenant.label} never created: ${strangers.slice(0, 5).join(', ')} (its tenant is this check's own, so they are someone else's)`, [ex(`${as.words} lists`, page)]);
+      }
+    };
+
+    /** Grows `t`'s own list until it spans two pages (or SPAN_STEPS runs out), whatever the page size. */
+    const spanTwoPages = async (t: Tenant, sample: Sample, at: number) => {
+      // A list the profile declares unpaged shows everything on one page: there is no later page to reach.
+      if (unpaged) return;
+      for (;;) {
+        const listed = await walk(t, { parentId: parents.get(t)?.id, instance: at, label: `${t.label} counts the pages of its ${api.name} list` });
+        if (listed.error || listed.counts.filter((n) => n > 0).length >= 2) return;
+        const goal = SPAN_STEPS.find((n) => n > listed.items.length);
+        if (goal === undefined) {
+          notSpanned.add(`${t.label}'s list showed all ${listed.items.length} items on one page`);
+          return;
+        }
+        for (let i = listed.items.length; i < goal; i++) {
+          const visibility: Visibility | undefined = api.hasVisibility ? (i % 2 === 0 ? 'private' : 'public') : undefined;
+          const parent = parents.get(t);
+          made.push(await api.create(t, sample, { instance: at, ...(parent ? { parent } : {}), ...(visibility ? { visibility } : {}), label: `${t.label} adds a ${api.name} so its list spans two pages` }));
+        }
+      }
+    };
+
+    await eachCase(c, async ({ sample, owner: pooledOwner, stranger, at }) => {
+      const [owner, viewer] = own ?? [pooledOwner, stranger];
+      for (const t of [owner, viewer]) {
+        if (api.parent && !parents.has(t)) parents.set(t, await api.parent.create(t, sample, { instance: at, ...(api.parent.hasVisibility ? { visibility: 'public' as Visibility } : {}) }));
+        if (own && !startedWith.has(t)) {
+          const first = api.parent ? undefined : await walk(t, { instance: at, label: `${t.label} lists its ${api.name}s right after sign-up` });
+          startedWith.set(t, new Set((first?.items ?? []).map((x) => api.idOf(x)).filter((id): id is string => id !== undefined)));
+        }
+      }
       const ownerCount = sample.int(api.pageable ? 2 : 1, 3);
       const viewerCount = sample.int(api.pageable ? 2 : 0, 3);
       const order = creationOrder(api, owner, viewer, ownerCount, viewerCount, sample.pick);
-      const parents = new Map<Tenant, ResourceItem>();
-      if (api.parent) {
-        for (const t of [owner, viewer]) parents.set(t, await api.parent.create(t, sample, { instance: at, ...(api.parent.hasVisibility ? { visibility: 'public' as Visibility } : {}) }));
-      }
-      const made: ResourceItem[] = [];
       let n = 0;
       for (const who of order) {
         const parent = parents.get(who);
@@ -65,10 +127,10 @@ function listCheck(api: ResourceApi): void {
         const visibility: Visibility | undefined = api.hasVisibility ? (n++ % 2 === 0 ? 'private' : 'public') : undefined;
         made.push(await api.create(who, sample, { instance: at, ...(parent ? { parent } : {}), ...(visibility ? { visibility } : {}) }));
       }
+      // Enough items that both lists have a second page, so a leak on a later page shows whatever other checks left behind.
+      await spanTwoPages(viewer, sample, at);
+      await spanTwoPages(owner, sample, at);
       const ownerItems = made.filter((i) => i.owner === owner);
-      const pageSize = api.pageable && privateList ? 1 : undefined;
-      const walk = (as: Caller, o: { parentId?: string; instance: number; label?: string; from?: string; maxPages?: number; query?: string; headers?: Record<string, string> }) =>
-        api.list(as, { ...o, ...(pageSize ? { pageSize } : {}), ...(privateList || o.maxPages ? {} : { maxPages: PUBLIC_LIST_PAGES }) });
 
       const byOwner = await walk(owner, { parentId: parents.get(owner)?.id, instance: at });
       const seen = new Set(byOwner.items.map((x) => api.idOf(x)));
@@ -79,27 +141,23 @@ function listCheck(api: ResourceApi): void {
           evidence: byOwner.pages.slice(-2).map((r) => ex('owner lists', r)),
         });
       }
+      // The owner's own list is a list like any other: nobody else's items in it either.
+      judgeWalk(byOwner, { words: owner.label, caller: owner }, owner);
 
       const relations: Relation[] = api.parent ? ['stranger'] : relationsFor(access, { member: canMakeMember(c) });
       for (const relation of relations) {
         const p = relation === 'stranger' ? { relation, caller: viewer as Caller, words: `${viewer.label}` } : await party(c, relation, owner, viewer);
-        const hidden = ownerItems.filter((i) => !listMayShow(access, relation === 'member' ? 'member' : 'stranger', factsOf(api, i.visibility), relation === 'anonymous'));
+        // Whose list it is: the viewer's own, the owner's tenant for its member, nobody's for an anonymous caller.
+        const tenant = relation === 'stranger' ? viewer : relation === 'member' ? owner : undefined;
         const parentId = relation === 'stranger' ? parents.get(viewer)?.id : undefined;
         for (const instance of instances) {
           const listed = await walk(p.caller, { parentId, instance });
-          expectNoLeak(listed.pages, hidden, (leaked, page) => `${p.words}'s ${api.name} list (${page.exchange.request.method} ${page.exchange.request.url}) contains ${owner.label}'s ${hidden.some((h) => h.visibility === 'private') && !privateList ? 'private ' : ''}item(s) ${leaked.join(', ')}`);
-          if (relation === 'stranger' && privateList && startedWith) {
-            const own = createdBy(viewer, api.name);
-            const strangers = listed.items.map((x) => api.idOf(x)).filter((id): id is string => id !== undefined && !own.has(id) && !startedWith.has(id));
-            if (strangers.length > 0) {
-              raise('TENANT_LIST_LEAK', `${viewer.label} is a tenant of this check's own, yet its ${api.name} list contains items it never created: ${strangers.slice(0, 5).join(', ')}`, listed.pages.slice(0, 2).map((pg) => ex(`${viewer.label} lists`, pg)));
-            }
-          }
+          judgeWalk(listed, { words: p.words, caller: p.caller, anonymous: relation === 'anonymous' }, tenant);
           // Naming the owner's tenant in the query or a header must not open its list.
           if (relation === 'stranger') {
             for (const t of overrideTries(owner.principal.tenantId)) {
               const overridden = await walk(p.caller, { parentId, instance, ...(t.query ? { query: t.query } : {}), ...(t.headers ? { headers: t.headers } : {}), label: `${viewer.label} lists naming ${owner.label} in the ${t.how}` });
-              expectNoLeak(overridden.pages, hidden, (leaked) => `${viewer.label} listed ${owner.label}'s ${api.name}s by naming it in the ${t.how}: ${leaked.join(', ')}`, 'TENANT_OVERRIDE');
+              judgeWalk(overridden, { words: viewer.label, caller: viewer }, viewer, 'TENANT_OVERRIDE', ` naming ${owner.label} in the ${t.how}`);
             }
           }
         }
@@ -107,15 +165,17 @@ function listCheck(api: ResourceApi): void {
       // The owner's next-page cursor, replayed by another tenant, must not open the owner's list.
       if (pageSize && ownerItems.length >= 2) {
         const first = await api.list(owner, { parentId: parents.get(owner)?.id, instance: at, pageSize, maxPages: 1 });
-        const hidden = ownerItems.filter((i) => !listMayShow(access, 'stranger', factsOf(api, i.visibility)));
         if (first.next) {
           for (const instance of instances) {
             const replayed = await api.list(viewer, { parentId: parents.get(viewer)?.id, instance, pageSize, from: first.next, label: `${viewer.label} replays ${owner.label}'s next-page cursor` });
-            expectNoLeak(replayed.pages, hidden, (leaked) => `${viewer.label} read ${owner.label}'s ${api.name}s (${leaked.join(', ')}) by replaying ${owner.label}'s next-page cursor`);
+            judgeWalk(replayed, { words: viewer.label, caller: viewer }, viewer, 'TENANT_LIST_LEAK', ` from ${owner.label}'s next-page cursor`);
           }
         }
       }
     });
+    if (notSpanned.size > 0) {
+      c.report({ title: `${api.name} list: a second page was not reached`, text: `${[...notSpanned].join('; ')} (grown to ${SPAN_STEPS.at(-1)} items): a leak only past that many items is not covered${api.pageable ? '' : '; give resources.' + api.name + '.list.pageSize so shipgate can ask for small pages'}` });
+    }
   });
 }
 

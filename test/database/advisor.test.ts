@@ -13,7 +13,10 @@ import { createRoles, execSql, testDatabaseServer } from '../support/postgres.ts
 
 const PLANTED = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'planted-schema.sql'), 'utf8');
 
-async function advise(client: pg.Client): Promise<AdvisorResult> {
+/** What the profile says of the functions: the hardened counter is an internal helper. */
+const CLASSIFIED = ['app.project_count', 'app.archive_own_project'];
+
+async function advise(client: pg.Client, classified = CLASSIFIED): Promise<AdvisorResult> {
   const catalog = new Catalog(client);
   const tenancy = await discoverTenantRelations(catalog, {
     schemas: ['app'],
@@ -27,6 +30,7 @@ async function advise(client: pg.Client): Promise<AdvisorResult> {
     apiRoles: roles.api,
     anonRoles: roles.anon,
     tenants: tenancy.relations.map((t) => ({ oid: t.relation.oid, column: t.column.name })),
+    classified,
   });
 }
 
@@ -56,6 +60,10 @@ describe('db-advisor on a database that is not the reference', () => {
         'function_search_path_mutable:app.archive_project(uuid)',
         'function_search_path_mutable:private.reassign_task(bigint, bigint)',
         'security_definer_search_path_not_empty:app.rename_project(uuid, text)',
+        // The signed-in role may run them, and the profile does not say what they act on.
+        'security_definer_function_unclassified:app.archive_project(uuid)',
+        'security_definer_function_unclassified:app.rename_project(uuid, text)',
+        'security_definer_function_unclassified:private.reassign_task(bigint, bigint)',
         'materialized_view_in_api:app.task_counts',
         'policy_exists_rls_disabled:app.invoices',
         'rls_disabled_in_public:app.invoices',
@@ -72,9 +80,25 @@ describe('db-advisor on a database that is not the reference', () => {
       functionSchemas: ['app', 'private', 'public'],
       tables: 12,
       views: 3,
-      functions: 5,
-      securityDefinerFunctions: ['app.archive_project(uuid)', 'app.project_count()', 'app.rename_project(uuid, text)', 'private.reassign_task(bigint, bigint)'],
+      functions: 7,
+      securityDefinerFunctions: ['app.archive_own_project(uuid)', 'app.archive_project(uuid)', 'app.project_count()', 'app.rename_project(uuid, text)', 'private.reassign_task(bigint, bigint)'],
     });
+  });
+
+  it('asks the profile about every SECURITY DEFINER function the signed-in role can execute, by name or by signature', async () => {
+    const unclassified = async (classified: string[]) =>
+      (await advise(client, classified)).findings.filter((f) => f.code === 'security_definer_function_unclassified').map((f) => f.object);
+    // Granted to member only (not PUBLIC or anon), so the anon lint says nothing of it: this one does.
+    expect(await unclassified([])).toContain('app.project_count()');
+    expect(await unclassified(['app.project_count', 'app.archive_own_project', 'app.archive_project(uuid)', 'app.rename_project', 'private.reassign_task(bigint, bigint)'])).toEqual([]);
+    // A signature that is not the function's classifies nothing.
+    expect(await unclassified(['app.project_count', 'app.archive_own_project', 'app.archive_project(text)', 'app.rename_project', 'private.reassign_task'])).toEqual(['app.archive_project(uuid)']);
+    // Trigger functions cannot be called, and internal.purge_account is in a schema no API role can use.
+    const byKey = new Map((await advise(client, [])).findings.map((f) => [f.key, f]));
+    expect([...byKey.keys()].filter((k) => k.includes('personal_account') || k.includes('purge_account'))).toEqual([]);
+    const f = byKey.get('security_definer_function_unclassified:app.project_count()')!;
+    expect(f.detail).toContain('member can execute it');
+    expect(f.remediation).toMatch(/^REVOKE EXECUTE ON FUNCTION app\.project_count\(\) FROM PUBLIC, member;\n-- or, if the API calls it, classify it in the profile: database\.functions\['app\.project_count'\]/);
   });
 
   it('says which examined schemas do not exist, so a typo cannot pass every lint', async () => {
@@ -141,7 +165,7 @@ describe('db-advisor on a database that is not the reference', () => {
       ['tenant_column_unindexed:app.tasks', 'tasks holds 200 rows; an index costs more than it saves'],
     ]);
     expect(t.failing.map((f) => f.key)).not.toContain('tenant_column_unindexed:app.tasks');
-    expect(t.failing).toHaveLength(10);
+    expect(t.failing).toHaveLength(13);
     expect(t.stale).toEqual(['security_definer_view:app.gone']);
     // With failOn 'error', warnings become notes.
     expect(triage(findings, {}, 'error', []).failing.map((f) => f.code).sort()).toEqual(['policy_exists_rls_disabled', 'rls_disabled_in_public', 'security_definer_view']);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../harness/database/catalog.ts';
 import { ImpersonationError, type ActorKind } from '../../harness/database/impersonation.ts';
 import { probe, ProbePreconditionError, stealNotApplicable, type Operation, type ProbeEnv, type ProbeSettings } from '../../harness/database/rls-probes.ts';
+import { functionsNamed, probeRpc } from '../../harness/database/rpc-probes.ts';
 import { rowsOutlivingProbes } from '../../harness/database/rollback-check.ts';
 import { connectDatabase, DEFAULT_PROBE_TIMEOUTS } from '../../harness/database/session.ts';
 import { discoverTenantRelations, unclassifiedRelations, type TenantRelation } from '../../harness/database/tenant-relations.ts';
@@ -146,6 +147,50 @@ describe('RLS probes on a database that is not the reference (custom claims conv
     expect(r.leaked.map((row) => (row as { body: string }).body)).toEqual([expect.stringMatching(/^sg-org-[ab]-/), expect.stringMatching(/^sg-org-[ab]-/)]);
     expect(r.preexisting.count).toBe(2);
     expect(JSON.stringify(r)).not.toContain('renew the contract'); // the existing reminders' text
+  });
+
+  it("places rows that triggers make inside the probe by their tenant column: org A's user's personal account is its own, never somebody's real data", async () => {
+    // Making org A's member made org A's user a personal account (and a membership in it), in the probe's own transaction.
+    const accounts = await run('app.accounts', 'select');
+    expect(accounts.verdict).toBe('isolated');
+    expect(accounts.summary).toBe('sees only its own rows (2)');
+    const members = await run('app.members', 'select');
+    expect(members.verdict).toBe('isolated');
+    expect(members.summary).toBe('sees only its own rows (2)');
+    expect((await run('app.accounts', 'select', 'unknown-tenant')).verdict).toBe('isolated');
+    await client.query('CREATE POLICY accounts_open ON app.accounts FOR SELECT TO member USING (true)');
+    try {
+      const leak = await run('app.accounts', 'select');
+      expect(leak.verdict).toBe('leak');
+      // Org B's account and its user's personal account are the probe's own rows: shown in full.
+      expect(leak.leaked.map((row) => (row as { personal: boolean }).personal).sort()).toEqual([false, true]);
+      // Only the four accounts that were there before (two companies, their members' personal ones) are "there before": keys only.
+      expect(leak.preexisting).toEqual({ count: 4, atLeast: false, keys: [{ id: expect.any(Number) }, { id: expect.any(Number) }, { id: expect.any(Number) }, { id: expect.any(Number) }] });
+      expect(leak.preexisting.writtenDuring).toBeUndefined();
+      expect(leak.summary).toBe('sees 6 rows of other tenants');
+      expect(leak.tenantIds).toHaveLength(4); // org A, org B and their users' personal accounts, all rolled back
+    } finally {
+      await client.query('DROP POLICY accounts_open ON app.accounts');
+    }
+  });
+
+  it("calls an rpc function as org A's user with org B's values: a function that trusts its argument changes org B's rows, a hardened one is refused", async () => {
+    const byRow = { args: { p_id: { row: 'app.projects' } }, seed: [] };
+    const [careless] = await functionsNamed(client, 'app.archive_project');
+    const leak = await probeRpc(env, careless!, byRow, 'app.archive_project');
+    expect(leak.verdict).toBe('leak');
+    expect(leak.summary).toBe("changed org B's rows in app.projects (1 row(s), contents changed)");
+    expect(leak.statement).toBe('SELECT x::text AS answer FROM app.archive_project(p_id => $1::uuid) AS x');
+    const [hardened] = await functionsNamed(client, 'app.archive_own_project(uuid)');
+    const refused = await probeRpc(env, hardened!, byRow, 'app.archive_own_project(uuid)');
+    expect(refused.verdict).toBe('refused');
+    expect(refused.summary).toBe("refused (P0002: no such project); with org A's own values it answered");
+    // An argument the profile does not give, or one the function does not have, is said, not guessed.
+    const [rename] = await functionsNamed(client, 'app.rename_project');
+    await expect(probeRpc(env, rename!, byRow, 'app.rename_project')).rejects.toThrow("database.functions['app.rename_project'].rpc.args does not say what to pass for p_name of app.rename_project(uuid, text)");
+    await expect(probeRpc(env, hardened!, { args: { p_id: { row: 'app.projects' }, id: { value: 1 } }, seed: [] }, 'k')).rejects.toThrow(/names id, which app\.archive_own_project\(uuid\) has no argument called \(its arguments: p_id\)/);
+    // Refused with org A's own values too: the refusal proves nothing.
+    await expect(probeRpc(env, hardened!, { args: { p_id: { row: 'app.comments', column: 'account_id' } }, seed: [] }, 'k')).rejects.toThrow(/refuses org A's user with org A's own values too/);
   });
 
   it("a WHERE-less UPDATE that WITH CHECK refuses reached another tenant's row: a leak, unless org A's own rows cause it", async () => {

@@ -81,6 +81,23 @@ describe('the access model in a profile', () => {
     expect(warnings.join()).not.toContain('short-secret');
   });
 
+  it('takes the clock skew the system allows on exp and nbf, 60 s unless declared, and refuses one that is a lifetime', () => {
+    const jwt = { secret: 'a-secret-of-at-least-thirty-two-characters' };
+    expect(validateProfile({ ...minimal, identities: { ...minimal.identities, jwt } }, 'x').identities?.jwt?.clockSkewSeconds).toBe(60);
+    expect(validateProfile({ ...minimal, identities: { ...minimal.identities, jwt: { ...jwt, clockSkewSeconds: 0 } } }, 'x').identities?.jwt?.clockSkewSeconds).toBe(0);
+    expect(profileProblems({ ...minimal, identities: { ...minimal.identities, jwt: { ...jwt, clockSkewSeconds: 2 * 86_400 } } })).toEqual([
+      'identities.jwt.clockSkewSeconds: a clock skew of more than a day is a token lifetime, not a skew (got 172800)',
+    ]);
+    expect(profileProblems({ ...minimal, identities: { ...minimal.identities, jwt: { ...jwt, clockSkewSeconds: -1 } } })[0]).toMatch(/^identities\.jwt\.clockSkewSeconds: /);
+  });
+
+  it('lets exports declare who may read one by its id, in the access model\'s terms', () => {
+    const exportsBlock = { request: { route: 'POST /v1/exports' }, status: { route: 'GET /v1/exports/{id}', state: () => 'done' }, productions: { route: 'GET /v1/exports/{id}/ledger' } };
+    const p = validateProfile({ ...minimal, exports: { ...exportsBlock, access: 'owner', denied: 403 } }, 'x');
+    expect(p.exports).toMatchObject({ access: 'owner', denied: 403 });
+    expect(profileProblems({ ...minimal, exports: { ...exportsBlock, access: 'everyone' } })[0]).toMatch(/^exports\.access: expected 'public', 'signedIn', 'owner', 'tenant'/);
+  });
+
   it('needs a merge route to name its document, or the one-document-per-tenant declaration', () => {
     const merge = { merge: { route: 'PATCH /v1/preferences' }, read: { route: 'GET /v1/preferences' } };
     expect(profileProblems({ ...minimal, jsonbMerge: merge })).toEqual([

@@ -36,6 +36,16 @@ describe('adapters, search and providerDouble in the profile', () => {
     ]);
   });
 
+  it('makes an endpoint span several calls of one of its own operations', () => {
+    const prepare = async () => {};
+    const p = validateProfile({ ...minimal, adapters: { providerTimeoutMs: 2_000, endpoints: { ask: { ...endpoint, multiCall: { op: 'answer_query', prepare } } } } }, 'x');
+    expect(p.adapters?.endpoints.ask?.multiCall).toMatchObject({ op: 'answer_query', calls: 3 });
+    expect(problems({ ...minimal, adapters: { providerTimeoutMs: 2_000, endpoints: { ask: { ...endpoint, multiCall: { op: 'embeddings', calls: 1, prepare } } } } })).toEqual([
+      'adapters.endpoints.ask.multiCall.calls: Too small: expected number to be >=2 (got 1)',
+      "adapters.endpoints.ask.multiCall.op: 'embeddings' is not one of the endpoint's ops (answer_query)",
+    ]);
+  });
+
   it('refuses a provider double given twice (launched and named)', () => {
     const launch = { services: { api: { command: ['node', 'server.js'], http: {} } }, providerDouble: {} };
     const found = problems({ ...minimal, http: {}, launch, providerDouble: { port: 4010 } });

@@ -50,6 +50,16 @@ describe('concurrency capability blocks', () => {
     ]);
   });
 
+  it('counts first-login records only with a database to count them in', () => {
+    const firstLogin = { route: 'POST /auth/sync-user', identity: async () => ({ token: 't', subject: 's' }), ids: () => ({ user: 'u', tenant: 't' }), records: { sql: 'SELECT 1' } };
+    expect(problems({ ...launched, idempotency: { firstLogin } })).toEqual([
+      'idempotency.firstLogin.records: the records are counted by SQL on the database behind the API: add a `database` block',
+    ]);
+    const p = validateProfile({ ...launched, launch: { ...launched.launch, database: {} }, database: {}, idempotency: { firstLogin }, exports: { ...exportsBlock, list: { route: 'GET /v1/exports' } } }, 'x');
+    expect(p.idempotency?.firstLogin?.records?.sql).toBe('SELECT 1');
+    expect(p.exports?.list?.route).toBe('GET /v1/exports');
+  });
+
   it('rejects an idempotency block with nothing to check, and a route without a method', () => {
     expect(problems({ ...launched, idempotency: {} })).toEqual(['idempotency.endpoints: give at least one endpoint or firstLogin']);
     expect(problems({ ...launched, jobClaim: { claim: { route: '/v1/jobs/{job}/claim' } } })[0]).toMatch(/^jobClaim\.claim\.route: expected 'METHOD \/path'/);

@@ -47,6 +47,47 @@ describe('the database block of a target profile', () => {
     );
   });
 
+  it('classifies functions: an rpc names the argument that picks another tenant\'s data, an internal one says why', () => {
+    const url = 'postgres://admin:pw@db.example.com:5432/app';
+    const ok = validateProfile(
+      {
+        ...minimal,
+        database: {
+          url,
+          functions: {
+            'public.rename_org': { rpc: { args: { p_org: 'tenant', p_name: { value: 'x' } } } },
+            'public.sync_user(text, text)': { rpc: { args: { p_sub: 'subject', p_email: { value: null } }, seed: ['public.users'] } },
+            'public.move_task': { rpc: { args: { p_task: { row: 'public.tasks' }, p_org: 'callerTenant' } } },
+            'auth.org_id': { internal: 'read by the policies' },
+          },
+        },
+      },
+      'x',
+    );
+    expect(Object.keys(ok.database!.functions)).toHaveLength(4);
+    expect(ok.database!.functions['public.rename_org']).toEqual({ rpc: { args: { p_org: 'tenant', p_name: { value: 'x' } }, seed: [] } });
+    const found = problems({
+      ...minimal,
+      database: {
+        url,
+        functions: {
+          rename_org: { internal: 'x' },
+          'public.a': { rpc: { args: { p_name: { value: 'x' }, p_org: 'callerTenant' } } },
+          'public.b': { internal: '' },
+          'public.c': { rpc: { args: { p: 'tenants' } } },
+        },
+      },
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^database\.functions\.rename_org: expected 'schema\.name' or 'schema\.name\(argument types\)'/),
+        expect.stringMatching(/^database\.functions\.public\.a(\.rpc\.args)?: an rpc needs an argument that names another tenant's data/),
+        expect.stringMatching(/^database\.functions\.public\.b(\.internal)?: (say who calls it|expected)/),
+        expect.stringMatching(/^database\.functions\.public\.c: expected \{ rpc: \{ args: \{ <argument>: 'tenant' \| 'subject' \| \{ row \} \| \{ value \} \} \} \} or \{ internal: 'why' \}/),
+      ]),
+    );
+  });
+
   it('reports a missing environment variable by name', () => {
     const url = '\u0000shipgate-missing-env:DATABASE_ADMIN_URL';
     expect(problems({ ...minimal, database: { url } })).toEqual(['database.url: environment variable DATABASE_ADMIN_URL is not set']);

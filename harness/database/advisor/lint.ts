@@ -10,7 +10,8 @@ export const LEVEL_RANK: Record<LintLevel, number> = { info: 0, warn: 1, error: 
  * `detail` and `remediation`; its parameters are `$1` the schemas examined, `$2` the API roles
  * (signed-in and anonymous), `$3` the anonymous role(s), `$4` the tenant relations as
  * `[{ "oid": …, "column": … }]`, `$5` the schemas where SECURITY DEFINER functions are looked
- * for (`$1` and every schema the API roles or PUBLIC have USAGE on). The SQL is shown in every
+ * for (`$1` and every schema the API roles or PUBLIC have USAGE on), `$6` the functions the
+ * profile classifies (`schema.name` or `schema.name(argument types)`). The SQL is shown in every
  * finding, so a team can run it itself.
  */
 export interface Lint {

@@ -11,6 +11,8 @@ export interface AdvisorInput {
   anonRoles: string[];
   /** Tenant relations and their tenant column. */
   tenants: { oid: number; column: string }[];
+  /** Functions the profile classifies (`database.functions` keys: `schema.name` or `schema.name(argument types)`). */
+  classified?: string[];
 }
 
 /** How much of the catalog the advisor looked at, for the sign-off. */
@@ -85,13 +87,13 @@ async function examine(client: pg.Client, input: AdvisorInput, functionSchemas: 
 /** A lint as run: mentions every parameter with its type, so a lint that uses only some of them still prepares. */
 export const lintStatement = (sql: string) =>
   `SELECT lint.object, lint.detail, lint.remediation FROM (${sql}) AS lint
-    WHERE $1::text[] IS NOT NULL AND $2::text[] IS NOT NULL AND $3::text[] IS NOT NULL AND $4::jsonb IS NOT NULL AND $5::text[] IS NOT NULL
+    WHERE $1::text[] IS NOT NULL AND $2::text[] IS NOT NULL AND $3::text[] IS NOT NULL AND $4::jsonb IS NOT NULL AND $5::text[] IS NOT NULL AND $6::text[] IS NOT NULL
     ORDER BY lint.object`;
 
 /** Runs every lint against the catalog; read-only, so safe on any database. */
 export async function runAdvisor(client: pg.Client, input: AdvisorInput, lints: readonly Lint[] = LINTS): Promise<AdvisorResult> {
   const functionSchemas = await functionSchemasOf(client, input);
-  const params = [input.schemas, input.apiRoles, input.anonRoles, JSON.stringify(input.tenants), functionSchemas];
+  const params = [input.schemas, input.apiRoles, input.anonRoles, JSON.stringify(input.tenants), functionSchemas, input.classified ?? []];
   const runs: LintRun[] = [];
   for (const lint of lints) {
     let rows: { object: string; detail: string; remediation: string }[];

@@ -7,6 +7,7 @@ import { rlsDisabledInPublic } from './rls-disabled-in-public.ts';
 import { rlsEnabledNoPolicy } from './rls-enabled-no-policy.ts';
 import { rlsPolicyAlwaysTrue } from './rls-policy-always-true.ts';
 import { securityDefinerSearchPathNotEmpty } from './security-definer-search-path-not-empty.ts';
+import { securityDefinerFunctionUnclassified } from './security-definer-function-unclassified.ts';
 import { securityDefinerView } from './security-definer-view.ts';
 import { tenantColumnUnindexed } from './tenant-column-unindexed.ts';
 
@@ -19,6 +20,7 @@ export const LINTS: readonly Lint[] = [
   functionSearchPathMutable,
   securityDefinerSearchPathNotEmpty,
   anonSecurityDefinerFunctionExecutable,
+  securityDefinerFunctionUnclassified,
   securityDefinerView,
   materializedViewInApi,
   tenantColumnUnindexed,
