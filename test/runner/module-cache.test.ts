@@ -7,25 +7,30 @@ import { moduleCacheDir } from '../../harness/runner/vitest-run.ts';
 describe('the folder vitest keeps transformed suite modules in between runs', () => {
   it('is a folder of this user\'s cache that only this user can enter', () => {
     const home = mkdtempSync(join(tmpdir(), 'shipgate-cache-'));
-    const dir = moduleCacheDir({ XDG_CACHE_HOME: home });
+    const dir = moduleCacheDir({ XDG_CACHE_HOME: home, SHIPGATE_MODULE_CACHE: '1' });
     expect(dir).toBe(join(home, 'shipgate', 'vitest-modules'));
     expect(statSync(dir!).mode & 0o777).toBe(0o700);
   });
 
-  it('is not used when others may write to it (they could plant code), or when SHIPGATE_NO_CACHE is set', () => {
+  it('is used only when asked for: runs at the same time that share it break each other', () => {
+    const home = mkdtempSync(join(tmpdir(), 'shipgate-cache-'));
+    expect(moduleCacheDir({ XDG_CACHE_HOME: home })).toBeUndefined();
+    expect(moduleCacheDir({ XDG_CACHE_HOME: home, SHIPGATE_MODULE_CACHE: '0' })).toBeUndefined();
+  });
+
+  it('is not used when others may write to it (they could plant code)', () => {
     const home = mkdtempSync(join(tmpdir(), 'shipgate-cache-'));
     const dir = join(home, 'shipgate', 'vitest-modules');
     mkdirSync(dir, { recursive: true });
     chmodSync(dir, 0o777);
-    expect(moduleCacheDir({ XDG_CACHE_HOME: home })).toBeUndefined();
+    expect(moduleCacheDir({ XDG_CACHE_HOME: home, SHIPGATE_MODULE_CACHE: '1' })).toBeUndefined();
     chmodSync(dir, 0o700);
-    expect(moduleCacheDir({ XDG_CACHE_HOME: home })).toBe(dir);
-    expect(moduleCacheDir({ XDG_CACHE_HOME: home, SHIPGATE_NO_CACHE: '1' })).toBeUndefined();
+    expect(moduleCacheDir({ XDG_CACHE_HOME: home, SHIPGATE_MODULE_CACHE: '1' })).toBe(dir);
   });
 
   it('is not used when it cannot be made', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'shipgate-cache-')), 'a-file');
     writeFileSync(file, '');
-    expect(moduleCacheDir({ XDG_CACHE_HOME: file })).toBeUndefined();
+    expect(moduleCacheDir({ XDG_CACHE_HOME: file, SHIPGATE_MODULE_CACHE: '1' })).toBeUndefined();
   });
 });
