@@ -91,8 +91,8 @@ describe('shipgate verify with the rls and db-advisor suites on a database that 
         expect.stringMatching(/^RLS_UNCLASSIFIED_TABLE 1 relation the API roles can reach is neither a tenant relation \(no account_id column\) nor declared not tenant data, so no probe looks at it: app\.billing_accounts \(member \(select\)\)$/),
         expect.stringMatching(/^CHECK_PRECONDITION as org-a's user, INSERT into app\.events refuses a row for org A itself too/),
         // Functions that trust their argument, called with org B's project.
-        "RLS_RPC_FOREIGN as org-a's user, app.archive_project(uuid) called on org B's data changed org B's rows in app.projects (1 → 1 rows)",
-        "RLS_RPC_FOREIGN as org-a's user, app.rename_project(uuid, text) called on org B's data changed org B's rows in app.projects (1 → 1 rows)",
+        "RLS_RPC_FOREIGN as org-a's user, app.archive_project(uuid) called on org B's data changed org B's rows in app.projects (1 row(s), contents changed)",
+        "RLS_RPC_FOREIGN as org-a's user, app.rename_project(uuid, text) called on org B's data changed org B's rows in app.projects (1 row(s), contents changed)",
       ]),
     );
     expect(rls.filter((f) => !f.startsWith('RLS_RPC_FOREIGN') && (f.includes('app.projects') || f.includes('app.project_names') || f.includes('app.accounts')))).toEqual([]);
