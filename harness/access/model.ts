@@ -80,6 +80,12 @@ export interface ItemFacts {
   visibility?: Visibility;
   /** Who sees a private item. */
   seenBy?: VisibilityProfile['seenBy'];
+  /**
+   * How the resource's read refuses a caller the item is hidden from. Any operation on an item the
+   * caller cannot see is refused that way too (a write's own `denied: 403` is for items it can
+   * see): a 403 there would tell it the item exists, which the read was declared to hide.
+   */
+  hiddenDenied?: Denial;
 }
 
 /**
@@ -87,9 +93,9 @@ export interface ItemFacts {
  * must get. With `tenantIs: 'user'` a member cannot exist, and `tenant` means `owner`.
  */
 export function expectationFor(access: OperationAccess, who: Relation, item: ItemFacts | undefined, policy: PolicyProfile): Expectation {
-  const deny = (): Expectation =>
-    access.denied === 'as-missing' ? { outcome: 'denied', status: policy.notFound, asMissing: true } : { outcome: 'denied', status: access.denied, asMissing: false };
   const hidden = item?.visibility === 'private' && !(who === 'owner' || (who === 'member' && item.seenBy === 'tenant'));
+  const denied = hidden && item?.hiddenDenied !== undefined ? item.hiddenDenied : access.denied;
+  const deny = (): Expectation => (denied === 'as-missing' ? { outcome: 'denied', status: policy.notFound, asMissing: true } : { outcome: 'denied', status: denied, asMissing: false });
   const level = access.level;
   if (who === 'anonymous') {
     if (level !== 'public') return { outcome: 'unauthenticated', status: policy.unauthenticated };

@@ -92,6 +92,13 @@ export const visibilitySpec = z.strictObject({
   private: z.unknown(),
   /** Who sees a private item: its `owner` (default) or every member of its `tenant`. */
   seenBy: z.enum(['owner', 'tenant']).default('owner'),
+  /**
+   * How a write (update, remove, an action) on a private item the caller cannot see is refused:
+   * `'own'` (default), with the write's own `denied`; `'as-read'`, the way the read refuses it
+   * (usually like a missing id, so a 403 would tell the item exists), as GitHub does for
+   * private repositories.
+   */
+  hiddenWrites: z.enum(['own', 'as-read']).default('own'),
 });
 export type VisibilityProfile = z.output<typeof visibilitySpec>;
 

@@ -90,7 +90,12 @@ export function visibilities(api: ResourceApi): (Visibility | undefined)[] {
 }
 
 export function factsOf(api: ResourceApi, visibility: Visibility | undefined): ItemFacts {
-  return { ...(visibility ? { visibility } : {}), ...(api.spec.visibility ? { seenBy: api.spec.visibility.seenBy } : {}) };
+  const readable = api.calls().some((x) => x.op === 'read') && api.spec.visibility?.hiddenWrites === 'as-read';
+  return {
+    ...(visibility ? { visibility } : {}),
+    ...(api.spec.visibility ? { seenBy: api.spec.visibility.seenBy } : {}),
+    ...(visibility === 'private' && readable ? { hiddenDenied: api.access('read').denied } : {}),
+  };
 }
 
 /** "a private article", "a conversation". */
@@ -220,7 +225,11 @@ export async function judgeDenied(d: DeniedCall): Promise<void> {
     }
   }
   if (d.res.status !== d.exp.status) {
-    raise('TENANT_POLICY_STATUS', `${route} answered ${d.res.status} to ${d.party.words} for ${d.what}; the profile declares ${denial} (${d.api.access(d.op).declaredAt})`, [ex(`denied: ${d.what}`, d.res)], {
+    // A private item answered like a missing one where the write's own 403 was declared: the
+    // system may hide such items on purpose, which the profile can say.
+    const hiddenLikeMissing = !d.exp.asMissing && d.res.status === policy.notFound && d.items.some((i) => i.visibility === 'private') && d.api.spec.visibility?.hiddenWrites !== 'as-read' && d.op !== 'read' && d.op !== 'list';
+    const hint = hiddenLikeMissing ? `; if the system refuses writes on items hidden from the caller like its read does, declare resources.${d.api.name}.visibility.hiddenWrites: 'as-read'` : '';
+    raise('TENANT_POLICY_STATUS', `${route} answered ${d.res.status} to ${d.party.words} for ${d.what}; the profile declares ${denial} (${d.api.access(d.op).declaredAt})${hint}`, [ex(`denied: ${d.what}`, d.res)], {
       expected: String(d.exp.status),
       actual: String(d.res.status),
     });

@@ -49,6 +49,18 @@ describe('the access model: what each caller must get', () => {
     expect(expectationFor(update, 'anonymous', undefined, policy)).toEqual({ outcome: 'unauthenticated', status: 401 });
   });
 
+  it('a write on an item hidden from the caller is refused the way its read is (like a missing id), not with the write\'s 403, which would tell the item exists', () => {
+    const update = access('article', 'update');
+    const hidden = { visibility: 'private' as const, seenBy: 'owner' as const, hiddenDenied: 'as-missing' as const };
+    expect(expectationFor(update, 'stranger', hidden, policy)).toEqual({ outcome: 'denied', status: 404, asMissing: true });
+    expect(expectationFor(update, 'member', hidden, policy)).toEqual({ outcome: 'denied', status: 404, asMissing: true });
+    // The same write on an item the caller can see: the write's own declared status.
+    expect(expectationFor(update, 'stranger', { visibility: 'public', seenBy: 'owner' }, policy)).toEqual({ outcome: 'denied', status: 403, asMissing: false });
+    // A read declared to refuse hidden items with 403 makes their writes answer 403 too.
+    expect(expectationFor(update, 'stranger', { ...hidden, hiddenDenied: 403 }, policy)).toEqual({ outcome: 'denied', status: 403, asMissing: false });
+    expect(expectationFor(update, 'owner', hidden, policy)).toEqual({ outcome: 'allowed' });
+  });
+
   it('roles: a tenant role denies the member with roleDenied and the stranger as declared; a site-wide role denies every non-holder', () => {
     const remove = access('doc', 'remove');
     expect(expectationFor(remove, 'owner', undefined, policy)).toEqual({ outcome: 'allowed' });
