@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { judgeGrowth } from '../../bench/cost-growth.ts';
+
+const at = (f: (n: number) => number) => [1, 4, 16].map((size) => ({ size, cost: f(size) }));
+
+describe("the cost model's growth verdict", () => {
+  it('calls a fixed start-up plus a constant cost per resource linear, though the cost per resource falls', () => {
+    const g = judgeGrowth(at((n) => 15 + 1.2 * n), 'resource', 's');
+    expect(g.verdict).toBe('linear');
+    expect(g.slopeRatio).toBeCloseTo(1, 5);
+    expect(g.slopes.map((s) => s.perUnit)).toEqual([expect.closeTo(1.2, 5), expect.closeTo(1.2, 5)]);
+    expect(g.line).toMatch(/1→4 1\.2 s, 4→16 1\.2 s.*1\.00×.*: linear$/);
+  });
+
+  it('calls quadratic growth worse than linear, even under a large fixed cost', () => {
+    const g = judgeGrowth(at((n) => 60 + 0.1 * n * n), 'resource', 's');
+    expect(g.verdict).toBe('worse than linear');
+    expect(g.slopeRatio).toBeCloseTo(4, 5);
+  });
+
+  it('tolerates noise up to 1.5× in the slope and no further', () => {
+    expect(judgeGrowth([{ size: 1, cost: 10 }, { size: 4, cost: 13 }, { size: 16, cost: 13 + 12 * 1.5 }], 'resource', 's').verdict).toBe('linear');
+    expect(judgeGrowth([{ size: 1, cost: 10 }, { size: 4, cost: 13 }, { size: 16, cost: 13 + 12 * 1.6 }], 'resource', 's').verdict).toBe('worse than linear');
+  });
+
+  it('refuses to call it linear when the cost fell between two sizes (noise larger than the growth)', () => {
+    const g = judgeGrowth([{ size: 1, cost: 20 }, { size: 4, cost: 19 }, { size: 16, cost: 40 }], 'resource', 's');
+    expect(g.verdict).toBe('undetermined');
+    expect(g.slopeRatio).toBeUndefined();
+    expect(g.line).toMatch(/--runs/);
+  });
+
+  it('judges points given in any order, and refuses fewer than three distinct sizes', () => {
+    expect(judgeGrowth([{ size: 16, cost: 31 }, { size: 1, cost: 16 }, { size: 4, cost: 19 }], 'resource', 's').verdict).toBe('linear');
+    expect(() => judgeGrowth([{ size: 1, cost: 1 }, { size: 4, cost: 2 }], 'resource', 's')).toThrow(/at least three points/);
+    expect(() => judgeGrowth([{ size: 1, cost: 1 }, { size: 4, cost: 2 }, { size: 4, cost: 3 }], 'resource', 's')).toThrow(/distinct sizes/);
+  });
+});
