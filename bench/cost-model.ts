@@ -127,6 +127,7 @@ export const median = (xs: number[]) => {
 };
 /** The median CPU time of runs, when every one was measured. */
 const cpuOf = (rs: CostRun[]) => (rs.every((r) => r.cpuMs !== undefined) ? median(rs.map((r) => r.cpuMs!)) : undefined);
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${Math.abs(x) >= 1 ? x.toFixed(1) : x.toFixed(2)}`;
 const sec = (ms: number) => Math.round(ms / 100) / 10;
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
@@ -179,19 +180,25 @@ export function costVerdicts(runs: CostRun[][]): { lines: string[]; wall: Growth
   const after = judgeGrowth(points((r) => (r.wallMs - r.firstCheckMs) / 1000), 'resource', 's after start-up');
   const requests = judgeGrowth(points((r) => r.requests), 'resource', 'requests');
   const tokens = judgeGrowth(points((r) => (r.suiteChecksMs.auth ?? 0) / 1000, (r) => r.tokenChecks), 'route × token variant', 's of auth checks');
-  const perResource = (rs: CostRun[]) => median(rs.map((r) => r.wallMs)) / 1000;
-  const four = perResource(at(1));
-  const routeSlope = wall.slopes[wall.slopes.length - 1]!.perUnit / ROUTES_PER_RESOURCE;
+  // Each other dimension against 4 resources: what it adds, in CPU (steadier) and wall seconds.
+  const added = (i: number) => {
+    const cpuNow = cpuOf(at(i));
+    const cpuFour = cpuOf(at(1));
+    const wallAdded = (median(at(i).map((r) => r.wallMs)) - median(at(1).map((r) => r.wallMs))) / 1000;
+    return { cpu: cpuNow === undefined || cpuFour === undefined ? undefined : (cpuNow - cpuFour) / 1000, wall: wallAdded };
+  };
+  const both = (a: { cpu: number | undefined; wall: number }, per = 1) => `${a.cpu === undefined ? '' : `${signed(a.cpu / per)} CPU s, `}${signed(a.wall / per)} s wall`;
   const addedRoutes = routesOf(at(3)[0]!.system) - routesOf(at(1)[0]!.system);
+  const perRouteInResources = { cpu: cpu === undefined ? undefined : cpu.slopes[cpu.slopes.length - 1]!.perUnit / ROUTES_PER_RESOURCE, wall: wall.slopes[wall.slopes.length - 1]!.perUnit / ROUTES_PER_RESOURCE };
   const lines = [
     `verify (wall): ${wall.line}`,
     `verify after start-up: ${after.line}`,
     `verify's CPU (it and its workers): ${cpu?.line ?? 'not measured (no /usr/bin/time: apt-get install time)'}`,
     `requests sent: ${requests.line}`,
     `auth's token checks: ${tokens.line}`,
-    `routes: ${addedRoutes} routes more as actions on 4 resources cost ${((perResource(at(3)) - four) / addedRoutes).toFixed(2)} s each; as whole resources (4→16) ${routeSlope.toFixed(2)} s each`,
-    `instances: a second instance of 4 resources adds ${(perResource(at(4)) - four).toFixed(1)} s (${at(4)[0]!.requests} requests, ${(at(4)[0]!.requests / at(1)[0]!.requests).toFixed(2)}× those of one)`,
-    `tenants: 8 instead of 4 tenants per suite file adds ${(perResource(at(5)) - four).toFixed(1)} s (${at(5)[0]!.identities} identities made instead of ${at(1)[0]!.identities}; ${at(5)[0]!.requests} requests, ${(at(5)[0]!.requests / at(1)[0]!.requests).toFixed(2)}×)`,
+    `routes: ${addedRoutes} more routes (${at(3)[0]!.system.actions} actions on each of 4 resources) add ${both(added(3))}: ${both(added(3), addedRoutes)} per route (a route that comes with a whole resource, 4→16: ${both(perRouteInResources)}); ${at(3)[0]!.requests} requests, ${(at(3)[0]!.requests / at(1)[0]!.requests).toFixed(2)}× those of 4 resources`,
+    `instances: a second instance (4 resources) adds ${both(added(4))}; ${at(4)[0]!.requests} requests, ${(at(4)[0]!.requests / at(1)[0]!.requests).toFixed(2)}× those of one`,
+    `tenants: 8 instead of 4 tenants per suite file (4 resources) add ${both(added(5))}; ${at(5)[0]!.identities} identities made instead of ${at(1)[0]!.identities}; ${at(5)[0]!.requests} requests, ${(at(5)[0]!.requests / at(1)[0]!.requests).toFixed(2)}×`,
   ];
   return { lines, wall, cpu, requests };
 }

@@ -127,7 +127,7 @@ try {
     log('');
     table('cost model', renderSection({ title: `cost model (wall: command to exit, median of ${rounds}; counts from the first round)`, rows: costRows(costRuns) as never }).join('\n'));
     const { lines, wall, cpu, requests } = costVerdicts(costRuns);
-    const said = (what: string, g: typeof wall | undefined) => (g === undefined ? `${what} not measured` : g.verdict === 'undetermined' ? `${what} undetermined (noise larger than the growth: repeat with --runs)` : `${what} per added resource ${g.slopeRatio! <= 1 ? 'does not grow' : `grows ${g.slopeRatio!.toFixed(2)}×`} from 1→4 to 4→16: ${g.verdict}`);
+    const said = (what: string, g: typeof wall | undefined) => (g === undefined ? `${what} not measured` : g.verdict === 'undetermined' ? `${what} undetermined (noise larger than the growth: repeat with --runs)` : `${what} per added resource, 4→16 is ${g.slopeRatio!.toFixed(2)}× 1→4: ${g.verdict}`);
     const verdict = `verdict: ${said('CPU time', cpu)}; ${said('requests', requests)}; ${said('wall time', wall)}`;
     table('cost model: growth', [...lines.map((l) => `- ${l}`), '', verdict].join('\n'));
   }
