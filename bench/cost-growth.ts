@@ -28,9 +28,11 @@ const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1
 
 /**
  * Judges growth from at least three points at distinct sizes. `unit` names a size unit ("resource"),
- * `costUnit` the cost's ("s", "requests").
+ * `costUnit` the cost's ("s", "requests"). `noise` is how far one measurement may be off: a
+ * slope taken over a growth smaller than that says nothing (between 1 and 4 resources a run
+ * may add less than its own noise), so the verdict is then undetermined rather than a guess.
  */
-export function judgeGrowth(points: GrowthPoint[], unit: string, costUnit: string): Growth {
+export function judgeGrowth(points: GrowthPoint[], unit: string, costUnit: string, noise = 0): Growth {
   const sorted = [...points].sort((a, b) => a.size - b.size);
   if (sorted.length < 3 || new Set(sorted.map((p) => p.size)).size !== sorted.length) {
     throw new Error(`judgeGrowth needs at least three points at distinct sizes (got sizes ${sorted.map((p) => p.size).join(', ')})`);
@@ -39,6 +41,10 @@ export function judgeGrowth(points: GrowthPoint[], unit: string, costUnit: strin
   const described = slopes.map((s) => `${s.from}→${s.to} ${fmt(s.perUnit)} ${costUnit}`).join(', ');
   const first = slopes[0]!.perUnit;
   const last = slopes[slopes.length - 1]!.perUnit;
+  const lost = slopes.find((s) => s.perUnit > 0 && s.perUnit * (s.to - s.from) <= noise);
+  if (lost) {
+    return { slopes, slopeRatio: undefined, verdict: 'undetermined', line: `${costUnit} per added ${unit}: ${described}: from ${lost.from} to ${lost.to} the cost grew ${fmt(lost.perUnit * (lost.to - lost.from))} ${costUnit}, within the noise of ${fmt(noise)} ${costUnit}, so the slopes cannot be compared (repeat with --runs)` };
+  }
   if (slopes.some((s) => s.perUnit <= 0)) {
     return { slopes, slopeRatio: undefined, verdict: 'undetermined', line: `${costUnit} per added ${unit}: ${described}: the cost did not grow between two sizes, so the noise is larger than the growth (repeat with --runs)` };
   }

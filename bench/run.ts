@@ -126,9 +126,9 @@ try {
     const costRuns = await measureCost({ root, reportsDir, runs: rounds, log });
     log('');
     table('cost model', renderSection({ title: `cost model (wall: command to exit, median of ${rounds}; counts from the first round)`, rows: costRows(costRuns) as never }).join('\n'));
-    const { lines, wall, cpu, requests } = costVerdicts(costRuns);
+    const { lines, checks, wall, cpu, requests } = costVerdicts(costRuns);
     const said = (what: string, g: typeof wall | undefined) => (g === undefined ? `${what} not measured` : g.verdict === 'undetermined' ? `${what} undetermined (noise larger than the growth: repeat with --runs)` : `${what} per added resource, 4→16 is ${g.slopeRatio!.toFixed(2)}× 1→4: ${g.verdict}`);
-    const verdict = `verdict: ${said('CPU time', cpu)}; ${said('requests', requests)}; ${said('wall time', wall)}`;
+    const verdict = `verdict: ${said("checks' own time", checks)}; ${said('requests', requests)}; ${said('CPU time', cpu)}; ${said('wall time', wall)}`;
     table('cost model: growth', [...lines.map((l) => `- ${l}`), '', verdict].join('\n'));
   }
   log(`\ntables: ${tablesFile}`);

@@ -30,6 +30,13 @@ describe("the cost model's growth verdict", () => {
     expect(g.line).toMatch(/--runs/);
   });
 
+  it('refuses to compare a slope taken over a growth within the noise: a quadratic cost under a large fixed part looks flat from 1 to 4', () => {
+    const quadratic = at((n) => 15 + 0.015 * n * n);
+    expect(judgeGrowth(quadratic, 'resource', 's', 0.5).verdict).toBe('undetermined');
+    expect(judgeGrowth(quadratic, 'resource', 's', 0.5).line).toMatch(/from 1 to 4 the cost grew 0\.22 s, within the noise of 0\.50 s/);
+    expect(judgeGrowth(at((n) => 15 + 0.6 * n), 'resource', 's', 0.5).verdict).toBe('linear');
+  });
+
   it('judges points given in any order, and refuses fewer than three distinct sizes', () => {
     expect(judgeGrowth([{ size: 16, cost: 31 }, { size: 1, cost: 16 }, { size: 4, cost: 19 }], 'resource', 's').verdict).toBe('linear');
     expect(() => judgeGrowth([{ size: 1, cost: 1 }, { size: 4, cost: 2 }], 'resource', 's')).toThrow(/at least three points/);
