@@ -9,7 +9,7 @@ import { judgeGrowth, type Growth } from './cost-growth.ts';
 /**
  * (f) The cost model: `shipgate verify` with the suites whose work grows with the system (auth,
  * tenant-isolation, roles, error-hygiene), timed from spawn to exit as a CI step sees it, on the
- * synthetic API of bench/cost-api.ts generated at 1, 4 and 16 resources, and at 4 resources with
+ * synthetic API of bench/cost-api.ts generated at 1, 4, 16 and 64 resources, and at 4 resources with
  * more routes, a second instance and more tenants per suite file. The seed is fixed, so every
  * size runs the same generated cases; the API counts the requests it answered.
  */
@@ -23,6 +23,8 @@ const TIME = '/usr/bin/time';
 
 export interface CostSystem {
   label: string;
+  /** The resource series the verdict is on, or the one dimension this system changes from 4 resources. */
+  varies: 'resources' | 'routes' | 'instances' | 'tenants';
   resources: number;
   /** Extra single-item writes per resource (each one more route). */
   actions: number;
@@ -31,14 +33,19 @@ export interface CostSystem {
   pool: number;
 }
 
-/** The resource series (1, 4, 16) first: the verdict is on it; then one dimension at a time from 4 resources. */
+/**
+ * The resource series first (1, 4, 16, and 64: between 1 and 4 resources verify's time grows by
+ * less than a loaded machine's noise, so the verdict compares 1→16 with 16→64), then one
+ * dimension at a time from 4 resources.
+ */
 export const COST_SYSTEMS: CostSystem[] = [
-  { label: '1 resource', resources: 1, actions: 0, instances: 1, pool: 4 },
-  { label: '4 resources', resources: 4, actions: 0, instances: 1, pool: 4 },
-  { label: '16 resources', resources: 16, actions: 0, instances: 1, pool: 4 },
-  { label: '4 resources, 3 actions each (more routes)', resources: 4, actions: 3, instances: 1, pool: 4 },
-  { label: '4 resources, 2 instances', resources: 4, actions: 0, instances: 2, pool: 4 },
-  { label: '4 resources, 8 tenants per suite file', resources: 4, actions: 0, instances: 1, pool: 8 },
+  { label: '1 resource', varies: 'resources', resources: 1, actions: 0, instances: 1, pool: 4 },
+  { label: '4 resources', varies: 'resources', resources: 4, actions: 0, instances: 1, pool: 4 },
+  { label: '16 resources', varies: 'resources', resources: 16, actions: 0, instances: 1, pool: 4 },
+  { label: '64 resources', varies: 'resources', resources: 64, actions: 0, instances: 1, pool: 4 },
+  { label: '4 resources, 3 actions each (more routes)', varies: 'routes', resources: 4, actions: 3, instances: 1, pool: 4 },
+  { label: '4 resources, 2 instances', varies: 'instances', resources: 4, actions: 0, instances: 2, pool: 4 },
+  { label: '4 resources, 8 tenants per suite file', varies: 'tenants', resources: 4, actions: 0, instances: 1, pool: 8 },
 ];
 
 export const routesOf = (s: CostSystem) => s.resources * (ROUTES_PER_RESOURCE + s.actions);
@@ -172,7 +179,10 @@ export function costRows(runs: CostRun[][]): Record<string, string | number>[] {
 /** The verdicts: growth over the resource series (wall, after start-up, requests, token checks' time), and the cost of each other dimension per added unit. */
 export function costVerdicts(runs: CostRun[][]): { lines: string[]; checks: Growth; wall: Growth; cpu: Growth | undefined; requests: Growth } {
   const at = (i: number) => runs[i]!;
-  const series = [0, 1, 2].map(at);
+  const series = runs.filter((rs) => rs[0]!.system.varies === 'resources');
+  // The other dimensions are each measured against 4 resources.
+  const four = runs.findIndex((rs) => rs[0]!.system.varies === 'resources' && rs[0]!.system.resources === 4);
+  const [routes, instances, tenants] = (['routes', 'instances', 'tenants'] as const).map((v) => runs.findIndex((rs) => rs[0]!.system.varies === v)) as [number, number, number];
   const points = (f: (r: CostRun) => number, size: (r: CostRun) => number = (r) => r.system.resources) => series.map((rs) => ({ size: size(rs[0]!), cost: median(rs.map(f)) }));
   // How far one measurement may be off: the largest spread between rounds of one system; with one
   // round, an assumed 5 % of the 1-resource figure (runs on this shared machine vary at least that much).
@@ -190,13 +200,14 @@ export function costVerdicts(runs: CostRun[][]): { lines: string[]; checks: Grow
   // Each other dimension against 4 resources: what it adds, in CPU (steadier) and wall seconds.
   const added = (i: number) => {
     const cpuNow = cpuOf(at(i));
-    const cpuFour = cpuOf(at(1));
-    const wallAdded = (median(at(i).map((r) => r.wallMs)) - median(at(1).map((r) => r.wallMs))) / 1000;
+    const cpuFour = cpuOf(at(four));
+    const wallAdded = (median(at(i).map((r) => r.wallMs)) - median(at(four).map((r) => r.wallMs))) / 1000;
     return { cpu: cpuNow === undefined || cpuFour === undefined ? undefined : (cpuNow - cpuFour) / 1000, wall: wallAdded };
   };
   const both = (a: { cpu: number | undefined; wall: number }, per = 1) => `${a.cpu === undefined ? '' : `${signed(a.cpu / per)} CPU s, `}${signed(a.wall / per)} s wall`;
-  const addedRoutes = routesOf(at(3)[0]!.system) - routesOf(at(1)[0]!.system);
-  const perRouteInResources = { cpu: cpu === undefined ? undefined : cpu.slopes[cpu.slopes.length - 1]!.perUnit / ROUTES_PER_RESOURCE, wall: wall.slopes[wall.slopes.length - 1]!.perUnit / ROUTES_PER_RESOURCE };
+  const addedRoutes = routesOf(at(routes)[0]!.system) - routesOf(at(four)[0]!.system);
+  const perRouteInResources = { cpu: cpu === undefined ? undefined : cpu.compared[1]!.perUnit / ROUTES_PER_RESOURCE, wall: wall.compared[1]!.perUnit / ROUTES_PER_RESOURCE };
+  const fourRequests = at(four)[0]!.requests;
   const lines = [
     `checks' own time (the sum of the four suites' check durations, without start-up or file loading): ${checks.line}`,
     `verify (wall): ${wall.line}`,
@@ -204,9 +215,9 @@ export function costVerdicts(runs: CostRun[][]): { lines: string[]; checks: Grow
     `verify's CPU (it and its workers): ${cpu?.line ?? 'not measured (no /usr/bin/time: apt-get install time)'}`,
     `requests sent: ${requests.line}`,
     `auth's token checks: ${tokens.line}`,
-    `routes: ${addedRoutes} more routes (${at(3)[0]!.system.actions} actions on each of 4 resources) add ${both(added(3))}: ${both(added(3), addedRoutes)} per route (a route that comes with a whole resource, 4→16: ${both(perRouteInResources)}); ${at(3)[0]!.requests} requests, ${(at(3)[0]!.requests / at(1)[0]!.requests).toFixed(2)}× those of 4 resources`,
-    `instances: a second instance (4 resources) adds ${both(added(4))}; ${at(4)[0]!.requests} requests, ${(at(4)[0]!.requests / at(1)[0]!.requests).toFixed(2)}× those of one`,
-    `tenants: 8 instead of 4 tenants per suite file (4 resources) add ${both(added(5))}; ${at(5)[0]!.identities} identities made instead of ${at(1)[0]!.identities}; ${at(5)[0]!.requests} requests, ${(at(5)[0]!.requests / at(1)[0]!.requests).toFixed(2)}×`,
+    `routes: ${addedRoutes} more routes (${at(routes)[0]!.system.actions} actions on each of 4 resources) add ${both(added(routes))}: ${both(added(routes), addedRoutes)} per route (a route that comes with a whole resource, ${cpu?.compared[1]?.from ?? ''}→${cpu?.compared[1]?.to ?? ''}: ${both(perRouteInResources)}); ${at(routes)[0]!.requests} requests, ${(at(routes)[0]!.requests / fourRequests).toFixed(2)}× those of 4 resources`,
+    `instances: a second instance (4 resources) adds ${both(added(instances))}; ${at(instances)[0]!.requests} requests, ${(at(instances)[0]!.requests / fourRequests).toFixed(2)}× those of one`,
+    `tenants: 8 instead of 4 tenants per suite file (4 resources) add ${both(added(tenants))}; ${at(tenants)[0]!.identities} identities made instead of ${at(four)[0]!.identities}; ${at(tenants)[0]!.requests} requests, ${(at(tenants)[0]!.requests / fourRequests).toFixed(2)}×`,
     noiseNote,
   ];
   return { lines, checks, wall, cpu, requests };

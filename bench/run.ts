@@ -5,7 +5,7 @@
  * 225 queries) beside the time recorded before; (d) the PR gate: verify's wall time on the embedded
  * default with every suite, per suite and its start-up, and a database-only run beside psql
  * (`bench/gate.ts`); (e) the load executor's throughput beside wrk's on the same endpoint; (f) the
- * cost model: verify's time as a synthetic system grows from 1 to 4 to 16 resources, and in
+ * cost model: verify's time as a synthetic system grows from 1 to 4, 16 and 64 resources, and in
  * routes, instances and tenants (`bench/cost-model.ts`).
  * Options: --runs N (default 20; the gate's database-only runs: 3; load rounds: 6; cost rounds: 1),
  * --only spread|detection|search|gate|load|cost, --defect id (repeatable), --concurrency N (search,
@@ -122,12 +122,12 @@ try {
   }
   if (wanted('cost')) {
     const rounds = values.runs === undefined ? 1 : runs;
-    log(`## (f) cost model: shipgate verify --suite ${COST_SUITES.join(' --suite ')} --seed ${COST_SEED} on a synthetic API of 1, 4 and 16 resources (5 routes each), then more routes, instances and tenants; ${rounds} round${rounds === 1 ? '' : 's'}\n`);
+    log(`## (f) cost model: shipgate verify --suite ${COST_SUITES.join(' --suite ')} --seed ${COST_SEED} on a synthetic API of 1, 4, 16 and 64 resources (5 routes each), then more routes, instances and tenants; ${rounds} round${rounds === 1 ? '' : 's'}\n`);
     const costRuns = await measureCost({ root, reportsDir, runs: rounds, log });
     log('');
     table('cost model', renderSection({ title: `cost model (wall: command to exit, median of ${rounds}; counts from the first round)`, rows: costRows(costRuns) as never }).join('\n'));
     const { lines, checks, wall, cpu, requests } = costVerdicts(costRuns);
-    const said = (what: string, g: typeof wall | undefined) => (g === undefined ? `${what} not measured` : g.verdict === 'undetermined' ? `${what} undetermined (noise larger than the growth: repeat with --runs)` : `${what} per added resource, 4→16 is ${g.slopeRatio!.toFixed(2)}× 1→4: ${g.verdict}`);
+    const said = (what: string, g: typeof wall | undefined) => (g === undefined ? `${what} not measured` : g.verdict === 'undetermined' ? `${what} undetermined (noise larger than the growth: repeat with --runs)` : `${what} per added resource, ${g.compared[1]!.from}→${g.compared[1]!.to} is ${g.slopeRatio!.toFixed(2)}× ${g.compared[0]!.from}→${g.compared[0]!.to}: ${g.verdict}`);
     const verdict = `verdict: ${said("checks' own time", checks)}; ${said('requests', requests)}; ${said('CPU time', cpu)}; ${said('wall time', wall)}`;
     table('cost model: growth', [...lines.map((l) => `- ${l}`), '', verdict].join('\n'));
   }

@@ -9,13 +9,22 @@ describe("the cost model's growth verdict", () => {
     expect(g.verdict).toBe('linear');
     expect(g.slopeRatio).toBeCloseTo(1, 5);
     expect(g.slopes.map((s) => s.perUnit)).toEqual([expect.closeTo(1.2, 5), expect.closeTo(1.2, 5)]);
-    expect(g.line).toMatch(/1→4 1\.2 s, 4→16 1\.2 s.*1\.00×.*: linear$/);
+    expect(g.line).toMatch(/1→4 1\.2, 4→16 1\.2 s; 4→16 is 1\.00× 1→4 .*: linear$/);
   });
 
   it('calls quadratic growth worse than linear, even under a large fixed cost', () => {
     const g = judgeGrowth(at((n) => 60 + 0.1 * n * n), 'resource', 's');
     expect(g.verdict).toBe('worse than linear');
     expect(g.slopeRatio).toBeCloseTo(4, 5);
+  });
+
+  it('with four sizes compares the slope up to the next-to-largest with the last (1→16 against 16→64)', () => {
+    const four = (f: (n: number) => number) => [1, 4, 16, 64].map((size) => ({ size, cost: f(size) }));
+    const quadratic = judgeGrowth(four((n) => 15 + 0.01 * n * n), 'resource', 's', 0.5);
+    expect(quadratic.compared.map((s) => [s.from, s.to])).toEqual([[1, 16], [16, 64]]);
+    expect(quadratic.slopeRatio).toBeCloseTo(80 / 17, 5);
+    expect(quadratic.verdict).toBe('worse than linear');
+    expect(judgeGrowth(four((n) => 15 + 0.3 * n), 'resource', 's', 0.5).verdict).toBe('linear');
   });
 
   it('tolerates noise up to 1.5× in the slope and no further', () => {
