@@ -4,9 +4,11 @@
  * pass rate); (c) search-quality on a generated golden set of Cranfield's size (1,400 documents,
  * 225 queries) beside the time recorded before; (d) the PR gate: verify's wall time on the embedded
  * default with every suite, per suite and its start-up, and a database-only run beside psql
- * (`bench/gate.ts`); (e) the load executor's throughput beside wrk's on the same endpoint.
- * Options: --runs N (default 20; the gate's database-only runs: 3; load rounds: 6),
- * --only spread|detection|search|gate|load, --defect id (repeatable), --concurrency N (search,
+ * (`bench/gate.ts`); (e) the load executor's throughput beside wrk's on the same endpoint; (f) the
+ * cost model: verify's time as a synthetic system grows from 1 to 4, 16 and 64 resources, and in
+ * routes, instances and tenants (`bench/cost-model.ts`).
+ * Options: --runs N (default 20; the gate's database-only runs: 3; load rounds: 6; cost rounds: 1),
+ * --only spread|detection|search|gate|load|cost, --defect id (repeatable), --concurrency N (search,
  * default 4; load connections, default 16).
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { measureDetection, type DetectionRow } from './detection-rate.ts';
 import { beforeRow, measureSearchAtSize } from './search-at-size.ts';
 import { databaseOnlyRows, gateRows, GATE_BEFORE, psqlFloor, timedVerify, type GateRun } from './gate.ts';
 import { measureLoadVsWrk } from './load-vs-wrk.ts';
+import { COST_SEED, COST_SUITES, costRows, costVerdicts, measureCost } from './cost-model.ts';
 
 /** The race defects of the concurrency suites. */
 const RACE_DEFECTS = [
@@ -42,7 +45,7 @@ const { values } = parseArgs({
   options: { runs: { type: 'string' }, only: { type: 'string' }, defect: { type: 'string', multiple: true }, bursts: { type: 'string' }, concurrency: { type: 'string' } },
   strict: true,
 });
-const PARTS = ['spread', 'detection', 'search', 'gate', 'load'] as const;
+const PARTS = ['spread', 'detection', 'search', 'gate', 'load', 'cost'] as const;
 if (values.only !== undefined && !(PARTS as readonly string[]).includes(values.only)) {
   process.stderr.write(`--only: expected one of ${PARTS.join(', ')} (got '${values.only}')\n`);
   process.exit(2);
@@ -116,6 +119,17 @@ try {
     const rows = await measureLoadVsWrk({ root, reportsDir, connections, seconds: 5, rounds, log });
     log('');
     table('load executor throughput', renderSection({ title: `load executor throughput (${connections} connections, ${rounds} rounds of 5 s, each generator in turn)`, rows: rows as never }).join('\n'));
+  }
+  if (wanted('cost')) {
+    const rounds = values.runs === undefined ? 1 : runs;
+    log(`## (f) cost model: shipgate verify --suite ${COST_SUITES.join(' --suite ')} --seed ${COST_SEED} on a synthetic API of 1, 4, 16 and 64 resources (5 routes each), then more routes, instances and tenants; ${rounds} round${rounds === 1 ? '' : 's'}\n`);
+    const costRuns = await measureCost({ root, reportsDir, runs: rounds, log });
+    log('');
+    table('cost model', renderSection({ title: `cost model (wall: command to exit, median of ${rounds}; counts from the first round)`, rows: costRows(costRuns) as never }).join('\n'));
+    const { lines, checks, wall, cpu, requests } = costVerdicts(costRuns);
+    const said = (what: string, g: typeof wall | undefined) => (g === undefined ? `${what} not measured` : g.verdict === 'undetermined' ? `${what} undetermined (noise larger than the growth: repeat with --runs)` : `${what} per added resource, ${g.compared[1]!.from}→${g.compared[1]!.to} is ${g.slopeRatio!.toFixed(2)}× ${g.compared[0]!.from}→${g.compared[0]!.to}: ${g.verdict}`);
+    const verdict = `verdict: ${said("checks' own time", checks)}; ${said('requests', requests)}; ${said('CPU time', cpu)}; ${said('wall time', wall)}`;
+    table('cost model: growth', [...lines.map((l) => `- ${l}`), '', verdict].join('\n'));
   }
   log(`\ntables: ${tablesFile}`);
 } finally {
