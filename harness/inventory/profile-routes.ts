@@ -106,7 +106,8 @@ export function profileRoutes(p: TargetProfile): NamedRoute[] {
     add(u.route, 'capability', 'uploads.route');
     const read = typeof u.read === 'string' ? { route: u.read, access: undefined } : u.read;
     add(read.route, read.access === 'public' ? 'public' : 'capability', 'uploads.read');
-    add(u.remove, 'capability', 'uploads.remove');
+    add(routeOf(u.remove), typeof u.remove === 'object' && u.remove.access === 'public' ? 'public' : 'capability', 'uploads.remove');
+    if (u.update) add(u.update.route, u.update.access === 'public' ? 'public' : 'capability', 'uploads.update', (sample) => ({ body: u.update!.body(sample.unique('probe'), sample) }));
   }
   (p.cors?.routes ?? []).forEach((r, i) => add(typeof r === 'string' ? r : r.route, 'listed', `cors.routes.${i}`));
   // Health probes answer anyone (an orchestrator has no token): known, never token-checked.
