@@ -543,7 +543,7 @@ export default defineTarget({
 
   // Evidence uploads: the limit and the allow-list the system promises (seed 003), how it refuses,
   // its idempotency key, and the read route that shows what it stored (size and SHA-256). Another
-  // tenant's read answers as a missing id (the default access and denial).
+  // tenant's read, delete and change answer as a missing id (the default access and denial).
   uploads: {
     route: 'POST /v1/evidence',
     field: 'file',
@@ -563,6 +563,9 @@ export default defineTarget({
     refusals: { tooLarge: 413, type: 415 },
     idempotencyHeader: 'Idempotency-Key',
     read: { route: 'GET /v1/evidence/{id}', size: (b) => Number((b as { size_bytes: number }).size_bytes), sha256: (b) => (b as { sha256: string }).sha256 },
+    // A tenant deletes and renames its own evidence; another tenant's delete or change answers as a missing id.
+    remove: 'DELETE /v1/evidence/{id}',
+    update: { route: 'PATCH /v1/evidence/{id}', body: (marker) => ({ description: marker }) },
   },
 
   // Browser access. The reference allows the origins in ALLOWED_ORIGINS; shipgate serves its pages

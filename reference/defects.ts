@@ -385,6 +385,20 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['UPLOAD_TYPE_SPOOF_ACCEPTED'],
   },
   {
+    id: 'upload-delete-foreign',
+    promise: "another tenant cannot delete an upload: its delete answers like a missing id and the upload stays",
+    mistake: "the evidence delete reuses the retention job's clean-up, which runs as the service client and looks the row up by id alone, so any signed-in caller deletes any org's evidence",
+    caughtBy: ['uploads'],
+    findingCodes: ['UPLOAD_FOREIGN_WRITE'],
+  },
+  {
+    id: 'upload-update-foreign',
+    promise: "another tenant cannot change an upload: its change answers like a missing id and changes nothing",
+    mistake: "the evidence description change was moved onto the service client with the admin tool that fixes typos in any org's evidence, and kept its id-only WHERE, so any signed-in caller renames any org's evidence",
+    caughtBy: ['uploads'],
+    findingCodes: ['UPLOAD_FOREIGN_WRITE'],
+  },
+  {
     id: 'export-double-claim',
     promise: 'any number of workers and API instances never produce two exports for one job',
     mistake:
