@@ -385,6 +385,20 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['UPLOAD_TYPE_SPOOF_ACCEPTED'],
   },
   {
+    id: 'preference-read-foreign',
+    promise: "another tenant naming a tenant's preference document sees none of its data",
+    mistake: "the preferences read was moved onto the settings-sync worker's lookup (it warms a cache for every org), which runs as the service client and names the document by hub alone, so another org naming the same hub reads this org's preferences",
+    caughtBy: ['tenant-isolation'],
+    findingCodes: ['TENANT_FOREIGN_READ'],
+  },
+  {
+    id: 'job-run-foreign',
+    promise: "another tenant naming a tenant's job sees none of its runs",
+    mistake: "the run history shares the operators' scheduler dashboard query, which runs as the service client and names runs by job id alone, so another org using the same job name sees this org's runs",
+    caughtBy: ['tenant-isolation'],
+    findingCodes: ['TENANT_FOREIGN_READ'],
+  },
+  {
     id: 'upload-delete-foreign',
     promise: "another tenant cannot delete an upload: its delete answers like a missing id and the upload stays",
     mistake: "the evidence delete reuses the retention job's clean-up, which runs as the service client and looks the row up by id alone, so any signed-in caller deletes any org's evidence",
