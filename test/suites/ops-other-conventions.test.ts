@@ -73,6 +73,12 @@ describe('uploads and exports as the profile declares them, on another API', () 
     expect(renamed.signoff.findings[0]?.title).toMatch(/^tenant-\d+ changed tenant-\d+'s upload \d+: its change \(answered 200\) shows in the owner's read$/);
   });
 
+  it('names a foreign delete refused, and nothing deleted, with another status than the declared 403', async () => {
+    const { signoff } = await verify('delete-as-404');
+    expect(signoff.findings.map((f) => f.code)).toEqual(['UPLOAD_FOREIGN_WRITE_DENIAL']);
+    expect(signoff.findings[0]?.title).toMatch(/^tenant-\d+'s delete of the upload answered 404, not the declared denial 403$/);
+  });
+
   it('names the rendering a wrong manifest hash was taken of', async () => {
     const { signoff } = await verify('hash-stringify');
     const codes = signoff.findings.map((f) => f.code).sort();
