@@ -84,6 +84,7 @@ export function profileRoutes(p: TargetProfile): NamedRoute[] {
     add(p.exports.status.route, 'capability', 'exports.status');
     add(p.exports.productions.route, 'capability', 'exports.productions');
     add(p.exports.download, 'capability', 'exports.download');
+    add(routeOf(p.exports.remove), 'capability', 'exports.remove');
   }
   for (const [name, e] of Object.entries(p.adapters?.endpoints ?? {})) {
     add(e.route, 'capability', `adapters.endpoints.${name}`, (sample) => (e.body ? { body: e.body({ marker: sample.unique('probe'), sample }) } : {}));
