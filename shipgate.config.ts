@@ -321,6 +321,8 @@ export default defineTarget({
     // The tenant's exports, counted before and after each burst: only the ones the answers name may be new.
     list: { route: 'GET /v1/exports' },
     download: 'GET /v1/exports/{id}/download',
+    // A tenant deletes its own settled exports; another tenant's delete answers as a missing id.
+    remove: 'DELETE /v1/exports/{id}',
     // The golden path (the exports suite): the manifest's hashes, the system's own verification, and
     // how shipgate recomputes each hash from the download: RFC 8785 canonical JSON (the default),
     // SHA-256 in hex, the whole bundle and each of its items.

@@ -52,6 +52,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['TENANT_FOREIGN_READ'],
   },
   {
+    id: 'export-delete-foreign',
+    promise: "another tenant's export cannot be deleted by its id: the delete answers like a missing id and the export stays",
+    mistake: "the export delete reuses the retention sweep's statement, which runs as the service client and names the export by id alone, so any signed-in caller deletes any org's settled export",
+    caughtBy: ['tenant-isolation'],
+    findingCodes: ['TENANT_FOREIGN_WRITE'],
+  },
+  {
     id: 'tenant-from-body',
     promise: 'the tenant comes from the credentials, never from the request body',
     mistake: 'document create honours an org_id in the body (for an import tool) and writes through the service client',
