@@ -75,6 +75,12 @@ const exportsBlock = {
 };
 
 describe('the exports golden path in the profile', () => {
+  it('takes a delete route with its own access, and refuses one that does not name the export', () => {
+    const p = validateProfile({ ...minimal, exports: { ...exportsBlock, access: 'signedIn', remove: { route: 'DELETE /v1/exports/{id}', access: 'owner', denied: 403 } } }, 'x');
+    expect(p.exports?.remove).toEqual({ route: 'DELETE /v1/exports/{id}', access: 'owner', denied: 403 });
+    expect(profileProblems({ ...minimal, exports: { ...exportsBlock, remove: 'DELETE /v1/exports' } })).toEqual(['exports.remove: the remove route names the export with {id}']);
+  });
+
   it('says what is missing for the exports suite, one thing at a time', () => {
     const reason = (x: object) => suite('exports').applicability(validateProfile({ ...minimal, exports: { ...exportsBlock, ...x } }, 'x'));
     expect(reason({})).toMatch(/^exports\.download is not given/);
