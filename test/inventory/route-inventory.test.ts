@@ -46,7 +46,7 @@ describe('the route inventory', () => {
     const inventory = routeInventory(reference);
     const byOrigin = Object.fromEntries(inventory.tokenRoutes.map((t) => [t.origin, t]));
     // Routes no resource and no protectedRoutes entry names: before the inventory, no token check reached them.
-    for (const origin of ['exports.status', 'exports.productions', 'exports.download', 'exports.request', 'jobClaim.claim', 'jobClaim.runs', 'jsonbMerge.merge', 'jsonbMerge.read', 'idempotency.endpoints.evidence', 'idempotency.firstLogin']) {
+    for (const origin of ['exports.status', 'exports.productions', 'exports.download', 'exports.request', 'exports.remove', 'uploads.remove', 'uploads.update', 'jobClaim.claim', 'jobClaim.runs', 'jsonbMerge.merge', 'jsonbMerge.read', 'idempotency.endpoints.evidence', 'idempotency.firstLogin']) {
       expect(byOrigin[origin], origin).toBeDefined();
       expect(byOrigin[origin]!.judge, origin).toBe('relative');
     }
