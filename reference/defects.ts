@@ -413,6 +413,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['UPLOAD_FOREIGN_WRITE'],
   },
   {
+    id: 'upload-delete-forbidden',
+    promise: "another tenant's delete of an upload answers like a missing id, so nobody learns which ids exist",
+    mistake: "for a clearer error, the evidence delete first looks the id up in every org through the service client and answers 403 for another org's evidence (nothing is deleted, but a 403 and a 404 tell existing ids from missing ones)",
+    caughtBy: ['uploads'],
+    findingCodes: ['UPLOAD_FOREIGN_WRITE_DENIAL'],
+  },
+  {
     id: 'upload-update-foreign',
     promise: "another tenant cannot change an upload: its change answers like a missing id and changes nothing",
     mistake: "the evidence description change was moved onto the service client with the admin tool that fixes typos in any org's evidence, and kept its id-only WHERE, so any signed-in caller renames any org's evidence",

@@ -190,7 +190,11 @@ export function registerEvidenceRoutes(app: FastifyInstance, { pool, auth, defec
   const deleteEvidence = defects.has('upload-delete-foreign') ? deleteAnyOrgsEvidence : deleteOwnEvidence;
   app.delete<Params>('/v1/evidence/:id', async (request, reply) => {
     const caller = await auth.caller(request);
-    const deleted = await deleteEvidence(pool, caller, resourceId(request.params.id, RESOURCE));
+    const id = resourceId(request.params.id, RESOURCE);
+    if (defects.has('upload-delete-forbidden') && (await belongsToAnotherOrg(pool, caller, id))) {
+      throw new ApiError(403, 'forbidden', 'this evidence belongs to another organisation');
+    }
+    const deleted = await deleteEvidence(pool, caller, id);
     if (!deleted) throw notFound(RESOURCE);
     return reply.code(204).send();
   });
@@ -209,6 +213,12 @@ async function changeAnyOrgsEvidence(pool: AppContext['pool'], _caller: Caller, 
 
 async function deleteOwnEvidence(pool: AppContext['pool'], caller: Caller, id: string): Promise<boolean> {
   return asCaller(pool, caller, async (db) => ((await db.query('DELETE FROM public.evidence WHERE id = $1 AND org_id = $2', [id, caller.orgId])).rowCount ?? 0) > 0);
+}
+
+// DEFECT upload-delete-forbidden: "a clearer error for support": the delete first looks the id up in every org (service client) and answers 403 for another org's evidence, so anyone can tell which ids exist; nothing is deleted
+async function belongsToAnotherOrg(pool: AppContext['pool'], caller: Caller, id: string): Promise<boolean> {
+  const { rows } = await asService(pool, (db) => db.query<{ org_id: string }>('SELECT org_id FROM public.evidence WHERE id = $1', [id]));
+  return rows.length > 0 && rows[0]!.org_id !== caller.orgId;
 }
 
 // DEFECT upload-delete-foreign: the delete reuses the retention job's clean-up, which runs as the service client and looks the row up by id alone: any signed-in caller deletes any org's evidence
