@@ -321,6 +321,8 @@ export default defineTarget({
     // The tenant's exports, counted before and after each burst: only the ones the answers name may be new.
     list: { route: 'GET /v1/exports' },
     download: 'GET /v1/exports/{id}/download',
+    // A tenant deletes its own settled exports; another tenant's delete answers as a missing id.
+    remove: 'DELETE /v1/exports/{id}',
     // The golden path (the exports suite): the manifest's hashes, the system's own verification, and
     // how shipgate recomputes each hash from the download: RFC 8785 canonical JSON (the default),
     // SHA-256 in hex, the whole bundle and each of its items.
@@ -543,7 +545,7 @@ export default defineTarget({
 
   // Evidence uploads: the limit and the allow-list the system promises (seed 003), how it refuses,
   // its idempotency key, and the read route that shows what it stored (size and SHA-256). Another
-  // tenant's read answers as a missing id (the default access and denial).
+  // tenant's read, delete and change answer as a missing id (the default access and denial).
   uploads: {
     route: 'POST /v1/evidence',
     field: 'file',
@@ -563,6 +565,9 @@ export default defineTarget({
     refusals: { tooLarge: 413, type: 415 },
     idempotencyHeader: 'Idempotency-Key',
     read: { route: 'GET /v1/evidence/{id}', size: (b) => Number((b as { size_bytes: number }).size_bytes), sha256: (b) => (b as { sha256: string }).sha256 },
+    // A tenant deletes and renames its own evidence; another tenant's delete or change answers as a missing id.
+    remove: 'DELETE /v1/evidence/{id}',
+    update: { route: 'PATCH /v1/evidence/{id}', body: (marker) => ({ description: marker }) },
   },
 
   // Browser access. The reference allows the origins in ALLOWED_ORIGINS; shipgate serves its pages

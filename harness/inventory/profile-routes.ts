@@ -84,6 +84,7 @@ export function profileRoutes(p: TargetProfile): NamedRoute[] {
     add(p.exports.status.route, 'capability', 'exports.status');
     add(p.exports.productions.route, 'capability', 'exports.productions');
     add(p.exports.download, 'capability', 'exports.download');
+    add(routeOf(p.exports.remove), 'capability', 'exports.remove');
   }
   for (const [name, e] of Object.entries(p.adapters?.endpoints ?? {})) {
     add(e.route, 'capability', `adapters.endpoints.${name}`, (sample) => (e.body ? { body: e.body({ marker: sample.unique('probe'), sample }) } : {}));
@@ -106,7 +107,8 @@ export function profileRoutes(p: TargetProfile): NamedRoute[] {
     add(u.route, 'capability', 'uploads.route');
     const read = typeof u.read === 'string' ? { route: u.read, access: undefined } : u.read;
     add(read.route, read.access === 'public' ? 'public' : 'capability', 'uploads.read');
-    add(u.remove, 'capability', 'uploads.remove');
+    add(routeOf(u.remove), typeof u.remove === 'object' && u.remove.access === 'public' ? 'public' : 'capability', 'uploads.remove');
+    if (u.update) add(u.update.route, u.update.access === 'public' ? 'public' : 'capability', 'uploads.update', (sample) => ({ body: u.update!.body(sample.unique('probe'), sample) }));
   }
   (p.cors?.routes ?? []).forEach((r, i) => add(typeof r === 'string' ? r : r.route, 'listed', `cors.routes.${i}`));
   // Health probes answer anyone (an orchestrator has no token): known, never token-checked.

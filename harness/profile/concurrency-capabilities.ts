@@ -237,6 +237,17 @@ export const exportsSpec = z.strictObject({
   list: listOf.optional(),
   /** Downloads a finished export: it must answer 2xx once the export is done. */
   download: routeString.optional(),
+  /**
+   * Deletes an export, e.g. `'DELETE /v1/exports/{id}'`, or `{ route, access, denied }`: who may
+   * delete one (default 'tenant', whatever the reads allow) and how a denial answers. tenant-isolation
+   * deletes every export it queues as another tenant: refused as declared, and the export stays.
+   */
+  remove: z
+    .union([
+      routeString.refine((r) => r.includes('{id}'), 'the remove route names the export with {id}'),
+      z.strictObject({ route: routeString.refine((r) => r.includes('{id}'), 'the remove route names the export with {id}'), ...operationAccess }),
+    ])
+    .optional(),
   /** Reads a finished export's manifest, e.g. `'GET /v1/exports/{id}/manifest'`: the hashes the system claims for its data. */
   manifest: z
     .strictObject({

@@ -12,9 +12,22 @@ const status = z.number().int().min(400).max(599);
 const statuses = z.union([status, z.array(status).min(1)], { error: 'expected a status such as 415, or a list of them' });
 const mediaType = z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, "expected a media type such as 'application/pdf'");
 
+const OTHER_PLACEHOLDER = /\{(?!id\})[^}]*\}/;
+
+/**
+ * A route that names one upload. shipgate fills only `{id}` (the upload's id from the upload's
+ * answer): a route naming anything else (a project, a folder) cannot be called, so it is refused.
+ */
+const idRoute = (what: string) =>
+  routeString
+    .refine((r) => r.includes('{id}'), `the ${what} route names the upload with {id}`)
+    .refine((r) => !OTHER_PLACEHOLDER.test(r), {
+      error: (iss) => `the ${what} route names ${OTHER_PLACEHOLDER.exec(String(iss.input))?.[0]}: shipgate fills only {id} (the upload's id) in an upload route`,
+    });
+
 const readSpec = z.strictObject({
   /** Reads one upload: `'GET /v1/evidence/{id}'`. */
-  route: routeString.refine((r) => r.includes('{id}'), 'the read route names the upload with {id}'),
+  route: idRoute('read'),
   /** Who may read an upload (the access model; default 'tenant'): a foreign tenant gets the denial. */
   access: accessLevel.optional(),
   /** How a denied read answers (default: `policy.denied`). */
@@ -23,6 +36,30 @@ const readSpec = z.strictObject({
   size: fn<(body: Json) => number>('read answer => size in bytes', RETURNS.count).optional(),
   /** The SHA-256 (hex) of the stored bytes, from the read answer: checked against what was sent. */
   sha256: fn<(body: Json) => string>('read answer => sha256 hex', RETURNS.text).optional(),
+});
+
+const removeSpec = z.strictObject({
+  /** Deletes one upload: `'DELETE /v1/evidence/{id}'`. */
+  route: idRoute('remove'),
+  /** Who may delete an upload (the access model; default 'tenant', whatever the read allows): a foreign tenant gets the denial. */
+  access: accessLevel.optional(),
+  /** How a denied delete answers (default: `policy.denied`). */
+  denied: denial.optional(),
+});
+
+const updateSpec = z.strictObject({
+  /** Changes one upload: `'PATCH /v1/evidence/{id}'`. */
+  route: idRoute('update'),
+  /**
+   * The JSON body of a change that puts `marker` into the upload, where the read answer shows it,
+   * e.g. `(marker) => ({ description: marker })`: the owner's read then carries the marker, another
+   * tenant's change must not put it there.
+   */
+  body: fn<(marker: string, sample: Sample) => Json>('(marker, sample) => body', RETURNS.body),
+  /** Who may change an upload (the access model; default 'tenant', whatever the read allows). */
+  access: accessLevel.optional(),
+  /** How a denied change answers (default: `policy.denied`). */
+  denied: denial.optional(),
 });
 
 /**
@@ -53,9 +90,15 @@ export const uploadsSpec = z.strictObject({
     .default({ tooLarge: 413, type: 415 }),
   /** The new upload's id in the answer. Default: `body.id`. */
   id: fn<(body: Json) => string | number>('answer => id', RETURNS.id).optional(),
-  read: z.union([routeString.refine((r) => r.includes('{id}'), 'the read route names the upload with {id}'), readSpec]),
-  /** Deletes an upload: on a staging target shipgate removes every upload it made (required there). */
-  remove: routeString.refine((r) => r.includes('{id}'), 'the remove route names the upload with {id}').optional(),
+  read: z.union([idRoute('read'), readSpec]),
+  /**
+   * Deletes an upload, e.g. `'DELETE /v1/evidence/{id}'`: another tenant's delete is refused as
+   * its access declares and leaves the upload as it was; on a staging target shipgate removes
+   * every upload it made (required there). `{ route, access, denied }` declares who may delete.
+   */
+  remove: z.union([idRoute('remove'), removeSpec]).optional(),
+  /** Changes an upload (its description, its name): another tenant's change is refused as its access declares and changes nothing. */
+  update: updateSpec.optional(),
   /** The header that carries an idempotency key, when uploads honour one: the same key returns the same record. */
   idempotencyHeader: z.string().min(1).optional(),
   /** An id that names no upload, in the system's form (default: a random UUID). */

@@ -54,6 +54,12 @@ export const tryClaimAdvanceLastRun: TryClaim = async (db, o) => {
   return rows[0];
 };
 
+// DEFECT job-run-foreign: the run history shares the operators' scheduler dashboard query, which runs as the service client and names runs by job id alone: another org using the same job name sees this org's runs
+export async function listRunsOfAnyOrg(db: Db, jobId: string): Promise<JobRun[]> {
+  const { rows } = await db.query<JobRun>(`SELECT ${RUN_COLUMNS} FROM public.job_runs WHERE job_id = $1 ORDER BY scheduled_for, claimed_at, id`, [jobId]);
+  return rows;
+}
+
 export async function listRuns(db: Db, orgId: string, jobId: string): Promise<JobRun[]> {
   const { rows } = await db.query<JobRun>(
     `SELECT ${RUN_COLUMNS} FROM public.job_runs WHERE org_id = $1 AND job_id = $2 ORDER BY scheduled_for, claimed_at, id`,

@@ -3,11 +3,13 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { allItems, firstItem, type ItemRow, type Resource } from '../db/resource-rows.ts';
-import { asCaller, type Caller, type Db } from '../db/transactions.ts';
+import { z } from 'zod';
+import { asCaller, asService, type Caller, type Db } from '../db/transactions.ts';
 import { contentTypeProblem } from '../evidence/content-type.ts';
 import { ApiError, invalidRequest, notFound } from '../http/errors.ts';
 import { parseListQuery, toPage } from '../http/pagination.ts';
 import { resourceId } from '../http/resource-id.ts';
+import { parseInput } from '../http/validation.ts';
 
 const RESOURCE = 'evidence';
 /** Room for the multipart boundaries and the small text fields around the file. */
@@ -26,6 +28,8 @@ interface Upload {
 }
 
 type Params = { Params: { id: string } };
+/** What a tenant may change of its evidence: the description (the file itself is immutable, as its hash says). */
+const changeBody = z.strictObject({ description: z.string().max(2_000) });
 /** Stores the upload once per key: returns the record and whether this call created it. */
 type StoreKeyed = (db: Db, caller: Caller, upload: Upload, key: string, requestHash: string) => Promise<{ item: Resource; created: boolean }>;
 
@@ -172,4 +176,52 @@ export function registerEvidenceRoutes(app: FastifyInstance, { pool, auth, defec
     if (!item) throw notFound(RESOURCE);
     return item;
   });
+
+  const changeEvidence = defects.has('upload-update-foreign') ? changeAnyOrgsEvidence : changeOwnEvidence;
+  app.patch<Params>('/v1/evidence/:id', async (request) => {
+    const caller = await auth.caller(request);
+    const id = resourceId(request.params.id, RESOURCE);
+    const { description } = parseInput(changeBody, request.body, 'evidence change');
+    const item = await changeEvidence(pool, caller, id, description);
+    if (!item) throw notFound(RESOURCE);
+    return item;
+  });
+
+  const deleteEvidence = defects.has('upload-delete-foreign') ? deleteAnyOrgsEvidence : deleteOwnEvidence;
+  app.delete<Params>('/v1/evidence/:id', async (request, reply) => {
+    const caller = await auth.caller(request);
+    const id = resourceId(request.params.id, RESOURCE);
+    if (defects.has('upload-delete-forbidden') && (await belongsToAnotherOrg(pool, caller, id))) {
+      throw new ApiError(403, 'forbidden', 'this evidence belongs to another organisation');
+    }
+    const deleted = await deleteEvidence(pool, caller, id);
+    if (!deleted) throw notFound(RESOURCE);
+    return reply.code(204).send();
+  });
+}
+
+async function changeOwnEvidence(pool: AppContext['pool'], caller: Caller, id: string, description: string): Promise<Resource | undefined> {
+  return asCaller(pool, caller, async (db) =>
+    firstItem(await db.query<ItemRow>(`UPDATE public.evidence AS e SET description = $3 WHERE e.id = $1 AND e.org_id = $2 RETURNING ${ITEM}`, [id, caller.orgId, description])),
+  );
+}
+
+// DEFECT upload-update-foreign: the description change was moved onto the service client with the admin "fix a typo in any evidence" tool, and kept its id-only WHERE: any signed-in caller renames any org's evidence
+async function changeAnyOrgsEvidence(pool: AppContext['pool'], _caller: Caller, id: string, description: string): Promise<Resource | undefined> {
+  return asService(pool, async (db) => firstItem(await db.query<ItemRow>(`UPDATE public.evidence AS e SET description = $2 WHERE e.id = $1 RETURNING ${ITEM}`, [id, description])));
+}
+
+async function deleteOwnEvidence(pool: AppContext['pool'], caller: Caller, id: string): Promise<boolean> {
+  return asCaller(pool, caller, async (db) => ((await db.query('DELETE FROM public.evidence WHERE id = $1 AND org_id = $2', [id, caller.orgId])).rowCount ?? 0) > 0);
+}
+
+// DEFECT upload-delete-forbidden: "a clearer error for support": the delete first looks the id up in every org (service client) and answers 403 for another org's evidence, so anyone can tell which ids exist; nothing is deleted
+async function belongsToAnotherOrg(pool: AppContext['pool'], caller: Caller, id: string): Promise<boolean> {
+  const { rows } = await asService(pool, (db) => db.query<{ org_id: string }>('SELECT org_id FROM public.evidence WHERE id = $1', [id]));
+  return rows.length > 0 && rows[0]!.org_id !== caller.orgId;
+}
+
+// DEFECT upload-delete-foreign: the delete reuses the retention job's clean-up, which runs as the service client and looks the row up by id alone: any signed-in caller deletes any org's evidence
+async function deleteAnyOrgsEvidence(pool: AppContext['pool'], _caller: Caller, id: string): Promise<boolean> {
+  return asService(pool, async (db) => ((await db.query('DELETE FROM public.evidence WHERE id = $1', [id])).rowCount ?? 0) > 0);
 }

@@ -83,7 +83,7 @@ export function registerExportRoutes(app: FastifyInstance, { pool, auth, defects
   app.delete<Params>('/v1/exports/:id', async (request, reply) => {
     const caller = await auth.caller(request);
     const id = resourceId(request.params.id, RESOURCE);
-    const outcome = await asCaller(pool, caller, async (db) => {
+    const outcome = await (defects.has('export-delete-foreign') ? deleteAnyOrgsExport(pool, id) : asCaller(pool, caller, async (db) => {
       await db.query(
         `DELETE FROM public.export_files AS f USING public.exports AS x
           WHERE f.export_id = x.id AND x.id = $1 AND x.org_id = $2 AND f.org_id = $2 AND x.status <> 'preparing'`,
@@ -93,7 +93,7 @@ export function registerExportRoutes(app: FastifyInstance, { pool, auth, defects
       if (gone.rowCount === 1) return 'deleted';
       const { rows } = await db.query<{ status: string }>('SELECT status FROM public.exports WHERE id = $1 AND org_id = $2', [id, caller.orgId]);
       return rows[0]?.status;
-    });
+    }));
     if (outcome === undefined) throw notFound(RESOURCE);
     if (outcome === 'preparing') throw new ApiError(409, 'export_in_progress', 'the export is being prepared by a worker; delete it once it is ready or failed', { status: outcome });
     return reply.code(204).send();
@@ -165,6 +165,16 @@ const FILE_SQL = `SELECT x.status, x.id AS export_id, f.bundle, f.manifest, f.sh
 async function readFile(pool: pg.Pool, caller: Caller, id: string) {
   const row = await asCaller(pool, caller, async (db) => (await db.query<FileRow>(`${FILE_SQL} AND x.org_id = $2`, [id, caller.orgId])).rows[0]);
   return readyFile(row);
+}
+
+// DEFECT export-delete-foreign (2 of 2): the delete reuses the retention sweep's statement, which runs as the service client and names the export by id alone: any signed-in caller deletes any org's settled export
+async function deleteAnyOrgsExport(pool: pg.Pool, id: string): Promise<string | undefined> {
+  return asService(pool, async (db) => {
+    await db.query(`DELETE FROM public.export_files AS f USING public.exports AS x WHERE f.export_id = x.id AND x.id = $1 AND x.status <> 'preparing'`, [id]);
+    const gone = await db.query(`DELETE FROM public.exports WHERE id = $1 AND status <> 'preparing'`, [id]);
+    if (gone.rowCount === 1) return 'deleted';
+    return (await db.query<{ status: string }>('SELECT status FROM public.exports WHERE id = $1', [id])).rows[0]?.status;
+  });
 }
 
 // DEFECT export-download-foreign: downloads were moved onto the workers' file lookup (to stream large bundles), which reads by export id through the service client: any signed-in caller downloads any org's finished export

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { asCaller, type Db } from '../db/transactions.ts';
+import { asCaller, asService, type Db } from '../db/transactions.ts';
 import { notFound } from '../http/errors.ts';
 import { parseInput } from '../http/validation.ts';
 
@@ -64,19 +64,27 @@ const deepMergeInApp: Merge = async (db, orgId, hub, patch) => {
   return rows[0]!.data;
 };
 
+// DEFECT preference-read-foreign: the read was moved onto the settings-sync worker's lookup (it warms a cache for every org), which runs as the service client and names the document by hub alone: another org naming the same hub reads this org's preferences
+async function readHubOfAnyOrg(db: Db, hub: string): Promise<Data> {
+  const { rows } = await db.query<{ data: Data }>('SELECT data FROM public.preference_hubs WHERE hub = $1 ORDER BY updated_at DESC LIMIT 1', [hub]);
+  return rows[0]?.data ?? {};
+}
+
 export function registerPreferenceRoutes(app: FastifyInstance, { pool, auth, defects }: AppContext): void {
   const merge = defects.has('jsonb-overwrite') ? readModifyWrite : defects.has('jsonb-nested-overwrite') ? deepMergeInApp : mergeInDatabase;
 
   app.get<Params>('/v1/preferences/:hub', async (request) => {
     const caller = await auth.caller(request);
     const hub = hubName(request.params.hub);
-    const data = await asCaller(pool, caller, async (db) => {
-      const { rows } = await db.query<{ data: Data }>('SELECT data FROM public.preference_hubs WHERE org_id = $1 AND hub = $2', [
-        caller.orgId,
-        hub,
-      ]);
-      return rows[0]?.data ?? {};
-    });
+    const data = defects.has('preference-read-foreign')
+      ? await asService(pool, (db) => readHubOfAnyOrg(db, hub))
+      : await asCaller(pool, caller, async (db) => {
+          const { rows } = await db.query<{ data: Data }>('SELECT data FROM public.preference_hubs WHERE org_id = $1 AND hub = $2', [
+            caller.orgId,
+            hub,
+          ]);
+          return rows[0]?.data ?? {};
+        });
     return { hub, data };
   });
 

@@ -121,6 +121,57 @@ if (profile.exports) {
   );
 }
 
+if (profile.exports?.remove) {
+  const x = profile.exports;
+  const spec = typeof x.remove === 'string' ? { route: x.remove } : x.remove!;
+  const remove = parseRoute(spec.route);
+  const status = parseRoute(x.status.route);
+  // Its own declaration, never the reads': a tenant whose members read each other's exports may still keep deletes to the owner.
+  const access = normaliseForTenancy({ level: spec.access ?? 'tenant', denied: spec.denied ?? policy.denied, declaredAt: spec.access !== undefined ? 'exports.remove.access' : "the default ('tenant')" }, tenantIs);
+  suite.check(`exports: deleting another caller's export by its id (${formatRoute(remove)}) follows its access (${describeLevel(access.level)}${access.denied === 'as-missing' ? '' : `, denied with ${access.denied}`}) and leaves it`, async (c) => {
+    const api = new ExportsApi(x);
+    const denied = relations(c, access).filter((r) => expectationFor(access, r, undefined, policy).outcome === 'denied');
+    if (denied.length === 0) return c.notApplicable(`nobody shipgate can make is denied deleting an export (${access.declaredAt}: ${describeLevel(access.level)})`);
+    await eachCase(c, async ({ sample, owner, stranger, at }) => {
+      const req = api.queueRequest(sample);
+      const queued = await owner.client.send({ method: req.method, path: req.path, ...(req.body !== undefined ? { body: req.body } : {}), instance: at, label: `${owner.label} queues an export` });
+      const id = ok(queued) ? api.idOf(queued.json) : undefined;
+      if (!id) return precondition({ title: `${owner.label} could not queue an export (${queued.error ?? queued.status})`, needs: "the profile's exports.request queues an export", evidence: [ex('queue', queued)] });
+      // Settled, so the owner's own delete (the proof below) is not refused for a worker holding it.
+      await api.awaitSettled([{ id, owner, queuedAt: Date.now() }], x.completeWithinMs);
+      const read = (label: string) => owner.client.send({ method: status.method, path: fillPath(status.path, { id }), instance: at, label });
+      const before = await read(`${owner.label} reads its export ${id}`);
+      if (!ok(before)) return precondition({ title: `${owner.label} cannot read its own export (${before.error ?? before.status})`, needs: "the profile's exports.status route shows the owner its export", evidence: [ex('owner reads', before)] });
+      for (const relation of denied) {
+        const p = await party(c, relation, owner, stranger);
+        const exp = expectationFor(access, relation, undefined, policy) as { status: number; asMissing: boolean };
+        for (const instance of instances) {
+          const send = (asId: string, label: string) => p.caller.client.send({ method: remove.method, path: fillPath(remove.path, { id: asId }), instance, label });
+          const res = await send(id, `${p.words} deletes ${owner.label}'s export (instance ${instance})`);
+          const after = await read(`${owner.label} reads its export again`);
+          if (!ok(after)) {
+            raise('TENANT_FOREIGN_WRITE', `${p.words} deleted ${owner.label}'s export ${id} through ${formatRoute(remove)} on instance ${instance} (answered ${res.error ?? res.status}; the owner's read now answers ${after.error ?? after.status})`, [ex(`${p.words} deletes`, res), ex(`${owner.label} reads after`, after)], {
+              expected: `the export, still there, and ${exp.asMissing ? `${exp.status}, like a missing id` : exp.status}`,
+              actual: String(after.error ?? after.status),
+            });
+          }
+          await judgeDeniedRecord({ p, r: { what: 'its delete', route: remove }, res, what: `${owner.label}'s export ${id} (its delete)`, values: distinctive(before.json ?? before.text, new Set([id])), exp, access, instance, id, send, verb: 'deleted' });
+        }
+      }
+      // The owner's own delete must work and show, or a refused foreign delete proves nothing.
+      const own = await owner.client.send({ method: remove.method, path: fillPath(remove.path, { id }), instance: at, label: `${owner.label} deletes its own export` });
+      const gone = await read(`${owner.label} reads its deleted export`);
+      if (!ok(own) || ok(gone)) {
+        precondition({
+          title: `${owner.label}'s delete of its own export answered ${own.error ?? own.status} and its read then ${gone.error ?? gone.status} (is exports.remove right?)`,
+          needs: 'the owner deletes its own settled export through exports.remove, and it is gone',
+          evidence: [ex('own delete', own), ex('read after', gone)],
+        });
+      }
+    });
+  });
+}
+
 /** The access model allows the caller: it must be served (a denial-looking status says the declaration or the system is wrong). */
 function judgeAllowedRecord(p: Party, r: RecordRoute, res: HttpResult, what: string, access: OperationAccess, instance: number): void {
   const denials = new Set([401, 403, 404, policy.unauthenticated, policy.roleDenied, policy.notFound, ...(typeof access.denied === 'number' ? [access.denied] : [])]);
@@ -143,10 +194,12 @@ async function judgeDeniedRecord(d: {
   instance: number;
   id: string;
   send: (id: string, label: string) => Promise<HttpResult>;
+  /** What a served call did, for a call that is not a read ('deleted'): a 2xx that changed nothing is then judged by its status alone. */
+  verb?: string;
 }): Promise<void> {
   const route = formatRoute(d.r.route);
   const denial = d.exp.asMissing ? `${d.exp.status}, like a missing id` : String(d.exp.status);
-  if (ok(d.res)) {
+  if (ok(d.res) && !d.verb) {
     raise('TENANT_FOREIGN_READ', `${d.p.words} read ${d.what} through ${route} on instance ${d.instance} (answered ${d.res.status})`, [ex(`${d.p.words} reads`, d.res)], { expected: denial, actual: String(d.res.status) });
   }
   const leaked = carried(d.res, d.values);
@@ -159,8 +212,8 @@ async function judgeDeniedRecord(d: {
   if (d.exp.asMissing) {
     const m1 = missingLike(d.id);
     const m2 = missingLike(d.id);
-    const missing = await d.send(m1, `${d.p.words} reads ${d.r.what} of a missing export`);
-    const again = await d.send(m2, `${d.p.words} reads ${d.r.what} of another missing export`);
+    const missing = await d.send(m1, `${d.p.words} ${d.verb ? 'tries' : 'reads'} ${d.r.what} of a missing export`);
+    const again = await d.send(m2, `${d.p.words} ${d.verb ? 'tries' : 'reads'} ${d.r.what} of another missing export`);
     const diff = differenceFromMissing(d.res, missing, again, [[d.id, m1, m2]]);
     if (diff) raise('TENANT_EXISTENCE_LEAK', `${route} answers ${d.p.words} differently for ${d.what} than for a missing one: ${diff}`, [ex(`denied: ${d.what}`, d.res), ex('a missing id', missing)]);
   }
@@ -171,7 +224,7 @@ async function judgeDeniedRecord(d: {
     });
   }
   if (!d.exp.asMissing) {
-    const missing = await d.send(missingLike(d.id), `${d.p.words} reads ${d.r.what} of a missing export`);
+    const missing = await d.send(missingLike(d.id), `${d.p.words} ${d.verb ? 'tries' : 'reads'} ${d.r.what} of a missing export`);
     if (missing.status !== policy.notFound) {
       raise('TENANT_POLICY_STATUS', `${route} answered ${missing.error ?? missing.status} for a missing id; policy.notFound says ${policy.notFound}`, [ex('a missing id', missing)], {
         expected: String(policy.notFound),

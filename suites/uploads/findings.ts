@@ -11,5 +11,10 @@ export const UPLOADS_FINDINGS = {
   UPLOAD_TYPE_SPOOF_ACCEPTED: { promise: 'A file whose bytes are not of the allowed type its header names is refused (415 by default): the header alone proves nothing.', severity: 'critical' },
   UPLOAD_TYPE_WRONG_STATUS: { promise: 'A refused type is refused with the status the profile declares (415 by default).', severity: 'medium' },
   UPLOAD_IDEMPOTENCY_BROKEN: { promise: 'The same idempotency key returns the same record.', severity: 'high' },
+  UPLOAD_FOREIGN_WRITE: { promise: 'Another tenant cannot delete or change an upload: the upload stays exactly as its owner stored it.', severity: 'critical' },
+  UPLOAD_FOREIGN_WRITE_DENIAL: {
+    promise: "Another tenant's delete or change of an upload is refused as the profile declares: like the same call on a missing id (the default), or the declared status.",
+    severity: 'high',
+  },
   UPLOAD_FOREIGN_READ: { promise: "Another tenant cannot read an upload: it gets the declared denial and none of the upload's data.", severity: 'critical' },
 } as const satisfies Record<string, { promise: string; severity: Severity }>;

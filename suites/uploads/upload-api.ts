@@ -130,12 +130,43 @@ export class UploadApi {
 
   /** Who may read an upload and how a denial answers, by the access model. */
   readAccess(): OperationAccess {
-    const read: { access?: OperationAccess['level']; denied?: OperationAccess['denied'] } = typeof this.spec.read === 'string' ? {} : this.spec.read;
+    return this.#access('read', typeof this.spec.read === 'string' ? {} : this.spec.read);
+  }
+
+  /** The delete route, when the profile gives one. */
+  get removeRoute(): string | undefined {
+    return typeof this.spec.remove === 'string' ? this.spec.remove : this.spec.remove?.route;
+  }
+
+  /** Who may delete an upload: its own declaration, else the default ('tenant'), never the read's. */
+  removeAccess(): OperationAccess {
+    return this.#access('remove', typeof this.spec.remove === 'object' ? this.spec.remove : {});
+  }
+
+  /** Who may change an upload: its own declaration, else the default ('tenant'), never the read's. */
+  updateAccess(): OperationAccess {
+    return this.#access('update', this.spec.update ?? {});
+  }
+
+  /** Deletes an upload as `as`. */
+  remove(as: Caller, id: string, label: string): Promise<HttpResult> {
+    const route = parseRoute(this.removeRoute!);
+    return as.client.send({ method: route.method, path: fillPath(route.path, { id }), label });
+  }
+
+  /** Sends the profile's change, carrying `marker`, to an upload as `as`. */
+  update(as: Caller, id: string, marker: string, sample: Sample, label: string): Promise<HttpResult> {
+    const update = this.spec.update!;
+    const route = parseRoute(update.route);
+    return as.client.send({ method: route.method, path: fillPath(route.path, { id }), body: update.body(marker, sample), label });
+  }
+
+  #access(op: 'read' | 'remove' | 'update', declared: { access?: OperationAccess['level']; denied?: OperationAccess['denied'] }): OperationAccess {
     const profile = this.#target.profile;
     const access: OperationAccess = {
-      level: read.access ?? 'tenant',
-      denied: read.denied ?? profile.policy.denied,
-      declaredAt: read.access !== undefined ? 'uploads.read.access' : "the default ('tenant')",
+      level: declared.access ?? 'tenant',
+      denied: declared.denied ?? profile.policy.denied,
+      declaredAt: declared.access !== undefined ? `uploads.${op}.access` : "the default ('tenant')",
     };
     return normaliseForTenancy(access, profile.identities?.tenantIs ?? 'org');
   }
@@ -147,8 +178,8 @@ export class UploadApi {
   /** On a target that is kept (staging), every accepted upload is deleted when the check ends. */
   #track(owner: Tenant, status: number, body: unknown): void {
     const id = status >= 200 && status < 300 ? this.idOf(body) : undefined;
-    if (id === undefined || !this.spec.remove) return;
-    const route = parseRoute(this.spec.remove);
+    if (id === undefined || !this.removeRoute) return;
+    const route = parseRoute(this.removeRoute);
     trackForCleanup({
       item: { resource: 'upload', id, owner, created: body, markers: [] },
       remove: async () => {

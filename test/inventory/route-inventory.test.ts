@@ -46,7 +46,7 @@ describe('the route inventory', () => {
     const inventory = routeInventory(reference);
     const byOrigin = Object.fromEntries(inventory.tokenRoutes.map((t) => [t.origin, t]));
     // Routes no resource and no protectedRoutes entry names: before the inventory, no token check reached them.
-    for (const origin of ['exports.status', 'exports.productions', 'exports.download', 'exports.request', 'jobClaim.claim', 'jobClaim.runs', 'jsonbMerge.merge', 'jsonbMerge.read', 'idempotency.endpoints.evidence', 'idempotency.firstLogin']) {
+    for (const origin of ['exports.status', 'exports.productions', 'exports.download', 'exports.request', 'exports.remove', 'uploads.remove', 'uploads.update', 'jobClaim.claim', 'jobClaim.runs', 'jsonbMerge.merge', 'jsonbMerge.read', 'idempotency.endpoints.evidence', 'idempotency.firstLogin']) {
       expect(byOrigin[origin], origin).toBeDefined();
       expect(byOrigin[origin]!.judge, origin).toBe('relative');
     }
@@ -97,14 +97,16 @@ describe('the route inventory', () => {
       {
         ...minimalProfile('ephemeral', 'http://127.0.0.1:1'),
         openapi: 'openapi.json',
-        uploads: { route: 'POST /api/files', maxBytes: 1024, allowedTypes: ['application/pdf'], read: { route: 'GET /api/files/{id}', access: 'public' }, remove: 'DELETE /api/files/{id}' },
+        uploads: { route: 'POST /api/files', maxBytes: 1024, allowedTypes: ['application/pdf'], read: { route: 'GET /api/files/{id}', access: 'public' }, remove: 'DELETE /api/files/{id}', update: { route: 'PATCH /api/files/{id}', body: (m: string) => ({ name: m }) } },
         cors: { origins: ['https://app.example.com'], routes: ['GET /api/user', 'GET /api/health'] },
       },
       'x',
     );
     const inventory = routeInventory(profile, articlesApi);
     const token = Object.fromEntries(inventory.tokenRoutes.map((t) => [t.origin, `${t.route.method} ${t.route.path}`]));
-    expect(token).toMatchObject({ 'uploads.route': 'POST /api/files', 'uploads.remove': 'DELETE /api/files/{id}', 'cors.routes.0': 'GET /api/user' });
+    expect(token).toMatchObject({ 'uploads.route': 'POST /api/files', 'uploads.remove': 'DELETE /api/files/{id}', 'uploads.update': 'PATCH /api/files/{id}', 'cors.routes.0': 'GET /api/user' });
+    // A token check sends the change the profile describes, so a refusal is about the token, not the body.
+    expect(inventory.tokenRoutes.find((t) => t.origin === 'uploads.update')!.request(seededSample(1)).body).toMatchObject({ name: expect.stringMatching(/probe/) });
     expect(Object.keys(token)).not.toContain('uploads.read');
     expect(Object.keys(token)).not.toContain('cors.routes.1');
     expect(inventory.unclassified.map((u) => u.route)).not.toContain('GET /api/health');

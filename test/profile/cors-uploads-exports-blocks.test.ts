@@ -35,6 +35,26 @@ describe('the uploads block', () => {
     ]);
   });
 
+  it('takes a delete and a change, each with its own access, and refuses a route naming anything but {id}', () => {
+    const p = validateProfile(
+      { ...minimal, uploads: { ...uploads, remove: { route: 'DELETE /v1/files/{id}', access: 'owner', denied: 403 }, update: { route: 'PATCH /v1/files/{id}', body: (marker: string) => ({ name: marker }) } } },
+      'x',
+    );
+    expect(p.uploads?.remove).toEqual({ route: 'DELETE /v1/files/{id}', access: 'owner', denied: 403 });
+    expect(p.uploads?.update?.body('m-1', undefined as never)).toEqual({ name: 'm-1' });
+    expect(
+      profileProblems({ ...minimal, uploads: { ...uploads, read: 'GET /v1/projects/{project}/files/{id}', remove: 'DELETE /v1/files', update: { route: 'PATCH /v1/files/{id}/{version}', body: () => ({}) } } }),
+    ).toEqual([
+      'uploads.read: the read route names {project}: shipgate fills only {id} (the upload\'s id) in an upload route',
+      'uploads.remove: the remove route names the upload with {id}',
+      'uploads.update.route: the update route names {version}: shipgate fills only {id} (the upload\'s id) in an upload route',
+    ]);
+  });
+
+  it('refuses a change without the body that carries the marker', () => {
+    expect(profileProblems({ ...minimal, uploads: { ...uploads, update: { route: 'PATCH /v1/files/{id}' } } })[0]).toMatch(/^uploads\.update\.body: /);
+  });
+
   it('asks for a sample when shipgate has none of any allowed type', () => {
     const [problem] = profileProblems({ ...minimal, uploads: { ...uploads, allowedTypes: ['model/gltf-binary'] } });
     expect(problem).toMatch(/^uploads\.samples: shipgate has no sample of any allowed type \(it has application\/pdf, .*\): give a file of one, e\.g\. samples: \{ 'model\/gltf-binary': /);
@@ -55,6 +75,12 @@ const exportsBlock = {
 };
 
 describe('the exports golden path in the profile', () => {
+  it('takes a delete route with its own access, and refuses one that does not name the export', () => {
+    const p = validateProfile({ ...minimal, exports: { ...exportsBlock, access: 'signedIn', remove: { route: 'DELETE /v1/exports/{id}', access: 'owner', denied: 403 } } }, 'x');
+    expect(p.exports?.remove).toEqual({ route: 'DELETE /v1/exports/{id}', access: 'owner', denied: 403 });
+    expect(profileProblems({ ...minimal, exports: { ...exportsBlock, remove: 'DELETE /v1/exports' } })).toEqual(['exports.remove: the remove route names the export with {id}']);
+  });
+
   it('says what is missing for the exports suite, one thing at a time', () => {
     const reason = (x: object) => suite('exports').applicability(validateProfile({ ...minimal, exports: { ...exportsBlock, ...x } }, 'x'));
     expect(reason({})).toMatch(/^exports\.download is not given/);

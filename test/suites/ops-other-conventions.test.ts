@@ -41,7 +41,7 @@ describe('uploads and exports as the profile declares them, on another API', () 
     const { code, signoff } = await verify('');
     expect(signoff.suites.filter((s) => s.id === 'uploads' || s.id === 'exports').map((s) => [s.id, s.status, s.tests, s.failed])).toEqual([
       ['exports', 'passed', 5, 0],
-      ['uploads', 'passed', 8, 0],
+      ['uploads', 'passed', 10, 0],
     ]);
     expect(code).toBe(0);
     // What the profile does not declare is listed, by name, never passed in silence.
@@ -62,6 +62,21 @@ describe('uploads and exports as the profile declares them, on another API', () 
     const { signoff } = await verify('spoof');
     expect(signoff.findings.map((f) => f.code)).toEqual(['UPLOAD_TYPE_SPOOF_ACCEPTED']);
     expect(signoff.findings[0]?.title).toMatch(/^4 of 4 files whose bytes are not of the type their header names were accepted, e\.g\. an HTML page with a script sent as image\/png \(201\)/);
+  });
+
+  it('names a foreign delete that took the file, and a foreign rename that showed, judged against the declared 403', async () => {
+    const deleted = await verify('delete-foreign');
+    expect(deleted.signoff.findings.map((f) => f.code)).toEqual(['UPLOAD_FOREIGN_WRITE']);
+    expect(deleted.signoff.findings[0]?.title).toMatch(/^after tenant-\d+'s delete, tenant-\d+'s own read of its upload \d+ answers 404: the upload is gone$/);
+    const renamed = await verify('rename-foreign');
+    expect(renamed.signoff.findings.map((f) => f.code)).toEqual(['UPLOAD_FOREIGN_WRITE']);
+    expect(renamed.signoff.findings[0]?.title).toMatch(/^tenant-\d+ changed tenant-\d+'s upload \d+: its change \(answered 200\) shows in the owner's read$/);
+  });
+
+  it('names a foreign delete refused, and nothing deleted, with another status than the declared 403', async () => {
+    const { signoff } = await verify('delete-as-404');
+    expect(signoff.findings.map((f) => f.code)).toEqual(['UPLOAD_FOREIGN_WRITE_DENIAL']);
+    expect(signoff.findings[0]?.title).toMatch(/^tenant-\d+'s delete of the upload answered 404, not the declared denial 403$/);
   });
 
   it('names the rendering a wrong manifest hash was taken of', async () => {
