@@ -9,7 +9,7 @@ import { resourceApis, type ResourceApi } from '../resources/resource-api.ts';
 import type { RunContext } from '../run/context.ts';
 import { enforceReadOnly, PRODUCTION_READ_ONLY } from '../safety/read-only.ts';
 import { limitStagingWrites } from '../safety/staging-writes.ts';
-import { formatRoute } from '../http/route.ts';
+import { formatRoute, pathPattern } from '../http/route.ts';
 
 /** The system under test as a suite sees it: only through its profile and the run context. */
 export interface Target {
@@ -52,10 +52,10 @@ export function createTarget(profile: TargetProfile, context: RunContext): Targe
  */
 function removeWhatStagingCreates(resources: ResourceApi[]): void {
   const creates = resources.flatMap((api) =>
-    api.calls().filter((c) => c.op === 'create').map((c) => {
-      const pattern = c.route.path.split('?')[0]!.split(/(\{\w+\})/).map((part) => (part === '{parent}' ? '(?<parent>[^/]+)' : /^\{\w+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
-      return { api, method: c.route.method, pattern: new RegExp(`^${pattern}/?$`) };
-    }),
+    api
+      .calls()
+      .filter((c) => c.op === 'create')
+      .map((c) => ({ api, method: c.route.method, pattern: pathPattern(c.route.path, ['parent']) })),
   );
   observeWrites((w) => {
     if (w.tracked || w.status < 200 || w.status > 299) return;

@@ -1,4 +1,4 @@
-import { fillPath, templateParams, type Route } from '../http/route.ts';
+import { fillPath, PLACEHOLDER, templateParams, type Route } from '../http/route.ts';
 import type { ApiOperation, ApiParameter } from '../openapi/operations.ts';
 
 /** A `{placeholder}` of a profile route and the OpenAPI path parameter it is, when the document has it. */
@@ -30,7 +30,7 @@ export function routeParameters(route: Route, op: ApiOperation | undefined): Rou
  */
 export function fillRoute(routePath: string, values: Record<string, string>, query: Record<string, string> = {}): string {
   const [path, rawQuery] = routePath.split('?') as [string, string | undefined];
-  const filledQuery = rawQuery === undefined ? '' : rawQuery.replace(/\{(\w+)\}/g, (_, n: string) => encodeURIComponent(values[n] ?? ''));
+  const filledQuery = rawQuery === undefined ? '' : rawQuery.replace(PLACEHOLDER, (_, n: string) => encodeURIComponent(values[n] ?? ''));
   const extra = Object.entries(query);
   if (extra.length === 0) return fillPath(path, values) + (rawQuery !== undefined ? `?${filledQuery}` : '');
   const params = new URLSearchParams(filledQuery);

@@ -1,3 +1,4 @@
+import { templateParams } from '../http/route.ts';
 import { z } from 'zod';
 import { OpenApiError, type OpenApiProblem } from './read.ts';
 import { follow, refsIn, resolvePointer } from './refs.ts';
@@ -99,13 +100,10 @@ function refProblems(doc: OpenApiDocument): OpenApiProblem[] {
   });
 }
 
-/** The `{name}`s of a path template. */
-export const pathTemplateParams = (path: string) => [...path.matchAll(/\{([^}/]+)\}/g)].map((m) => m[1] as string);
-
 function pathParameterProblems(doc: OpenApiDocument): OpenApiProblem[] {
   const problems: OpenApiProblem[] = [];
   for (const [path, item] of Object.entries(doc.paths)) {
-    const inTemplate = pathTemplateParams(path);
+    const inTemplate = templateParams(path);
     const shared = (item.parameters ?? []).map((p) => follow(doc, p)).filter((p) => p?.in === 'path');
     for (const method of OPENAPI_METHODS) {
       const op = item[method] as z.output<typeof operation> | undefined;

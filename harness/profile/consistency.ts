@@ -3,6 +3,7 @@
  * parent, a privileged operation against the declared ones...). They run even when other fields
  * are wrong, on a value that may be partly invalid, so every problem is reported in one go.
  */
+import { templateParams } from '../http/route.ts';
 import { operationsProblems } from './operations-consistency.ts';
 
 export interface Problem {
@@ -13,7 +14,6 @@ export interface Problem {
 type Loose = Record<string, unknown>;
 const obj = (v: unknown): Loose | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : undefined);
 const routeOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof obj(v)?.route === 'string' ? (obj(v)?.route as string) : undefined);
-const placeholders = (route: string) => [...route.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
 
 /** Every route of a resource with its path in the profile and whether it addresses one item. */
 function routesOf(r: Loose): { path: (string | number)[]; route: string; item: boolean }[] {
@@ -40,7 +40,7 @@ function resourceProblems(name: string, r: Loose, names: string[]): Problem[] {
     problems.push({ path: at('parent'), message: `no resource named '${parent}' (known: ${names.join(', ')})` });
   }
   for (const { path, route, item } of routesOf(r)) {
-    const used = placeholders(route);
+    const used = templateParams(route);
     for (const p of used.filter((u) => u !== 'id' && u !== 'parent')) {
       problems.push({ path: at(...path), message: `unknown placeholder {${p}}: routes may use {id} (the item) and {parent} (the parent item)` });
     }
@@ -182,12 +182,12 @@ export function crossFieldProblems(input: unknown): Problem[] {
     const perTenant = merge.document === 'per-tenant';
     mergeRoutes.forEach((route, i) => {
       const field = i === 0 ? 'merge' : 'read';
-      const hasDoc = placeholders(route).includes('doc');
+      const hasDoc = templateParams(route).includes('doc');
       if (!perTenant && !hasDoc) {
         problems.push({ path: ['jsonbMerge', field, 'route'], message: `'${route}' names no document ({doc}): if the system keeps one document per tenant, declare jsonbMerge.document: 'per-tenant'` });
       }
       if (perTenant && hasDoc) problems.push({ path: ['jsonbMerge', field, 'route'], message: `jsonbMerge.document is 'per-tenant', so the route cannot name a document ({doc} in '${route}')` });
-      for (const p of placeholders(route).filter((x) => x !== 'doc')) problems.push({ path: ['jsonbMerge', field, 'route'], message: `unknown placeholder {${p}}: merge routes may use {doc} only` });
+      for (const p of templateParams(route).filter((x) => x !== 'doc')) problems.push({ path: ['jsonbMerge', field, 'route'], message: `unknown placeholder {${p}}: merge routes may use {doc} only` });
     });
   }
   const database = obj(t.database);

@@ -3,6 +3,7 @@
  * the identities they run as, thresholds in k6's syntax), run by k6 when it is on PATH and by
  * autocannon in shipgate's process otherwise, judged by the same thresholds either way.
  */
+import { templateParams } from '../http/route.ts';
 import { z } from 'zod';
 import type { Sample } from '../generate/sample.ts';
 import { parseDuration } from '../load/duration.ts';
@@ -88,7 +89,6 @@ interface Problem {
 
 type Loose = Record<string, unknown>;
 const obj = (v: unknown): Loose | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : undefined);
-const placeholders = (route: string) => [...route.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
 
 /** Cross-field problems of the load block (run on a possibly invalid profile, so every problem is named at once). */
 export function loadProblems(input: unknown): Problem[] {
@@ -109,7 +109,7 @@ export function loadProblems(input: unknown): Problem[] {
     if (!spec || typeof spec.route !== 'string') continue;
     const routePath = typeof raw === 'string' ? at('routes', name) : at('routes', name, 'route');
     const method = spec.route.split(' ')[0];
-    const used = placeholders(spec.route);
+    const used = templateParams(spec.route);
     for (const p of used.filter((u) => u !== 'id')) problems.push({ path: routePath, message: `unknown placeholder {${p}}: a load route may use {id}, filled from its items` });
     if (used.includes('id') && spec.items === undefined) {
       problems.push({ path: at('routes', name, 'items'), message: `'${spec.route}' uses {id}: name the resource whose items fill it (items: '${Object.keys(resources)[0] ?? 'document'}')` });

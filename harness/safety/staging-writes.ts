@@ -1,3 +1,4 @@
+import { pathPattern } from '../http/route.ts';
 import { refuse } from './refusals.ts';
 import { READ_METHODS } from './read-only.ts';
 
@@ -24,12 +25,7 @@ interface Writable {
 /** `'PATCH /v1/documents/{id}'` → a method and a pattern for the path (any one segment for each `{name}`). */
 function writable(route: string): Writable {
   const space = route.indexOf(' ');
-  const path = route.slice(space + 1).split('?')[0]!;
-  const pattern = path
-    .split(/(\{\w+\})/)
-    .map((part) => (/^\{\w+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return { method: route.slice(0, space).toUpperCase(), pattern: new RegExp(`^${pattern}/?$`) };
+  return { method: route.slice(0, space).toUpperCase(), pattern: pathPattern(route.slice(space + 1)) };
 }
 
 /** Declares this process's target staging, with the routes a tenant's own credentials may write through; once. */
