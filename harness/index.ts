@@ -26,6 +26,7 @@ export { profileRoutes, type NamedRoute, type RoutePlace, type RouteRequest } fr
 export type { RouteInventory, TokenRoute, CallableRoute, UnclassifiedOperation } from './inventory/route-inventory.ts';
 export { fillRoute, routeParameters, type RouteParameter } from './inventory/request-path.ts';
 export type { ApiDescription, ApiOperation, ApiParameter, ApiAuth } from './openapi/operations.ts';
+export { isJsonMediaType } from './openapi/operations.ts';
 export type { Exchange } from './http/exchange.ts';
 export { defineSuite, type Suite, type SuiteSpec } from './suites/define.ts';
 export type { CheckContext } from './check/check.ts';

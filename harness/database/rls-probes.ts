@@ -72,7 +72,7 @@ export interface ProbeEnv {
 }
 
 /** Errors that say nothing about permissions: the probe is inconclusive, never "refused". */
-const INCONCLUSIVE = /^(08|53|55|57|58|XX)/;
+export const INCONCLUSIVE = /^(08|53|55|57|58|XX)/;
 /** WITH CHECK refused a row the statement had reached (USING let it through). */
 const isPolicyViolation = (e: pg.DatabaseError) => e.code === '42501' && /new row violates row-level security policy/.test(e.message);
 /** Keys of pre-existing rows shown at most. */

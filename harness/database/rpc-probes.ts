@@ -8,7 +8,7 @@ import type pg from 'pg';
 import type { FunctionProfile, RpcArgument, TenantUser } from '../profile/database-schema.ts';
 import { isView, type Relation } from './catalog.ts';
 import { actAs, actAsPrivileged, userActor, type Actor } from './impersonation.ts';
-import { ProbePreconditionError, type ProbeEnv } from './rls-probes.ts';
+import { INCONCLUSIVE, ProbePreconditionError, type ProbeEnv } from './rls-probes.ts';
 import { RowFactory, type CreatedRow } from './row-factory.ts';
 import { inRolledBackTransaction, quoteIdent, type SqlSession, type SqlStep } from './session.ts';
 import type { TenantRelation } from './tenant-relations.ts';
@@ -52,8 +52,6 @@ export interface RpcProbeResult {
   tenantIds: string[];
 }
 
-/** Errors that say nothing about permissions: the probe is inconclusive. */
-const INCONCLUSIVE = /^(08|53|55|57|58|XX)/;
 
 /** The catalog functions a profile key names: every overload of `schema.name`, or the one `schema.name(types)`. */
 export async function functionsNamed(s: pg.Client, key: string): Promise<CatalogFunction[]> {

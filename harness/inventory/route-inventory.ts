@@ -1,6 +1,6 @@
 import type { Sample } from '../generate/sample.ts';
 import { formatRoute, type Route } from '../http/route.ts';
-import type { ApiDescription, ApiOperation } from '../openapi/operations.ts';
+import { isJsonMediaType, type ApiDescription, type ApiOperation } from '../openapi/operations.ts';
 import type { ProfileProblem } from '../profile/load.ts';
 import type { TargetProfile } from '../profile/schema.ts';
 import { exampleOf } from '../json-schema/instances.ts';
@@ -82,13 +82,12 @@ export interface RouteInventory {
   problems: ProfileProblem[];
 }
 
-const JSON_BODY = /^application\/(.+\+)?json\b/i;
 const opRoute = (op: ApiOperation): Route => ({ method: op.method, path: op.path });
 const overlaps = (a: Route, b: Route) => matchScore(a, b) !== undefined || matchScore(b, a) !== undefined;
 
 function requestFromSchema(op: ApiOperation | undefined): (sample: Sample) => RouteRequest {
   const body = op?.requestBody;
-  if (!body || !JSON_BODY.test(body.contentType)) return () => ({});
+  if (!body || !isJsonMediaType(body.contentType)) return () => ({});
   return (sample) => ({ body: exampleOf(body.schema, [sample.unique('probe'), 'shipgate', 'probe']) });
 }
 

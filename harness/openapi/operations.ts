@@ -54,6 +54,9 @@ export interface ApiDescription {
 
 const JSON_TYPE = /^application\/(.+\+)?json\b/i;
 
+/** Whether a media type is JSON (`application/json`, `application/problem+json`, with parameters). */
+export const isJsonMediaType = (type: string): boolean => JSON_TYPE.test(type);
+
 function serverOf(doc: OpenApiDocument): { serverUrl?: string; basePath: string } {
   const url = doc.servers?.[0]?.url;
   if (!url) return { basePath: '' };

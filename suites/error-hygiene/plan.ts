@@ -3,6 +3,7 @@ import {
   fillRoute,
   generatedBodies,
   generatedIds,
+  isJsonMediaType,
   malformedBodies,
   malformedIds,
   schemaBodyCases,
@@ -20,7 +21,6 @@ import { takesBody, type Probe } from './routes.ts';
 /** How many generated ids and bodies each route gets besides the fixed classes. */
 const GENERATED = { ids: 8, bodies: 6 };
 const OVERSIZED_HEADER = 'x'.repeat(20_000);
-const JSON_TYPE = /^application\/(.+\+)?json\b/i;
 
 /** One request to send: what it malformed, and what it carries. */
 export interface Planned {
@@ -132,7 +132,7 @@ export function planOf(probe: Probe, base: Base, { sample, runs, seed }: PlanInp
       planned.push({ family: 'body', words: body.words, path: base.path(), body, echoes: textsOf(body) });
     }
     const requestBody = probe.operation?.requestBody;
-    if (requestBody && JSON_TYPE.test(requestBody.contentType)) {
+    if (requestBody && isJsonMediaType(requestBody.contentType)) {
       const generated = schemaBodyCases(requestBody.schema, { seed: derivedSeed(seed, 'schema body'), runs });
       schema = { sites: generated.sites, swept: generated.swept };
       for (const sc of generated.cases) {

@@ -5,23 +5,14 @@ import { validArbitrary } from '../../harness/json-schema/instances.ts';
 import type { JsonSchema } from '../../harness/json-schema/schema.ts';
 import { loadApiDescription } from '../../harness/openapi/load.ts';
 import fc from 'fast-check';
+import { ORDER_SCHEMA } from '../support/order-schema.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const articles = await loadApiDescription(join(ROOT, 'articles', 'openapi.json'), ROOT);
 const op = (method: string, path: string) => articles.operations.find((o) => o.method === method && o.path === path)!;
 
 const account: JsonSchema = op('PUT', '/api/user').requestBody!.schema;
-const order: JsonSchema = {
-  type: 'object',
-  required: ['sku', 'quantity'],
-  additionalProperties: false,
-  properties: {
-    sku: { type: 'string', pattern: '^[A-Z]{3}-\\d{3}$' },
-    quantity: { type: 'integer', minimum: 1, maximum: 99 },
-    note: { type: ['string', 'null'], maxLength: 20 },
-    tags: { type: 'array', maxItems: 3, items: { type: 'string', enum: ['gift', 'rush'] } },
-  },
-};
+const order: JsonSchema = ORDER_SCHEMA;
 
 describe('request bodies generated from an OpenAPI schema', () => {
   it('sweep every place of the schema once, add --runs valid-shaped bodies and --runs random near misses, the same for the same seed', () => {

@@ -2,18 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { JsonSchema } from '../../harness/json-schema/schema.ts';
 import { NESTING_DEPTH, structureSites } from '../../harness/json-schema/structure-breaks.ts';
+import { ORDER_SCHEMA } from '../support/order-schema.ts';
 
-const order: JsonSchema = {
-  type: 'object',
-  required: ['sku', 'quantity'],
-  additionalProperties: false,
-  properties: {
-    sku: { type: 'string', pattern: '^[A-Z]{3}-\\d{3}$' },
-    quantity: { type: 'integer', minimum: 1, maximum: 99 },
-    note: { type: ['string', 'null'], maxLength: 20 },
-    tags: { type: 'array', maxItems: 3, items: { type: 'string', enum: ['gift', 'rush'] } },
-  },
-};
+const order: JsonSchema = ORDER_SCHEMA;
 
 describe('structure breaks of a JSON schema', () => {
   it('put null only where the schema does not allow it, and nest a value only where no array is allowed', () => {
