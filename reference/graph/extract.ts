@@ -7,6 +7,8 @@ const NAME = /\b[A-Z][\p{L}\p{N}-]*(?:\s+[A-Z][\p{L}\p{N}-]*)*/gu;
  * "Q3 Roadmap") as nodes, and every pair of them as an edge. Deterministic, so a retried job
  * writes what the first attempt would have.
  */
+const MAX_EDGES = 500;
+
 export function extractGraph(text: string): { nodes: string[]; edges: [string, string][] } {
   const names = new Set<string>();
   for (const match of text.matchAll(NAME)) {
@@ -15,7 +17,11 @@ export function extractGraph(text: string): { nodes: string[]; edges: [string, s
     if (name !== '') names.add(name);
   }
   const nodes = [...names].sort();
+  // The first 500 pairs in order, built no further: a long message names thousands of people,
+  // and all their pairs would not fit in a worker's memory.
   const edges: [string, string][] = [];
-  for (let i = 0; i < nodes.length; i++) for (let j = i + 1; j < nodes.length; j++) edges.push([nodes[i]!, nodes[j]!]);
-  return { nodes, edges: edges.slice(0, 500) };
+  for (let i = 0; i < nodes.length && edges.length < MAX_EDGES; i++) {
+    for (let j = i + 1; j < nodes.length && edges.length < MAX_EDGES; j++) edges.push([nodes[i]!, nodes[j]!]);
+  }
+  return { nodes, edges };
 }

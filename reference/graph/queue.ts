@@ -99,11 +99,17 @@ export async function failGraphJob(pool: pg.Pool, job: ClaimedGraphJob, workerId
   );
 }
 
-/** Jobs whose worker died (their lease ended) go back to the queue. */
-export async function recoverGraphJobs(pool: pg.Pool): Promise<number> {
+/**
+ * Jobs whose worker died (their lease ended) go back to the queue, unless that was their last
+ * attempt: a message that kills every worker that takes it must not kill them forever.
+ */
+export async function recoverGraphJobs(pool: pg.Pool, o: { maxAttempts: number }): Promise<number> {
   const { rowCount } = await pool.query(
-    `UPDATE public.graph_jobs SET status = 'queued', worker_id = NULL, lease_until = NULL, last_error = 'its worker stopped'
+    `UPDATE public.graph_jobs
+        SET status = CASE WHEN attempts >= $1 THEN 'failed' ELSE 'queued' END,
+            worker_id = NULL, lease_until = NULL, last_error = 'its worker stopped'
       WHERE status = 'running' AND lease_until < now()`,
+    [o.maxAttempts],
   );
   return rowCount ?? 0;
 }

@@ -46,7 +46,7 @@ export class GraphWorker {
     });
     await this.#listener.query('LISTEN graph_job_queued');
     this.#timer = setInterval(() => {
-      void recoverGraphJobs(this.#pool).then(
+      void recoverGraphJobs(this.#pool, { maxAttempts: this.#o.maxAttempts }).then(
         (n) => n > 0 && this.#o.log({ level: 'warn', msg: 'recovered graph jobs', count: n }),
         (err: Error) => this.#o.log({ level: 'error', msg: 'graph recovery failed', err: err.message }),
       );

@@ -18,6 +18,15 @@ describe("the reference's graph extraction of a message", () => {
     });
     expect(extractGraph('nothing named here')).toEqual({ nodes: [], edges: [] });
   });
+
+  it('keeps the first 500 pairs of a message naming thousands, without building the rest', () => {
+    const names = Array.from({ length: 3_000 }, (_, i) => `Person${String(i).padStart(4, '0')}`);
+    const graph = extractGraph(`met ${names.join(' and ')}`);
+    expect(graph.nodes).toHaveLength(3_000);
+    expect(graph.edges).toHaveLength(500);
+    expect(graph.edges[0]).toEqual(['Person0000', 'Person0001']);
+    expect(graph.edges[499]).toEqual(['Person0000', 'Person0500']);
+  });
 });
 
 describe("the reference's graph job queue", () => {
@@ -98,7 +107,16 @@ describe("the reference's graph job queue", () => {
     const claimed = (await claimGraphJob(pool, 'dead-worker', 1))!;
     expect(claimed.id).toBe(id);
     await pool.query(`UPDATE public.graph_jobs SET lease_until = now() - interval '1 second' WHERE id = $1`, [id]);
-    expect(await recoverGraphJobs(pool)).toBe(1);
+    expect(await recoverGraphJobs(pool, { maxAttempts: 3 })).toBe(1);
     expect((await claimGraphJob(pool, 'w3', 5_000))?.id).toBe(id);
+  });
+
+  it("fails for good a job whose worker died on its last attempt (a message that kills every worker stops)", async () => {
+    const { id } = await enqueue('Fay calls Gus');
+    await claimGraphJob(pool, 'dead-worker', 1);
+    await pool.query(`UPDATE public.graph_jobs SET lease_until = now() - interval '1 second' WHERE id = $1`, [id]);
+    expect(await recoverGraphJobs(pool, { maxAttempts: 1 })).toBe(1);
+    expect(await job(id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await claimGraphJob(pool, 'w4', 5_000)).toBeUndefined();
   });
 });
