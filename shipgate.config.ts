@@ -171,6 +171,10 @@ export default defineTarget({
     'POST /v1/query/ask',
     'POST /v1/plan/refresh',
     'POST /v1/sync/openai',
+    // Routes the smoke flows clean up and poll with: a token check missing there would go unseen.
+    'GET /v1/conversations/{id}/graph-job',
+    'DELETE /v1/captures/{id}',
+    `DELETE /v1/plan/${PLAN_DATE}`,
   ],
 
   // Endpoints whose answers come from the provider. Each body carries the marker where the API
