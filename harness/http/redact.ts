@@ -4,9 +4,11 @@
  * Known secrets are replaced by a label saying what they were ("tenant-2 token, expired"), so
  * evidence stays readable; anything that still looks like a JWT is blanked as a last resort.
  */
+import { isSecretName, maskUrlPassword } from '../profile/secret-fields.ts';
+
 const JWT_SHAPE = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
-/** JSON fields that hold credentials whatever their value looks like (`"password": "..."`). */
-const SECRET_FIELD = /("[\w-]*(?:password|passwd|secret|token|api[_-]?key|credential)s?"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+/** A JSON string field (`"name": "value"`): blanked when its name is a secret's (the profile's own list, isSecretName). */
+const STRING_FIELD = /("([\w-]*)"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'x-api-key', 'apikey', 'api-key', 'proxy-authorization']);
 
 export class Redactor {
@@ -24,7 +26,7 @@ export class Redactor {
     for (const [secret, label] of [...this.#labels].sort((a, b) => b[0].length - a[0].length)) {
       if (out.includes(secret)) out = out.split(secret).join(`«${label}»`);
     }
-    return out.replace(JWT_SHAPE, '«redacted token»').replace(SECRET_FIELD, '$1"«redacted»"');
+    return maskUrlPassword(out.replace(JWT_SHAPE, '«redacted token»').replace(STRING_FIELD, (field: string, head: string, name: string) => (isSecretName(name) ? `${head}"«redacted»"` : field)));
   }
 
   /** Scrubs every string inside a JSON-like value (a finding, a report section). */

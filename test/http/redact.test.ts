@@ -33,6 +33,12 @@ describe('credential fields', () => {
     );
   });
 
+  it('blanks every field the profile calls secret too (pwd, private keys, jwt), and the password of a URL', () => {
+    const body = JSON.stringify({ pwd: 'hunter2', private_key: '-----BEGIN', jwt: 'opaque', name: 'jwt talk' });
+    expect(new Redactor().scrub(body)).toBe('{"pwd":"«redacted»","private_key":"«redacted»","jwt":"«redacted»","name":"jwt talk"}');
+    expect(new Redactor().scrub('DATABASE_URL=postgres://app:hunter22@db:5432/app')).toBe('DATABASE_URL=postgres://app:«password, 8 characters»@db:5432/app');
+  });
+
   it('scrubs every string inside a finding-like object', () => {
     const r = new Redactor();
     r.register('registered-secret-1', 'db password');
