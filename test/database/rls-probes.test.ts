@@ -193,6 +193,21 @@ describe('RLS probes on a database that is not the reference (custom claims conv
     await expect(probeRpc(env, hardened!, { args: { p_id: { row: 'app.comments', column: 'account_id' } }, seed: [] }, 'k')).rejects.toThrow(/refuses org A's user with org A's own values too/);
   });
 
+  it("calls a read-only rpc function with org B's id: one that returns org B's row unchecked answered with org B's data", async () => {
+    // SECURITY DEFINER and no tenant check: the commonest read leak of an rpc, which changes nothing.
+    await client.query(`CREATE FUNCTION app.project_name(p_id uuid) RETURNS text LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$ SELECT p.name || ' ' || p.account_id FROM app.projects AS p WHERE p.id = p_id $$`);
+    await client.query('GRANT EXECUTE ON FUNCTION app.project_name(uuid) TO member');
+    try {
+      const [reader] = await functionsNamed(client, 'app.project_name');
+      const leak = await probeRpc(env, reader!, { args: { p_id: { row: 'app.projects' } }, seed: [] }, 'app.project_name');
+      expect(leak.verdict).toBe('leak');
+      expect(leak.summary).toMatch(/^answered with org B's data \(/);
+      expect(leak.changed).toEqual([]);
+    } finally {
+      await client.query('DROP FUNCTION app.project_name(uuid)');
+    }
+  });
+
   it("a WHERE-less UPDATE that WITH CHECK refuses reached another tenant's row: a leak, unless org A's own rows cause it", async () => {
     const r = await run('app.labels', 'update');
     expect(r.verdict).toBe('leak');
