@@ -7,7 +7,7 @@ import { toSignoffHtml, type HtmlInput, type SelftestSummary } from './html.ts';
 import { toJunit } from './junit.ts';
 import { RUN_FILE } from './merge.ts';
 import type { RunReport, ShardOf, TargetSummary } from './model.ts';
-import { printPdf, type PdfOutcome } from './pdf.ts';
+import type { PdfOutcome } from './pdf.ts';
 import { FINDINGS_FILE, toFindingsMarkdown, toSignoffJson, toSignoffMarkdown } from './signoff.ts';
 
 export const HTML_FILE = 'signoff.html';
@@ -94,6 +94,8 @@ export function writeReports(r: RunReport, dir: string, o: WriteOptions = {}): s
 
 /** Prints `dir/signoff.html` to `dir/signoff.pdf` with Chromium; without one, says why (the HTML is the sign-off either way). */
 export async function writePdf(dir: string): Promise<PdfOutcome> {
+  // Loaded here, not at the top: pdf.ts loads Playwright (~0.4 s), which every CLI start would pay.
+  const { printPdf } = await import('./pdf.ts');
   return printPdf(readFileSync(join(dir, HTML_FILE), 'utf8'), join(dir, PDF_FILE));
 }
 
