@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import type { Exchange } from './exchange.ts';
 import { record } from './recorder.ts';
+import { flatHeaders } from './headers.ts';
 import { describeNetworkError } from './network-error.ts';
 import { redactor } from './redact.ts';
 import { BEARER, withCredentials, type Transport } from './credentials.ts';
@@ -74,14 +75,6 @@ export interface HttpClientOptions {
   token?: string;
   /** How the token travels. Default: `Authorization: Bearer <token>`. */
   transport?: Transport;
-}
-
-function flatHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
 }
 
 
