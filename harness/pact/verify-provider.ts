@@ -7,6 +7,7 @@ import type { Tenant } from '../identities/tenants.ts';
 import { uniqueToken } from '../generate/sample.ts';
 import { profileHttp } from '../http/profile-http.ts';
 import { redactor } from '../http/redact.ts';
+import { PACT_VERIFIER_LOG } from '../report/output-names.ts';
 import type { PactProfile, PactStateContext } from '../profile/pact-schema.ts';
 import { pactFiles } from './pact-sources.ts';
 import { ProviderProxy, STATE_PATH, type InteractionRecord, type InteractionSession, type StateRemoval } from './provider-proxy.ts';
@@ -140,7 +141,7 @@ function sessionFor(target: Target, pact: PactProfile, timeoutMs: number): () =>
  */
 export async function verifyProvider(target: Target): Promise<PactRun> {
   const pact = target.profile.pact!;
-  const logFile = join(target.context.reportsDir, 'logs', 'pact-verifier.log');
+  const logFile = join(target.context.reportsDir, PACT_VERIFIER_LOG);
   const notes: string[] = [];
   const timeoutMs = pact.timeoutMs ?? target.profile.http.timeoutMs;
   const options: Record<string, unknown> = { provider: pact.provider, logLevel: 'warn', timeout: timeoutMs, failIfNoPactsFound: false };

@@ -7,16 +7,17 @@ import { toSignoffHtml, type HtmlInput, type SelftestSummary } from './html.ts';
 import { toJunit } from './junit.ts';
 import { RUN_FILE } from './merge.ts';
 import type { RunReport, ShardOf, TargetSummary } from './model.ts';
+import { K6_FILES, LOAD_DIR, PACT_VERIFIER_LOG } from './output-names.ts';
 import type { PdfOutcome } from './pdf.ts';
 import { FINDINGS_FILE, toFindingsMarkdown, toSignoffJson, toSignoffMarkdown } from './signoff.ts';
 
 export const HTML_FILE = 'signoff.html';
 export const PDF_FILE = 'signoff.pdf';
 /** What the load suite keeps when k6 ran it (`reports/load/`). */
-const K6_FILES = ['load/k6-script.js', 'load/k6-summary.json', 'load/k6.log'];
+const LOAD_FILES = Object.values(K6_FILES).map((name) => join(LOAD_DIR, name));
 
 /** The files a verify run writes into its reports folder: the only files it ever removes there. */
-export const REPORT_FILES = ['signoff.json', 'signoff.md', FINDINGS_FILE, 'ctrf.json', 'junit.xml', HTML_FILE, PDF_FILE, RUN_FILE, ...K6_FILES] as const;
+export const REPORT_FILES = ['signoff.json', 'signoff.md', FINDINGS_FILE, 'ctrf.json', 'junit.xml', HTML_FILE, PDF_FILE, RUN_FILE, PACT_VERIFIER_LOG, ...LOAD_FILES];
 
 /** The folder under `logs/` a verify run writes the launched system's logs to. */
 export const VERIFY_LOGS = 'verify';
@@ -29,7 +30,7 @@ export const VERIFY_LOGS = 'verify';
  */
 export function clearEarlierOutputs(dir: string, logFolders: string[] = [VERIFY_LOGS]): void {
   for (const name of REPORT_FILES) rmSync(join(dir, name), { force: true });
-  removeIfEmpty(join(dir, 'load'));
+  removeIfEmpty(join(dir, LOAD_DIR));
   const logs = join(dir, 'logs');
   for (const folder of logFolders) {
     const at = join(logs, folder);
