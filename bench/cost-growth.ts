@@ -25,7 +25,7 @@ export interface Growth {
 }
 
 /** A last slope up to this many times the first still counts as linear (measurement noise on a shared machine). */
-export const LINEAR_TOLERANCE = 1.5;
+const LINEAR_TOLERANCE = 1.5;
 
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toPrecision(2));
 

@@ -38,7 +38,7 @@ export interface CostSystem {
  * less than a loaded machine's noise, so the verdict compares 1→16 with 16→64), then one
  * dimension at a time from 4 resources.
  */
-export const COST_SYSTEMS: CostSystem[] = [
+const COST_SYSTEMS: CostSystem[] = [
   { label: '1 resource', varies: 'resources', resources: 1, actions: 0, instances: 1, pool: 4 },
   { label: '4 resources', varies: 'resources', resources: 4, actions: 0, instances: 1, pool: 4 },
   { label: '16 resources', varies: 'resources', resources: 16, actions: 0, instances: 1, pool: 4 },
@@ -72,7 +72,7 @@ export interface CostRun {
 }
 
 /** Starts the synthetic API, runs verify against it once, stops the API. */
-export async function runCostSystem(o: { root: string; system: CostSystem; reportsDir: string }): Promise<CostRun> {
+async function runCostSystem(o: { root: string; system: CostSystem; reportsDir: string }): Promise<CostRun> {
   const { system } = o;
   const api = await startCostApi({ resources: system.resources, actions: system.actions, instances: system.instances });
   try {

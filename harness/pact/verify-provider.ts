@@ -32,7 +32,7 @@ export interface PactRun {
 const VERIFIER = join(import.meta.dirname, 'verifier-process.mjs');
 
 /** The broker's recommended selection: each consumer's main branch, and what is deployed or released. */
-export const DEFAULT_SELECTORS = [{ mainBranch: true }, { deployedOrReleased: true }];
+const DEFAULT_SELECTORS = [{ mainBranch: true }, { deployedOrReleased: true }];
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

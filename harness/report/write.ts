@@ -11,8 +11,8 @@ import { K6_FILES, LOAD_DIR, PACT_VERIFIER_LOG } from './output-names.ts';
 import type { PdfOutcome } from './pdf.ts';
 import { FINDINGS_FILE, toFindingsMarkdown, toSignoffJson, toSignoffMarkdown } from './signoff.ts';
 
-export const HTML_FILE = 'signoff.html';
-export const PDF_FILE = 'signoff.pdf';
+const HTML_FILE = 'signoff.html';
+const PDF_FILE = 'signoff.pdf';
 /** What the load suite keeps when k6 ran it (`reports/load/`). */
 const LOAD_FILES = Object.values(K6_FILES).map((name) => join(LOAD_DIR, name));
 
@@ -20,7 +20,7 @@ const LOAD_FILES = Object.values(K6_FILES).map((name) => join(LOAD_DIR, name));
 export const REPORT_FILES = ['signoff.json', 'signoff.md', FINDINGS_FILE, 'ctrf.json', 'junit.xml', HTML_FILE, PDF_FILE, RUN_FILE, PACT_VERIFIER_LOG, ...LOAD_FILES];
 
 /** The folder under `logs/` a verify run writes the launched system's logs to. */
-export const VERIFY_LOGS = 'verify';
+const VERIFY_LOGS = 'verify';
 
 /**
  * Removes what an earlier run left in `dir`, before this one starts, so no file can outlive the
