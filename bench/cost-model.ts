@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { selectedVerdict } from '../harness/report/gate.ts';
 import type { RunReport } from '../harness/report/model.ts';
 import { startCostApi } from './cost-api.ts';
 import { judgeGrowth, type Growth } from './cost-growth.ts';
@@ -99,7 +100,7 @@ async function runCostSystem(o: { root: string; system: CostSystem; reportsDir: 
       wallMs,
       firstCheckMs: report.timings?.startup.firstCheckMs ?? 0,
       exitCode,
-      selectedVerdict: report.narrowed?.selectedVerdict ?? report.gate,
+      selectedVerdict: selectedVerdict(report),
       checks: ran.length,
       tokenChecks: ran.filter((t) => t.suite === 'auth' && t.file.includes('tokens')).length,
       suiteChecksMs: Object.fromEntries(report.suites.filter((s) => (COST_SUITES as readonly string[]).includes(s.id)).map((s) => [s.id, s.checksMs ?? 0])),
