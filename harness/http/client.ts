@@ -5,7 +5,7 @@ import { flatHeaders } from './headers.ts';
 import { describeNetworkError } from './network-error.ts';
 import { redactor } from './redact.ts';
 import { BEARER, withCredentials, type Transport } from './credentials.ts';
-import { assertMayRequest } from '../safety/read-only.ts';
+import { assertMayRequest, READ_METHODS } from '../safety/read-only.ts';
 import { assertStagingWrite } from '../safety/staging-writes.ts';
 
 export interface SendOptions {
@@ -156,7 +156,7 @@ export class HttpClient {
           json = undefined;
         }
       }
-      if (!['GET', 'HEAD', 'OPTIONS'].includes(opts.method.toUpperCase())) {
+      if (!READ_METHODS.includes(opts.method.toUpperCase())) {
         for (const observe of writeObservers()) observe({ method: opts.method.toUpperCase(), path: opts.path, status: res.statusCode, json, client: this, tracked: opts.tracked === true });
       }
       return { status: res.statusCode, headers: resHeaders, text, json, bytes, exchange };
