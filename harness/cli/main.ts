@@ -4,9 +4,7 @@ import { EXIT } from './exit-codes.ts';
 import { describeFailure } from './failure.ts';
 import { sweepDeadRunFolders } from '../provision/run-folders.ts';
 import { beginRun, startWatchdog } from '../provision/watchdog-link.ts';
-
-/** Commands that launch systems and suite workers: their watchdog starts with them, not at the first launch. */
-const RUNS_SUITES = new Set(['verify', 'nightly', 'load', 'selftest']);
+import { RUNS_SUITES } from './suite-commands.js';
 import { VERSION } from './package-info.ts';
 import { LOAD_MODE, LOAD_USAGE, NIGHTLY_MODE, NIGHTLY_USAGE, VERIFY_USAGE, verifyCommand } from './verify-command.ts';
 import { NIGHTLY_ITERATIONS } from './options.ts';
