@@ -45,7 +45,7 @@ function pidsOnLinux(): number[] {
 }
 
 /** Processes (Linux) whose environment carries the run's marker: every node process it started, the suites' workers included. */
-export function markedProcesses(runId: string): number[] {
+function markedProcesses(runId: string): number[] {
   if (!hasProc()) return [];
   const needle = `${RUN_ID_ENV}=${runId}`;
   return pidsOnLinux().filter((pid) => {
@@ -66,7 +66,7 @@ export function markedProcesses(runId: string): number[] {
 const FOLDER_SERVERS = new Map<string, NodeJS.Signals>([['postgres', 'SIGQUIT']]);
 
 /** Processes (Linux) of a known server working inside `dir`. */
-export function processesIn(dir: string): { pid: number; signal: NodeJS.Signals }[] {
+function processesIn(dir: string): { pid: number; signal: NodeJS.Signals }[] {
   if (!hasProc()) return [];
   return pidsOnLinux().flatMap((pid) => {
     try {
