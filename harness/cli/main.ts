@@ -86,9 +86,9 @@ export async function main(argv: string[]): Promise<number> {
   // Every process this run starts carries its marker; what a killed run left behind goes first.
   beginRun();
   if (RUNS_SUITES.has(name)) startWatchdog();
-  const swept = await sweepDeadRunFolders();
-  if (swept.length > 0) log(`shipgate: removed ${swept.length} temporary folder${swept.length === 1 ? '' : 's'} left by a run that was killed (${swept.join(', ')})`);
   try {
+    const swept = await sweepDeadRunFolders(undefined, err);
+    if (swept.length > 0) log(`shipgate: removed ${swept.length} temporary folder${swept.length === 1 ? '' : 's'} left by a run that was killed (${swept.join(', ')})`);
     const command = await load();
     if (rest.includes('--help') || rest.includes('-h')) {
       log(command.usage);
