@@ -12,7 +12,9 @@ import { unwatchFolder, watchFolder } from './watchdog-link.ts';
  * marker are ever removed: shipgate's own, never anyone else's.
  */
 export const OWNER_FILE = '.shipgate-run';
-const PREFIX = 'shipgate-';
+// Not just `shipgate-`: every temporary folder of shipgate's tests and tools starts so (thousands
+// on a busy machine), and the start-up sweep and the watchdog read the marker of each they match.
+const PREFIX = 'shipgate-run-';
 
 interface Owner {
   /** The process that made the folder, and its start time. */
@@ -23,7 +25,7 @@ interface Owner {
   run?: string;
 }
 
-/** Makes `<tmp>/shipgate-<name>-XXXXXX` for this process, tells the watchdog, and returns its path. */
+/** Makes `<tmp>/shipgate-run-<name>-XXXXXX` for this process, tells the watchdog, and returns its path. */
 export function makeRunFolder(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `${PREFIX}${name}-`));
   const start = processStartTime(process.pid);

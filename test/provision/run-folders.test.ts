@@ -8,7 +8,7 @@ import { OWNER_FILE, sweepDeadRunFolders } from '../../harness/provision/run-fol
 const DEAD = { pid: 4_194_304, start: '1' };
 
 function deadRunFolder(root: string, name: string): string {
-  const dir = mkdtempSync(join(root, `shipgate-${name}-`));
+  const dir = mkdtempSync(join(root, `shipgate-run-${name}-`));
   writeFileSync(join(dir, OWNER_FILE), `${JSON.stringify(DEAD)}\n`);
   return dir;
 }
