@@ -25,7 +25,7 @@ export interface Growth {
 }
 
 /** A last slope up to this many times the first still counts as linear (measurement noise on a shared machine). */
-export const LINEAR_TOLERANCE = 1.5;
+const LINEAR_TOLERANCE = 1.5;
 
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toPrecision(2));
 
@@ -40,8 +40,8 @@ export function judgeGrowth(points: GrowthPoint[], unit: string, costUnit: strin
   if (sorted.length < 3 || new Set(sorted.map((p) => p.size)).size !== sorted.length) {
     throw new Error(`judgeGrowth needs at least three points at distinct sizes (got sizes ${sorted.map((p) => p.size).join(', ')})`);
   }
-  const slopes = sorted.slice(1).map((p, i) => ({ from: sorted[i]!.size, to: p.size, perUnit: (p.cost - sorted[i]!.cost) / (p.size - sorted[i]!.size) }));
   const slope = (a: GrowthPoint, b: GrowthPoint) => ({ from: a.size, to: b.size, perUnit: (b.cost - a.cost) / (b.size - a.size) });
+  const slopes = sorted.slice(1).map((p, i) => slope(sorted[i]!, p));
   const [lowest, pivot, largest] = [sorted[0]!, sorted[sorted.length - 2]!, sorted[sorted.length - 1]!];
   const compared = [slope(lowest, pivot), slope(pivot, largest)];
   const described = `${slopes.map((s) => `${s.from}→${s.to} ${fmt(s.perUnit)}`).join(', ')} ${costUnit}${sorted.length > 3 ? ` (${compared.map((s) => `${s.from}→${s.to} ${fmt(s.perUnit)}`).join(', ')})` : ''}`;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { selectedVerdict } from '../harness/report/gate.ts';
 import type { RunReport } from '../harness/report/model.ts';
 import { startCostApi } from './cost-api.ts';
 import { judgeGrowth, type Growth } from './cost-growth.ts';
@@ -38,7 +39,7 @@ export interface CostSystem {
  * less than a loaded machine's noise, so the verdict compares 1→16 with 16→64), then one
  * dimension at a time from 4 resources.
  */
-export const COST_SYSTEMS: CostSystem[] = [
+const COST_SYSTEMS: CostSystem[] = [
   { label: '1 resource', varies: 'resources', resources: 1, actions: 0, instances: 1, pool: 4 },
   { label: '4 resources', varies: 'resources', resources: 4, actions: 0, instances: 1, pool: 4 },
   { label: '16 resources', varies: 'resources', resources: 16, actions: 0, instances: 1, pool: 4 },
@@ -72,7 +73,7 @@ export interface CostRun {
 }
 
 /** Starts the synthetic API, runs verify against it once, stops the API. */
-export async function runCostSystem(o: { root: string; system: CostSystem; reportsDir: string }): Promise<CostRun> {
+async function runCostSystem(o: { root: string; system: CostSystem; reportsDir: string }): Promise<CostRun> {
   const { system } = o;
   const api = await startCostApi({ resources: system.resources, actions: system.actions, instances: system.instances });
   try {
@@ -99,7 +100,7 @@ export async function runCostSystem(o: { root: string; system: CostSystem; repor
       wallMs,
       firstCheckMs: report.timings?.startup.firstCheckMs ?? 0,
       exitCode,
-      selectedVerdict: report.narrowed?.selectedVerdict ?? report.gate,
+      selectedVerdict: selectedVerdict(report),
       checks: ran.length,
       tokenChecks: ran.filter((t) => t.suite === 'auth' && t.file.includes('tokens')).length,
       suiteChecksMs: Object.fromEntries(report.suites.filter((s) => (COST_SUITES as readonly string[]).includes(s.id)).map((s) => [s.id, s.checksMs ?? 0])),

@@ -11,7 +11,9 @@ import { lintStatement, runAdvisor } from '../harness/database/advisor/run-advis
 import { loadProfile } from '../harness/profile/load.ts';
 import type { DatabaseServer } from '../harness/provision/database.ts';
 import { bootSystem } from '../harness/provision/system.ts';
+import { RUN_FILE } from '../harness/report/merge.ts';
 import type { RunReport } from '../harness/report/model.ts';
+import { median } from './cost-model.ts';
 
 /**
  * (d) The PR gate as a user sees it: `shipgate verify` on the embedded default with every suite
@@ -61,7 +63,7 @@ export interface GateRun {
   report: RunReport;
 }
 
-/** Runs the CLI as a user would (`node bin/shipgate.js ...`) and reads the sign-off it wrote. */
+/** Runs the CLI as a user would (`node bin/shipgate.js ...`) and reads the run it wrote (run.json: the whole RunReport). */
 export async function timedVerify(root: string, args: string[], reportsDir: string): Promise<GateRun> {
   const started = performance.now();
   const exitCode = await new Promise<number | null>((done, failed) => {
@@ -70,13 +72,12 @@ export async function timedVerify(root: string, args: string[], reportsDir: stri
     child.on('exit', (code) => done(code));
   });
   const wallMs = performance.now() - started;
-  const report = JSON.parse(readFileSync(join(reportsDir, 'signoff.json'), 'utf8')) as RunReport;
+  const report = JSON.parse(readFileSync(join(reportsDir, RUN_FILE), 'utf8')) as RunReport;
   return { wallMs, exitCode, report };
 }
 
 const seconds = (ms: number | undefined) => (ms === undefined ? '' : Math.round(ms / 100) / 10);
 const ratio = (before: number | undefined, now: number) => (before ? `${(before / now).toFixed(1)}×` : '');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 /** The full gate: one row per suite, then the totals, beside the recorded figures. */
 export function gateRows(run: GateRun): Record<string, string | number>[] {

@@ -6,7 +6,7 @@ import { register } from 'tsx/esm/api';
 // every module (node_modules included) passes through its hooks on another thread, which costs
 // a second of CPU at start-up for vitest and vite alone. Later imports of them are the same
 // modules (Node caches them by their resolved URL). Only for the commands that run suites.
-const RUNS_SUITES = new Set(['verify', 'nightly', 'selftest']);
+const { RUNS_SUITES } = await import('../harness/cli/suite-commands.js');
 if (RUNS_SUITES.has(process.argv[2]) && !process.argv.includes('--help') && !process.argv.includes('-h')) {
   await Promise.all(['vitest/node', 'vitest', 'zod', 'undici', 'pg', 'fast-check', 'jose', 'canonicalize', 'esbuild', 'yaml', 'pactum'].map((m) => import(m)));
 }

@@ -4,9 +4,7 @@ import { EXIT } from './exit-codes.ts';
 import { describeFailure } from './failure.ts';
 import { sweepDeadRunFolders } from '../provision/run-folders.ts';
 import { beginRun, startWatchdog } from '../provision/watchdog-link.ts';
-
-/** Commands that launch systems and suite workers: their watchdog starts with them, not at the first launch. */
-const RUNS_SUITES = new Set(['verify', 'nightly', 'load', 'selftest']);
+import { RUNS_SUITES } from './suite-commands.js';
 import { VERSION } from './package-info.ts';
 import { LOAD_MODE, LOAD_USAGE, NIGHTLY_MODE, NIGHTLY_USAGE, VERIFY_USAGE, verifyCommand } from './verify-command.ts';
 import { NIGHTLY_ITERATIONS } from './options.ts';
@@ -88,9 +86,9 @@ export async function main(argv: string[]): Promise<number> {
   // Every process this run starts carries its marker; what a killed run left behind goes first.
   beginRun();
   if (RUNS_SUITES.has(name)) startWatchdog();
-  const swept = await sweepDeadRunFolders();
-  if (swept.length > 0) log(`shipgate: removed ${swept.length} temporary folder${swept.length === 1 ? '' : 's'} left by a run that was killed (${swept.join(', ')})`);
   try {
+    const swept = await sweepDeadRunFolders(undefined, err);
+    if (swept.length > 0) log(`shipgate: removed ${swept.length} temporary folder${swept.length === 1 ? '' : 's'} left by a run that was killed (${swept.join(', ')})`);
     const command = await load();
     if (rest.includes('--help') || rest.includes('-h')) {
       log(command.usage);

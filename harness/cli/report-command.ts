@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkShardSet, mergeShards, MergeError, readShard, RUN_FILE, shardSuites } from '../report/merge.ts';
+import { selectedVerdict } from '../report/gate.ts';
 import type { RunReport } from '../report/model.ts';
 import { clearEarlierOutputs, errorReport, writeErrorReport, writePdf, writeReports } from '../report/write.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
@@ -48,7 +49,7 @@ export async function reportCommand(argv: string[], log: (line: string) => void)
       checkShardSet(read);
       clearEarlierOutputs(reportsDir);
       report = mergeShards(read);
-      shards = read.map((s) => ({ dir: s.dir, suites: shardSuites(s), gate: s.report.narrowed?.selectedVerdict ?? s.report.gate }));
+      shards = read.map((s) => ({ dir: s.dir, suites: shardSuites(s), gate: selectedVerdict(s.report) }));
     } catch (error) {
       const failure = error instanceof MergeError ? { code: EXIT.usage, message: error.message } : describeFailure(error);
       writeErrorReport(errorReport({ reason: failure.message.split('\n')[0]!, detail: failure.message, exitCode: failure.code, version: VERSION, startedAt }), reportsDir);

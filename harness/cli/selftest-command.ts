@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadProfile } from '../profile/load.ts';
 import { startDatabaseServer } from '../provision/database.ts';
 import { writeReports } from '../report/write.ts';
+import { selectedVerdict } from '../report/gate.ts';
 import type { RunReport } from '../report/model.ts';
 import { runVerify } from '../run/verify.ts';
 import { SetupTemplates } from '../provision/setup-templates.ts';
@@ -13,7 +14,7 @@ import { runBounded } from '../selftest/bounded-pool.ts';
 import { discoverSuites } from '../suites/registry.ts';
 import { defectChangesSetup, EMBEDDED_SYSTEMS, embeddedConfigPath, loadDefects, type EmbeddedSystem } from '../embedded/systems.ts';
 import type { DefectSpec } from '../selftest/catalog.ts';
-import { cleanVerdict, judgeDefect, type DefectOutcome } from '../selftest/judge.ts';
+import { judgeDefect, type DefectOutcome } from '../selftest/judge.ts';
 import { detectionMatrix } from '../selftest/matrix.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { CI_ITERATIONS, parseIntOption, seedOption } from './options.ts';
@@ -164,7 +165,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       const o = done.outcome;
       if (!o) {
         const r = done.report;
-        log(`  clean ${job.system.name}: ${cleanVerdict(r)}${cleanVerdict(r) === 'GO' ? '' : ` (${r.gateReasons.join('; ')})`} ${took(done.durationMs)}`);
+        log(`  clean ${job.system.name}: ${selectedVerdict(r)}${selectedVerdict(r) === 'GO' ? '' : ` (${r.gateReasons.join('; ')})`} ${took(done.durationMs)}`);
         return;
       }
       log(`  ${o.caught ? 'caught ' : 'MISSED '} ${`${o.system}:${o.id}`.padEnd(36)} ${o.caught ? `[${o.findings[0]?.code}] ${o.findings[0]?.title}` : o.why} ${took(done.durationMs)}`);
@@ -175,7 +176,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
   }
   const cleans = results.flatMap((d, i) => (d.outcome ? [] : [{ system: work[i]!.system.name, report: d.report, durationMs: d.durationMs }]));
   const outcomes = results.flatMap((d) => (d.outcome ? [{ ...d.outcome, durationMs: d.durationMs }] : []));
-  const cleanGo = cleans.every((c) => cleanVerdict(c.report) === 'GO');
+  const cleanGo = cleans.every((c) => selectedVerdict(c.report) === 'GO');
   const allCaught = outcomes.every((o) => o.caught);
   writeFileSync(
     join(reportsDir, '..', 'selftest.json'),
@@ -185,7 +186,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
         seed,
         jobs,
         durationMs: Date.now() - started,
-        systems: cleans.map((c) => ({ name: c.system, clean: cleanVerdict(c.report), cleanReasons: c.report.gateReasons, findings: c.report.findings.length, identities: c.report.identities.made, durationMs: c.durationMs })),
+        systems: cleans.map((c) => ({ name: c.system, clean: selectedVerdict(c.report), cleanReasons: c.report.gateReasons, findings: c.report.findings.length, identities: c.report.identities.made, durationMs: c.durationMs })),
         defects: outcomes,
       },
       null,
@@ -194,7 +195,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
   );
   writeFileSync(join(reportsDir, '..', 'selftest.md'), detectionMatrix(cleans, outcomes));
   log('');
-  const systemsWord = cleans.map((c) => `${c.system} ${cleanVerdict(c.report)}`).join(', ');
+  const systemsWord = cleans.map((c) => `${c.system} ${selectedVerdict(c.report)}`).join(', ');
   log(
     cleanGo && allCaught
       ? `selftest passed: clean ${systemsWord}, ${outcomes.length}/${outcomes.length} defects caught`

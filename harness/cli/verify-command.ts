@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { chooseExecutor, LoadRunError } from '../load/executor.ts';
 import { loadProfile, ProfileError } from '../profile/load.ts';
 import { withStagingSmoke } from '../run/nightly-smoke.ts';
+import { selectedVerdict } from '../report/gate.ts';
 import type { ShardOf, TargetSummary } from '../report/model.ts';
 import { clearEarlierOutputs, errorReport, writeErrorReport, writePdf, writeReports } from '../report/write.ts';
 import { runVerify } from '../run/verify.ts';
@@ -198,7 +199,7 @@ async function verify(argv: string[], log: (line: string) => void, mode: RunMode
   printSummary(report, files, log, { timings: v.timings === true });
   if (v.shard) {
     // A shard answers for its own suites; the release gate is the merge's.
-    const own = report.narrowed?.selectedVerdict ?? report.gate;
+    const own = selectedVerdict(report);
     log(`shard ${v.shard}: its suites are ${own}; the release gate is what 'shipgate report --merge' of every shard decides`);
     return own === 'GO' ? EXIT.go : EXIT.noGo;
   }

@@ -1,10 +1,11 @@
 import { Agent, request } from 'undici';
 import type { Exchange } from './exchange.ts';
 import { record } from './recorder.ts';
+import { flatHeaders } from './headers.ts';
 import { describeNetworkError } from './network-error.ts';
 import { redactor } from './redact.ts';
 import { BEARER, withCredentials, type Transport } from './credentials.ts';
-import { assertMayRequest } from '../safety/read-only.ts';
+import { assertMayRequest, READ_METHODS } from '../safety/read-only.ts';
 import { assertStagingWrite } from '../safety/staging-writes.ts';
 
 export interface SendOptions {
@@ -74,14 +75,6 @@ export interface HttpClientOptions {
   token?: string;
   /** How the token travels. Default: `Authorization: Bearer <token>`. */
   transport?: Transport;
-}
-
-function flatHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
 }
 
 
@@ -163,7 +156,7 @@ export class HttpClient {
           json = undefined;
         }
       }
-      if (!['GET', 'HEAD', 'OPTIONS'].includes(opts.method.toUpperCase())) {
+      if (!READ_METHODS.includes(opts.method.toUpperCase())) {
         for (const observe of writeObservers()) observe({ method: opts.method.toUpperCase(), path: opts.path, status: res.statusCode, json, client: this, tracked: opts.tracked === true });
       }
       return { status: res.statusCode, headers: resHeaders, text, json, bytes, exchange };

@@ -8,6 +8,7 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, cl
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { RunningProcess } from '../provision/processes.ts';
+import { K6_FILES } from '../report/output-names.ts';
 import { histogramOfPercentiles, type LatencyHistogram } from './histogram.ts';
 import { k6Script, scriptData } from './k6-script.ts';
 import { totalDurationMs, type LoadPlan } from './plan.ts';
@@ -72,9 +73,9 @@ const K6_MARGIN_MS = 90_000;
  */
 export async function runWithK6(plan: LoadPlan, o: { k6: string; dir: string; target: string; signal?: AbortSignal; progress?: (line: string) => void }): Promise<ExecutorResult> {
   mkdirSync(o.dir, { recursive: true });
-  const script = join(o.dir, 'k6-script.js');
-  const summaryFile = join(o.dir, 'k6-summary.json');
-  const logFile = join(o.dir, 'k6.log');
+  const script = join(o.dir, K6_FILES.script);
+  const summaryFile = join(o.dir, K6_FILES.summary);
+  const logFile = join(o.dir, K6_FILES.log);
   writeFileSync(script, k6Script(plan, { target: o.target }));
   rmSync(summaryFile, { force: true });
   const secretDir = mkdtempSync(join(tmpdir(), 'shipgate-k6-'));

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { credentialHeader, withCredentials, type Transport } from '../http/credentials.ts';
 import type { Exchange } from '../http/exchange.ts';
+import { flatHeaders } from '../http/headers.ts';
 import { describeNetworkError } from '../http/network-error.ts';
 import { redactor } from '../http/redact.ts';
 
@@ -77,12 +78,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(parts)));
     req.on('error', reject);
   });
-}
-
-function flat(headers: IncomingMessage['headers'] | Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
 }
 
 /**
@@ -189,7 +184,7 @@ export class ProviderProxy {
       res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ shipgate: `not sent to the provider: ${open.record.notSent}: ${broken.error}` }));
       return;
     }
-    const given = flat(req.headers);
+    const given = flatHeaders(req.headers);
     const credential = credentialHeader(this.#o.transport);
     const headers: Record<string, string> = Object.fromEntries(Object.entries(given).filter(([k]) => !HOP_BY_HOP.has(k)));
     // The pact holds the consumer's example credentials: a request that carried them goes with real ones.
@@ -213,7 +208,7 @@ export class ProviderProxy {
     try {
       const answer = await request(url, { method: (req.method ?? 'GET') as 'GET', headers, body: body.length > 0 ? body : undefined, dispatcher: this.#agent });
       const payload = Buffer.from(await answer.body.arrayBuffer());
-      const answerHeaders = flat(answer.headers);
+      const answerHeaders = flatHeaders(answer.headers);
       exchange.ms = Math.round(performance.now() - started);
       exchange.response = { status: answer.statusCode, headers: redactor.headers(answerHeaders), body: redactor.scrub(payload.toString()) };
       res.writeHead(answer.statusCode, Object.fromEntries(Object.entries(answerHeaders).filter(([k]) => !HOP_BY_HOP.has(k))));

@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import pg from 'pg';
 import type { Target } from '../check/target.ts';
+import { connectDatabase } from '../database/session.ts';
 import type { Tenant } from '../identities/tenants.ts';
 import { uniqueToken } from '../generate/sample.ts';
 import { profileHttp } from '../http/profile-http.ts';
 import { redactor } from '../http/redact.ts';
+import { PACT_VERIFIER_LOG } from '../report/output-names.ts';
 import type { PactProfile, PactStateContext } from '../profile/pact-schema.ts';
 import { pactFiles } from './pact-sources.ts';
 import { ProviderProxy, STATE_PATH, type InteractionRecord, type InteractionSession, type StateRemoval } from './provider-proxy.ts';
@@ -31,7 +32,7 @@ export interface PactRun {
 const VERIFIER = join(import.meta.dirname, 'verifier-process.mjs');
 
 /** The broker's recommended selection: each consumer's main branch, and what is deployed or released. */
-export const DEFAULT_SELECTORS = [{ mainBranch: true }, { deployedOrReleased: true }];
+const DEFAULT_SELECTORS = [{ mainBranch: true }, { deployedOrReleased: true }];
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -64,13 +65,13 @@ function runVerifier(options: Record<string, unknown>, logFile: string): Promise
   });
 }
 
-function sqlFor(target: Target): PactStateContext['sql'] {
+/** The `sql` of a state hook: one connection per call, through connectDatabase (password redacted, connect timeout, idle-error guard). */
+function sqlFor(target: Target, purpose: string): PactStateContext['sql'] {
   return async (text, values = []) => {
     if (target.profile.kind !== 'ephemeral') throw new Error(`a state hook reaches the database only on ephemeral targets; this one is '${target.profile.kind}': set the state up through the API`);
     const url = target.profile.database?.url ?? target.context.databaseUrl;
     if (!url) throw new Error('a state hook asked for SQL, but the profile gives no database.url and shipgate provisioned no database');
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
+    const client = await connectDatabase(url, purpose);
     try {
       return (await client.query(text, values)).rows;
     } finally {
@@ -81,7 +82,6 @@ function sqlFor(target: Target): PactStateContext['sql'] {
 
 /** An interaction's tenant and the hooks of its provider states. */
 function sessionFor(target: Target, pact: PactProfile, timeoutMs: number): () => Promise<InteractionSession> {
-  const sql = sqlFor(target);
   return async () => {
     let made: Promise<Tenant> | undefined;
     let label = 'a tenant not made yet';
@@ -111,7 +111,7 @@ function sessionFor(target: Target, pact: PactProfile, timeoutMs: number): () =>
             chosen = token;
             redactor.register(token ?? undefined, `${tenant.label} token chosen by state '${state}'`);
           },
-          sql,
+          sql: sqlFor(target, `pact state '${state}'`),
           created(what, remove) {
             removals.push({ what, remove });
           },
@@ -141,7 +141,7 @@ function sessionFor(target: Target, pact: PactProfile, timeoutMs: number): () =>
  */
 export async function verifyProvider(target: Target): Promise<PactRun> {
   const pact = target.profile.pact!;
-  const logFile = join(target.context.reportsDir, 'logs', 'pact-verifier.log');
+  const logFile = join(target.context.reportsDir, PACT_VERIFIER_LOG);
   const notes: string[] = [];
   const timeoutMs = pact.timeoutMs ?? target.profile.http.timeoutMs;
   const options: Record<string, unknown> = { provider: pact.provider, logLevel: 'warn', timeout: timeoutMs, failIfNoPactsFound: false };

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { chatCompletionRequestV1 } from '../../contracts/provider/chat-completion.ts';
 import { embeddingsRequestV1 } from '../../contracts/provider/embeddings.ts';
+import { flatHeaders } from '../http/headers.ts';
 import { redactor } from '../http/redact.ts';
 import { track } from '../provision/teardown.ts';
 import { Answers, type ProviderRequest } from './answers.ts';
@@ -51,12 +52,6 @@ interface Pending {
   res: ServerResponse;
   scriptId: string | null;
   started: number;
-}
-
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
 }
 
 /**
@@ -108,7 +103,7 @@ export async function startProviderDouble(o: ProviderDoubleOptions = {}): Promis
   const providerCall = async (req: IncomingMessage, res: ServerResponse, kind: 'chat' | 'embeddings') => {
     const started = Date.now();
     const raw = await readBody(req);
-    const headers = flatHeaders(req);
+    const headers = flatHeaders(req.headers);
     if (raw === undefined) return sendJson(res, 413, openAiError(`request body over ${MAX_REQUEST_BYTES} bytes`, 'invalid_request_error'));
     let json: unknown;
     try {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { sep } from 'node:path';
-import { groupAlive, processStartTime } from './signals.ts';
+import { groupAlive, processStartTime, procStat } from './signals.ts';
 
 /**
  * Ends what a run left running and removes its temporary folders: used by the watchdog when its
@@ -45,7 +45,7 @@ function pidsOnLinux(): number[] {
 }
 
 /** Processes (Linux) whose environment carries the run's marker: every node process it started, the suites' workers included. */
-export function markedProcesses(runId: string): number[] {
+function markedProcesses(runId: string): number[] {
   if (!hasProc()) return [];
   const needle = `${RUN_ID_ENV}=${runId}`;
   return pidsOnLinux().filter((pid) => {
@@ -66,7 +66,7 @@ export function markedProcesses(runId: string): number[] {
 const FOLDER_SERVERS = new Map<string, NodeJS.Signals>([['postgres', 'SIGQUIT']]);
 
 /** Processes (Linux) of a known server working inside `dir`. */
-export function processesIn(dir: string): { pid: number; signal: NodeJS.Signals }[] {
+function processesIn(dir: string): { pid: number; signal: NodeJS.Signals }[] {
   if (!hasProc()) return [];
   return pidsOnLinux().flatMap((pid) => {
     try {
@@ -80,21 +80,11 @@ export function processesIn(dir: string): { pid: number; signal: NodeJS.Signals 
   });
 }
 
-/** `/proc/<pid>/stat` fields after the command name: state is [0], process group [2], start time [19]. */
-function statFields(pid: number): string[] | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
 /** Whether `pid` is still the process that started at `start` and has not ended (a zombie waiting to be reaped has ended). */
 export function running(pid: number, start: string | undefined): boolean {
   if (start === undefined) return false;
   if (!hasProc()) return processStartTime(pid) === start;
-  const f = statFields(pid);
+  const f = procStat(pid);
   return f !== undefined && f[0] !== 'Z' && f[19] === start;
 }
 
@@ -102,7 +92,7 @@ export function running(pid: number, start: string | undefined): boolean {
 function groupRunning(pgid: number): boolean {
   if (!hasProc()) return groupAlive(pgid);
   return pidsOnLinux().some((pid) => {
-    const f = statFields(pid);
+    const f = procStat(pid);
     return f !== undefined && f[2] === String(pgid) && f[0] !== 'Z';
   });
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reap, RUN_ID_ENV, RUN_OWNER_ENV } from './reap.ts';
@@ -12,7 +12,9 @@ import { unwatchFolder, watchFolder } from './watchdog-link.ts';
  * marker are ever removed: shipgate's own, never anyone else's.
  */
 export const OWNER_FILE = '.shipgate-run';
-const PREFIX = 'shipgate-';
+// Not just `shipgate-`: every temporary folder of shipgate's tests and tools starts so (thousands
+// on a busy machine), and the start-up sweep and the watchdog read the marker of each they match.
+const PREFIX = 'shipgate-run-';
 
 interface Owner {
   /** The process that made the folder, and its start time. */
@@ -23,7 +25,7 @@ interface Owner {
   run?: string;
 }
 
-/** Makes `<tmp>/shipgate-<name>-XXXXXX` for this process, tells the watchdog, and returns its path. */
+/** Makes `<tmp>/shipgate-run-<name>-XXXXXX` for this process, tells the watchdog, and returns its path. */
 export function makeRunFolder(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `${PREFIX}${name}-`));
   const start = processStartTime(process.pid);
@@ -53,11 +55,22 @@ function ownerOf(dir: string): Owner | undefined {
 /** Whether the process that made the folder is still that process. */
 const ownerAlive = (o: Owner) => o.start !== undefined ? processStartTime(o.pid) === o.start : processStartTime(o.pid) !== undefined;
 
+/** Whether this user owns `dir` (on a shared host with a sticky /tmp, another user's folder is theirs to sweep). */
+function ours(dir: string): boolean {
+  if (process.getuid === undefined) return true;
+  try {
+    return statSync(dir).uid === process.getuid();
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Removes the run folders of dead owners in the temporary directory, after stopping what still
- * runs in them and what their run left (by its marker); returns the folders removed.
+ * Removes this user's run folders of dead owners in the temporary directory, after stopping what
+ * still runs in them and what their run left (by its marker); returns the folders removed. A
+ * folder that cannot be removed is left, and `warn` told why: it must not stop the command.
  */
-export async function sweepDeadRunFolders(root = tmpdir()): Promise<string[]> {
+export async function sweepDeadRunFolders(root = tmpdir(), warn: (line: string) => void = () => {}): Promise<string[]> {
   let entries: string[];
   try {
     entries = readdirSync(root).filter((n) => n.startsWith(PREFIX));
@@ -68,12 +81,16 @@ export async function sweepDeadRunFolders(root = tmpdir()): Promise<string[]> {
   for (const name of entries) {
     const dir = join(root, name);
     const owner = ownerOf(dir);
-    if (!owner || ownerAlive(owner)) continue;
+    if (!owner || ownerAlive(owner) || !ours(dir)) continue;
     // The run's other processes are stopped only when its CLI is gone too (a suite worker that made a folder may have ended on its own).
     const [runPid, runStart] = (owner.run ?? '').split(':');
     const runGone = owner.run === undefined || ownerAlive({ pid: Number(runPid), ...(runStart ? { start: runStart } : {}) }) === false;
-    await reap({ ...(owner.runId && runGone ? { runId: owner.runId } : {}), groups: [], pids: [], dirs: [dir] }, 1_000);
-    removed.push(dir);
+    try {
+      await reap({ ...(owner.runId && runGone ? { runId: owner.runId } : {}), groups: [], pids: [], dirs: [dir] }, 1_000);
+      removed.push(dir);
+    } catch (err) {
+      warn(`shipgate: could not remove ${dir}, left by a run that was killed: ${(err as Error).message.split('\n')[0]}`);
+    }
   }
   return removed;
 }

@@ -14,20 +14,26 @@ export function assertMayInjectFaults(profile: TargetProfile, what: string): voi
 }
 
 /**
+ * The fields of `/proc/<pid>/stat` (Linux) after the command name: state is [0], process group
+ * [2], start time [19]; undefined when there is no such process.
+ */
+export function procStat(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * When the process `pid` started, as the OS reports it (Linux: field 22 of /proc/<pid>/stat, in
  * clock ticks since boot; elsewhere `ps -o lstart`), or undefined when there is no such process.
  * A pid and its start time name one process: a pid reused after a process died has another.
  */
 export function processStartTime(pid: number): string | undefined {
-  if (existsSync('/proc/self/stat')) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
-      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-    } catch {
-      return undefined;
-    }
-  }
+  if (existsSync('/proc/self/stat')) return procStat(pid)?.[19];
   try {
     return execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
   } catch {

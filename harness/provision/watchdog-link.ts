@@ -43,11 +43,6 @@ export function startWatchdog(): void {
   (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
 }
 
-/** The watchdog's pid, for tests. */
-export function watchdogPid(): number | undefined {
-  return child?.pid;
-}
-
 function send(message: object): void {
   if (!begun) return;
   startWatchdog();

@@ -64,6 +64,14 @@ export function decideGate(i: GateInput): GateDecision {
   };
 }
 
+/**
+ * The verdict on the suites a run selected: the gate, or for a run narrowed with `--suite` (a
+ * CI shard, a selftest run narrowed to the suites under test) the verdict on those suites alone.
+ */
+export function selectedVerdict(r: Pick<RunReport, 'gate' | 'narrowed'>): RunReport['gate'] {
+  return r.narrowed?.selectedVerdict ?? r.gate;
+}
+
 /** The gate as a line says it: `GO`, `NO-GO`, `ERROR`, with what a narrowed run left out. */
 export function gateLabel(r: Pick<RunReport, 'gate' | 'narrowed'>): string {
   if (!r.narrowed) return r.gate;

@@ -98,7 +98,10 @@ export function mergeShards(shards: Shard[]): RunReport {
   const errors = shards.flatMap((s) =>
     s.report.gate === 'ERROR'
       ? [`shard ${s.dir}${s.report.shard ? ` (${s.report.shard.index}/${s.report.shard.count})` : ''} stopped before it verified anything (exit ${s.report.exitCode ?? '?'}): ${s.report.gateReasons[0] ?? s.report.errors[0] ?? 'no reason recorded'}`]
-      : s.report.errors.filter((e) => !/^suites\/([^/]+)\//.test(e) || owner.get(/^suites\/([^/]+)\//.exec(e)![1]!) === s),
+      : s.report.errors.filter((e) => {
+          const suite = /^suites\/([^/]+)\//.exec(e)?.[1];
+          return suite === undefined || owner.get(suite) === s;
+        }),
   );
   const required = [...new Set(shards.flatMap((s) => s.report.gateRequire ?? []))];
   const ran = [...owner.keys()];

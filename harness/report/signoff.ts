@@ -97,8 +97,7 @@ function fenced(text: string): string[] {
 }
 
 function heading(r: RunReport): string[] {
-  const lines = [`## shipgate: ${GATE_MARK[r.gate]} ${gateLabel(r)} for ${r.target.name} (${r.target.kind})`, ''];
-  return lines;
+  return [`## shipgate: ${GATE_MARK[r.gate]} ${gateLabel(r)} for ${r.target.name} (${r.target.kind})`, ''];
 }
 
 function statsLine(r: RunReport): string {
@@ -191,7 +190,7 @@ const BUDGETS: Budget[] = [
  * The part every finding's replay command shares (variables, config, reports, seed, runs,
  * iterations: the run's), so the sign-off prints it once and each finding only what it adds.
  */
-export function replayBase(findings: Finding[]): string | undefined {
+function replayBase(findings: Finding[]): string | undefined {
   const replays = findings.flatMap((f) => (f.replay ? [f.replay] : []));
   const first = replays[0];
   const cut = first?.indexOf(' --suite ') ?? -1;

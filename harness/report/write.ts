@@ -7,19 +7,20 @@ import { toSignoffHtml, type HtmlInput, type SelftestSummary } from './html.ts';
 import { toJunit } from './junit.ts';
 import { RUN_FILE } from './merge.ts';
 import type { RunReport, ShardOf, TargetSummary } from './model.ts';
-import { printPdf, type PdfOutcome } from './pdf.ts';
+import { K6_FILES, LOAD_DIR, PACT_VERIFIER_LOG } from './output-names.ts';
+import type { PdfOutcome } from './pdf.ts';
 import { FINDINGS_FILE, toFindingsMarkdown, toSignoffJson, toSignoffMarkdown } from './signoff.ts';
 
-export const HTML_FILE = 'signoff.html';
-export const PDF_FILE = 'signoff.pdf';
+const HTML_FILE = 'signoff.html';
+const PDF_FILE = 'signoff.pdf';
 /** What the load suite keeps when k6 ran it (`reports/load/`). */
-const K6_FILES = ['load/k6-script.js', 'load/k6-summary.json', 'load/k6.log'];
+const LOAD_FILES = Object.values(K6_FILES).map((name) => join(LOAD_DIR, name));
 
 /** The files a verify run writes into its reports folder: the only files it ever removes there. */
-export const REPORT_FILES = ['signoff.json', 'signoff.md', FINDINGS_FILE, 'ctrf.json', 'junit.xml', HTML_FILE, PDF_FILE, RUN_FILE, ...K6_FILES] as const;
+export const REPORT_FILES = ['signoff.json', 'signoff.md', FINDINGS_FILE, 'ctrf.json', 'junit.xml', HTML_FILE, PDF_FILE, RUN_FILE, PACT_VERIFIER_LOG, ...LOAD_FILES];
 
 /** The folder under `logs/` a verify run writes the launched system's logs to. */
-export const VERIFY_LOGS = 'verify';
+const VERIFY_LOGS = 'verify';
 
 /**
  * Removes what an earlier run left in `dir`, before this one starts, so no file can outlive the
@@ -29,7 +30,7 @@ export const VERIFY_LOGS = 'verify';
  */
 export function clearEarlierOutputs(dir: string, logFolders: string[] = [VERIFY_LOGS]): void {
   for (const name of REPORT_FILES) rmSync(join(dir, name), { force: true });
-  removeIfEmpty(join(dir, 'load'));
+  removeIfEmpty(join(dir, LOAD_DIR));
   const logs = join(dir, 'logs');
   for (const folder of logFolders) {
     const at = join(logs, folder);
@@ -94,6 +95,8 @@ export function writeReports(r: RunReport, dir: string, o: WriteOptions = {}): s
 
 /** Prints `dir/signoff.html` to `dir/signoff.pdf` with Chromium; without one, says why (the HTML is the sign-off either way). */
 export async function writePdf(dir: string): Promise<PdfOutcome> {
+  // Loaded here, not at the top: pdf.ts loads Playwright (~0.4 s), which every CLI start would pay.
+  const { printPdf } = await import('./pdf.ts');
   return printPdf(readFileSync(join(dir, HTML_FILE), 'utf8'), join(dir, PDF_FILE));
 }
 

@@ -46,8 +46,13 @@ export class StartupClock {
     return performance.now();
   }
 
-  /** Records a phase that ran from `startMs` (process time) to now. */
+  /**
+   * Records a phase that ran from `startMs` (process time) to now. Once the first check began,
+   * start-up is over: a later phase (the runner of the load suite, which runs alone after the
+   * other suites) is not recorded, or it would show the first checks' minutes as `other`.
+   */
   record(phase: string, startMs: number, endMs = this.now()): void {
+    if (this.#firstCheck !== undefined) return;
     if (startMs - this.#last > 1) this.#push('other', startMs - this.#last);
     this.#push(phase, endMs - startMs);
     this.#last = Math.max(this.#last, endMs);

@@ -50,10 +50,3 @@ export function judgeDefect(defect: DefectSpec, report: RunReport, system = 'ref
   };
 }
 
-/**
- * A clean run's verdict: the gate, or for a run narrowed to the suites under test (`--defect`),
- * the verdict on those suites alone (the suites it left out are not the clean run's question).
- */
-export function cleanVerdict(report: RunReport): 'GO' | 'NO-GO' | 'ERROR' {
-  return report.narrowed?.selectedVerdict ?? report.gate;
-}

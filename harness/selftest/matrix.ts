@@ -1,12 +1,13 @@
 import type { RunReport } from '../report/model.ts';
-import { cleanVerdict, type DefectOutcome } from './judge.ts';
+import { selectedVerdict } from '../report/gate.ts';
+import type { DefectOutcome } from './judge.ts';
 
 /** The detection matrix as Markdown: each embedded system's clean run, then one row per defect with the finding that caught it. */
 export function detectionMatrix(cleans: { system: string; report: RunReport }[], outcomes: DefectOutcome[]): string {
-  const proven = cleans.every((c) => cleanVerdict(c.report) === 'GO') && outcomes.every((o) => o.caught);
+  const proven = cleans.every((c) => selectedVerdict(c.report) === 'GO') && outcomes.every((o) => o.caught);
   const lines = [`## shipgate selftest: ${proven ? 'every defect caught' : 'NOT PROVEN'}`, ''];
   for (const { system, report } of cleans) {
-    lines.push(`Clean ${system}: **${cleanVerdict(report)}** (${report.suites.filter((s) => s.status === 'passed').length} suites passed, ${report.findings.length} findings) · seed \`${report.seed}\``);
+    lines.push(`Clean ${system}: **${selectedVerdict(report)}** (${report.suites.filter((s) => s.status === 'passed').length} suites passed, ${report.findings.length} findings) · seed \`${report.seed}\``);
   }
   lines.push('', '| system | defect | broken promise | expected suites | failing suites | caught | finding |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const o of outcomes) {

@@ -1,5 +1,6 @@
 import pactum from 'pactum';
 import type { Exchange } from '../http/exchange.ts';
+import { flatHeaders } from '../http/headers.ts';
 import { describeNetworkError } from '../http/network-error.ts';
 import { redactor } from '../http/redact.ts';
 import { record } from '../http/recorder.ts';
@@ -32,14 +33,6 @@ const VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trac
 
 let active: Step | undefined;
 let listening = false;
-
-function headersOf(raw: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
-    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
-  }
-  return out;
-}
 
 function bodyText(body: unknown): string | undefined {
   if (body === undefined || body === null || body === '') return undefined;
@@ -80,13 +73,13 @@ function listen(): void {
       request: {
         method: request.method,
         url: redactor.scrub(request.url),
-        headers: redactor.headers(headersOf(request.headers)),
+        headers: redactor.headers(flatHeaders(request.headers)),
         ...(body !== undefined ? { body: redactor.scrub(body) } : {}),
       },
       ms: response instanceof Error ? 0 : Math.round(response.responseTime ?? 0),
     };
     if (response instanceof Error) exchange.error = describeNetworkError(response);
-    else exchange.response = { status: response.statusCode ?? 0, headers: redactor.headers(headersOf(response.headers)), body: redactor.scrub(response.text ?? '') };
+    else exchange.response = { status: response.statusCode ?? 0, headers: redactor.headers(flatHeaders(response.headers)), body: redactor.scrub(response.text ?? '') };
     if (active.request === NOT_NAMED) active.request = `${request.method} ${new URL(request.url).pathname}`;
     active.exchanges.push(exchange);
     record(exchange);

@@ -21,13 +21,14 @@ afterEach(async () => {
   broker = undefined;
 });
 
-async function verify(o: { rename?: boolean; pact?: Record<string, unknown> } = {}): Promise<PactRun> {
+async function verify(o: { rename?: boolean; pact?: Record<string, unknown>; ephemeralDatabase?: string } = {}): Promise<PactRun> {
   api = await startNotesApi({ rename: o.rename ?? false });
   const profile = validateProfile(
     defineTarget({
       name: 'notes',
-      kind: 'staging',
+      kind: o.ephemeralDatabase ? 'ephemeral' : 'staging',
       http: { baseUrls: [api.url] },
+      ...(o.ephemeralDatabase ? { database: { url: o.ephemeralDatabase } } : {}),
       identities: {
         transport: { scheme: 'Token' },
         newTenant: async ({ http }) => {
@@ -97,6 +98,13 @@ describe('the pact suite on a provider that is not the reference', () => {
     expect(JSON.stringify(run)).not.toMatch(new RegExp([...api!.tokens].join('|')));
     expect(byName(run, 'adding a note').verdict.passed).toBe(false);
     expect(byName(run, 'a visitor reading a note').verdict.passed).toBe(true);
+  });
+
+  it("opens a state hook's SQL connection like every other one: the error names the host and the state, never the password", async () => {
+    const run = await verify({ ephemeralDatabase: 'postgres://notes:pw-not-for-reports-42@127.0.0.1:1/notes', pact: { consumers: ['notes-cli'] } });
+    const error = byName(run, 'a note made in the database').record?.states[0]?.error;
+    expect(error).toMatch(/^cannot connect to 127\.0\.0\.1:1\/notes for pact state 'a note written in the database': /);
+    expect(JSON.stringify(run)).not.toContain('pw-not-for-reports-42');
   });
 
   it('keeps to the consumers it is given, and says when no pact names the provider', async () => {

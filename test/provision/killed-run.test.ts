@@ -30,7 +30,7 @@ describe.runIf(process.platform === 'linux')('nothing outlives a killed run', ()
     const postmaster = await pollUntil(
       async () => {
         if (!stdout.includes('ready at') || !marked(marker).some((p) => /vitest/.test(p))) return undefined;
-        const folder = shipgateFolders(tmp).find((n) => n.startsWith('shipgate-pg-'));
+        const folder = shipgateFolders(tmp).find((n) => n.startsWith('shipgate-run-pg-'));
         const pidFile = folder && join(tmp, folder, 'data', 'postmaster.pid');
         if (!pidFile || !existsSync(pidFile)) return undefined;
         const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
@@ -79,16 +79,16 @@ describe.runIf(process.platform === 'linux')('nothing outlives a killed run', ()
     await new Promise((resolve) => orphaner.on('exit', resolve));
     expect(alive(orphan.postmaster, postmasterStart)).toBe(true);
     // A folder of a live owner (this test), and folders without shipgate's marker: none of them may go.
-    const live = join(tmp, 'shipgate-pg-live');
+    const live = join(tmp, 'shipgate-run-pg-live');
     mkdirSync(live);
     writeFileSync(join(live, OWNER_FILE), JSON.stringify({ pid: process.pid, start: processStartTime(process.pid) }));
-    mkdirSync(join(tmp, 'shipgate-user-notes'));
+    mkdirSync(join(tmp, 'shipgate-run-user-notes'));
     mkdirSync(join(tmp, 'other-tool-1234'));
     const run = await runCli(['verify', '--config', 'nowhere.config.ts', '--reports', join(tmp, 'reports')], { env: { TMPDIR: tmp } });
     expect(run.code).toBe(2);
     expect(run.stdout).toContain(`removed 1 temporary folder left by a run that was killed (${orphan.folder})`);
     expect(existsSync(orphan.folder)).toBe(false);
     expect(alive(orphan.postmaster, postmasterStart)).toBe(false);
-    expect(readdirSync(tmp).filter((n) => !n.startsWith('orphan-logs-') && !n.startsWith('tsx-') && n !== 'reports').sort()).toEqual(['other-tool-1234', 'shipgate-pg-live', 'shipgate-user-notes']);
+    expect(readdirSync(tmp).filter((n) => !n.startsWith('orphan-logs-') && !n.startsWith('tsx-') && n !== 'reports').sort()).toEqual(['other-tool-1234', 'shipgate-run-pg-live', 'shipgate-run-user-notes']);
   }, 120_000);
 });

@@ -23,10 +23,10 @@ describe.runIf(process.platform === 'linux')('the watchdog', () => {
     const server = spawn('sleep', ['60'], { stdio: 'ignore' });
     const worker = spawn('sleep', ['60'], { stdio: 'ignore', env: { ...process.env, [RUN_ID_ENV]: runId } });
     // A folder the watchdog is told about, one a worker of the run made, and one of another run.
-    const told = mkdtempSync(join(tmp, 'shipgate-pg-'));
-    const workers = mkdtempSync(join(tmp, 'shipgate-browser-'));
+    const told = mkdtempSync(join(tmp, 'shipgate-run-pg-'));
+    const workers = mkdtempSync(join(tmp, 'shipgate-run-browser-'));
     writeFileSync(join(workers, OWNER_FILE), JSON.stringify({ pid: worker.pid, runId }));
-    const others = mkdtempSync(join(tmp, 'shipgate-pg-'));
+    const others = mkdtempSync(join(tmp, 'shipgate-run-pg-'));
     writeFileSync(join(others, OWNER_FILE), JSON.stringify({ pid: process.pid, start: processStartTime(process.pid), runId: randomUUID() }));
     const starts = new Map([cli, service, server, worker].map((p) => [p.pid!, processStartTime(p.pid!)]));
     await pollUntil(async () => ([...starts.values()].every((s) => s !== undefined) ? true : undefined), { what: 'the stand-ins to start', deadlineMs: 5_000, intervalMs: 10 });

@@ -158,6 +158,16 @@ describe('reports are never stale', () => {
     for (const f of ['notes.md', 'logs/mine/keep.log']) expect(existsSync(join(dir, f)), f).toBe(true);
   });
 
+  it("the Pact verifier's and k6's files of an earlier run go too, and then their folders", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shipgate-stale-'));
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+    writeFileSync(join(dir, 'logs', 'pact-verifier.log'), 'old');
+    mkdirSync(join(dir, 'load'), { recursive: true });
+    for (const f of ['k6-script.js', 'k6-summary.json', 'k6.log']) writeFileSync(join(dir, 'load', f), 'old');
+    clearEarlierOutputs(dir);
+    for (const f of ['logs', 'load']) expect(existsSync(join(dir, f)), f).toBe(false);
+  });
+
   it('a run that stops before verifying anything writes gate ERROR with the reason and no suite results', () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-error-'));
     const r = errorReport({ reason: 'target unreachable: GET http://127.0.0.1:9/ got no answer', detail: 'target unreachable: GET http://127.0.0.1:9/ got no answer\nmore', exitCode: 3, version: '0.1.0', startedAt: new Date() });

@@ -35,6 +35,25 @@ describe('the start-up clock', () => {
     });
   });
 
+  it('records nothing more once the first check began: a later test-runner phase (the load suite runs alone, after the others) is not start-up', () => {
+    const clock = new StartupClock('run', 1_000);
+    clock.record('test runner start (vitest, workers)', 1_000, 1_300);
+    clock.record('first suite file loaded (imports, profile, set-up)', 1_300, 1_500);
+    clock.firstCheck(1_500);
+    // The second phase's runner: minutes later, after the first phase's checks.
+    clock.record('test runner start (vitest, workers)', 200_000, 200_300);
+    clock.record('first suite file loaded (imports, profile, set-up)', 200_300, 200_600);
+    clock.firstCheck(200_600);
+    expect(clock.timings()).toEqual({
+      from: 'run',
+      phases: [
+        { phase: 'test runner start (vitest, workers)', ms: 300 },
+        { phase: 'first suite file loaded (imports, profile, set-up)', ms: 200 },
+      ],
+      firstCheckMs: 500,
+    });
+  });
+
   it('times an async phase, also one that throws', async () => {
     const clock = new StartupClock('process');
     await clock.time('quick', async () => 'done');

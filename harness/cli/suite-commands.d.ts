@@ -1,0 +1,2 @@
+/** See suite-commands.js. */
+export declare const RUNS_SUITES: ReadonlySet<string>;
