@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  blockAccess,
   describeLevel,
   differenceFromMissing,
   expectationFor,
@@ -12,7 +13,6 @@ import {
   fillPath,
   formatRoute,
   isJsonObject,
-  normaliseForTenancy,
   parseRoute,
   profileHttp,
   useTarget,
@@ -28,7 +28,6 @@ import { canMakeMember, eachCase, ex, instances, ok, party, policy, precondition
 
 const target = await useTarget();
 const profile = target.profile;
-const tenantIs = profile.identities?.tenantIs ?? 'org';
 
 type Json = unknown;
 
@@ -59,13 +58,6 @@ interface RecordRoute {
   route: ReturnType<typeof parseRoute>;
 }
 
-/** The access the exports block declares, as the access model answers for it. */
-function exportsAccess(): OperationAccess {
-  const x = profile.exports!;
-  const declaredAt = x.access !== undefined ? 'exports.access' : "the default ('tenant')";
-  return normaliseForTenancy({ level: x.access ?? 'tenant', denied: x.denied ?? policy.denied, declaredAt }, tenantIs);
-}
-
 /** The relations judged for a record of `access`: another tenant always, a member of the owner's tenant when one can be made. */
 function relations(c: CheckContext, access: OperationAccess): Relation[] {
   return (['stranger', ...(canMakeMember(c) ? (['member'] as const) : [])] as Relation[]).filter((r) => {
@@ -75,7 +67,7 @@ function relations(c: CheckContext, access: OperationAccess): Relation[] {
 }
 
 if (profile.exports) {
-  const access = exportsAccess();
+  const access = blockAccess(profile, profile.exports, 'exports.access');
   const x = profile.exports;
   const routes: RecordRoute[] = [
     { what: 'its status', route: parseRoute(x.status.route) },
@@ -127,7 +119,7 @@ if (profile.exports?.remove) {
   const remove = parseRoute(spec.route);
   const status = parseRoute(x.status.route);
   // Its own declaration, never the reads': a tenant whose members read each other's exports may still keep deletes to the owner.
-  const access = normaliseForTenancy({ level: spec.access ?? 'tenant', denied: spec.denied ?? policy.denied, declaredAt: spec.access !== undefined ? 'exports.remove.access' : "the default ('tenant')" }, tenantIs);
+  const access = blockAccess(profile, spec, 'exports.remove.access');
   suite.check(`exports: deleting another caller's export by its id (${formatRoute(remove)}) follows its access (${describeLevel(access.level)}${access.denied === 'as-missing' ? '' : `, denied with ${access.denied}`}) and leaves it`, async (c) => {
     const api = new ExportsApi(x);
     const denied = relations(c, access).filter((r) => expectationFor(access, r, undefined, policy).outcome === 'denied');
