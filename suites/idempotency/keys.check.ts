@@ -212,7 +212,7 @@ for (const [name, ep] of endpoints) {
 
     /** Every record of the tenant, all pages of the profile's list route. */
     async function listAll(tenant: Tenant, when: string): Promise<Listed> {
-      const listed = await walkList(tenant, ep.list!, { label: `${tenant.label} lists its ${name} records ${when}` });
+      const listed = await walkList(tenant, ep.list!, { label: `${tenant.label} lists its ${name} records ${when}`, at: `idempotency.endpoints.${name}.list` });
       if (listed.error) {
         precondition({
           title: `listing ${name} records ${when}: ${listed.error} (is idempotency.endpoints.${name}.list right?)`,
