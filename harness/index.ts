@@ -10,7 +10,7 @@ export { launchedService } from './profile/operations-consistency.ts';
 export type { Principal, PrincipalInput, IdentityContext } from './identities/principal.ts';
 export type { Tenant, Caller } from './identities/tenants.ts';
 export { normaliseForTenancy } from './access/model.ts';
-export { operationAccess, operationsOf, expectationFor, listMayShow, isPrivateLevel, describeLevel, type OperationAccess, type Relation, type Expectation, type ItemFacts, type Visibility } from './access/model.ts';
+export { operationAccess, blockAccess, operationsOf, expectationFor, listMayShow, isPrivateLevel, describeLevel, type OperationAccess, type Relation, type Expectation, type ItemFacts, type Visibility } from './access/model.ts';
 export { getPath, withPath } from './access/body-paths.ts';
 export { differenceFromMissing } from './access/same-answer.ts';
 export type { AccessLevel, Denial, ForgeKind, ForgeInput, ServerOwnedField, VisibilityProfile } from './profile/access-schema.ts';

@@ -70,6 +70,21 @@ export function operationAccess(profile: Pick<TargetProfile, 'policy' | 'identit
   return { level, denied: d.denied ?? spec.denied ?? profile.policy.denied, declaredAt };
 }
 
+/**
+ * The access a capability block declares for one of its operations (`exports`, `exports.remove`,
+ * `uploads.read`): its own `access` and `denied`, else `'tenant'` and the policy's denial, never
+ * another operation's; `at` is where `access` is declared, for messages. With `tenantIs: 'user'`,
+ * `'tenant'` means the owner.
+ */
+export function blockAccess(profile: Pick<TargetProfile, 'policy' | 'identities'>, declared: { access?: AccessLevel; denied?: Denial }, at: string): OperationAccess {
+  const access: OperationAccess = {
+    level: declared.access ?? 'tenant',
+    denied: declared.denied ?? profile.policy.denied,
+    declaredAt: declared.access !== undefined ? at : "the default ('tenant')",
+  };
+  return normaliseForTenancy(access, profile.identities?.tenantIs ?? 'org');
+}
+
 /** `'owner'`, `'tenant'`, `'role admin'`, `'site-wide role admin'`: a level in words. */
 export function describeLevel(level: AccessLevel): string {
   if (typeof level === 'string') return level === 'signedIn' ? 'signed-in users' : level === 'public' ? 'anyone' : level === 'owner' ? 'its owner only' : "its tenant's members";

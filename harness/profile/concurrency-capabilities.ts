@@ -4,6 +4,7 @@ import type { IdentityContext } from '../identities/principal.ts';
 import type { ProfileHttp } from '../http/profile-http.ts';
 import { fn, routeString } from './fields.ts';
 import { operationAccess } from './access-schema.ts';
+import { pagingSpec } from './paging-schema.ts';
 import { RETURNS } from './hook-result.ts';
 
 type Json = unknown;
@@ -13,7 +14,12 @@ const listOf = z.strictObject({
   route: routeString,
   /** Finds the items in the answer. Default: `body.items`, or the body if it is an array. */
   items: fn<(body: Json) => Json[]>('body => items', RETURNS.items).optional(),
-  /** The next page's query string, or null at the end (`seen`: items so far). Default: `?cursor=<body.next_cursor>`. */
+  /**
+   * How the list pages, by name, as `resources.*.list.paging`: `{ style: 'cursor' | 'offset' | 'page' |
+   * 'link' | 'next-url' | 'none', ... }`. Default: `?cursor=<body.next_cursor>`.
+   */
+  paging: pagingSpec.optional(),
+  /** The next page's query string, or null at the end (`seen`: items so far); for paging no style names. Wins over `paging`. */
   next: fn<(body: Json, seen: number) => string | null | undefined>('(body, seen) => next page query', RETURNS.nextPage).optional(),
 });
 

@@ -8,7 +8,6 @@ import type { HttpResult } from '../http/client.ts';
 import { getPath } from '../access/body-paths.ts';
 import { HookError, showValue } from '../profile/hook-result.ts';
 import type { PagingProfile } from '../profile/paging-schema.ts';
-import type { ResourceProfile } from '../profile/schema.ts';
 
 type Json = unknown;
 
@@ -138,9 +137,20 @@ export function namedPager(paging: PagingProfile, at: string): Pager {
 /** The default: `?cursor=<body.next_cursor>`, no way to ask for a page size. */
 const DEFAULT_PAGING: PagingProfile = { style: 'cursor', param: 'cursor', next: 'next_cursor' };
 
-/** How `resources.<name>.list` pages: its named style, its functions, or the default cursor. */
-export function pagerFor(resource: string, list: NonNullable<ResourceProfile['list']>): Pager {
-  const at = `resources.${resource}.list`;
+/** A list as a profile field gives it: a route alone, or with its named paging and its own functions. */
+export type PagedList =
+  | string
+  | {
+      paging?: PagingProfile;
+      next?: (body: Json, seen: number) => string | null | undefined;
+      pageSize?: (size: number) => string;
+    };
+
+/**
+ * How the list at profile field `at` (`resources.<name>.list`, `idempotency.endpoints.<name>.list`)
+ * pages: its named style, its functions, or the default cursor.
+ */
+export function pagerFor(at: string, list: PagedList): Pager {
   if (typeof list === 'string') return namedPager(DEFAULT_PAGING, `${at}.paging`);
   const named = namedPager(list.paging ?? DEFAULT_PAGING, `${at}.paging`);
   const { next, pageSize } = list;
@@ -149,4 +159,75 @@ export function pagerFor(resource: string, list: NonNullable<ResourceProfile['li
     sizeQuery: pageSize ? (n) => pageSize(n) : named.sizeQuery,
     next: next ? (p) => next(p.res.json, p.seen) || null : named.next,
   };
+}
+
+/** `query` added to `path`, after any query the path already has. */
+export function withQuery(path: string, query: string): string {
+  const q = query.replace(/^[?&]/, '');
+  return q ? `${path}${path.includes('?') ? '&' : '?'}${q}` : path;
+}
+
+/** A walk of a list's pages. */
+export interface WalkedPages {
+  items: Json[];
+  pages: HttpResult[];
+  /** Items on each page, in order. */
+  counts: number[];
+  /** Where the walk would go on, when `maxPages` stopped it early. */
+  next?: string;
+  /** Why the walk could not read the whole list: a page that failed or held no list, a list that does not end. */
+  error?: string;
+}
+
+/**
+ * Every page of a list, from `base` (or from the next page `from`), as `send` gets them: the one
+ * page loop of resource lists and capability lists. A page repeated item for item, a next page
+ * already read, and a list longer than `limit` pages are errors (a system that ignores the paging
+ * parameter), never walked forever. `maxPages` stops early without an error and gives `next`.
+ */
+export async function walkPages(o: {
+  send: (path: string) => Promise<HttpResult>;
+  base: string;
+  pager: Pager;
+  /** The items of an answer; anything but an array is "no list". */
+  itemsOf: (body: Json) => unknown;
+  /** The profile field of the list, for messages (`resources.article.list`). */
+  at: string;
+  /** The page size the walk asked for in `base`, when it asked for one. */
+  requestedSize?: number;
+  from?: string;
+  maxPages?: number;
+  limit: number;
+}): Promise<WalkedPages> {
+  const at = (next: string) => (next.startsWith('/') ? next : withQuery(o.base, next));
+  const items: Json[] = [];
+  const pages: HttpResult[] = [];
+  const counts: number[] = [];
+  const read = new Set<string>();
+  let previous: string | undefined;
+  let path = o.from ? at(o.from) : o.base;
+  for (let page = 0; page < (o.maxPages ?? o.limit); page++) {
+    read.add(path);
+    const res = await o.send(path);
+    pages.push(res);
+    if (res.status < 200 || res.status > 299) return { items, pages, counts, error: `page ${page + 1} answered ${res.error ?? res.status}` };
+    const got = o.itemsOf(res.json);
+    if (!Array.isArray(got)) return { items, pages, counts, error: `page ${page + 1} has no item array (${o.at}.items)` };
+    // The same items again, in the same order, on a page asked for by another query: the system
+    // ignores the paging parameter (offset or page numbers would otherwise count up forever).
+    const content = got.length >= 2 ? JSON.stringify(got) : undefined;
+    if (content !== undefined && content === previous) {
+      return { items, pages, counts, error: `page ${page + 1} repeats page ${page} item for item: does the system read the paging parameter of ${o.at}.paging?` };
+    }
+    previous = content;
+    items.push(...(got as Json[]));
+    counts.push(got.length);
+    const next = got.length === 0 ? null : o.pager.next({ res, items: got as Json[], seen: items.length, ...(o.requestedSize !== undefined ? { requestedSize: o.requestedSize } : {}) });
+    if (!next) return { items, pages, counts };
+    if (o.maxPages !== undefined && page + 1 >= o.maxPages) return { items, pages, counts, next };
+    path = at(next);
+    // A system that ignores the paging parameter would send the walk round in circles.
+    if (read.has(path)) return { items, pages, counts, error: `page ${page + 1} points back to a page already read (${path}): does the system read the paging parameter of ${o.at}.paging?` };
+  }
+  return { items, pages, counts, ...(o.maxPages === undefined ? { error: `the list did not end within ${o.limit} pages (does the system read the paging parameter of ${o.at}.paging?)` } : {}) };
 }

@@ -8,7 +8,7 @@ import { withPath } from '../access/body-paths.ts';
 import type { Sample } from '../generate/sample.ts';
 import { fail } from '../findings/finding.ts';
 import { trackForCleanup, type Removal } from './cleanup.ts';
-import { pagerFor, type Pager } from './paging.ts';
+import { pagerFor, walkPages, withQuery, type Pager, type WalkedPages } from './paging.ts';
 import { HookError, showValue } from '../profile/hook-result.ts';
 
 /** An item a check created, with who owns it and what it looked like right after creation. */
@@ -60,11 +60,6 @@ function stringsIn(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(stringsIn);
   if (isObject(value)) return Object.values(value).flatMap(stringsIn);
   return [];
-}
-
-function withQuery(path: string, query: string): string {
-  const q = query.replace(/^[?&]/, '');
-  return q ? `${path}${path.includes('?') ? '&' : '?'}${q}` : path;
 }
 
 /** A hard limit on list pages: a list that never ends is reported, not followed forever. */
@@ -283,7 +278,7 @@ export class ResourceApi {
   /** How the list pages (named `list.paging`, or the profile's `next` / `pageSize` functions). */
   get #pager(): Pager {
     if (!this.spec.list) throw new Error(`resource ${this.name} has no list route in the profile`);
-    return pagerFor(this.name, this.spec.list);
+    return pagerFor(`resources.${this.name}.list`, this.spec.list);
   }
 
   /** Whether the profile says how to ask for small pages (`list.paging.size`, or `list.pageSize`). */
@@ -304,45 +299,24 @@ export class ResourceApi {
   async list(
     as: Caller,
     o: { parentId?: string; instance?: number; label?: string; pageSize?: number; from?: string; maxPages?: number; query?: string; headers?: Record<string, string> } = {},
-  ): Promise<{ items: Json[]; pages: HttpResult[]; /** Items on each page, in order. */ counts: number[]; next?: string; error?: string }> {
+  ): Promise<WalkedPages> {
     const spec = this.spec.list;
     if (!spec) throw new Error(`resource ${this.name} has no list route in the profile`);
     const route = parseRoute(typeof spec === 'string' ? spec : spec.route);
     const itemsOf = (typeof spec === 'object' && spec.items) || ((b: Json) => (Array.isArray(b) ? b : isObject(b) && Array.isArray(b.items) ? b.items : undefined));
     const pager = this.#pager;
     const sizeQuery = o.pageSize !== undefined ? (pager.sizeQuery(o.pageSize) ?? '') : '';
-    const base = withQuery(withQuery(this.path(route, { parent: o.parentId }), sizeQuery), o.query ?? '');
-    const at = (next: string) => (next.startsWith('/') ? next : withQuery(base, next));
-    const items: Json[] = [];
-    const pages: HttpResult[] = [];
-    const counts: number[] = [];
-    const read = new Set<string>();
-    let previous: string | undefined;
-    let path = o.from ? at(o.from) : base;
-    for (let page = 0; page < (o.maxPages ?? MAX_PAGES); page++) {
-      read.add(path);
-      const res = await as.client.send({ method: route.method, path, instance: o.instance, ...(o.headers ? { headers: o.headers } : {}), label: o.label ?? `${as.label} lists ${this.name}s` });
-      pages.push(res);
-      if (res.status < 200 || res.status > 299) return { items, pages, counts, error: `page ${page + 1} answered ${res.error ?? res.status}` };
-      const got = itemsOf(res.json);
-      if (!Array.isArray(got)) return { items, pages, counts, error: `page ${page + 1} has no item array (resources.${this.name}.list.items)` };
-      // The same items again, in the same order, on a page asked for by another query: the system
-      // ignores the paging parameter (offset or page numbers would otherwise count up forever).
-      const content = got.length >= 2 ? JSON.stringify(got) : undefined;
-      if (content !== undefined && content === previous) {
-        return { items, pages, counts, error: `page ${page + 1} repeats page ${page} item for item: does the system read the paging parameter of resources.${this.name}.list.paging?` };
-      }
-      previous = content;
-      items.push(...got);
-      counts.push(got.length);
-      const next = got.length === 0 ? null : pager.next({ res, items: got, seen: items.length, ...(sizeQuery ? { requestedSize: o.pageSize } : {}) });
-      if (!next) return { items, pages, counts };
-      if (o.maxPages !== undefined && page + 1 >= o.maxPages) return { items, pages, counts, next };
-      path = at(next);
-      // A system that ignores the paging parameter would send the walk round in circles.
-      if (read.has(path)) return { items, pages, counts, error: `page ${page + 1} points back to a page already read (${path}): does the system read the paging parameter of resources.${this.name}.list.paging?` };
-    }
-    return { items, pages, counts, ...(o.maxPages === undefined ? { error: `the list did not end within ${MAX_PAGES} pages (does the system read the paging parameter of resources.${this.name}.list.paging?)` } : {}) };
+    return walkPages({
+      send: (path) => as.client.send({ method: route.method, path, instance: o.instance, ...(o.headers ? { headers: o.headers } : {}), label: o.label ?? `${as.label} lists ${this.name}s` }),
+      base: withQuery(withQuery(this.path(route, { parent: o.parentId }), sizeQuery), o.query ?? ''),
+      pager,
+      itemsOf,
+      at: `resources.${this.name}.list`,
+      ...(sizeQuery ? { requestedSize: o.pageSize } : {}),
+      ...(o.from !== undefined ? { from: o.from } : {}),
+      ...(o.maxPages !== undefined ? { maxPages: o.maxPages } : {}),
+      limit: MAX_PAGES,
+    });
   }
 
   /**

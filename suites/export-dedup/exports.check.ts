@@ -99,7 +99,7 @@ suite.check('exports queued together on several instances: each is produced exac
   }
 
   async function listExports(tenant: Tenant, when: string) {
-    const listed = await walkList(tenant, spec.list!, { label: `${tenant.label} lists its exports ${when}` });
+    const listed = await walkList(tenant, spec.list!, { label: `${tenant.label} lists its exports ${when}`, at: 'exports.list' });
     if (listed.error) {
       precondition({
         title: `listing exports ${when}: ${listed.error} (is exports.list right?)`,

@@ -35,6 +35,9 @@ interface Keyed {
   request: KeyedRequest;
 }
 
+/** One walk of a tenant's list: every item and the pages it came from. */
+type Listed = Awaited<ReturnType<typeof walkList>>;
+
 const isObject = isJsonObject;
 const raise = findingRaiser(IDEMPOTENCY_FINDINGS);
 
@@ -86,14 +89,22 @@ for (const [name, ep] of endpoints) {
           const before = ep.list ? await Promise.all(tenants.map((t) => listAll(t, 'before the burst'))) : undefined;
           const history = await c.burst(`${name} bursts`, requests);
           judgeAnswers(history, name);
-          // Everything each tenant holds now, counted before anything else is sent: only the records the answers name may be new.
-          if (before) for (const [i, t] of tenants.entries()) await countAll(t, before[i]!, keyed.filter((k) => k.tenant === i), history);
+          // Everything each tenant holds now, walked once and before anything else is sent: each key's
+          // copies are counted first (a kept duplicate is the critical finding), then only the records
+          // the answers name may be new.
+          if (before) {
+            for (const [i, t] of tenants.entries()) {
+              const after = await listAll(t, 'after the burst');
+              const keys = keyed.filter((k) => k.tenant === i);
+              for (const k of keys) countRecords(k, history.ops.filter((op) => op.meta === k), history, after);
+              countAll(t, before[i]!, after, keys, history);
+            }
+          }
           for (const k of keyed) {
             const ops = history.ops.filter((op) => op.meta === k);
             const id = idOf(ops.find(acknowledged)!.json)!;
             await replay(k, id, ops, history);
             await otherTenantReuses(k, id, ops, history);
-            if (ep.list) await countRecords(k, ops, history);
           }
         },
         { runs: c.target.context.iterations },
@@ -200,8 +211,8 @@ for (const [name, ep] of endpoints) {
     }
 
     /** Every record of the tenant, all pages of the profile's list route. */
-    async function listAll(tenant: Tenant, when: string) {
-      const listed = await walkList(tenant, ep.list!, { label: `${tenant.label} lists its ${name} records ${when}` });
+    async function listAll(tenant: Tenant, when: string): Promise<Listed> {
+      const listed = await walkList(tenant, ep.list!, { label: `${tenant.label} lists its ${name} records ${when}`, at: `idempotency.endpoints.${name}.list` });
       if (listed.error) {
         precondition({
           title: `listing ${name} records ${when}: ${listed.error} (is idempotency.endpoints.${name}.list right?)`,
@@ -213,12 +224,12 @@ for (const [name, ep] of endpoints) {
     }
 
     /**
-     * The system's own data, all of it: the tenant's records before and after its bursts. Only the
-     * records the answers name may be new; any other is one that no answer names (a duplicate
-     * that lost the race but was kept, whatever marker it carries).
+     * The system's own data, all of it: the tenant's records before and after its bursts, judged
+     * after each key's marker copies were counted (countRecords). Only the records the answers name
+     * may be new; any other is one that no answer names (a duplicate that lost the race and was
+     * kept without the key's marker, or a record some other write made).
      */
-    async function countAll(tenant: Tenant, before: Awaited<ReturnType<typeof listAll>>, keys: Keyed[], history: History<Keyed>): Promise<void> {
-      const after = await listAll(tenant, 'after the burst');
+    function countAll(tenant: Tenant, before: Listed, after: Listed, keys: Keyed[], history: History<Keyed>): void {
       const had = new Set(before.items.map((x) => idOf(x)));
       const named = new Set(history.ops.filter((op) => keys.includes(op.meta) && acknowledged(op)).map((op) => idOf(op.json)));
       const fresh = after.items.filter((x) => !had.has(idOf(x)));
@@ -237,10 +248,9 @@ for (const [name, ep] of endpoints) {
       }
     }
 
-    /** The system's own data: the records carrying the key's marker, counted in the caller's list. */
-    async function countRecords(k: Keyed, ops: BurstOperation<Keyed>[], history: History<Keyed>): Promise<void> {
+    /** The system's own data: the records carrying the key's marker, counted in the tenant's list walked after the burst. */
+    function countRecords(k: Keyed, ops: BurstOperation<Keyed>[], history: History<Keyed>, listed: Listed): void {
       const tenant = tenants[k.tenant]!;
-      const listed = await listAll(tenant, `for key ${k.key}`);
       const copies = listed.items.filter((item) => containsToken(JSON.stringify(item), k.marker));
       const shown = listed.pages.slice(0, 2).map((p) => ({ label: `${tenant.label}'s records`, exchange: p.exchange }));
       if (copies.length === 0) {
@@ -252,6 +262,7 @@ for (const [name, ep] of endpoints) {
       }
       if (copies.length > 1) {
         raise('IDEMPOTENCY_DUPLICATE_RECORD', `the system holds ${copies.length} ${name} records for one idempotency key (${k.key}) after ${ops.length} concurrent requests`, [
+          { label: `the ${copies.length} records carrying the key's marker ${k.marker}`, data: copies },
           ...shown,
           { label: 'the burst', text: history.timeline(ops) },
         ], { expected: '1 record', actual: `${copies.length} records` });

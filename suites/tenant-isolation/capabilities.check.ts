@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  blockAccess,
   describeLevel,
   differenceFromMissing,
   expectationFor,
@@ -12,7 +13,6 @@ import {
   fillPath,
   formatRoute,
   isJsonObject,
-  normaliseForTenancy,
   parseRoute,
   profileHttp,
   useTarget,
@@ -28,7 +28,6 @@ import { canMakeMember, eachCase, ex, instances, ok, party, policy, precondition
 
 const target = await useTarget();
 const profile = target.profile;
-const tenantIs = profile.identities?.tenantIs ?? 'org';
 
 type Json = unknown;
 
@@ -59,13 +58,6 @@ interface RecordRoute {
   route: ReturnType<typeof parseRoute>;
 }
 
-/** The access the exports block declares, as the access model answers for it. */
-function exportsAccess(): OperationAccess {
-  const x = profile.exports!;
-  const declaredAt = x.access !== undefined ? 'exports.access' : "the default ('tenant')";
-  return normaliseForTenancy({ level: x.access ?? 'tenant', denied: x.denied ?? policy.denied, declaredAt }, tenantIs);
-}
-
 /** The relations judged for a record of `access`: another tenant always, a member of the owner's tenant when one can be made. */
 function relations(c: CheckContext, access: OperationAccess): Relation[] {
   return (['stranger', ...(canMakeMember(c) ? (['member'] as const) : [])] as Relation[]).filter((r) => {
@@ -75,7 +67,7 @@ function relations(c: CheckContext, access: OperationAccess): Relation[] {
 }
 
 if (profile.exports) {
-  const access = exportsAccess();
+  const access = blockAccess(profile, profile.exports, 'exports.access');
   const x = profile.exports;
   const routes: RecordRoute[] = [
     { what: 'its status', route: parseRoute(x.status.route) },
@@ -127,7 +119,7 @@ if (profile.exports?.remove) {
   const remove = parseRoute(spec.route);
   const status = parseRoute(x.status.route);
   // Its own declaration, never the reads': a tenant whose members read each other's exports may still keep deletes to the owner.
-  const access = normaliseForTenancy({ level: spec.access ?? 'tenant', denied: spec.denied ?? policy.denied, declaredAt: spec.access !== undefined ? 'exports.remove.access' : "the default ('tenant')" }, tenantIs);
+  const access = blockAccess(profile, spec, 'exports.remove.access');
   suite.check(`exports: deleting another caller's export by its id (${formatRoute(remove)}) follows its access (${describeLevel(access.level)}${access.denied === 'as-missing' ? '' : `, denied with ${access.denied}`}) and leaves it`, async (c) => {
     const api = new ExportsApi(x);
     const denied = relations(c, access).filter((r) => expectationFor(access, r, undefined, policy).outcome === 'denied');
@@ -249,19 +241,34 @@ async function judgeNamedRecord(o: {
   read: (as: Caller, instance: number, label: string) => Promise<HttpResult>;
   /** The other tenant's write under the owner's key, when the capability has one. */
   write?: (as: Caller, instance: number, label: string) => Promise<HttpResult>;
+  /** Values the owner's request put into the record (a merged key's value). */
   markers: string[];
+  /** The owner's own values in its read, beside its UUIDs (a job's runs' scheduled times). */
+  ownValues?: (before: HttpResult) => string[];
+  /** What `ownValues` looks for, for the message when nothing is found. */
+  ownValuesAre?: string;
 }): Promise<void> {
   const before = await o.read(o.owner, o.at, `${o.owner.label} reads its ${o.what}`);
   if (!ok(before)) return precondition({ title: `${o.owner.label} cannot read its own ${o.what} (${before.error ?? before.status})`, needs: `the profile's read route shows the owner its ${o.what}`, evidence: [ex('owner reads', before)] });
-  const values = new Set([...o.markers, ...distinctive(before.json ?? before.text, new Set())]);
-  const relations: Relation[] = ['stranger'];
-  for (const relation of relations) {
-    const p = await party(o.c, relation, o.owner, o.stranger);
+  const values = new Set([...o.markers, ...(o.ownValues?.(before) ?? []), ...distinctive(before.json ?? before.text, new Set())].filter((v) => v !== ''));
+  // Nothing to look for would pass every read, a leaking one too: say so instead.
+  if (values.size === 0) {
+    return precondition({
+      title: `nothing in ${o.owner.label}'s ${o.what} is recognisable (no marker its request sent, no UUID${o.ownValuesAre ? `, no ${o.ownValuesAre}` : ''}), so another tenant's read of it cannot be judged`,
+      needs: `the owner's read of its ${o.what} shows values of its own that shipgate can look for in another tenant's answer`,
+      evidence: [ex(`${o.owner.label} reads`, before)],
+    });
+  }
+  const p = await party(o.c, 'stranger', o.owner, o.stranger);
+  // Every read before any write: the other tenant's own write under the same key (a run at the same
+  // time) would otherwise put the same values into its own answer.
+  for (const instance of instances) {
+    const res = await o.read(p.caller, instance, `${p.words} reads ${o.owner.label}'s ${o.what} (instance ${instance})`);
+    const leaked = carried(res, values);
+    if (leaked.length > 0) raise('TENANT_FOREIGN_READ', `${p.words} read ${o.owner.label}'s ${o.what} on instance ${instance} (${leaked.slice(0, 3).join(', ')})`, [ex(`${p.words} reads`, res), ex(`${o.owner.label} reads`, before)]);
+  }
+  if (o.write) {
     for (const instance of instances) {
-      const res = await o.read(p.caller, instance, `${p.words} reads ${o.owner.label}'s ${o.what} (instance ${instance})`);
-      const leaked = carried(res, values);
-      if (leaked.length > 0) raise('TENANT_FOREIGN_READ', `${p.words} read ${o.owner.label}'s ${o.what} on instance ${instance} (${leaked.slice(0, 3).join(', ')})`, [ex(`${p.words} reads`, res), ex(`${o.owner.label} reads`, before)]);
-      if (!o.write) continue;
       const wrote = await o.write(p.caller, instance, `${p.words} writes under ${o.owner.label}'s ${o.what} key (instance ${instance})`);
       const after = await o.read(o.owner, o.at, `${o.owner.label} reads its ${o.what} again`);
       if (!same(after.json ?? after.text, before.json ?? before.text)) {
@@ -307,10 +314,18 @@ if (profile.jobClaim?.runs) {
   const spec = profile.jobClaim;
   const claim = parseRoute(spec.claim.route);
   const runs = parseRoute(spec.runs!.route);
+  /** The scheduled times of the runs in an answer of the runs route, as the system writes them. */
+  const runTimes = (body: Json): string[] => {
+    const listed = spec.runs!.items ? spec.runs!.items(body) : isJsonObject(body) ? body.items : undefined;
+    const items: Json[] = Array.isArray(listed) ? listed : [];
+    const times = items.map((run) => (spec.runs!.scheduledFor ? spec.runs!.scheduledFor(run) : isJsonObject(run) ? run.scheduled_for : undefined));
+    return times.filter((t): t is string => typeof t === 'string' && t !== '');
+  };
   suite.check(`jobs: another tenant naming a tenant's job (${formatRoute(runs)}, ${formatRoute(claim)}) sees none of its runs and changes none of them`, async (c) => {
     await eachCase(c, async ({ sample, owner, stranger, at }) => {
       const job = sample.unique('job');
-      const when = new Date(Date.UTC(2031, 0, 1, 0, sample.int(0, 59))).toISOString();
+      // Any minute of a year: the run's time is one of the values the other tenant must never see.
+      const when = new Date(Date.UTC(2031, 0, 1, 0, sample.int(0, 365 * 24 * 60 - 1))).toISOString();
       const body = spec.claim.body ? spec.claim.body(when, job) : { scheduled_for: when };
       const claimed = await owner.client.send({ method: claim.method, path: fillPath(claim.path, { job }), body, instance: at, label: `${owner.label} claims job ${job} for ${when}` });
       if (!ok(claimed)) return precondition({ title: `${owner.label} could not claim its own job run (${claimed.error ?? claimed.status})`, needs: "the profile's jobClaim.claim route claims a run", evidence: [ex('claim', claimed)] });
@@ -321,6 +336,9 @@ if (profile.jobClaim?.runs) {
         at,
         what: `runs of job ${job}`,
         markers: [],
+        // Ids need not be UUIDs: the times of the owner's runs, as the system writes them, are its own too.
+        ownValues: (before) => runTimes(before.json),
+        ownValuesAre: `run with a scheduled time (is jobClaim.runs${spec.runs!.items ? '.items' : '.items (default body.items)'} and .scheduledFor right?)`,
         read: (as, instance, label) => as.client.send({ method: runs.method, path: fillPath(runs.path, { job }), instance, label }),
         write: (as, instance, label) => as.client.send({ method: claim.method, path: fillPath(claim.path, { job }), body, instance, label }),
       });

@@ -5,7 +5,7 @@ import {
   fillPath,
   isJsonObject,
   multipartBody,
-  normaliseForTenancy,
+  blockAccess,
   parseRoute,
   sampleOf,
   sendStreamed,
@@ -162,13 +162,7 @@ export class UploadApi {
   }
 
   #access(op: 'read' | 'remove' | 'update', declared: { access?: OperationAccess['level']; denied?: OperationAccess['denied'] }): OperationAccess {
-    const profile = this.#target.profile;
-    const access: OperationAccess = {
-      level: declared.access ?? 'tenant',
-      denied: declared.denied ?? profile.policy.denied,
-      declaredAt: declared.access !== undefined ? `uploads.${op}.access` : "the default ('tenant')",
-    };
-    return normaliseForTenancy(access, profile.identities?.tenantIs ?? 'org');
+    return blockAccess(this.#target.profile, declared, `uploads.${op}.access`);
   }
 
   missingId(): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectationFor, listMayShow, operationAccess, type OperationAccess } from '../../harness/access/model.ts';
+import { blockAccess, expectationFor, listMayShow, operationAccess, type OperationAccess } from '../../harness/access/model.ts';
 import { getPath, withPath } from '../../harness/access/body-paths.ts';
 import { validateProfile } from '../../harness/profile/load.ts';
 import { minimalProfile } from '../support/profile.ts';
@@ -30,6 +30,16 @@ describe('the access model: what each caller must get', () => {
     expect(access('article', 'read')).toMatchObject({ level: 'public', denied: 'as-missing', declaredAt: 'resources.article.read.access' });
     expect(access('article', 'update')).toMatchObject({ level: 'owner', denied: 403, declaredAt: 'resources.article.access' });
     expect(access('doc', 'read')).toMatchObject({ level: 'tenant', denied: 403, declaredAt: "the default ('tenant')" });
+  });
+
+  it("a capability block's operation: its own declaration, else 'tenant' and the policy's denial, and 'tenant' is the owner when each user is a tenant", () => {
+    expect(blockAccess(profile, {}, 'exports.access')).toEqual({ level: 'tenant', denied: 403, declaredAt: "the default ('tenant')" });
+    expect(blockAccess(profile, { access: 'owner', denied: 'as-missing' }, 'exports.remove.access')).toEqual({ level: 'owner', denied: 'as-missing', declaredAt: 'exports.remove.access' });
+    // A denial of its own, with the level left to the default, still says the level is the default.
+    expect(blockAccess(profile, { denied: 404 }, 'uploads.read.access')).toEqual({ level: 'tenant', denied: 404, declaredAt: "the default ('tenant')" });
+    const perUser = { ...profile, identities: { ...profile.identities!, tenantIs: 'user' as const } };
+    expect(blockAccess(perUser, {}, 'uploads.remove.access')).toMatchObject({ level: 'owner', declaredAt: "the default ('tenant')" });
+    expect(blockAccess(perUser, { access: 'signedIn' }, 'uploads.read.access')).toMatchObject({ level: 'signedIn', declaredAt: 'uploads.read.access' });
   });
 
   it('a public read: anyone on a public item, only the owner on a private one, denied as missing', () => {

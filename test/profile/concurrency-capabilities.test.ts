@@ -39,6 +39,10 @@ describe('concurrency capability blocks', () => {
     expect(p.exports?.workers?.recoveryBoundMs).toBe(5_000);
     const i = validateProfile({ ...launched, idempotency: { endpoints: { upload: { route: 'POST /u', request: () => ({ body: {} }) } } } }, 'x');
     expect(i.idempotency?.endpoints.upload?.header).toBe('Idempotency-Key');
+    // A capability list pages by the same named styles as a resource list, with their defaults.
+    const paged = validateProfile({ ...launched, idempotency: { endpoints: { upload: { route: 'POST /u', request: () => ({ body: {} }), list: { route: 'GET /u', paging: { style: 'page' } } } } } }, 'x');
+    expect(paged.idempotency?.endpoints.upload?.list?.paging).toEqual({ style: 'page', param: 'page', first: 1 });
+    expect(problems({ ...launched, exports: { ...exportsBlock, list: { route: 'GET /v1/exports', paging: { style: 'pages' } } } })[0]).toMatch(/^exports\.list\.paging\.style: /);
   });
 
   it('names a worker service that is not launched, or that is an HTTP service', () => {

@@ -3,8 +3,8 @@ import type { HttpResult, SendOptions } from '../../harness/http/client.ts';
 import type { Caller } from '../../harness/identities/tenants.ts';
 import { walkList } from '../../harness/resources/list-walk.ts';
 
-/** A caller whose list has `total` items, `size` per page, paged by cursor (or by offset when `offset`). */
-function lister(total: number, size: number, o: { offset?: boolean; failAt?: number } = {}): { caller: Caller; paths: string[] } {
+/** A caller whose list has `total` items, `size` per page, paged by cursor (or by offset when `offset`, or by a Link header when `link`). */
+function lister(total: number, size: number, o: { offset?: boolean; link?: boolean; failAt?: number } = {}): { caller: Caller; paths: string[] } {
   const paths: string[] = [];
   const send = async (req: SendOptions): Promise<HttpResult> => {
     paths.push(req.path);
@@ -12,8 +12,10 @@ function lister(total: number, size: number, o: { offset?: boolean; failAt?: num
     const status = o.failAt !== undefined && from >= o.failAt ? 500 : 200;
     const items = Array.from({ length: Math.max(0, Math.min(size, total - from)) }, (_, i) => ({ id: `r${from + i}` }));
     const next = from + size < total ? String(from + size) : null;
-    const json = o.offset ? { rows: items, total } : { items, next_cursor: next };
-    return { status, text: JSON.stringify(json), json, headers: {}, exchange: { instance: 0, request: { method: 'GET', url: req.path, headers: {} }, ms: 0 } };
+    const json = o.offset ? { rows: items, total } : o.link ? { items } : { items, next_cursor: next };
+    const bare = req.path.replace(/[?&]cursor=\d+/, '');
+    const headers: Record<string, string> = o.link && next ? { link: `<http://api.test${bare}${bare.includes('?') ? '&' : '?'}cursor=${next}>; rel="next"` } : {};
+    return { status, text: JSON.stringify(json), json, headers, exchange: { instance: 0, request: { method: 'GET', url: `http://api.test${req.path}`, headers: {} }, ms: 0 } };
   };
   return { caller: { label: 'tenant-1', client: { send } as unknown as Caller['client'] }, paths };
 }
@@ -35,5 +37,31 @@ describe('walking a capability list to its last page, for record counts', () => 
     const walked = await walkList(failing.caller, { route: 'GET /v1/x' });
     expect(walked.error).toBe('page 2 answered 500');
     expect(walked.items).toHaveLength(2);
+  });
+
+  it('pages by the named styles of `paging`, as resource lists do, not by the reference\'s cursor', async () => {
+    const byOffset = lister(5, 2, { offset: true });
+    const rows = (b: unknown) => (b as { rows: unknown[] }).rows;
+    const walked = await walkList(byOffset.caller, { route: 'GET /v1/x', items: rows, paging: { style: 'offset', param: 'offset', total: 'total' } });
+    expect(walked.items.map((x) => (x as { id: string }).id)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+    expect(byOffset.paths).toEqual(['/v1/x', '/v1/x?offset=2', '/v1/x?offset=4']);
+    expect(walked.error).toBeUndefined();
+    const byLink = lister(5, 2, { link: true });
+    const linked = await walkList(byLink.caller, { route: 'GET /v1/x', paging: { style: 'link' } });
+    expect(linked.items).toHaveLength(5);
+    expect(byLink.paths).toEqual(['/v1/x', '/v1/x?cursor=2', '/v1/x?cursor=4']);
+  });
+
+  it('names a list that ignores its paging parameter after two pages, not after the page limit', async () => {
+    const paths: string[] = [];
+    const send = async (req: SendOptions): Promise<HttpResult> => {
+      paths.push(req.path);
+      const json = { items: [{ id: 'a' }, { id: 'b' }], next_cursor: String(paths.length) };
+      return { status: 200, text: JSON.stringify(json), json, headers: {}, exchange: { instance: 0, request: { method: 'GET', url: `http://api.test${req.path}`, headers: {} }, ms: 0 } };
+    };
+    const caller: Caller = { label: 'tenant-1', client: { send } as unknown as Caller['client'] };
+    const walked = await walkList(caller, { route: 'GET /v1/notes' }, { at: 'idempotency.endpoints.notes.list' });
+    expect(walked.error).toBe('page 2 repeats page 1 item for item: does the system read the paging parameter of idempotency.endpoints.notes.list.paging?');
+    expect(paths).toHaveLength(2);
   });
 });

@@ -21,7 +21,7 @@ afterEach(() => {
   for (const p of running.splice(0)) p.kill('SIGTERM');
 });
 
-async function verify(mode: string): Promise<{ code: number | null; signoff: Signoff }> {
+async function verify(mode: string, o: { config?: string; suites?: string[] } = {}): Promise<{ code: number | null; signoff: Signoff }> {
   const child = spawn(process.execPath, [join(ROOT, 'test/fixtures/ops-api/server.mjs')], { env: { ...process.env, OPS_MODE: mode }, stdio: ['ignore', 'pipe', 'inherit'] });
   running.push(child);
   const url = await new Promise<string>((resolve, reject) => {
@@ -32,7 +32,8 @@ async function verify(mode: string): Promise<{ code: number | null; signoff: Sig
     child.once('exit', (code) => reject(new Error(`the ops fixture API exited (${code})`)));
   });
   const reports = mkdtempSync(join(tmpdir(), 'shipgate-ops-'));
-  const run = await runCli(['verify', '--config', config, '--suite', 'uploads', '--suite', 'exports', '--reports', reports, '--seed', '11'], { env: { OPS_API_URL: url } });
+  const suites = (o.suites ?? ['uploads', 'exports']).flatMap((id) => ['--suite', id]);
+  const run = await runCli(['verify', '--config', o.config ?? config, ...suites, '--reports', reports, '--seed', '11'], { env: { OPS_API_URL: url } });
   return { code: run.code, signoff: JSON.parse(readFileSync(join(reports, 'signoff.json'), 'utf8')) as Signoff };
 }
 
@@ -84,5 +85,31 @@ describe('uploads and exports as the profile declares them, on another API', () 
     const codes = signoff.findings.map((f) => f.code).sort();
     expect(codes).toEqual(['EXPORT_HASH_MISMATCH', 'EXPORT_LEDGER_HASH_MISMATCH']);
     expect(signoff.findings.find((f) => f.code === 'EXPORT_HASH_MISMATCH')?.title).toMatch(/the system's hash is the hash of JSON\.stringify of it, keys in the order they were served, not of the declared canonical form$/);
+  });
+});
+
+describe("a job's runs read by another tenant, on an API whose ids are not UUIDs", () => {
+  const jobs = { config: 'test/fixtures/ops-api/jobs.config.ts', suites: ['tenant-isolation'] };
+  const jobFindings = (signoff: Signoff) => signoff.findings.filter((f) => f.suite === 'tenant-isolation').map((f) => [f.code, f.title]);
+
+  it('passes when each tenant sees only its own runs', async () => {
+    const { signoff } = await verify('', jobs);
+    expect(jobFindings(signoff)).toEqual([]);
+    expect(signoff.suites.find((s) => s.id === 'tenant-isolation')?.status).toBe('passed');
+  });
+
+  it("names the foreign read by the owner's run time, with no UUID to look for", async () => {
+    const { signoff } = await verify('runs-foreign', jobs);
+    const found = jobFindings(signoff);
+    expect(found).toHaveLength(1);
+    expect(found[0]![0]).toBe('TENANT_FOREIGN_READ');
+    expect(found[0]![1]).toMatch(/^tenant-\d+ \(another tenant\) read tenant-\d+'s runs of job sg-job-\S+ on instance 0 \(2031-\d\d-\d\dT\d\d:\d\d:00\.000Z\)$/);
+  });
+
+  it('stops with a named precondition when the owner\'s runs show nothing to look for, never a pass', async () => {
+    const { signoff } = await verify('runs-hidden', jobs);
+    const found = jobFindings(signoff);
+    expect(found.map(([code]) => code)).toEqual(['CHECK_PRECONDITION']);
+    expect(found[0]![1]).toMatch(/^nothing in tenant-\d+'s runs of job sg-job-\S+ is recognisable \(no marker its request sent, no UUID, no run with a scheduled time \(is jobClaim\.runs\.items and \.scheduledFor right\?\)\), so another tenant's read of it cannot be judged$/);
   });
 });
