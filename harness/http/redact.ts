@@ -20,13 +20,23 @@ export class Redactor {
     if (secret && secret.length >= 8) this.#labels.set(secret, label);
   }
 
+  /** Text the system under test sent or received (a body, a URL, a message): known secrets, token shapes, URL passwords and credential fields. */
   scrub(text: string): string {
+    return this.scrubKnown(text).replace(STRING_FIELD, (field: string, head: string, name: string) => (isSecretName(name) ? `${head}"«redacted»"` : field));
+  }
+
+  /**
+   * Text shipgate wrote itself (a report file): known secrets, token shapes and URL passwords only.
+   * Its field names are shipgate's own (an accepted advisor finding's `key`), and every body of the
+   * system inside it was scrubbed field by field when it was recorded.
+   */
+  scrubKnown(text: string): string {
     let out = text;
     // Longest first, so a token that contains another secret is replaced whole.
     for (const [secret, label] of [...this.#labels].sort((a, b) => b[0].length - a[0].length)) {
       if (out.includes(secret)) out = out.split(secret).join(`«${label}»`);
     }
-    return maskUrlPassword(out.replace(JWT_SHAPE, '«redacted token»').replace(STRING_FIELD, (field: string, head: string, name: string) => (isSecretName(name) ? `${head}"«redacted»"` : field)));
+    return maskUrlPassword(out.replace(JWT_SHAPE, '«redacted token»'));
   }
 
   /** Scrubs every string inside a JSON-like value (a finding, a report section). */

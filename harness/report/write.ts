@@ -86,7 +86,7 @@ export function writeReports(r: RunReport, dir: string, o: WriteOptions = {}): s
   ];
   const written = files.map(([name, text]) => {
     const path = join(dir, name);
-    writeFileSync(path, redactor.scrub(text));
+    writeFileSync(path, redactor.scrubKnown(text));
     return path;
   });
   if (o.history) appendHistory(dir, historyEntry(r));
@@ -149,7 +149,7 @@ export function writeErrorReport(r: RunReport, dir: string): string[] {
   ];
   return files.map(([name, text]) => {
     const path = join(dir, name);
-    writeFileSync(path, redactor.scrub(text));
+    writeFileSync(path, redactor.scrubKnown(text));
     return path;
   });
 }

@@ -186,4 +186,15 @@ describe('report renderers', () => {
     expect(readFileSync(join(dir, 'signoff.json'), 'utf8')).toContain('«tenant-1 token»');
     expect(readFileSync(join(dir, 'run.json'), 'utf8')).toContain('«tenant-1 token»');
   });
+
+  it('keeps its own fields whatever they are called (an accepted advisor finding\'s key), while still replacing known secrets', () => {
+    redactor.register('registered-db-password-9', 'database password');
+    const accepted = { title: 'Accepted findings', rows: [{ key: 'rls_enabled_no_policy:app.notes', reason: 'read through a function; password registered-db-password-9' }] };
+    const dir = mkdtempSync(join(tmpdir(), 'shipgate-report-'));
+    writeReports(report({ suites: [suite('db-advisor', 'passed', { sections: [accepted] })] }), dir);
+    const written = JSON.stringify(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')));
+    expect(written).toContain('"key":"rls_enabled_no_policy:app.notes"');
+    expect(written).toContain('password «database password»');
+    expect(written).not.toContain('registered-db-password-9');
+  });
 });
