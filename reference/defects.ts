@@ -132,6 +132,13 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['AUTH_EXPIRED_TOKEN_ACCEPTED'],
   },
   {
+    id: 'not-before-ignored',
+    promise: 'a token used before its nbf (by more than the allowed clock skew) is refused with 401',
+    mistake: 'a hand-written verifier kept from a library migration checks the signature, the audience and exp, but never nbf, so a token minted for a later start works at once',
+    caughtBy: ['auth'],
+    findingCodes: ['AUTH_NOT_YET_VALID_ACCEPTED'],
+  },
+  {
     id: 'revoked-token',
     promise: 'a revoked token is refused with 401',
     mistake: 'revocations are kept in a process-local cache, so other instances still accept the token',
@@ -355,6 +362,14 @@ export const DEFECTS: readonly DefectSpec[] = [
       'sync_user no longer drops the org a losing first login created ("the nightly job sweeps orphan orgs"): every answer names the winner\'s user and org, the losers\' orgs stay behind (migrations/defects/orphan-records.sql)',
     caughtBy: ['idempotency'],
     findingCodes: ['FIRST_LOGIN_ORPHANS'],
+  },
+  {
+    id: 'idempotency-reservation-left',
+    promise: "a burst of requests with idempotency keys adds exactly one record per key to the tenant's records, none that no answer names",
+    mistake:
+      'a keyed upload first reserves a row ("upload in progress", no key) so slow uploads show in the list, and only the request that creates the record removes its reservation: replays and losing duplicates leave theirs behind',
+    caughtBy: ['idempotency'],
+    findingCodes: ['IDEMPOTENCY_ORPHAN_RECORDS'],
   },
   {
     id: 'idempotency-cache-unscoped',

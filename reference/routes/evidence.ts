@@ -119,13 +119,24 @@ function replayCacheByKeyAlone(store: StoreKeyed): StoreKeyed {
   };
 }
 
+// DEFECT idempotency-reservation-left: a keyed upload first reserves a row ("upload in progress", no key) so a slow upload shows in the list, and only the request that creates the record removes its reservation; a replay or a losing duplicate returns the original record and leaves its reservation behind
+function reserveFirst(store: StoreKeyed): StoreKeyed {
+  return async (db, caller, upload, key, requestHash) => {
+    const reserved = firstItem(await insert(db, caller, { ...upload, filename: 'upload in progress', description: '' }, null, null));
+    const stored = await store(db, caller, upload, key, requestHash);
+    if (stored.created && reserved) await db.query('DELETE FROM public.evidence WHERE id = $1', [reserved.id]);
+    return stored;
+  };
+}
+
 function keyReused(): ApiError {
   return new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used for a different upload');
 }
 
 export function registerEvidenceRoutes(app: FastifyInstance, { pool, auth, defects, evidenceMaxBytes }: AppContext): void {
   const store = defects.has('idempotency-race') ? checkThenInsert : insertOnConflict;
-  const storeKeyed = defects.has('idempotency-cache-unscoped') ? replayCacheByKeyAlone(store) : store;
+  const reserving = defects.has('idempotency-reservation-left') ? reserveFirst(store) : store;
+  const storeKeyed = defects.has('idempotency-cache-unscoped') ? replayCacheByKeyAlone(reserving) : reserving;
   void app.register(multipart, { throwFileSizeLimit: true });
   const rules: UploadRules = {
     // DEFECT upload-no-limit: the size limit is left to the reverse proxy in front of production (its client_max_body_size), so the app sets none: no Content-Length guard, an unbounded file part

@@ -8,8 +8,8 @@ const SECRET = 'test-secret-test-secret-test-secret';
 const AUDIENCE = 'authenticated';
 const now = () => Math.floor(Date.now() / 1000);
 
-function sign(claims: Record<string, unknown>, { aud = AUDIENCE, exp = now() + 600, secret = SECRET } = {}) {
-  return new SignJWT({ sub: 'user-1', ...claims })
+function sign(claims: Record<string, unknown>, { aud = AUDIENCE, exp = now() + 600, secret = SECRET, nbf = undefined as number | undefined } = {}) {
+  return new SignJWT({ sub: 'user-1', ...claims, ...(nbf !== undefined ? { nbf } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setAudience(aud)
     .setJti(randomUUID())
@@ -45,6 +45,7 @@ describe('reference token verification', () => {
 
   it.each([
     ['token_expired', () => sign({}, { exp: now() - 60 })],
+    ['token_malformed', () => sign({}, { nbf: now() + 3_600, exp: now() + 7_200 })],
     ['token_wrong_audience', () => sign({}, { aud: 'another-api' })],
     ['token_invalid_signature', () => sign({}, { secret: 'another-secret-another-secret-another' })],
     ['token_invalid_signature', async () => unsigned()],
@@ -65,5 +66,13 @@ describe('reference token verification', () => {
     const verify = verifier('wrong-audience');
     expect(await errorCode(verify, await sign({}, { aud: 'another-api' }))).toBe('accepted');
     expect(await errorCode(verify, await sign({}, { exp: now() - 60 }))).toBe('token_expired');
+  });
+
+  it('with not-before-ignored, accepts a token before its nbf but still checks expiry, signature and audience', async () => {
+    const verify = verifier('not-before-ignored');
+    expect(await errorCode(verify, await sign({}, { nbf: now() + 3_600, exp: now() + 7_200 }))).toBe('accepted');
+    expect(await errorCode(verify, await sign({}, { exp: now() - 60 }))).toBe('token_expired');
+    expect(await errorCode(verify, await sign({}, { aud: 'another-api' }))).toBe('token_wrong_audience');
+    expect(await errorCode(verify, unsigned())).toBe('token_invalid_signature');
   });
 });
