@@ -407,6 +407,11 @@ for (const variant of probes.length > 0 ? variants : []) {
             if (anon.status !== policy.unauthenticated && !accepted && !serverError(anon)) return c.notApplicable(anonymousNotRefused(probe, anon, instance));
             anonymous.set(instance, anon);
           }
+          // A route that serves anonymous callers is one finding (no token, accepted), not one per bad token.
+          const served = [...anonymous].find(([, anon]) => anon.status >= 200 && anon.status < 400);
+          if (served && variant !== 'missing') {
+            return c.notApplicable(`${probeName(probe)} answered ${served[1].status} without any token on instance ${served[0]}, so a bad token proves nothing more: the no-token check judges it (routes.public lists a route that is public on purpose)`);
+          }
         }
         const found: { verdict: NonNullable<Verdict>; words: string; age?: number; instance: number; res: HttpResult; views?: { owner: HttpResult; anonymous: HttpResult }; anon?: HttpResult }[] = [];
         for (const { token, words, age } of tokens.tokens) {
@@ -438,7 +443,7 @@ for (const variant of probes.length > 0 ? variants : []) {
             code: verdict.code,
             promise: verdict.promise,
             severity: verdict.severity,
-            title: `${probeName(probe)} on instance ${instance} with ${words}: ${verdict.why}${sweep}`,
+            title: `${probeName(probe)} on instance ${instance} with ${words}: ${verdict.why}${sweep}${probe.known?.judge === 'relative' && variant === 'missing' ? ` (if it serves anonymous callers on purpose, list it in routes.public)` : ''}`,
             expected: `${expectation} with no data`,
             actual: res.error ?? String(res.status),
             evidence: [
