@@ -113,6 +113,18 @@ describe('shipgate smoke against the reference deployed as staging', () => {
     expect(left.map((row) => row.split(' ')[0])).toEqual(['public.orgs', 'public.users']);
   });
 
+  it('is NO-GO when the tenant it made cannot be removed, naming the hook and showing its exchange', async () => {
+    const { run, reports, signoff } = await smoke(clean, ['--flow', 'capture a thought'], { STAGING_CLOSE_FAILS: '1' });
+    expect(run.code).toBe(1);
+    expect(signoff.gate).toBe('NO-GO');
+    expect(signoff.findings.map((f) => f.code)).toEqual(['SMOKE_CLEANUP_FAILED']);
+    const [finding] = signoff.findings;
+    expect(finding!.title).toMatch(/^smoke\.removeTenant could not remove tenant-1 \(tenant [0-9a-f-]{36}\), made for this run: DELETE \/v1\/org\/closed answered 404$/);
+    const last = finding!.evidence.find((e) => e.exchange?.response?.body !== undefined)!;
+    expect(last.exchange!.request.headers.authorization).toBe('Bearer «tenant-1 token»');
+    expect(everythingWritten(reports, run)).not.toMatch(/eyJ[\w-]{4,}\.[\w-]{4,}/);
+  });
+
   it('names the flow and the step that broke, with its exchange but no token, and still removes what the flow made', async () => {
     const before = await tableContents(broken.databaseUrl, 'public');
     const flow = "plan the day, then read today's plan";
