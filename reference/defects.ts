@@ -442,6 +442,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['UPLOAD_FOREIGN_WRITE'],
   },
   {
+    id: 'export-coalesce-after-insert',
+    promise: "a burst of export requests adds exactly the exports the answers name to the tenant's exports",
+    mistake:
+      '"one export of a kind at a time": a request is answered with the tenant\'s oldest unfinished export of that kind, but its own export was inserted first and stays queued, named by no answer',
+    caughtBy: ['export-dedup'],
+    findingCodes: ['EXPORT_ORPHANS'],
+  },
+  {
     id: 'export-double-claim',
     promise: 'any number of workers and API instances never produce two exports for one job',
     mistake:
