@@ -130,7 +130,11 @@ export const afterRemoveSpec = z.strictObject({
    * like an id that never existed; or a status such as 410 (Gone), answered where a missing id
    * answers `policy.notFound` (everywhere else, such as a refused token, like a missing id).
    */
-  answers: z.union([z.literal('as-missing'), z.number().int().min(400).max(599)], { error: "expected 'as-missing' or a status such as 410" }).default('as-missing'),
+  answers: z
+    .union([z.literal('as-missing'), z.number().int().min(400, { error: 'expected the status of a refusal, 400 to 599, such as 410' }).max(599, { error: 'expected the status of a refusal, 400 to 599, such as 410' })], {
+      error: "expected 'as-missing' or a status such as 410",
+    })
+    .default('as-missing'),
   /** Actions that work on a removed item (a restore), by name: the callers their access allows are not judged on them. */
   actions: z.array(z.string().min(1)).default([]),
 });
