@@ -136,7 +136,7 @@ async function judgeList(c: CheckContext, api: ResourceApi, removed: Removed[], 
       const ids = new Set(listed.items.map((x) => api.idOf(x)));
       const page = ids.has(r.item.id) ? (listed.pages.find((p) => leakedFrom(p.text, [r.item]).length > 0 || p.text.includes(r.item.id)) ?? listed.pages[0]!) : listed.pages.find((p) => leakedFrom(p.text, [r.item]).length > 0);
       if (page) {
-        raise('REMOVED_ITEM_LISTED', `${who.words}'s ${api.name} list (${page.exchange.request.method} ${page.exchange.request.url}, instance ${instance}) still shows ${r.item.owner.label}'s removed ${itemWords(api, r.visibility)} ${r.item.id}`, [
+        raise('REMOVED_ITEM_LISTED', `the ${api.name} list of ${who.words} (${page.exchange.request.method} ${page.exchange.request.url}, instance ${instance}) still shows ${r.item.owner.label}'s removed ${itemWords(api, r.visibility)} ${r.item.id}`, [
           ex(`${r.item.owner.label} removes its ${itemWords(api, r.visibility)}`, r.removal),
           ex(`then ${who.words} lists`, page),
         ], { expected: `no item ${r.item.id}`, actual: `item ${r.item.id} listed` });
