@@ -39,6 +39,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['AUTH_PUBLIC_BAD_TOKEN_TRUSTED'],
   },
   {
+    id: 'removed-article-listed',
+    promise: "a deleted article is in no one's list: not the public feed, not its author's",
+    mistake:
+      "delete became a soft delete (a deleted_at stamp, so an author can undo it); the lookups by id learned to skip trashed articles, so reading, editing and commenting answer 404, but the feed's filter builder was not told, and a deleted article stays in every list",
+    caughtBy: ['tenant-isolation'],
+    findingCodes: ['REMOVED_ITEM_LISTED'],
+  },
+  {
     id: 'private-in-public-list',
     promise: "the article list never contains another user's draft",
     mistake: 'a refactor of the list query left its visibility condition as `published OR author_id IS NOT NULL`',

@@ -104,6 +104,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['TENANT_EXISTENCE_LEAK'],
   },
   {
+    id: 'removed-item-readable',
+    promise: 'a removed item answers every caller like an id that never existed, and nothing under it is reachable',
+    mistake:
+      "conversation delete became a soft delete (a deleted_at stamp, so support can undo it); the list learned to hide trashed conversations, but the read by id, the update and the messages routes were not told, so the owner's org still reads, renames and appends to a conversation it deleted",
+    caughtBy: ['tenant-isolation'],
+    findingCodes: ['REMOVED_ITEM_SERVED'],
+  },
+  {
     id: 'bulk-ownership',
     promise: 'a bulk action checks ownership of every id and changes nothing if one is foreign',
     mistake: 'bulk-approve checks ownership of the first id only',

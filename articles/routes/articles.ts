@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import { httpError, notFound } from '../http/errors.ts';
 import { readPage, readString } from '../http/paging.ts';
 import { listArticles, publishedOrAnyAuthor, publishedOrOwn } from '../store/article-list.ts';
-import { deleteArticle, featureArticle, findArticle, findReadable, insertArticle, patchArticle, toArticle } from '../store/articles.ts';
+import { deleteArticle, featureArticle, findArticle, findReadable, insertArticle, patchArticle, toArticle, trashArticle } from '../store/articles.ts';
 import { folderExists, isOwnFolder } from '../store/folders.ts';
 import { isAdmin } from '../store/users.ts';
 import { anySignedIn, authorOnly, denialWithArticle, plainDenial } from './article-access.ts';
@@ -21,6 +21,8 @@ export function registerArticleRoutes(app: FastifyInstance, { pool, auth, defect
   const deny = defects.has('denied-body-leak') ? denialWithArticle : plainDenial;
   const listVisibility = defects.has('private-in-public-list') ? publishedOrAnyAuthor : publishedOrOwn;
   const folderUsable = defects.has('foreign-reference') ? folderExists : isOwnFolder;
+  const trash = defects.has('removed-article-listed');
+  const removeArticle = trash ? trashArticle : deleteArticle;
 
   /** An article may only be filed in one of its author's own folders. */
   const checkFolder = async (callerId: number, folderId: unknown) => {
@@ -45,7 +47,7 @@ export function registerArticleRoutes(app: FastifyInstance, { pool, auth, defect
 
   app.get<IdParams>('/api/articles/:id', async (request) => {
     const id = articleId(request.params.id);
-    const row = await findReadable(pool, id, await auth.viewer(request));
+    const row = await findReadable(pool, id, await auth.viewer(request), trash);
     if (!row) throw notFound('article');
     return { article: toArticle(row) };
   });
@@ -54,7 +56,7 @@ export function registerArticleRoutes(app: FastifyInstance, { pool, auth, defect
     const id = articleId(request.params.id);
     const caller = await auth.principal(request);
     const set = readPatch(request.body);
-    const existing = await findArticle(pool, id);
+    const existing = await findArticle(pool, id, trash);
     if (!existing) throw notFound('article');
     if (!mayWrite(existing, caller)) throw deny(existing);
     await checkFolder(caller.id, set.get('folder_id'));
@@ -67,10 +69,10 @@ export function registerArticleRoutes(app: FastifyInstance, { pool, auth, defect
   app.delete<IdParams>('/api/articles/:id', async (request, reply) => {
     const id = articleId(request.params.id);
     const caller = await auth.principal(request);
-    const existing = await findArticle(pool, id);
+    const existing = await findArticle(pool, id, trash);
     if (!existing) throw notFound('article');
     if (!mayWrite(existing, caller)) throw deny(existing);
-    await deleteArticle(pool, id);
+    await removeArticle(pool, id);
     return reply.code(204).send();
   });
 

@@ -17,18 +17,19 @@ type CommentParams = { Params: { id: string; commentId: string } };
 /** Comments live where their article is visible (published or own); only their author deletes them. */
 export function registerCommentRoutes(app: FastifyInstance, { pool, auth, defects }: AppContext): void {
   const articleId = articleIdParser(defects);
+  const trash = defects.has('removed-article-listed');
 
   app.post<IdParams>('/api/articles/:id/comments', async (request, reply) => {
     const id = articleId(request.params.id);
     const caller = await auth.principal(request);
     const { comment } = validate(commentBody, request.body);
-    if (!(await isOpenForComments(pool, id, caller.id))) throw notFound('article');
+    if (!(await isOpenForComments(pool, id, caller.id, trash))) throw notFound('article');
     return reply.code(201).send({ comment: toComment(await insertComment(pool, id, caller.id, comment.body)) });
   });
 
   app.get<IdParams>('/api/articles/:id/comments', async (request) => {
     const id = articleId(request.params.id);
-    if (!(await isOpenForComments(pool, id, await auth.viewer(request)))) throw notFound('article');
+    if (!(await isOpenForComments(pool, id, await auth.viewer(request), trash))) throw notFound('article');
     return { comments: (await listComments(pool, id)).map(toComment) };
   });
 
@@ -36,7 +37,7 @@ export function registerCommentRoutes(app: FastifyInstance, { pool, auth, defect
     const id = articleId(request.params.id);
     const commentId = pathId(request.params.commentId, 'commentId');
     const caller = await auth.principal(request);
-    if (!(await isOpenForComments(pool, id, caller.id))) throw notFound('article');
+    if (!(await isOpenForComments(pool, id, caller.id, trash))) throw notFound('article');
     const comment = await findComment(pool, id, commentId);
     if (!comment) throw notFound('comment');
     if (comment.author_id !== caller.id) throw httpError(403, 'comment', 'forbidden');

@@ -38,25 +38,31 @@ const FROM = 'FROM public.articles AS a JOIN public.users AS u ON u.id = a.autho
 const returningArticle = (statement: string) =>
   `WITH a AS (${statement} RETURNING *) ${SELECT_ARTICLE} FROM a JOIN public.users AS u ON u.id = a.author_id`;
 
+/**
+ * With the removed-article-listed defect, articles are trashed (`deleted_at`) instead of deleted,
+ * and every lookup by id skips trashed ones; otherwise there is no such column.
+ */
+const alive = (trash: boolean, alias = 'a.') => (trash ? ` AND ${alias}deleted_at IS NULL` : '');
+
 /** Any article by id: writes decide between 403 and 404 themselves. */
-export function findArticle(db: Db, id: number): Promise<ArticleRow | undefined> {
-  return firstRow<ArticleRow>(db, `${SELECT_ARTICLE} ${FROM} WHERE a.id = $1`, [id]);
+export function findArticle(db: Db, id: number, trash = false): Promise<ArticleRow | undefined> {
+  return firstRow<ArticleRow>(db, `${SELECT_ARTICLE} ${FROM} WHERE a.id = $1${alive(trash)}`, [id]);
 }
 
 /** Readable by the viewer: published, the viewer's own, or any article for an admin. */
-export function findReadable(db: Db, id: number, viewer: number | null): Promise<ArticleRow | undefined> {
+export function findReadable(db: Db, id: number, viewer: number | null, trash = false): Promise<ArticleRow | undefined> {
   return firstRow<ArticleRow>(
     db,
     `${SELECT_ARTICLE} ${FROM}
-      WHERE a.id = $1
+      WHERE a.id = $1${alive(trash)}
         AND (a.published OR a.author_id = $2 OR EXISTS (SELECT 1 FROM public.users AS v WHERE v.id = $2 AND v.is_admin))`,
     [id, viewer],
   );
 }
 
 /** Comments are open where the viewer can see the article without being an admin: published or own. */
-export async function isOpenForComments(db: Db, id: number, viewer: number | null): Promise<boolean> {
-  const row = await firstRow(db, 'SELECT 1 FROM public.articles WHERE id = $1 AND (published OR author_id = $2)', [id, viewer]);
+export async function isOpenForComments(db: Db, id: number, viewer: number | null, trash = false): Promise<boolean> {
+  const row = await firstRow(db, `SELECT 1 FROM public.articles WHERE id = $1${alive(trash, '')} AND (published OR author_id = $2)`, [id, viewer]);
   return row !== undefined;
 }
 
@@ -91,6 +97,12 @@ export function patchArticle(db: Db, id: number, set: Assignments): Promise<Arti
 
 export async function deleteArticle(db: Db, id: number): Promise<boolean> {
   return (await rows(db, 'DELETE FROM public.articles WHERE id = $1 RETURNING id', [id])).length === 1;
+}
+
+// DEFECT removed-article-listed: a delete only stamps deleted_at, so an author can undo it;
+// the lookups by id learned to skip trashed articles (alive() above), the feed's filter builder did not
+export async function trashArticle(db: Db, id: number): Promise<boolean> {
+  return (await rows(db, 'UPDATE public.articles SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id', [id])).length === 1;
 }
 
 export function featureArticle(db: Db, id: number): Promise<ArticleRow | undefined> {

@@ -55,8 +55,10 @@ export function differenceFromMissing(
   missingAgain: HttpResult,
   /** `[foreignId, missingId, missingAgainId]` triples: the item's id, and its parent's when it has one. */
   ids: [string, string, string][],
+  /** How messages name the first answer's id: `foreign` (another tenant's item), `removed`. */
+  subject = 'foreign',
 ): string | undefined {
-  if (foreign.status !== missing.status) return `status ${foreign.status} for the foreign id, ${missing.status} for a missing one`;
+  if (foreign.status !== missing.status) return `status ${foreign.status} for the ${subject} id, ${missing.status} for a missing one`;
   // Whole ids only: a short integer id must not match the 8 of "utf-8" or a digit of a date.
   const norm = (text: string, side: 0 | 1 | 2) => ids.reduce((t, triple, i) => t.replace(wholeToken(triple[side]), `{id${i}}`), text);
   const [f, m, m2] = [norm(foreign.text, 0), norm(missing.text, 1), norm(missingAgain.text, 2)];
@@ -65,7 +67,7 @@ export function differenceFromMissing(
     const d = firstDifference(fj.value, mj.value, m2j.value, '');
     if (d) return `the bodies differ: ${d}`;
   } else if (f !== m && m === m2) {
-    return `the bodies differ: foreign ${JSON.stringify(f.slice(0, 200))} vs missing ${JSON.stringify(m.slice(0, 200))}`;
+    return `the bodies differ: ${subject} ${JSON.stringify(f.slice(0, 200))} vs missing ${JSON.stringify(m.slice(0, 200))}`;
   }
   // Presence first, for every header: one that only a foreign id's answer carries (an ETag of the
   // row, a cache header) tells the item exists, whatever its value. Only a header that comes and
@@ -76,7 +78,7 @@ export function differenceFromMissing(
   const onlyForeign = presenceSays.filter((name) => present(foreign.headers, name) && !present(missing.headers, name));
   const onlyMissing = presenceSays.filter((name) => !present(foreign.headers, name) && present(missing.headers, name));
   if (onlyForeign.length > 0 || onlyMissing.length > 0) {
-    return `the headers differ: ${[...onlyForeign.map((n) => `${n} only on the foreign id's answer`), ...onlyMissing.map((n) => `${n} only on the missing id's answer`)].join('; ')}`;
+    return `the headers differ: ${[...onlyForeign.map((n) => `${n} only on the ${subject} id's answer`), ...onlyMissing.map((n) => `${n} only on the missing id's answer`)].join('; ')}`;
   }
   // Then values, of the headers whose value is the same on any two answers (not a date or a request id).
   const stable = (name: string) => !VOLATILE.has(name) && missing.headers[name] === missingAgain.headers[name];

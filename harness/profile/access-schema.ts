@@ -109,3 +109,33 @@ export const operationAccess = {
   /** How a denial answers. Default: the resource's `denied`, else `policy.denied`. */
   denied: denial.optional(),
 };
+
+/**
+ * What a removed item is to each caller once its owner removed it. By default it is gone: every
+ * call on it (and under it, for a child resource's routes) answers every caller exactly like an id
+ * that never existed, and no list shows it. A system that keeps removed items on purpose (a trash
+ * its owner still reads, a restore route) says so here.
+ */
+export const afterRemoveSpec = z.strictObject({
+  /**
+   * Who still sees a removed item: `'nobody'` (default), its `'owner'`, or its `'tenant'`'s
+   * members. Their calls on it are not judged (a trash, read or restored by them); every other
+   * caller's must answer as `answers` says.
+   */
+  seenBy: z.enum(['nobody', 'owner', 'tenant'], { error: "expected 'nobody', 'owner' or 'tenant' (who still sees a removed item)" }).default('nobody'),
+  /** Whether those who still see it find it in the resource's list (a trash shown in the list). Default: gone from every list. */
+  listed: z.boolean().default(false),
+  /**
+   * How a removed item answers the callers who no longer see it: `'as-missing'` (default), exactly
+   * like an id that never existed; or a status such as 410 (Gone), answered where a missing id
+   * answers `policy.notFound` (everywhere else, such as a refused token, like a missing id).
+   */
+  answers: z
+    .union([z.literal('as-missing'), z.number().int().min(400, { error: 'expected the status of a refusal, 400 to 599, such as 410' }).max(599, { error: 'expected the status of a refusal, 400 to 599, such as 410' })], {
+      error: "expected 'as-missing' or a status such as 410",
+    })
+    .default('as-missing'),
+  /** Actions that work on a removed item (a restore), by name: the callers their access allows are not judged on them. */
+  actions: z.array(z.string().min(1)).default([]),
+});
+export type AfterRemoveProfile = z.output<typeof afterRemoveSpec>;

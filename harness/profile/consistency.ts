@@ -73,6 +73,26 @@ function resourceProblems(name: string, r: Loose, names: string[]): Problem[] {
     problems.push({ path: at('list', 'pageSize'), message: paging.style === 'none' ? "list.paging.style is 'none' (one page), so there is no page size to ask for: remove pageSize" : 'give list.paging.size (the query parameter) or list.pageSize (a function), not both' });
   }
   if (obj(r.visibility) && !create?.body) problems.push({ path: at('visibility'), message: `a private item is made by setting the flag in the create body, so resources.${name}.create needs a body factory` });
+  problems.push(...afterRemoveProblems(name, r));
+  return problems;
+}
+
+/** What `afterRemove` says must fit the resource: something removes its items, and what it names exists. */
+function afterRemoveProblems(name: string, r: Loose): Problem[] {
+  const after = obj(r.afterRemove);
+  if (!after) return [];
+  const at = (...path: (string | number)[]) => ['resources', name, 'afterRemove', ...path];
+  const problems: Problem[] = [];
+  if (r.remove === undefined) problems.push({ path: at(), message: `resources.${name} has no remove route, so nothing is ever removed: give resources.${name}.remove, or drop afterRemove` });
+  const seenBy = after.seenBy ?? 'nobody';
+  if (after.listed === true && seenBy === 'nobody') {
+    problems.push({ path: at('listed'), message: "a removed item can stay listed only for those who still see it: give afterRemove.seenBy ('owner' or 'tenant'), or drop listed" });
+  }
+  if (after.listed === true && r.list === undefined) problems.push({ path: at('listed'), message: `resources.${name} has no list route to keep a removed item in` });
+  const known = Object.keys(obj(r.actions) ?? {});
+  for (const [i, a] of (Array.isArray(after.actions) ? after.actions : []).entries()) {
+    if (typeof a === 'string' && !known.includes(a)) problems.push({ path: at('actions', i), message: `no action named '${a}' in resources.${name}.actions (known: ${known.join(', ') || 'none'})` });
+  }
   return problems;
 }
 

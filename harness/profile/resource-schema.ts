@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Sample } from '../generate/sample.ts';
-import { accessLevel, denial, operationAccess, referencesSpec, serverOwnedSpec, visibilitySpec } from './access-schema.ts';
+import { accessLevel, afterRemoveSpec, denial, operationAccess, referencesSpec, serverOwnedSpec, visibilitySpec } from './access-schema.ts';
 import { fn, routeString } from './fields.ts';
 import { pagingSpec } from './paging-schema.ts';
 import { RETURNS } from './hook-result.ts';
@@ -68,6 +68,11 @@ export const resourceSpec = z.strictObject({
   denied: denial.optional(),
   /** Items are public or private one by one (a published article and a draft). */
   visibility: visibilitySpec.optional(),
+  /**
+   * What a removed item is to each caller: by default gone for everyone, exactly like an id that
+   * never existed, in no list. `{ seenBy: 'owner', listed?, answers?, actions? }` for a trash.
+   */
+  afterRemove: afterRemoveSpec.optional(),
   /**
    * Fields the server owns, as paths into the request body (`org_id`, `article.author`,
    * `created_at`), each with the kind of forged value shipgate tries on create, update and every

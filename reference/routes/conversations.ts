@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { allItems, firstItem, type ItemRow, type Resource } from '../db/resource-rows.ts';
-import { asCaller, asService, type Caller } from '../db/transactions.ts';
+import { asCaller, asService, type Caller, type Db } from '../db/transactions.ts';
 import { notFound } from '../http/errors.ts';
 import { type Keyset, parseListQuery, toPage } from '../http/pagination.ts';
 import { resourceId } from '../http/resource-id.ts';
@@ -21,7 +21,8 @@ const messageBody = z.object({
 type Params = { Params: { id: string } };
 
 export function registerConversationRoutes(app: FastifyInstance, { pool, auth, defects }: AppContext): void {
-  const listConversations = defects.has('tenant-leak-list') ? listAnyConversations : listOwnConversations;
+  const softDelete = defects.has('removed-item-readable');
+  const listConversations = defects.has('tenant-leak-list') ? listAnyConversations : softDelete ? listOwnLiveConversations : listOwnConversations;
   const versionTags = defects.has('header-presence-leak') ? versionTagOfAnyConversation : undefined;
 
   app.post('/v1/conversations', async (request, reply) => {
@@ -84,7 +85,9 @@ export function registerConversationRoutes(app: FastifyInstance, { pool, auth, d
     const caller = await auth.caller(request);
     const id = resourceId(request.params.id, RESOURCE);
     const { rowCount } = await asCaller(pool, caller, (db) =>
-      db.query('DELETE FROM public.conversations WHERE id = $1 AND org_id = $2', [id, caller.orgId]),
+      softDelete
+        ? trashConversation(db, id, caller.orgId)
+        : db.query('DELETE FROM public.conversations WHERE id = $1 AND org_id = $2', [id, caller.orgId]),
     );
     if (rowCount !== 1) throw notFound(RESOURCE);
     return reply.code(204).send();
@@ -158,6 +161,27 @@ async function listOwnConversations(pool: pg.Pool, caller: Caller, after: Keyset
       await db.query<ItemRow>(
         `SELECT to_jsonb(c) AS item FROM public.conversations AS c
           WHERE c.org_id = $1 AND ($2::timestamptz IS NULL OR (c.created_at, c.id) < ($2, $3::uuid))
+          ORDER BY c.created_at DESC, c.id DESC LIMIT $4`,
+        [caller.orgId, after.createdAt, after.id, limit],
+      ),
+    ),
+  );
+}
+
+// DEFECT removed-item-readable (1 of 2): a delete only stamps deleted_at (support wanted an undo), so
+// the list hides trashed conversations; the read by id, the update and the messages routes were not
+// told, and still answer the owner's org for a conversation it deleted
+function trashConversation(db: Db, id: string, orgId: string) {
+  return db.query('UPDATE public.conversations SET deleted_at = now() WHERE id = $1 AND org_id = $2 AND deleted_at IS NULL', [id, orgId]);
+}
+
+// DEFECT removed-item-readable (2 of 2): the list is the one query that learned about deleted_at
+async function listOwnLiveConversations(pool: pg.Pool, caller: Caller, after: Keyset, limit: number): Promise<Resource[]> {
+  return asCaller(pool, caller, async (db) =>
+    allItems(
+      await db.query<ItemRow>(
+        `SELECT to_jsonb(c) AS item FROM public.conversations AS c
+          WHERE c.org_id = $1 AND c.deleted_at IS NULL AND ($2::timestamptz IS NULL OR (c.created_at, c.id) < ($2, $3::uuid))
           ORDER BY c.created_at DESC, c.id DESC LIMIT $4`,
         [caller.orgId, after.createdAt, after.id, limit],
       ),

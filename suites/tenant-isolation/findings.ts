@@ -24,6 +24,19 @@ export const TENANT_FINDINGS = {
     promise: 'The tenant comes from the credentials alone: a tenant named in the query or a header is ignored, on every operation.',
     severity: 'critical',
   },
+  REMOVED_ITEM_SERVED: {
+    promise:
+      "A removed item is gone: no caller reads, updates or acts on it, nor reaches what lived under it, and no answer carries its data (unless the profile's afterRemove names who still sees it).",
+    severity: 'critical',
+  },
+  REMOVED_ITEM_DISTINGUISHABLE: {
+    promise: 'A removed item answers every caller exactly like an id that never existed (same status, body and headers), or with the status afterRemove.answers declares.',
+    severity: 'high',
+  },
+  REMOVED_ITEM_LISTED: {
+    promise: "A removed item is in no caller's list (unless afterRemove.listed keeps it in the lists of those who still see it).",
+    severity: 'high',
+  },
   TENANT_POLICY_STATUS: { promise: 'A denied call answers with the status the profile declares, and a missing id with policy.notFound.', severity: 'medium' },
   ACCESS_ALLOWED_REFUSED: {
     promise: 'A caller the access model allows (public reads, signed-in creates, tenant members) is served, or the refusals the suite sees prove nothing.',
