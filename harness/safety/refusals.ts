@@ -4,6 +4,8 @@
  * reported not applicable with it as the reason, even when something on the way caught the error.
  */
 
+import { currentCheckScope } from '../check/check-scope.ts';
+
 const REFUSALS = Symbol.for('shipgate.refusals');
 
 /** What every refusal message starts with: a check or suite file that met one is not applicable. */
@@ -40,6 +42,8 @@ function recorded(): string[] {
 /** Records a refusal made elsewhere (in a browser page, say) without throwing; returns its message. */
 export function recordRefusal(message: string): string {
   recorded().push(message);
+  // And the check's own, so one check running beside others sees only its refusals.
+  currentCheckScope()?.refusals.push(message);
   return message;
 }
 
