@@ -7,6 +7,7 @@ import type { Finding } from '../findings/finding.ts';
 import type { ModuleTime, TestRecord } from '../report/model.ts';
 import type { RunContext } from '../run/context.ts';
 import type { StartupClock } from '../run/timings.ts';
+import { defaultConcurrentChecks } from '../run/concurrent-checks.ts';
 
 export interface SuiteRunInput {
   /** The shipgate package root (holds `vitest.config.ts` and `suites/`). */
@@ -46,6 +47,7 @@ function toRecord(root: string, t: TestCase): TestRecord {
     fullName: t.fullName,
     status: r.state === 'failed' ? 'failed' : r.state === 'passed' ? 'passed' : 'skipped',
     durationMs: Math.round(t.diagnostic()?.duration ?? 0),
+    ...(t.diagnostic()?.startTime !== undefined ? { startedMs: Math.round(t.diagnostic()!.startTime) } : {}),
     ...(r.state === 'skipped' && r.note ? { skipReason: r.note } : {}),
     ...(message ? { message } : {}),
     findings,
@@ -164,6 +166,8 @@ export async function runSuites(i: SuiteRunInput): Promise<SuiteRunOutput> {
       // Checks do more work with more generated cases: the time limit grows with them.
       testTimeout: 60_000 * Math.max(1, Math.ceil(i.context.runs / 5)),
       hookTimeout: 60_000 * Math.max(1, Math.ceil(i.context.runs / 5)),
+      // Checks a suite declares concurrent (Suite.concurrently) run at most this many at a time.
+      maxConcurrency: i.context.concurrentChecks ?? defaultConcurrentChecks(),
       passWithNoTests: false,
       ...(cache ? { experimental: { fsModuleCache: true, fsModuleCachePath: cache } } : {}),
     },

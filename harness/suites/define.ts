@@ -1,3 +1,4 @@
+import { describe } from 'vitest';
 import type { TargetProfile } from '../profile/schema.ts';
 import { check, type CheckContext } from '../check/check.ts';
 
@@ -32,6 +33,14 @@ export interface SuiteSpec {
 export interface Suite extends SuiteSpec {
   /** Declares a check of this suite (a test whose failures become findings). */
   check(name: string, body: (c: CheckContext) => Promise<void>, timeoutMs?: number): void;
+  /**
+   * A group of checks (declared by `declare`) that run concurrently with each other and with the
+   * other concurrent groups beside it, at most `RunContext.concurrentChecks` at a time per worker.
+   * Each check keeps its own evidence, clean-up and refusals; what the checks share on the system
+   * (a tenant, a stored row a witness compares) is the suite's to keep apart. A check declared
+   * outside any group after them runs once they are all done.
+   */
+  concurrently(name: string, declare: () => void): void;
   /** The reason the suite does not apply to this profile, including an unsafe target kind. */
   applicability(profile: TargetProfile): string | undefined;
 }
@@ -42,6 +51,7 @@ export function defineSuite(spec: SuiteSpec): Suite {
     runBy: 'verify',
     ...spec,
     check: (name, body, timeoutMs) => check(spec.id, name, body, timeoutMs),
+    concurrently: (name, declare) => describe.concurrent(name, declare),
     applicability(profile) {
       if (spec.usesApi && !profile.http.baseUrls && !profile.launch) {
         return 'it calls the API and the profile has neither http.baseUrls nor a launch block (a database-only profile)';
