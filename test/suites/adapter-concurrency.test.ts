@@ -1,10 +1,15 @@
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { asFinding } from '../../harness/check/check.ts';
+import { inCheckScope } from '../../harness/check/check-scope.ts';
 import { seededSample } from '../../harness/generate/sample.ts';
-import type { HttpResult } from '../../harness/http/client.ts';
+import { HttpClient, type HttpResult } from '../../harness/http/client.ts';
+import { Recording } from '../../harness/http/recorder.ts';
 import type { Tenant } from '../../harness/identities/tenants.ts';
-import { callEndpoint, newMarker, type Endpoint, type TrialEnv } from '../../suites/adapter-contracts/run-trial.ts';
+import { callEndpoint, newMarker, runTrial, type Endpoint, type TrialEnv } from '../../suites/adapter-contracts/run-trial.ts';
 import { TenantLocks } from '../../suites/adapter-contracts/tenant-locks.ts';
+import { opUnderTest, statusTrial } from '../../suites/adapter-contracts/trials.ts';
 
 const tenant = (id: string) => ({ label: id, principal: { tenantId: id }, token: 't', client: {} }) as unknown as Tenant;
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -103,5 +108,67 @@ describe('which instance a call goes to', () => {
     }
     expect(sent.filter((s) => s.check === 'a').map((s) => s.instance)).toEqual([0, 1, 0]);
     expect(sent.filter((s) => s.check === 'b').map((s) => s.instance)).toEqual([1, 0, 1]);
+  });
+});
+
+describe('two trials running side by side', () => {
+  it("each finding's evidence, and each check's recording, names only its own requests", async () => {
+    // A system in miniature that answers 500 (an ADAPTER_SERVER_ERROR) after a delay set per
+    // question, so the two checks' calls overlap: a's goes out first and comes back last.
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const question = (JSON.parse(body) as { question: string }).question;
+        setTimeout(() => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `failed on ${question}` })), question.includes('slow') ? 150 : 10);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new HttpClient({ baseUrls: [`http://127.0.0.1:${(server.address() as { port: number }).port}`], timeoutMs: 5_000 });
+    const env = {
+      control: {
+        script: async () => ({ id: 's', remove: async () => {} }),
+        settled: async () => [{ op: 'answer', outcome: 'answered', response: { status: 500, bytes: 2, body: '{}' } }],
+        calls: async () => [],
+      },
+      client,
+      budgetMs: 5_000,
+      providerTimeoutMs: 1_000,
+      owner: 'test',
+      instances: 1,
+      locks: new TenantLocks(),
+      tried: () => {},
+    } as unknown as TrialEnv;
+    const endpoint = (name: string) =>
+      ({ name, spec: { route: 'POST /v1/ask', body: ({ marker }: { marker: string }) => ({ question: marker }), contract: z.object({ answer: z.string() }), ops: {} }, witness: { none: 'test' } }) as unknown as Endpoint;
+    const op = opUnderTest('answer', { contract: z.object({ text: z.string() }), kind: 'chat', degrades: false });
+    let tenants = 0;
+    const check = (name: string) => {
+      const recording = new Recording();
+      const c = { target: { tenants: { create: async () => tenant(`org-${++tenants}`) } }, sample: seededSample(7) } as never;
+      return inCheckScope({ recording, removals: undefined, refusals: [] }, async () => {
+        const err = await runTrial(c, env, endpoint(name), op, statusTrial(500)).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        return { finding: asFinding(err, recording), recording };
+      });
+    };
+    const [a, b] = await Promise.all([check('slow'), check('quick')]);
+    await client.close();
+    await new Promise((resolve) => server.close(resolve));
+
+    const bodies = (xs: { request: { body?: string } }[]) => xs.map((x) => x.request.body ?? '');
+    for (const [mine, theirs, result] of [['adapterslow', 'adapterquick', a], ['adapterquick', 'adapterslow', b]] as const) {
+      expect(result.finding.code).toBe('ADAPTER_SERVER_ERROR');
+      const shown = result.finding.evidence.flatMap((e) => (e.exchange ? [e.exchange] : []));
+      expect(shown.length).toBeGreaterThan(0);
+      for (const body of bodies(shown)) {
+        expect(body).toContain(mine);
+        expect(body).not.toContain(theirs);
+      }
+      expect(result.recording.exchanges).toHaveLength(1);
+      expect(bodies(result.recording.exchanges)[0]).toContain(mine);
+    }
   });
 });
