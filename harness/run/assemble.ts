@@ -37,11 +37,13 @@ export interface AssembleInput {
 
 /**
  * The time during which any of the checks ran: their intervals joined, so checks that ran side by
- * side count once (else, without start times, their durations summed).
+ * side count once (else, without start times, their durations summed). A check that never ran (a
+ * skip decided before it started) has neither a start nor a duration.
  */
 export function checksTime(tests: TestRecord[]): number {
-  if (!tests.every((t) => t.startedMs !== undefined)) return tests.reduce((sum, t) => sum + t.durationMs, 0);
-  const spans = tests.map((t) => [t.startedMs!, t.startedMs! + t.durationMs] as const).sort((a, b) => a[0] - b[0]);
+  const ran = tests.filter((t) => t.durationMs > 0);
+  if (!ran.every((t) => t.startedMs !== undefined)) return ran.reduce((sum, t) => sum + t.durationMs, 0);
+  const spans = ran.map((t) => [t.startedMs!, t.startedMs! + t.durationMs] as const).sort((a, b) => a[0] - b[0]);
   let total = 0;
   let end = -Infinity;
   for (const [from, to] of spans) {

@@ -7,7 +7,6 @@ import type { Finding } from '../findings/finding.ts';
 import type { ModuleTime, TestRecord } from '../report/model.ts';
 import type { RunContext } from '../run/context.ts';
 import type { StartupClock } from '../run/timings.ts';
-import { defaultConcurrentChecks } from '../run/concurrent-checks.ts';
 
 export interface SuiteRunInput {
   /** The shipgate package root (holds `vitest.config.ts` and `suites/`). */
@@ -166,8 +165,6 @@ export async function runSuites(i: SuiteRunInput): Promise<SuiteRunOutput> {
       // Checks do more work with more generated cases: the time limit grows with them.
       testTimeout: 60_000 * Math.max(1, Math.ceil(i.context.runs / 5)),
       hookTimeout: 60_000 * Math.max(1, Math.ceil(i.context.runs / 5)),
-      // Checks a suite declares concurrent (Suite.concurrently) run at most this many at a time.
-      maxConcurrency: i.context.concurrentChecks ?? defaultConcurrentChecks(),
       passWithNoTests: false,
       ...(cache ? { experimental: { fsModuleCache: true, fsModuleCachePath: cache } } : {}),
     },

@@ -1,4 +1,5 @@
-import { describe } from 'vitest';
+import { describe, inject, vi } from 'vitest';
+import { defaultConcurrentChecks } from '../run/concurrent-checks.ts';
 import type { TargetProfile } from '../profile/schema.ts';
 import { check, type CheckContext } from '../check/check.ts';
 
@@ -51,7 +52,12 @@ export function defineSuite(spec: SuiteSpec): Suite {
     runBy: 'verify',
     ...spec,
     check: (name, body, timeoutMs) => check(spec.id, name, body, timeoutMs),
-    concurrently: (name, declare) => describe.concurrent(name, declare),
+    concurrently: (name, declare) => {
+      // Vitest's maxConcurrency for this file: given to startVitest it stops at the root config and
+      // never reaches the suites project (not one of the options vitest passes on), so the file sets it.
+      vi.setConfig({ maxConcurrency: inject('shipgate')?.concurrentChecks ?? defaultConcurrentChecks() });
+      describe.concurrent(name, declare);
+    },
     applicability(profile) {
       if (spec.usesApi && !profile.http.baseUrls && !profile.launch) {
         return 'it calls the API and the profile has neither http.baseUrls nor a launch block (a database-only profile)';

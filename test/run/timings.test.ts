@@ -114,4 +114,8 @@ describe("a suite's checks time", () => {
   it('sums the durations when a record has no start time (an older run.json)', () => {
     expect(checksTime([record('auth', 'a', 2_000), at(0, 2_000)])).toBe(4_000);
   });
+
+  it('leaves out a check that never ran (skipped before it started: no start, no duration)', () => {
+    expect(checksTime([record('adapter-contracts', 'not applicable', 0), at(0, 2_000), at(1_000, 2_000)])).toBe(3_000);
+  });
 });
