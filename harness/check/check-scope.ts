@@ -3,8 +3,8 @@ import type { Recording } from '../http/recorder.ts';
 import type { Removal } from '../resources/cleanup.ts';
 
 /**
- * What belongs to one running check: the exchanges it sent (for evidence), what it created on a
- * staging target (to remove when it ends) and the writes shipgate refused it. Kept in an
+ * What belongs to one running check: the exchanges it sent (for evidence) and what it created on a
+ * staging target (to remove when it ends); writes shipgate refused are marked with it. Kept in an
  * AsyncLocalStorage, not in module variables: a suite may run its checks concurrently (see
  * `Suite.concurrently`), and each check's evidence, clean-up and refusals must stay its own. Code
  * that runs outside any check (a suite file's top level) has no scope.
@@ -13,8 +13,8 @@ export interface CheckScope {
   recording: Recording;
   /** Items to remove when the check ends; undefined when nothing is tracked (an ephemeral target). */
   removals: Removal[] | undefined;
-  /** Writes refused while this check ran (see harness/safety/refusals.ts). */
-  refusals: string[];
+  /** Set when the check has ended: a refusal made in its scope later is no longer its (see refusalsSince). */
+  ended: boolean;
 }
 
 /** One store per process, however many times this module is loaded (a profile may import shipgate by another path). */

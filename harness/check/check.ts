@@ -10,7 +10,7 @@ import { seededSample, type Sample } from '../generate/sample.ts';
 import { Recording } from '../http/recorder.ts';
 import { redactor } from '../http/redact.ts';
 import { cleanUp } from '../resources/cleanup.ts';
-import { ReadOnlyTargetError } from '../safety/refusals.ts';
+import { ReadOnlyTargetError, refusalCount, refusalsSince } from '../safety/refusals.ts';
 import type fc from 'fast-check';
 import { inCheckScope, type CheckScope } from './check-scope.ts';
 import { useTarget, type Target } from './target.ts';
@@ -103,8 +103,12 @@ export function check(suite: string, name: string, body: (c: CheckContext) => Pr
     name,
     async (ctx: TestContext) => {
       const target = await useTarget();
-      const scope: CheckScope = { recording: new Recording(), removals: target.profile.kind !== 'ephemeral' ? [] : undefined, refusals: [] };
-      return inCheckScope(scope, () => runCheck(ctx, suite, name, target, scope, body));
+      const scope: CheckScope = { recording: new Recording(), removals: target.profile.kind !== 'ephemeral' ? [] : undefined, ended: false };
+      try {
+        return await inCheckScope(scope, () => runCheck(ctx, suite, name, target, scope, body));
+      } finally {
+        scope.ended = true;
+      }
     },
     timeoutMs,
   );
@@ -114,10 +118,12 @@ async function runCheck(ctx: TestContext, suite: string, name: string, target: T
   const { recording, removals } = scope;
   const seed = target.context.seed;
   const bursts = new BurstLog();
+  const refusalMark = refusalCount();
   // A check that needed a write on a read-only target verified nothing: it is not applicable,
   // with the refusal as the reason, whether its body let the refusal through or swallowed it.
   const notApplicableIfRefused = () => {
-    if (scope.refusals.length > 0) ctx.skip(`not applicable: ${scope.refusals[0]}`);
+    const refused = refusalsSince(refusalMark, scope);
+    if (refused.length > 0) ctx.skip(`not applicable: ${refused[0]}`);
   };
   const c: CheckContext = {
     target,

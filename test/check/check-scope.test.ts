@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asFinding } from '../../harness/check/check.ts';
@@ -5,7 +6,7 @@ import { currentCheckScope, inCheckScope, type CheckScope } from '../../harness/
 import { HttpClient } from '../../harness/http/client.ts';
 import { Recording } from '../../harness/http/recorder.ts';
 import { trackForCleanup, type Removal } from '../../harness/resources/cleanup.ts';
-import { recordRefusal } from '../../harness/safety/refusals.ts';
+import { recordRefusal, refusalCount, refusalsSince } from '../../harness/safety/refusals.ts';
 
 // A server that answers each request after the delay its path names, so two checks' requests
 // interleave in a known order: what each check recorded must still be its own.
@@ -21,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-const newScope = (staging = false): CheckScope => ({ recording: new Recording(), removals: staging ? [] : undefined, refusals: [] });
+const newScope = (staging = false): CheckScope => ({ recording: new Recording(), removals: staging ? [] : undefined, ended: false });
 const removal = (id: string): Removal => ({ item: { id } as never, remove: async () => ({ ok: true, detail: '' }) });
 
 describe('each check keeps its own evidence when checks run concurrently', () => {
@@ -75,6 +76,7 @@ describe('each check keeps its own evidence when checks run concurrently', () =>
   });
 
   it("tracks clean-up and refusals for the check that made them, not the one that started last", async () => {
+    const mark = refusalCount();
     const a = newScope(true);
     const b = newScope(true);
     let bStarted!: () => void;
@@ -96,7 +98,25 @@ describe('each check keeps its own evidence when checks run concurrently', () =>
     ]);
     expect(a.removals!.map((r) => r.item.id)).toEqual(['made-by-a']);
     expect(b.removals!.map((r) => r.item.id)).toEqual(['made-by-b']);
-    expect(a.refusals).toEqual(['read-only target: a refused']);
-    expect(b.refusals).toEqual([]);
+    expect(refusalsSince(mark, a)).toEqual(['read-only target: a refused']);
+    expect(refusalsSince(mark, b)).toEqual([]);
+  });
+
+  it('gives a later check a refusal made where no running check can be told: outside any scope, or in the scope of a check that has ended (a browser launched by an earlier check calls back in its context)', async () => {
+    const earlier = newScope();
+    let callBack!: () => void;
+    await inCheckScope(earlier, async () => {
+      // Bound to this check's async context, called later from another: what a browser's exposed function does.
+      callBack = AsyncResource.bind(() => void recordRefusal('read-only target: a page tried POST /v1/notes'));
+    });
+    earlier.ended = true;
+    const later = newScope();
+    const running = newScope();
+    const mark = refusalCount();
+    await inCheckScope(later, async () => callBack());
+    recordRefusal('read-only target: outside any check');
+    await inCheckScope(running, async () => void recordRefusal("read-only target: the running check's own"));
+    expect(refusalsSince(mark, later)).toEqual(['read-only target: a page tried POST /v1/notes', 'read-only target: outside any check']);
+    expect(refusalsSince(mark, running)).toEqual(['read-only target: a page tried POST /v1/notes', 'read-only target: outside any check', "read-only target: the running check's own"]);
   });
 });

@@ -146,7 +146,7 @@ describe('two trials running side by side', () => {
     const check = (name: string) => {
       const recording = new Recording();
       const c = { target: { tenants: { create: async () => tenant(`org-${++tenants}`) } }, sample: seededSample(7) } as never;
-      return inCheckScope({ recording, removals: undefined, refusals: [] }, async () => {
+      return inCheckScope({ recording, removals: undefined, ended: false }, async () => {
         const err = await runTrial(c, env, endpoint(name), op, statusTrial(500)).then(
           () => undefined,
           (e: unknown) => e,
