@@ -36,7 +36,7 @@ export interface Suite extends SuiteSpec {
   check(name: string, body: (c: CheckContext) => Promise<void>, timeoutMs?: number): void;
   /**
    * A group of checks (declared by `declare`) that run concurrently with each other and with the
-   * other concurrent groups beside it, at most `RunContext.concurrentChecks` at a time per worker.
+   * other concurrent groups of its file, at most `RunContext.concurrentChecks` at a time.
    * Each check keeps its own evidence, clean-up and refusals; what the checks share on the system
    * (a tenant, a stored row a witness compares) is the suite's to keep apart. A check declared
    * outside any group after them runs once they are all done.
