@@ -1,8 +1,9 @@
+import { currentCheckScope } from '../check/check-scope.ts';
 import type { Exchange } from './exchange.ts';
 
 /**
- * Collects the exchanges of the check that is running, so a failure can show what was sent
- * and received even where the check did not pick its evidence itself.
+ * Collects the exchanges of one check, so a failure can show what was sent and received even
+ * where the check did not pick its evidence itself.
  */
 export class Recording {
   readonly exchanges: Exchange[] = [];
@@ -14,13 +15,11 @@ export class Recording {
   }
 }
 
-let current: Recording | undefined;
-
-export function startRecording(): Recording {
-  current = new Recording();
-  return current;
-}
-
+/**
+ * Adds an exchange to the recording of the check that sent it (its async scope): with checks
+ * running concurrently, each check's evidence holds its own requests only. An exchange sent
+ * outside any check (a suite file's top level) is in no check's evidence.
+ */
 export function record(x: Exchange): void {
-  current?.add(x);
+  currentCheckScope()?.recording.add(x);
 }

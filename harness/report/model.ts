@@ -12,6 +12,8 @@ export interface TestRecord {
   fullName: string;
   status: TestStatus;
   durationMs: number;
+  /** When it started (epoch ms), so the time a suite's checks ran is known also when they ran side by side. */
+  startedMs?: number;
   /** Why it was skipped (e.g. "not applicable: ..."). */
   skipReason?: string;
   /** First lines of the failure, for JUnit/CTRF readers. */
@@ -41,7 +43,11 @@ export interface SuiteResult {
   durationMs: number;
   /** Of that, loading its files (vitest's environment, set-up and collect time: imports, the profile, top-level set-up). */
   loadMs?: number;
-  /** The sum of its checks' own durations (vitest's test durations, hooks excluded). */
+  /**
+   * The time during which any of its checks ran (vitest's test durations, hooks excluded): the sum
+   * of their durations when they ran one after another; checks that ran side by side (a suite's
+   * concurrent groups) count once.
+   */
   checksMs?: number;
   /** Why the suite is not-applicable or skipped, or a summary of why it failed. */
   reason?: string;

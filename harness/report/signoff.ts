@@ -122,7 +122,7 @@ function timeSection(r: RunReport): string[] {
   const lines = ['', '### Where the time went', ''];
   if (ran.length > 0) {
     lines.push(
-      'Per suite: wall time its files ran (each from queued to done, summed), of which loading its files (imports, profile, top-level set-up) and its checks\' own time, as vitest measured them.',
+      'Per suite: wall time its files ran (each from queued to done, summed), of which loading its files (imports, profile, top-level set-up) and the time its checks ran (checks that ran side by side counted once), as vitest measured them.',
       '',
       '| suite | wall | loading | checks |',
       '| --- | ---: | ---: | ---: |',

@@ -1,3 +1,4 @@
+import { currentCheckScope } from '../check/check-scope.ts';
 import type { ResourceItem } from './resource-api.ts';
 
 /**
@@ -10,15 +11,9 @@ export interface Removal {
   remove(): Promise<{ ok: boolean; detail: string }>;
 }
 
-let scope: Removal[] | undefined;
-
-export function startCleanupScope(enabled: boolean): Removal[] | undefined {
-  scope = enabled ? [] : undefined;
-  return scope;
-}
-
+/** Tracks an item for removal when the check that created it (its async scope) ends; nothing outside a check or on an ephemeral target. */
 export function trackForCleanup(removal: Removal): void {
-  scope?.push(removal);
+  currentCheckScope()?.removals?.push(removal);
 }
 
 /** Removes what was tracked; returns one line per item that could not be removed. */

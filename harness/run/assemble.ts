@@ -36,13 +36,32 @@ export interface AssembleInput {
 }
 
 /**
+ * The time during which any of the checks ran: their intervals joined, so checks that ran side by
+ * side count once (else, without start times, their durations summed). A check that never ran (a
+ * skip decided before it started) has neither a start nor a duration.
+ */
+export function checksTime(tests: TestRecord[]): number {
+  const ran = tests.filter((t) => t.durationMs > 0);
+  if (!ran.every((t) => t.startedMs !== undefined)) return ran.reduce((sum, t) => sum + t.durationMs, 0);
+  const spans = ran.map((t) => [t.startedMs!, t.startedMs! + t.durationMs] as const).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [from, to] of spans) {
+    if (to <= end) continue;
+    total += to - Math.max(from, end);
+    end = to;
+  }
+  return Math.round(total);
+}
+
+/**
  * A suite's times: the time its files ran (each from queued to ended, summed: the files of one
  * suite may run far apart, with other suites' files between them, and that time is theirs), load
- * time, and its checks' own time.
+ * time, and the time its checks ran.
  */
 function suiteTimes(id: string, tests: TestRecord[], modules: ModuleTime[]): Pick<SuiteResult, 'durationMs' | 'loadMs' | 'checksMs'> {
   const files = modules.filter((m) => m.suite === id);
-  const checksMs = tests.reduce((sum, t) => sum + t.durationMs, 0);
+  const checksMs = checksTime(tests);
   if (files.length === 0) return { durationMs: checksMs, loadMs: 0, checksMs };
   const wall = files.reduce((sum, m) => sum + (m.endedMs - m.queuedMs), 0);
   return { durationMs: Math.round(wall), loadMs: files.reduce((sum, m) => sum + m.loadMs, 0), checksMs };

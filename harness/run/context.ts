@@ -17,6 +17,12 @@ export interface RunContext {
   runs: number;
   /** Schedules (bursts, crash rounds) each concurrency check tries: small in CI, thousands at night. */
   iterations: number;
+  /**
+   * The most checks of `Suite.concurrently` groups that run at once in one suite file (vitest's
+   * maxConcurrency, set by the file): `adapters.concurrency`, else `defaultConcurrentChecks()`.
+   * Other checks run one at a time.
+   */
+  concurrentChecks?: number;
   baseUrls: string[];
   databaseUrl?: string;
   reportsDir: string;

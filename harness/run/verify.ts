@@ -18,6 +18,7 @@ import { startCorsPages, type StartedCorsPages } from '../cors/pages.ts';
 import type { FaultControl } from '../faults/control-server.ts';
 import { faultControlFor } from '../faults/for-run.ts';
 import { StartupClock } from './timings.ts';
+import { concurrentChecksFor } from './concurrent-checks.ts';
 
 export interface VerifyOptions {
   /** The shipgate package root (suites and vitest config live there). */
@@ -138,6 +139,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
         env: replayEnvironment({ configPath: o.configPath, ...(o.envOverrides ? { overrides: o.envOverrides } : {}), profileVariables: variablesRead() }),
       }),
       iterations: o.iterations,
+      concurrentChecks: concurrentChecksFor(o.profile),
       baseUrls,
       reportsDir: resolve(o.reportsDir),
       ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),

@@ -46,6 +46,7 @@ function toRecord(root: string, t: TestCase): TestRecord {
     fullName: t.fullName,
     status: r.state === 'failed' ? 'failed' : r.state === 'passed' ? 'passed' : 'skipped',
     durationMs: Math.round(t.diagnostic()?.duration ?? 0),
+    ...(t.diagnostic()?.startTime !== undefined ? { startedMs: Math.round(t.diagnostic()!.startTime) } : {}),
     ...(r.state === 'skipped' && r.note ? { skipReason: r.note } : {}),
     ...(message ? { message } : {}),
     findings,

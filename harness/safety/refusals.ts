@@ -4,6 +4,8 @@
  * reported not applicable with it as the reason, even when something on the way caught the error.
  */
 
+import { currentCheckScope, type CheckScope } from '../check/check-scope.ts';
+
 const REFUSALS = Symbol.for('shipgate.refusals');
 
 /** What every refusal message starts with: a check or suite file that met one is not applicable. */
@@ -27,9 +29,15 @@ export class ReadOnlyTargetError extends Error {
   }
 }
 
-function recorded(): string[] {
+/** A refusal, and the check whose code made it (none when it came from outside any check's async scope). */
+interface Refusal {
+  message: string;
+  scope: CheckScope | undefined;
+}
+
+function recorded(): Refusal[] {
   const slots = globalThis as unknown as Record<symbol, unknown>;
-  let list = slots[REFUSALS] as string[] | undefined;
+  let list = slots[REFUSALS] as Refusal[] | undefined;
   if (!list) {
     list = [];
     Object.defineProperty(globalThis, REFUSALS, { value: list, writable: false, configurable: false, enumerable: false });
@@ -39,7 +47,7 @@ function recorded(): string[] {
 
 /** Records a refusal made elsewhere (in a browser page, say) without throwing; returns its message. */
 export function recordRefusal(message: string): string {
-  recorded().push(message);
+  recorded().push({ message, scope: currentCheckScope() });
   return message;
 }
 
@@ -55,7 +63,16 @@ export function refusalCount(): number {
   return recorded().length;
 }
 
-/** The refusals after `mark` (a `refusalCount()` taken earlier). */
-export function refusalsSince(mark: number): string[] {
-  return recorded().slice(mark);
+/**
+ * The refusals after `mark` (a `refusalCount()` taken earlier); with `scope`, only those that may
+ * be that check's: made in its scope, or where no running check's scope can be told (outside any,
+ * or in one that has ended: a browser page calls back in the async context its browser was
+ * launched in, perhaps by an earlier check). A refusal made in another running check's scope (a
+ * concurrent check) is that check's alone.
+ */
+export function refusalsSince(mark: number, scope?: CheckScope): string[] {
+  return recorded()
+    .slice(mark)
+    .filter((r) => !scope || r.scope === scope || r.scope === undefined || r.scope.ended)
+    .map((r) => r.message);
 }

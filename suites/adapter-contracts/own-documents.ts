@@ -1,4 +1,4 @@
-import { fail, formatRoute, parseRoute, type CheckContext, type Evidence, type HttpResult, type ResourceApi } from 'shipgate';
+import { fail, formatRoute, parseRoute, type CheckContext, type Evidence, type HttpResult, type ResourceApi, type Tenant } from 'shipgate';
 import { ADAPTER_FINDINGS } from './findings.ts';
 import { callEndpoint, newMarker, prepareFor, type Endpoint, type TrialEnv } from './run-trial.ts';
 import type { OpUnderTest } from './trials.ts';
@@ -24,13 +24,18 @@ interface Scenario {
  * text still calls the provider), and a failing scenario counts only if the double served the
  * failure. Every id the answer shows is read back as the caller through `cites.resource`; one it
  * cannot read is foreign. An answer that shows no document could not show a foreign one: that is a
- * precondition, never a pass.
+ * precondition, never a pass. Both tenants are held for the whole check (see tenant-locks.ts): the
+ * neighbour's prepare writes, which another trial of a pre-seeded tenant would see as its own write.
  */
 export async function checkOwnDocuments(c: CheckContext, env: TrialEnv, endpoint: Endpoint, ops: OpUnderTest[], resource: ResourceApi): Promise<void> {
-  const cites = endpoint.spec.cites!;
-  const routeText = formatRoute(parseRoute(endpoint.spec.route));
   const tenant = await c.target.tenants.create();
   const neighbour = await c.target.tenants.create();
+  await env.locks.hold([tenant, neighbour], () => ownDocumentsOf(c, env, endpoint, ops, resource, tenant, neighbour));
+}
+
+async function ownDocumentsOf(c: CheckContext, env: TrialEnv, endpoint: Endpoint, ops: OpUnderTest[], resource: ResourceApi, tenant: Tenant, neighbour: Tenant): Promise<void> {
+  const cites = endpoint.spec.cites!;
+  const routeText = formatRoute(parseRoute(endpoint.spec.route));
   const scenarios: Scenario[] = [{ words: 'every provider operation answers validly' }, ...ops.map((op) => ({ words: `${op.name} fails (HTTP 500)`, failing: op }))];
   for (const scenario of scenarios) {
     const marker = newMarker(c, endpoint);

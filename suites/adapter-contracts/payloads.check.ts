@@ -1,4 +1,4 @@
-import { afterAll, describe } from 'vitest';
+import { afterAll } from 'vitest';
 import { HttpClient, LIMITS_ITEMS_CAP, ProviderDoubleControl, fail, limitsExample, useTarget, validArbitrary, type CheckContext } from 'shipgate';
 import suite from './suite.ts';
 import { checkOwnDocuments } from './own-documents.ts';
@@ -23,6 +23,7 @@ import {
   type Trial,
 } from './trials.ts';
 import { Tally } from './tally.ts';
+import { TenantLocks } from './tenant-locks.ts';
 import { writeWitness } from './write-witness.ts';
 
 const target = await useTarget();
@@ -36,15 +37,25 @@ const owner = `adapter-contracts-${process.pid}`;
 const CHECK_TIMEOUT_MS = 300_000;
 
 const tally = new Tally();
-const env: TrialEnv = {
+/** What every check's trials share; each check gets its own copy (checkEnv). */
+const shared: TrialEnv = {
   control,
   client,
   budgetMs,
   providerTimeoutMs: adapters.providerTimeoutMs,
   owner,
   instances: target.context.baseUrls.length,
+  locks: new TenantLocks(),
   tried: (endpoint, op, cls) => tally.add(endpoint, op, cls),
 };
+
+/**
+ * The trial environment of the next check declared: its first call goes to the instance after the
+ * previous check's first (calls are spread over the instances as when checks ran one after
+ * another), fixed by its place in the file, not by when it runs.
+ */
+let declared = 0;
+const checkEnv = (): TrialEnv => ({ ...shared, firstInstance: declared++ });
 
 const endpoints: Endpoint[] = Object.entries(adapters.endpoints).map(([name, spec]) => ({ name, spec, witness: writeWitness(target, spec) }));
 const opsOf = new Map(endpoints.map((e) => [e, Object.entries(e.spec.ops).map(([name, spec]) => opUnderTest(name, spec))]));
@@ -74,7 +85,7 @@ function useDouble(): Promise<void> {
 }
 
 /** Runs every trial of one class against one operation of one endpoint. */
-async function tryClass(c: CheckContext, endpoint: Endpoint, op: OpUnderTest, cls: FailureClass): Promise<void> {
+async function tryClass(c: CheckContext, env: TrialEnv, endpoint: Endpoint, op: OpUnderTest, cls: FailureClass): Promise<void> {
   const run = (trial: Trial) => runTrial(c, env, endpoint, op, trial);
   if (isGenerated(cls)) {
     // Every place in the contract where this class applies, each with generated values.
@@ -100,9 +111,15 @@ async function tryClass(c: CheckContext, endpoint: Endpoint, op: OpUnderTest, cl
   }
 }
 
+// The checks of every endpoint, operation and class run side by side, up to the run's
+// concurrentChecks (adapters.concurrency) at a time: each trial has its own tenant (held, see
+// tenant-locks.ts), its own marker (the double answers only the calls carrying it) and its own
+// recording, so a slow or hung provider in one check delays no other. Findings stay in the
+// order the checks are declared here, whichever ends first.
 for (const endpoint of endpoints) {
   const ops = opsOf.get(endpoint)!;
-  describe(endpoint.name, () => {
+  suite.concurrently(endpoint.name, () => {
+    const env = checkEnv();
     suite.check(
       `${endpoint.name}: valid provider answers (the double's example, one at the contract's limits, then generated ones) give a normal answer that meets its contract`,
       async (c) => {
@@ -127,11 +144,12 @@ for (const endpoint of endpoints) {
           suite.check(name, async (c) => c.notApplicable(why));
           continue;
         }
+        const classEnv = checkEnv();
         suite.check(
           name,
           async (c) => {
             await useDouble();
-            await tryClass(c, endpoint, op, cls);
+            await tryClass(c, classEnv, endpoint, op, cls);
           },
           CHECK_TIMEOUT_MS,
         );
@@ -141,6 +159,7 @@ for (const endpoint of endpoints) {
     const multi = endpoint.spec.multiCall;
     if (multi) {
       const op = ops.find((o) => o.name === multi.op)!;
+      const env = checkEnv();
       suite.check(
         `${endpoint.name} · ${op.name}: when the k-th of ${multi.calls} calls fails (k from 2 to ${multi.calls}), the endpoint falls back and keeps nothing the calls before it produced`,
         async (c) => {
@@ -158,6 +177,7 @@ for (const endpoint of endpoints) {
     const cites = endpoint.spec.cites;
     if (cites) {
       const resource = target.resources.find((r) => r.name === cites.resource)!;
+      const env = checkEnv();
       suite.check(
         `${endpoint.name}: the documents an answer shows are the caller's own, also when a provider operation fails`,
         async (c) => {
@@ -176,7 +196,7 @@ for (const endpoint of endpoints) {
   });
 }
 
-// Runs last in this file: by then every class check above has put its payloads to the system.
+// Runs last in this file, alone (it is outside the concurrent groups): by then every class check above has put its payloads to the system.
 suite.check('every failure class reached the provider for every endpoint and operation', async (c) => {
   const missing: string[] = [];
   const rows = endpoints.flatMap((e) =>
@@ -192,7 +212,11 @@ suite.check('every failure class reached the provider for every endpoint and ope
     }),
   );
   const total = endpoints.reduce((n, e) => n + opsOf.get(e)!.reduce((m, op) => m + Number(tally.row(e.name, op).total), 0), 0);
-  c.report({ title: `Provider answers tried: ${total} (seed ${c.target.context.seed}, ${c.target.context.runs} generated cases per contract place)`, rows });
+  const atOnce = c.target.context.concurrentChecks;
+  c.report({
+    title: `Provider answers tried: ${total} (seed ${c.target.context.seed}, ${c.target.context.runs} generated cases per contract place${atOnce !== undefined ? `, up to ${atOnce} checks at a time` : ''})`,
+    rows,
+  });
   if (missing.length > 0) {
     fail({
       code: 'CHECK_PRECONDITION',

@@ -16,6 +16,7 @@ import {
   type Tenant,
 } from 'shipgate';
 import { ADAPTER_FINDINGS, type AdapterFindingCode } from './findings.ts';
+import type { TenantLocks } from './tenant-locks.ts';
 import type { FailureClass, OpUnderTest, Trial } from './trials.ts';
 import type { Snapshot, WriteWitness } from './write-witness.ts';
 
@@ -29,6 +30,14 @@ export interface TrialEnv {
   /** Tags this worker's scripts so they can all be removed at the end. */
   owner: string;
   instances: number;
+  /**
+   * The instance the check's first call goes to; later calls of the check take the next ones in
+   * turn. Fixed per check (its place in the suite), so a replay sends each call to the same
+   * instance however the checks beside it interleave.
+   */
+  firstInstance?: number;
+  /** Keeps trials that share a tenant from overlapping (see tenant-locks.ts). */
+  locks: TenantLocks;
   /** Counts the payloads that reached the system, by endpoint, operation and class. */
   tried(endpoint: string, op: string, cls: FailureClass): void;
 }
@@ -39,7 +48,8 @@ export interface Endpoint {
   witness: WriteWitness | { none: string };
 }
 
-let sequence = 0;
+/** The calls each check has made so far (checks run concurrently: a count of the suite's would depend on their interleaving). */
+const callsMade = new WeakMap<CheckContext, number>();
 
 /** The entries of two snapshots that differ (row by row when both are lists of the same length). */
 function changes(before: unknown, after: unknown): unknown {
@@ -63,27 +73,34 @@ function raise(code: AdapterFindingCode, title: string, evidence: Evidence[], o:
 const isFallback = (spec: AdapterEndpointProfile, body: unknown) =>
   spec.fallback ? spec.fallback(body) : typeof body === 'object' && body !== null && (body as { fallback?: unknown }).fallback === true;
 
-/** A new marker for one call of the endpoint (a provider script matches on it). */
-export const newMarker = (c: CheckContext, endpoint: Endpoint): string => c.sample.unique(`adapter${endpoint.name}`);
+/**
+ * A new marker for one call of the endpoint (a provider script matches calls whose body contains
+ * it). It ends in a letter, so no marker is the start of another: with trials running side by side,
+ * `…-1` must not match a call carrying `…-12`.
+ */
+export const newMarker = (c: CheckContext, endpoint: Endpoint): string => `${c.sample.unique(`adapter${endpoint.name}`)}x`;
 
 /** Runs the endpoint's `prepare` for `tenant` with `marker` (what its call will find). */
 export async function prepareFor(c: CheckContext, endpoint: Endpoint, tenant: Tenant, marker: string, label = `prepare ${endpoint.name}`): Promise<void> {
   await endpoint.spec.prepare?.({ http: profileHttp(tenant.client, { asCaller: true, label }), marker, sample: c.sample, tenantId: tenant.principal.tenantId });
 }
 
-/** A fresh tenant, prepared for the endpoint, and the marker its call will carry. */
-export async function preparedTenant(c: CheckContext, endpoint: Endpoint): Promise<{ tenant: Tenant; marker: string }> {
+/**
+ * Runs `body` on a fresh tenant (or the next pre-seeded one), held for the whole trial so no other
+ * trial writes for it meanwhile (see tenant-locks.ts): its prepare, snapshots and call are the only ones.
+ */
+export async function withTenant<T>(c: CheckContext, env: TrialEnv, body: (tenant: Tenant) => Promise<T>): Promise<T> {
   const tenant = await c.target.tenants.create();
-  const marker = newMarker(c, endpoint);
-  await prepareFor(c, endpoint, tenant, marker);
-  return { tenant, marker };
+  return env.locks.hold([tenant], () => body(tenant));
 }
 
 /** Calls the endpoint as the tenant, its body carrying the marker. */
 export async function callEndpoint(c: CheckContext, env: TrialEnv, endpoint: Endpoint, tenant: Tenant, marker: string, label: string): Promise<{ res: HttpResult; ms: number; instance: number }> {
   const route = parseRoute(endpoint.spec.route);
   const body = endpoint.spec.body?.({ marker, sample: c.sample });
-  const instance = sequence++ % env.instances;
+  const made = callsMade.get(c) ?? 0;
+  callsMade.set(c, made + 1);
+  const instance = ((env.firstInstance ?? 0) + made) % env.instances;
   const started = performance.now();
   const res = await env.client.send({ method: route.method, path: route.path, ...(body !== undefined ? { body } : {}), token: tenant.token, instance, label });
   return { res, ms: Math.round(performance.now() - started), instance };
@@ -114,14 +131,11 @@ const answered = (call: RecordedCall | undefined) =>
           ? `HTTP ${call.response.status}, ${call.response.bytes} bytes:\n${call.response.body.slice(0, 2_000)}`
           : '(nothing)';
 
-/** A fresh tenant whose data makes one call of the endpoint call `op` `calls` times (adapters.endpoints.<name>.multiCall). */
-export async function multiCallTenant(c: CheckContext, endpoint: Endpoint, calls: number): Promise<{ tenant: Tenant; marker: string }> {
+/** Prepares the tenant's data so one call of the endpoint calls `op` `calls` times (adapters.endpoints.<name>.multiCall). */
+async function prepareMultiCall(c: CheckContext, endpoint: Endpoint, tenant: Tenant, marker: string, calls: number): Promise<void> {
   const multi = endpoint.spec.multiCall!;
-  const tenant = await c.target.tenants.create();
-  const marker = newMarker(c, endpoint);
   const label = `prepare ${endpoint.name} for ${calls} ${multi.op} calls`;
   await multi.prepare({ http: profileHttp(tenant.client, { asCaller: true, label }), marker, sample: c.sample, tenantId: tenant.principal.tenantId, calls });
-  return { tenant, marker };
 }
 
 const ordinal = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;
@@ -133,10 +147,16 @@ const ordinal = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n 
  * spans `calls` calls of the operation and the `k`-th of them fails, the ones before it answered
  * validly: what they produced must not be kept either.
  */
-export async function runTrial(c: CheckContext, env: TrialEnv, endpoint: Endpoint, op: OpUnderTest, trial: Trial, multi?: { k: number; calls: number }): Promise<void> {
+export function runTrial(c: CheckContext, env: TrialEnv, endpoint: Endpoint, op: OpUnderTest, trial: Trial, multi?: { k: number; calls: number }): Promise<void> {
+  return withTenant(c, env, (tenant) => trialAs(c, env, endpoint, op, trial, tenant, multi));
+}
+
+async function trialAs(c: CheckContext, env: TrialEnv, endpoint: Endpoint, op: OpUnderTest, trial: Trial, tenant: Tenant, multi?: { k: number; calls: number }): Promise<void> {
   const { spec } = endpoint;
   const routeText = formatRoute(parseRoute(spec.route));
-  const { tenant, marker } = multi ? await multiCallTenant(c, endpoint, multi.calls) : await preparedTenant(c, endpoint);
+  const marker = newMarker(c, endpoint);
+  if (multi) await prepareMultiCall(c, endpoint, tenant, marker, multi.calls);
+  else await prepareFor(c, endpoint, tenant, marker);
   const witness = 'none' in endpoint.witness ? undefined : endpoint.witness;
   const before: Snapshot | undefined = await witness?.snapshot(tenant, 0);
   const script = await env.control.script({
@@ -243,14 +263,13 @@ export async function runTrial(c: CheckContext, env: TrialEnv, endpoint: Endpoin
  * the provider timeout is the machine being slow, not the answer being refused: that is a
  * precondition to fix (a longer adapters.providerTimeoutMs), never a finding against the system.
  */
-export async function runValid(
-  c: CheckContext,
-  env: TrialEnv,
-  endpoint: Endpoint,
-  ops: OpUnderTest[],
-  scripted?: { op: OpUnderTest; payload: unknown; what?: string },
-): Promise<void> {
-  const { tenant, marker } = await preparedTenant(c, endpoint);
+export function runValid(c: CheckContext, env: TrialEnv, endpoint: Endpoint, ops: OpUnderTest[], scripted?: { op: OpUnderTest; payload: unknown; what?: string }): Promise<void> {
+  return withTenant(c, env, (tenant) => validAs(c, env, endpoint, ops, tenant, scripted));
+}
+
+async function validAs(c: CheckContext, env: TrialEnv, endpoint: Endpoint, ops: OpUnderTest[], tenant: Tenant, scripted?: { op: OpUnderTest; payload: unknown; what?: string }): Promise<void> {
+  const marker = newMarker(c, endpoint);
+  await prepareFor(c, endpoint, tenant, marker);
   const scripts = await Promise.all(
     ops.map((op) =>
       env.control.script({

@@ -35,6 +35,12 @@ function snapshotFailed(sql: string, message: string): never {
 
 /** One read-only connection for the worker, opened on first use (its password registered with the redactor). */
 let connection: Promise<pg.Client> | undefined;
+/**
+ * The end of the last snapshot query: checks run side by side, and one connection runs one query
+ * at a time (pg queues more, but warns that it will stop), so each snapshot waits its turn. A
+ * snapshot takes milliseconds; the trials' calls still overlap.
+ */
+let lastQuery: Promise<unknown> = Promise.resolve();
 
 /** The profile's snapshot SQL over a read-only connection, `$1` = the tenant id. */
 function databaseWitness(url: string, sql: string): WriteWitness {
@@ -48,7 +54,9 @@ function databaseWitness(url: string, sql: string): WriteWitness {
     async snapshot(tenant) {
       let rows: unknown[];
       try {
-        rows = (await (await db()).query(sql, [tenant.principal.tenantId])).rows;
+        const query = lastQuery.then(async () => (await db()).query(sql, [tenant.principal.tenantId]));
+        lastQuery = query.catch(() => undefined);
+        rows = (await query).rows;
       } catch (err) {
         snapshotFailed(sql, (err as Error).message);
       }

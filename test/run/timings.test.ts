@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assembleReport, slowestChecks, type SuitePlan } from '../../harness/run/assemble.ts';
+import { assembleReport, checksTime, slowestChecks, type SuitePlan } from '../../harness/run/assemble.ts';
 import { StartupClock } from '../../harness/run/timings.ts';
 import type { ModuleTime, TestRecord } from '../../harness/report/model.ts';
 import type { Suite } from '../../harness/suites/define.ts';
@@ -96,5 +96,26 @@ describe('per-suite time in the report', () => {
     ]);
     expect(slowestChecks(tests, 1)).toEqual([{ suite: 'auth', check: 'a', ms: 3_000 }]);
     expect(report.timings?.startup).toEqual({ from: 'run', phases: [{ phase: 'profile', ms: 10 }], firstCheckMs: 99 });
+  });
+});
+
+describe("a suite's checks time", () => {
+  const at = (startedMs: number, durationMs: number): TestRecord => ({ ...record('adapter-contracts', `at ${startedMs}`, durationMs), startedMs });
+
+  it('counts checks that ran side by side once: the time during which any of them ran, not the sum of their durations', () => {
+    // 0-5 s and 1-6 s overlap, 2-3 s lies inside them, 10-11 s is apart: 6 s + 1 s, where the durations sum to 12 s.
+    expect(checksTime([at(1_000, 5_000), at(0, 5_000), at(2_000, 1_000), at(10_000, 1_000)])).toBe(7_000);
+  });
+
+  it('is the sum of the durations for checks that ran one after another', () => {
+    expect(checksTime([at(0, 2_000), at(2_000, 3_000), at(6_000, 500)])).toBe(5_500);
+  });
+
+  it('sums the durations when a record has no start time (an older run.json)', () => {
+    expect(checksTime([record('auth', 'a', 2_000), at(0, 2_000)])).toBe(4_000);
+  });
+
+  it('leaves out a check that never ran (skipped before it started: no start, no duration)', () => {
+    expect(checksTime([record('adapter-contracts', 'not applicable', 0), at(0, 2_000), at(1_000, 2_000)])).toBe(3_000);
   });
 });

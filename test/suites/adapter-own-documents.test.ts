@@ -5,6 +5,7 @@ import type { HttpResult } from '../../harness/http/client.ts';
 import type { RecordedCall } from '../../harness/provider-double/calls.ts';
 import { checkOwnDocuments } from '../../suites/adapter-contracts/own-documents.ts';
 import type { Endpoint, TrialEnv } from '../../suites/adapter-contracts/run-trial.ts';
+import { TenantLocks } from '../../suites/adapter-contracts/tenant-locks.ts';
 import { opUnderTest } from '../../suites/adapter-contracts/trials.ts';
 
 const answer = (json: unknown): HttpResult => ({
@@ -66,6 +67,7 @@ async function ownDocuments(o: { calls: (op: string) => boolean; shows: (failing
     },
     owner: 'test',
     instances: 1,
+    locks: new TenantLocks(),
   } as unknown as TrialEnv;
   const endpoint = {
     name: 'ask',

@@ -4,6 +4,7 @@ import { FindingError } from '../../harness/findings/finding.ts';
 import type { HttpResult } from '../../harness/http/client.ts';
 import type { RecordedCall } from '../../harness/provider-double/calls.ts';
 import { runValid, type Endpoint, type TrialEnv } from '../../suites/adapter-contracts/run-trial.ts';
+import { TenantLocks } from '../../suites/adapter-contracts/tenant-locks.ts';
 import { Tally } from '../../suites/adapter-contracts/tally.ts';
 import { FAILURE_CLASSES, opUnderTest } from '../../suites/adapter-contracts/trials.ts';
 import { extractStructuredUpdatesV1 } from '../../contracts/provider/extract-structured-updates.ts';
@@ -43,6 +44,7 @@ async function validRun(json: unknown, outcome: RecordedCall['outcome'], provide
     providerTimeoutMs,
     owner: 'test',
     instances: 1,
+    locks: new TenantLocks(),
     tried: () => {},
   } as unknown as TrialEnv;
   const tenant = { label: 'tenant-1', token: 't', principal: { tenantId: 'org-1' }, client: env.client };
