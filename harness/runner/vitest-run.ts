@@ -7,6 +7,7 @@ import type { Finding } from '../findings/finding.ts';
 import type { ModuleTime, TestRecord } from '../report/model.ts';
 import type { RunContext } from '../run/context.ts';
 import type { StartupClock } from '../run/timings.ts';
+import { checkTimeoutMs } from './check-timeout.ts';
 
 export interface SuiteRunInput {
   /** The shipgate package root (holds `vitest.config.ts` and `suites/`). */
@@ -162,9 +163,9 @@ export async function runSuites(i: SuiteRunInput): Promise<SuiteRunOutput> {
       watch: false,
       reporters: [collector],
       provide: { shipgate: i.context },
-      // Checks do more work with more generated cases: the time limit grows with them.
-      testTimeout: 60_000 * Math.max(1, Math.ceil(i.context.runs / 5)),
-      hookTimeout: 60_000 * Math.max(1, Math.ceil(i.context.runs / 5)),
+      // Checks do more work with more generated cases: the time limit grows with them (hooks get
+      // theirs in harness/check/worker-setup.ts: a hookTimeout given here never reaches the project).
+      testTimeout: checkTimeoutMs(i.context.runs),
       passWithNoTests: false,
       ...(cache ? { experimental: { fsModuleCache: true, fsModuleCachePath: cache } } : {}),
     },
