@@ -422,6 +422,14 @@ export const DEFECTS: readonly DefectSpec[] = [
     findingCodes: ['TENANT_FOREIGN_READ'],
   },
   {
+    id: 'preference-write-foreign',
+    promise: "another tenant naming a tenant's preference document changes none of its data",
+    mistake:
+      'the merge was moved into the settings-sync batch, which runs as the service client: it updates the document by hub name alone and inserts the caller\'s own only when nothing was updated, so another org naming the same hub writes into this org\'s preferences',
+    caughtBy: ['tenant-isolation'],
+    findingCodes: ['TENANT_FOREIGN_WRITE'],
+  },
+  {
     id: 'job-run-foreign',
     promise: "another tenant naming a tenant's job sees none of its runs",
     mistake: "the run history shares the operators' scheduler dashboard query, which runs as the service client and names runs by job id alone, so another org using the same job name sees this org's runs",
