@@ -52,9 +52,16 @@ export function judgeRemovedAnswer(o: {
   markers: string[];
   answers: AfterRemoveProfile['answers'];
   notFound: number;
+  /**
+   * The call repeats the remove, by a caller allowed to remove the item: HTTP makes DELETE
+   * idempotent, so a success that carries none of the item's data is the same outcome, not a
+   * removed item still served (a revoke answering 204 twice).
+   */
+  repeatedRemove?: boolean;
 }): RemovedVerdict | undefined {
-  if (ok(o.removed) && !ok(o.missing)) return { kind: 'served', detail: `answered ${o.removed.status} where a missing id answers ${o.missing.status}` };
   const shown = o.markers.filter((m) => containsToken(o.removed.text, m) && !containsToken(o.missing.text, m));
+  if (o.repeatedRemove && ok(o.removed) && shown.length === 0) return undefined;
+  if (ok(o.removed) && !ok(o.missing)) return { kind: 'served', detail: `answered ${o.removed.status} where a missing id answers ${o.missing.status}` };
   if (shown.length > 0) return { kind: 'served', detail: `answered ${o.removed.status} carrying the removed item's data (${shown.join(', ')})` };
   if (typeof o.answers === 'number' && o.missing.status === o.notFound) {
     if (o.removed.status === o.answers) return undefined;

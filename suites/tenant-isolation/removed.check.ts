@@ -95,17 +95,23 @@ async function tryCall(
   const triples: [string, string, string][] = [];
   if (ids.id !== undefined && m1.id !== undefined && m2.id !== undefined) triples.push([ids.id, m1.id, m2.id]);
   if (ids.parent !== undefined && m1.parent !== undefined && m2.parent !== undefined && ids.parent !== m1.parent) triples.push([ids.parent, m1.parent, m2.parent]);
-  const verdict = judgeRemovedAnswer({ removed: res, missing, missingAgain: again, ids: triples, markers: on.markers, answers: after.answers, notFound: policy.notFound });
+  const repeatedRemove = op === 'remove' && api === r.api && expectationFor(api.access('remove'), who.relation, factsOf(api, r.visibility), policy).outcome === 'allowed';
+  const verdict = judgeRemovedAnswer({ removed: res, missing, missingAgain: again, ids: triples, markers: on.markers, answers: after.answers, notFound: policy.notFound, repeatedRemove });
   if (!verdict) return;
   const evidence: Evidence[] = [ex(`${r.item.owner.label} removes its ${itemWords(r.api, r.visibility)}`, r.removal), ex(`then ${who.words} ${verb(op)} ${on.what}`, res), ex('the same call with an id that never existed', missing)];
   const expected = after.answers === 'as-missing' ? `like a missing id: ${missing.status}` : `${after.answers} (afterRemove.answers)`;
   if (verdict.kind === 'served') {
-    raise('REMOVED_ITEM_SERVED', `${who.words} still ${verb(op)} ${on.what} through ${route} on instance ${instance}: ${verdict.detail}`, evidence, { expected, actual: `${res.error ?? res.status}` });
+    raise('REMOVED_ITEM_SERVED', `${who.words} still ${verb(op)} ${on.what} through ${route} on instance ${instance}: ${verdict.detail}${keptHint(r.api)}`, evidence, { expected, actual: `${res.error ?? res.status}` });
   }
-  raise('REMOVED_ITEM_DISTINGUISHABLE', `${route} answers ${who.words} differently for ${on.what} than for an id that never existed, on instance ${instance}: ${verdict.detail}`, evidence, {
+  raise('REMOVED_ITEM_DISTINGUISHABLE', `${route} answers ${who.words} differently for ${on.what} than for an id that never existed, on instance ${instance}: ${verdict.detail}${keptHint(r.api)}`, evidence, {
     expected,
     actual: `${res.error ?? res.status}`,
   });
+}
+
+/** Said with every finding: a removed item that stays on purpose (a trash, a revoked key kept for the record) is declared, not a bug. */
+function keptHint(api: ResourceApi): string {
+  return api.spec.afterRemove ? '' : ` (if ${api.name} items are kept after a remove on purpose, declare who still sees them: resources.${api.name}.afterRemove)`;
 }
 
 /** Whether the caller's view of `op` is judged at all: anonymous callers only where the operation is public (the auth suite owns the rest). */
@@ -136,7 +142,7 @@ async function judgeList(c: CheckContext, api: ResourceApi, removed: Removed[], 
       const ids = new Set(listed.items.map((x) => api.idOf(x)));
       const page = ids.has(r.item.id) ? (listed.pages.find((p) => leakedFrom(p.text, [r.item]).length > 0 || p.text.includes(r.item.id)) ?? listed.pages[0]!) : listed.pages.find((p) => leakedFrom(p.text, [r.item]).length > 0);
       if (page) {
-        raise('REMOVED_ITEM_LISTED', `the ${api.name} list of ${who.words} (${page.exchange.request.method} ${page.exchange.request.url}, instance ${instance}) still shows ${r.item.owner.label}'s removed ${itemWords(api, r.visibility)} ${r.item.id}`, [
+        raise('REMOVED_ITEM_LISTED', `the ${api.name} list of ${who.words} (${page.exchange.request.method} ${page.exchange.request.url}, instance ${instance}) still shows ${r.item.owner.label}'s removed ${itemWords(api, r.visibility)} ${r.item.id}${keptHint(r.api)}`, [
           ex(`${r.item.owner.label} removes its ${itemWords(api, r.visibility)}`, r.removal),
           ex(`then ${who.words} lists`, page),
         ], { expected: `no item ${r.item.id}`, actual: `item ${r.item.id} listed` });

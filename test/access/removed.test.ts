@@ -11,8 +11,8 @@ function res(status: number, body: unknown, headers: Record<string, string> = {}
 
 const ids: [string, string, string][] = [['41', '2147483000', '2147483001']];
 const notFound = (id: string) => res(404, { error: `project ${id} not found` });
-const judge = (removed: HttpResult, o: { missing?: HttpResult; missingAgain?: HttpResult; answers?: 'as-missing' | number; markers?: string[] } = {}) =>
-  judgeRemovedAnswer({ removed, missing: o.missing ?? notFound('2147483000'), missingAgain: o.missingAgain ?? notFound('2147483001'), ids, markers: o.markers ?? ['sg-name-r-7'], answers: o.answers ?? 'as-missing', notFound: 404 });
+const judge = (removed: HttpResult, o: { missing?: HttpResult; missingAgain?: HttpResult; answers?: 'as-missing' | number; markers?: string[]; repeatedRemove?: boolean } = {}) =>
+  judgeRemovedAnswer({ removed, missing: o.missing ?? notFound('2147483000'), missingAgain: o.missingAgain ?? notFound('2147483001'), ids, markers: o.markers ?? ['sg-name-r-7'], answers: o.answers ?? 'as-missing', notFound: 404, ...(o.repeatedRemove ? { repeatedRemove: true } : {}) });
 
 describe('a call on a removed item, against the same call on ids that never existed', () => {
   it('passes an answer a caller cannot tell from a missing id (the ids aside)', () => {
@@ -38,6 +38,13 @@ describe('a call on a removed item, against the same call on ids that never exis
 
   it('judges an idempotent delete like the system answers a missing id: 204 for both is fine', () => {
     expect(judge(res(204, ''), { missing: res(204, ''), missingAgain: res(204, '') })).toBeUndefined();
+  });
+
+  it('lets the owner repeat its remove with a success that shows nothing (DELETE is idempotent: a revoke answering 204 twice), but not one that shows the item', () => {
+    expect(judge(res(204, ''), { repeatedRemove: true })).toBeUndefined();
+    expect(judge(res(200, { id: 41, name: 'sg-name-r-7' }), { repeatedRemove: true })?.kind).toBe('served');
+    // Anyone else repeating it (not allowed to remove the item) is judged as before.
+    expect(judge(res(204, ''))).toEqual({ kind: 'served', detail: 'answered 204 where a missing id answers 404' });
   });
 
   it('takes a declared 410 where a missing id answers 404, and nothing else there', () => {
