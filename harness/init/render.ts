@@ -17,7 +17,8 @@ const todoLines = (todos: string[]) => todos.map((t) => `// TODO: ${t}`);
 
 function operationLine(d: DraftOperation): string[] {
   const parts = [`route: ${str(d.route)}`, ...(d.access ? [`access: ${str(d.access)}`] : []), ...(d.denied ? [`denied: ${d.denied}`] : []), ...d.fields];
-  const value = parts.length === 1 ? str(d.route) : `{ ${parts.join(', ')} }`;
+  // create is always a block (the profile has no short form for it), even with no body to build.
+  const value = parts.length === 1 && d.kind !== 'create' ? str(d.route) : `{ ${parts.join(', ')} }`;
   const label = d.kind === 'action' || d.kind === 'bulk' ? key(d.name!) : d.kind;
   const why = [d.op.operationId, d.note, d.denied ? `the document answers ${d.denied} to a caller who may not` : undefined].filter(Boolean).join('; ');
   return [...todoLines(d.todos), `${label}: ${value},${why ? ` // ${why}` : ''}`];

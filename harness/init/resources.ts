@@ -114,6 +114,7 @@ export function groupResources(api: ApiDescription, elsewhere: ReadonlySet<ApiOp
     });
     const itemPathOf = itemOps[0]?.path;
     const ops: DraftOperation[] = [];
+    const resourceFields: DraftResource['fields'] = [];
     const take = (op: ApiOperation | undefined, kind: DraftOperation['kind'], name?: string) => {
       if (!op) return undefined;
       placed.add(op);
@@ -129,7 +130,8 @@ export function groupResources(api: ApiDescription, elsewhere: ReadonlySet<ApiOp
       const put = ofPath(itemPathOf, 'PUT');
       take(patch ?? put, 'update');
       if (patch && put) take(put, 'action', 'replace');
-      take(ofPath(itemPathOf, 'DELETE'), 'remove');
+      const remove = take(ofPath(itemPathOf, 'DELETE'), 'remove');
+      if (remove) keptAfterRemove(remove.op, resourceFields);
       // `/x/{id}/word`: an action, unless it is a collection of its own.
       for (const op of api.operations.filter((o) => !placed.has(o) && o.method !== 'GET')) {
         const s = segs(op.path);
@@ -143,7 +145,7 @@ export function groupResources(api: ApiDescription, elsewhere: ReadonlySet<ApiOp
       const d = take(op, 'bulk', name)!;
       d.fields.push(`body: (ids) => ({ ${key(idArrayProperty(op)!)}: ids })`);
     }
-    const resource: DraftResource = { name: c.name, collection: c.path, ...(c.parentPath ? { parent: found.find((p) => p.path === c.parentPath)?.name } : {}), ops, fields: [], todos: [] };
+    const resource: DraftResource = { name: c.name, collection: c.path, ...(c.parentPath ? { parent: found.find((p) => p.path === c.parentPath)?.name } : {}), ops, fields: resourceFields, todos: [] };
     describeCreate(resource, create);
     if (list) describeList(list);
     for (const d of ops.filter((o) => o.kind === 'update' || o.kind === 'action')) {
@@ -160,6 +162,23 @@ export function groupResources(api: ApiDescription, elsewhere: ReadonlySet<ApiOp
     if (resources.find((p) => p.name === r.parent)?.ops.some((o) => o.kind === 'read' && o.access === 'public')) r.parentIsPublic = true;
   }
   return { resources, rest: api.operations.filter((o) => !placed.has(o) || elsewhere.has(o)) };
+}
+
+/** Words by which a DELETE says the item stays: revoked, archived, disabled, moved to a trash. */
+const KEPT_WORDS = /\b(revok|archiv|deactivat|disabl|soft[- ]?delet|trash)\w*/i;
+
+/**
+ * A remove that says it revokes or archives (a revoked API key kept for the record) keeps the item
+ * for its owner: drafted as `afterRemove`, with the question, so the removed-item check judges
+ * what the system does on purpose instead of calling it a leak.
+ */
+function keptAfterRemove(op: ApiOperation, fields: DraftResource['fields']): void {
+  const word = KEPT_WORDS.exec(`${op.operationId ?? ''} ${op.summary ?? ''}`.replace(/([a-z])([A-Z])/g, '$1 $2'))?.[0];
+  if (!word) return;
+  fields.push({
+    line: "afterRemove: { seenBy: 'owner', listed: true }",
+    todo: `${op.method} ${op.path} says "${word}": drafted as an item its owner still sees and lists after the remove (for others it is gone like a missing id). If nobody sees it afterwards, delete this line; if its tenant's members still do, seenBy: 'tenant'.`,
+  });
 }
 
 function safeTest(pattern: string, text: string): boolean {

@@ -132,4 +132,20 @@ describe('drafting from documents of other shapes', () => {
     // The slug gets the sample's unique token, which its pattern takes; the code, which would refuse it, the example.
     expect(tag.create.body!({ unique: (l = 'x') => `sg-${l}-abcdef123456-1` } as never)).toEqual({ slug: 'sg-slug-abcdef123456-1', code: 'ABC' });
   });
+
+  it('drafts a remove that says it revokes as an item its owner still sees and lists, with the question; a plain delete as gone', async () => {
+    const { text, profile } = await draft({
+      components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
+      security: [{ key: [] }],
+      paths: {
+        '/keys': { get: { responses: ok(items) }, post: { responses: ok() } },
+        '/keys/{id}': { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], delete: { operationId: 'revokeKey', summary: 'Revoke one of your own API keys (idempotent)', responses: { 204: { description: 'revoked' } } } },
+        '/notes': { get: { responses: ok(items) }, post: { responses: ok() } },
+        '/notes/{id}': { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], delete: { summary: 'Delete a note', responses: { 204: { description: 'deleted' } } } },
+      },
+    });
+    expect(profile.resources.key!.afterRemove).toEqual({ seenBy: 'owner', listed: true, answers: 'as-missing', actions: [] });
+    expect(text).toContain('// TODO: DELETE /keys/{id} says "revoke": drafted as an item its owner still sees and lists after the remove');
+    expect(profile.resources.note!.afterRemove).toBeUndefined();
+  });
 });
