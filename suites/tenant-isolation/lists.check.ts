@@ -137,6 +137,9 @@ function listCheck(api: ResourceApi): void {
 
       const byOwner = await walk(owner, { parentId: parents.get(owner)?.id, instance: at });
       const seen = new Set(byOwner.items.map((x) => api.idOf(x)));
+      // The owner's own list is a list like any other: nobody else's items in it either. Judged on the
+      // pages walked before anything else: a leaking list that never ends is a leak, not a precondition.
+      judgeWalk(byOwner, { words: owner.label, caller: owner }, owner);
       if (byOwner.error || ownerItems.some((i) => !seen.has(i.id))) {
         precondition({
           title: `${owner.label}'s own ${api.name} list does not show the items it just created (${byOwner.error ?? `items missing${privateList ? '' : ` within ${PUBLIC_LIST_PAGES} pages`}`})`,
@@ -144,8 +147,6 @@ function listCheck(api: ResourceApi): void {
           evidence: byOwner.pages.slice(-2).map((r) => ex('owner lists', r)),
         });
       }
-      // The owner's own list is a list like any other: nobody else's items in it either.
-      judgeWalk(byOwner, { words: owner.label, caller: owner }, owner);
 
       const relations: Relation[] = api.parent ? ['stranger'] : relationsFor(access, { member: canMakeMember(c) });
       for (const relation of relations) {
