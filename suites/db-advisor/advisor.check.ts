@@ -80,8 +80,8 @@ if ('missing' in settings) {
       });
     });
 
-    const codes = outcome.runs.map((r) => r.lint.code);
-    const triaged = new Map<string, Triage>(outcome.runs.map((r) => [r.lint.code, triage(r.findings, accept, failOn, codes)]));
+    // Each lint is triaged on its own findings, so only its own acceptances can be stale there.
+    const triaged = new Map<string, Triage>(outcome.runs.map((r) => [r.lint.code, triage(r.findings, accept, failOn, [r.lint.code])]));
 
     const appIsolation = target.profile.database?.isolation === 'app';
     for (const { lint, findings } of outcome.runs) {
@@ -132,7 +132,7 @@ if ('missing' in settings) {
       }
       const all = [...triaged.values()];
       const accepted = all.flatMap((t) => t.accepted);
-      const stale = all[0]?.stale ?? [];
+      const stale = all.flatMap((t) => t.stale);
       c.report({
         title: `Catalog examined: ${x.tables} tables, ${x.views} views, ${x.functions} functions in ${x.schemas.join(', ')}`,
         text:
