@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { redactor } from '../http/redact.ts';
+import { redactor, registerUrlPassword } from '../http/redact.ts';
 import { assertMayQuery, readOnlyReason } from '../safety/read-only.ts';
 
 /** One statement as it ran, for evidence: the SQL, its parameters and what came back. */
@@ -22,7 +22,7 @@ export async function connectDatabase(url: string, purpose: string): Promise<pg.
   let host = '(unparsable URL)';
   try {
     const u = new URL(url);
-    redactor.register(decodeURIComponent(u.password), 'database password');
+    registerUrlPassword(u);
     host = `${u.hostname}:${u.port || 5432}${u.pathname}`;
   } catch {
     throw new DatabaseConnectError(`the database URL for ${purpose} is not a valid URL`);

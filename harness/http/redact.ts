@@ -67,6 +67,16 @@ export class Redactor {
 /** One redactor per process: every client, recorder and report writer in it uses the same registry. */
 export const redactor = new Redactor();
 
+/**
+ * Registers the password of a database URL. One equal to the URL's user name (`postgres:postgres`)
+ * is not: it would hide that role's name wherever the reports name it (the role is already shown
+ * in the URL), and URLs still show it masked.
+ */
+export function registerUrlPassword(url: URL): void {
+  const password = decodeURIComponent(url.password);
+  if (password !== decodeURIComponent(url.username)) redactor.register(password, 'database password');
+}
+
 /** Registers a secret shipgate got from a profile hook (a token, a key): it is shown as `«label»` in everything shipgate writes. */
 export function registerSecret(secret: string | undefined, label: string): void {
   redactor.register(secret, label);

@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { redactor } from '../http/redact.ts';
+import { redactor, registerUrlPassword } from '../http/redact.ts';
 import { dockerEngineAnswers } from './docker.ts';
 import { freePort } from './ports.ts';
 import { track } from './teardown.ts';
@@ -85,7 +85,7 @@ async function fromEnv(value: string): Promise<DatabaseServer> {
   } catch {
     throw new DatabaseUnavailableError('DATABASE_URL is not a postgres:// URL');
   }
-  redactor.register(parsed.password, 'database password');
+  registerUrlPassword(parsed);
   try {
     await adminQuery(value, 'SELECT 1');
   } catch (err) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor } from '../../harness/http/redact.ts';
+import { Redactor, redactor, registerUrlPassword } from '../../harness/http/redact.ts';
 
 describe('redaction', () => {
   it('replaces a registered secret by its label everywhere it appears', () => {
@@ -47,5 +47,15 @@ describe('credential fields', () => {
       evidence: [{ text: '«db password»' }],
       n: 3,
     });
+  });
+});
+
+describe('database URL passwords', () => {
+  it('are replaced by their label, except one equal to the user name, which would hide the role wherever the report names it', () => {
+    registerUrlPassword(new URL('postgres://app_user:s3cret-pass-42@db:5432/app'));
+    registerUrlPassword(new URL('postgres://postgres:postgres@127.0.0.1:5432/notes'));
+    expect(redactor.scrub('role app_user logged in with s3cret-pass-42')).toBe('role app_user logged in with «database password»');
+    expect(redactor.scrub('yet postgres (select) can reach it')).toBe('yet postgres (select) can reach it');
+    expect(redactor.scrub('DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/notes')).toBe('DATABASE_URL=postgres://postgres:«password, 8 characters»@127.0.0.1:5432/notes');
   });
 });
