@@ -14,13 +14,19 @@ const TENANT_OBJECT = /^(org|tenant|organi[sz]ation|account|workspace|team)$/i;
 const route = (op: ApiOperation) => `${op.method} ${op.path}`;
 const name = (op: ApiOperation) => (op.operationId ? ` (${op.operationId})` : '');
 
-/** The token in an operation's answer, when it hands one out. */
-function tokenPath(op: ApiOperation): string[] | undefined {
-  return findProperty(successSchema(op)?.schema, (n, p) => TOKEN.test(n) && typeOf(p) === 'string', 3);
+/** What an API key is called in an answer that hands one out (`apiKey.key`, `api_key`). */
+const API_KEY = /^(key|api_?key|apiKey|secret_?key|secretKey)$/;
+
+/**
+ * The token in an operation's answer, when it hands one out. Where the API takes an API key in a
+ * header, a `key` the answer carries is one too (a sign-up answering `{ apiKey: { key } }`).
+ */
+function tokenPath(op: ApiOperation, apiKeys = false): string[] | undefined {
+  return findProperty(successSchema(op)?.schema, (n, p) => (TOKEN.test(n) || (apiKeys && API_KEY.test(n))) && typeOf(p) === 'string', 3);
 }
 
 /** How the secured operations want their token sent, as the profile's transport, with the question when the document is not sure. */
-function transportOf(api: ApiDescription): { line?: string; note: string; todo?: string; jwt: boolean } {
+function transportOf(api: ApiDescription): { line?: string; note: string; todo?: string; jwt: boolean; apiKeys?: boolean } {
   const counts = new Map<string, number>();
   for (const op of api.operations.filter((o) => o.auth !== 'none')) for (const s of op.schemes) counts.set(s, (counts.get(s) ?? 0) + 1);
   const [schemeName] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? [];
@@ -40,7 +46,7 @@ function transportOf(api: ApiDescription): { line?: string; note: string; todo?:
       if (word) return { line: `transport: { scheme: ${str(word)} }`, note: `Authorization: ${word} <token>, as the document's ${schemeName} scheme describes it`, jwt };
       return { line: "transport: { header: 'Authorization' }", note: `the token goes in Authorization (the document's ${schemeName} scheme)`, todo: 'is the token sent bare in Authorization, or after a word? ({ scheme: \'Bearer\' } for "Bearer <token>")', jwt };
     }
-    return { line: `transport: { header: ${str(scheme.name)} }`, note: `the token is the ${scheme.name} header (the document's ${schemeName} scheme)`, jwt };
+    return { line: `transport: { header: ${str(scheme.name)} }`, note: `the token is the ${scheme.name} header (the document's ${schemeName} scheme)`, jwt, apiKeys: true };
   }
   return { line: "transport: { scheme: 'Bearer' }", note: `the document's ${schemeName} scheme is ${scheme.type}: its access tokens go as Authorization: Bearer <token>`, jwt: true };
 }
@@ -77,7 +83,8 @@ export function draftIdentities(api: ApiDescription, candidates: readonly ApiOpe
   if (transport.todo) lines.push(`// TODO: ${transport.todo}`);
   if (transport.line) lines.push(`${transport.line},`);
 
-  const handsToken = candidates.filter((o) => o.method === 'POST' && o.auth !== 'required' && tokenPath(o) && o.requestBody);
+  const apiKeys = transport.apiKeys === true;
+  const handsToken = candidates.filter((o) => o.method === 'POST' && o.auth !== 'required' && tokenPath(o, apiKeys) && o.requestBody);
   const login = handsToken.find((o) => LOGIN.test(`${o.path} ${o.operationId ?? ''}`));
   const signUp = handsToken.find((o) => o !== login);
   const tenantPath = signUp ? (findProperty(successSchema(signUp)?.schema, (n, p) => TENANT_ID.test(n) && typeOf(p) !== 'object', 3) ?? withId(findProperty(successSchema(signUp)?.schema, (n, p) => TENANT_OBJECT.test(n) && Boolean(objectOf(p)?.properties?.id), 3))) : undefined;
@@ -85,7 +92,7 @@ export function draftIdentities(api: ApiDescription, candidates: readonly ApiOpe
   if (signUp) {
     uses.push(route(signUp));
     ops.push(signUp);
-    const token = tokenPath(signUp)!;
+    const token = tokenPath(signUp, apiKeys)!;
     const userId = findProperty(successSchema(signUp)?.schema, (n) => n === 'id' || /^user_?id$/i.test(n), 3);
     if (tenantPath) {
       lines.push(`// The sign-up answer names the tenant (${tenantPath.join('.')}): users belong to it.`);
@@ -115,7 +122,7 @@ export function draftIdentities(api: ApiDescription, candidates: readonly ApiOpe
     uses.push(route(login));
     ops.push(login);
     imports.add('decodeClaims').add('isJwt');
-    const token = tokenPath(login)!;
+    const token = tokenPath(login, apiKeys)!;
     lines.push(
       `// TODO: the document offers no sign-up: shipgate logs in as two users of different tenants with ${route(login)}${name(login)}. Set SHIPGATE_USER_A / SHIPGATE_PASSWORD_A and SHIPGATE_USER_B / SHIPGATE_PASSWORD_B, and return each one's tenantId.`,
       `tenants: (['A', 'B'] as const).map((who) => async ({ http }: IdentityContext) => {`,
@@ -160,7 +167,7 @@ export function draftIdentities(api: ApiDescription, candidates: readonly ApiOpe
   }
   if (change && !says) lines.push(`// TODO: does a password change (${route(change)}) end the user's other tokens? Then: revocations: { 'password change': ${changeHook} }`);
   if (signUp && login) {
-    const token = tokenPath(login)!;
+    const token = tokenPath(login, apiKeys)!;
     const loginUser = findProperty(successSchema(login)?.schema, (n) => n === 'id' || /^user_?id$/i.test(n), 3);
     lines.push(
       `// TODO: a site-wide role such as an admin (access: { role: 'admin', global: true })? Log in as it with ${route(login)}${name(login)}:`,

@@ -51,6 +51,28 @@ describe('drafting from documents of other shapes', () => {
     expect(header.profile.identities?.transport).toEqual({ header: 'X-API-Key' });
   });
 
+  it('takes the API key a sign-up hands out when the API wants an API-key header (apiKey.key), not a TODO', async () => {
+    const { text, profile } = await draft({
+      components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
+      security: [{ key: [] }],
+      paths: {
+        '/signup': {
+          post: {
+            security: [],
+            requestBody: body({ type: 'object', required: ['email', 'workspace'], properties: { email: { type: 'string', format: 'email' }, workspace: { type: 'string' } } }),
+            responses: { 201: { description: 'made', content: { 'application/json': { schema: { type: 'object', properties: { workspace_id: { type: 'string' }, apiKey: { type: 'object', properties: { id: { type: 'string' }, key: { type: 'string' } } } } } } } } },
+          },
+        },
+        '/notes': { get: { responses: ok(items) }, post: { requestBody: body({ type: 'object', properties: { title: { type: 'string' } } }), responses: ok() } },
+      },
+    });
+    expect(text).not.toContain('The document has no call that hands out a token');
+    expect(text).toContain("const answer = await http.json<unknown>('POST', '/signup'");
+    const answers = { workspace_id: 'w-1', apiKey: { id: 'k-1', key: 'nk_live_abcdef' } };
+    const tenant = await profile.identities!.newTenant!({ http: { json: async () => answers }, unique: (l: string) => `sg-${l}-1` } as never);
+    expect(tenant).toMatchObject({ token: 'nk_live_abcdef', tenantId: 'w-1' });
+  });
+
   it('with no call that hands out a token, says so: newTenant is a TODO that fails with the question', async () => {
     const { text, profile } = await draft({
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
