@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { request } from 'undici';
 import { parse as parseYaml } from 'yaml';
-import { describeNetworkError } from '../http/network-error.ts';
+import { noAnswerWords } from '../http/network-error.ts';
 
 /** Where an OpenAPI document is problematic, field by field (`paths./x.get.responses`). */
 export interface OpenApiProblem {
@@ -37,7 +37,7 @@ export async function readOpenApiSource(source: string, baseDir: string): Promis
     try {
       res = await request(source, { headersTimeout: FETCH_TIMEOUT_MS, bodyTimeout: FETCH_TIMEOUT_MS, headers: { accept: 'application/json, application/yaml;q=0.9, */*;q=0.5' } });
     } catch (err) {
-      throw new OpenApiError(source, [{ path: '', message: `GET ${source} got no answer within ${FETCH_TIMEOUT_MS / 1000} s (${describeNetworkError(err)})` }]);
+      throw new OpenApiError(source, [{ path: '', message: `GET ${source} ${noAnswerWords(err, FETCH_TIMEOUT_MS)}` }]);
     }
     const text = await res.body.text();
     if (res.statusCode < 200 || res.statusCode > 299) {

@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import { describeNetworkError } from '../http/network-error.ts';
+import { noAnswerWords } from '../http/network-error.ts';
 
 /** Nothing answered at a base URL within the deadline; names the address and the cause. */
 export class TargetUnreachableError extends Error {}
@@ -27,7 +27,7 @@ export async function assertReachable(baseUrls: string[], probePath: string, dea
           await res.body.dump();
         } catch (err) {
           throw new TargetUnreachableError(
-            `target unreachable: GET ${url} got no answer within ${Math.round((Date.now() - started) / 100) / 10} s (${describeNetworkError(err)}). ` +
+            `target unreachable: GET ${url} ${noAnswerWords(err, Date.now() - started)}. ` +
               'Is the system running, and are http.baseUrls in the profile right?',
           );
         }

@@ -37,7 +37,7 @@ describe('shipgate exit codes', () => {
     const port = await freePort();
     const run = await runCli(['verify', '--config', `${profiles}/url-from-env.config.ts`], { env: { TARGET_URL: `http://127.0.0.1:${port}` } });
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain(`target unreachable: GET http://127.0.0.1:${port}/`);
+    expect(run.stderr).toContain(`target unreachable: GET http://127.0.0.1:${port}/ could not connect (`);
     expect(run.stderr).toContain('ECONNREFUSED');
   });
 
