@@ -38,10 +38,11 @@ describe('fault injection', () => {
   it.runIf(process.platform === 'linux')('thaws a frozen group by itself once its bound has passed', async () => {
     const { pid, ref } = groupLeader();
     try {
-      // The bound is long enough that a loaded machine still shows the stop before it passes.
-      const frozen = freezeGroups([ref], { maxMs: 2_000 });
+      // The bound is long enough that a loaded machine still shows the stop before it passes (2 s
+      // was not: a CI run with two other jobs on its 2 cores first looked after the thaw).
+      const frozen = freezeGroups([ref], { maxMs: 5_000 });
       expect(frozen.frozen).toEqual([ref]);
-      await pollUntil(async () => (stateOf(pid) === 'T' ? true : undefined), { what: 'the group to be stopped', deadlineMs: 2_000, intervalMs: 5 });
+      await pollUntil(async () => (stateOf(pid) === 'T' ? true : undefined), { what: 'the group to be stopped', deadlineMs: 4_500, intervalMs: 5 });
       await pollUntil(async () => (stateOf(pid) === 'T' ? undefined : true), { what: 'the group to be thawed', deadlineMs: 10_000, intervalMs: 20 });
       frozen.thaw(); // a second thaw does nothing
     } finally {
