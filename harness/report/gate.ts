@@ -33,7 +33,14 @@ function verdictOf(i: GateInput, required: string[]): { gate: 'GO' | 'NO-GO'; re
     reasons.push(`${unplaced.length} operation(s) of ${i.unclassified!.source} are unclassified and gate.unclassified is 'fail': ${unplaced.map((o) => o.route).join(', ')} (place each under a resource, a capability block, protectedRoutes, or routes.public / routes.ignore)`);
   }
   if (reasons.length === 0 && !i.suites.some((s) => s.status === 'passed')) reasons.push('no suite passed: nothing was verified');
-  return reasons.length === 0 ? { gate: 'GO', reasons: [`${i.suites.filter((s) => s.status === 'passed').length} suites passed, none failed`] } : { gate: 'NO-GO', reasons };
+  if (reasons.length > 0) return { gate: 'NO-GO', reasons };
+  // A GO on a few suites reads like a GO on all: say which did not apply and are not required.
+  const notApplicable = i.suites.filter((s) => s.status === 'not-applicable' && !required.includes(s.id)).map((s) => s.id);
+  const passed = `${i.suites.filter((s) => s.status === 'passed').length} suites passed, none failed`;
+  return {
+    gate: 'GO',
+    reasons: [notApplicable.length === 0 ? passed : `${passed}; ${notApplicable.length} did not apply to this target and are not in gate.require: ${notApplicable.join(', ')}`],
+  };
 }
 
 /**

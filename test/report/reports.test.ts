@@ -78,6 +78,12 @@ describe('the gate', () => {
     });
   });
 
+  it('says, with a GO, which suites did not apply and are not required (a staging GO on 3 suites is not a GO on all)', () => {
+    const suites = [suite('auth', 'passed'), suite('tenant-isolation', 'not-applicable', { reason: "needs 'ephemeral'" }), suite('roles', 'not-applicable'), suite('rls', 'skipped')];
+    expect(decideGate({ suites, errors: [], required: [] }).reasons).toEqual(['1 suites passed, none failed; 2 did not apply to this target and are not in gate.require: tenant-isolation, roles']);
+    expect(decideGate({ suites: [suite('auth', 'passed'), suite('rls', 'skipped')], errors: [], required: [] }).reasons).toEqual(['1 suites passed, none failed']);
+  });
+
   it('is NO-GO when nothing was verified', () => {
     const g = decideGate({ suites: [suite('a', 'not-applicable'), suite('b', 'skipped')], errors: [], required: [] });
     expect(g).toEqual({ gate: 'NO-GO', reasons: ['no suite passed: nothing was verified'] });
