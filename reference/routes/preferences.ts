@@ -65,14 +65,12 @@ const deepMergeInApp: Merge = async (db, orgId, hub, patch) => {
 };
 
 // DEFECT preference-write-foreign: the merge was moved into the settings-sync batch, which runs as the service client: it updates the hub's document by hub name alone, and inserts the caller's own only when nothing was updated, so another org naming the same hub writes into this org's preferences
-async function mergeByHubAlone(orgId: string, hub: string, patch: Data, service: <T>(work: (db: Db) => Promise<T>) => Promise<T>): Promise<Data> {
-  return service(async (db) => {
-    const updated = await db.query<{ data: Data }>('UPDATE public.preference_hubs AS h SET data = h.data || $2 WHERE h.hub = $1 RETURNING h.data', [hub, patch]);
-    if (updated.rows[0]) return updated.rows[0].data;
-    const { rows } = await db.query<{ data: Data }>('INSERT INTO public.preference_hubs AS h (org_id, hub, data) VALUES ($1, $2, $3) RETURNING h.data', [orgId, hub, patch]);
-    return rows[0]!.data;
-  });
-}
+const mergeByHubAlone: Merge = async (db, orgId, hub, patch) => {
+  const updated = await db.query<{ data: Data }>('UPDATE public.preference_hubs AS h SET data = h.data || $2 WHERE h.hub = $1 RETURNING h.data', [hub, patch]);
+  if (updated.rows[0]) return updated.rows[0].data;
+  const { rows } = await db.query<{ data: Data }>('INSERT INTO public.preference_hubs AS h (org_id, hub, data) VALUES ($1, $2, $3) RETURNING h.data', [orgId, hub, patch]);
+  return rows[0]!.data;
+};
 
 // DEFECT preference-read-foreign: the read was moved onto the settings-sync worker's lookup (it warms a cache for every org), which runs as the service client and names the document by hub alone: another org naming the same hub reads this org's preferences
 async function readHubOfAnyOrg(db: Db, hub: string): Promise<Data> {
@@ -103,7 +101,7 @@ export function registerPreferenceRoutes(app: FastifyInstance, { pool, auth, def
     const hub = hubName(request.params.hub);
     const patch = parseInput(patchBody, request.body, 'preferences patch');
     const data = defects.has('preference-write-foreign')
-      ? await mergeByHubAlone(caller.orgId, hub, patch, (work) => asService(pool, work))
+      ? await asService(pool, (db) => mergeByHubAlone(db, caller.orgId, hub, patch))
       : await asCaller(pool, caller, (db) => merge(db, caller.orgId, hub, patch));
     return { hub, data };
   });
