@@ -182,6 +182,9 @@ export default defineTarget({
   // answers that one call with the broken payload under test.
   adapters: {
     providerTimeoutMs: PROVIDER_TIMEOUT_MS,
+    // Each endpoint calls the provider for its caller's tenant alone (no shared queue, rate limit or
+    // circuit breaker), so trials of different tenants may run side by side.
+    concurrency: 'auto',
     endpoints: {
       capture: {
         route: 'POST /v1/capture/thought',

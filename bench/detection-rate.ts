@@ -62,6 +62,7 @@ export async function measureDetection(o: {
         configPath: resolve(configPath),
         seed,
         replayCommand: `npx shipgate verify --seed ${seed} --iterations ${CI_ITERATIONS}`,
+        concurrentChecks: 1,
         runs: 5,
         iterations: CI_ITERATIONS,
         baseUrls: booted.baseUrls,

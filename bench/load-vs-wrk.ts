@@ -128,7 +128,7 @@ async function referenceApi(root: string, logsDir: string): Promise<{ endpoint: 
   const profile = await loadProfile(configPath);
   const booted = await bootSystem({ launch: profile.launch!, configPath, logsDir });
   try {
-    const target = createTarget(profile, { configPath, seed: 1, runs: 1, iterations: 1, baseUrls: booted.baseUrls, reportsDir: logsDir, replayCommand: '' });
+    const target = createTarget(profile, { configPath, seed: 1, runs: 1, iterations: 1, baseUrls: booted.baseUrls, reportsDir: logsDir, replayCommand: '', concurrentChecks: 1 });
     const tenant = await target.tenants.create();
     const documents = target.resources.find((r) => r.name === 'document')!;
     const sample = seededSample(1);

@@ -145,6 +145,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       version: VERSION,
       databaseServer: database,
       selected: job.selected,
+      jobs,
       reportsDir: out,
       label: `${system.name}-${id}`,
       envOverrides: { [system.defectsEnv]: defect?.id ?? '' },

@@ -168,12 +168,12 @@ const adaptersSpec = z.strictObject({
   /** Size of the huge provider answer. */
   hugeBytes: z.number().int().positive().default(8 * 1024 * 1024),
   /**
-   * How many checks (endpoint, operation and class) run at once: slow and hung providers then wait
-   * side by side. Default: twice the usable cores, from 2 to 8. Set 1 when the system limits its
-   * provider calls across tenants (a shared queue, a circuit breaker): trials would then slow or
-   * fail each other, which one at a time they do not.
+   * How many checks (endpoint, operation and class) run at once, so slow and hung providers wait
+   * side by side. Default 1. `'auto'`: twice the usable cores, from 2 to 8. Only for a system whose
+   * provider calls are independent across tenants (no shared queue, rate limit or circuit
+   * breaker): there one trial's hung provider would make another's timing finding false.
    */
-  concurrency: z.number().int().min(1).max(64).optional(),
+  concurrency: z.union([z.number().int().min(1).max(64), z.literal('auto')]).optional(),
   /** Read-only database access that proves a failed call wrote nothing (else `observe` routes are compared). */
   database: z
     .strictObject({

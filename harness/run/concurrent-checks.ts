@@ -12,7 +12,16 @@ export function defaultConcurrentChecks(cores = usableCores()): number {
   return Math.min(8, Math.max(2, 2 * cores));
 }
 
-/** The run's bound on concurrent checks: `adapters.concurrency`, else the default. */
-export function concurrentChecksFor(profile: Pick<TargetProfile, 'adapters'>, cores?: number): number {
-  return profile.adapters?.concurrency ?? defaultConcurrentChecks(cores);
+/**
+ * The run's bound on concurrent checks: `adapters.concurrency` as a number; `'auto'` for
+ * defaultConcurrentChecks over this run's share of the cores (selftest runs `jobs` verifies at
+ * once); absent, 1. One at a time is the default because concurrent trials judge time and
+ * fallbacks, and a system that queues provider calls across tenants would make one trial's hung
+ * provider another's false finding: a profile says its trials are independent by asking for more.
+ */
+export function concurrentChecksFor(profile: Pick<TargetProfile, 'adapters'>, o: { cores?: number; jobs?: number } = {}): number {
+  const asked = profile.adapters?.concurrency;
+  if (asked === undefined) return 1;
+  if (asked !== 'auto') return asked;
+  return defaultConcurrentChecks(Math.max(1, Math.floor((o.cores ?? usableCores()) / (o.jobs ?? 1))));
 }

@@ -19,10 +19,10 @@ export interface RunContext {
   iterations: number;
   /**
    * The most checks of `Suite.concurrently` groups that run at once in one suite file (vitest's
-   * maxConcurrency, set by the file): `adapters.concurrency`, else `defaultConcurrentChecks()`.
-   * Other checks run one at a time.
+   * maxConcurrency, set by the file): from `adapters.concurrency` (concurrentChecksFor). Other
+   * checks run one at a time.
    */
-  concurrentChecks?: number;
+  concurrentChecks: number;
   baseUrls: string[];
   databaseUrl?: string;
   reportsDir: string;

@@ -42,6 +42,8 @@ export async function runSmoke(o: SmokeOptions): Promise<RunReport> {
     baseUrls,
     reportsDir: resolve(o.reportsDir),
     replayCommand: `RUN_STAGING_SMOKE=1 npx shipgate smoke --config ${o.configPath}`,
+    // Smoke flows run one after another.
+    concurrentChecks: 1,
     ...(o.flows ? { smokeFlows: o.flows } : {}),
   };
   const { tests, errors } = toRun.length > 0 ? await runSuites({ root: o.root, suiteIds: toRun, context, progress: o.log }) : { tests: [], errors: [] };

@@ -40,6 +40,8 @@ export interface VerifyOptions {
   setupEnvOverrides?: Record<string, string>;
   /** Copies of a migrated template instead of the setup steps (see BootOptions; selftest). */
   setupTemplates?: SetupTemplates;
+  /** How many verify runs share the machine (selftest's --jobs): `adapters.concurrency: 'auto'` takes its share of the cores. */
+  jobs?: number;
   /** The embedded system's name, when the run is one of shipgate's (replays then name it with `--embedded`). */
   embedded?: string;
   databaseServer?: DatabaseServer;
@@ -139,7 +141,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
         env: replayEnvironment({ configPath: o.configPath, ...(o.envOverrides ? { overrides: o.envOverrides } : {}), profileVariables: variablesRead() }),
       }),
       iterations: o.iterations,
-      concurrentChecks: concurrentChecksFor(o.profile),
+      concurrentChecks: concurrentChecksFor(o.profile, { jobs: o.jobs ?? 1 }),
       baseUrls,
       reportsDir: resolve(o.reportsDir),
       ...(booted?.databaseUrl ? { databaseUrl: booted.databaseUrl } : {}),
@@ -155,12 +157,10 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     const errors: string[] = [];
     const modules: ModuleTime[] = [];
     const loaded = runner ? await clock.time('test runner load (vitest)', () => runner) : undefined;
-    let clockUsed = false;
     for (const phase of [toRun.filter((id) => !alone.has(id)), toRun.filter((id) => alone.has(id))]) {
       if (phase.length === 0 || !loaded) continue;
-      // Start-up is the first phase's: the second runner's start comes minutes into the run.
-      const out = await loaded.runSuites({ root: o.root, suiteIds: phase, context, progress: o.log, ...(clockUsed ? {} : { clock }) });
-      clockUsed = true;
+      // Start-up is the first phase's: the clock records nothing once the first check began.
+      const out = await loaded.runSuites({ root: o.root, suiteIds: phase, context, progress: o.log, clock });
       tests.push(...out.tests);
       errors.push(...out.errors);
       modules.push(...out.modules);

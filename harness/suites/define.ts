@@ -1,5 +1,4 @@
 import { describe, inject, vi } from 'vitest';
-import { defaultConcurrentChecks } from '../run/concurrent-checks.ts';
 import type { TargetProfile } from '../profile/schema.ts';
 import { check, type CheckContext } from '../check/check.ts';
 
@@ -36,12 +35,13 @@ export interface Suite extends SuiteSpec {
   check(name: string, body: (c: CheckContext) => Promise<void>, timeoutMs?: number): void;
   /**
    * A group of checks (declared by `declare`) that run concurrently with each other and with the
-   * other concurrent groups of its file, at most `RunContext.concurrentChecks` at a time.
+   * other concurrent groups of its file, at most `atOnce` at a time: the run's
+   * `RunContext.concurrentChecks` unless given (outside a run, with no context, one at a time).
    * Each check keeps its own evidence, clean-up and refusals; what the checks share on the system
    * (a tenant, a stored row a witness compares) is the suite's to keep apart. A check declared
    * outside any group after them runs once they are all done.
    */
-  concurrently(name: string, declare: () => void): void;
+  concurrently(name: string, declare: () => void, atOnce?: number): void;
   /** The reason the suite does not apply to this profile, including an unsafe target kind. */
   applicability(profile: TargetProfile): string | undefined;
 }
@@ -52,10 +52,10 @@ export function defineSuite(spec: SuiteSpec): Suite {
     runBy: 'verify',
     ...spec,
     check: (name, body, timeoutMs) => check(spec.id, name, body, timeoutMs),
-    concurrently: (name, declare) => {
+    concurrently: (name, declare, atOnce) => {
       // Vitest's maxConcurrency for this file: given to startVitest it stops at the root config and
       // never reaches the suites project (not one of the options vitest passes on), so the file sets it.
-      vi.setConfig({ maxConcurrency: inject('shipgate')?.concurrentChecks ?? defaultConcurrentChecks() });
+      vi.setConfig({ maxConcurrency: atOnce ?? inject('shipgate')?.concurrentChecks ?? 1 });
       describe.concurrent(name, declare);
     },
     applicability(profile) {

@@ -214,7 +214,7 @@ suite.check('every failure class reached the provider for every endpoint and ope
   const total = endpoints.reduce((n, e) => n + opsOf.get(e)!.reduce((m, op) => m + Number(tally.row(e.name, op).total), 0), 0);
   const atOnce = c.target.context.concurrentChecks;
   c.report({
-    title: `Provider answers tried: ${total} (seed ${c.target.context.seed}, ${c.target.context.runs} generated cases per contract place${atOnce !== undefined ? `, up to ${atOnce} checks at a time` : ''})`,
+    title: `Provider answers tried: ${total} (seed ${c.target.context.seed}, ${c.target.context.runs} generated cases per contract place, ${atOnce === 1 ? 'one check at a time' : `up to ${atOnce} checks at a time`})`,
     rows,
   });
   if (missing.length > 0) {

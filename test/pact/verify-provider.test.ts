@@ -53,7 +53,7 @@ async function verify(o: { rename?: boolean; pact?: Record<string, unknown>; eph
     'notes.config.ts',
   );
   const reports = mkdtempSync(join(tmpdir(), 'shipgate-notes-reports-'));
-  return verifyProvider(createTarget(profile, { configPath: join(pacts, 'notes.config.ts'), seed: 1, runs: 1, iterations: 1, baseUrls: [api.url], reportsDir: reports, replayCommand: '' }));
+  return verifyProvider(createTarget(profile, { configPath: join(pacts, 'notes.config.ts'), seed: 1, runs: 1, iterations: 1, baseUrls: [api.url], reportsDir: reports, replayCommand: '', concurrentChecks: 1 }));
 }
 
 const byName = (run: PactRun, description: string) => run.interactions.find((i) => i.verdict.description === description)!;

@@ -13,7 +13,7 @@ const articlesConfig = join(ROOT, 'articles', 'shipgate.config.ts');
 const articles = await loadProfile(articlesConfig);
 const openapi = await loadApiDescription(join(ROOT, 'articles', 'openapi.json'), ROOT);
 const targetOf = (profile: TargetProfile) =>
-  createTarget(profile, { configPath: articlesConfig, seed: 11, runs: 3, iterations: 1, baseUrls: ['http://127.0.0.1:1'], reportsDir: '/tmp', replayCommand: '', openapi });
+  createTarget(profile, { configPath: articlesConfig, seed: 11, runs: 3, iterations: 1, baseUrls: ['http://127.0.0.1:1'], reportsDir: '/tmp', replayCommand: '', concurrentChecks: 1, openapi });
 const labels = (ps: Probe[]) => ps.map((p) => p.label);
 const probe = (ps: Probe[], label: string) => ps.find((p) => p.label === label)!;
 const plan = (p: Probe, runs = 3, seed = 11) => planOf(p, baseOf(p, new Map(), seededSample(seed)), { sample: seededSample(seed), runs, seed });
