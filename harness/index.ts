@@ -22,7 +22,7 @@ export { tenantsAvailable } from './identities/tenants.ts';
 export { retryAfterMs } from './identities/retry-after.ts';
 export type { ProfileHttp } from './http/profile-http.ts';
 export type { HttpResult, SendOptions } from './http/client.ts';
-export { formatRoute, parseRoute, fillPath, type Route } from './http/route.ts';
+export { formatRoute, parseRoute, fillPath, templateParams, type Route } from './http/route.ts';
 export { profileRoutes, type NamedRoute, type RoutePlace, type RouteRequest } from './inventory/profile-routes.ts';
 export type { RouteInventory, TokenRoute, CallableRoute, UnclassifiedOperation } from './inventory/route-inventory.ts';
 export { fillRoute, routeParameters, type RouteParameter } from './inventory/request-path.ts';
@@ -38,7 +38,8 @@ export { fieldChanges, describeChanges, changedPaths, changesEvidence, type Fiel
 export { isJsonObject } from './http/json-object.ts';
 export { registerSecret } from './http/redact.ts';
 export { sampleFrom, drawFromGen, type Sample } from './generate/sample.ts';
-export { leakedFrom, containsToken, createdBy, noteCreated, type ResourceApi, type ResourceItem, type ResourceCall, type CreateOptions } from './resources/resource-api.ts';
+export { leakedFrom, createdBy, noteCreated, type ResourceApi, type ResourceItem, type ResourceCall, type CreateOptions } from './resources/resource-api.ts';
+export { containsToken } from './generate/sample.ts';
 export { cleanUp, trackForCleanup, type Removal } from './resources/cleanup.ts';
 export { walkList, type ListRoute } from './resources/list-walk.ts';
 export { runFlow, unique, type FlowOutcome, type FlowRunOptions } from './smoke/run-flow.ts';

@@ -6,7 +6,7 @@
 import type { HttpResult } from '../http/client.ts';
 import type { AfterRemoveProfile } from '../profile/access-schema.ts';
 import type { Relation } from './model.ts';
-import { containsToken } from '../resources/resource-api.ts';
+import { containsToken } from '../generate/sample.ts';
 import { differenceFromMissing } from './same-answer.ts';
 
 /** What the profile promises when it says nothing: a removed item is gone for everyone, in no list. */

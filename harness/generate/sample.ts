@@ -26,6 +26,21 @@ export function uniqueToken(label = 'x'): string {
   return `sg-${label.replace(/[^a-zA-Z0-9]/g, '').slice(0, 12) || 'x'}-${runTag}-${counter}`;
 }
 
+/**
+ * Whether `token` appears in `text` as itself: not as the start of a longer number (marker
+ * `sg-title-r-5` inside `sg-title-r-51`, id `123456` inside `1234567`).
+ */
+export function containsToken(text: string, token: string): boolean {
+  for (let at = text.indexOf(token); at !== -1; at = text.indexOf(token, at + 1)) {
+    const before = text[at - 1] ?? '';
+    const after = text[at + token.length] ?? '';
+    if (/\d/.test(token.at(-1) ?? '') && /\d/.test(after)) continue;
+    if (/\d/.test(token[0] ?? '') && /\d/.test(before)) continue;
+    return true;
+  }
+  return false;
+}
+
 // Control characters are stripped: a correct system may reject them, and that is not what is checked.
 const variedText = fc.string({ unit: 'grapheme', maxLength: 24 }).map((s) => s.replace(/\p{Cc}/gu, ''));
 const plainText = fc.array(fc.constantFrom('alpha', 'beta', 'gamma', 'delta', 'report', 'note', 'plan', 'draft'), { maxLength: 4 }).map((w) => w.join(' '));

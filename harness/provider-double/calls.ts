@@ -1,3 +1,5 @@
+import { containsToken } from '../generate/sample.ts';
+
 /** A provider call as the double saw it and answered it. */
 export interface RecordedCall {
   seq: number;
@@ -50,7 +52,7 @@ export class CallLog {
   find(f: CallFilter): RecordedCall[] {
     return this.#calls.filter(
       (c) =>
-        (f.contains === undefined || c.request.body.includes(f.contains)) &&
+        (f.contains === undefined || containsToken(c.request.body, f.contains)) &&
         (f.script === undefined || c.script?.id === f.script) &&
         (f.owner === undefined || c.script?.owner === f.owner) &&
         (f.op === undefined || c.op === f.op),

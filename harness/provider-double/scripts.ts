@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { containsToken } from '../generate/sample.ts';
 
 /**
  * Which provider calls a script answers. Every given field must hold. `contains` is how a suite
@@ -73,7 +74,7 @@ export interface CallFacts {
 
 export function matches(m: Matcher, call: CallFacts): boolean {
   return (
-    (m.contains === undefined || call.body.includes(m.contains)) &&
+    (m.contains === undefined || containsToken(call.body, m.contains)) &&
     (m.kind === undefined || m.kind === call.kind) &&
     (m.op === undefined || m.op === call.op) &&
     (m.user === undefined || m.user === call.user) &&

@@ -10,6 +10,7 @@ import { fail } from '../findings/finding.ts';
 import { trackForCleanup, type Removal } from './cleanup.ts';
 import { pagerFor, walkPages, withQuery, type Pager, type WalkedPages } from './paging.ts';
 import { HookError, showValue } from '../profile/hook-result.ts';
+import { containsToken } from '../generate/sample.ts';
 
 /** An item a check created, with who owns it and what it looked like right after creation. */
 export interface ResourceItem {
@@ -354,21 +355,6 @@ export function resourceApis(profile: Pick<TargetProfile, 'resources' | 'policy'
     return api;
   };
   return Object.keys(resources).map((n) => build(n));
-}
-
-/**
- * Whether `token` appears in `text` as itself: not as the start of a longer number (marker
- * `sg-title-r-5` inside `sg-title-r-51`, id `123456` inside `1234567`).
- */
-export function containsToken(text: string, token: string): boolean {
-  for (let at = text.indexOf(token); at !== -1; at = text.indexOf(token, at + 1)) {
-    const before = text[at - 1] ?? '';
-    const after = text[at + token.length] ?? '';
-    if (/\d/.test(token.at(-1) ?? '') && /\d/.test(after)) continue;
-    if (/\d/.test(token[0] ?? '') && /\d/.test(before)) continue;
-    return true;
-  }
-  return false;
 }
 
 /** The identifying strings of `items` (ids and markers) that appear in `text`. */

@@ -74,11 +74,11 @@ const isFallback = (spec: AdapterEndpointProfile, body: unknown) =>
   spec.fallback ? spec.fallback(body) : typeof body === 'object' && body !== null && (body as { fallback?: unknown }).fallback === true;
 
 /**
- * A new marker for one call of the endpoint (a provider script matches calls whose body contains
- * it). It ends in a letter, so no marker is the start of another: with trials running side by side,
- * `…-1` must not match a call carrying `…-12`.
+ * A new marker for one call of the endpoint: a provider script matches calls whose body contains
+ * it as a token (containsToken: `…-1` does not match a call carrying `…-12`, which with trials side
+ * by side would be another trial's).
  */
-export const newMarker = (c: CheckContext, endpoint: Endpoint): string => `${c.sample.unique(`adapter${endpoint.name}`)}x`;
+export const newMarker = (c: CheckContext, endpoint: Endpoint): string => c.sample.unique(`adapter${endpoint.name}`);
 
 /** Runs the endpoint's `prepare` for `tenant` with `marker` (what its call will find). */
 export async function prepareFor(c: CheckContext, endpoint: Endpoint, tenant: Tenant, marker: string, label = `prepare ${endpoint.name}`): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { containsToken, leakedFrom, type ResourceItem } from '../../harness/resources/resource-api.ts';
+import { containsToken } from '../../harness/generate/sample.ts';
+import { leakedFrom, type ResourceItem } from '../../harness/resources/resource-api.ts';
 
 const item = (id: string, markers: string[]) => ({ resource: 'document', id, owner: {} as ResourceItem['owner'], created: {}, markers }) as ResourceItem;
 

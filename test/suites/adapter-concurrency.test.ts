@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { asFinding } from '../../harness/check/check.ts';
 import { inCheckScope } from '../../harness/check/check-scope.ts';
-import { seededSample } from '../../harness/generate/sample.ts';
+import { containsToken, seededSample } from '../../harness/generate/sample.ts';
+import { matches } from '../../harness/provider-double/scripts.ts';
 import { HttpClient, type HttpResult } from '../../harness/http/client.ts';
 import { Recording } from '../../harness/http/recorder.ts';
 import type { Tenant } from '../../harness/identities/tenants.ts';
@@ -77,7 +78,12 @@ describe("a trial's marker", () => {
     const endpoint = { name: 'ask' } as Endpoint;
     const markers = Array.from({ length: 120 }, () => newMarker(c, endpoint));
     expect(new Set(markers).size).toBe(markers.length);
-    for (const m of markers) expect(markers.filter((other) => other.includes(m))).toEqual([m]);
+    // As the provider double matches them (containsToken): …-1 is in no body that carries …-12.
+    for (const m of markers) expect(markers.filter((other) => containsToken(other, m))).toEqual([m]);
+    const [one] = markers;
+    const twelve = `${one}2`;
+    expect(matches({ contains: one }, { kind: 'chat', op: null, user: null, headers: {}, body: JSON.stringify({ content: twelve }) })).toBe(false);
+    expect(matches({ contains: one }, { kind: 'chat', op: null, user: null, headers: {}, body: JSON.stringify({ content: `about ${one}.` }) })).toBe(true);
   });
 });
 
