@@ -22,7 +22,10 @@ export interface TestRecord {
   /** Measurements the check reported for the sign-off. */
   sections: ReportSection[];
   file: string;
-  /** Identities the check made, and sign-ups answered 429 and retried. */
+  /**
+   * Identities made and sign-ups answered 429 and retried, counted when the check ended: with
+   * checks side by side, what was made since the previous check ended (only their sums are read).
+   */
   identities?: { made: number; throttled: number };
 }
 

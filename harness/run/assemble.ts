@@ -36,11 +36,19 @@ export interface AssembleInput {
 }
 
 /**
- * The time during which any of the checks ran: their intervals joined, so checks that ran side by
- * side count once (else, without start times, their durations summed). A check that never ran (a
- * skip decided before it started) has neither a start nor a duration.
+ * The time during which any of the checks ran, file by file, summed over files like the suite's
+ * wall time: within a file their intervals are joined, so checks that ran side by side count once
+ * (else, without start times, their durations summed). Files of one suite that ran at the same
+ * time in other workers still count each. A check that never ran (a skip decided before it
+ * started) has neither a start nor a duration.
  */
 export function checksTime(tests: TestRecord[]): number {
+  const files = new Map<string, TestRecord[]>();
+  for (const t of tests) files.set(t.file, [...(files.get(t.file) ?? []), t]);
+  return [...files.values()].reduce((sum, of) => sum + joinedTime(of), 0);
+}
+
+function joinedTime(tests: TestRecord[]): number {
   const ran = tests.filter((t) => t.durationMs > 0);
   if (!ran.every((t) => t.startedMs !== undefined)) return ran.reduce((sum, t) => sum + t.durationMs, 0);
   const spans = ran.map((t) => [t.startedMs!, t.startedMs! + t.durationMs] as const).sort((a, b) => a[0] - b[0]);

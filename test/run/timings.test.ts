@@ -115,6 +115,11 @@ describe("a suite's checks time", () => {
     expect(checksTime([record('auth', 'a', 2_000), at(0, 2_000)])).toBe(4_000);
   });
 
+  it('joins checks within a file, and sums files like the wall time: files of one suite in other workers at the same time count each', () => {
+    const inFile = (file: string, startedMs: number, durationMs: number): TestRecord => ({ ...at(startedMs, durationMs), file });
+    expect(checksTime([inFile('a.check.ts', 0, 2_000), inFile('a.check.ts', 1_000, 2_000), inFile('b.check.ts', 0, 2_000)])).toBe(5_000);
+  });
+
   it('leaves out a check that never ran (skipped before it started: no start, no duration)', () => {
     expect(checksTime([record('adapter-contracts', 'not applicable', 0), at(0, 2_000), at(1_000, 2_000)])).toBe(3_000);
   });
