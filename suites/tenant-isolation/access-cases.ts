@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  isPrivateLevel,
   differenceFromMissing,
   changedPaths,
   changesEvidence,
@@ -139,7 +140,16 @@ export function missingIds(api: ResourceApi, item: Ids): Ids {
   return { ...(item.id !== undefined ? { id: api.missingId() } : {}), ...(item.parent !== undefined && api.parent ? { parent: api.parent.missingId() } : {}) };
 }
 
-function triples(foreign: Ids, missing: Ids, again: Ids): [string, string, string][] {
+/** Lists open to everyone are walked this far (a public list of a real system may be long); private ones to their end. */
+export const PUBLIC_LIST_PAGES = 20;
+
+/** How many pages of `api`'s list a walk reads: all of a private list, PUBLIC_LIST_PAGES of an open one. */
+export function listPageCap(api: ResourceApi): number | undefined {
+  return isPrivateLevel(api.access('list').level) ? undefined : PUBLIC_LIST_PAGES;
+}
+
+/** [compared, missing, missing again] id triples (the item's, its parent's), replaced by placeholders before answers are compared. */
+export function triples(foreign: Ids, missing: Ids, again: Ids): [string, string, string][] {
   const out: [string, string, string][] = [];
   if (foreign.id && missing.id && again.id) out.push([foreign.id, missing.id, again.id]);
   if (foreign.parent && missing.parent && again.parent) out.push([foreign.parent, missing.parent, again.parent]);

@@ -16,11 +16,9 @@ import {
   type Visibility,
 } from 'shipgate';
 import suite from './suite.ts';
-import { accessWords, canMakeMember, eachCase, ex, factsOf, instances, overrideTries, party, precondition, raise, relationsFor } from './access-cases.ts';
+import { accessWords, canMakeMember, eachCase, ex, factsOf, instances, listPageCap, overrideTries, party, precondition, PUBLIC_LIST_PAGES, raise, relationsFor } from './access-cases.ts';
 
 const target = await useTarget();
-/** Lists open to everyone are walked this far (a public list of a real system may be long); private ones to their end. */
-const PUBLIC_LIST_PAGES = 20;
 
 /** Leaks of `items` in any page of a list. */
 function expectNoLeak(pages: HttpResult[], items: ResourceItem[], title: (leaked: string[], page: HttpResult) => string, code: 'TENANT_LIST_LEAK' | 'TENANT_OVERRIDE' = 'TENANT_LIST_LEAK'): void {
@@ -54,7 +52,8 @@ function listCheck(api: ResourceApi): void {
   const paged = api.pageable && privateList ? ', page by page' : '';
   const pageSize = api.pageable && privateList ? 1 : undefined;
   const unpaged = typeof api.spec.list === 'object' && api.spec.list.paging?.style === 'none';
-  const walk: Walk = (as, o) => api.list(as, { ...o, ...(pageSize ? { pageSize } : {}), ...(privateList || o.maxPages ? {} : { maxPages: PUBLIC_LIST_PAGES }) });
+  const cap = listPageCap(api);
+  const walk: Walk = (as, o) => api.list(as, { ...o, ...(pageSize ? { pageSize } : {}), ...(cap === undefined || o.maxPages ? {} : { maxPages: cap }) });
 
   suite.check(`${api.name}: every list any caller walks shows it only what it may see, over at least two pages${paged} (${accessWords(api, 'list')})`, async (c: CheckContext) => {
     // Tenants of this check's own (when tenants can be made), so what their lists show does not

@@ -6,14 +6,14 @@ import {
   GONE_FOR_EVERYONE,
   judgeRemovedAnswer,
   leakedFrom,
+  listMayShow,
   stillSees,
+  templateParams,
   useTarget,
   type AfterRemoveProfile,
-  type Caller,
   type CheckContext,
   type Evidence,
   type HttpResult,
-  type Relation,
   type ResourceApi,
   type ResourceItem,
   type Sample,
@@ -21,27 +21,14 @@ import {
   type Visibility,
 } from 'shipgate';
 import suite from './suite.ts';
-import { canMakeMember, eachCase, ex, factsOf, instances, itemWords, ok, policy, precondition, raise, visibilities, type Case } from './access-cases.ts';
+import { canMakeMember, eachCase, ex, factsOf, instances, itemWords, listPageCap, ok, party, policy, precondition, raise, triples, visibilities, type Case, type Party } from './access-cases.ts';
 
 const target = await useTarget();
-/** Lists open to everyone are walked this far (a public list of a real system may be long); private ones to their end. */
-const PUBLIC_LIST_PAGES = 20;
-const userIsTenant = target.profile.identities?.tenantIs === 'user';
 
-/** A caller in a relation to the removed item's owner; the owner itself included. */
-interface Who {
-  relation: Relation;
-  caller: Caller;
-  words: string;
-}
-
-async function callers(c: CheckContext, owner: Tenant, stranger: Tenant): Promise<Who[]> {
-  return [
-    { relation: 'owner', caller: owner, words: `${owner.label} (its owner)` },
-    ...(canMakeMember(c) ? [await c.target.tenants.memberOf(owner)].map((m): Who => ({ relation: 'member', caller: m, words: `${m.label} (a member of the owner's tenant)` })) : []),
-    { relation: 'stranger', caller: stranger, words: `${stranger.label} (${userIsTenant ? 'another user' : 'another tenant'})` },
-    { relation: 'anonymous', caller: c.target.tenants.anonymous, words: 'an anonymous caller' },
-  ];
+/** Who calls the removed item: its owner, a member of its tenant (when the profile can make one), another tenant, anonymous. */
+async function callers(c: CheckContext, owner: Tenant, stranger: Tenant): Promise<Party[]> {
+  const others = await Promise.all((['member', 'stranger', 'anonymous'] as const).filter((r) => r !== 'member' || canMakeMember(c)).map((r) => party(c, r, owner, stranger)));
+  return [{ relation: 'owner', caller: owner, words: `${owner.label} (its owner)` }, ...others];
 }
 
 const verb = (op: string) => (op === 'read' ? 'reads' : op === 'update' ? 'updates' : op === 'remove' ? 'removes' : op === 'create' ? 'creates' : op === 'list' ? 'lists' : `calls ${op.replace('action:', '')} on`);
@@ -79,7 +66,7 @@ interface Removed {
 async function tryCall(
   r: Removed,
   after: AfterRemoveProfile,
-  who: Who,
+  who: Party,
   on: { api: ResourceApi; op: string; ids: { id?: string; parent?: string }; missing: () => { id?: string; parent?: string }; what: string; markers: string[] },
   sample: Sample,
   instance: number,
@@ -92,11 +79,8 @@ async function tryCall(
   const m2 = on.missing();
   const missing = await send(m1, `${who.words} ${verb(op)} an id that never existed (instance ${instance})`);
   const again = await send(m2, `${who.words} ${verb(op)} another id that never existed (instance ${instance})`);
-  const triples: [string, string, string][] = [];
-  if (ids.id !== undefined && m1.id !== undefined && m2.id !== undefined) triples.push([ids.id, m1.id, m2.id]);
-  if (ids.parent !== undefined && m1.parent !== undefined && m2.parent !== undefined && ids.parent !== m1.parent) triples.push([ids.parent, m1.parent, m2.parent]);
   const repeatedRemove = op === 'remove' && api === r.api && expectationFor(api.access('remove'), who.relation, factsOf(api, r.visibility), policy).outcome === 'allowed';
-  const verdict = judgeRemovedAnswer({ removed: res, missing, missingAgain: again, ids: triples, markers: on.markers, answers: after.answers, notFound: policy.notFound, repeatedRemove });
+  const verdict = judgeRemovedAnswer({ removed: res, missing, missingAgain: again, ids: triples(ids, m1, m2), markers: on.markers, answers: after.answers, notFound: policy.notFound, repeatedRemove });
   if (!verdict) return;
   const evidence: Evidence[] = [ex(`${r.item.owner.label} removes its ${itemWords(r.api, r.visibility)}`, r.removal), ex(`then ${who.words} ${verb(op)} ${on.what}`, res), ex('the same call with an id that never existed', missing)];
   const expected = after.answers === 'as-missing' ? `like a missing id: ${missing.status}` : `${after.answers} (afterRemove.answers)`;
@@ -115,7 +99,7 @@ function keptHint(api: ResourceApi): string {
 }
 
 /** Whether the caller's view of `op` is judged at all: anonymous callers only where the operation is public (the auth suite owns the rest). */
-function judged(api: ResourceApi, op: string, who: Who, after: AfterRemoveProfile, visibility: Visibility | undefined): boolean {
+function judged(api: ResourceApi, op: string, who: Party, after: AfterRemoveProfile, visibility: Visibility | undefined): boolean {
   if (who.relation === 'anonymous' && api.access(op).level !== 'public') return false;
   if (stillSees(after, who.relation)) return false;
   if (op.startsWith('action:') && after.actions.includes(op.slice('action:'.length))) {
@@ -125,14 +109,17 @@ function judged(api: ResourceApi, op: string, who: Who, after: AfterRemoveProfil
 }
 
 /** The caller's list, walked (to its end when private, PUBLIC_LIST_PAGES when public): the removed items must not be in it. */
-async function judgeList(c: CheckContext, api: ResourceApi, removed: Removed[], who: Who, after: AfterRemoveProfile, instance: number): Promise<void> {
+async function judgeList(c: CheckContext, api: ResourceApi, removed: Removed[], who: Party, after: AfterRemoveProfile, instance: number): Promise<void> {
   if (who.relation === 'anonymous' && api.access('list').level !== 'public') return;
   if (after.listed && stillSees(after, who.relation)) return;
-  const open = api.access('list').level === 'public' || api.access('list').level === 'signedIn';
+  const cap = listPageCap(api);
+  // Only lists that could show the item before its remove are walked: anyone else's would show it
+  // only through a leak, which lists.check judges.
+  const showable = removed.filter((r) => listMayShow(api.access('list'), who.relation === 'anonymous' || who.relation === 'siteRole' ? 'stranger' : who.relation, factsOf(api, r.visibility), who.relation === 'anonymous'));
   // A child resource's list lives under the removed item's parent, which still exists.
-  for (const parentId of new Set(removed.map((r) => r.item.parentId))) {
-    const mine = removed.filter((r) => r.item.parentId === parentId);
-    const listed = await api.list(who.caller, { ...(parentId !== undefined ? { parentId } : {}), instance, ...(open ? { maxPages: PUBLIC_LIST_PAGES } : {}), label: `${who.words} lists ${api.name}s after the remove (instance ${instance})` });
+  for (const parentId of new Set(showable.map((r) => r.item.parentId))) {
+    const mine = showable.filter((r) => r.item.parentId === parentId);
+    const listed = await api.list(who.caller, { ...(parentId !== undefined ? { parentId } : {}), instance, ...(cap !== undefined ? { maxPages: cap } : {}), label: `${who.words} lists ${api.name}s after the remove (instance ${instance})` });
     if (listed.error) {
       // Another caller may be refused the list (a private parent): that shows nothing, so nothing to judge.
       if (who.relation === 'owner') precondition({ title: `${who.words} could not walk its ${api.name} list after the remove: ${listed.error}`, needs: "the profile's list route answers the owner", evidence: listed.pages.slice(-1).map((p) => ex('the list page', p)) });
@@ -148,7 +135,7 @@ async function judgeList(c: CheckContext, api: ResourceApi, removed: Removed[], 
         ], { expected: `no item ${r.item.id}`, actual: `item ${r.item.id} listed` });
       }
       if (listed.next !== undefined && who.relation === 'owner' && r.listedBefore === undefined) {
-        c.report({ title: `${api.name}: list not walked to its end`, text: `${who.words}'s list was walked ${PUBLIC_LIST_PAGES} pages; a removed item past them is not looked for` });
+        c.report({ title: `${api.name}: list not walked to its end`, text: `${who.words}'s list was walked ${cap} pages; a removed item past them is not looked for` });
       }
     }
   }
@@ -170,9 +157,9 @@ async function caseOf(c: CheckContext, api: ResourceApi, children: ResourceApi[]
   }
   // The owner's list must show its items before the remove, or their absence after proves nothing.
   if (api.spec.list) {
-    const open = api.access('list').level === 'public' || api.access('list').level === 'signedIn';
+    const cap = listPageCap(api);
     for (const parentId of new Set(made.map((r) => r.item.parentId))) {
-      const before = await api.list(owner, { ...(parentId !== undefined ? { parentId } : {}), instance: at, ...(open ? { maxPages: PUBLIC_LIST_PAGES } : {}), label: `${owner.label} lists its ${api.name}s before the remove` });
+      const before = await api.list(owner, { ...(parentId !== undefined ? { parentId } : {}), instance: at, ...(cap !== undefined ? { maxPages: cap } : {}), label: `${owner.label} lists its ${api.name}s before the remove` });
       const ids = new Set(before.items.map((x) => api.idOf(x)));
       for (const r of made.filter((x) => x.item.parentId === parentId)) {
         if (ids.has(r.item.id)) r.listedBefore = true;
@@ -186,6 +173,8 @@ async function caseOf(c: CheckContext, api: ResourceApi, children: ResourceApi[]
   for (const m of made) {
     const ids = { id: m.item.id, ...(m.item.parentId !== undefined ? { parent: m.item.parentId } : {}) };
     const removal = await api.call(owner, 'remove', ids, { instance: at, label: `${owner.label} removes its ${itemWords(api, m.visibility)}` });
+    // 202: the remove is queued, done later; what the item answers right after it proves nothing yet.
+    if (removal.status === 202) return c.notApplicable(`${formatRoute(api.calls().find((x) => x.op === 'remove')!.route)} answered 202 (accepted, done later): what a removed ${api.name} answers cannot be judged right after its remove`);
     if (!ok(removal)) {
       precondition({
         title: `${owner.label} could not remove its own ${itemWords(api, m.visibility)} (answered ${removal.error ?? removal.status}), so what a removed item answers cannot be judged`,
@@ -198,7 +187,9 @@ async function caseOf(c: CheckContext, api: ResourceApi, children: ResourceApi[]
   const everyone = await callers(c, owner, stranger);
   for (const r of removed) {
     const what = `${owner.label}'s removed ${itemWords(api, r.visibility)}`;
-    const markers = [...r.item.markers, ...(r.item.id.length >= 6 ? [r.item.id] : [])];
+    // What its create body carried: its id is no marker, since a clean 404 may repeat the id asked
+    // for (a "path" field, "conversation <id> not found"); differenceFromMissing compares ids as placeholders.
+    const markers = r.item.markers;
     for (const op of itemOps(api)) {
       for (const who of everyone.filter((w) => judged(api, op, w, after, r.visibility))) {
         for (const instance of instances) {
@@ -211,7 +202,9 @@ async function caseOf(c: CheckContext, api: ResourceApi, children: ResourceApi[]
     // Routes under the removed item (a child resource's create, list, read...): like under an id that never existed.
     for (const kid of r.children) {
       const kidMarkers = [...markers, ...(kid.item?.markers ?? [])];
-      for (const op of childOps(kid.api)) {
+      // Only routes that name the removed item ({parent}): a child's own route (GET /messages/{id})
+      // may keep serving a child the system keeps on purpose.
+      for (const op of childOps(kid.api).filter((o) => templateParams(kid.api.calls().find((x) => x.op === o)!.route.path).includes('parent'))) {
         const needsId = kid.api.calls().find((x) => x.op === op)!.needs.id;
         const childId = needsId ? (kid.item?.id ?? kid.api.missingId()) : undefined;
         for (const who of everyone.filter((w) => judged(kid.api, op, w, after, r.visibility))) {

@@ -40,6 +40,13 @@ describe('a call on a removed item, against the same call on ids that never exis
     expect(judge(res(204, ''), { missing: res(204, ''), missingAgain: res(204, '') })).toBeUndefined();
   });
 
+  it("does not call a 404 that repeats the id asked for served: the id is compared as a placeholder, only what the create carried is the item's data", () => {
+    const uuids: [string, string, string][] = [['5f0c1a2e-0000-4000-8000-000000000041', '5f0c1a2e-0000-4000-8000-000000000099', '5f0c1a2e-0000-4000-8000-000000000098']];
+    const nf = (id: string) => res(404, { error: `conversation ${id} not found`, path: `/v1/conversations/${id}` });
+    const verdict = judgeRemovedAnswer({ removed: nf(uuids[0]![0]), missing: nf(uuids[0]![1]), missingAgain: nf(uuids[0]![2]), ids: uuids, markers: ['sg-title-r-7'], answers: 'as-missing', notFound: 404 });
+    expect(verdict).toBeUndefined();
+  });
+
   it('lets the owner repeat its remove with a success that shows nothing (DELETE is idempotent: a revoke answering 204 twice), but not one that shows the item', () => {
     expect(judge(res(204, ''), { repeatedRemove: true })).toBeUndefined();
     expect(judge(res(200, { id: 41, name: 'sg-name-r-7' }), { repeatedRemove: true })?.kind).toBe('served');
