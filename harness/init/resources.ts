@@ -114,7 +114,6 @@ export function groupResources(api: ApiDescription, elsewhere: ReadonlySet<ApiOp
     });
     const itemPathOf = itemOps[0]?.path;
     const ops: DraftOperation[] = [];
-    const resourceFields: DraftResource['fields'] = [];
     const take = (op: ApiOperation | undefined, kind: DraftOperation['kind'], name?: string) => {
       if (!op) return undefined;
       placed.add(op);
@@ -130,8 +129,7 @@ export function groupResources(api: ApiDescription, elsewhere: ReadonlySet<ApiOp
       const put = ofPath(itemPathOf, 'PUT');
       take(patch ?? put, 'update');
       if (patch && put) take(put, 'action', 'replace');
-      const remove = take(ofPath(itemPathOf, 'DELETE'), 'remove');
-      if (remove) keptAfterRemove(remove.op, resourceFields);
+      take(ofPath(itemPathOf, 'DELETE'), 'remove');
       // `/x/{id}/word`: an action, unless it is a collection of its own.
       for (const op of api.operations.filter((o) => !placed.has(o) && o.method !== 'GET')) {
         const s = segs(op.path);
@@ -145,7 +143,9 @@ export function groupResources(api: ApiDescription, elsewhere: ReadonlySet<ApiOp
       const d = take(op, 'bulk', name)!;
       d.fields.push(`body: (ids) => ({ ${key(idArrayProperty(op)!)}: ids })`);
     }
-    const resource: DraftResource = { name: c.name, collection: c.path, ...(c.parentPath ? { parent: found.find((p) => p.path === c.parentPath)?.name } : {}), ops, fields: resourceFields, todos: [] };
+    const resource: DraftResource = { name: c.name, collection: c.path, ...(c.parentPath ? { parent: found.find((p) => p.path === c.parentPath)?.name } : {}), ops, fields: [], todos: [] };
+    const remove = ops.find((o) => o.kind === 'remove');
+    if (remove) keptAfterRemove(remove.op, resource.fields);
     describeCreate(resource, create);
     if (list) describeList(list);
     for (const d of ops.filter((o) => o.kind === 'update' || o.kind === 'action')) {
