@@ -71,7 +71,7 @@ export async function measureDetection(o: {
         launch: booted.launched,
       };
       const startedAt = new Date();
-      const { tests, errors } = await runSuites({ root: o.root, suiteIds: o.defect.caughtBy, context });
+      const { tests, errors } = await runSuites({ root: o.root, suiteIds: o.defect.caughtBy, workers: 1, context });
       durations.push((Date.now() - startedAt.getTime()) / 1000);
       const report = assembleReport({ plans, tests, errors, seed, version: 'bench', startedAt, required: [], target: { name: profile.name, kind: profile.kind, baseUrls: booted.baseUrls, launched: true } });
       const codes = report.findings.map((f) => f.code);

@@ -31,7 +31,7 @@ export function createTarget(profile: TargetProfile, context: RunContext): Targe
   const resources = resourceApis(profile);
   if (profile.kind === 'staging') {
     limitStagingWrites(resources.flatMap((api) => api.calls().filter((c) => c.route.method !== 'GET').map((c) => formatRoute(c.route))));
-    removeWhatStagingCreates(resources);
+    disposers.push(removeWhatStagingCreates(resources));
   }
   const anonymous = new HttpClient({ baseUrls: context.baseUrls, timeoutMs: profile.http.timeoutMs, transport: profile.identities?.transport });
   return {
@@ -50,14 +50,14 @@ export function createTarget(profile: TargetProfile, context: RunContext): Targe
  * `create` (a profile hook such as `exports.prepare`, a suite's raw call) is removed when the
  * check ends too, through the resource's `remove` route: staging keeps nothing shipgate wrote.
  */
-function removeWhatStagingCreates(resources: ResourceApi[]): void {
+function removeWhatStagingCreates(resources: ResourceApi[]): () => void {
   const creates = resources.flatMap((api) =>
     api
       .calls()
       .filter((c) => c.op === 'create')
       .map((c) => ({ api, method: c.route.method, pattern: pathPattern(c.route.path, ['parent']) })),
   );
-  observeWrites((w) => {
+  return observeWrites((w) => {
     if (w.tracked || w.status < 200 || w.status > 299) return;
     const match = creates.map((c) => ({ c, m: w.method === c.method ? c.pattern.exec(w.path.split('?')[0]!) : null })).find((x) => x.m);
     const id = match?.c.api.createdId(w.json);
@@ -69,8 +69,21 @@ function removeWhatStagingCreates(resources: ResourceApi[]): void {
 }
 
 let current: Promise<Target> | undefined;
+/** What the current target registered in the worker (its staging write observer), undone when it is forgotten. */
+const disposers: (() => void)[] = [];
 
-/** The target of this run, loaded once per worker from the context the runner provided. */
+/**
+ * Forgets the current target: the next useTarget() makes a new one. Called before each suite file
+ * (harness/check/worker-setup.ts), since a worker runs files one after another in one module graph
+ * (the suites project does not isolate files) and a file's tenants pool must be its own: a check
+ * may rely on a pooled tenant holding only what its own file made (search-quality's corpus).
+ */
+export function forgetTarget(): void {
+  current = undefined;
+  for (const dispose of disposers.splice(0)) dispose();
+}
+
+/** The target of the running suite file, loaded once per file from the context the runner provided. */
 export function useTarget(): Promise<Target> {
   current ??= (async () => {
     const context = inject('shipgate');

@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { usableCores } from '../selftest/usable-cores.ts';
+import { usableCores } from '../run/usable-cores.ts';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadProfile } from '../profile/load.ts';

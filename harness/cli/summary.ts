@@ -37,7 +37,9 @@ export function printSummary(r: RunReport, files: string[], log: (line: string) 
       for (const c of slowest) log(`  ${(c.ms < 1000 ? `${c.ms} ms` : seconds(c.ms)).padStart(8)}  ${c.suite} › ${c.check}`);
     }
     const first = startup.firstCheckMs !== undefined ? `first check after ${seconds(startup.firstCheckMs)}` : 'no check ran';
-    log(`time: ${seconds(r.durationMs)} in the run; ${first}${startup.from === 'process' ? ' (from the process start)' : ''}`);
+    const sc = r.timings.schedule;
+    const shape = sc && sc.sideBySide > 1 ? ` (suites side by side, ${sc.sideBySide} files at a time${sc.alone.length > 0 ? `; ${sc.alone.map((a) => a.suite).join(', ')} alone` : ''})` : '';
+    log(`time: ${seconds(r.durationMs)} in the run${shape}; ${first}${startup.from === 'process' ? ' (from the process start)' : ''}`);
     if (o.timings) {
       log('start-up:');
       for (const p of startup.phases) log(`  ${`${p.ms} ms`.padStart(9)}  ${p.phase}`);

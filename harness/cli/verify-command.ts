@@ -14,8 +14,9 @@ import { PACKAGE_ROOT, VERSION } from './package-info.ts';
 import { printSummary } from './summary.ts';
 import { profileWarnings } from '../profile/warnings.ts';
 import { StartupClock } from '../run/timings.ts';
+import { defaultSuiteWorkers } from '../run/suite-schedule.ts';
 
-export const VERIFY_USAGE = `shipgate verify [--config file | --embedded name] [--suite id ... | --shard i/n] [--seed n] [--runs n] [--iterations n] [--reports dir] [--pdf] [--timings]
+export const VERIFY_USAGE = `shipgate verify [--config file | --embedded name] [--suite id ... | --shard i/n] [--seed n] [--runs n] [--iterations n] [--reports dir] [--workers n] [--pdf] [--timings]
 
 Runs every suite that applies to the target and writes reports/{signoff.json,signoff.md,signoff.html,findings.md,ctrf.json,junit.xml,run.json}.
   --config   target profile (default ./shipgate.config.ts, else the embedded reference system)
@@ -27,11 +28,13 @@ Runs every suite that applies to the target and writes reports/{signoff.json,sig
   --runs     generated cases per property (default 5; nightly runs use more)
   --iterations  schedules each concurrency check tries (default ${CI_ITERATIONS}; \`shipgate nightly\` uses ${NIGHTLY_ITERATIONS})
   --reports  output folder (default ./reports)
+  --workers  suite files run side by side (default: the usable cores, at least 2; 1 runs them one
+             after another); suites that disturb the target (faults, killed workers) always run alone
   --pdf      also print signoff.pdf with Chromium (skipped, with the reason, without one)
   --timings  print the start-up phases (they are always in signoff.json and signoff.md)
 Exit: 0 GO, 1 NO-GO, 2 usage or profile error, 3 target unreachable.`;
 
-export const NIGHTLY_USAGE = `shipgate nightly [--config file | --embedded name] [--suite id ... | --shard i/n] [--seed n] [--runs n] [--iterations n] [--reports dir] [--no-pdf]
+export const NIGHTLY_USAGE = `shipgate nightly [--config file | --embedded name] [--suite id ... | --shard i/n] [--seed n] [--runs n] [--iterations n] [--reports dir] [--workers n] [--no-pdf]
 
 verify at nightly depth (every concurrency check tries ${NIGHTLY_ITERATIONS} schedules), then the profile's load scenario
 (alone, after the other suites), then the staging smoke flows when RUN_STAGING_SMOKE=1 and the profile
@@ -138,6 +141,7 @@ async function verify(argv: string[], log: (line: string) => void, mode: RunMode
       seed: { type: 'string' },
       reports: { type: 'string' },
       timings: { type: 'boolean' },
+      workers: { type: 'string' },
       ...(mode.narrowable
         ? { suite: { type: 'string', multiple: true }, shard: { type: 'string' }, runs: { type: 'string' }, iterations: { type: 'string' } }
         : {}),
@@ -146,12 +150,13 @@ async function verify(argv: string[], log: (line: string) => void, mode: RunMode
     strict: true,
     allowPositionals: false,
   });
-  const v = values as { config?: string; embedded?: string; seed?: string; reports?: string; suite?: string[]; shard?: string; runs?: string; iterations?: string; pdf?: boolean; 'no-pdf'?: boolean; timings?: boolean };
+  const v = values as { config?: string; embedded?: string; seed?: string; reports?: string; suite?: string[]; shard?: string; runs?: string; iterations?: string; pdf?: boolean; 'no-pdf'?: boolean; timings?: boolean; workers?: string };
   const config = configOption(v.config, v.embedded);
   const seed = seedOption(v.seed);
   known.seed = seed;
   const runs = parseIntOption('runs', v.runs, 1, 5);
   const iterations = parseIntOption('iterations', v.iterations, 1, mode.iterations);
+  const workers = parseIntOption('workers', v.workers, 1, defaultSuiteWorkers());
   if (v.suite && v.shard) throw new UsageError('give --suite or --shard, not both');
   const shard = v.shard ? parseShard(v.shard) : undefined;
   if (shard) known.shard = shard;
@@ -186,7 +191,7 @@ async function verify(argv: string[], log: (line: string) => void, mode: RunMode
   const depth = mode.command === 'load' ? '' : ` · ${iterations} iterations`;
   log(`shipgate ${mode.command} · ${profile.name} (${profile.kind})${config.embedded ? ` · embedded system '${config.system ?? 'reference'}'` : ''} · seed ${seed}${depth}${v.shard ? ` · shard ${v.shard}: ${selected.join(', ')}` : ''}`);
   for (const w of profileWarnings(profile)) log(`warning: ${w}`);
-  const verified = await runVerify({ root: PACKAGE_ROOT, configPath: config.path, ...(config.system ? { embedded: config.system } : {}), profile, suites, selected, seed, runs, iterations, reportsDir, version: VERSION, log, clock });
+  const verified = await runVerify({ root: PACKAGE_ROOT, configPath: config.path, ...(config.system ? { embedded: config.system } : {}), profile, suites, selected, seed, runs, iterations, workers, reportsDir, version: VERSION, log, clock });
   // Sharded, the staging smoke is walked once, by shard 1: a merge takes each suite from one shard.
   const smoked = mode.command === 'nightly' && (!shard || shard.index === 1) ? await withStagingSmoke(verified, { profile, configPath: config.path, seed, reportsDir, log }) : verified;
   const report = shard ? { ...smoked, shard } : smoked;

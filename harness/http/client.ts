@@ -49,9 +49,14 @@ function writeObservers(): ((w: AnsweredWrite) => void)[] {
   return (slots[WRITE_OBSERVERS] ??= []);
 }
 
-/** Calls `listener` after every write (not GET, HEAD, OPTIONS) any client of this process got an answer to. */
-export function observeWrites(listener: (w: AnsweredWrite) => void): void {
+/** Calls `listener` after every write (not GET, HEAD, OPTIONS) any client of this process got an answer to, until the returned function is called. */
+export function observeWrites(listener: (w: AnsweredWrite) => void): () => void {
   writeObservers().push(listener);
+  return () => {
+    const all = writeObservers();
+    const at = all.indexOf(listener);
+    if (at >= 0) all.splice(at, 1);
+  };
 }
 
 export interface HttpResult {

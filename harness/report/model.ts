@@ -1,5 +1,6 @@
 import type { Finding, ReportSection } from '../findings/finding.ts';
 import type { StartupTimings } from '../run/timings.ts';
+import type { SuiteSchedule } from '../run/suite-schedule.ts';
 
 export type SuiteStatus = 'passed' | 'failed' | 'not-applicable' | 'skipped';
 export type TestStatus = 'passed' | 'failed' | 'skipped';
@@ -81,6 +82,8 @@ export interface RunTimings {
   startup: StartupTimings;
   /** The slowest checks of the run, slowest first. */
   slowest: { suite: string; check: string; ms: number }[];
+  /** Which suites ran side by side (how many files at once) and which had the target alone. */
+  schedule?: SuiteSchedule;
 }
 
 /** What a run narrowed with `--suite` left out, and how the suites it ran fared on their own. */

@@ -115,6 +115,15 @@ function suiteTable(r: RunReport, noteMax: number): string[] {
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/** Which suites shared the target (their times overlap) and which had it alone, and why. */
+function scheduleLines(r: RunReport): string[] {
+  const sc = r.timings?.schedule;
+  if (!sc) return [];
+  const lines = sc.sideBySide > 0 ? [`Suites ran side by side, ${sc.sideBySide} file(s) at a time, so their wall times overlap${sc.alone.length > 0 ? '; these had the target alone, after them:' : '.'}`] : [];
+  for (const a of sc.alone) lines.push(`- ${a.suite}: ${cell(a.why)}`);
+  return lines.length > 0 ? ['', ...lines] : [];
+}
+
 /** Where the run's time went: each suite that ran, the slowest checks, and the start-up phases (a few dozen lines at most). */
 function timeSection(r: RunReport): string[] {
   const ran = r.suites.filter((s) => s.status === 'passed' || s.status === 'failed');
@@ -123,6 +132,7 @@ function timeSection(r: RunReport): string[] {
   if (ran.length > 0) {
     lines.push(
       'Per suite: wall time its files ran (each from queued to done, summed), of which loading its files (imports, profile, top-level set-up) and the time its checks ran (checks that ran side by side counted once), as vitest measured them.',
+      ...scheduleLines(r),
       '',
       '| suite | wall | loading | checks |',
       '| --- | ---: | ---: | ---: |',

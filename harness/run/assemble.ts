@@ -4,6 +4,7 @@ import type { ModuleTime, RunReport, RunTimings, SuiteResult, TargetSummary, Tes
 import type { Suite } from '../suites/define.ts';
 import { refusalIn } from '../safety/refusals.ts';
 import type { StartupTimings } from './timings.ts';
+import type { SuiteSchedule } from './suite-schedule.ts';
 
 /** How many of the slowest checks a report names. */
 export const SLOWEST_CHECKS = 5;
@@ -33,6 +34,8 @@ export interface AssembleInput {
   /** When each suite file ran (from the runner). */
   modules?: ModuleTime[];
   startup?: StartupTimings;
+  /** Which suites ran side by side and which alone. */
+  schedule?: SuiteSchedule;
 }
 
 /**
@@ -156,7 +159,7 @@ export function assembleReport(i: AssembleInput): RunReport {
     identities: i.tests.reduce((sum, t) => ({ made: sum.made + (t.identities?.made ?? 0), throttled: sum.throttled + (t.identities?.throttled ?? 0) }), { made: 0, throttled: 0 }),
     warnings: [...(i.warnings ?? []), ...unclassifiedWarning],
     ...(i.unclassified ? { unclassified: i.unclassified } : {}),
-    ...(i.startup ? { timings: { startup: i.startup, slowest: slowestChecks(i.tests) } } : {}),
+    ...(i.startup ? { timings: { startup: i.startup, slowest: slowestChecks(i.tests), ...(i.schedule ? { schedule: i.schedule } : {}) } } : {}),
     gateRequire: i.required,
   };
 }

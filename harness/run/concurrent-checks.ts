@@ -1,5 +1,5 @@
 import type { TargetProfile } from '../profile/schema.ts';
-import { usableCores } from '../selftest/usable-cores.ts';
+import { usableCores } from './usable-cores.ts';
 
 /**
  * How many checks of a concurrent group run at once when the profile does not say: twice the

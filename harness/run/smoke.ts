@@ -46,7 +46,7 @@ export async function runSmoke(o: SmokeOptions): Promise<RunReport> {
     concurrentChecks: 1,
     ...(o.flows ? { smokeFlows: o.flows } : {}),
   };
-  const { tests, errors } = toRun.length > 0 ? await runSuites({ root: o.root, suiteIds: toRun, context, progress: o.log }) : { tests: [], errors: [] };
+  const { tests, errors } = toRun.length > 0 ? await runSuites({ root: o.root, suiteIds: toRun, workers: 1, context, progress: o.log }) : { tests: [], errors: [] };
   return assembleReport({
     plans,
     tests,

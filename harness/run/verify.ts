@@ -19,6 +19,7 @@ import type { FaultControl } from '../faults/control-server.ts';
 import { faultControlFor } from '../faults/for-run.ts';
 import { StartupClock } from './timings.ts';
 import { concurrentChecksFor } from './concurrent-checks.ts';
+import { defaultSuiteWorkers, scheduleSuites, type SuitePhase, type SuiteSchedule } from './suite-schedule.ts';
 
 export interface VerifyOptions {
   /** The shipgate package root (suites and vitest config live there). */
@@ -40,8 +41,10 @@ export interface VerifyOptions {
   setupEnvOverrides?: Record<string, string>;
   /** Copies of a migrated template instead of the setup steps (see BootOptions; selftest). */
   setupTemplates?: SetupTemplates;
-  /** How many verify runs share the machine (selftest's --jobs): `adapters.concurrency: 'auto'` takes its share of the cores. */
+  /** How many verify runs share the machine (selftest's --jobs): `adapters.concurrency: 'auto'` and the suite workers take their share of the cores. */
   jobs?: number;
+  /** Suite files of the shared suites run at once (`--workers`); default defaultSuiteWorkers over `jobs`. */
+  workers?: number;
   /** The embedded system's name, when the run is one of shipgate's (replays then name it with `--embedded`). */
   embedded?: string;
   databaseServer?: DatabaseServer;
@@ -50,6 +53,13 @@ export interface VerifyOptions {
   /** Where the start-up phases are recorded (`verify` starts it with the process); default: a clock from this call. */
   clock?: StartupClock;
   log: (line: string) => void;
+}
+
+/** The console lines that open a phase of a run that has more than one. */
+function phaseLines(phase: SuitePhase, schedule: SuiteSchedule): string[] {
+  const alone = schedule.alone.filter((a) => phase.suiteIds.includes(a.suite));
+  if (alone.length === 0) return [`  ${phase.suiteIds.length} suite(s) side by side, ${phase.workers} file(s) at a time:`];
+  return alone.map((a) => `  alone: ${a.suite}, since ${a.why}`);
 }
 
 /** Which suites run, and why the others do not. */
@@ -151,16 +161,17 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       ...(corsPages ? { corsPages: corsPages.pages } : {}),
       ...(faults ? { faults: faults.info } : {}),
     };
-    // A load suite runs after every other suite, alone: its timings must not share the machine with them.
-    const alone = new Set(o.suites.filter((s) => s.runBy === 'load').map((s) => s.id));
+    // Shared suites side by side, then each that disturbs the target (or is disturbed) alone, load last.
+    const { phases, schedule } = scheduleSuites(running.map((p) => p.suite), o.workers ?? defaultSuiteWorkers({ jobs: o.jobs ?? 1 }));
     const tests: TestRecord[] = [];
     const errors: string[] = [];
     const modules: ModuleTime[] = [];
     const loaded = runner ? await clock.time('test runner load (vitest)', () => runner) : undefined;
-    for (const phase of [toRun.filter((id) => !alone.has(id)), toRun.filter((id) => alone.has(id))]) {
-      if (phase.length === 0 || !loaded) continue;
+    for (const phase of phases) {
+      if (!loaded) continue;
+      if (phases.length > 1) phaseLines(phase, schedule).forEach((line) => o.log(line));
       // Start-up is the first phase's: the clock records nothing once the first check began.
-      const out = await loaded.runSuites({ root: o.root, suiteIds: phase, context, progress: o.log, clock });
+      const out = await loaded.runSuites({ root: o.root, suiteIds: phase.suiteIds, workers: phase.workers, context, progress: o.log, clock });
       tests.push(...out.tests);
       errors.push(...out.errors);
       modules.push(...out.modules);
@@ -171,6 +182,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       errors,
       modules,
       startup: clock.timings(),
+      schedule,
       seed: o.seed,
       version: o.version,
       startedAt,

@@ -13,6 +13,8 @@ export interface SuiteRunInput {
   /** The shipgate package root (holds `vitest.config.ts` and `suites/`). */
   root: string;
   suiteIds: string[];
+  /** Suite files run at once, each in its own worker. */
+  workers: number;
   context: RunContext;
   /** Print a line per suite file as it finishes. */
   progress?: (line: string) => void;
@@ -166,6 +168,7 @@ export async function runSuites(i: SuiteRunInput): Promise<SuiteRunOutput> {
       // Checks do more work with more generated cases: the time limit grows with them (hooks get
       // theirs in harness/check/worker-setup.ts: a hookTimeout given here never reaches the project).
       testTimeout: checkTimeoutMs(i.context.runs),
+      maxWorkers: i.workers,
       passWithNoTests: false,
       ...(cache ? { experimental: { fsModuleCache: true, fsModuleCachePath: cache } } : {}),
     },

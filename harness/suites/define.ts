@@ -28,6 +28,14 @@ export interface SuiteSpec {
    * nightly`, after every other suite and alone, since a load run skews every timing beside it).
    */
   runBy?: 'verify' | 'smoke' | 'load';
+  /**
+   * Whether its checks may run while other suites' checks run against the same target. `'shared'`
+   * when they neither disturb what other suites use (database faults, frozen or killed processes,
+   * a restarted service) nor judge what other suites' traffic would change (database round trips
+   * a probe causes, a latency or throughput); otherwise `{ alone: why }`, and the run gives it the
+   * target to itself, after the shared suites. Required: a suite's author decides, never a default.
+   */
+  sharing: 'shared' | { alone: string };
 }
 
 export interface Suite extends SuiteSpec {

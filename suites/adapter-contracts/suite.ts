@@ -8,6 +8,8 @@ export default defineSuite({
   // Scripting the provider to fail is fault injection: only for throw-away targets.
   kinds: ['ephemeral'],
   usesApi: true,
+  // Each trial scripts the provider double for calls carrying its own marker only, and its time budget is the profile's answerWithinMs or three provider timeouts and 2 s.
+  sharing: 'shared',
   notApplicable: (p) => {
     if (!p.adapters) return 'the profile has no adapters block (which endpoints call the provider, and their contracts)';
     if (!p.providerDouble && !p.launch?.providerDouble) {

@@ -9,6 +9,8 @@ export default defineSuite({
   // only, and on production no identity is made (a placeholder credential travels instead).
   kinds: ['ephemeral', 'staging', 'production'],
   usesApi: true,
+  // Its browser calls the API as identities of its own.
+  sharing: 'shared',
   notApplicable: (p) => {
     if (!p.cors) return 'the profile has no cors block (the allowed origins, the calls a web app makes and its credentials mode)';
     const browser = findChromium();

@@ -9,6 +9,8 @@ export default defineSuite({
   kinds: ['ephemeral', 'staging', 'production'],
   // Only the database: no API call, so no base URL or identities needed.
   usesApi: false,
+  // It reads the catalog only.
+  sharing: 'shared',
   databaseOnly: true,
   notApplicable: (p) =>
     p.database ? undefined : 'the profile has no `database` block (a privileged URL and the schemas to examine)',

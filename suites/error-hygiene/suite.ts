@@ -9,6 +9,8 @@ export default defineSuite({
   // creations are removed again (a write shipgate cannot undo is listed as not run there).
   kinds: ['ephemeral', 'staging'],
   usesApi: true,
+  // Its malformed requests act as identities of its own.
+  sharing: 'shared',
   notApplicable: (p) => {
     // Every route of the inventory: the resources', every other block's, and the OpenAPI document's operations.
     const routes = profileRoutes(p).filter((r) => r.place !== 'ignored');

@@ -20,5 +20,7 @@ export default defineSuite({
   // It writes (an export, and what exports.prepare makes) only for a tenant of shipgate's own.
   kinds: ['ephemeral', 'staging'],
   usesApi: true,
+  // Its export belongs to a tenant of its own.
+  sharing: 'shared',
   notApplicable: missing,
 });

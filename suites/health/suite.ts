@@ -9,6 +9,7 @@ export default defineSuite({
   // shipgate launched, and the checks that need them say so by name when it is not one.
   kinds: ['ephemeral', 'staging', 'production'],
   usesApi: true,
+  sharing: { alone: "it cuts the API off from its database (blackhole, reset) and counts the database round trips each probe causes: other suites' requests would fail meanwhile, and their queries would be counted as the probes'" },
   notApplicable: (p) =>
     p.health ? undefined : 'the profile has no health block (the liveness, readiness and health routes, the readiness timeout and cache window, and the not-ready contract)',
 });

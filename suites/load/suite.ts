@@ -9,6 +9,7 @@ export default defineSuite({
   // (refused at profile load otherwise); staging gets reads only.
   kinds: ['ephemeral', 'staging', 'production'],
   usesApi: true,
+  sharing: { alone: "its latency, failure-rate and throughput thresholds would measure the other suites' traffic as well as its own" },
   // A load run takes minutes and skews every timing beside it: shipgate load and nightly run it, after the rest.
   runBy: 'load',
   notApplicable: (p) =>

@@ -9,6 +9,8 @@ export default defineSuite({
   kinds: ['ephemeral'],
   // Only the database: no API call, so no base URL or identities needed.
   usesApi: false,
+  // It builds and drops a database of its own on the server.
+  sharing: 'shared',
   databaseOnly: true,
   notApplicable: (p) =>
     p.database?.migrations ? undefined : 'the profile has no database.migrations block (the command that applies the migrations, and the table that records them)',

@@ -7,6 +7,8 @@ export default defineSuite({
   // Interactions and their states write (documents, exports...): never production.
   kinds: ['ephemeral', 'staging'],
   usesApi: true,
+  // Each interaction runs as a new tenant, and the reference's states set up that tenant's data only.
+  sharing: 'shared',
   notApplicable: (p) =>
     !p.pact ? 'the profile has no pact block (pact.provider, and pact.files or pact.broker)' : !p.identities ? 'interactions run as a tenant: the profile needs an identities block' : undefined,
 });

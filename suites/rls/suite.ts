@@ -9,6 +9,8 @@ export default defineSuite({
   kinds: ['ephemeral', 'staging'],
   // Only the database: no API call, so no base URL or identities needed.
   usesApi: false,
+  // Every probe is one rolled-back transaction that tells rows other sessions write from its own.
+  sharing: 'shared',
   databaseOnly: true,
   notApplicable: (p) => {
     if (!p.database) return 'the profile has no `database` block (a privileged URL, the schemas, the tenant column, the claims convention)';

@@ -7,6 +7,8 @@ export default defineSuite({
   // It writes (and removes) its own data: never production.
   kinds: ['ephemeral', 'staging'],
   usesApi: true,
+  // It walks its flows as a tenant of its own.
+  sharing: 'shared',
   runBy: 'smoke',
   notApplicable: (p) =>
     !p.smoke ? 'the profile has no smoke block (smoke.flows: the user journeys to walk)' : !p.identities ? 'the flows act as a tenant: the profile needs an identities block' : undefined,

@@ -8,6 +8,8 @@ export default defineSuite({
   // Uploads write: never on production; on staging every upload shipgate makes is removed again.
   kinds: ['ephemeral', 'staging'],
   usesApi: true,
+  // It uploads as tenants of its own and judges bytes and statuses, not time.
+  sharing: 'shared',
   notApplicable: (p) => {
     if (!p.uploads) return 'the profile has no uploads block (the upload route, size limit, allowed types and how an upload is read back)';
     if (p.kind === 'staging' && !p.uploads.remove) return 'on a staging target shipgate removes every upload it makes: give uploads.remove (e.g. DELETE /v1/evidence/{id})';

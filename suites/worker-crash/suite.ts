@@ -8,6 +8,7 @@ export default defineSuite({
   // It kills and freezes processes: never anything but a throw-away system.
   kinds: ['ephemeral'],
   usesApi: true,
+  sharing: { alone: "it freezes (SIGSTOP) and kills the workers that other suites' exports and jobs need, and judges recovery against the lease: another suite's work would stall, and its own timings would be theirs" },
   notApplicable: (p) => {
     if (!p.exports) return 'the profile has no exports block';
     if (!p.exports.workers) return 'the profile has no exports.workers block (the worker service, its id variable and lease)';

@@ -5,7 +5,7 @@ import { defineSuite } from '../../harness/suites/define.ts';
 // to startVitest (which never reaches a project) would not be the run's concurrentChecks. Outside
 // a run there is no context, so the groups here give their bound: 3, with 2 checks a group, so
 // reaching it needs checks of different groups side by side.
-const suite = defineSuite({ id: 'example', title: 'example', promise: 'example', kinds: ['ephemeral'], usesApi: false, notApplicable: () => undefined });
+const suite = defineSuite({ id: 'example', title: 'example', promise: 'example', kinds: ['ephemeral'], usesApi: false, sharing: 'shared', notApplicable: () => undefined });
 
 let active = 0;
 let most = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usableCores } from '../../harness/selftest/usable-cores.ts';
+import { usableCores } from '../../harness/run/usable-cores.ts';
 
 const files = (f: Record<string, string>) => (file: string) => f[file];
 
