@@ -28,8 +28,8 @@ Runs every suite that applies to the target and writes reports/{signoff.json,sig
   --runs     generated cases per property (default 5; nightly runs use more)
   --iterations  schedules each concurrency check tries (default ${CI_ITERATIONS}; \`shipgate nightly\` uses ${NIGHTLY_ITERATIONS})
   --reports  output folder (default ./reports)
-  --workers  suite files run side by side (default: the usable cores, at least 2; 1 runs them one
-             after another); suites that disturb the target (faults, killed workers) always run alone
+  --workers  suite files run side by side (default: one more than the usable cores, at least 3; 1 runs
+             them one after another); suites that disturb the target (faults, killed workers) run alone
   --pdf      also print signoff.pdf with Chromium (skipped, with the reason, without one)
   --timings  print the start-up phases (they are always in signoff.json and signoff.md)
 Exit: 0 GO, 1 NO-GO, 2 usage or profile error, 3 target unreachable.`;

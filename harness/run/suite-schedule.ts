@@ -16,13 +16,14 @@ export interface SuiteSchedule {
 }
 
 /**
- * How many suite files of the shared suites run at once when not told: the usable cores (at least
- * 2), over the verify runs sharing the machine. A suite's checks mostly wait on the system, so two
- * files overlap well even on one core; past the cores, every worker's start-up (TypeScript, the
- * harness, the profile) competes with the system under test for CPU.
+ * How many suite files of the shared suites run at once when not told: one more than the usable
+ * cores (at least 3), over the verify runs sharing the machine (selftest's jobs). A suite's checks
+ * wait on the system much of the time, so one file more than the cores keeps them busy; measured on
+ * 2 cores (bench/RESULTS.md): 2 files 66-72 s, 3 files 61-65 s, 4 files 70 s, every worker's checks
+ * then competing with the system under test for CPU.
  */
 export function defaultSuiteWorkers(o: { cores?: number; jobs?: number } = {}): number {
-  return Math.max(1, Math.floor(Math.max(2, o.cores ?? usableCores()) / (o.jobs ?? 1)));
+  return Math.max(1, Math.floor((Math.max(2, o.cores ?? usableCores()) + 1) / (o.jobs ?? 1)));
 }
 
 /**

@@ -14,6 +14,10 @@ export async function discoverSuites(root: string): Promise<Suite[]> {
     if (!mod.default || mod.default.id !== entry.name) {
       throw new Error(`${file} must export default defineSuite({ id: '${entry.name}', ... })`);
     }
+    const sharing = (mod.default as Partial<Suite>).sharing;
+    if (sharing !== 'shared' && !(typeof sharing === 'object' && typeof sharing?.alone === 'string' && sharing.alone.trim() !== '')) {
+      throw new Error(`${file}: sharing must be 'shared' (its checks may run beside other suites') or { alone: 'why it disturbs, or is disturbed by, other suites' }`);
+    }
     suites.push(mod.default);
   }
   return suites.sort((a, b) => a.id.localeCompare(b.id));

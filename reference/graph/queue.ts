@@ -58,7 +58,13 @@ export async function completeGraphJob(pool: pg.Pool, job: ClaimedGraphJob, work
   const db = await pool.connect();
   try {
     await db.query('BEGIN');
-    const held = await db.query(`SELECT 1 FROM public.graph_jobs WHERE id = $1 AND worker_id = $2 AND status = 'running' AND attempts = $3 FOR UPDATE`, [job.id, workerId, job.attempts]);
+    // The conversation first, as its DELETE takes them (the row, then its cascade to the jobs and the
+    // graph): the job row first deadlocked a delete that ran while its message's graph was written.
+    const parent = await db.query('SELECT 1 FROM public.conversations WHERE id = $1 AND org_id = $2 FOR KEY SHARE', [job.conversation_id, job.org_id]);
+    const held =
+      parent.rowCount === 1
+        ? await db.query(`SELECT 1 FROM public.graph_jobs WHERE id = $1 AND worker_id = $2 AND status = 'running' AND attempts = $3 FOR UPDATE`, [job.id, workerId, job.attempts])
+        : parent;
     if (held.rowCount !== 1) {
       await db.query('ROLLBACK');
       return false;
