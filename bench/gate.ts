@@ -80,8 +80,8 @@ export async function timedVerify(root: string, args: string[], reportsDir: stri
 const seconds = (ms: number | undefined) => (ms === undefined ? '' : Math.round(ms / 100) / 10);
 const ratio = (before: number | undefined, now: number) => (before ? `${(before / now).toFixed(1)}×` : '');
 
-/** The full gate: one row per suite, then the totals, beside the recorded figures. */
-export function gateRows(run: GateRun): Record<string, string | number>[] {
+/** The full gate: one row per suite, then the totals, beside the recorded figures (and the same build with its suites one file at a time, when given). */
+export function gateRows(run: GateRun, serial?: GateRun): Record<string, string | number>[] {
   const rows: Record<string, string | number>[] = run.report.suites
     .filter((s) => s.status !== 'skipped')
     .map((s) => ({
@@ -104,9 +104,24 @@ export function gateRows(run: GateRun): Record<string, string | number>[] {
     'before (s)': GATE_BEFORE.verifySeconds || '',
     'now (s)': seconds(run.wallMs),
     'now vs before': ratio(GATE_BEFORE.verifySeconds, run.wallMs / 1000),
-    note: `${run.report.gate}, exit ${run.exitCode}`,
+    note: `${run.report.gate}, exit ${run.exitCode}; ${scheduleNote(run)}`,
   });
+  if (serial) {
+    rows.push({
+      what: 'the same build, suite files one at a time (--workers 1)',
+      'before (s)': '',
+      'now (s)': seconds(serial.wallMs),
+      'now vs before': '',
+      note: `${serial.report.gate}, exit ${serial.exitCode}; side by side is ${(serial.wallMs / run.wallMs).toFixed(2)}× faster than one at a time`,
+    });
+  }
   return rows;
+}
+
+function scheduleNote(run: GateRun): string {
+  const sc = run.report.timings?.schedule;
+  if (!sc) return 'suites one after another';
+  return `shared suites side by side, ${sc.sideBySide} file(s) at a time; alone after them: ${sc.alone.map((a) => a.suite).join(', ') || 'none'}`;
 }
 
 /**

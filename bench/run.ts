@@ -99,7 +99,8 @@ try {
   if (wanted('gate')) {
     log(`## (d) the PR gate: shipgate verify on the embedded default, as a user runs it (before: ${GATE_BEFORE.commit}, recorded)\n`);
     const full = await timedVerify(root, ['--timings'], join(reportsDir, 'gate-full'));
-    table('the PR gate', renderSection({ title: 'shipgate verify, every suite, on the embedded default (per suite: the time its checks ran, checks side by side counted once; before, the sum of their durations from main\'s ctrf.json)', rows: gateRows(full) as never }).join('\n'));
+    const serial = await timedVerify(root, ['--workers', '1'], join(reportsDir, 'gate-serial'));
+    table('the PR gate', renderSection({ title: 'shipgate verify, every suite, on the embedded default (per suite: the time its checks ran, checks side by side counted once; before, the sum of their durations from main\'s ctrf.json)', rows: gateRows(full, serial) as never }).join('\n'));
     log('');
     const dbRuns: GateRun[] = [];
     const gateRuns = values.runs === undefined ? 3 : runs;
