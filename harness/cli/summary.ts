@@ -38,7 +38,9 @@ export function printSummary(r: RunReport, files: string[], log: (line: string) 
     }
     const first = startup.firstCheckMs !== undefined ? `first check after ${seconds(startup.firstCheckMs)}` : 'no check ran';
     const sc = r.timings.schedule;
-    const shape = sc && sc.sideBySide > 1 ? ` (suites side by side, ${sc.sideBySide} files at a time${sc.alone.length > 0 ? `; ${sc.alone.map((a) => a.suite).join(', ')} alone` : ''})` : '';
+    // Worth saying only when more than one suite ran: how they shared the target.
+    const several = r.suites.filter((s) => s.status === 'passed' || s.status === 'failed').length > 1;
+    const shape = sc && several && sc.sideBySide > 1 ? ` (suites side by side, ${sc.sideBySide} files at a time${sc.alone.length > 0 ? `; ${sc.alone.map((a) => a.suite).join(', ')} alone` : ''})` : '';
     log(`time: ${seconds(r.durationMs)} in the run${shape}; ${first}${startup.from === 'process' ? ' (from the process start)' : ''}`);
     if (o.timings) {
       log('start-up:');
