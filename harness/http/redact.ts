@@ -11,13 +11,21 @@ const JWT_SHAPE = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
 const STRING_FIELD = /("([\w-]*)"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'x-api-key', 'apikey', 'api-key', 'proxy-authorization']);
 
+/** Secrets are found by their last KEY characters: a token's end is its signature, spread evenly, where its start (`eyJhbGci...`) is shared by every token of a run. */
+const KEY = 8;
+
 export class Redactor {
   readonly #labels = new Map<string, string>();
+  /** Registered secrets by their last KEY characters, longest first; rebuilt after a registration. */
+  #byEnd: Map<string, string[]> | undefined;
   readonly #secretHeaders = new Set(SECRET_HEADERS);
 
   /** Remembers a secret value; from now on it is shown as `«label»`. Short values are ignored (too likely to collide with data). */
   register(secret: string | undefined, label: string): void {
-    if (secret && secret.length >= 8) this.#labels.set(secret, label);
+    if (secret && secret.length >= KEY) {
+      this.#labels.set(secret, label);
+      this.#byEnd = undefined;
+    }
   }
 
   /** Text the system under test sent or received (a body, a URL, a message): known secrets, token shapes, URL passwords and credential fields. */
@@ -31,12 +39,50 @@ export class Redactor {
    * system inside it was scrubbed field by field when it was recorded.
    */
   scrubKnown(text: string): string {
-    let out = text;
-    // Longest first, so a token that contains another secret is replaced whole.
-    for (const [secret, label] of [...this.#labels].sort((a, b) => b[0].length - a[0].length)) {
-      if (out.includes(secret)) out = out.split(secret).join(`«${label}»`);
+    return maskUrlPassword(this.#replaceKnown(text).replace(JWT_SHAPE, '«redacted token»'));
+  }
+
+  /**
+   * Every registered secret in `text` replaced by its label; where two overlap, the one that starts
+   * first, and of those the longest (a token that contains another secret is replaced whole). One
+   * pass over the text, whatever the number of secrets: a run registers a token for each of its
+   * hundreds of identities, and every exchange it records is scrubbed.
+   */
+  #replaceKnown(text: string): string {
+    if (this.#labels.size === 0 || text.length < KEY) return text;
+    const byEnd = (this.#byEnd ??= this.#indexByEnd());
+    const found: { from: number; to: number; label: string }[] = [];
+    for (let end = KEY; end <= text.length; end++) {
+      const candidates = byEnd.get(text.slice(end - KEY, end));
+      if (!candidates) continue;
+      for (const secret of candidates) {
+        const from = end - secret.length;
+        if (from >= 0 && text.startsWith(secret, from)) {
+          found.push({ from, to: end, label: this.#labels.get(secret)! });
+          break; // longest first: the others ending here lie inside it
+        }
+      }
     }
-    return maskUrlPassword(out.replace(JWT_SHAPE, '«redacted token»'));
+    if (found.length === 0) return text;
+    found.sort((a, b) => a.from - b.from || b.to - a.to);
+    let out = '';
+    let at = 0;
+    for (const f of found) {
+      if (f.from < at) continue; // inside one already replaced
+      out += `${text.slice(at, f.from)}«${f.label}»`;
+      at = f.to;
+    }
+    return out + text.slice(at);
+  }
+
+  #indexByEnd(): Map<string, string[]> {
+    const index = new Map<string, string[]>();
+    for (const secret of this.#labels.keys()) {
+      const key = secret.slice(-KEY);
+      index.set(key, [...(index.get(key) ?? []), secret]);
+    }
+    for (const list of index.values()) list.sort((a, b) => b.length - a.length);
+    return index;
   }
 
   /** Scrubs every string inside a JSON-like value (a finding, a report section). */

@@ -18,6 +18,28 @@ describe('redaction', () => {
     expect(h).toEqual({ authorization: '«redacted»', cookie: '«redacted»', accept: 'application/json' });
   });
 
+  it('replaces a secret that contains another registered one whole, and the shorter one where it stands alone', () => {
+    const r = new Redactor();
+    r.register('database-password', 'database password');
+    r.register('postgres://app:database-password-and-more@db', 'database URL');
+    expect(r.scrubKnown('url postgres://app:database-password-and-more@db, then database-password')).toBe('url «database URL», then «database password»');
+  });
+
+  it('finds each of thousands of registered tokens that share their first characters, as replacing them one by one would', () => {
+    const r = new Redactor();
+    const header = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
+    // Seeded: the same tokens every run.
+    let x = 7;
+    const next = () => ((x = (x * 1103515245 + 12345) % 2 ** 31), x.toString(36));
+    const tokens = Array.from({ length: 3_000 }, (_, i) => `${header}.eyJzdWIiOiJ${i}.${next()}${next()}`);
+    tokens.forEach((t, i) => r.register(t, `tenant-${i} token`));
+    const text = `a ${tokens[5]} b ${tokens[2_999]} c ${header}.unregistered.${next()} d ${tokens[5]}`;
+    let oneByOne = text;
+    for (const [i, t] of tokens.entries()) oneByOne = oneByOne.split(t).join(`«tenant-${i} token»`);
+    expect(r.scrubKnown(text)).toBe(oneByOne.replace(/eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g, '«redacted token»'));
+    expect(r.scrubKnown(text)).toBe('a «tenant-5 token» b «tenant-2999 token» c «redacted token» d «tenant-5 token»');
+  });
+
   it('ignores values too short to be a secret, so data is not mangled', () => {
     const r = new Redactor();
     r.register('abc', 'short');
