@@ -13,6 +13,8 @@ export default defineConfig({
           name: 'framework',
           include: ['test/**/*.test.ts'],
           exclude: ['test/pact/consumers.pact.test.ts'],
+          // One temporary folder for the run, removed at its end, whatever a test forgets.
+          globalSetup: ['test/support/temp-root.ts'],
           // One file at a time on 2 cores (vitest's default): with three, a timing-bound test of the
           // process freezer (test/concurrency/signals.test.ts) missed its window once in five runs.
           testTimeout: 180_000,
