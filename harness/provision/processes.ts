@@ -67,11 +67,23 @@ export class RunningProcess {
     readonly child: ChildProcess,
     readonly logFile: string,
     readonly url?: string,
+    o: { service?: boolean } = {},
   ) {
     this.startTime = child.pid === undefined ? undefined : processStartTime(child.pid);
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.#exit = { code, signal };
+        // A service that ended (it crashed, say) leaves none of its group running: stop() and the
+        // watchdog would skip an ended process, so its children would outlive the run. (A setup
+        // step may leave a daemon behind on purpose; it is not a service.) The group's id names
+        // no other group here: it stays taken while any process of the group lives.
+        if (o.service && child.pid !== undefined) {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            // Nothing of the group is left.
+          }
+        }
         resolve(this.#exit);
       });
       // A program that could not be spawned never emits 'exit'; it has ended all the same.
@@ -192,7 +204,7 @@ async function startOnFreshPort(spec: ProcessSpec, index: number, http: HttpRead
   const { child, logFile } = spawnLogged(spec, index, { [http.portEnv]: String(port) });
   let spawnError: Error | undefined;
   void spawnFailure(child).then((e) => (spawnError = e));
-  const proc = new RunningProcess(`${spec.name}#${index}`, child, logFile, url);
+  const proc = new RunningProcess(`${spec.name}#${index}`, child, logFile, url, { service: true });
   try {
     await pollUntil(
       async () => {
@@ -232,7 +244,7 @@ export async function startPlainInstance(spec: ProcessSpec, index: number, ready
   const { child, logFile } = spawnLogged(spec, index, {}, 'w');
   let spawnError: Error | undefined;
   void spawnFailure(child).then((e) => (spawnError = e));
-  const proc = new RunningProcess(`${spec.name}#${index}`, child, logFile);
+  const proc = new RunningProcess(`${spec.name}#${index}`, child, logFile, undefined, { service: true });
   if (!ready) return proc;
   try {
     await pollUntil(async () => (readFileSync(logFile, 'utf8').includes(ready.text) ? true : undefined), {

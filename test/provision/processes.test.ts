@@ -55,6 +55,14 @@ describe('process launcher', () => {
     expect((err as LaunchError).message).toContain('refusing to start: AUTH_DISABLED is set in production');
   });
 
+  it('a service that dies leaves nothing of its process group running', async () => {
+    const err = await startHttpInstance(spec({ CRASH_AFTER_SPAWN: '1' }), 5, readiness).catch((e: unknown) => e);
+    expect((err as LaunchError).reason).toBe('exited');
+    const grandchild = Number(/grandchild (\d+)/.exec((err as LaunchError).message)?.[1]);
+    expect(grandchild).toBeGreaterThan(0);
+    await pollUntil(async () => (alive(grandchild) ? undefined : true), { what: `the dead service's grandchild ${grandchild} to be gone`, deadlineMs: 5_000 });
+  });
+
   it('starts the service again on a fresh port when another process took the one it was given', async () => {
     const marker = join(logsDir, 'lost-port-marker');
     const proc = await startHttpInstance(spec({ LOSE_PORT_ONCE: marker }), 4, readiness);
