@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { usableCores } from './harness/run/usable-cores.ts';
 
 /**
  * Three projects: `framework` is shipgate's own tests (`npm test`); `consumer-pacts` makes the
@@ -15,8 +16,10 @@ export default defineConfig({
           exclude: ['test/pact/consumers.pact.test.ts'],
           // One temporary folder for the run, removed at its end, whatever a test forgets.
           globalSetup: ['test/support/temp-root.ts'],
-          // One file at a time on 2 cores (vitest's default): with three, a timing-bound test of the
-          // process freezer (test/concurrency/signals.test.ts) missed its window once in five runs.
+          // Most of these tests wait on a system they started: one file more than the cores keeps the
+          // CPU busy (on 2 cores: 3 files at a time); at most 4, since each may boot a system with
+          // its own database.
+          maxWorkers: Math.min(4, Math.max(2, usableCores()) + 1),
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

@@ -11,6 +11,7 @@ import { runVerify } from '../run/verify.ts';
 import { SetupTemplates } from '../provision/setup-templates.ts';
 import type { TargetProfile } from '../profile/schema.ts';
 import { runBounded } from '../selftest/bounded-pool.ts';
+import { makeRunFolder, removeRunFolder } from '../provision/run-folders.ts';
 import { discoverSuites } from '../suites/registry.ts';
 import { defectChangesSetup, EMBEDDED_SYSTEMS, embeddedConfigPath, loadDefects, type EmbeddedSystem } from '../embedded/systems.ts';
 import type { DefectSpec } from '../selftest/catalog.ts';
@@ -123,7 +124,12 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
     return p;
   };
 
-  const run = async (job: Job): Promise<Done> => {
+  // One module cache per lane: a lane's runs follow each other, so each after its first loads the
+  // suites' modules already transformed, and no two runs ever share a cache at once.
+  const laneModules: string[] = [];
+  const moduleCacheOf = (lane: number) => (laneModules[lane] ??= makeRunFolder(`modules-lane${lane}`));
+
+  const run = async (job: Job, _index: number, lane: number): Promise<Done> => {
     const { system, defect } = job;
     const configPath = embeddedConfigPath(PACKAGE_ROOT, system);
     const id = defect?.id ?? 'clean';
@@ -151,6 +157,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       envOverrides: { [system.defectsEnv]: defect?.id ?? '' },
       ...(ownSetup ? {} : { setupEnvOverrides: { [system.defectsEnv]: '' } }),
       ...(system.setupMigratesOnly && !ownSetup ? { setupTemplates: templates } : {}),
+      moduleCacheDir: moduleCacheOf(lane),
       log: () => {},
     });
     writeReports(report, out);
@@ -174,6 +181,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
   } finally {
     await templates.dispose();
     await database.stop();
+    laneModules.forEach(removeRunFolder);
   }
   const cleans = results.flatMap((d, i) => (d.outcome ? [] : [{ system: work[i]!.system.name, report: d.report, durationMs: d.durationMs }]));
   const outcomes = results.flatMap((d) => (d.outcome ? [{ ...d.outcome, durationMs: d.durationMs }] : []));

@@ -20,6 +20,8 @@ import { faultControlFor } from '../faults/for-run.ts';
 import { StartupClock } from './timings.ts';
 import { concurrentChecksFor } from './concurrent-checks.ts';
 import { defaultSuiteWorkers, scheduleSuites, type SuitePhase, type SuiteSchedule } from './suite-schedule.ts';
+import { moduleCacheDir } from '../runner/module-cache.ts';
+import { makeRunFolder, removeRunFolder } from '../provision/run-folders.ts';
 
 export interface VerifyOptions {
   /** The shipgate package root (suites and vitest config live there). */
@@ -52,6 +54,12 @@ export interface VerifyOptions {
   label?: string;
   /** Where the start-up phases are recorded (`verify` starts it with the process); default: a clock from this call. */
   clock?: StartupClock;
+  /**
+   * Where the test runner keeps transformed modules, used by no other run at the same time
+   * (selftest gives each of its lanes one). Default: the user's when SHIPGATE_MODULE_CACHE=1, else
+   * one of this run's own when it has more than one phase (the later ones then load faster).
+   */
+  moduleCacheDir?: string;
   log: (line: string) => void;
 }
 
@@ -96,6 +104,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   let stopDouble: (() => Promise<void>) | undefined;
   let corsPages: StartedCorsPages | undefined;
   let faults: FaultControl | undefined;
+  let ownModuleCache: string | undefined;
   try {
     let baseUrls = o.profile.http.baseUrls ?? [];
     // Before the launch: a launched system is told the origins of shipgate's pages.
@@ -167,11 +176,12 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     const errors: string[] = [];
     const modules: ModuleTime[] = [];
     const loaded = runner ? await clock.time('test runner load (vitest)', () => runner) : undefined;
+    const moduleCache = o.moduleCacheDir ?? moduleCacheDir() ?? (loaded && phases.length > 1 ? (ownModuleCache = makeRunFolder('modules')) : undefined);
     for (const phase of phases) {
       if (!loaded) continue;
       if (phases.length > 1) phaseLines(phase, schedule).forEach((line) => o.log(line));
       // Start-up is the first phase's: the clock records nothing once the first check began.
-      const out = await loaded.runSuites({ root: o.root, suiteIds: phase.suiteIds, workers: phase.workers, context, progress: o.log, clock });
+      const out = await loaded.runSuites({ root: o.root, suiteIds: phase.suiteIds, workers: phase.workers, context, progress: o.log, clock, ...(moduleCache ? { moduleCacheDir: moduleCache } : {}) });
       tests.push(...out.tests);
       errors.push(...out.errors);
       modules.push(...out.modules);
@@ -205,5 +215,6 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     await stopDouble?.();
     await booted?.stop();
     await corsPages?.close();
+    if (ownModuleCache) removeRunFolder(ownModuleCache);
   }
 }

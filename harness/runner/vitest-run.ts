@@ -1,5 +1,3 @@
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { startVitest } from 'vitest/node';
@@ -8,6 +6,7 @@ import type { ModuleTime, TestRecord } from '../report/model.ts';
 import type { RunContext } from '../run/context.ts';
 import type { StartupClock } from '../run/timings.ts';
 import { checkTimeoutMs } from './check-timeout.ts';
+import { moduleCacheDir } from './module-cache.ts';
 
 export interface SuiteRunInput {
   /** The shipgate package root (holds `vitest.config.ts` and `suites/`). */
@@ -20,6 +19,8 @@ export interface SuiteRunInput {
   progress?: (line: string) => void;
   /** Where the runner's start-up phases and the first check's start are recorded. */
   clock?: StartupClock;
+  /** Where transformed modules are kept (see harness/runner/module-cache.ts); default the user's, if asked for. */
+  moduleCacheDir?: string;
 }
 
 export interface SuiteRunOutput {
@@ -125,36 +126,13 @@ class Collector implements Reporter {
 }
 
 /**
- * Where vitest keeps the suites' transformed modules between runs (its experimental
- * `fsModuleCache`, keyed by each file's content, path and vitest's configuration), so a run does
- * not transform shipgate again for its first worker. Only when `SHIPGATE_MODULE_CACHE=1`: two runs
- * sharing the folder at once (selftest's parallel runs, CI shards on one machine) break each other
- * (a suite fails reading a module the other run removed), and a gate must not fail at random.
- * Per user (a folder another user could write to could plant code), owned by this user and closed
- * to others; none when it cannot be had, and the run transforms everything as usual.
- */
-export function moduleCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.SHIPGATE_MODULE_CACHE !== '1') return undefined;
-  try {
-    const dir = join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'shipgate', 'vitest-modules');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = statSync(dir);
-    if (st.uid !== userInfo().uid || (st.mode & 0o022) !== 0) return undefined;
-    accessSync(dir, constants.W_OK);
-    return dir;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
  * Runs the chosen suites through vitest's Node API with the run context provided to every
  * worker. Vitest's own exit code handling is undone: the gate, not vitest, decides the exit.
  */
 export async function runSuites(i: SuiteRunInput): Promise<SuiteRunOutput> {
   const collector = new Collector(i.root, i.progress, i.clock);
   const exitCode = process.exitCode;
-  const cache = moduleCacheDir();
+  const cache = i.moduleCacheDir ?? moduleCacheDir();
   const vitest = await startVitest(
     'test',
     i.suiteIds.map((id) => join('suites', id) + '/'),

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { moduleCacheDir } from '../../harness/runner/vitest-run.ts';
+import { moduleCacheDir } from '../../harness/runner/module-cache.ts';
 
 describe('the folder vitest keeps transformed suite modules in between runs', () => {
   it('is a folder of this user\'s cache that only this user can enter', () => {

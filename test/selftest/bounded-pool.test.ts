@@ -101,4 +101,29 @@ describe('runBounded (selftest runs several defects at a time)', () => {
     expect(order).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
     expect(await runBounded([], 4, async () => 1)).toEqual([]);
   });
+  it('tells each item its lane, and two items of one lane never run at the same time (selftest gives each lane its module cache)', async () => {
+    const gates = [0, 1, 2, 3, 4, 5].map(() => gate<void>());
+    const busy = new Set<number>();
+    const clashes: number[] = [];
+    const lanes: number[] = [];
+    const all = runBounded([0, 1, 2, 3, 4, 5], 3, async (i, _index, lane) => {
+      if (busy.has(lane)) clashes.push(lane);
+      busy.add(lane);
+      lanes[i] = lane;
+      try {
+        await gates[i]!.promise;
+      } finally {
+        busy.delete(lane);
+      }
+    });
+    await settle();
+    expect(lanes).toEqual([0, 1, 2]);
+    gates[1]!.open(); // lane 1 frees first: it takes the next item
+    await settle();
+    expect(lanes[3]).toBe(1);
+    for (const g of [0, 2, 3, 4, 5]) gates[g]!.open();
+    await all;
+    expect(new Set(lanes)).toEqual(new Set([0, 1, 2]));
+    expect(clashes).toEqual([]);
+  });
 });
