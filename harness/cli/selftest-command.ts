@@ -126,8 +126,9 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
 
   // One module cache per lane: a lane's runs follow each other, so each after its first loads the
   // suites' modules already transformed, and no two runs ever share a cache at once.
+  // SHIPGATE_MODULE_CACHE=0 turns them off, as it does for verify.
   const laneModules: string[] = [];
-  const moduleCacheOf = (lane: number) => (laneModules[lane] ??= makeRunFolder(`modules-lane${lane}`));
+  const moduleCacheOf = (lane: number) => (process.env.SHIPGATE_MODULE_CACHE === '0' ? undefined : (laneModules[lane] ??= makeRunFolder(`modules-lane${lane}`)));
 
   const run = async (job: Job, _index: number, lane: number): Promise<Done> => {
     const { system, defect } = job;
@@ -138,6 +139,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
     // that only changes the running code leaves the setup as the clean run has it, so its
     // database can be a copy of the one migrated template; one that changes the setup gets its own.
     const ownSetup = defect !== undefined && defectChangesSetup(PACKAGE_ROOT, system, defect);
+    const modules = moduleCacheOf(lane);
     const t0 = Date.now();
     const report = await runVerify({
       root: PACKAGE_ROOT,
@@ -157,7 +159,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       envOverrides: { [system.defectsEnv]: defect?.id ?? '' },
       ...(ownSetup ? {} : { setupEnvOverrides: { [system.defectsEnv]: '' } }),
       ...(system.setupMigratesOnly && !ownSetup ? { setupTemplates: templates } : {}),
-      moduleCacheDir: moduleCacheOf(lane),
+      ...(modules ? { moduleCacheDir: modules } : {}),
       log: () => {},
     });
     writeReports(report, out);
@@ -179,9 +181,12 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
       log(`  ${o.caught ? 'caught ' : 'MISSED '} ${`${o.system}:${o.id}`.padEnd(36)} ${o.caught ? `[${o.findings[0]?.code}] ${o.findings[0]?.title}` : o.why} ${took(done.durationMs)}`);
     }, cleanFirst);
   } finally {
-    await templates.dispose();
-    await database.stop();
-    laneModules.forEach(removeRunFolder);
+    try {
+      await templates.dispose();
+      await database.stop();
+    } finally {
+      laneModules.forEach(removeRunFolder);
+    }
   }
   const cleans = results.flatMap((d, i) => (d.outcome ? [] : [{ system: work[i]!.system.name, report: d.report, durationMs: d.durationMs }]));
   const outcomes = results.flatMap((d) => (d.outcome ? [{ ...d.outcome, durationMs: d.durationMs }] : []));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { pollUntil } from './poll.ts';
 import { freePort } from './ports.ts';
-import { processStartTime, type ProcessRef } from './signals.ts';
+import { groupAlive, processStartTime, type ProcessRef } from './signals.ts';
 import { track } from './teardown.ts';
 import { unwatchGroup, watchGroup } from './watchdog-link.ts';
 
@@ -61,6 +61,8 @@ export class RunningProcess {
   readonly startTime: string | undefined;
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   readonly #untrack: () => void;
+  readonly #service: boolean;
+  #stopping = false;
 
   constructor(
     readonly label: string,
@@ -70,20 +72,15 @@ export class RunningProcess {
     o: { service?: boolean } = {},
   ) {
     this.startTime = child.pid === undefined ? undefined : processStartTime(child.pid);
+    this.#service = o.service === true;
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.#exit = { code, signal };
-        // A service that ended (it crashed, say) leaves none of its group running: stop() and the
-        // watchdog would skip an ended process, so its children would outlive the run. (A setup
-        // step may leave a daemon behind on purpose; it is not a service.) The group's id names
-        // no other group here: it stays taken while any process of the group lives.
-        if (o.service && child.pid !== undefined) {
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            // Nothing of the group is left.
-          }
-        }
+        // A service that ended by itself (it crashed, say) leaves none of its group running:
+        // stop() and the watchdog skip an ended process, so its children would outlive the run.
+        // (A setup step may leave a daemon behind on purpose; it is not a service. A stop gives
+        // the children the rest of its grace period instead: see stop().)
+        if (this.#service && !this.#stopping) this.#signalRestOfGroup('SIGKILL');
         resolve(this.#exit);
       });
       // A program that could not be spawned never emits 'exit'; it has ended all the same.
@@ -130,14 +127,42 @@ export class RunningProcess {
     }
   }
 
-  /** SIGTERM, then SIGKILL if it has not exited within the grace period. */
+  /**
+   * SIGTERM to the group, then SIGKILL if it has not exited within the grace period. A service's
+   * other processes get what is left of the grace period to follow their leader (a wrapper such
+   * as `sh -c` may exit before its children), then SIGKILL.
+   */
   async stop(graceMs = 3_000): Promise<void> {
     if (this.#exit) return;
+    this.#stopping = true;
+    const deadline = Date.now() + graceMs;
     this.kill('SIGTERM');
     const timer = setTimeout(() => this.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
+    if (this.#service && this.child.pid !== undefined) {
+      const pid = this.child.pid;
+      await pollUntil(async () => (groupAlive(pid) ? undefined : true), {
+        what: `the rest of ${this.label}'s process group to exit`,
+        deadlineMs: Math.max(0, deadline - Date.now()),
+        intervalMs: 20,
+      }).catch(() => this.#signalRestOfGroup('SIGKILL'));
+    }
     this.#untrack();
+  }
+
+  /**
+   * Signals what is left of the group once its leader has exited (`kill` skips an ended process).
+   * The group's id names no other group while any process of it lives; once none does, Linux hands
+   * pids out in increasing order, so the moments between a check and this signal cannot see it reused.
+   */
+  #signalRestOfGroup(signal: NodeJS.Signals): void {
+    if (this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, signal);
+    } catch {
+      // Nothing of the group is left.
+    }
   }
 }
 

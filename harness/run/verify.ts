@@ -20,7 +20,7 @@ import { faultControlFor } from '../faults/for-run.ts';
 import { StartupClock } from './timings.ts';
 import { concurrentChecksFor } from './concurrent-checks.ts';
 import { defaultSuiteWorkers, scheduleSuites, type SuitePhase, type SuiteSchedule } from './suite-schedule.ts';
-import { moduleCacheDir } from '../runner/module-cache.ts';
+import { moduleCacheForRun } from '../runner/module-cache.ts';
 import { makeRunFolder, removeRunFolder } from '../provision/run-folders.ts';
 
 export interface VerifyOptions {
@@ -56,8 +56,9 @@ export interface VerifyOptions {
   clock?: StartupClock;
   /**
    * Where the test runner keeps transformed modules, used by no other run at the same time
-   * (selftest gives each of its lanes one). Default: the user's when SHIPGATE_MODULE_CACHE=1, else
-   * one of this run's own when it has more than one phase (the later ones then load faster).
+   * (selftest gives each of its lanes one). Default: see moduleCacheForRun (the user's when
+   * SHIPGATE_MODULE_CACHE=1, else one of this run's own when it has more than one phase; none with
+   * SHIPGATE_MODULE_CACHE=0).
    */
   moduleCacheDir?: string;
   log: (line: string) => void;
@@ -176,7 +177,9 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     const errors: string[] = [];
     const modules: ModuleTime[] = [];
     const loaded = runner ? await clock.time('test runner load (vitest)', () => runner) : undefined;
-    const moduleCache = o.moduleCacheDir ?? moduleCacheDir() ?? (loaded && phases.length > 1 ? (ownModuleCache = makeRunFolder('modules')) : undefined);
+    const cache = loaded ? moduleCacheForRun({ ...(o.moduleCacheDir ? { given: o.moduleCacheDir } : {}), passes: phases.length, makeOwn: () => makeRunFolder('modules') }) : {};
+    if (cache.own) ownModuleCache = cache.dir;
+    const moduleCache = cache.dir;
     for (const phase of phases) {
       if (!loaded) continue;
       if (phases.length > 1) phaseLines(phase, schedule).forEach((line) => o.log(line));
@@ -211,10 +214,13 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       },
     });
   } finally {
-    await faults?.stop();
-    await stopDouble?.();
-    await booted?.stop();
-    await corsPages?.close();
-    if (ownModuleCache) removeRunFolder(ownModuleCache);
+    try {
+      await faults?.stop();
+      await stopDouble?.();
+      await booted?.stop();
+      await corsPages?.close();
+    } finally {
+      if (ownModuleCache) removeRunFolder(ownModuleCache);
+    }
   }
 }

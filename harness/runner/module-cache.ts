@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * Where vitest keeps the suites' transformed modules between invocations (its experimental
  * `fsModuleCache`, keyed by each file's content, path and vitest's configuration), so a run does
  * not transform shipgate again for its first worker. Only when `SHIPGATE_MODULE_CACHE=1`: two runs
- * sharing the folder at once (selftest's parallel runs, CI shards on one machine) break each other
+ * sharing the folder at once (two verify runs or CI shards on one machine) break each other
  * (a suite fails reading a module the other run removed), and a gate must not fail at random.
  * Per user (a folder another user could write to could plant code), owned by this user and closed
  * to others; none when it cannot be had, and the run transforms everything as usual.
@@ -23,4 +23,19 @@ export function moduleCacheDir(env: NodeJS.ProcessEnv = process.env): string | u
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The module cache of one run's test-runner passes: none when the user turned caches off
+ * (`SHIPGATE_MODULE_CACHE=0`); else the one the caller gives (selftest's lane's); else the user's
+ * (`SHIPGATE_MODULE_CACHE=1`); else, for a run of more than one pass, one of the run's own, made
+ * by `makeOwn` (`own`: the run removes it at its end). Passes that follow each other never use it
+ * at once.
+ */
+export function moduleCacheForRun(o: { given?: string; passes: number; makeOwn: () => string; env?: NodeJS.ProcessEnv }): { dir?: string; own?: true } {
+  const env = o.env ?? process.env;
+  if (env.SHIPGATE_MODULE_CACHE === '0') return {};
+  const dir = o.given ?? moduleCacheDir(env);
+  if (dir) return { dir };
+  return o.passes > 1 ? { dir: o.makeOwn(), own: true } : {};
 }

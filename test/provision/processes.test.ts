@@ -60,7 +60,26 @@ describe('process launcher', () => {
     expect((err as LaunchError).reason).toBe('exited');
     const grandchild = Number(/grandchild (\d+)/.exec((err as LaunchError).message)?.[1]);
     expect(grandchild).toBeGreaterThan(0);
-    await pollUntil(async () => (alive(grandchild) ? undefined : true), { what: `the dead service's grandchild ${grandchild} to be gone`, deadlineMs: 5_000 });
+    try {
+      await pollUntil(async () => (alive(grandchild) ? undefined : true), { what: `the dead service's grandchild ${grandchild} to be gone`, deadlineMs: 5_000 });
+    } finally {
+      if (alive(grandchild)) process.kill(grandchild, 'SIGKILL');
+    }
+  });
+
+  it("stop() gives a service's other processes the grace period to shut down after their leader, then none is left", async () => {
+    const mark = join(logsDir, 'grandchild-term-mark');
+    const proc = await startHttpInstance(spec({ GRANDCHILD_TERM_MARK: mark }), 6, readiness);
+    started.push(proc);
+    const grandchild = Number(/grandchild (\d+)/.exec(readFileSync(proc.logFile, 'utf8'))?.[1]);
+    await proc.stop();
+    try {
+      expect(alive(grandchild)).toBe(false);
+      // It finished its own shutdown (300 ms after SIGTERM, long after the leader had exited).
+      expect(readFileSync(mark, 'utf8')).toBe('done');
+    } finally {
+      if (alive(grandchild)) process.kill(grandchild, 'SIGKILL');
+    }
   });
 
   it('starts the service again on a fresh port when another process took the one it was given', async () => {
