@@ -12,6 +12,7 @@ import { SetupTemplates } from '../provision/setup-templates.ts';
 import type { TargetProfile } from '../profile/schema.ts';
 import { runBounded } from '../selftest/bounded-pool.ts';
 import { makeRunFolder, removeRunFolder } from '../provision/run-folders.ts';
+import { moduleCachesOff } from '../runner/module-cache.ts';
 import { discoverSuites } from '../suites/registry.ts';
 import { defectChangesSetup, EMBEDDED_SYSTEMS, embeddedConfigPath, loadDefects, type EmbeddedSystem } from '../embedded/systems.ts';
 import type { DefectSpec } from '../selftest/catalog.ts';
@@ -128,7 +129,7 @@ export async function selftestCommand(argv: string[], log: (line: string) => voi
   // suites' modules already transformed, and no two runs ever share a cache at once.
   // SHIPGATE_MODULE_CACHE=0 turns them off, as it does for verify.
   const laneModules: string[] = [];
-  const moduleCacheOf = (lane: number) => (process.env.SHIPGATE_MODULE_CACHE === '0' ? undefined : (laneModules[lane] ??= makeRunFolder(`modules-lane${lane}`)));
+  const moduleCacheOf = (lane: number) => (moduleCachesOff() ? undefined : (laneModules[lane] ??= makeRunFolder(`modules-lane${lane}`)));
 
   const run = async (job: Job, _index: number, lane: number): Promise<Done> => {
     const { system, defect } = job;

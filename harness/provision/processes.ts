@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { pollUntil } from './poll.ts';
 import { freePort } from './ports.ts';
-import { groupAlive, processStartTime, type ProcessRef } from './signals.ts';
+import { awaitGroupGone, processStartTime, signalGroup, type ProcessRef } from './signals.ts';
 import { track } from './teardown.ts';
 import { unwatchGroup, watchGroup } from './watchdog-link.ts';
 
@@ -80,7 +80,9 @@ export class RunningProcess {
         // stop() and the watchdog skip an ended process, so its children would outlive the run.
         // (A setup step may leave a daemon behind on purpose; it is not a service. A stop gives
         // the children the rest of its grace period instead: see stop().)
-        if (this.#service && !this.#stopping) this.#signalRestOfGroup('SIGKILL');
+        // The group's id names no other group while any process of it lives; once none does, Linux
+        // hands pids out in increasing order, so it is not reused in the moment before this signal.
+        if (this.#service && !this.#stopping && child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
         resolve(this.#exit);
       });
       // A program that could not be spawned never emits 'exit'; it has ended all the same.
@@ -142,28 +144,11 @@ export class RunningProcess {
     clearTimeout(timer);
     if (this.#service && this.child.pid !== undefined) {
       const pid = this.child.pid;
-      await pollUntil(async () => (groupAlive(pid) ? undefined : true), {
-        what: `the rest of ${this.label}'s process group to exit`,
-        deadlineMs: Math.max(0, deadline - Date.now()),
-        intervalMs: 20,
-      }).catch(() => this.#signalRestOfGroup('SIGKILL'));
+      await awaitGroupGone(pid, Math.max(0, deadline - Date.now())).catch(() => signalGroup(pid, 'SIGKILL'));
     }
     this.#untrack();
   }
 
-  /**
-   * Signals what is left of the group once its leader has exited (`kill` skips an ended process).
-   * The group's id names no other group while any process of it lives; once none does, Linux hands
-   * pids out in increasing order, so the moments between a check and this signal cannot see it reused.
-   */
-  #signalRestOfGroup(signal: NodeJS.Signals): void {
-    if (this.child.pid === undefined) return;
-    try {
-      process.kill(-this.child.pid, signal);
-    } catch {
-      // Nothing of the group is left.
-    }
-  }
 }
 
 function inheritedEnv(spec: ProcessSpec): NodeJS.ProcessEnv {

@@ -105,7 +105,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
   let stopDouble: (() => Promise<void>) | undefined;
   let corsPages: StartedCorsPages | undefined;
   let faults: FaultControl | undefined;
-  let ownModuleCache: string | undefined;
+  let moduleCache: { dir?: string; own?: true } = {};
   try {
     let baseUrls = o.profile.http.baseUrls ?? [];
     // Before the launch: a launched system is told the origins of shipgate's pages.
@@ -177,14 +177,12 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
     const errors: string[] = [];
     const modules: ModuleTime[] = [];
     const loaded = runner ? await clock.time('test runner load (vitest)', () => runner) : undefined;
-    const cache = loaded ? moduleCacheForRun({ ...(o.moduleCacheDir ? { given: o.moduleCacheDir } : {}), passes: phases.length, makeOwn: () => makeRunFolder('modules') }) : {};
-    if (cache.own) ownModuleCache = cache.dir;
-    const moduleCache = cache.dir;
+    if (loaded) moduleCache = moduleCacheForRun({ ...(o.moduleCacheDir ? { given: o.moduleCacheDir } : {}), passes: phases.length, makeOwn: () => makeRunFolder('modules') });
     for (const phase of phases) {
       if (!loaded) continue;
       if (phases.length > 1) phaseLines(phase, schedule).forEach((line) => o.log(line));
       // Start-up is the first phase's: the clock records nothing once the first check began.
-      const out = await loaded.runSuites({ root: o.root, suiteIds: phase.suiteIds, workers: phase.workers, context, progress: o.log, clock, ...(moduleCache ? { moduleCacheDir: moduleCache } : {}) });
+      const out = await loaded.runSuites({ root: o.root, suiteIds: phase.suiteIds, workers: phase.workers, context, progress: o.log, clock, ...(moduleCache.dir ? { moduleCacheDir: moduleCache.dir } : {}) });
       tests.push(...out.tests);
       errors.push(...out.errors);
       modules.push(...out.modules);
@@ -220,7 +218,7 @@ export async function runVerify(o: VerifyOptions): Promise<RunReport> {
       await booted?.stop();
       await corsPages?.close();
     } finally {
-      if (ownModuleCache) removeRunFolder(ownModuleCache);
+      if (moduleCache.own && moduleCache.dir) removeRunFolder(moduleCache.dir);
     }
   }
 }

@@ -34,8 +34,11 @@ export function moduleCacheDir(env: NodeJS.ProcessEnv = process.env): string | u
  */
 export function moduleCacheForRun(o: { given?: string; passes: number; makeOwn: () => string; env?: NodeJS.ProcessEnv }): { dir?: string; own?: true } {
   const env = o.env ?? process.env;
-  if (env.SHIPGATE_MODULE_CACHE === '0') return {};
+  if (moduleCachesOff(env)) return {};
   const dir = o.given ?? moduleCacheDir(env);
   if (dir) return { dir };
   return o.passes > 1 ? { dir: o.makeOwn(), own: true } : {};
 }
+
+/** Whether the user turned every module cache off (`SHIPGATE_MODULE_CACHE=0`), selftest's lanes' included. */
+export const moduleCachesOff = (env: NodeJS.ProcessEnv = process.env): boolean => env.SHIPGATE_MODULE_CACHE === '0';
